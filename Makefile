@@ -1,0 +1,43 @@
+# Folio: `make run` starts everything on SQLite; `make test` runs every test.
+SHELL := /bin/bash
+UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PY := .venv/bin/python
+export FOLIO_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: run test install deps system-deps frontend unit integration e2e bench clean
+
+$(UV):
+	python3 -m pip install --quiet --target .tools/lib uv && mkdir -p .tools/bin && \
+	  printf '#!/bin/sh\nPYTHONPATH=%s/.tools/lib exec python3 -m uv "$$@"\n' "$(CURDIR)" > .tools/bin/uv && chmod +x .tools/bin/uv
+
+.venv/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python python3.11
+	touch $@
+
+deps: .venv/.installed
+
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi dejavu; then \
+	  echo "installing Debian packages (chromium, fonts)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	fi
+
+install: deps system-deps
+
+run: install
+	$(PY) -m invoicing.cli demo
+
+unit: deps
+	$(PY) -m pytest tests/unit -q
+
+integration: deps
+	$(PY) -m pytest tests/integration -q
+
+test: install
+	$(PY) -m pytest tests -q
+
+bench: deps
+	$(PY) bench/issue_invoices.py
+
+clean:
+	rm -rf .venv .tools var

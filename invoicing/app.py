@@ -1,0 +1,68 @@
+"""The API of record (``/v1``) as a Litestar app."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, get
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+
+from invoicing.accounts.controller import AccountController
+from invoicing.auth import Perm, authorize, provide_scope
+from invoicing.config import Settings
+from invoicing.core.errors import EXCEPTION_HANDLERS
+from invoicing.customers.controller import CustomerController
+from invoicing.db import Database
+from invoicing.documents.controller import CreditNoteController, InvoiceController
+from invoicing.entities.controller import EntityController
+from invoicing.items.controller import ItemController
+from invoicing.payments.controller import PaymentController
+from invoicing.users.controller import EntityUserController
+
+API_CONTROLLERS = [
+    AccountController, EntityController, CustomerController, ItemController, InvoiceController,
+    CreditNoteController, PaymentController, EntityUserController,
+]
+
+
+@get("/healthz", opt={"permission": Perm.PUBLIC}, operation_id="health", include_in_schema=False)
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def create_app(settings: Settings | None = None, *, database: Database | None = None, extra_route_handlers=(),
+               extra_dependencies=None, on_startup=(), on_shutdown=()) -> Litestar:
+    settings = settings or Settings()
+    db = database or Database(settings.database.url, echo=settings.database.echo)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar):
+        app.state.db = db
+        app.state.settings = settings
+        try:
+            yield
+        finally:
+            if database is None:
+                await db.dispose()
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return Litestar(
+        route_handlers=[*API_CONTROLLERS, health, *extra_route_handlers],
+        guards=[authorize],
+        dependencies={"ctx": Provide(provide_scope, sync_to_thread=False), **(extra_dependencies or {})},
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[lifespan],
+        on_startup=list(on_startup),
+        on_shutdown=list(on_shutdown),
+        request_max_body_size=2 * 1024 * 1024,
+        openapi_config=OpenAPIConfig(
+            title="Folio API", version="1.0.0", path="/schema",
+            description="The invoicing layer platforms embed: entities, documents, numbering, payments, credit notes.",
+            components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),
+            security=[{"bearer": []}],
+        ),
+        debug=False,
+    )

@@ -1,0 +1,34 @@
+"""Who is calling (:class:`Principal`) and on which entity (:class:`Scope`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from invoicing.auth.permissions import Perm
+from invoicing.db.models import Entity
+
+
+@dataclass(frozen=True)
+class Principal:
+    account_id: str
+    environment: str
+    kind: str  # "account" | "entity" | "user"
+    credential_id: str  # the API key's id, or the entity user's id
+    permissions: frozenset[Perm]
+    entity_id: str | None = None  # bound entity: entity keys and entity users
+    role: str | None = None
+
+    @property
+    def actor(self) -> str:
+        return f"user:{self.credential_id}" if self.kind == "user" else f"key:{self.credential_id}"
+
+
+@dataclass(frozen=True)
+class Scope:
+    principal: Principal
+    entity: Entity | None
+
+    @property
+    def entity_id(self) -> str:
+        assert self.entity is not None
+        return self.entity.id

@@ -1,0 +1,102 @@
+"""The single guard. It authenticates the bearer credential, checks the permission the route names
+in ``opt["permission"]``, and for entity-scoped routes loads the entity (404 outside the caller's
+scope, exactly as if it did not exist)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.handlers import BaseRouteHandler
+from sqlalchemy import select
+
+from invoicing.auth import keys
+from invoicing.auth.context import Principal, Scope
+from invoicing.auth.permissions import ACCOUNT_KEY, ENTITY_KEY, PERMISSION_WORDS, ROLES, Perm
+from invoicing.core.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
+from invoicing.db import Database
+from invoicing.db.models import ApiKey, Entity, EntityUser
+
+# Other credential kinds (the BFF's scoped entity-user credential) register a resolver here:
+# prefix → async (db, token) → Principal
+EXTRA_RESOLVERS: dict[str, Callable[[Database, str], Awaitable[Principal]]] = {}
+
+
+async def resolve_key(db: Database, token: str) -> Principal:
+    parsed = keys.parse(token)
+    if parsed is None:
+        raise Unauthorized("The API key is malformed; expected sk_<env>_… or ek_<env>_….")
+    async with db.transaction(write=False) as session:
+        key = (await session.execute(select(ApiKey).where(ApiKey.key_hash == keys.digest(token)))).scalar_one_or_none()
+    if key is None or key.revoked_at is not None:
+        raise Unauthorized("The API key is not valid.")
+    if key.entity_id is None:
+        return Principal(key.account_id, key.environment, "account", key.id, ACCOUNT_KEY)
+    return Principal(key.account_id, key.environment, "entity", key.id, ENTITY_KEY, entity_id=key.entity_id)
+
+
+async def user_principal(db: Database, account_id: str, environment: str, entity_id: str, user_id: str) -> Principal:
+    """The current role of an entity user, read on every call so a change applies at once."""
+    async with db.transaction(write=False) as session:
+        user = await session.get(EntityUser, user_id)
+        entity = await session.get(Entity, entity_id)
+    if (user is None or user.entity_id != entity_id or user.status == "removed" or entity is None
+            or entity.account_id != account_id or entity.environment != environment):
+        raise Unauthorized("This user no longer has access to the entity.")
+    return Principal(account_id, environment, "user", user.id, ROLES[user.role], entity_id=entity_id, role=user.role)
+
+
+async def authenticate(connection: ASGIConnection) -> Principal:
+    db: Database = connection.app.state.db
+    header = connection.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Send the credential as 'Authorization: Bearer <key>'.")
+    token = token.strip()
+    for prefix, resolver in EXTRA_RESOLVERS.items():
+        if token.startswith(prefix):
+            return await resolver(db, token)
+    return await resolve_key(db, token)
+
+
+async def load_entity(db: Database, principal: Principal, entity_id: str | None) -> Entity:
+    if principal.entity_id is not None:
+        if entity_id is not None and entity_id != principal.entity_id:
+            raise NotFound(f"Entity {entity_id} was not found.")
+        entity_id = principal.entity_id
+    if not entity_id:
+        raise _missing_entity()
+    async with db.transaction(write=False) as session:
+        entity = await session.get(Entity, entity_id)
+    if entity is None or entity.account_id != principal.account_id or entity.environment != principal.environment:
+        raise NotFound(f"Entity {entity_id} was not found.")
+    return entity
+
+
+def _missing_entity() -> ValidationFailed:
+    return ValidationFailed(
+        "This call is entity-scoped: name the entity with the X-Entity-Id header.",
+        errors=[{"field": "X-Entity-Id", "message": "is required with an account key"}],
+    )
+
+
+async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    permission = handler.opt.get("permission")
+    if permission is None:
+        raise Forbidden(f"Route {handler} declares no permission.")
+    if permission == Perm.PUBLIC:
+        return
+    principal = await authenticate(connection)
+    if permission not in principal.permissions:
+        words = PERMISSION_WORDS.get(permission, str(permission))
+        who = f"The {principal.role} role" if principal.role else "This key"
+        raise Forbidden(f"{who} may not {words}.", permission=str(permission))
+    entity = None
+    if handler.opt.get("entity_scoped"):
+        entity = await load_entity(connection.app.state.db, principal, connection.headers.get("x-entity-id"))
+    connection.state.scope = Scope(principal, entity)
+
+
+def provide_scope(request: Request) -> Scope:
+    return request.state.scope

@@ -1,0 +1,99 @@
+"""The ``folio`` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+
+import click
+
+from invoicing.config import Settings
+
+DATABASE = click.option("--database", "database_url", envvar="FOLIO_DATABASE_URL", default=None,
+                        help="sqlite:///path.db or postgresql://user@host:port/db (default: SQLite under ./var/)")
+
+
+def _settings(database_url: str | None) -> Settings:
+    settings = Settings()
+    if database_url:
+        settings.database.url = database_url
+    return settings
+
+
+@click.group()
+def main() -> None:
+    """Folio: the invoicing layer platforms embed in their product."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@DATABASE
+def serve(host: str, port: int, database_url: str | None) -> None:
+    """Run the API, the embed BFF and the dashboard in one process (applies pending migrations first)."""
+    import uvicorn
+
+    from invoicing.db.migrate import upgrade
+    from invoicing.server import create_server_app
+
+    settings = _settings(database_url)
+    upgrade(settings.database.url)
+    click.echo(f"Folio listening on http://{host}:{port}  (OpenAPI: http://{host}:{port}/schema)", err=True)
+    uvicorn.run(create_server_app(settings), host=host, port=port, log_level="warning", access_log=False)
+
+
+@main.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+@DATABASE
+def db_upgrade(database_url: str | None) -> None:
+    """Apply pending migrations (Alembic)."""
+    from invoicing.db.migrate import upgrade
+
+    settings = _settings(database_url)
+    upgrade(settings.database.url)
+    click.echo("database is up to date", err=True)
+
+
+@main.group()
+def account() -> None:
+    """Platform accounts."""
+
+
+@account.command("create")
+@click.option("--name", required=True, help="The platform's name")
+@click.option("--json", "as_json", is_flag=True, help="Print only JSON on stdout")
+@DATABASE
+def account_create(name: str, as_json: bool, database_url: str | None) -> None:
+    """Create a platform account with one sandbox and one live account key (shown once)."""
+    from invoicing.accounts.service import create_account
+    from invoicing.db import Database
+    from invoicing.db.migrate import upgrade
+
+    settings = _settings(database_url)
+    upgrade(settings.database.url)
+
+    async def run():
+        database = Database(settings.database.url)
+        try:
+            async with database.transaction() as session:
+                return await create_account(session, name)
+        finally:
+            await database.dispose()
+
+    acc, keys = asyncio.run(run())
+    if as_json:
+        sys.stdout.write(json.dumps({"id": acc.id, "keys": keys}) + "\n")
+        return
+    click.echo(f"Account {acc.id} ({acc.name})")
+    click.echo(f"  sandbox key: {keys['sandbox']}")
+    click.echo(f"  live key:    {keys['live']}")
+    click.echo("Keys are shown only now; store them safely.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Pure building blocks shared by every domain: ids, money, totals, numbering, errors."""

@@ -1,0 +1,127 @@
+"""One exception hierarchy, one handler, RFC 9457 problem+json out.
+
+::
+
+    FolioError (500)
+    ├── BadRequest (400)
+    ├── ValidationFailed (422)   errors=[{"field", "message"}]
+    ├── Unauthorized (401)
+    ├── Forbidden (403)
+    ├── NotFound (404)
+    ├── Conflict (409)
+    └── UpstreamError (502/504)   the BFF's proxy
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+log = logging.getLogger("folio")
+PROBLEM = "application/problem+json"
+
+
+class FolioError(Exception):
+    status = 500
+    title = "Internal error"
+
+    def __init__(self, detail: str | None = None, *, errors: list[dict[str, str]] | None = None, **extra: Any):
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.errors = errors
+        self.extra = extra
+
+
+class BadRequest(FolioError):
+    status, title = 400, "Bad request"
+
+
+class ValidationFailed(FolioError):
+    status, title = 422, "Invalid input"
+
+    @classmethod
+    def field(cls, field: str, message: str) -> "ValidationFailed":
+        return cls(f"{field}: {message}", errors=[{"field": field, "message": message}])
+
+
+class Unauthorized(FolioError):
+    status, title = 401, "Unauthorized"
+
+
+class Forbidden(FolioError):
+    status, title = 403, "Forbidden"
+
+
+class NotFound(FolioError):
+    status, title = 404, "Not found"
+
+
+class Conflict(FolioError):
+    status, title = 409, "Conflict"
+
+
+class UpstreamError(FolioError):
+    status, title = 502, "Bad gateway"
+
+
+def problem(status: int, title: str, detail: str, errors: list[dict[str, str]] | None = None, **extra: Any) -> Response:
+    body: dict[str, Any] = {"type": "about:blank", "status": status, "title": title, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    return Response(content=body, status_code=status, media_type=PROBLEM)
+
+
+def folio_error_handler(_: Request, exc: FolioError) -> Response:
+    return problem(exc.status, exc.title, exc.detail, exc.errors, **exc.extra)
+
+
+_PATH = re.compile(r"at `\$\.?(.*?)`")
+
+
+def _field_of(message: str, key: str | None) -> tuple[str, str]:
+    """msgspec says ``Expected `int`, got `str` - at `$.items[0].quantity```; split field and text."""
+    match = _PATH.search(message)
+    if match:
+        text = message[: match.start()].rstrip(" -")
+        return match.group(1) or (key or "body"), text
+    return key or "body", message
+
+
+def validation_handler(_: Request, exc: ValidationException) -> Response:
+    errors = []
+    for item in exc.extra or []:
+        if isinstance(item, dict):
+            field, text = _field_of(str(item.get("message", "")), item.get("key"))
+            if item.get("source") in ("query", "header", "path") and item.get("key"):
+                field = str(item["key"])
+            errors.append({"field": field, "message": text or "is invalid"})
+    if not errors:
+        errors = [{"field": "body", "message": exc.detail or "is invalid"}]
+    if any("JSON is malformed" in e["message"] or "Malformed" in e["message"] for e in errors):
+        return problem(400, "Bad request", "The request body is not valid JSON.", errors)
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return problem(422, "Invalid input", detail, errors)
+
+
+def http_exception_handler(_: Request, exc: HTTPException) -> Response:
+    status = exc.status_code
+    titles = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed", 413: "Payload too large", 415: "Unsupported media type"}
+    return problem(status, titles.get(status, "Error"), exc.detail or titles.get(status, "Error"))
+
+
+def unexpected_handler(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(500, "Internal error", "Something went wrong on our side; nothing was changed.")
+
+
+EXCEPTION_HANDLERS = {
+    FolioError: folio_error_handler,
+    ValidationException: validation_handler,
+    HTTPException: http_exception_handler,
+    Exception: unexpected_handler,
+}

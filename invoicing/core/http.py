@@ -1,0 +1,124 @@
+"""What every controller shares: the write transaction with ``Idempotency-Key`` handling, the event
+(outbox) row, cursor pagination and ``metadata[KEY]=`` filters."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+import msgspec
+from litestar import Request, Response
+from sqlalchemy import Select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from invoicing.auth.context import Scope
+from invoicing.core.errors import Conflict, ValidationFailed
+from invoicing.core.ids import new_id
+from invoicing.db import Database
+from invoicing.db.models import Event, IdempotencyRecord
+
+T = TypeVar("T")
+MAX_LIMIT = 100
+_METADATA_PARAM = re.compile(r"^metadata\[([A-Za-z0-9_.\-]{1,40})\]$")
+
+
+def database(request: Request) -> Database:
+    return request.app.state.db
+
+
+def _request_hash(request: Request, body: bytes) -> str:
+    h = hashlib.sha256()
+    for part in (request.method, request.url.path, request.headers.get("x-entity-id", ""), ):
+        h.update(part.encode() + b"\0")
+    h.update(body)
+    return h.hexdigest()
+
+
+async def write(
+    request: Request,
+    scope: Scope,
+    fn: Callable[[AsyncSession], Awaitable[Any]],
+    *,
+    status: int = 201,
+) -> Response:
+    """Run ``fn`` in one write transaction and answer with its result.
+
+    With an ``Idempotency-Key`` header the encoded answer is stored in the same transaction, so a
+    retry with the same key and body returns it unchanged and creates nothing; another body with
+    the same key answers 409.
+    """
+    db = database(request)
+    key = request.headers.get("idempotency-key")
+    if not key:
+        async with db.transaction() as session:
+            result = await fn(session)
+        return Response(content=result, status_code=status)
+
+    if len(key) > 255:
+        raise ValidationFailed.field("Idempotency-Key", "must be at most 255 characters")
+    principal = scope.principal
+    digest = _request_hash(request, await request.body())
+    pk = (principal.account_id, principal.environment, key)
+    try:
+        async with db.transaction() as session:
+            record = await session.get(IdempotencyRecord, pk)
+            if record is None:
+                result = await fn(session)
+                body = msgspec.json.encode(result)
+                session.add(IdempotencyRecord(account_id=pk[0], environment=pk[1], key=key, request_hash=digest,
+                                              status_code=status, body=body.decode()))
+                await session.flush()
+                return Response(content=body, status_code=status, media_type="application/json")
+    except IntegrityError:
+        # a concurrent request with the same key won; everything this one wrote is rolled back
+        async with db.transaction(write=False) as session:
+            record = await session.get(IdempotencyRecord, pk)
+        if record is None:
+            raise
+    if record.request_hash != digest:
+        raise Conflict("This Idempotency-Key was already used with a different request.")
+    return Response(content=record.body.encode(), status_code=record.status_code, media_type="application/json",
+                    headers={"Idempotent-Replayed": "true"})
+
+
+def emit(session: AsyncSession, scope: Scope, type_: str, object_id: str, data: dict[str, Any] | None = None) -> Event:
+    """Record a state change in the outbox, inside the caller's transaction."""
+    principal = scope.principal
+    event = Event(
+        id=new_id("event"), account_id=principal.account_id, environment=principal.environment,
+        entity_id=scope.entity.id if scope.entity else principal.entity_id, type=type_, object_id=object_id,
+        actor=principal.actor, data=data or {},
+    )
+    session.add(event)
+    return event
+
+
+def metadata_filters(request: Request) -> dict[str, str]:
+    filters = {}
+    for name, value in request.query_params.items():
+        if name.startswith("metadata"):
+            match = _METADATA_PARAM.match(name)
+            if not match:
+                raise ValidationFailed.field(name, "use metadata[KEY]=VALUE with KEY of [A-Za-z0-9_.-], up to 40 characters")
+            filters[match.group(1)] = value
+    return filters
+
+
+def apply_metadata(stmt: Select, column, filters: dict[str, str]) -> Select:
+    for key, value in filters.items():
+        stmt = stmt.where(column[key].as_string() == value)
+    return stmt
+
+
+async def page(session: AsyncSession, stmt: Select, id_column, limit: int, cursor: str | None,
+               convert: Callable[[Any], T]) -> tuple[list[T], str | None]:
+    """Newest first; the cursor is the last id of the previous page (ids sort by creation time)."""
+    if cursor:
+        stmt = stmt.where(id_column < cursor)
+    rows: Sequence[Any] = (await session.execute(stmt.order_by(id_column.desc()).limit(limit + 1))).scalars().all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return [convert(r) for r in rows], (rows[-1].id if more and rows else None)

@@ -1,0 +1,25 @@
+"""Locales: validated with Babel; an entity's default follows its country."""
+
+from __future__ import annotations
+
+from babel import Locale, UnknownLocaleError
+
+from invoicing.core.errors import ValidationFailed
+
+SUPPORTED_LANGUAGES = ("en", "de", "sl", "fr", "it", "es", "hr")
+
+
+def default_locale(country: str) -> str:
+    try:
+        language = Locale.parse(f"und_{country}").language
+    except (UnknownLocaleError, ValueError):
+        return "en"
+    return language if language in SUPPORTED_LANGUAGES else "en"
+
+
+def locale_field(value: str, field: str) -> str:
+    try:
+        locale = Locale.parse(value.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise ValidationFailed.field(field, f"'{value}' is not a known locale (e.g. en, de, sl-SI)") from None
+    return str(locale).replace("_", "-")

@@ -1,0 +1,41 @@
+"""Field types shared by the request and response schemas."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta
+
+Name = Annotated[str, Meta(min_length=1, max_length=200)]
+ShortText = Annotated[str, Meta(max_length=200)]
+LongText = Annotated[str, Meta(max_length=5000)]
+Email = Annotated[str, Meta(max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+CountryCode = Annotated[str, Meta(min_length=2, max_length=2)]
+CurrencyCode = Annotated[str, Meta(min_length=3, max_length=3)]
+LocaleCode = Annotated[str, Meta(min_length=2, max_length=10)]
+Ident = Annotated[str, Meta(min_length=1, max_length=40)]
+MetadataKey = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.\-]+$")]
+MetadataValue = Annotated[str, Meta(max_length=500)]
+Metadata = Annotated[dict[MetadataKey, MetadataValue], Meta(max_length=50, description="At most 50 keys; keys [A-Za-z0-9_.-] up to 40 characters, values up to 500.")]
+DecimalIn = Annotated[Decimal, Meta(description="A decimal number, as a JSON number or a string (\"99.90\").")]
+MoneyOut = Annotated[str, Meta(description="A decimal string in the currency's minor unit, e.g. \"99.00\".", examples=["99.00"])]
+
+
+class Page(msgspec.Struct):
+    next_cursor: str | None
+
+
+class TaxIn(msgspec.Struct):
+    rate: DecimalIn
+    """Percent, 0–100 (22 for 22 % VAT)."""
+    name: Annotated[str, Meta(min_length=1, max_length=40)] = "VAT"
+
+
+class TaxOut(msgspec.Struct):
+    rate: str
+    name: str
+
+
+Taxes = Annotated[list[TaxIn], Meta(max_length=5)]

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+from invoicing.core.schemas import CountryCode, Email, LongText, Metadata, Name, ShortText
+
+PostCode = Annotated[str, Meta(max_length=40)]
+TaxNumber = Annotated[str, Meta(max_length=40)]
+
+
+class CustomerCreate(Struct):
+    name: Name
+    email: Email | None = None
+    address: LongText | None = None
+    city: ShortText | None = None
+    post_code: PostCode | None = None
+    country: CountryCode | None = None
+    tax_number: TaxNumber | None = None
+    metadata: Metadata | None = None
+
+
+class CustomerUpdate(Struct):
+    name: Name | UnsetType = UNSET
+    email: Email | None | UnsetType = UNSET
+    address: LongText | None | UnsetType = UNSET
+    city: ShortText | None | UnsetType = UNSET
+    post_code: PostCode | None | UnsetType = UNSET
+    country: CountryCode | None | UnsetType = UNSET
+    tax_number: TaxNumber | None | UnsetType = UNSET
+    metadata: Metadata | UnsetType = UNSET
+
+
+class CustomerOut(Struct):
+    id: str
+    object: Literal["customer"]
+    entity_id: str
+    name: str
+    email: str | None
+    address: str | None
+    city: str | None
+    post_code: str | None
+    country: str | None
+    tax_number: str | None
+    metadata: dict[str, str]
+    created_at: datetime
+
+
+class CustomerList(Struct):
+    data: list[CustomerOut]
+    next_cursor: str | None

@@ -1,0 +1,86 @@
+"""The entity's customers (buyers). Documents keep a snapshot, so editing or deleting a customer
+never rewrites an issued document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from invoicing.auth.context import Scope
+from invoicing.core.errors import NotFound, ValidationFailed
+from invoicing.core.http import emit
+from invoicing.core.ids import new_id
+from invoicing.core.tax_numbers import validate_tax_number
+from invoicing.core.validate import country_field
+from invoicing.customers.schemas import CustomerCreate, CustomerOut, CustomerUpdate
+from invoicing.db.models import Customer
+from invoicing.db.types import utcnow
+
+FIELDS = ("name", "email", "address", "city", "post_code", "country", "tax_number")
+
+
+def clean(data: CustomerCreate, prefix: str = "") -> dict[str, Any]:
+    """Validated customer fields (country upper-cased, tax number checked) as a plain dict."""
+    values = {f: getattr(data, f) for f in FIELDS}
+    values["name"] = values["name"].strip()
+    if values["country"]:
+        values["country"] = country_field(values["country"], f"{prefix}country")
+    if values["tax_number"]:
+        values["tax_number"] = validate_tax_number(values["tax_number"], values["country"], f"{prefix}tax_number")
+    return values
+
+
+def to_out(customer: Customer) -> CustomerOut:
+    return CustomerOut(id=customer.id, object="customer", entity_id=customer.entity_id,
+                       metadata=customer.metadata_ or {}, created_at=customer.created_at,
+                       **{f: getattr(customer, f) for f in FIELDS})
+
+
+def snapshot(customer: Customer) -> dict[str, Any]:
+    return {"id": customer.id, **{f: getattr(customer, f) for f in FIELDS}}
+
+
+async def create_customer(session: AsyncSession, scope: Scope, data: CustomerCreate) -> CustomerOut:
+    customer = Customer(id=new_id("customer"), entity_id=scope.entity_id, metadata_=data.metadata or {}, **clean(data))
+    session.add(customer)
+    emit(session, scope, "customer.created", customer.id)
+    return to_out(customer)
+
+
+async def get_customer(session: AsyncSession, scope: Scope, customer_id: str, field: str | None = None) -> Customer:
+    customer = await session.get(Customer, customer_id)
+    if customer is None or customer.entity_id != scope.entity_id or customer.deleted_at is not None:
+        if field:
+            raise ValidationFailed.field(field, f"customer {customer_id} was not found")
+        raise NotFound(f"Customer {customer_id} was not found.")
+    return customer
+
+
+def list_stmt(scope: Scope, search: str | None):
+    stmt = select(Customer).where(Customer.entity_id == scope.entity_id, Customer.deleted_at.is_(None))
+    if search:
+        like = f"%{search.lower()}%"
+        stmt = stmt.where(or_(func.lower(Customer.name).like(like), func.lower(Customer.email).like(like)))
+    return stmt
+
+
+async def update_customer(session: AsyncSession, scope: Scope, customer_id: str, data: CustomerUpdate) -> CustomerOut:
+    customer = await get_customer(session, scope, customer_id)
+    merged = {f: getattr(customer, f) for f in FIELDS}
+    merged.update({k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET and k != "metadata"})
+    values = clean(CustomerCreate(**merged))
+    for field, value in values.items():
+        setattr(customer, field, value)
+    if data.metadata is not msgspec.UNSET:
+        customer.metadata_ = data.metadata
+    emit(session, scope, "customer.updated", customer.id)
+    return to_out(customer)
+
+
+async def delete_customer(session: AsyncSession, scope: Scope, customer_id: str) -> None:
+    customer = await get_customer(session, scope, customer_id)
+    customer.deleted_at = utcnow()
+    emit(session, scope, "customer.deleted", customer.id)

@@ -1,0 +1,76 @@
+"""Engines and transactions.
+
+SQLite (WAL) serialises writers: write transactions go through a one-connection engine and start
+with ``BEGIN IMMEDIATE``, so concurrent issues queue in-process instead of racing for the file
+lock; reads use a small pool of their own. PostgreSQL uses one pooled engine and row locks
+(``INSERT … ON CONFLICT DO UPDATE … RETURNING`` on the counter row).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+
+def normalize_url(url: str) -> str:
+    if url.startswith("sqlite:"):
+        return "sqlite+aiosqlite:" + url[len("sqlite:"):]
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+asyncpg://" + url.split("://", 1)[1]
+    return url
+
+
+def sync_url(url: str) -> str:
+    """The same database for a synchronous driver (Alembic, CLI)."""
+    url = normalize_url(url)
+    return url.replace("sqlite+aiosqlite:", "sqlite:").replace("postgresql+asyncpg:", "postgresql+asyncpg:")
+
+
+def _sqlite_engine(url: str, *, immediate: bool, pool_size: int, echo: bool) -> AsyncEngine:
+    engine = create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=0, pool_timeout=60)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class Database:
+    def __init__(self, url: str, *, echo: bool = False):
+        self.url = normalize_url(url)
+        self.is_sqlite = self.url.startswith("sqlite")
+        if self.is_sqlite:
+            self.writer = _sqlite_engine(self.url, immediate=True, pool_size=1, echo=echo)
+            self.reader = _sqlite_engine(self.url, immediate=False, pool_size=4, echo=echo)
+        else:
+            self.writer = self.reader = create_async_engine(
+                self.url, echo=echo, pool_size=20, max_overflow=10, pool_timeout=60, pool_pre_ping=False
+            )
+        self._write_sessions = async_sessionmaker(self.writer, expire_on_commit=False, autoflush=False)
+        self._read_sessions = async_sessionmaker(self.reader, expire_on_commit=False, autoflush=False)
+
+    @asynccontextmanager
+    async def transaction(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
+        """A session inside one transaction: committed on success, rolled back on any error."""
+        maker = self._write_sessions if write else self._read_sessions
+        async with maker() as session, session.begin():
+            yield session
+
+    async def dispose(self) -> None:
+        await self.writer.dispose()
+        if self.reader is not self.writer:
+            await self.reader.dispose()

@@ -1,0 +1,227 @@
+"""The database schema. Every row of tenant data carries its ``entity_id``; entities carry their
+``account_id`` and ``environment``, so every query is scoped by construction."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, inspect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from invoicing.db.types import JSONType, Money, UTCDateTime, utcnow
+
+
+class Base(DeclarativeBase):
+    def __init__(self, **kwargs: Any) -> None:
+        # fill Python-side defaults at construction, so a new row serialises before its flush
+        for key, default in _defaults(type(self)):
+            if key not in kwargs:
+                kwargs[key] = default.arg(None) if default.is_callable else default.arg
+        cls = type(self)
+        for key, value in kwargs.items():
+            if not hasattr(cls, key):
+                raise TypeError(f"{key!r} is not an attribute of {cls.__name__}")
+            setattr(self, key, value)
+
+
+_DEFAULTS: dict[type, list] = {}
+
+
+def _defaults(cls: type) -> list:
+    if cls not in _DEFAULTS:
+        _DEFAULTS[cls] = [(p.key, p.columns[0].default) for p in inspect(cls).column_attrs if p.columns[0].default is not None]
+    return _DEFAULTS[cls]
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    embed_allowed_origins: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    environment: Mapped[str] = mapped_column(String(10))
+    entity_id: Mapped[str | None] = mapped_column(ForeignKey("entities.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    last4: Mapped[str] = mapped_column(String(4))
+    name: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Entity(Base):
+    __tablename__ = "entities"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    environment: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    address: Mapped[str | None] = mapped_column(String(500))
+    city: Mapped[str | None] = mapped_column(String(200))
+    post_code: Mapped[str | None] = mapped_column(String(40))
+    tax_number: Mapped[str | None] = mapped_column(String(40))
+    is_tax_subject: Mapped[bool] = mapped_column(Boolean, default=True)
+    currency_code: Mapped[str] = mapped_column(String(3))
+    locale: Mapped[str] = mapped_column(String(10))
+    email: Mapped[str | None] = mapped_column(String(320))
+    settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    metadata_: Mapped[dict[str, str]] = mapped_column("metadata", JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __table_args__ = (Index("ix_entities_scope", "account_id", "environment", "id"),)
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    address: Mapped[str | None] = mapped_column(String(500))
+    city: Mapped[str | None] = mapped_column(String(200))
+    post_code: Mapped[str | None] = mapped_column(String(40))
+    country: Mapped[str | None] = mapped_column(String(2))
+    tax_number: Mapped[str | None] = mapped_column(String(40))
+    metadata_: Mapped[dict[str, str]] = mapped_column("metadata", JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    __table_args__ = (Index("ix_customers_entity", "entity_id", "id"),)
+
+
+class Item(Base):
+    __tablename__ = "items"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    name: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str | None] = mapped_column(Text)
+    price: Mapped[Decimal] = mapped_column(Money)
+    unit: Mapped[str | None] = mapped_column(String(40))
+    taxes: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    metadata_: Mapped[dict[str, str]] = mapped_column("metadata", JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    __table_args__ = (Index("ix_items_entity", "entity_id", "id"),)
+
+
+class Document(Base):
+    """An invoice or a credit note. Lines and the tax breakdown are stored as the JSON snapshot the
+    totals function produced; once issued, nothing but the payment/credit aggregates changes."""
+
+    __tablename__ = "documents"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    type: Mapped[str] = mapped_column(String(20))
+    number: Mapped[str | None] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(20))
+    date: Mapped[date] = mapped_column(Date)
+    date_due: Mapped[date | None] = mapped_column(Date)
+    date_service: Mapped[date | None] = mapped_column(Date)
+    currency_code: Mapped[str] = mapped_column(String(3))
+    locale: Mapped[str | None] = mapped_column(String(10))
+    customer_id: Mapped[str | None] = mapped_column(String(40))
+    customer: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
+    taxes: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
+    prices_include_tax: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    footer: Mapped[str | None] = mapped_column(Text)
+    total: Mapped[Decimal] = mapped_column(Money)
+    total_discount: Mapped[Decimal] = mapped_column(Money)
+    total_tax: Mapped[Decimal] = mapped_column(Money)
+    total_with_tax: Mapped[Decimal] = mapped_column(Money)
+    total_paid: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    total_credited: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    invoice_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    invoice_number: Mapped[str | None] = mapped_column(String(80))
+    invoice_date: Mapped[date | None] = mapped_column(Date)
+    credit_note_ids: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    void_reason: Mapped[str | None] = mapped_column(String(500))
+    metadata_: Mapped[dict[str, str]] = mapped_column("metadata", JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    __table_args__ = (
+        UniqueConstraint("entity_id", "type", "number", name="uq_documents_number"),
+        Index("ix_documents_entity", "entity_id", "type", "id"),
+    )
+
+
+class NumberCounter(Base):
+    __tablename__ = "number_counters"
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), primary_key=True)
+    doc_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    currency_code: Mapped[str] = mapped_column(String(3))
+    date: Mapped[date] = mapped_column(Date)
+    type: Mapped[str] = mapped_column(String(30))
+    reference: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    metadata_: Mapped[dict[str, str]] = mapped_column("metadata", JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __table_args__ = (
+        Index("ix_payments_entity", "entity_id", "id"),
+        Index("ix_payments_reference", "entity_id", "reference"),
+    )
+
+
+class EntityUser(Base):
+    __tablename__ = "entity_users"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    email: Mapped[str] = mapped_column(String(320))
+    name: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(10))
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __table_args__ = (
+        UniqueConstraint("entity_id", "email", name="uq_entity_users_email"),
+        UniqueConstraint("entity_id", "external_id", name="uq_entity_users_external_id"),
+        Index("ix_entity_users_entity", "entity_id", "id"),
+    )
+
+
+class Event(Base):
+    """The transactional outbox: written in the same transaction as the state change it records."""
+
+    __tablename__ = "events"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(String(40))
+    environment: Mapped[str] = mapped_column(String(10))
+    entity_id: Mapped[str | None] = mapped_column(String(40))
+    type: Mapped[str] = mapped_column(String(60))
+    object_id: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str | None] = mapped_column(String(80))
+    data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    __table_args__ = (
+        Index("ix_events_pending", "processed_at", "id"),
+        Index("ix_events_entity", "entity_id", "id"),
+    )
+
+
+class IdempotencyRecord(Base):
+    __tablename__ = "idempotency_keys"
+    account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    environment: Mapped[str] = mapped_column(String(10), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+from invoicing.core.schemas import CurrencyCode, DecimalIn, Ident, LocaleCode, LongText, Metadata, MoneyOut, Taxes, TaxOut
+from invoicing.customers.schemas import CustomerCreate
+
+ItemName = Annotated[str, Meta(min_length=1, max_length=500)]
+
+
+class LineIn(Struct):
+    """A document line. Give ``name`` and ``price``, or ``item_id`` to take them (and the taxes) from the
+    catalogue; anything given overrides the item."""
+
+    name: ItemName | None = None
+    price: DecimalIn | None = None
+    quantity: DecimalIn = Decimal(1)
+    taxes: Taxes | None = None
+    discount: DecimalIn = Decimal(0)
+    """Percent off this line, 0–100."""
+    description: LongText | None = None
+    unit: Annotated[str, Meta(max_length=40)] | None = None
+    item_id: Ident | None = None
+
+
+Lines = Annotated[list[LineIn], Meta(min_length=1, max_length=1000)]
+
+
+class InvoiceCreate(Struct):
+    items: Lines
+    customer: CustomerCreate | None = None
+    customer_id: Ident | None = None
+    date: date | None = None
+    date_due: date | None = None
+    date_service: date | None = None
+    currency_code: CurrencyCode | None = None
+    locale: LocaleCode | None = None
+    note: LongText | None = None
+    footer: LongText | None = None
+    prices_include_tax: bool = False
+    """Prices are gross (tax included); the net is taken out per tax rate."""
+    metadata: Metadata | None = None
+    is_draft: bool = False
+    """Default false: the invoice is issued (numbered) at once. True keeps an editable, unnumbered draft."""
+
+
+class InvoiceUpdate(Struct):
+    items: Lines | UnsetType = UNSET
+    customer: CustomerCreate | UnsetType = UNSET
+    customer_id: Ident | UnsetType = UNSET
+    date: date | UnsetType = UNSET
+    date_due: date | None | UnsetType = UNSET
+    date_service: date | None | UnsetType = UNSET
+    currency_code: CurrencyCode | UnsetType = UNSET
+    locale: LocaleCode | UnsetType = UNSET
+    note: LongText | None | UnsetType = UNSET
+    footer: LongText | None | UnsetType = UNSET
+    prices_include_tax: bool | UnsetType = UNSET
+    metadata: Metadata | UnsetType = UNSET
+
+
+class CreditNoteCreate(Struct):
+    invoice_id: Ident
+    items: Annotated[list[LineIn], Meta(min_length=1, max_length=1000)] | None = None
+    """Without items the credit note reverses everything not yet credited."""
+    date: date | None = None
+    note: LongText | None = None
+    locale: LocaleCode | None = None
+    metadata: Metadata | None = None
+
+
+class VoidIn(Struct):
+    reason: Annotated[str, Meta(max_length=500)] | None = None
+
+
+class CustomerSnapshot(Struct):
+    id: str | None
+    name: str
+    email: str | None = None
+    address: str | None = None
+    city: str | None = None
+    post_code: str | None = None
+    country: str | None = None
+    tax_number: str | None = None
+
+
+class LineOut(Struct):
+    name: str
+    description: str | None
+    item_id: str | None
+    quantity: str
+    unit: str | None
+    price: str
+    discount: str
+    taxes: list[TaxOut]
+    total: MoneyOut
+    total_tax: MoneyOut
+    total_with_tax: MoneyOut
+
+
+class TaxTotalOut(Struct):
+    name: str
+    rate: str
+    base: MoneyOut
+    amount: MoneyOut
+
+
+class DocumentOut(Struct, kw_only=True):
+    id: str
+    entity_id: str
+    number: str | None
+    status: str
+    date: date
+    date_due: date | None
+    date_service: date | None
+    currency_code: str
+    locale: str | None
+    customer: CustomerSnapshot
+    items: list[LineOut]
+    taxes: list[TaxTotalOut]
+    prices_include_tax: bool
+    total: MoneyOut
+    total_discount: MoneyOut
+    total_tax: MoneyOut
+    total_with_tax: MoneyOut
+    total_paid: MoneyOut
+    total_credited: MoneyOut
+    total_due: MoneyOut
+    note: str | None
+    footer: str | None
+    metadata: dict[str, str]
+    created_at: datetime
+    issued_at: datetime | None
+
+
+class InvoiceOut(DocumentOut, kw_only=True):
+    object: Literal["invoice"] = "invoice"
+    credit_note_ids: list[str]
+    voided_at: datetime | None
+    void_reason: str | None
+
+
+class CreditNoteOut(DocumentOut, kw_only=True):
+    object: Literal["credit_note"] = "credit_note"
+    invoice_id: str
+    invoice_number: str | None
+    """The number of the invoice this credit note corrects."""
+    invoice_date: date | None
+
+
+class InvoiceList(Struct):
+    data: list[InvoiceOut]
+    next_cursor: str | None
+
+
+class CreditNoteList(Struct):
+    data: list[CreditNoteOut]
+    next_cursor: str | None
+
+
+InvoiceStatus = Literal["draft", "issued", "partially_paid", "paid", "voided", "credited"]

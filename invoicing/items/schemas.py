@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+from invoicing.core.schemas import DecimalIn, LongText, Metadata, Taxes, TaxOut
+
+ItemName = Annotated[str, Meta(min_length=1, max_length=500)]
+Unit = Annotated[str, Meta(max_length=40)]
+
+
+class ItemCreate(Struct):
+    name: ItemName
+    price: DecimalIn
+    description: LongText | None = None
+    unit: Unit | None = None
+    taxes: Taxes = []
+    metadata: Metadata | None = None
+
+
+class ItemUpdate(Struct):
+    name: ItemName | UnsetType = UNSET
+    price: DecimalIn | UnsetType = UNSET
+    description: LongText | None | UnsetType = UNSET
+    unit: Unit | None | UnsetType = UNSET
+    taxes: Taxes | UnsetType = UNSET
+    metadata: Metadata | UnsetType = UNSET
+
+
+class ItemOut(Struct):
+    id: str
+    object: Literal["item"]
+    entity_id: str
+    name: str
+    description: str | None
+    price: str
+    unit: str | None
+    taxes: list[TaxOut]
+    metadata: dict[str, str]
+    created_at: datetime
+
+
+class ItemList(Struct):
+    data: list[ItemOut]
+    next_cursor: str | None

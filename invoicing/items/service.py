@@ -1,0 +1,75 @@
+"""The entity's catalogue of items, usable by id on document lines."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import msgspec
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from invoicing.auth.context import Scope
+from invoicing.core.errors import NotFound, ValidationFailed
+from invoicing.core.http import emit
+from invoicing.core.ids import new_id
+from invoicing.core.lines import clean_price, clean_taxes
+from invoicing.core.money import format_decimal
+from invoicing.core.schemas import TaxOut
+from invoicing.db.models import Item
+from invoicing.db.types import utcnow
+from invoicing.items.schemas import ItemCreate, ItemOut, ItemUpdate
+
+
+def to_out(item: Item) -> ItemOut:
+    return ItemOut(id=item.id, object="item", entity_id=item.entity_id, name=item.name, description=item.description,
+                   price=format_decimal(item.price), unit=item.unit, taxes=[TaxOut(**t) for t in item.taxes or []],
+                   metadata=item.metadata_ or {}, created_at=item.created_at)
+
+
+async def create_item(session: AsyncSession, scope: Scope, data: ItemCreate) -> ItemOut:
+    item = Item(id=new_id("item"), entity_id=scope.entity_id, name=data.name.strip(), description=data.description,
+                price=Decimal(clean_price(data.price, "price")), unit=data.unit, taxes=clean_taxes(data.taxes, "taxes"),
+                metadata_=data.metadata or {})
+    session.add(item)
+    emit(session, scope, "item.created", item.id)
+    return to_out(item)
+
+
+async def get_item(session: AsyncSession, scope: Scope, item_id: str, field: str | None = None) -> Item:
+    item = await session.get(Item, item_id)
+    if item is None or item.entity_id != scope.entity_id or item.deleted_at is not None:
+        if field:
+            raise ValidationFailed.field(field, f"item {item_id} was not found")
+        raise NotFound(f"Item {item_id} was not found.")
+    return item
+
+
+def list_stmt(scope: Scope, search: str | None):
+    stmt = select(Item).where(Item.entity_id == scope.entity_id, Item.deleted_at.is_(None))
+    if search:
+        stmt = stmt.where(func.lower(Item.name).like(f"%{search.lower()}%"))
+    return stmt
+
+
+async def update_item(session: AsyncSession, scope: Scope, item_id: str, data: ItemUpdate) -> ItemOut:
+    item = await get_item(session, scope, item_id)
+    if data.name is not msgspec.UNSET:
+        item.name = data.name.strip()
+    if data.price is not msgspec.UNSET:
+        item.price = Decimal(clean_price(data.price, "price"))
+    if data.description is not msgspec.UNSET:
+        item.description = data.description
+    if data.unit is not msgspec.UNSET:
+        item.unit = data.unit
+    if data.taxes is not msgspec.UNSET:
+        item.taxes = clean_taxes(data.taxes, "taxes")
+    if data.metadata is not msgspec.UNSET:
+        item.metadata_ = data.metadata
+    emit(session, scope, "item.updated", item.id)
+    return to_out(item)
+
+
+async def delete_item(session: AsyncSession, scope: Scope, item_id: str) -> None:
+    item = await get_item(session, scope, item_id)
+    item.deleted_at = utcnow()
+    emit(session, scope, "item.deleted", item.id)

@@ -1,0 +1,91 @@
+"""Entity users: the people of a business customer, each with one role."""
+
+from __future__ import annotations
+
+import msgspec
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from invoicing.auth.context import Scope
+from invoicing.core.errors import Conflict, NotFound, ValidationFailed
+from invoicing.core.http import emit
+from invoicing.core.ids import new_id
+from invoicing.db.models import EntityUser
+from invoicing.users.schemas import EntityUserCreate, EntityUserOut, EntityUserUpdate
+
+
+def to_out(user: EntityUser) -> EntityUserOut:
+    return EntityUserOut(id=user.id, object="entity_user", entity_id=user.entity_id, email=user.email, name=user.name,
+                         role=user.role, external_id=user.external_id, status=user.status, created_at=user.created_at)
+
+
+async def _flush_unique(session: AsyncSession, user: EntityUser) -> None:
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError:
+        clash = "email" if (await _find(session, user.entity_id, email=user.email, exclude=user.id)) else "external_id"
+        raise ValidationFailed.field(clash, f"another user of this entity already has this {clash.replace('_', ' ')}") from None
+
+
+async def _find(session: AsyncSession, entity_id: str, *, email: str, exclude: str) -> EntityUser | None:
+    return (await session.execute(select(EntityUser).where(
+        EntityUser.entity_id == entity_id, EntityUser.email == email, EntityUser.id != exclude))).scalar_one_or_none()
+
+
+async def create_user(session: AsyncSession, scope: Scope, data: EntityUserCreate) -> EntityUserOut:
+    user = EntityUser(id=new_id("user"), entity_id=scope.entity_id, email=data.email.strip().lower(), name=data.name,
+                      role=data.role, external_id=data.external_id, status="invited" if data.send_invite else "active")
+    session.add(user)
+    await _flush_unique(session, user)
+    emit(session, scope, "entity_user.created", user.id, {"role": user.role, "email": user.email,
+                                                          "send_invite": data.send_invite})
+    return to_out(user)
+
+
+async def get_user(session: AsyncSession, scope: Scope, user_id: str) -> EntityUser:
+    user = await session.get(EntityUser, user_id)
+    if user is None or user.entity_id != scope.entity_id or user.status == "removed":
+        raise NotFound(f"Entity user {user_id} was not found.")
+    return user
+
+
+async def _admins(session: AsyncSession, entity_id: str) -> int:
+    return (await session.execute(select(func.count()).select_from(EntityUser).where(
+        EntityUser.entity_id == entity_id, EntityUser.role == "admin", EntityUser.status != "removed"))).scalar_one()
+
+
+async def _guard_last_admin(session: AsyncSession, user: EntityUser, what: str) -> None:
+    if user.role == "admin" and await _admins(session, user.entity_id) <= 1:
+        raise Conflict(f"{user.email} is the entity's last admin and cannot be {what}; make someone else admin first.")
+
+
+async def update_user(session: AsyncSession, scope: Scope, user_id: str, data: EntityUserUpdate) -> EntityUserOut:
+    user = await get_user(session, scope, user_id)
+    changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
+    if "role" in changes and changes["role"] != "admin":
+        await _guard_last_admin(session, user, "demoted")
+    if "email" in changes:
+        changes["email"] = changes["email"].strip().lower()
+    for field, value in changes.items():
+        setattr(user, field, value)
+    await _flush_unique(session, user)
+    emit(session, scope, "entity_user.updated", user.id, {k: v for k, v in changes.items()})
+    return to_out(user)
+
+
+async def delete_user(session: AsyncSession, scope: Scope, user_id: str) -> None:
+    user = await get_user(session, scope, user_id)
+    await _guard_last_admin(session, user, "removed")
+    await session.delete(user)
+    emit(session, scope, "entity_user.removed", user.id, {"email": user.email})
+
+
+def list_stmt(scope: Scope, role: str | None, external_id: str | None):
+    stmt = select(EntityUser).where(EntityUser.entity_id == scope.entity_id, EntityUser.status != "removed")
+    if role:
+        stmt = stmt.where(EntityUser.role == role)
+    if external_id:
+        stmt = stmt.where(EntityUser.external_id == external_id)
+    return stmt

@@ -1,0 +1,114 @@
+"""Shared fixtures: a real Folio server (uvicorn, over TCP) per database engine.
+
+Integration tests are parametrized over SQLite and PostgreSQL. PostgreSQL is reached at
+``FOLIO_TEST_POSTGRES_URL`` (default ``postgresql://postgres@127.0.0.1:5432/test``); when it is not
+reachable the PostgreSQL tests skip, except under ``CI=true`` where they fail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from invoicing.config import Settings
+from invoicing.db.migrate import upgrade
+
+PG_URL = os.environ.get("FOLIO_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _reset_postgres(url: str) -> None:
+    import asyncpg
+
+    async def run():
+        conn = await asyncpg.connect(url.replace("postgresql://", "postgres://", 1))
+        try:
+            await conn.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+def postgres_available() -> bool:
+    try:
+        _reset_postgres(PG_URL)
+        return True
+    except Exception:
+        return False
+
+
+@dataclass
+class Server:
+    url: str
+    database_url: str
+    engine: str
+    settings: Settings
+
+    def client(self, key: str | None = None, entity: str | None = None, **kw) -> httpx.Client:
+        headers = {}
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        if entity:
+            headers["X-Entity-Id"] = entity
+        return httpx.Client(base_url=self.url, headers=headers, timeout=30, **kw)
+
+
+class _ThreadedServer(uvicorn.Server):
+    def install_signal_handlers(self):  # running in a thread
+        pass
+
+
+def start_server(app, port: int) -> tuple[_ThreadedServer, threading.Thread]:
+    server = _ThreadedServer(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("server did not start")
+        time.sleep(0.02)
+    return server, thread
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def server(request, tmp_path_factory) -> Server:
+    engine = request.param
+    if engine == "sqlite":
+        database_url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'folio.db'}"
+    else:
+        if not postgres_available():
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"PostgreSQL at {PG_URL} is not reachable, and CI requires the PostgreSQL tests to run")
+            pytest.skip(f"PostgreSQL at {PG_URL} is not reachable")
+        database_url = PG_URL
+    upgrade(database_url)
+    settings = Settings()
+    settings.database.url = database_url
+    port = _free_port()
+    settings.public_url = f"http://127.0.0.1:{port}"
+    from invoicing.server import create_server_app
+
+    srv, thread = start_server(create_server_app(settings), port)
+    yield Server(url=f"http://127.0.0.1:{port}", database_url=database_url, engine=engine, settings=settings)
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return Path(__file__).resolve().parent.parent
