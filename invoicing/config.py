@@ -31,9 +31,29 @@ class EmailSettings:
     """``smtp://host:port`` to deliver e-mail to; empty means every message is captured."""
 
 
+DEV_SECRET = "folio-development-secret-do-not-use-in-production"
+
+
+@dataclass
+class SecuritySettings:
+    secret_keys: list[str] = field(default_factory=lambda: [k.strip() for k in _env("FOLIO_SECRET_KEYS").split(",") if k.strip()])
+    """Signing secrets for embed tokens, sessions and sign-in links, newest first (``FOLIO_SECRET_KEYS``,
+    comma-separated). Older ones keep verifying, so a secret rotates without breaking live sessions."""
+    environment: str = field(default_factory=lambda: _env("FOLIO_ENV", "development"))
+    """``development`` (default) or ``production``. Production refuses to start without ``FOLIO_SECRET_KEYS``."""
+
+    def signing_keys(self) -> list[str]:
+        if self.secret_keys:
+            return self.secret_keys
+        if self.environment == "production":
+            raise RuntimeError("FOLIO_SECRET_KEYS must be set in production; refusing to start without a signing secret")
+        return [DEV_SECRET]
+
+
 @dataclass
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     email: EmailSettings = field(default_factory=EmailSettings)
+    security: SecuritySettings = field(default_factory=SecuritySettings)
     public_url: str = field(default_factory=lambda: _env("FOLIO_PUBLIC_URL", "http://127.0.0.1:8000"))
     """The URL browsers reach Folio at (embed URLs and e-mailed links are built from it)."""

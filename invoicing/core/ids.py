@@ -26,6 +26,7 @@ PREFIXES = {
     "event": "evt",
     "email": "eml",
     "audit": "aud",
+    "file": "fil",
     "invitation": "inv_link",
 }
 
