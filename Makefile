@@ -22,7 +22,15 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	fi
 
-install: deps system-deps
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# type-check and build the dashboard bundle (served by the BFF from frontend/dist)
+frontend: $(if $(wildcard frontend/package.json),frontend/node_modules/.installed)
+	@if [ -f frontend/package.json ]; then cd frontend && npm run typecheck && npm run build; fi
+
+install: deps system-deps frontend
 
 run: install
 	$(PY) -m invoicing.cli demo
