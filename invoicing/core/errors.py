@@ -81,15 +81,20 @@ def folio_error_handler(_: Request, exc: FolioError) -> Response:
 
 
 _PATH = re.compile(r"at `\$\.?(.*?)`")
+_MISSING = re.compile(r"Object missing required field `(.+?)`")
 
 
 def _field_of(message: str, key: str | None) -> tuple[str, str]:
     """msgspec says ``Expected `int`, got `str` - at `$.items[0].quantity```; split field and text."""
     match = _PATH.search(message)
+    path = match.group(1).replace("[...]", "") if match else ""
+    text = message[: match.start()].rstrip(" -") if match else message
+    missing = _MISSING.search(text)
+    if missing:
+        return (f"{path}.{missing.group(1)}" if path else missing.group(1)), "is required"
     if match:
-        text = message[: match.start()].rstrip(" -")
-        return match.group(1) or (key or "body"), text
-    return key or "body", message
+        return path or "body", text
+    return (key.replace("[...]", "") if key and key != "data" else "body"), message
 
 
 def validation_handler(_: Request, exc: ValidationException) -> Response:

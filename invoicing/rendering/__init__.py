@@ -1,0 +1,23 @@
+"""Documents people read: invoices and credit notes as PDF and HTML.
+
+::
+
+    RenderInput (API figures + seller + settings + logo bytes)
+        └── build_context()  Babel formatting, labels, EPC payload   (pure)
+            ├── render_html()  self-contained preview (strict CSP)
+            └── render_pdf()   WeasyPrint, data: URLs only            (CPU, in a thread)
+
+:mod:`invoicing.rendering.service` does the I/O around it: loading the document, the logo (an
+uploaded file, or a remote ``logo_url`` fetched with a timeout and size cap and cached), and
+keeping an issued document's PDF once rendered.
+"""
+
+from invoicing.rendering._epc import epc_payload, qr_png
+from invoicing.rendering._format import Formatter
+from invoicing.rendering._labels import EMAIL, LABELS, language_of
+from invoicing.rendering._render import PREVIEW_CSP, Logo, RenderInput, build_context, render_html, render_pdf
+
+__all__ = [
+    "EMAIL", "LABELS", "PREVIEW_CSP", "Formatter", "Logo", "RenderInput", "build_context", "epc_payload",
+    "language_of", "qr_png", "render_html", "render_pdf",
+]
