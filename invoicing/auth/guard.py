@@ -19,8 +19,8 @@ from invoicing.db import Database
 from invoicing.db.models import ApiKey, Entity, EntityUser
 
 # Other credential kinds (the BFF's scoped entity-user credential) register a resolver here:
-# prefix → async (db, token) → Principal
-EXTRA_RESOLVERS: dict[str, Callable[[Database, str], Awaitable[Principal]]] = {}
+# prefix → async (connection, token) → Principal; the connection gives the app's database and settings
+EXTRA_RESOLVERS: dict[str, Callable[[ASGIConnection, str], Awaitable[Principal]]] = {}
 
 
 async def resolve_key(db: Database, token: str) -> Principal:
@@ -56,7 +56,7 @@ async def authenticate(connection: ASGIConnection) -> Principal:
     token = token.strip()
     for prefix, resolver in EXTRA_RESOLVERS.items():
         if token.startswith(prefix):
-            return await resolver(db, token)
+            return await resolver(connection, token)
     return await resolve_key(db, token)
 
 
@@ -83,6 +83,9 @@ def _missing_entity() -> ValidationFailed:
 
 async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     permission = handler.opt.get("permission")
+    openapi = connection.app.openapi_config
+    if permission is None and openapi is not None and connection.url.path.startswith(openapi.path):
+        return  # the OpenAPI document is public
     if permission is None:
         raise Forbidden(f"Route {handler} declares no permission.")
     if permission == Perm.PUBLIC:

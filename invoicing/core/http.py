@@ -53,8 +53,11 @@ async def write(
     db = database(request)
     key = request.headers.get("idempotency-key")
     if not key:
-        async with db.transaction() as session:
-            result = await fn(session)
+        try:
+            async with db.transaction() as session:
+                result = await fn(session)
+        except IntegrityError:
+            raise Conflict("A concurrent change conflicted with this request; nothing was written. Retry it.") from None
         return Response(content=result, status_code=status)
 
     if len(key) > 255:

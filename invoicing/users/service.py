@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import msgspec
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicing.auth.context import Scope
@@ -20,25 +19,24 @@ def to_out(user: EntityUser) -> EntityUserOut:
                          role=user.role, external_id=user.external_id, status=user.status, created_at=user.created_at)
 
 
-async def _flush_unique(session: AsyncSession, user: EntityUser) -> None:
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError:
-        clash = "email" if (await _find(session, user.entity_id, email=user.email, exclude=user.id)) else "external_id"
-        raise ValidationFailed.field(clash, f"another user of this entity already has this {clash.replace('_', ' ')}") from None
-
-
-async def _find(session: AsyncSession, entity_id: str, *, email: str, exclude: str) -> EntityUser | None:
-    return (await session.execute(select(EntityUser).where(
-        EntityUser.entity_id == entity_id, EntityUser.email == email, EntityUser.id != exclude))).scalar_one_or_none()
+async def _check_unique(session: AsyncSession, user: EntityUser) -> None:
+    """Refuse a second user with the same e-mail or external id in one entity (the unique constraints
+    back this up against races; a clash there answers 409)."""
+    for field in ("email", "external_id"):
+        value = getattr(user, field)
+        if value is None:
+            continue
+        clash = (await session.execute(select(EntityUser.id).where(
+            EntityUser.entity_id == user.entity_id, getattr(EntityUser, field) == value, EntityUser.id != user.id))).first()
+        if clash:
+            raise ValidationFailed.field(field, f"another user of this entity already has this {field.replace('_', ' ')}")
 
 
 async def create_user(session: AsyncSession, scope: Scope, data: EntityUserCreate) -> EntityUserOut:
     user = EntityUser(id=new_id("user"), entity_id=scope.entity_id, email=data.email.strip().lower(), name=data.name,
                       role=data.role, external_id=data.external_id, status="invited" if data.send_invite else "active")
+    await _check_unique(session, user)
     session.add(user)
-    await _flush_unique(session, user)
     emit(session, scope, "entity_user.created", user.id, {"role": user.role, "email": user.email,
                                                           "send_invite": data.send_invite})
     return to_out(user)
@@ -68,9 +66,10 @@ async def update_user(session: AsyncSession, scope: Scope, user_id: str, data: E
         await _guard_last_admin(session, user, "demoted")
     if "email" in changes:
         changes["email"] = changes["email"].strip().lower()
-    for field, value in changes.items():
-        setattr(user, field, value)
-    await _flush_unique(session, user)
+    with session.no_autoflush:
+        for field, value in changes.items():
+            setattr(user, field, value)
+        await _check_unique(session, user)
     emit(session, scope, "entity_user.updated", user.id, {k: v for k, v in changes.items()})
     return to_out(user)
 
