@@ -4,6 +4,8 @@ when either is stale, and say which command refreshes it."""
 from __future__ import annotations
 
 import importlib.util
+import json
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -31,6 +33,10 @@ def test_committed_typescript_client_matches_the_document(tmp_path):
     if not generator.exists() or shutil.which("node") is None:
         pytest.skip("frontend dependencies are not installed (make frontend)")
     out = tmp_path / "schema.d.ts"
-    subprocess.run([str(generator), "openapi.json", "-o", str(out)], cwd=FRONTEND, check=True, capture_output=True)
+    # the same command as `npm run generate`, writing elsewhere
+    script = json.loads((FRONTEND / "package.json").read_text(encoding="utf-8"))["scripts"]["generate"]
+    argv = [str(out) if arg == "src/api/schema.d.ts" else arg for arg in shlex.split(script)]
+    argv[0] = str(generator)
+    subprocess.run(argv, cwd=FRONTEND, check=True, capture_output=True)
     committed = (FRONTEND / "src" / "api" / "schema.d.ts").read_text(encoding="utf-8")
     assert out.read_text(encoding="utf-8") == committed, f"frontend/src/api/schema.d.ts is stale: {REFRESH}"

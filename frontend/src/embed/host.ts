@@ -1,0 +1,81 @@
+/**
+ * The dashboard's side of postMessage protocol v1 with the host SDK. Every message is
+ * `{folio: 1, type, ...}`; we post to `window.parent` with the session's origin as target and accept
+ * messages only from `window.parent` at that origin.
+ *
+ *   iframe → host: ready, session, resize, navigate, token:request, event, error
+ *   host → iframe: token, navigate, locale, theme
+ */
+export const PROTOCOL = 1;
+
+export type HostMessage =
+  | { folio: 1; type: "token"; token: string }
+  | { folio: 1; type: "navigate"; view: string; prefill?: Prefill }
+  | { folio: 1; type: "locale"; locale: string }
+  | { folio: 1; type: "theme"; theme: { primary_color?: string } };
+
+export interface Prefill {
+  customer?: { name?: string; email?: string; address?: string; city?: string; post_code?: string; country?: string };
+  customer_id?: string;
+  items?: { name?: string; quantity?: number | string; price?: number | string; discount?: number | string; taxes?: { rate: number | string }[] }[];
+  note?: string;
+  currency_code?: string;
+}
+
+type Handler = (message: HostMessage) => void;
+
+const embedded = typeof window !== "undefined" && window.parent !== window;
+let hostOrigin: string | null = null;
+const handlers = new Set<Handler>();
+
+function ancestorOrigin(): string | null {
+  const origins = (location as Location & { ancestorOrigins?: DOMStringList }).ancestorOrigins;
+  return origins && origins.length ? origins[0] : null;
+}
+
+/** Pin the host origin (from the session: the origin the embed token was minted for). */
+export function setHostOrigin(origin: string | null | undefined): void {
+  hostOrigin = origin || ancestorOrigin();
+}
+
+export const isEmbedded = (): boolean => embedded;
+
+export function post(type: string, payload: Record<string, unknown> = {}): void {
+  if (!embedded) return;
+  const target = hostOrigin ?? ancestorOrigin();
+  if (!target) return;
+  window.parent.postMessage({ folio: PROTOCOL, type, ...payload }, target);
+}
+
+export function onHostMessage(handler: Handler): () => void {
+  handlers.add(handler);
+  return () => handlers.delete(handler);
+}
+
+if (embedded) {
+  window.addEventListener("message", (event: MessageEvent) => {
+    if (event.source !== window.parent) return;
+    const expected = hostOrigin ?? ancestorOrigin();
+    if (!expected || event.origin !== expected) return;
+    const data = event.data as { folio?: unknown; type?: unknown } | null;
+    if (!data || data.folio !== PROTOCOL || typeof data.type !== "string") return;
+    for (const handler of handlers) handler(data as HostMessage);
+  });
+}
+
+/** Report the document's height whenever it changes, so the iframe grows and shrinks with it. */
+export function reportHeight(root: HTMLElement = document.body): () => void {
+  if (!embedded || typeof ResizeObserver === "undefined") return () => undefined;
+  let last = -1;
+  const send = () => {
+    const height = Math.ceil(root.getBoundingClientRect().height);
+    if (height !== last) {
+      last = height;
+      post("resize", { height });
+    }
+  };
+  const observer = new ResizeObserver(send);
+  observer.observe(root);
+  send();
+  return () => observer.disconnect();
+}

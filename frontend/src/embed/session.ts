@@ -1,0 +1,157 @@
+/**
+ * The dashboard session: the one-use embed token from the URL fragment is exchanged at
+ * `sessionUrl` for a short-lived session token, kept in memory only (never storage, never a cookie)
+ * and sent as `Authorization: Bearer`.
+ *
+ * Life cycle: boot (token from `#token=…`, removed from the URL at once) → exchange → `ready`
+ * → before expiry, or after a 401, `token:request` to the host → `token` from the host →
+ * exchange → `session`. Renewals are single-flight: concurrent callers share one.
+ */
+import { config } from "./config";
+import { isEmbedded, onHostMessage, post, setHostOrigin } from "./host";
+
+export interface SessionUser {
+  id: string;
+  name?: string | null;
+  email?: string | null;
+  role?: string;
+}
+
+export interface SessionEntity {
+  id: string;
+  name?: string;
+  currency_code?: string;
+  locale?: string;
+  [key: string]: unknown;
+}
+
+export interface SessionInfo {
+  session_token: string;
+  expires_at: string;
+  user: SessionUser;
+  entity: SessionEntity;
+  permissions: string[];
+  origin?: string | null;
+}
+
+export class SessionError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly problem?: { title?: string; detail?: string },
+  ) {
+    super(message);
+  }
+}
+
+/** Renew this long before the session expires (or at half its lifetime when it is shorter). */
+const RENEW_MARGIN_MS = 15_000;
+
+let current: SessionInfo | null = null;
+let renewal: Promise<SessionInfo> | null = null;
+let timer: ReturnType<typeof setTimeout> | undefined;
+let awaitingToken: ((token: string) => void) | null = null;
+const listeners = new Set<(s: SessionInfo) => void>();
+
+export const getSession = (): SessionInfo | null => current;
+export const sessionToken = (): string | null => current?.session_token ?? null;
+export const can = (permission: string): boolean => !!current?.permissions.includes(permission);
+
+export function onSession(listener: (s: SessionInfo) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Read and remove `#token=…` from the URL (it must not linger in history or reach any log). */
+export function takeTokenFromUrl(): string | null {
+  const params = new URLSearchParams(location.hash.replace(/^#/, ""));
+  const token = params.get("token");
+  if (location.hash) history.replaceState(history.state, "", location.pathname + location.search);
+  return token;
+}
+
+async function exchange(token: string): Promise<SessionInfo> {
+  const response = await fetch(config.sessionUrl, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ token }),
+    credentials: "omit",
+  });
+  if (!response.ok) {
+    let problem: { title?: string; detail?: string } | undefined;
+    try {
+      problem = await response.json();
+    } catch {
+      problem = undefined;
+    }
+    throw new SessionError(problem?.detail ?? `session exchange failed (${response.status})`, response.status, problem);
+  }
+  const info = (await response.json()) as SessionInfo;
+  current = info;
+  setHostOrigin(info.origin);
+  schedule(info);
+  for (const listener of listeners) listener(info);
+  return info;
+}
+
+function schedule(info: SessionInfo): void {
+  clearTimeout(timer);
+  const lifetime = new Date(info.expires_at).getTime() - Date.now();
+  if (!isEmbedded() || !Number.isFinite(lifetime)) return;
+  const lead = Math.min(RENEW_MARGIN_MS, lifetime / 2);
+  timer = setTimeout(() => {
+    renew().catch(() => undefined);
+  }, Math.max(0, lifetime - lead));
+}
+
+function requestToken(): Promise<string> {
+  return new Promise((resolve) => {
+    awaitingToken = resolve;
+    post("token:request");
+  });
+}
+
+onHostMessage((message) => {
+  if (message.type !== "token" || typeof message.token !== "string") return;
+  if (awaitingToken) {
+    const resolve = awaitingToken;
+    awaitingToken = null;
+    resolve(message.token);
+  } else {
+    // an unsolicited fresh token (e.g. the tab became visible again): take it
+    exchange(message.token)
+      .then((info) => post("session", { expires_at: info.expires_at }))
+      .catch(() => undefined);
+  }
+});
+
+/** Ask the host for a fresh embed token and exchange it; shared by everyone who needs it now. */
+export function renew(): Promise<SessionInfo> {
+  if (!isEmbedded()) return Promise.reject(new SessionError("The session has expired; sign in again.", 401));
+  renewal ??= requestToken()
+    .then(exchange)
+    .then((info) => {
+      post("session", { expires_at: info.expires_at });
+      return info;
+    })
+    .finally(() => {
+      renewal = null;
+    });
+  return renewal;
+}
+
+/** Start the session: from the URL fragment's token, or by asking the host for one. */
+export async function start(): Promise<SessionInfo> {
+  const token = takeTokenFromUrl();
+  if (token) {
+    setHostOrigin(null);
+    const info = await exchange(token);
+    post("ready", { expires_at: info.expires_at });
+    return info;
+  }
+  if (!isEmbedded()) throw new SessionError("No session token was given.", 401);
+  setHostOrigin(null);
+  const info = await requestToken().then(exchange);
+  post("ready", { expires_at: info.expires_at });
+  return info;
+}

@@ -1,0 +1,153 @@
+/** Server state for invoices, payments and credit notes (TanStack Query over the typed client). */
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, type Invoice, type Schemas, unwrap } from "../../api/client";
+import { post } from "../../embed/host";
+
+export interface InvoiceFilters {
+  status?: string;
+  date_from?: string;
+  date_to?: string;
+  search?: string;
+  customer_id?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+export const STATUSES = ["draft", "issued", "partially_paid", "paid", "voided", "credited"] as const;
+
+export function useInvoices(filters: InvoiceFilters) {
+  return useQuery({
+    queryKey: ["invoices", filters],
+    queryFn: ({ signal }) =>
+      unwrap(
+        api.GET("/v1/invoices", {
+          params: { query: { ...filters, status: filters.status as (typeof STATUSES)[number] | undefined } },
+          signal,
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useInvoice(id: string) {
+  return useQuery({
+    queryKey: ["invoice", id],
+    queryFn: ({ signal }) => unwrap(api.GET("/v1/invoices/{invoice_id}", { params: { path: { invoice_id: id } }, signal })),
+    enabled: !!id,
+  });
+}
+
+export function usePayments(invoiceId: string) {
+  return useQuery({
+    queryKey: ["payments", invoiceId],
+    queryFn: ({ signal }) => unwrap(api.GET("/v1/payments", { params: { query: { invoice_id: invoiceId, limit: 100 } }, signal })),
+  });
+}
+
+export function useCreditNotes(invoiceId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ["credit-notes", invoiceId],
+    queryFn: ({ signal }) =>
+      unwrap(api.GET("/v1/credit-notes", { params: { query: { invoice_id: invoiceId, limit: 100 } }, signal })),
+    enabled,
+  });
+}
+
+/** Tell the host about a document's life-cycle event (`event {name, id, number}`). */
+export function announce(name: "document.created" | "document.issued" | "document.paid", doc: { id: string; number?: string | null }) {
+  post("event", { name, id: doc.id, number: doc.number ?? null });
+}
+
+function useRefresh() {
+  const client = useQueryClient();
+  return (invoice?: Invoice) => {
+    if (invoice) client.setQueryData(["invoice", invoice.id], invoice);
+    void client.invalidateQueries({ queryKey: ["invoices"] });
+    if (invoice) {
+      void client.invalidateQueries({ queryKey: ["invoice", invoice.id] });
+      void client.invalidateQueries({ queryKey: ["payments", invoice.id] });
+      void client.invalidateQueries({ queryKey: ["credit-notes", invoice.id] });
+    }
+  };
+}
+
+export function useCreateInvoice() {
+  const refresh = useRefresh();
+  return useMutation({
+    mutationFn: (body: Schemas["InvoiceCreate"]) => unwrap(api.POST("/v1/invoices", { body })),
+    onSuccess: (invoice) => {
+      refresh(invoice);
+      announce("document.created", invoice);
+      if (invoice.status !== "draft") announce("document.issued", invoice);
+    },
+  });
+}
+
+export function useUpdateInvoice(id: string) {
+  const refresh = useRefresh();
+  return useMutation({
+    mutationFn: (body: Schemas["InvoiceUpdate"]) =>
+      unwrap(api.PATCH("/v1/invoices/{invoice_id}", { params: { path: { invoice_id: id } }, body })),
+    onSuccess: (invoice) => refresh(invoice),
+  });
+}
+
+export function useFinalize() {
+  const refresh = useRefresh();
+  return useMutation({
+    mutationFn: (id: string) => unwrap(api.POST("/v1/invoices/{invoice_id}/finalize", { params: { path: { invoice_id: id } } })),
+    onSuccess: (invoice) => {
+      refresh(invoice);
+      announce("document.issued", invoice);
+    },
+  });
+}
+
+export function useDeleteDraft() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => unwrap(api.DELETE("/v1/invoices/{invoice_id}", { params: { path: { invoice_id: id } } })),
+    onSuccess: (_, id) => {
+      client.removeQueries({ queryKey: ["invoice", id] });
+      void client.invalidateQueries({ queryKey: ["invoices"] });
+    },
+  });
+}
+
+export function useVoid() {
+  const refresh = useRefresh();
+  return useMutation({
+    mutationFn: ({ id, reason }: { id: string; reason: string }) =>
+      unwrap(api.POST("/v1/invoices/{invoice_id}/void", { params: { path: { invoice_id: id } }, body: { reason: reason || null } })),
+    onSuccess: (invoice) => refresh(invoice),
+  });
+}
+
+export function useRecordPayment(invoice: Invoice) {
+  const refresh = useRefresh();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schemas["PaymentCreate"]) => unwrap(api.POST("/v1/payments", { body })),
+    onSuccess: async (payment) => {
+      refresh();
+      await client.invalidateQueries({ queryKey: ["invoice", invoice.id] });
+      void client.invalidateQueries({ queryKey: ["payments", invoice.id] });
+      if (payment.invoice_status === "paid") announce("document.paid", invoice);
+    },
+  });
+}
+
+export function useCreateCreditNote(invoice: Invoice) {
+  const refresh = useRefresh();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(api.POST("/v1/credit-notes", { body: { invoice_id: invoice.id } })),
+    onSuccess: async (note) => {
+      refresh();
+      await client.invalidateQueries({ queryKey: ["invoice", invoice.id] });
+      void client.invalidateQueries({ queryKey: ["credit-notes", invoice.id] });
+      announce("document.created", note);
+      if (note.status !== "draft") announce("document.issued", note);
+    },
+  });
+}

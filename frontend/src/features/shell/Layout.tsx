@@ -1,0 +1,70 @@
+/** The dashboard frame: the entity's logo and name, the main navigation, the toasts. */
+import type { ReactNode } from "react";
+import { can, getSession } from "../../embed/session";
+import { config } from "../../embed/config";
+import { useI18n, type MessageKey } from "../../i18n";
+import { hrefFor, navigate, useLocation } from "../../router";
+import { Toasts } from "./toasts";
+
+const SECTIONS: { view: string; label: MessageKey; match: (v: string) => boolean; permission?: string }[] = [
+  { view: "invoices", label: "nav.invoices", match: (v) => v === "invoices" || v.startsWith("invoice/") },
+  { view: "customers", label: "nav.customers", match: (v) => v === "customers" },
+  { view: "items", label: "nav.items", match: (v) => v === "items" },
+  { view: "settings", label: "nav.settings", match: (v) => v === "settings" },
+];
+
+export function Layout({ children }: { children: ReactNode }) {
+  const { t } = useI18n();
+  const { view } = useLocation();
+  const session = getSession();
+  const name = session?.entity.name ?? config.entityName ?? "";
+  const logo = config.branding.logo_url;
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">
+          {logo && <img src={logo} alt="" className="brand-logo" />}
+          <span className="brand-name">{name}</span>
+        </div>
+        <nav aria-label={t("nav.label")}>
+          <ul className="tabs">
+            {SECTIONS.filter((s) => !s.permission || can(s.permission)).map((s) => (
+              <li key={s.view}>
+                <a
+                  href={hrefFor(s.view)}
+                  aria-current={s.match(view) ? "page" : undefined}
+                  onClick={(e) => {
+                    if (e.metaKey || e.ctrlKey || e.shiftKey) return;
+                    e.preventDefault();
+                    navigate(s.view);
+                  }}
+                >
+                  {t(s.label)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <main className="content">{children}</main>
+      <Toasts />
+    </div>
+  );
+}
+
+/** An in-app link: a real anchor (keyboard, middle-click) that navigates without a reload. */
+export function Link({ view, params, children, className }: { view: string; params?: Record<string, string | null | undefined>; children: ReactNode; className?: string }) {
+  return (
+    <a
+      href={hrefFor(view, params)}
+      className={className}
+      onClick={(e) => {
+        if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+        e.preventDefault();
+        navigate(view, params);
+      }}
+    >
+      {children}
+    </a>
+  );
+}

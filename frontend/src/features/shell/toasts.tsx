@@ -1,0 +1,60 @@
+/** Toasts: short messages in a live region (errors are announced assertively). */
+import { useSyncExternalStore } from "react";
+import { useI18n } from "../../i18n";
+
+export interface Toast {
+  id: number;
+  kind: "info" | "error";
+  text: string;
+}
+
+let toasts: Toast[] = [];
+let nextId = 1;
+const listeners = new Set<() => void>();
+const emit = () => listeners.forEach((l) => l());
+
+export function toast(text: string, kind: Toast["kind"] = "info"): void {
+  if (toasts.some((t) => t.text === text && t.kind === kind)) return;
+  const id = nextId++;
+  toasts = [...toasts, { id, kind, text }];
+  emit();
+  if (kind === "info") setTimeout(() => dismiss(id), 6000);
+}
+
+export function dismiss(id: number): void {
+  toasts = toasts.filter((t) => t.id !== id);
+  emit();
+}
+
+const subscribe = (l: () => void) => {
+  listeners.add(l);
+  return () => listeners.delete(l);
+};
+
+export function Toasts() {
+  const { t } = useI18n();
+  const items = useSyncExternalStore(subscribe, () => toasts);
+  const errors = items.filter((x) => x.kind === "error");
+  const infos = items.filter((x) => x.kind === "info");
+  return (
+    <div className="toasts">
+      <div role="alert" className="toast-region">
+        {errors.map((x) => (
+          <div key={x.id} className="toast toast-error">
+            <span>{x.text}</span>
+            <button type="button" className="link" onClick={() => dismiss(x.id)} aria-label={t("common.dismiss")}>
+              ×
+            </button>
+          </div>
+        ))}
+      </div>
+      <div role="status" className="toast-region">
+        {infos.map((x) => (
+          <div key={x.id} className="toast">
+            <span>{x.text}</span>
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+/** The route table: a view name → the feature screen. The invoice list loads eagerly; the rest on demand. */
+import { lazy, type ReactElement } from "react";
+import InvoiceList from "../features/invoices/InvoiceList";
+
+const InvoiceDetail = lazy(() => import("../features/invoices/InvoiceDetail"));
+const InvoiceEditor = lazy(() => import("../features/invoices/InvoiceEditor"));
+const CustomersPage = lazy(() => import("../features/customers/CustomersPage"));
+const ItemsPage = lazy(() => import("../features/items/ItemsPage"));
+const SettingsPage = lazy(() => import("../features/settings/SettingsPage"));
+
+const ID = "[A-Za-z0-9_-]+";
+const routes: [RegExp, (m: RegExpMatchArray) => ReactElement][] = [
+  [/^invoices$/, () => <InvoiceList />],
+  [/^invoice\/new$/, () => <InvoiceEditor />],
+  [new RegExp(`^invoice/(${ID})/edit$`), (m) => <InvoiceEditor key={m[1]} id={m[1]} />],
+  [new RegExp(`^invoice/(${ID})$`), (m) => <InvoiceDetail key={m[1]} id={m[1]} />],
+  [/^customers$/, () => <CustomersPage />],
+  [/^items$/, () => <ItemsPage />],
+  [/^settings$/, () => <SettingsPage />],
+];
+
+export const VIEWS = ["invoices", "invoice/new", "invoice/inv_…", "customers", "items", "settings"];
+
+export function isKnownView(view: string): boolean {
+  return routes.some(([pattern]) => pattern.test(view));
+}
+
+export function resolve(view: string): ReactElement {
+  for (const [pattern, render] of routes) {
+    const match = view.match(pattern);
+    if (match) return render(match);
+  }
+  return <InvoiceList />;
+}
