@@ -1,12 +1,32 @@
-"""The one-process server: the API of record plus, when present, the embed BFF and dashboard."""
+"""The one-process server: the API of record, the embed BFF and the dashboard.
+
+The BFF's routes (``/embed…``, ``/static/…``) join the API's app; its shared httpx client reaches
+``/v1`` through the ASGI transport into this same app, or over HTTP when ``FOLIO_API_URL`` is set.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+import httpx
 from litestar import Litestar
 
+import invoicing.embed
+from bff.app import lifespan_hooks
+from bff.config import BffSettings
+from bff.embed import ROUTE_HANDLERS as BFF_ROUTES
 from invoicing.app import create_app
 from invoicing.config import Settings
 
 
-def create_server_app(settings: Settings | None = None, **kwargs) -> Litestar:
-    return create_app(settings, **kwargs)
+def create_server_app(settings: Settings | None = None, *, bff_settings: BffSettings | None = None,
+                      bff_transport: httpx.AsyncBaseTransport | None = None, **kwargs: Any) -> Litestar:
+    settings = settings or Settings()
+    startup, shutdown = lifespan_hooks(settings, bff_settings, transport=bff_transport)
+    return create_app(
+        settings,
+        **{**kwargs,
+           "extra_route_handlers": [*invoicing.embed.ROUTE_HANDLERS, *BFF_ROUTES, *kwargs.get("extra_route_handlers", ())],
+           "on_startup": [*kwargs.get("on_startup", ()), startup],
+           "on_shutdown": [shutdown, *kwargs.get("on_shutdown", ())]},
+    )

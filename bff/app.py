@@ -1,0 +1,54 @@
+"""The BFF as a Litestar app of its own, or as routes and lifespan hooks added to the API's app.
+
+::
+
+    folio serve         one process: create_server_app() = the API app + these routes; the shared
+                        client reaches /v1 through httpx's ASGI transport (no socket)
+    FOLIO_API_URL=…     the same BFF (create_bff_app) talking to a separate API deployment over HTTP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from litestar import Litestar
+
+from invoicing.config import Settings
+from invoicing.core.errors import EXCEPTION_HANDLERS
+
+from bff.config import BffSettings
+from bff.embed import ROUTE_HANDLERS, Bundle, EmbedService, FolioApi, TokenSigner, make_client
+
+
+def lifespan_hooks(settings: Settings, bff_settings: BffSettings | None = None, *,
+                   transport: httpx.AsyncBaseTransport | None = None) -> tuple[Callable, Callable]:
+    """``on_startup`` / ``on_shutdown`` hooks that open and close the one shared API client."""
+    bff_settings = bff_settings or BffSettings()
+    keys = settings.security.signing_keys()  # refuses to start in production without a secret
+
+    async def startup(app: Litestar) -> None:
+        client = make_client(bff_settings, transport, app)
+        app.state.embed = EmbedService(api=FolioApi(client, keys), signer=TokenSigner(keys), settings=bff_settings,
+                                       public_url=settings.public_url, bundle=Bundle(bff_settings.dashboard_dir))
+
+    async def shutdown(app: Litestar) -> None:
+        service: EmbedService | None = getattr(app.state, "embed", None)
+        if service is not None:
+            await service.api.client.aclose()
+
+    return startup, shutdown
+
+
+def create_bff_app(settings: Settings | None = None, *, bff_settings: BffSettings | None = None,
+                   transport: httpx.AsyncBaseTransport | None = None, **kwargs: Any) -> Litestar:
+    """The BFF alone, for an API deployed elsewhere (``FOLIO_API_URL``) or reached through ``transport``."""
+    settings = settings or Settings()
+    bff_settings = bff_settings or BffSettings()
+    if not bff_settings.api_url and transport is None:
+        raise RuntimeError("a standalone BFF needs FOLIO_API_URL (or a transport to the API)")
+    startup, shutdown = lifespan_hooks(settings, bff_settings, transport=transport)
+    return Litestar(route_handlers=ROUTE_HANDLERS, exception_handlers=EXCEPTION_HANDLERS, on_startup=[startup],
+                    on_shutdown=[shutdown], request_max_body_size=2 * 1024 * 1024, openapi_config=None, debug=False,
+                    **kwargs)

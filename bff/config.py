@@ -1,0 +1,31 @@
+"""The BFF's settings. Signing secrets and the public URL are shared with the API
+(:class:`invoicing.config.Settings`); these are the BFF's own."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+@dataclass
+class BffSettings:
+    api_url: str = field(default_factory=lambda: _env("FOLIO_API_URL").rstrip("/"))
+    """Base URL of a separately deployed API (``FOLIO_API_URL``); empty: the API in this process,
+    reached through httpx's ASGI transport, no socket."""
+    dashboard_dir: Path = field(default_factory=lambda: Path(_env("FOLIO_DASHBOARD_DIR") or ROOT / "frontend" / "dist"))
+    """The built dashboard bundle (``FOLIO_DASHBOARD_DIR``, default ``frontend/dist``; ``make frontend`` builds it)."""
+    session_ttl_seconds: int = field(default_factory=lambda: int(_env("FOLIO_EMBED_SESSION_TTL", "900")))
+    """Lifetime of a dashboard session token (``FOLIO_EMBED_SESSION_TTL``, seconds); the SDK renews it before then."""
+    api_timeout: float = field(default_factory=lambda: float(_env("FOLIO_API_TIMEOUT", "30")))
+    """Seconds the proxy waits for the API to answer (``FOLIO_API_TIMEOUT``); past it the caller gets 504."""
+    api_connect_timeout: float = field(default_factory=lambda: float(_env("FOLIO_API_CONNECT_TIMEOUT", "5")))
+    """Seconds to connect to the API or to wait for a pooled connection (``FOLIO_API_CONNECT_TIMEOUT``)."""
+    api_max_connections: int = field(default_factory=lambda: int(_env("FOLIO_API_MAX_CONNECTIONS", "100")))
+    """Connections the shared client opens to the API at most (``FOLIO_API_MAX_CONNECTIONS``)."""

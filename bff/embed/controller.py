@@ -1,0 +1,85 @@
+"""The BFF's routes. Public as far as the API's guard goes: each checks its own credential
+(an account key verified by the API, an embed token, a session token)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from mimetypes import guess_type
+
+from litestar import Request, Response, get, post, route
+from litestar.response import File
+
+from invoicing.auth import Perm
+from invoicing.core.errors import NotFound
+
+from bff.embed import _proxy, _shell
+from bff.embed.schemas import EmbedSessionCreate, EmbedSessionOut, EmbedTokenCreate, EmbedTokenOut
+from bff.embed.service import EmbedService
+
+PUBLIC = {"permission": Perm.PUBLIC}
+SDK = resources.files("bff.embed").joinpath("sdk.js").read_bytes()
+PROXY_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+
+
+def embed(request: Request) -> EmbedService:
+    return request.app.state.embed
+
+
+@post("/embed/tokens", operation_id="createEmbedToken", opt=PUBLIC, tags=["Embed"],
+      summary="Mint a single-use embed token for one entity user (account key)")
+async def create_token(request: Request, data: EmbedTokenCreate) -> Response[EmbedTokenOut]:
+    result = await embed(request).mint_token(request.headers.get("authorization", ""), data)
+    return Response(result, status_code=201, headers={"Cache-Control": "no-store"})
+
+
+@post("/embed/session", operation_id="createEmbedSession", opt=PUBLIC, tags=["Embed"], security=[],
+      summary="Exchange an embed token (once) for a dashboard session")
+async def create_session(request: Request, data: EmbedSessionCreate) -> Response[EmbedSessionOut]:
+    result = await embed(request).open_session(data)
+    return Response(result, status_code=201, headers={"Cache-Control": "no-store"})
+
+
+@route("/embed/api/{path:path}", http_method=PROXY_METHODS, opt=PUBLIC, operation_id="embedProxy",
+       include_in_schema=False)
+async def proxy(request: Request) -> Response:
+    service = embed(request)
+    claims = _proxy.session_claims(service.signer, request)
+    return await _proxy.forward(service.api, request, claims)
+
+
+@get("/embed", opt=PUBLIC, operation_id="embedShell", include_in_schema=False)
+async def shell(request: Request, entity: str | None = None) -> Response:
+    service = embed(request)
+    nonce = _shell.new_nonce()
+    info = await service.api.shell(entity) if entity and _shell.is_entity_id(entity) else None
+    ancestors = (info or {}).get("frame_ancestors") or []
+    headers = _shell.shell_headers(nonce, ancestors)
+    try:
+        bundle = service.bundle.entry()
+    except _shell.BundleMissing as exc:
+        return Response(_shell.render_missing_bundle(str(exc), nonce), status_code=503, media_type="text/html",
+                        headers=headers)
+    return Response(_shell.render_shell(info, bundle, nonce), media_type="text/html", headers=headers)
+
+
+@get("/embed/sdk.js", opt=PUBLIC, operation_id="embedSdk", include_in_schema=False)
+async def sdk() -> Response:
+    return Response(SDK, media_type="text/javascript", headers={
+        "Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*",
+        "Cross-Origin-Resource-Policy": "cross-origin", "X-Content-Type-Options": "nosniff"})
+
+
+@get("/static/{path:path}", opt=PUBLIC, operation_id="dashboardAsset", include_in_schema=False)
+async def static_asset(request: Request, path: str) -> File:
+    file = embed(request).bundle.asset(path)
+    if file is None:
+        raise NotFound(f"/static{path} does not exist.")
+    cache = _shell.IMMUTABLE if path.lstrip("/").startswith("assets/") else "public, max-age=300"
+    media_type = guess_type(file.name)[0] or "application/octet-stream"
+    if media_type in ("text/javascript", "application/javascript", "text/css"):
+        media_type += "; charset=utf-8"
+    return File(file, media_type=media_type, content_disposition_type="inline",
+                headers={"Cache-Control": cache, "X-Content-Type-Options": "nosniff"})
+
+
+ROUTE_HANDLERS = [create_token, create_session, proxy, shell, sdk, static_asset]

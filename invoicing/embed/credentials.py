@@ -1,0 +1,73 @@
+"""Credentials the BFF signs for the API with the shared secrets (``FOLIO_SECRET_KEYS``).
+
+The BFF holds no database access. What it needs from the API it asks for with one of two
+short-lived credentials, each signed with its own purpose salt so neither passes for the other
+(nor for an embed token or a dashboard session)::
+
+    BFF                                                        API (invoicing.embed)
+    ───                                                        ─────────────────────
+    embu_<signed {a, e, n, u}>   salt "embed-api-user"   ────▶  user_principal(a, e, n, u):
+        account, environment, entity, user                      the user's *current* role, every call
+    embs_<signed {n}>            salt "embed-api-shell"  ────▶  read-only view of one entity's
+        entity                                                  branding and embed origins (the shell)
+
+Both expire after :data:`MAX_AGE` seconds: the BFF signs a fresh one for every call.
+Secrets are listed newest first; the newest signs, every one verifies (rotation).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from invoicing.core.errors import Unauthorized
+
+USER_PREFIX = "embu_"
+SHELL_PREFIX = "embs_"
+USER_SALT = "embed-api-user"
+SHELL_SALT = "embed-api-shell"
+MAX_AGE = 120
+
+
+@lru_cache(maxsize=32)
+def serializer(keys: tuple[str, ...], salt: str) -> URLSafeTimedSerializer:
+    """itsdangerous signs with the *last* key of its list; ours is newest first."""
+    return URLSafeTimedSerializer(list(reversed(keys)), salt=salt)
+
+
+def sign_user(keys: list[str], account_id: str, environment: str, entity_id: str, user_id: str) -> str:
+    payload = {"a": account_id, "e": environment, "n": entity_id, "u": user_id}
+    return USER_PREFIX + serializer(tuple(keys), USER_SALT).dumps(payload)
+
+
+def sign_shell(keys: list[str], entity_id: str) -> str:
+    return SHELL_PREFIX + serializer(tuple(keys), SHELL_SALT).dumps({"n": entity_id})
+
+
+def _load(keys: list[str], token: str, prefix: str, salt: str) -> dict:
+    try:
+        payload = serializer(tuple(keys), salt).loads(token[len(prefix):], max_age=MAX_AGE)
+    except SignatureExpired:
+        raise Unauthorized("The BFF credential has expired.") from None
+    except BadSignature:
+        raise Unauthorized("The BFF credential is not valid.") from None
+    if not isinstance(payload, dict):
+        raise Unauthorized("The BFF credential is not valid.")
+    return payload
+
+
+def read_user(keys: list[str], token: str) -> tuple[str, str, str, str]:
+    """``(account_id, environment, entity_id, user_id)`` of a valid user credential."""
+    p = _load(keys, token, USER_PREFIX, USER_SALT)
+    try:
+        return str(p["a"]), str(p["e"]), str(p["n"]), str(p["u"])
+    except KeyError:
+        raise Unauthorized("The BFF credential is not valid.") from None
+
+
+def read_shell(keys: list[str], token: str) -> str:
+    p = _load(keys, token, SHELL_PREFIX, SHELL_SALT)
+    if not isinstance(p.get("n"), str):
+        raise Unauthorized("The BFF credential is not valid.")
+    return p["n"]

@@ -1,0 +1,38 @@
+"""Turn the BFF's credentials into principals for the one guard (:mod:`invoicing.auth.guard`)."""
+
+from __future__ import annotations
+
+from litestar.connection import ASGIConnection
+
+from invoicing.auth.context import Principal
+from invoicing.auth.guard import EXTRA_RESOLVERS, user_principal
+from invoicing.auth.permissions import Perm
+from invoicing.core.errors import Unauthorized
+from invoicing.db.models import Entity
+from invoicing.embed import credentials
+
+SHELL_PERMISSIONS = frozenset({Perm.ENTITY_READ})
+
+
+def _keys(connection: ASGIConnection) -> list[str]:
+    return connection.app.state.settings.security.signing_keys()
+
+
+async def resolve_user(connection: ASGIConnection, token: str) -> Principal:
+    account_id, environment, entity_id, user_id = credentials.read_user(_keys(connection), token)
+    return await user_principal(connection.app.state.db, account_id, environment, entity_id, user_id)
+
+
+async def resolve_shell(connection: ASGIConnection, token: str) -> Principal:
+    entity_id = credentials.read_shell(_keys(connection), token)
+    async with connection.app.state.db.transaction(write=False) as session:
+        entity = await session.get(Entity, entity_id)
+    if entity is None:
+        raise Unauthorized(f"Entity {entity_id} does not exist.")
+    return Principal(entity.account_id, entity.environment, "service", "embed-shell", SHELL_PERMISSIONS,
+                     entity_id=entity.id)
+
+
+def register() -> None:
+    EXTRA_RESOLVERS[credentials.USER_PREFIX] = resolve_user
+    EXTRA_RESOLVERS[credentials.SHELL_PREFIX] = resolve_shell

@@ -1,0 +1,51 @@
+"""What the BFF needs from the database: consume an embed token once, read the shell's branding
+and frame origins, describe the calling entity user."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from invoicing.auth.context import Scope
+from invoicing.core.errors import Conflict, Forbidden
+from invoicing.db.models import Account, EmbedTokenUse, EntityUser
+from invoicing.embed.schemas import MeOut, ShellBranding, ShellEntity, ShellOut, TokenUseIn
+from invoicing.entities import service as entities
+from invoicing.users import service as users
+
+
+def _require_user(scope: Scope) -> None:
+    if scope.principal.kind != "user":
+        raise Forbidden("Only an entity user's credential has a 'me'; account and entity keys do not.")
+
+
+async def me(session: AsyncSession, scope: Scope) -> MeOut:
+    _require_user(scope)
+    user = await session.get(EntityUser, scope.principal.credential_id)
+    return MeOut(user=users.to_out(user), entity=entities.to_out(scope.entity), role=scope.principal.role,
+                 permissions=sorted(str(p) for p in scope.principal.permissions))
+
+
+async def consume_token(session: AsyncSession, scope: Scope, data: TokenUseIn) -> MeOut:
+    """Record the token's id; a second use of the same id is a conflict (the row's primary key)."""
+    _require_user(scope)
+    try:
+        async with session.begin_nested():
+            session.add(EmbedTokenUse(jti=data.jti, entity_id=scope.entity_id, user_id=scope.principal.credential_id,
+                                      expires_at=data.expires_at))
+            await session.flush()
+    except IntegrityError:
+        raise Conflict("This embed token was already used; a token works once.", code="token_used") from None
+    return await me(session, scope)
+
+
+async def shell(session: AsyncSession, scope: Scope) -> ShellOut:
+    entity = scope.entity
+    account = await session.get(Account, entity.account_id)
+    branding = entities.effective_settings(entity.settings).get("branding") or {}
+    return ShellOut(
+        entity=ShellEntity(id=entity.id, name=entity.name, locale=entity.locale,
+                           branding=ShellBranding(primary_color=branding.get("primary_color"),
+                                                  logo_url=branding.get("logo_url"))),
+        frame_ancestors=list(account.embed_allowed_origins or []) if account else [],
+    )
