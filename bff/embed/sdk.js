@@ -1,1 +1,222 @@
-/* placeholder */
+/*! Folio embed SDK, postMessage protocol v1. No dependencies.
+ *
+ *   <script src="https://folio.example.com/embed/sdk.js"></script>
+ *   const folio = Folio.mount(document.getElementById("invoices"), {
+ *     fetchToken: () => fetch("/my-backend/folio-token", {method: "POST"}).then(r => r.json()).then(j => j.token),
+ *     view: "invoices",              // "invoices" | "invoice/inv_…" | "invoice/new" | "customers" | "items" | "settings"
+ *     locale: "de", theme: "light",  // optional
+ *     onEvent: (e) => console.log(e.type, e),
+ *   });
+ *   folio.navigate("invoice/new", {customer: {name: "ACME"}}); folio.setLocale("sl"); folio.destroy();
+ *
+ * The dashboard's origin is the origin of this script's own src. Every message is {folio: 1, type, ...};
+ * messages are accepted only from that origin and from the iframe's own window, and sent to that origin only.
+ *
+ *   iframe → host   ready {expires_at}, session {expires_at}, resize {height}, navigate {view},
+ *                   token:request, event {name, id, number}, error {message}
+ *   host → iframe   token {token}, navigate {view, prefill?}, locale {locale}, theme {theme}
+ *
+ * onEvent receives {type: "ready" | "navigate" | "document.created" | "document.issued" | "document.paid" | "error", ...}.
+ * A fresh token is fetched when the dashboard asks (token:request, e.g. after a 401), shortly before the session
+ * expires, and when the tab becomes visible again after a while; a failed fetch is retried with exponential
+ * backoff and reported as an "error" event each time, never dropped.
+ */
+(function (window, document) {
+  "use strict";
+  if (window.Folio && window.Folio.protocol === 1) return;
+
+  var PROTOCOL = 1;
+  var REFRESH_BEFORE_MS = 60 * 1000;      // renew the session this long before it expires
+  var VISIBLE_REFRESH_AFTER_MS = 30 * 1000; // hidden at least this long → renew when visible again
+  var BACKOFF_START_MS = 1000;
+  var BACKOFF_MAX_MS = 30 * 1000;
+  var EVENTS = {"document.created": 1, "document.issued": 1, "document.paid": 1};
+
+  var current = document.currentScript;
+  var SCRIPT_ORIGIN = null;
+  try {
+    if (current && current.src) SCRIPT_ORIGIN = new URL(current.src, document.baseURI).origin;
+  } catch (e) { /* the origin must then be passed to mount() */ }
+
+  function entityOf(token) {
+    var dot = typeof token === "string" ? token.indexOf(".") : -1;
+    var entity = dot > 0 ? token.slice(0, dot) : "";
+    if (!/^ent_[A-Za-z0-9]+$/.test(entity)) {
+      throw new Error("fetchToken() must resolve to the token of POST /embed/tokens (\"ent_….…\")");
+    }
+    return entity;
+  }
+
+  function toMillis(expiresAt) {
+    if (typeof expiresAt === "number") return expiresAt < 1e12 ? expiresAt * 1000 : expiresAt;
+    if (typeof expiresAt === "string") { var t = Date.parse(expiresAt); return isNaN(t) ? null : t; }
+    return null;
+  }
+
+  function mount(element, options) {
+    if (typeof element === "string") element = document.querySelector(element);
+    if (!element || !element.appendChild) throw new TypeError("Folio.mount: the first argument must be an element");
+    options = options || {};
+    if (typeof options.fetchToken !== "function") throw new TypeError("Folio.mount: options.fetchToken is required");
+    var origin = options.origin || SCRIPT_ORIGIN;
+    if (!origin) throw new Error("Folio.mount: cannot tell Folio's origin; load sdk.js from Folio or pass options.origin");
+
+    var onEvent = typeof options.onEvent === "function" ? options.onEvent : function () {};
+    var iframe = null, entity = null, ready = false, destroyed = false;
+    var queue = [];                 // host → iframe messages waiting for "ready"
+    var pending = null;             // the token fetch in flight, shared by every reason to refresh
+    var attempts = 0, retryTimer = null, refreshTimer = null;
+    var expiresAt = null, hiddenSince = null;
+    var resolveReady;
+    var readyPromise = new Promise(function (resolve) { resolveReady = resolve; });
+
+    function emit(type, detail) {
+      var event = {type: type};
+      for (var k in detail || {}) if (Object.prototype.hasOwnProperty.call(detail, k)) event[k] = detail[k];
+      try { onEvent(event); } catch (e) { if (window.console) console.error("Folio onEvent handler failed", e); }
+    }
+
+    function send(message) {
+      message.folio = PROTOCOL;
+      if (!ready || !iframe || !iframe.contentWindow) { queue.push(message); return; }
+      iframe.contentWindow.postMessage(message, origin);
+    }
+
+    function frameUrl(token) {
+      return origin + "/embed?entity=" + encodeURIComponent(entity) + "#token=" + encodeURIComponent(token);
+    }
+
+    function createFrame(token) {
+      iframe = document.createElement("iframe");
+      iframe.title = options.title || "Invoicing";
+      iframe.setAttribute("scrolling", "no");
+      iframe.setAttribute("allow", "clipboard-write");
+      iframe.style.cssText = "display:block;width:100%;border:0;overflow:hidden;height:" +
+        (options.height ? String(options.height).replace(/[^0-9a-z%.]/gi, "") : "480px");
+      iframe.src = frameUrl(token);
+      element.appendChild(iframe);
+    }
+
+    function fetchToken() {
+      return Promise.resolve().then(function () { return options.fetchToken(); }).then(function (token) {
+        entityOf(token);
+        return token;
+      });
+    }
+
+    // one token fetch at a time; failures retried with backoff until one succeeds or destroy()
+    function refresh(reason) {
+      if (destroyed) return Promise.resolve(null);
+      if (pending) return pending;
+      clearTimeout(retryTimer); retryTimer = null;
+      pending = fetchToken().then(function (token) {
+        pending = null; attempts = 0;
+        if (destroyed) return null;
+        var tokenEntity = entityOf(token);
+        if (!iframe) { entity = tokenEntity; createFrame(token); return token; }
+        if (tokenEntity !== entity) {  // another tenant: start over in a fresh shell
+          entity = tokenEntity; ready = false; expiresAt = null;
+          iframe.src = frameUrl(token);
+          return token;
+        }
+        send({type: "token", token: token});
+        return token;
+      }, function (error) {
+        pending = null;
+        if (destroyed) return null;
+        var delay = Math.min(BACKOFF_MAX_MS, BACKOFF_START_MS * Math.pow(2, attempts));
+        delay = Math.round(delay * (0.8 + Math.random() * 0.4));
+        attempts += 1;
+        emit("error", {message: "Could not get a Folio token (" + reason + "): " + (error && error.message || error),
+                       source: "fetchToken", attempt: attempts, retryInMs: delay});
+        retryTimer = setTimeout(function () { refresh(reason); }, delay);
+        return null;
+      });
+      return pending;
+    }
+
+    function scheduleRenewal(value) {
+      var at = toMillis(value);
+      if (at === null) return;
+      expiresAt = at;
+      clearTimeout(refreshTimer);
+      var wait = Math.max(1000, at - Date.now() - REFRESH_BEFORE_MS);
+      refreshTimer = setTimeout(function () { refresh("session expiring"); }, Math.min(wait, 2147483647));
+    }
+
+    function onMessage(event) {
+      if (!iframe || event.origin !== origin || event.source !== iframe.contentWindow) return;
+      var m = event.data;
+      if (!m || typeof m !== "object" || m.folio !== PROTOCOL || typeof m.type !== "string") return;
+      switch (m.type) {
+        case "ready":
+          ready = true;
+          scheduleRenewal(m.expires_at);
+          var waiting = queue; queue = [];
+          for (var i = 0; i < waiting.length; i++) iframe.contentWindow.postMessage(waiting[i], origin);
+          resolveReady(handle);
+          emit("ready", {expires_at: m.expires_at});
+          break;
+        case "session":
+          scheduleRenewal(m.expires_at);
+          break;
+        case "resize":
+          if (typeof m.height === "number" && isFinite(m.height) && m.height >= 0) {
+            iframe.style.height = Math.ceil(m.height) + "px";
+          }
+          break;
+        case "navigate":
+          if (typeof m.view === "string") emit("navigate", {view: m.view});
+          break;
+        case "token:request":
+          refresh("requested by the dashboard");
+          break;
+        case "event":
+          if (EVENTS[m.name]) emit(m.name, {id: m.id, number: m.number});
+          break;
+        case "error":
+          emit("error", {message: String(m.message || "The dashboard reported an error"), source: "dashboard"});
+          break;
+      }
+    }
+
+    function onVisibility() {
+      if (document.visibilityState === "hidden") { hiddenSince = Date.now(); return; }
+      var away = hiddenSince === null ? 0 : Date.now() - hiddenSince;
+      hiddenSince = null;
+      var expiring = expiresAt !== null && expiresAt - Date.now() < 2 * REFRESH_BEFORE_MS;
+      if (iframe && (away >= VISIBLE_REFRESH_AFTER_MS || expiring)) refresh("tab visible again");
+    }
+
+    var handle = {
+      ready: readyPromise,
+      navigate: function (view, prefill) {
+        if (typeof view !== "string" || !view) throw new TypeError("navigate(view): view is a string such as \"invoices\"");
+        var message = {type: "navigate", view: view};
+        if (prefill !== undefined) message.prefill = prefill;
+        send(message);
+      },
+      setLocale: function (locale) { send({type: "locale", locale: String(locale)}); },
+      setTheme: function (theme) { send({type: "theme", theme: theme}); },
+      destroy: function () {
+        if (destroyed) return;
+        destroyed = true;
+        window.removeEventListener("message", onMessage);
+        document.removeEventListener("visibilitychange", onVisibility);
+        clearTimeout(retryTimer); clearTimeout(refreshTimer);
+        if (iframe && iframe.parentNode) iframe.parentNode.removeChild(iframe);
+        iframe = null; queue = [];
+      }
+    };
+
+    window.addEventListener("message", onMessage);
+    document.addEventListener("visibilitychange", onVisibility);
+    if (options.view) handle.navigate(options.view, options.prefill);
+    if (options.locale) handle.setLocale(options.locale);
+    if (options.theme) handle.setTheme(options.theme);
+    refresh("mount");
+    return handle;
+  }
+
+  window.Folio = {protocol: PROTOCOL, origin: SCRIPT_ORIGIN, mount: mount};
+})(window, document);
