@@ -23,17 +23,24 @@ from invoicing.db.models import ApiKey, Entity, EntityUser
 EXTRA_RESOLVERS: dict[str, Callable[[ASGIConnection, str], Awaitable[Principal]]] = {}
 
 
-async def resolve_key(db: Database, token: str) -> Principal:
-    parsed = keys.parse(token)
-    if parsed is None:
-        raise Unauthorized("The API key is malformed; expected sk_<env>_… or ek_<env>_….")
-    async with db.transaction(write=False) as session:
-        key = (await session.execute(select(ApiKey).where(ApiKey.key_hash == keys.digest(token)))).scalar_one_or_none()
+def _key_principal(key: ApiKey | None) -> Principal:
     if key is None or key.revoked_at is not None:
         raise Unauthorized("The API key is not valid.")
     if key.entity_id is None:
         return Principal(key.account_id, key.environment, "account", key.id, ACCOUNT_KEY)
     return Principal(key.account_id, key.environment, "entity", key.id, ENTITY_KEY, entity_id=key.entity_id)
+
+
+async def resolve_key(db: Database, token: str, entity_id: str | None = None) -> tuple[Principal, Entity | None]:
+    """The key's principal, and the entity named by ``entity_id`` read in the same round trip."""
+    if keys.parse(token) is None:
+        raise Unauthorized("The API key is malformed; expected sk_<env>_… or ek_<env>_….")
+    async with db.transaction(write=False) as session:
+        key = (await session.execute(select(ApiKey).where(ApiKey.key_hash == keys.digest(token)))).scalar_one_or_none()
+        principal = _key_principal(key)
+        wanted = entity_id or principal.entity_id
+        entity = await session.get(Entity, wanted) if wanted else None
+    return principal, entity
 
 
 async def user_principal(db: Database, account_id: str, environment: str, entity_id: str, user_id: str) -> Principal:
@@ -47,7 +54,8 @@ async def user_principal(db: Database, account_id: str, environment: str, entity
     return Principal(account_id, environment, "user", user.id, ROLES[user.role], entity_id=entity_id, role=user.role)
 
 
-async def authenticate(connection: ASGIConnection) -> Principal:
+async def authenticate(connection: ASGIConnection, entity_id: str | None = None) -> tuple[Principal, Entity | None]:
+    """The caller's principal and, when asked for, the entity row (possibly outside its scope)."""
     db: Database = connection.app.state.db
     header = connection.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -56,21 +64,27 @@ async def authenticate(connection: ASGIConnection) -> Principal:
     token = token.strip()
     for prefix, resolver in EXTRA_RESOLVERS.items():
         if token.startswith(prefix):
-            return await resolver(connection, token)
-    return await resolve_key(db, token)
-
-
-async def load_entity(db: Database, principal: Principal, entity_id: str | None) -> Entity:
-    if principal.entity_id is not None:
-        if entity_id is not None and entity_id != principal.entity_id:
-            raise NotFound(f"Entity {entity_id} was not found.")
-        entity_id = principal.entity_id
-    if not entity_id:
-        raise _missing_entity()
+            principal = await resolver(connection, token)
+            break
+    else:
+        return await resolve_key(db, token, entity_id)
+    wanted = entity_id or principal.entity_id
+    if not wanted:
+        return principal, None
     async with db.transaction(write=False) as session:
-        entity = await session.get(Entity, entity_id)
-    if entity is None or entity.account_id != principal.account_id or entity.environment != principal.environment:
+        return principal, await session.get(Entity, wanted)
+
+
+def check_entity(principal: Principal, entity_id: str | None, entity: Entity | None) -> Entity:
+    """The entity an entity-scoped call works on: 404 outside the caller's scope, as if it did not exist."""
+    if principal.entity_id is not None and entity_id is not None and entity_id != principal.entity_id:
         raise NotFound(f"Entity {entity_id} was not found.")
+    wanted = entity_id or principal.entity_id
+    if not wanted:
+        raise _missing_entity()
+    if entity is None or entity.id != wanted or entity.account_id != principal.account_id \
+            or entity.environment != principal.environment:
+        raise NotFound(f"Entity {wanted} was not found.")
     return entity
 
 
@@ -90,15 +104,14 @@ async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> No
         raise Forbidden(f"Route {handler} declares no permission.")
     if permission == Perm.PUBLIC:
         return
-    principal = await authenticate(connection)
+    scoped = bool(handler.opt.get("entity_scoped"))
+    entity_id = connection.headers.get("x-entity-id") if scoped else None
+    principal, entity = await authenticate(connection, entity_id)
     if permission not in principal.permissions:
         words = PERMISSION_WORDS.get(permission, str(permission))
         who = f"The {principal.role} role" if principal.role else "This key"
         raise Forbidden(f"{who} may not {words}.", permission=str(permission))
-    entity = None
-    if handler.opt.get("entity_scoped"):
-        entity = await load_entity(connection.app.state.db, principal, connection.headers.get("x-entity-id"))
-    connection.state.scope = Scope(principal, entity)
+    connection.state.scope = Scope(principal, check_entity(principal, entity_id, entity) if scoped else None)
 
 
 def provide_scope(request: Request) -> Scope:
