@@ -16,7 +16,7 @@ Origin = Annotated[str, Meta(max_length=300, pattern=r"^https?://[^/\s?#]+/?$",
                              description="The host page's origin, one of the account's embed_allowed_origins")]
 
 
-class EmbedTokenCreate(Struct, forbid_unknown_fields=True):
+class EmbedTokenCreate(Struct):
     entity_id: EntityId
     user_id: UserId | None = None
     """Either ``user_id`` or ``external_id`` names the user."""
@@ -36,7 +36,7 @@ class EmbedTokenOut(Struct):
     """The iframe's URL: ``<folio>/embed?entity=<entity_id>#token=<token>``."""
 
 
-class EmbedSessionCreate(Struct, forbid_unknown_fields=True):
+class EmbedSessionCreate(Struct):
     token: Annotated[str, Meta(min_length=1, max_length=4096)]
 
 
