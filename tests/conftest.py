@@ -12,6 +12,7 @@ import os
 import socket
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,25 +32,33 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _reset_postgres(url: str) -> None:
+def _pg_admin(statement: str) -> None:
     import asyncpg
 
     async def run():
-        conn = await asyncpg.connect(url.replace("postgresql://", "postgres://", 1))
+        conn = await asyncpg.connect(PG_URL.replace("postgresql://", "postgres://", 1), timeout=5)
         try:
-            await conn.execute("DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;")
+            await conn.execute(statement)
         finally:
             await conn.close()
 
     asyncio.run(run())
 
 
-def postgres_available() -> bool:
+def postgres_database() -> str | None:
+    """A fresh database on the PostgreSQL server for this test session (so parallel runs never meet),
+    or None when the server is not reachable."""
+    name = f"folio_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     try:
-        _reset_postgres(PG_URL)
-        return True
+        _pg_admin(f'CREATE DATABASE "{name}"')
     except Exception:
-        return False
+        return None
+    return PG_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_postgres_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @dataclass
@@ -91,11 +100,11 @@ def server(request, tmp_path_factory) -> Server:
     if engine == "sqlite":
         database_url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'folio.db'}"
     else:
-        if not postgres_available():
+        database_url = postgres_database()
+        if database_url is None:
             if os.environ.get("CI") == "true":
                 pytest.fail(f"PostgreSQL at {PG_URL} is not reachable, and CI requires the PostgreSQL tests to run")
             pytest.skip(f"PostgreSQL at {PG_URL} is not reachable")
-        database_url = PG_URL
     upgrade(database_url)
     settings = Settings()
     settings.database.url = database_url
@@ -107,6 +116,8 @@ def server(request, tmp_path_factory) -> Server:
     yield Server(url=f"http://127.0.0.1:{port}", database_url=database_url, engine=engine, settings=settings)
     srv.should_exit = True
     thread.join(timeout=10)
+    if engine == "postgresql":
+        drop_postgres_database(database_url)
 
 
 @pytest.fixture(scope="session")

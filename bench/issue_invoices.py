@@ -1,0 +1,157 @@
+"""Issue invoices over HTTP with concurrent clients across 10 entities; print invoices/s and latency.
+
+    .venv/bin/python bench/issue_invoices.py                 # starts `folio serve` on SQLite and on PostgreSQL
+    .venv/bin/python bench/issue_invoices.py --url http://127.0.0.1:8000 --key sk_sandbox_…   # a running server
+
+Each engine gets a fresh database; the server runs as its own process (uvicorn, one worker) so the
+client's CPU is not counted in the server's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("FOLIO_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+INVOICE = {
+    "customer": {"name": "Bench Buyer d.o.o.", "email": "buyer@example.com", "country": "SI"},
+    "items": [
+        {"name": "Subscription", "quantity": 1, "price": "99.00", "taxes": [{"rate": 22}]},
+        {"name": "Extra seats", "quantity": 3, "price": "12.50", "taxes": [{"rate": 22}]},
+        {"name": "Book", "quantity": 1, "price": "20.00", "taxes": [{"rate": 9.5}]},
+    ],
+    "metadata": {"order_id": "bench"},
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(database_url: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "FOLIO_DATABASE_URL": database_url}
+    proc = subprocess.Popen([sys.executable, "-m", "invoicing.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("server did not start")
+
+
+def create_account(database_url: str) -> str:
+    out = subprocess.run([sys.executable, "-m", "invoicing.cli", "account", "create", "--name", "Bench", "--json",
+                          "--database", database_url], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    return json.loads(out)["keys"]["sandbox"]
+
+
+def fresh_postgres() -> str | None:
+    """A new, empty database ``folio_bench`` on the PostgreSQL server (None when unreachable)."""
+    try:
+        import asyncpg
+
+        async def run():
+            conn = await asyncpg.connect(PG_URL.replace("postgresql://", "postgres://", 1), timeout=3)
+            await conn.execute('DROP DATABASE IF EXISTS "folio_bench" WITH (FORCE)')
+            await conn.execute('CREATE DATABASE "folio_bench"')
+            await conn.close()
+
+        asyncio.run(run())
+        return PG_URL.rsplit("/", 1)[0] + "/folio_bench"
+    except Exception as exc:  # noqa: BLE001 - report and skip the engine
+        print(f"PostgreSQL not reachable ({exc}); skipping it", file=sys.stderr)
+        return None
+
+
+async def run_load(url: str, key: str, total: int, concurrency: int, entities: int = 10) -> dict:
+    headers = {"Authorization": f"Bearer {key}"}
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60, limits=limits) as client:
+        ids = []
+        for i in range(entities):
+            r = await client.post("/v1/entities", json={"name": f"Bench entity {i}", "country": "SI"})
+            r.raise_for_status()
+            ids.append(r.json()["id"])
+        for entity in ids:  # warm-up
+            (await client.post("/v1/invoices", json=INVOICE, headers={"X-Entity-Id": entity})).raise_for_status()
+
+        latencies: list[float] = []
+        errors = 0
+        counter = iter(range(total))
+
+        async def worker(n: int) -> None:
+            nonlocal errors
+            for i in counter:
+                entity = ids[(i + n) % len(ids)]
+                t0 = time.perf_counter()
+                r = await client.post("/v1/invoices", json=INVOICE, headers={"X-Entity-Id": entity})
+                latencies.append(time.perf_counter() - t0)
+                if r.status_code != 201:
+                    errors += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(n) for n in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "invoices": total, "errors": errors, "seconds": round(elapsed, 2),
+        "invoices_per_s": round(total / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 1),
+        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", help="a running Folio server (then --key is required)")
+    parser.add_argument("--key", help="a sandbox account key for --url")
+    parser.add_argument("--invoices", type=int, default=3000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    args = parser.parse_args()
+
+    if args.url:
+        result = asyncio.run(run_load(args.url, args.key, args.invoices, args.concurrency))
+        print(json.dumps({"engine": "external", **result}))
+        return
+    for engine in args.engines.split(","):
+        if engine == "sqlite":
+            database_url = f"sqlite:///{tempfile.mkdtemp(prefix='folio-bench-')}/bench.db"
+        else:
+            database_url = fresh_postgres()
+            if database_url is None:
+                continue
+        key = create_account(database_url)
+        proc, url = start_server(database_url)
+        try:
+            result = asyncio.run(run_load(url, key, args.invoices, args.concurrency))
+        finally:
+            proc.terminate()
+            proc.wait(10)
+        print(f"{engine:10s} {result['invoices_per_s']:7.1f} invoices/s   p50 {result['p50_ms']:6.1f} ms   "
+              f"p99 {result['p99_ms']:6.1f} ms   ({result['invoices']} invoices, {args.concurrency} clients, "
+              f"10 entities, {result['errors']} errors)")
+
+
+if __name__ == "__main__":
+    main()
