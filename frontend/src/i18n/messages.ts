@@ -182,6 +182,7 @@ const en = {
   "settings.paymentTerms": "Payment terms (days)",
   "settings.defaultNote": "Default note",
   "settings.logoAlt": "Logo",
+  "settings.pickColor": "Pick a colour",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -370,6 +371,7 @@ const de: Messages = {
   "settings.paymentTerms": "Zahlungsziel (Tage)",
   "settings.defaultNote": "Standardnotiz",
   "settings.logoAlt": "Logo",
+  "settings.pickColor": "Farbe wählen",
 };
 
 const sl: Messages = {
@@ -555,6 +557,7 @@ const sl: Messages = {
   "settings.paymentTerms": "Plačilni rok (dni)",
   "settings.defaultNote": "Privzeta opomba",
   "settings.logoAlt": "Logotip",
+  "settings.pickColor": "Izberite barvo",
 };
 
 export const catalogues: Record<string, Messages> = { en, de, sl };

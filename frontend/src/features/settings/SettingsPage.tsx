@@ -116,10 +116,12 @@ function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: boolean 
             {t("settings.primaryColor")}
             <input value={color} onChange={(e) => setColor(e.target.value.trim())} aria-invalid={!valid} aria-describedby="color-help" className="short" />
           </label>
-          <label>
-            <span className="sr-only">{t("settings.primaryColor")} (picker)</span>
-            <input type="color" value={valid ? color : "#000000"} onChange={(e) => setColor(e.target.value)} aria-hidden="true" tabIndex={-1} />
-          </label>
+          <input
+            type="color"
+            value={valid ? color : "#000000"}
+            onChange={(e) => setColor(e.target.value)}
+            aria-label={t("settings.pickColor")}
+          />
           <label className="grow">
             {t("settings.logoUrl")}
             <input type="url" value={logo} onChange={(e) => setLogo(e.target.value)} />

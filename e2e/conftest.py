@@ -1,0 +1,288 @@
+"""E2E fixtures: a real Folio server on ``127.0.0.1:<port>`` and a platform's host page on another
+*site*, ``localhost:<port2>``, whose tiny backend mints embed tokens with the account key.
+
+The host page loads ``http://127.0.0.1:<port>/embed/sdk.js`` and calls ``Folio.mount(...)`` with a
+``fetchToken`` that asks the host's own backend (``GET /token?entity=…&user=…``), which calls
+``POST /embed/tokens``. What the page receives from the SDK (``onEvent``) is listed in ``#events``;
+every token it fetched is counted in ``#tokens``.
+
+Browser: Debian's Chromium, traces kept for failed tests under ``e2e/test-results/``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import httpx
+import pytest
+
+from invoicing.accounts.service import create_account
+from invoicing.config import Settings
+from invoicing.db import Database
+from invoicing.db.migrate import upgrade
+from tests.conftest import _free_port, start_server
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "test-results"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# the session lifetime of the servers that test renewal: short, so a session expires while in use
+SHORT_SESSION_TTL = 4
+
+HOST_PAGE = """<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Acme Platform</title></head>
+<body>
+  <h1>Acme Platform</h1>
+  <p>Tokens fetched: <output id="tokens">0</output></p>
+  <ul id="events" aria-label="Folio events"></ul>
+  <div id="folio"></div>
+  <script src="__FOLIO__/embed/sdk.js"></script>
+  <script>
+    const params = new URLSearchParams(location.search);
+    const events = document.getElementById("events");
+    let fetched = 0;
+    const log = (text) => { const li = document.createElement("li"); li.textContent = text; events.appendChild(li); };
+    const options = {
+      fetchToken: async () => {
+        const response = await fetch("/token?" + params.toString());
+        if (!response.ok) throw new Error("token endpoint answered " + response.status);
+        const body = await response.json();
+        fetched += 1;
+        document.getElementById("tokens").textContent = String(fetched);
+        return body.token;
+      },
+      onEvent: (event) => log([event.type, event.name, event.number, event.view, event.height].filter((x) => x !== undefined && x !== null).join(" ")),
+    };
+    if (params.get("view")) options.view = params.get("view");
+    if (params.get("locale")) options.locale = params.get("locale");
+    window.folio = Folio.mount(document.getElementById("folio"), options);
+  </script>
+</body>
+</html>
+"""
+
+
+@dataclass
+class Folio:
+    url: str
+    database_url: str
+    account_key: str
+    entities: dict[str, dict] = field(default_factory=dict)
+    users: dict[str, dict] = field(default_factory=dict)
+
+    def api(self, entity: str | None = None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {self.account_key}"}
+        if entity:
+            headers["X-Entity-Id"] = self.entities[entity]["id"]
+        return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+
+    def mint(self, entity: str, user: str, origin: str | None = None) -> dict:
+        body = {"entity_id": self.entities[entity]["id"], "user_id": self.users[user]["id"]}
+        if origin:
+            body["origin"] = origin
+        with self.api() as client:
+            response = client.post("/embed/tokens", json=body)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+
+@dataclass
+class Host:
+    url: str
+    folio: Folio
+
+    def page_url(self, entity: str = "A", user: str = "admin", **extra: str) -> str:
+        query = "&".join(f"{k}={v}" for k, v in {"entity": entity, "user": user, **extra}.items())
+        return f"{self.url}/?{query}"
+
+
+def _make_account(database_url: str) -> dict[str, str]:
+    async def run():
+        db = Database(database_url)
+        try:
+            async with db.transaction() as session:
+                _, keys = await create_account(session, "Acme Platform")
+                return keys
+        finally:
+            await db.dispose()
+
+    return asyncio.run(run())
+
+
+def _start_folio(tmp_path_factory, *, session_ttl: int | None = None):
+    from bff.config import BffSettings
+    from invoicing.server import create_server_app
+
+    database_url = f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'folio.db'}"
+    upgrade(database_url)
+    port = _free_port()
+    settings = Settings()
+    settings.database.url = database_url
+    settings.public_url = f"http://127.0.0.1:{port}"
+    bff = BffSettings()
+    if session_ttl is not None:
+        bff.session_ttl_seconds = session_ttl
+    server, thread = start_server(create_server_app(settings, bff_settings=bff), port)
+    return f"http://127.0.0.1:{port}", database_url, server, thread
+
+
+def _seed(folio: Folio, host_origin: str) -> None:
+    with folio.api() as client:
+        r = client.patch("/v1/account", json={"embed_allowed_origins": [host_origin]})
+        assert r.status_code == 200, r.text
+        for key, body in {
+            "A": {"name": "Alpha Werkstatt GmbH", "country": "DE", "city": "Berlin", "locale": "en"},
+            "B": {"name": "Beta Studio d.o.o.", "country": "SI", "city": "Ljubljana", "locale": "en"},
+            "DE": {"name": "Gamma Handel GmbH", "country": "DE", "city": "München", "locale": "de"},
+        }.items():
+            r = client.post("/v1/entities", json=body)
+            assert r.status_code == 201, r.text
+            folio.entities[key] = r.json()
+    for entity, role in [("A", "admin"), ("A", "editor"), ("A", "viewer"), ("B", "admin"), ("DE", "admin")]:
+        name = role if entity == "A" else f"{entity.lower()}-{role}"
+        with folio.api(entity) as client:
+            r = client.post("/v1/entity-users", json={"email": f"{name}@example.com", "role": role, "name": name.title(),
+                                                      "external_id": f"ext-{name}"})
+            assert r.status_code == 201, r.text
+            folio.users[name] = r.json()
+
+
+def _start_host(folio: Folio) -> tuple[ThreadingHTTPServer, str]:
+    port = _free_port()
+    page = HOST_PAGE.replace("__FOLIO__", folio.url).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):  # quiet
+            pass
+
+        def _send(self, status: int, body: bytes, content_type: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self):  # noqa: N802
+            url = urlparse(self.path)
+            if url.path == "/":
+                self._send(200, page, "text/html; charset=utf-8")
+            elif url.path == "/token":
+                # the platform's own backend: it knows its user and asks Folio for a token with the account key
+                q = {k: v[0] for k, v in parse_qs(url.query).items()}
+                token = folio.mint(q.get("entity", "A"), q.get("user", "admin"), origin=f"http://localhost:{port}")
+                self._send(200, json.dumps({"token": token["token"]}).encode(), "application/json")
+            else:
+                self._send(404, b"not found", "text/plain")
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://localhost:{port}"
+
+
+def _environment(tmp_path_factory, session_ttl: int | None = None):
+    # off the main thread: Playwright's sync API may already run an event loop there
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(_build_environment, tmp_path_factory, session_ttl).result()
+
+
+def _build_environment(tmp_path_factory, session_ttl: int | None):
+    url, database_url, server, thread = _start_folio(tmp_path_factory, session_ttl=session_ttl)
+    keys = _make_account(database_url)
+    folio = Folio(url=url, database_url=database_url, account_key=keys["sandbox"])
+    host_server, host_url = _start_host(folio)
+    _seed(folio, host_url)
+    return folio, Host(url=host_url, folio=folio), (server, thread, host_server)
+
+
+def _stop(handles) -> None:
+    server, thread, host_server = handles
+    host_server.shutdown()
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def dashboard_built() -> None:
+    manifest = ROOT / "frontend" / "dist" / ".vite" / "manifest.json"
+    if not manifest.exists():
+        pytest.fail("the dashboard is not built: run `make frontend` (npm ci, typecheck, build) first")
+
+
+@pytest.fixture(scope="session")
+def env(tmp_path_factory, dashboard_built):
+    folio, host, handles = _environment(tmp_path_factory)
+    yield folio, host
+    _stop(handles)
+
+
+@pytest.fixture(scope="session")
+def folio(env) -> Folio:
+    return env[0]
+
+
+@pytest.fixture(scope="session")
+def host(env) -> Host:
+    return env[1]
+
+
+@pytest.fixture(scope="session")
+def short_env(tmp_path_factory, dashboard_built):
+    """A second server whose dashboard sessions live only SHORT_SESSION_TTL seconds."""
+    folio, host, handles = _environment(tmp_path_factory, session_ttl=SHORT_SESSION_TTL)
+    yield folio, host
+    _stop(handles)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser, request):
+    """A fresh context (no cookies, no storage) with tracing; the trace is kept when the test fails."""
+    context = browser.new_context()
+    context.tracing.start(screenshots=True, snapshots=True, sources=False)
+    yield context
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    if failed:
+        RESULTS.mkdir(exist_ok=True)
+        context.tracing.stop(path=str(RESULTS / f"{request.node.name}.trace.zip"))
+    else:
+        context.tracing.stop()
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _expect_timeout():
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
