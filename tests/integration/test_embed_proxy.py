@@ -1,0 +1,141 @@
+"""The dashboard's proxy /embed/api/v1/… (SQLite and PostgreSQL): the API decides, as the session's user."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from bff.app import create_bff_app
+from bff.config import BffSettings
+from tests.conftest import _free_port
+from tests.integration.conftest import INVOICE, make_entity
+from tests.integration.test_embed import assert_problem, embed, running, server_settings  # noqa: F401
+
+
+def test_the_viewer_reads_but_cannot_create(embed):
+    created = embed.tenant.api.post("/v1/invoices", json=INVOICE).json()
+    with embed.dashboard(embed.session("viewer")) as dashboard:
+        r = dashboard.get("/invoices", params={"limit": 5})
+        assert r.status_code == 200, r.text
+        assert [i["id"] for i in r.json()["data"]] == [created["id"]]
+        assert dashboard.get(f"/invoices/{created['id']}").json()["number"] == created["number"]
+
+        r = dashboard.post("/invoices", json=INVOICE)
+        problem = assert_problem(r, 403, words="viewer role may not create, issue, void or credit documents")
+        assert problem["permission"] == "documents:write"
+        assert "set-cookie" not in r.headers
+    assert len(embed.tenant.api.get("/v1/invoices").json()["data"]) == 1
+
+
+def test_the_editor_creates_as_itself(embed):
+    with embed.dashboard(embed.session("editor")) as dashboard:
+        r = dashboard.post("/invoices", json=INVOICE, headers={"Idempotency-Key": "dash-1"})
+        assert r.status_code == 201, r.text
+        invoice = r.json()
+        again = dashboard.post("/invoices", json=INVOICE, headers={"Idempotency-Key": "dash-1"})
+        assert again.status_code == 201 and again.json()["id"] == invoice["id"]
+        assert again.headers.get("idempotent-replayed") == "true"
+        assert_problem(dashboard.patch(f"/entities/{embed.tenant.entity_id}", json={"name": "Renamed"}), 403,
+                       words="editor role may not change the entity")
+        me = dashboard.get("/me").json()
+        assert me["user"]["id"] == embed.users["editor"]["id"] and me["role"] == "editor"
+    assert embed.tenant.api.get(f"/v1/invoices/{invoice['id']}").status_code == 200
+
+
+def test_another_entitys_documents_are_not_found(embed):
+    other_entity = make_entity(embed.tenant.account)
+    other = embed.tenant.account.post("/v1/invoices", json=INVOICE, headers={"X-Entity-Id": other_entity["id"]})
+    assert other.status_code == 201, other.text
+    with embed.dashboard(embed.session("admin")) as dashboard:
+        assert_problem(dashboard.get(f"/invoices/{other.json()['id']}"), 404)
+        # the X-Entity-Id is the session's, whatever the caller sends
+        r = dashboard.get(f"/invoices/{other.json()['id']}", headers={"X-Entity-Id": other_entity["id"]})
+        assert_problem(r, 404)
+        assert dashboard.get("/invoices", headers={"X-Entity-Id": other_entity["id"]}).json()["data"] == []
+        # defence in depth: what the dashboard never needs is not forwarded at all
+        assert_problem(dashboard.get(f"/entities/{other_entity['id']}"), 404)
+        assert_problem(dashboard.get("/entities"), 404)
+        assert_problem(dashboard.post(f"/entities/{embed.tenant.entity_id}/api-keys", json={}), 404)
+        assert_problem(dashboard.get("/account"), 404)
+        assert_problem(dashboard.post("/embed/token-uses", json={}), 404)
+        assert_problem(dashboard.get("/invoices/../account"), 404)
+        assert dashboard.get(f"/entities/{embed.tenant.entity_id}").json()["id"] == embed.tenant.entity_id
+
+
+def test_a_role_change_applies_on_the_next_request(embed):
+    user = embed.users["editor"]["id"]
+    with embed.dashboard(embed.session("editor")) as dashboard:
+        assert dashboard.post("/invoices", json=INVOICE).status_code == 201
+        assert embed.tenant.api.patch(f"/v1/entity-users/{user}", json={"role": "viewer"}).status_code == 200
+        assert_problem(dashboard.post("/invoices", json=INVOICE), 403, words="viewer role")
+        assert dashboard.get("/me").json()["role"] == "viewer"
+        assert embed.tenant.api.patch(f"/v1/entity-users/{user}", json={"role": "admin"}).status_code == 200
+        assert dashboard.patch(f"/entities/{embed.tenant.entity_id}", json={"name": "Renamed"}).status_code == 200
+        assert embed.tenant.api.delete(f"/v1/entity-users/{user}").status_code == 204
+        assert_problem(dashboard.get("/invoices"), 401, words="no longer has access")
+
+
+def test_sessions_are_required(embed, server):
+    assert_problem(httpx.get(f"{server.url}/embed/api/v1/invoices"), 401, code="no_session")
+    assert_problem(httpx.get(f"{server.url}/embed/api/v1/invoices", headers={"Authorization": "Bearer nonsense"}),
+                   401, code="malformed")
+    # an account key is no session: the caller's Authorization never reaches the API
+    r = httpx.get(f"{server.url}/embed/api/v1/invoices", headers={"Authorization": f"Bearer {embed.tenant.sandbox_key}"})
+    assert_problem(r, 401)
+
+
+def test_the_proxy_streams_the_pdf(embed):
+    invoice = embed.tenant.api.post("/v1/invoices", json=INVOICE).json()
+    direct = embed.tenant.api.get(f"/v1/invoices/{invoice['id']}/pdf")
+    if direct.status_code in (404, 405):  # the invoice exists: the route does not (yet)
+        pytest.skip("GET /v1/invoices/{id}/pdf does not exist yet")
+    assert direct.status_code == 200, direct.text
+    with embed.dashboard(embed.session("viewer")) as dashboard:
+        with dashboard.stream("GET", f"/invoices/{invoice['id']}/pdf") as r:
+            assert r.status_code == 200
+            assert r.headers["content-type"] == "application/pdf"
+            body = b"".join(r.iter_raw())
+    assert body.startswith(b"%PDF") and body == direct.content
+
+
+# -- the API out of reach: a BFF deployed on its own, its shared client's transport swapped ----------
+
+
+class TimingOut(httpx.AsyncBaseTransport):
+    """The API accepted the request and never answered in time."""
+
+    def __init__(self):
+        self.requests: list[httpx.Request] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        raise httpx.ReadTimeout("timed out", request=request)
+
+
+def test_upstream_timeout_is_504(embed, server):
+    session = embed.session("viewer")
+    transport = TimingOut()
+    settings = server_settings(server)
+    with running(lambda s: create_bff_app(s, transport=transport), settings) as url:
+        with embed.dashboard(session, url) as dashboard:
+            assert_problem(dashboard.get("/invoices"), 504, words="did not answer in time")
+            assert_problem(dashboard.post("/invoices", json=INVOICE), 504)
+    forwarded = transport.requests[0]
+    assert forwarded.url.path == "/v1/invoices"
+    assert forwarded.headers["x-entity-id"] == embed.tenant.entity_id
+    assert forwarded.headers["authorization"].startswith("Bearer embu_")
+    assert "cookie" not in forwarded.headers
+
+
+def test_unreachable_api_is_502(embed, server):
+    session = embed.session("viewer")
+    token = embed.token("viewer")
+    closed = f"http://127.0.0.1:{_free_port()}"  # nothing listens there
+    bff_settings = BffSettings(api_url=closed, api_connect_timeout=5)
+    with running(lambda s: create_bff_app(s, bff_settings=bff_settings), server_settings(server)) as url:
+        with embed.dashboard(session, url) as dashboard:
+            assert_problem(dashboard.get("/invoices"), 502, words="could not be reached")
+        assert_problem(httpx.post(f"{url}/embed/session", json={"token": token}), 502)
+        assert_problem(httpx.get(f"{url}/embed?entity={embed.tenant.entity_id}"), 502)
+    # the token was not spent by the failed attempt
+    assert httpx.post(f"{embed.url}/embed/session", json={"token": token}).status_code == 201
