@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +30,7 @@ def lifespan_hooks(settings: Settings, bff_settings: BffSettings | None = None, 
     keys = settings.security.signing_keys()  # refuses to start in production without a secret
 
     async def startup(app: Litestar) -> None:
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per proxied call is noise
         client = make_client(bff_settings, transport, app)
         app.state.embed = EmbedService(api=FolioApi(client, keys), signer=TokenSigner(keys), settings=bff_settings,
                                        public_url=settings.public_url, bundle=Bundle(bff_settings.dashboard_dir))

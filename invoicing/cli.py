@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
+from pathlib import Path
 
 import click
 
@@ -41,6 +43,53 @@ def serve(host: str, port: int, database_url: str | None) -> None:
     upgrade(settings.database.url)
     click.echo(f"Folio listening on http://{host}:{port}  (OpenAPI: http://{host}:{port}/schema)", err=True)
     uvicorn.run(create_server_app(settings), host=host, port=port, log_level="warning", access_log=False)
+
+
+@main.command()
+@click.option("--port", default=8000, show_default=True, type=int, envvar="FOLIO_DEMO_PORT",
+              help="Folio's port, on 127.0.0.1 (FOLIO_DEMO_PORT)")
+@click.option("--host-port", default=8001, show_default=True, type=int, envvar="FOLIO_DEMO_HOST_PORT",
+              help="The demo platform's port, on localhost: another site than Folio's (FOLIO_DEMO_HOST_PORT)")
+@DATABASE
+def demo(port: int, host_port: int, database_url: str | None) -> None:
+    """Seed a sandbox account with two tenants, then run Folio and a demo platform page that embeds it."""
+    import uvicorn
+
+    from bff.demo.host import HostConfig, create_host_app
+    from invoicing.db.migrate import upgrade
+    from invoicing.demo.seed import seed
+    from invoicing.server import create_server_app
+
+    if port == host_port:
+        raise click.BadParameter("Folio and the demo platform need two different ports", param_hint="--host-port")
+    settings = _settings(database_url)
+    folio_url, host_origin = f"http://127.0.0.1:{port}", f"http://localhost:{host_port}"
+    settings.public_url = folio_url
+    if settings.database.url.startswith("sqlite:///"):
+        Path(settings.database.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.database.url)
+    setup = asyncio.run(seed(settings, host_origin))
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+    host = create_host_app(HostConfig(folio_url=folio_url, origin=host_origin, account_key=setup.account_key,
+                                      tenants=setup.tenants))
+    folio = create_server_app(settings)
+
+    async def run() -> None:
+        servers = [uvicorn.Server(uvicorn.Config(folio, host="127.0.0.1", port=port, log_level="warning")),
+                   uvicorn.Server(uvicorn.Config(host, host="127.0.0.1", port=host_port, log_level="warning"))]
+        tasks = [asyncio.create_task(s.serve()) for s in servers]
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for s in servers:  # one stopped (Ctrl+C, or its port was taken): stop the other too
+            s.should_exit = True
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    click.echo(f"Demo account {setup.account_id}: " + "; ".join(
+        f"{t.name} ({t.entity_id}, {t.locale})" for t in setup.tenants), err=True)
+    click.echo(f"  Folio (API, dashboard, SDK):  {folio_url}   (OpenAPI: {folio_url}/schema)")
+    click.echo(f"  Demo platform page:           {host_origin}   <- open this one")
+    click.echo("Ctrl+C stops both.", err=True)
+    asyncio.run(run())
 
 
 @main.group()

@@ -1,0 +1,1 @@
+"""The `folio demo` data set."""
