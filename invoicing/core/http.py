@@ -18,7 +18,9 @@ from invoicing.auth.context import Scope
 from invoicing.core.errors import Conflict, ValidationFailed
 from invoicing.core.ids import new_id
 from invoicing.db import Database
-from invoicing.db.models import Event, IdempotencyRecord
+from invoicing.db.engine import OUTBOX
+from invoicing.db.models import IdempotencyRecord
+from invoicing.db.types import utcnow
 
 T = TypeVar("T")
 MAX_LIMIT = 100
@@ -87,16 +89,16 @@ async def write(
                     headers={"Idempotent-Replayed": "true"})
 
 
-def emit(session: AsyncSession, scope: Scope, type_: str, object_id: str, data: dict[str, Any] | None = None) -> Event:
-    """Record a state change in the outbox, inside the caller's transaction."""
+def emit(session: AsyncSession, scope: Scope, type_: str, object_id: str, data: dict[str, Any] | None = None) -> None:
+    """Record a state change in the outbox, inside the caller's transaction (written just before it
+    commits, see :meth:`invoicing.db.Database.transaction`)."""
     principal = scope.principal
-    event = Event(
-        id=new_id("event"), account_id=principal.account_id, environment=principal.environment,
-        entity_id=scope.entity.id if scope.entity else principal.entity_id, type=type_, object_id=object_id,
-        actor=principal.actor, data=data or {},
-    )
-    session.add(event)
-    return event
+    session.info.setdefault(OUTBOX, []).append({
+        "id": new_id("event"), "account_id": principal.account_id, "environment": principal.environment,
+        "entity_id": scope.entity.id if scope.entity else principal.entity_id, "type": type_,
+        "object_id": object_id, "actor": principal.actor, "data": data or {}, "created_at": utcnow(),
+        "processed_at": None,
+    })
 
 
 def metadata_filters(request: Request) -> dict[str, str]:

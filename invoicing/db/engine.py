@@ -21,9 +21,22 @@ from functools import partial
 
 import aiosqlite
 import msgspec
-from sqlalchemy import event
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from invoicing.db.models import Event
+
+
+OUTBOX = "folio.outbox"
+
+
+async def insert_new(session: AsyncSession, obj) -> None:
+    """Insert a new ORM object with one Core statement (no unit-of-work bookkeeping): the hot path
+    of issuing a document. The object stays transient; build responses from it as usual."""
+    mapper = inspect(type(obj))
+    values = {prop.columns[0].name: getattr(obj, prop.key) for prop in mapper.column_attrs}
+    await session.execute(insert(mapper.local_table).values(values))
 
 
 def _json_dumps(value) -> str:
@@ -116,10 +129,16 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
-        """A session inside one transaction: committed on success, rolled back on any error."""
+        """A session inside one transaction: committed on success, rolled back on any error.
+
+        Outbox events recorded with :func:`invoicing.core.http.emit` are inserted in one statement
+        just before the commit, so they exist exactly when the change they describe does."""
         maker = self._write_sessions if write else self._read_sessions
         async with maker() as session, session.begin():
             yield session
+            events = session.info.pop(OUTBOX, None)
+            if events:
+                await session.execute(insert(Event.__table__), events)
 
     async def dispose(self) -> None:
         await self.writer.dispose()

@@ -30,6 +30,7 @@ from invoicing.core.schemas import TaxOut
 from invoicing.core.totals import Line, Tax, Totals, compute_totals
 from invoicing.core.validate import currency_field, decimal_field
 from invoicing.customers import service as customers
+from invoicing.db.engine import insert_new
 from invoicing.db.models import Document, NumberCounter
 from invoicing.db.types import utcnow
 from invoicing.documents import rules
@@ -162,12 +163,16 @@ async def assign_number(session: AsyncSession, doc: Document, entity) -> str:
     return fmt.render(sequence, doc.date)
 
 
-async def issue(session: AsyncSession, scope: Scope, doc: Document) -> None:
+async def issue(session: AsyncSession, scope: Scope, doc: Document, *, new: bool = False) -> None:
+    """Number and issue ``doc``; a ``new`` document is inserted here, issued, in one statement."""
     doc.number = await assign_number(session, doc, scope.entity)
     doc.status = "issued"
     doc.issued_at = utcnow()
     try:
-        await session.flush()
+        if new:
+            await insert_new(session, doc)
+        else:
+            await session.flush()
     except IntegrityError:
         raise Conflict(f"Number {doc.number} is already taken by another {doc.type.replace('_', ' ')}; "
                        "the entity's number format produces duplicates.") from None
@@ -210,10 +215,11 @@ async def create_invoice(session: AsyncSession, scope: Scope, data: InvoiceCreat
     )
     _check_dates(doc)
     apply_totals(doc, await build_lines(session, scope, data.items))
-    session.add(doc)
     emit(session, scope, "invoice.created", doc.id)
-    if not data.is_draft:
-        await issue(session, scope, doc)
+    if data.is_draft:
+        await insert_new(session, doc)
+    else:
+        await issue(session, scope, doc, new=True)
         emit(session, scope, "invoice.issued", doc.id, {"number": doc.number})
     return invoice_out(doc)
 
@@ -372,8 +378,7 @@ async def create_credit_note(session: AsyncSession, scope: Scope, data: CreditNo
         raise ValidationFailed.field(
             "items", f"credits {_money(doc, doc.total_with_tax)} {doc.currency_code} but only "
                      f"{_money(doc, limit)} {doc.currency_code} of invoice {invoice.number} is left to credit")
-    session.add(doc)
-    await issue(session, scope, doc)
+    await issue(session, scope, doc, new=True)
     invoice.total_credited = invoice.total_credited + doc.total_with_tax
     invoice.credit_note_ids = [*(invoice.credit_note_ids or []), doc.id]
     refresh_status(invoice)
