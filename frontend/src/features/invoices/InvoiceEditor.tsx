@@ -97,7 +97,7 @@ export default function InvoiceEditor({ id }: { id?: string }) {
     return (
       <section>
         <h1>{id ? t("editor.editTitle") : t("editor.newTitle")}</h1>
-        <ErrorState error={new Error(t("error.forbidden", { role: t(`role.${getSession()?.user.role ?? "viewer"}` as never), what: t("perm.documents:write") }))} />
+        <ErrorState error={new Error(t("error.forbidden", { role: t(`role.${getSession()?.role ?? getSession()?.user.role ?? "viewer"}` as never), what: t("perm.documents:write") }))} />
       </section>
     );
   if (id) {

@@ -36,11 +36,12 @@ export function Toasts() {
   const items = useSyncExternalStore(subscribe, () => toasts);
   const errors = items.filter((x) => x.kind === "error");
   const infos = items.filter((x) => x.kind === "info");
+  // the live regions stay mounted (so additions are announced); each toast carries its own role
   return (
     <div className="toasts">
-      <div role="alert" className="toast-region">
+      <div aria-live="assertive" className="toast-region">
         {errors.map((x) => (
-          <div key={x.id} className="toast toast-error">
+          <div key={x.id} role="alert" className="toast toast-error">
             <span>{x.text}</span>
             <button type="button" className="link" onClick={() => dismiss(x.id)} aria-label={t("common.dismiss")}>
               ×
@@ -48,9 +49,9 @@ export function Toasts() {
           </div>
         ))}
       </div>
-      <div role="status" className="toast-region">
+      <div aria-live="polite" className="toast-region">
         {infos.map((x) => (
-          <div key={x.id} className="toast">
+          <div key={x.id} role="status" className="toast">
             <span>{x.text}</span>
           </div>
         ))}
