@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -262,3 +263,53 @@ def test_host_can_switch_the_locale(page: Page, host: Host):
     frame = open_dashboard(page, host, entity="A", user="admin", locale="sl")
     expect(frame.get_by_role("heading", name="Računi")).to_be_visible()
     expect(frame.get_by_role("link", name="Stranke")).to_be_visible()
+
+
+def test_invoice_pdf_downloads_through_the_proxy(page: Page, host: Host, folio: Folio):
+    invoice = create_invoice(folio, "A")
+    frame = open_dashboard(page, host, entity="A", user="viewer", view=f"invoice/{invoice['id']}")
+    expect(frame.get_by_role("heading", name=f"Invoice {invoice['number']}")).to_be_visible()
+    with page.expect_download() as download:
+        frame.get_by_role("button", name="Download PDF").click()
+    assert download.value.suggested_filename == f"{invoice['number']}.pdf"
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+
+
+def test_admin_changes_branding_with_a_live_preview(page: Page, host: Host, folio: Folio):
+    frame = open_dashboard(page, host, entity="B", user="b-admin", view="settings")
+    expect(frame.get_by_role("heading", name="Settings")).to_be_visible()
+    inner = next(f for f in page.frames if f.url.startswith(folio.url))
+    primary = "() => getComputedStyle(document.documentElement).getPropertyValue('--folio-primary').trim()"
+
+    frame.get_by_role("textbox", name="Primary colour").fill("#aa3300")
+    inner.wait_for_function(f"() => ({primary})() === '#aa3300'")
+    expect(frame.get_by_role("link", name="Settings")).to_have_css("background-color", "rgb(170, 51, 0)")
+    frame.get_by_role("button", name="Save").click()
+    expect(frame.get_by_role("status").filter(has_text="Settings saved")).to_be_visible()
+    with folio.api("B") as client:
+        assert client.get(f"/v1/entities/{folio.entities['B']['id']}").json()["settings"]["branding"]["primary_color"] == "#aa3300"
+
+    # the host can theme the dashboard too
+    page.evaluate("() => window.folio.setTheme({ primary_color: '#006644' })")
+    inner.wait_for_function(f"() => ({primary})() === '#006644'")
+
+
+def test_viewer_cannot_change_settings(page: Page, host: Host):
+    frame = open_dashboard(page, host, entity="A", user="viewer", view="settings")
+    expect(frame.get_by_role("note")).to_have_text("Only admins can change the settings and branding.")
+    expect(frame.get_by_role("textbox", name="Primary colour")).to_be_disabled()
+    expect(frame.get_by_role("button", name="Save")).to_have_count(0)
+
+
+def test_keyboard_alone_reaches_the_editor(page: Page, host: Host):
+    frame = open_dashboard(page, host, entity="A", user="editor")
+    button = frame.get_by_role("button", name="New invoice")
+    expect(button).to_be_visible()
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(frame.get_by_role("heading", name="New invoice")).to_be_visible()
+    frame.get_by_label("Customer name").focus()
+    page.keyboard.type("Keyboard Ltd")
+    page.keyboard.press("Tab")  # → customer e-mail
+    page.keyboard.press("Tab")  # → date
+    expect(frame.get_by_label("Customer name")).to_have_value("Keyboard Ltd")
