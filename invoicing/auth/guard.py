@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from invoicing.auth import keys
 from invoicing.auth.context import Principal, Scope
@@ -19,8 +19,12 @@ from invoicing.db import Database
 from invoicing.db.models import ApiKey, Entity, EntityUser
 
 # Other credential kinds (the BFF's scoped entity-user credential) register a resolver here:
-# prefix → async (connection, token) → Principal; the connection gives the app's database and settings
-EXTRA_RESOLVERS: dict[str, Callable[[ASGIConnection, str], Awaitable[Principal]]] = {}
+# prefix → async (connection, token, entity_id) → (Principal, the entity named or bound, or None), like
+# resolve_key; the connection gives the app's database and settings
+EXTRA_RESOLVERS: dict[str, Callable[[ASGIConnection, str, str | None], Awaitable[tuple[Principal, Entity | None]]]] = {}
+
+
+_KEY_BY_HASH = select(ApiKey).where(ApiKey.key_hash == bindparam("key_hash"))
 
 
 def _key_principal(key: ApiKey | None) -> Principal:
@@ -36,22 +40,32 @@ async def resolve_key(db: Database, token: str, entity_id: str | None = None) ->
     if keys.parse(token) is None:
         raise Unauthorized("The API key is malformed; expected sk_<env>_… or ek_<env>_….")
     async with db.transaction(write=False) as session:
-        key = (await session.execute(select(ApiKey).where(ApiKey.key_hash == keys.digest(token)))).scalar_one_or_none()
+        key = (await session.execute(_KEY_BY_HASH, {"key_hash": keys.digest(token)})).scalar_one_or_none()
         principal = _key_principal(key)
         wanted = entity_id or principal.entity_id
         entity = await session.get(Entity, wanted) if wanted else None
     return principal, entity
 
 
-async def user_principal(db: Database, account_id: str, environment: str, entity_id: str, user_id: str) -> Principal:
-    """The current role of an entity user, read on every call so a change applies at once."""
+async def user_principal_and_entity(db: Database, account_id: str, environment: str, entity_id: str,
+                                    user_id: str) -> tuple[Principal, Entity]:
+    """The current role of an entity user, read on every call so a change applies at once; the user's
+    entity comes with it, in the same query."""
     async with db.transaction(write=False) as session:
-        user = await session.get(EntityUser, user_id)
-        entity = await session.get(Entity, entity_id)
-    if (user is None or user.entity_id != entity_id or user.status == "removed" or entity is None
+        row = (await session.execute(select(EntityUser, Entity).join(Entity, Entity.id == EntityUser.entity_id)
+                                     .where(EntityUser.id == user_id, EntityUser.entity_id == entity_id))).first()
+    user, entity = row if row is not None else (None, None)
+    if (user is None or user.status == "removed" or entity is None
             or entity.account_id != account_id or entity.environment != environment):
         raise Unauthorized("This user no longer has access to the entity.")
-    return Principal(account_id, environment, "user", user.id, ROLES[user.role], entity_id=entity_id, role=user.role)
+    principal = Principal(account_id, environment, "user", user.id, ROLES[user.role], entity_id=entity_id,
+                          role=user.role)
+    return principal, entity
+
+
+async def user_principal(db: Database, account_id: str, environment: str, entity_id: str, user_id: str) -> Principal:
+    """The current role of an entity user, read on every call so a change applies at once."""
+    return (await user_principal_and_entity(db, account_id, environment, entity_id, user_id))[0]
 
 
 async def authenticate(connection: ASGIConnection, entity_id: str | None = None) -> tuple[Principal, Entity | None]:
@@ -64,15 +78,8 @@ async def authenticate(connection: ASGIConnection, entity_id: str | None = None)
     token = token.strip()
     for prefix, resolver in EXTRA_RESOLVERS.items():
         if token.startswith(prefix):
-            principal = await resolver(connection, token)
-            break
-    else:
-        return await resolve_key(db, token, entity_id)
-    wanted = entity_id or principal.entity_id
-    if not wanted:
-        return principal, None
-    async with db.transaction(write=False) as session:
-        return principal, await session.get(Entity, wanted)
+            return await resolver(connection, token, entity_id)
+    return await resolve_key(db, token, entity_id)
 
 
 def check_entity(principal: Principal, entity_id: str | None, entity: Entity | None) -> Entity:
