@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import msgspec
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -148,18 +149,24 @@ def document_out(doc: Document) -> DocumentOut:
 
 # ---------------------------------------------------------------- numbering
 
-async def assign_number(session: AsyncSession, doc: Document, entity) -> str:
-    """Take the next number inside the caller's transaction; a rollback gives it back."""
-    fmt = number_format(entity, doc.type)
-    period = fmt.period(doc.date)
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    stmt = (
+@lru_cache(maxsize=None)
+def _counter_upsert(dialect: str):
+    """``INSERT … ON CONFLICT DO UPDATE SET value = value + 1 RETURNING value``, built once per dialect."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (
         insert(NumberCounter)
-        .values(entity_id=doc.entity_id, doc_type=doc.type, period=period, value=1)
+        .values(entity_id=bindparam("entity_id"), doc_type=bindparam("doc_type"), period=bindparam("period"), value=1)
         .on_conflict_do_update(index_elements=["entity_id", "doc_type", "period"], set_={"value": NumberCounter.value + 1})
         .returning(NumberCounter.value)
     )
-    sequence = (await session.execute(stmt)).scalar_one()
+
+
+async def assign_number(session: AsyncSession, doc: Document, entity) -> str:
+    """Take the next number inside the caller's transaction; a rollback gives it back."""
+    fmt = number_format(entity, doc.type)
+    statement = _counter_upsert(session.bind.dialect.name)
+    params = {"entity_id": doc.entity_id, "doc_type": doc.type, "period": fmt.period(doc.date)}
+    sequence = (await session.execute(statement, params)).scalar_one()
     return fmt.render(sequence, doc.date)
 
 
