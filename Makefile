@@ -45,6 +45,7 @@ test: install
 	$(PY) -m pytest tests -q
 
 bench: deps
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	$(PY) bench/issue_invoices.py
 
 clean:
