@@ -42,7 +42,7 @@ integration: deps
 	$(PY) -m pytest tests/integration -q
 
 test: install
-	$(PY) -m pytest tests -q
+	$(PY) -m pytest -q
 
 bench: deps
 	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
