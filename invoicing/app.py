@@ -17,14 +17,18 @@ from invoicing.core.errors import EXCEPTION_HANDLERS
 from invoicing.customers.controller import CustomerController
 from invoicing.db import Database
 from invoicing.documents.controller import CreditNoteController, InvoiceController
+from invoicing.emails.controller import EmailController, SendController
 from invoicing.entities.controller import EntityController
 from invoicing.items.controller import ItemController
+from invoicing.outbox import outbox_lifespan
 from invoicing.payments.controller import PaymentController
+from invoicing.rendering.controller import CreditNoteRenderingController, FileController, InvoiceRenderingController
 from invoicing.users.controller import EntityUserController
 
 API_CONTROLLERS = [
     AccountController, EntityController, CustomerController, ItemController, InvoiceController,
     CreditNoteController, PaymentController, EntityUserController,
+    InvoiceRenderingController, CreditNoteRenderingController, FileController, SendController, EmailController,
 ]
 
 
@@ -54,7 +58,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         guards=[authorize],
         dependencies={"ctx": Provide(provide_scope, sync_to_thread=False), **(extra_dependencies or {})},
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[lifespan],
+        lifespan=[lifespan, outbox_lifespan],
         on_startup=list(on_startup),
         on_shutdown=list(on_shutdown),
         request_max_body_size=2 * 1024 * 1024,

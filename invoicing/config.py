@@ -29,6 +29,28 @@ class DatabaseSettings:
 class EmailSettings:
     smtp_url: str = field(default_factory=lambda: _env("FOLIO_SMTP_URL"))
     """``smtp://host:port`` to deliver e-mail to; empty means every message is captured."""
+    from_address: str = field(default_factory=lambda: _env("FOLIO_EMAIL_FROM", "invoices@folio.localhost"))
+    """The envelope and ``From:`` address (``FOLIO_EMAIL_FROM``); the display name is the entity's sender name."""
+    worker: bool = field(default_factory=lambda: _env("FOLIO_EMAIL_WORKER", "1") != "0")
+    """Run the delivery worker in this process (``FOLIO_EMAIL_WORKER=0`` to leave delivery to other processes)."""
+    max_attempts: int = field(default_factory=lambda: int(_env("FOLIO_EMAIL_MAX_ATTEMPTS", "6")))
+    """Delivery attempts before a message is marked ``failed`` (``FOLIO_EMAIL_MAX_ATTEMPTS``)."""
+    retry_seconds: float = field(default_factory=lambda: float(_env("FOLIO_EMAIL_RETRY_SECONDS", "30")))
+    """First retry delay; it doubles after each failed attempt, up to an hour (``FOLIO_EMAIL_RETRY_SECONDS``)."""
+    poll_seconds: float = field(default_factory=lambda: float(_env("FOLIO_EMAIL_POLL_SECONDS", "2")))
+    """How often the worker looks for due messages (``FOLIO_EMAIL_POLL_SECONDS``)."""
+    smtp_timeout: float = field(default_factory=lambda: float(_env("FOLIO_SMTP_TIMEOUT", "20")))
+    """Seconds to connect and talk to the SMTP server (``FOLIO_SMTP_TIMEOUT``)."""
+
+
+@dataclass
+class RenderingSettings:
+    logo_timeout: float = field(default_factory=lambda: float(_env("FOLIO_LOGO_TIMEOUT", "2")))
+    """Seconds to fetch a remote ``branding.logo_url`` before rendering without it (``FOLIO_LOGO_TIMEOUT``)."""
+    logo_max_bytes: int = field(default_factory=lambda: int(_env("FOLIO_LOGO_MAX_BYTES", str(512 * 1024))))
+    """Largest logo accepted, uploaded or fetched (``FOLIO_LOGO_MAX_BYTES``)."""
+    logo_allow_private_hosts: bool = field(default_factory=lambda: _env("FOLIO_LOGO_ALLOW_PRIVATE_HOSTS") == "1")
+    """Fetch logos from loopback and private networks too (``FOLIO_LOGO_ALLOW_PRIVATE_HOSTS=1``; off: no SSRF)."""
 
 
 DEV_SECRET = "folio-development-secret-do-not-use-in-production"
@@ -54,6 +76,7 @@ class SecuritySettings:
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     email: EmailSettings = field(default_factory=EmailSettings)
+    rendering: RenderingSettings = field(default_factory=RenderingSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
     public_url: str = field(default_factory=lambda: _env("FOLIO_PUBLIC_URL", "http://127.0.0.1:8000"))
     """The URL browsers reach Folio at (embed URLs and e-mailed links are built from it)."""

@@ -1,0 +1,166 @@
+"""The e-mail delivery worker."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formataddr, format_datetime, make_msgid
+from urllib.parse import unquote, urlsplit
+
+import aiosmtplib
+from sqlalchemy import select
+
+from invoicing.config import EmailSettings
+from invoicing.core.ids import new_id
+from invoicing.db import Database
+from invoicing.db.models import DocumentFile, Email, Entity, Event
+from invoicing.db.types import utcnow
+
+log = logging.getLogger("folio.outbox")
+
+LEASE = timedelta(minutes=5)
+MAX_BACKOFF = 3600.0
+BATCH = 20
+
+
+@dataclass(frozen=True)
+class SmtpTarget:
+    """``smtp://[user:password@]host[:port]`` (STARTTLS when offered) or ``smtps://…`` (TLS from the start)."""
+
+    hostname: str
+    port: int
+    use_tls: bool
+    username: str | None
+    password: str | None
+
+    @classmethod
+    def parse(cls, url: str) -> SmtpTarget:
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError(f"FOLIO_SMTP_URL must look like smtp://host:port, not {url!r}")
+        tls = parts.scheme == "smtps"
+        return cls(parts.hostname, parts.port or (465 if tls else 25), tls,
+                   unquote(parts.username) if parts.username else None, unquote(parts.password) if parts.password else None)
+
+
+class PermanentFailure(Exception):
+    """Retrying cannot help (the server refused the recipients or the message with a 5xx)."""
+
+
+def build_message(email: Email, from_address: str, attachment: bytes | None) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = formataddr((email.sender_name or "", from_address))
+    message["To"] = ", ".join(email.to)
+    if email.reply_to:
+        message["Reply-To"] = email.reply_to
+    message["Subject"] = email.subject
+    message["Date"] = format_datetime(email.created_at)
+    message["Message-ID"] = make_msgid(idstring=email.id, domain=from_address.rpartition("@")[2] or None)
+    message["X-Folio-Email-Id"] = email.id
+    message.set_content(email.text)
+    if attachment is not None and email.attachments:
+        message.add_attachment(attachment, maintype="application", subtype="pdf", filename=email.attachments[0])
+    return message
+
+
+def backoff(settings: EmailSettings, attempts: int) -> timedelta:
+    return timedelta(seconds=min(MAX_BACKOFF, settings.retry_seconds * 2 ** max(0, attempts - 1)))
+
+
+class EmailWorker:
+    def __init__(self, db: Database, settings: EmailSettings):
+        self.db = db
+        self.settings = settings
+        self.target = SmtpTarget.parse(settings.smtp_url)
+        self._wake = asyncio.Event()
+        self._stopping = False
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Deliver until stopped: a pass, then wait for the poll interval or a wake-up."""
+        while not self._stopping:
+            try:
+                done = await self.run_once()
+            except Exception:  # the database may be briefly away; try again next round
+                log.exception("e-mail delivery pass failed")
+                done = 0
+            if done or self._stopping:
+                continue
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), self.settings.poll_seconds)
+            except TimeoutError:
+                pass
+
+    async def run_once(self, now: datetime | None = None) -> int:
+        """Claim the messages that are due, try each once, record the outcome. Returns how many were tried."""
+        claimed = await self._claim(now or utcnow())
+        for email_id in claimed:
+            await self._deliver(email_id)
+        return len(claimed)
+
+    async def _claim(self, now: datetime) -> list[str]:
+        async with self.db.transaction() as session:
+            stmt = (select(Email).where(Email.status == "queued", Email.next_attempt_at <= now)
+                    .order_by(Email.next_attempt_at, Email.id).limit(BATCH))
+            if not self.db.is_sqlite:
+                stmt = stmt.with_for_update(skip_locked=True)
+            rows = (await session.execute(stmt)).scalars().all()
+            for email in rows:
+                email.attempts += 1
+                email.next_attempt_at = now + LEASE
+            return [email.id for email in rows]
+
+    async def _deliver(self, email_id: str) -> None:
+        async with self.db.transaction(write=False) as session:
+            email = await session.get(Email, email_id)
+            pdf = await session.get(DocumentFile, email.document_id) if email.document_id else None
+        error: str | None = None
+        permanent = False
+        try:
+            if email.attachments and pdf is None:
+                raise PermanentFailure(f"the attachment {email.attachments[0]} is missing")
+            message = build_message(email, self.settings.from_address, pdf.content if pdf else None)
+            await self._send(message)
+        except PermanentFailure as exc:
+            error, permanent = str(exc), True
+        except (aiosmtplib.SMTPRecipientsRefused, aiosmtplib.SMTPSenderRefused, aiosmtplib.SMTPDataError) as exc:
+            code = getattr(exc, "code", None) or min((r.code for r in getattr(exc, "recipients", [])), default=0)
+            error, permanent = f"{type(exc).__name__}: {exc}", 500 <= code < 600
+        except Exception as exc:  # connection refused, timeouts, 4xx: try again later
+            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        await self._record(email_id, error, permanent)
+
+    async def _send(self, message: EmailMessage) -> None:
+        t = self.target
+        await aiosmtplib.send(message, hostname=t.hostname, port=t.port, use_tls=t.use_tls, username=t.username,
+                              password=t.password, timeout=self.settings.smtp_timeout, sender=self.settings.from_address)
+
+    async def _record(self, email_id: str, error: str | None, permanent: bool) -> None:
+        now = utcnow()
+        async with self.db.transaction() as session:
+            email = await session.get(Email, email_id)
+            if email is None or email.status != "queued":
+                return
+            if error is None:
+                email.status, email.sent_at, email.next_attempt_at, email.last_error = "sent", now, None, None
+            elif permanent or email.attempts >= self.settings.max_attempts:
+                email.status, email.next_attempt_at, email.last_error = "failed", None, error[:2000]
+                log.warning("e-mail %s failed after %d attempts: %s", email.id, email.attempts, error)
+            else:
+                email.next_attempt_at, email.last_error = now + backoff(self.settings, email.attempts), error[:2000]
+            if email.status in ("sent", "failed"):
+                entity = await session.get(Entity, email.entity_id)
+                session.add(Event(id=new_id("event"), account_id=entity.account_id, environment=entity.environment,
+                                  entity_id=entity.id, type=f"email.{email.status}", object_id=email.id, actor=None,
+                                  data={"document_id": email.document_id, "attempts": email.attempts,
+                                        "last_error": email.last_error}))

@@ -1,0 +1,110 @@
+"""Logos: recognising the image type, and fetching a remote ``branding.logo_url``.
+
+A remote logo is fetched with a short timeout and a size cap, without redirects, and (unless
+allowed) never from loopback, private or link-local addresses. Results, failures included, are
+cached per process, so a slow or dead host costs one timeout per ``FAILURE_TTL`` at most and a
+render never fails because of a logo: it goes without.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import re
+import time
+from urllib.parse import urlsplit
+
+import httpx
+
+from invoicing.rendering._render import Logo
+
+log = logging.getLogger("folio.rendering")
+
+SUCCESS_TTL = 3600.0
+FAILURE_TTL = 300.0
+MAX_ENTRIES = 512
+_SVG = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*(<!DOCTYPE[^>]*>\s*)?<svg[\s>]", re.S | re.I)
+
+
+def sniff(content: bytes) -> str | None:
+    """The image's real type from its first bytes: ``image/png``, ``image/jpeg``, ``image/svg+xml`` or None."""
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if content.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if _SVG.match(content[:4096]):
+        return "image/svg+xml"
+    return None
+
+
+class LogoFetcher:
+    def __init__(self, *, timeout: float, max_bytes: int, allow_private: bool = False,
+                 transport: httpx.AsyncBaseTransport | None = None):
+        self.max_bytes = max_bytes
+        self.allow_private = allow_private
+        self.client = httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout), follow_redirects=False, transport=transport,
+            limits=httpx.Limits(max_connections=20, max_keepalive_connections=5),
+            headers={"User-Agent": "Folio logo fetcher", "Accept": "image/png, image/jpeg, image/svg+xml"},
+        )
+        self.timeout = timeout
+        self._cache: dict[str, tuple[float, Logo | None]] = {}
+        self._pending: dict[str, asyncio.Future] = {}
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+    async def get(self, url: str) -> Logo | None:
+        hit = self._cache.get(url)
+        if hit and hit[0] > time.monotonic():
+            return hit[1]
+        if url in self._pending:  # one fetch per URL at a time
+            return await asyncio.shield(self._pending[url])
+        future = asyncio.get_running_loop().create_future()
+        self._pending[url] = future
+        try:
+            try:
+                logo = await asyncio.wait_for(self._fetch(url), self.timeout + 0.5)
+            except Exception as exc:  # any failure: render without the logo
+                log.warning("logo %s not fetched: %s", url, exc or type(exc).__name__)
+                logo = None
+            if len(self._cache) >= MAX_ENTRIES:
+                self._cache.clear()
+            self._cache[url] = (time.monotonic() + (SUCCESS_TTL if logo else FAILURE_TTL), logo)
+            future.set_result(logo)
+            return logo
+        finally:
+            del self._pending[url]
+            if not future.done():  # cancelled: let the waiters go without a logo
+                future.set_result(None)
+
+    async def _check_host(self, host: str, port: int) -> None:
+        if self.allow_private:
+            return
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port)
+        for info in infos:
+            address = ipaddress.ip_address(info[4][0])
+            if not address.is_global:
+                raise ValueError(f"{host} resolves to a non-public address")
+
+    async def _fetch(self, url: str) -> Logo | None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("only http(s) URLs")
+        await self._check_host(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+        async with self.client.stream("GET", url) as response:
+            if response.status_code != 200:
+                raise ValueError(f"HTTP {response.status_code}")
+            declared = int(response.headers.get("content-length") or 0)
+            if declared > self.max_bytes:
+                raise ValueError(f"{declared} bytes is over the {self.max_bytes}-byte cap")
+            body = bytearray()
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) > self.max_bytes:
+                    raise ValueError(f"over the {self.max_bytes}-byte cap")
+        kind = sniff(bytes(body))
+        if kind is None:
+            raise ValueError("not a PNG, JPEG or SVG image")
+        return Logo(bytes(body), kind)

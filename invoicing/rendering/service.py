@@ -1,0 +1,139 @@
+"""The I/O around rendering: the document and its seller, the logo, and the kept PDF.
+
+An issued document's PDF is rendered the first time it is asked for and stored (``DocumentFile``);
+from then on those bytes are served, whatever changes later (branding, templates, Folio's own
+version). A draft is rendered on every request, marked DRAFT.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from invoicing.auth.context import Scope
+from invoicing.core.errors import ValidationFailed
+from invoicing.core.http import emit
+from invoicing.core.ids import new_id
+from invoicing.db import Database
+from invoicing.db.models import Document, DocumentFile, Entity, StoredFile
+from invoicing.documents import service as documents
+from invoicing.entities.service import effective_settings, get_entity
+from invoicing.rendering._labels import LABELS, language_of
+from invoicing.rendering._logo import LogoFetcher, sniff
+from invoicing.rendering._render import Logo, RenderInput, render_html, render_pdf
+
+# WeasyPrint is not thread-safe and rendering is CPU-bound: one render thread per process.
+_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="folio-render")
+_FILE_URL = re.compile(r"/v1/files/(fil_[0-9a-z]{26})$")
+LOGO_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
+
+
+@dataclass
+class Rendered:
+    content: bytes
+    filename: str
+    stored: bool
+
+
+def seller_of(entity: Entity) -> dict[str, Any]:
+    return {"name": entity.name, "address": entity.address, "city": entity.city, "post_code": entity.post_code,
+            "country": entity.country, "tax_number": entity.tax_number, "email": entity.email}
+
+
+def filename(doc: Document) -> str:
+    kind = "invoice" if doc.type == "invoice" else "credit-note"
+    label = re.sub(r"[^A-Za-z0-9._-]+", "-", doc.number) if doc.number else f"draft-{doc.id}"
+    return f"{kind}-{label}.pdf"
+
+
+def file_url(public_url: str, file_id: str) -> str:
+    return f"{public_url.rstrip('/')}/v1/files/{file_id}"
+
+
+async def resolve_logo(db: Database, fetcher: LogoFetcher | None, entity: Entity, settings: dict[str, Any]) -> Logo | None:
+    """The uploaded logo when ``logo_url`` points at one of this entity's files, otherwise the remote one."""
+    url = (settings.get("branding") or {}).get("logo_url")
+    if not url:
+        return None
+    match = _FILE_URL.search(url)
+    if match:
+        async with db.transaction(write=False) as session:
+            stored = await session.get(StoredFile, match.group(1))
+        if stored is not None and stored.entity_id == entity.id and stored.kind == "logo":
+            return Logo(stored.content, stored.content_type)
+    return await fetcher.get(url) if fetcher else None
+
+
+async def render_input(db: Database, fetcher: LogoFetcher | None, entity: Entity, doc: Document) -> RenderInput:
+    settings = effective_settings(entity.settings)
+    return RenderInput(document=documents.document_out(doc), kind=doc.type, seller=seller_of(entity), settings=settings,
+                       logo=await resolve_logo(db, fetcher, entity, settings))
+
+
+async def in_render_thread(fn, *args):
+    return await asyncio.get_running_loop().run_in_executor(_executor, fn, *args)
+
+
+async def _keep(db: Database, doc_id: str, content: bytes) -> bytes:
+    """Store the first rendering; when another request stored one first, that one wins and is returned."""
+    async with db.transaction() as session:
+        insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        await session.execute(insert(DocumentFile).values(document_id=doc_id, content=content)
+                              .on_conflict_do_nothing(index_elements=["document_id"]))
+        return (await session.execute(select(DocumentFile.content).where(DocumentFile.document_id == doc_id))).scalar_one()
+
+
+async def document_pdf(db: Database, fetcher: LogoFetcher | None, scope: Scope, doc_type: str, doc_id: str) -> Rendered:
+    async with db.transaction(write=False) as session:
+        doc = await documents.get_document(session, scope, doc_id, doc_type)
+        kept = None if doc.status == "draft" else await session.get(DocumentFile, doc.id)
+    if kept is not None:
+        return Rendered(kept.content, filename(doc), True)
+    content = await in_render_thread(render_pdf, await render_input(db, fetcher, scope.entity, doc))
+    if doc.status == "draft":
+        return Rendered(content, filename(doc), False)
+    return Rendered(await _keep(db, doc.id, content), filename(doc), True)
+
+
+async def document_html(db: Database, fetcher: LogoFetcher | None, scope: Scope, doc_type: str, doc_id: str) -> str:
+    async with db.transaction(write=False) as session:
+        doc = await documents.get_document(session, scope, doc_id, doc_type)
+    return await in_render_thread(render_html, await render_input(db, fetcher, scope.entity, doc))
+
+
+def document_title(doc: Document) -> str:
+    labels = LABELS[language_of(doc.locale)]
+    return f"{labels['invoice' if doc.type == 'invoice' else 'credit_note']} {doc.number or labels['draft']}"
+
+
+# ---------------------------------------------------------------- logo upload
+
+async def store_logo(session: AsyncSession, scope: Scope, entity_id: str, content: bytes, declared: str | None,
+                     max_bytes: int, public_url: str) -> StoredFile:
+    """Keep an uploaded logo and point the entity's ``branding.logo_url`` at it."""
+    entity = await get_entity(session, scope, entity_id)
+    if not content:
+        raise ValidationFailed.field("file", "is empty: send the image as the request body or as a form field 'file'")
+    if len(content) > max_bytes:
+        raise ValidationFailed.field("file", f"is {len(content)} bytes; a logo may be at most {max_bytes} bytes")
+    kind = sniff(content)
+    if kind is None:
+        raise ValidationFailed.field("file", "must be a PNG, JPEG or SVG image")
+    if declared and declared not in ("application/octet-stream", kind):
+        raise ValidationFailed.field("content_type", f"says {declared} but the file is {kind}")
+    stored = StoredFile(id=new_id("file"), entity_id=entity.id, kind="logo", content_type=kind, content=content)
+    session.add(stored)
+    settings = dict(entity.settings or {})
+    settings["branding"] = {**(settings.get("branding") or {}), "logo_url": file_url(public_url, stored.id)}
+    entity.settings = settings
+    emit(session, Scope(scope.principal, entity), "entity.updated", entity.id, {"fields": ["settings.branding.logo_url"]})
+    await session.flush()
+    return stored
