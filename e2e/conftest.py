@@ -59,7 +59,7 @@ HOST_PAGE = """<!doctype html>
         document.getElementById("tokens").textContent = String(fetched);
         return body.token;
       },
-      onEvent: (event) => log([event.type, event.name, event.number, event.view, event.height].filter((x) => x !== undefined && x !== null).join(" ")),
+      onEvent: (event) => (event.type === "ready" ? (window.lastReady = event.expires_at) : null, log([event.type, event.name, event.number, event.view, event.height].filter((x) => x !== undefined && x !== null).join(" "))),
     };
     if (params.get("view")) options.view = params.get("view");
     if (params.get("locale")) options.locale = params.get("locale");
@@ -98,6 +98,8 @@ class Folio:
 class Host:
     url: str
     folio: Folio
+    gate: threading.Event = field(default_factory=threading.Event)
+    """With ``gate=1`` in the page's query, every token after the first waits until this is set."""
 
     def page_url(self, entity: str = "A", user: str = "admin", **extra: str) -> str:
         query = "&".join(f"{k}={v}" for k, v in {"entity": entity, "user": user, **extra}.items())
@@ -155,8 +157,9 @@ def _seed(folio: Folio, host_origin: str) -> None:
             folio.users[name] = r.json()
 
 
-def _start_host(folio: Folio) -> tuple[ThreadingHTTPServer, str]:
+def _start_host(folio: Folio, gate: threading.Event) -> tuple[ThreadingHTTPServer, str]:
     port = _free_port()
+    served: dict[str, int] = {}
     page = HOST_PAGE.replace("__FOLIO__", folio.url).encode()
 
     class Handler(BaseHTTPRequestHandler):
@@ -178,6 +181,10 @@ def _start_host(folio: Folio) -> tuple[ThreadingHTTPServer, str]:
             elif url.path == "/token":
                 # the platform's own backend: it knows its user and asks Folio for a token with the account key
                 q = {k: v[0] for k, v in parse_qs(url.query).items()}
+                key = url.query
+                served[key] = served.get(key, 0) + 1
+                if q.get("gate") == "1" and served[key] > 1:
+                    gate.wait(timeout=60)
                 token = folio.mint(q.get("entity", "A"), q.get("user", "admin"), origin=f"http://localhost:{port}")
                 self._send(200, json.dumps({"token": token["token"]}).encode(), "application/json")
             else:
@@ -198,9 +205,10 @@ def _build_environment(tmp_path_factory, session_ttl: int | None):
     url, database_url, server, thread = _start_folio(tmp_path_factory, session_ttl=session_ttl)
     keys = _make_account(database_url)
     folio = Folio(url=url, database_url=database_url, account_key=keys["sandbox"])
-    host_server, host_url = _start_host(folio)
+    gate = threading.Event()
+    host_server, host_url = _start_host(folio, gate)
     _seed(folio, host_url)
-    return folio, Host(url=host_url, folio=folio), (server, thread, host_server)
+    return folio, Host(url=host_url, folio=folio, gate=gate), (server, thread, host_server)
 
 
 def _stop(handles) -> None:
@@ -239,6 +247,7 @@ def short_env(tmp_path_factory, dashboard_built):
     """A second server whose dashboard sessions live only SHORT_SESSION_TTL seconds."""
     folio, host, handles = _environment(tmp_path_factory, session_ttl=SHORT_SESSION_TTL)
     yield folio, host
+    host.gate.set()
     _stop(handles)
 
 

@@ -173,6 +173,33 @@ def test_expired_session_is_renewed_without_a_visible_failure(browser, short_env
         context.close()
 
 
+def test_a_call_after_expiry_waits_for_the_host_token_and_succeeds(browser, short_env):
+    """The host's backend is slow to hand out the next token: the session expires, the next call gets 401,
+    the dashboard waits for the SDK's token, opens a new session and retries: the user sees the data."""
+    folio, host = short_env
+    host.gate.clear()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        unauthorized = []
+        page.on("response", lambda r: unauthorized.append(r.url) if r.status == 401 and "/embed/api/" in r.url else None)
+        frame = open_dashboard(page, host, entity="A", user="editor", gate="1")
+        expect(frame.get_by_role("heading", name="Invoices")).to_be_visible()
+        # wait for the condition "the first session has expired": past its expires_at (whole seconds, as the
+        # SDK reported it) by more than the second the server still counts
+        page.wait_for_function("() => window.lastReady && Date.now() > Date.parse(window.lastReady) + 1100", timeout=30_000)
+        frame.get_by_role("link", name="Items").click()
+        expect(frame.get_by_role("heading", name="Items")).to_be_visible()
+        expect(frame.get_by_role("status").filter(has_text="Loading")).to_be_visible()
+        assert unauthorized, "the call after expiry should have been answered 401 first"
+        host.gate.set()
+        expect(frame.get_by_text("No items in the catalogue yet.")).to_be_visible()
+        expect(frame.get_by_role("alert")).to_have_count(0)
+    finally:
+        host.gate.set()
+        context.close()
+
+
 def test_framing_from_an_origin_not_allowed_is_blocked(page: Page, host: Host, folio: Folio):
     shell = httpx.get(f"{folio.url}/embed", params={"entity": folio.entities["A"]["id"]})
     assert f"frame-ancestors {host.url}" in shell.headers["content-security-policy"]
