@@ -11,6 +11,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from invoicing.accounts.controller import AccountController
+from invoicing.audit.controller import AuditLogController
 from invoicing.auth import Perm, authorize, provide_scope
 from invoicing.config import Settings
 from invoicing.core.errors import EXCEPTION_HANDLERS
@@ -29,6 +30,7 @@ API_CONTROLLERS = [
     AccountController, EntityController, CustomerController, ItemController, InvoiceController,
     CreditNoteController, PaymentController, EntityUserController,
     InvoiceRenderingController, CreditNoteRenderingController, FileController, SendController, EmailController,
+    AuditLogController,
 ]
 
 

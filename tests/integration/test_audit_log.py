@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from tests.integration.conftest import INVOICE
+
+
+def test_audit_log_records_who_did_what(server, tenant):
+    api = tenant.api
+    inv = api.post("/v1/invoices", json=INVOICE).json()
+    api.post("/v1/payments", json={"invoice_id": inv["id"], "amount": "10.00"}).raise_for_status()
+    user = api.post("/v1/entity-users", json={"email": "bookkeeper@example.com", "role": "editor"}).json()
+    api.patch(f"/v1/entity-users/{user['id']}", json={"role": "viewer"}).raise_for_status()
+    api.delete(f"/v1/entity-users/{user['id']}").raise_for_status()
+
+    log = api.get("/v1/audit-log", params={"limit": 100}).json()["data"]
+    actions = [e["action"] for e in log]
+    # newest first
+    assert actions[:3] == ["entity_user.removed", "entity_user.updated", "entity_user.created"]
+    assert {"invoice.created", "invoice.issued", "payment.created"} <= set(actions)
+    issued = next(e for e in log if e["action"] == "invoice.issued")
+    assert issued["object_id"] == inv["id"] and issued["object_type"] == "invoice"
+    assert issued["data"]["number"] == inv["number"]
+    assert issued["actor"]["type"] == "key" and issued["actor"]["id"].startswith("key_")
+    demoted = next(e for e in log if e["action"] == "entity_user.updated")
+    assert demoted["data"] == {"role": "viewer"}
+    removed = log[0]
+    assert removed["object_id"] == user["id"] and removed["data"]["email"] == "bookkeeper@example.com"
+
+    only_invoice = api.get("/v1/audit-log", params={"object_id": inv["id"]}).json()["data"]
+    assert {e["action"] for e in only_invoice} == {"invoice.created", "invoice.issued"}
+    team = api.get("/v1/audit-log", params={"action": "entity_user.*"}).json()["data"]
+    assert len(team) == 3
+    page1 = api.get("/v1/audit-log", params={"limit": 2}).json()
+    page2 = api.get("/v1/audit-log", params={"limit": 2, "cursor": page1["next_cursor"]}).json()
+    assert [e["id"] for e in page1["data"] + page2["data"]] == [e["id"] for e in log[:4]]
+    assert api.get("/v1/audit-log", params={"date_from": "2000-01-01", "date_to": "2000-12-31"}).json()["data"] == []
