@@ -50,7 +50,8 @@ def upstream_path(raw_path: str, claims: Claims) -> str:
     """``/embed/api/v1/x`` → ``/v1/x``, refusing what the dashboard has no business calling."""
     path = raw_path[len(PREFIX):] if raw_path.startswith(PREFIX + "/") else "/"
     segments = unquote(path).split("/")[1:]
-    if len(segments) < 2 or segments[0] != "v1" or any(s in (".", "..") for s in segments):
+    if len(segments) < 2 or segments[0] != "v1" or any(s in ("", ".", "..") for s in segments[:-1]) \
+            or segments[-1] in (".", ".."):
         raise NotFound(f"{raw_path} is not an API path.")
     top = segments[1]
     if top in DENIED_TOP:

@@ -59,6 +59,8 @@ def test_another_entitys_documents_are_not_found(embed):
         assert_problem(dashboard.get("/account"), 404)
         assert_problem(dashboard.post("/embed/token-uses", json={}), 404)
         assert_problem(dashboard.get("/invoices/../account"), 404)
+        assert_problem(dashboard.get("/invoices/%2e%2e/%2e%2e/account"), 404)
+        assert_problem(dashboard.get("//account"), 404)
         assert dashboard.get(f"/entities/{embed.tenant.entity_id}").json()["id"] == embed.tenant.entity_id
 
 
