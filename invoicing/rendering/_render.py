@@ -9,6 +9,7 @@ templates, stylesheets and the font configuration are built once per process and
 from __future__ import annotations
 
 import base64
+import logging
 import re
 import threading
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from invoicing.config import ROOT
 from invoicing.rendering._epc import epc_payload, qr_data_uri
 from invoicing.rendering._format import Formatter
 from invoicing.rendering._labels import LABELS, language_of
+
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one INFO line per layout step otherwise
 
 TEMPLATES = ROOT / "templates"
 DESIGNS = ("classic", "modern")
