@@ -92,6 +92,15 @@ def demo(port: int, host_port: int, database_url: str | None) -> None:
     asyncio.run(run())
 
 
+@main.command()
+def permissions() -> None:
+    """Print the route × role permission table (Markdown), as the routes declare it."""
+    from invoicing.auth.table import markdown
+    from invoicing.server import create_server_app
+
+    click.echo(markdown(create_server_app()))
+
+
 @main.group()
 def db() -> None:
     """Database maintenance."""
