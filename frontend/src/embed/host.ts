@@ -28,9 +28,16 @@ const embedded = typeof window !== "undefined" && window.parent !== window;
 let hostOrigin: string | null = null;
 const handlers = new Set<Handler>();
 
+/** The parent's origin when the session does not name one: Chromium and WebKit expose the ancestors;
+ * elsewhere the referrer of the iframe's navigation (the host page's origin under the default policy). */
 function ancestorOrigin(): string | null {
   const origins = (location as Location & { ancestorOrigins?: DOMStringList }).ancestorOrigins;
-  return origins && origins.length ? origins[0] : null;
+  if (origins && origins.length) return origins[0];
+  try {
+    return document.referrer ? new URL(document.referrer).origin : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Pin the host origin (from the session: the origin the embed token was minted for). */
