@@ -3,7 +3,7 @@ lifespan, with explicit timeouts and limits.
 
 ::
 
-    FolioApi.client ── ASGITransport(app)          the API in this process (``folio serve``), no socket
+    FolioApi.client ── StreamingASGITransport(app) the API in this process (``folio serve``), no socket
                     └─ HTTP to FOLIO_API_URL       a separate API deployment (same FOLIO_SECRET_KEYS)
 
 Tests swap the transport (``create_bff_app(..., transport=…)``) rather than patching functions.
@@ -20,6 +20,7 @@ from invoicing.core.errors import FolioError, Forbidden, NotFound, UpstreamError
 from invoicing.embed import credentials
 
 from bff.config import BffSettings
+from bff.embed._asgi import StreamingASGITransport
 from bff.embed._tokens import Claims, TokenRefused
 
 IN_PROCESS_BASE = "http://folio-api.internal"
@@ -46,7 +47,7 @@ def make_client(settings: BffSettings, transport: httpx.AsyncBaseTransport | Non
     if transport is None and not settings.api_url:
         if app is None:
             raise RuntimeError("the BFF needs FOLIO_API_URL, or the API app to reach in-process")
-        transport = httpx.ASGITransport(app=app)
+        transport = StreamingASGITransport(app)
     timeout = httpx.Timeout(settings.api_timeout, connect=settings.api_connect_timeout,
                             pool=settings.api_connect_timeout)
     limits = httpx.Limits(max_connections=settings.api_max_connections,

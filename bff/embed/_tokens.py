@@ -115,6 +115,13 @@ class TokenSigner:
         return _serializer(self.keys, EMBED_SESSION).dumps(payload), self._claims(payload, int(time.time()))
 
     def read_session(self, session_token: str) -> Claims:
+        claims = self._verified_session(session_token)
+        if int(time.time()) > claims.expires_at:
+            raise TokenRefused(f"The session token has expired (it was valid for {claims.ttl} s).", "expired")
+        return claims
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one signer per app; the signature is checked once per session
+    def _verified_session(self, session_token: str) -> Claims:
         return self._read(session_token, EMBED_SESSION, max_ttl=None)
 
     # -- shared -------------------------------------------------------------------------------

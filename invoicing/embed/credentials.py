@@ -11,15 +11,17 @@ short-lived credentials, each signed with its own purpose salt so neither passes
     embs_<signed {n}>            salt "embed-api-shell"  ────▶  read-only view of one entity's
         entity                                                  branding and embed origins (the shell)
 
-Both expire after :data:`MAX_AGE` seconds: the BFF signs a fresh one for every call.
+Both expire after :data:`MAX_AGE` seconds; the BFF signs a user's credential afresh every
+:data:`REUSE` seconds, so the API checks each signature once and only its age on later calls.
 Secrets are listed newest first; the newest signs, every one verifies (rotation).
 """
 
 from __future__ import annotations
 
+import time
 from functools import lru_cache
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from invoicing.core.errors import Unauthorized
 
@@ -28,6 +30,7 @@ SHELL_PREFIX = "embs_"
 USER_SALT = "embed-api-user"
 SHELL_SALT = "embed-api-shell"
 MAX_AGE = 120
+REUSE = 60
 
 
 @lru_cache(maxsize=32)
@@ -37,23 +40,37 @@ def serializer(keys: tuple[str, ...], salt: str) -> URLSafeTimedSerializer:
 
 
 def sign_user(keys: list[str], account_id: str, environment: str, entity_id: str, user_id: str) -> str:
+    """A credential for this user, reused for up to a minute of its two (so the API verifies it once)."""
+    return _sign_user(tuple(keys), account_id, environment, entity_id, user_id, int(time.time()) // REUSE)
+
+
+@lru_cache(maxsize=4096)
+def _sign_user(keys: tuple[str, ...], account_id: str, environment: str, entity_id: str, user_id: str,
+               _window: int) -> str:
     payload = {"a": account_id, "e": environment, "n": entity_id, "u": user_id}
-    return USER_PREFIX + serializer(tuple(keys), USER_SALT).dumps(payload)
+    return USER_PREFIX + serializer(keys, USER_SALT).dumps(payload)
 
 
 def sign_shell(keys: list[str], entity_id: str) -> str:
     return SHELL_PREFIX + serializer(tuple(keys), SHELL_SALT).dumps({"n": entity_id})
 
 
-def _load(keys: list[str], token: str, prefix: str, salt: str) -> dict:
+@lru_cache(maxsize=4096)
+def _verified(keys: tuple[str, ...], token: str, prefix: str, salt: str) -> tuple[dict, int]:
+    """Signature checked once per distinct credential (the BFF reuses one for a minute); age checked on every use."""
     try:
-        payload = serializer(tuple(keys), salt).loads(token[len(prefix):], max_age=MAX_AGE)
-    except SignatureExpired:
-        raise Unauthorized("The BFF credential has expired.") from None
+        payload, stamp = serializer(keys, salt).loads(token[len(prefix):], return_timestamp=True)
     except BadSignature:
         raise Unauthorized("The BFF credential is not valid.") from None
     if not isinstance(payload, dict):
         raise Unauthorized("The BFF credential is not valid.")
+    return payload, int(stamp.timestamp())
+
+
+def _load(keys: list[str], token: str, prefix: str, salt: str) -> dict:
+    payload, issued = _verified(tuple(keys), token, prefix, salt)
+    if not issued - 5 <= time.time() <= issued + MAX_AGE:
+        raise Unauthorized("The BFF credential has expired.")
     return payload
 
 

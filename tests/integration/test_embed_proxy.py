@@ -141,3 +141,31 @@ def test_unreachable_api_is_502(embed, server):
         assert_problem(httpx.get(f"{url}/embed?entity={embed.tenant.entity_id}"), 502)
     # the token was not spent by the failed attempt
     assert httpx.post(f"{embed.url}/embed/session", json={"token": token}).status_code == 201
+
+
+def test_an_in_process_api_that_hangs_is_504(embed, server):
+    """The in-process transport enforces the client's read timeout too; the hung handler is cancelled."""
+    import asyncio
+
+    from litestar import get
+
+    from invoicing.auth import Perm
+    from invoicing.server import create_server_app
+
+    cancelled = []
+
+    @get("/v1/test-hang", opt={"permission": Perm.PUBLIC}, include_in_schema=False)
+    async def hang() -> None:
+        try:
+            await asyncio.Event().wait()  # never set: this answer never comes
+        finally:
+            cancelled.append(True)
+
+    session = embed.session("viewer")
+    bff_settings = BffSettings(api_timeout=0.2)
+    with running(lambda s: create_server_app(s, bff_settings=bff_settings, extra_route_handlers=[hang]),
+                 server_settings(server)) as url:
+        with embed.dashboard(session, url) as dashboard:
+            assert_problem(dashboard.get("/test-hang"), 504, words="did not answer in time")
+            assert dashboard.get("/invoices").status_code == 200
+    assert cancelled == [True]
