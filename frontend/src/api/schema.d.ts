@@ -22,6 +22,26 @@ export interface paths {
         patch: operations["updateAccount"];
         trace?: never;
     };
+    "/v1/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who did what to which object, newest first
+         * @description Filter by action (exact, or a prefix ending in `*` such as `invoice.*`), object_id, actor (`user:usr_…` or `key:key_…`) and date range.
+         */
+        get: operations["listAuditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/credit-notes": {
         parameters: {
             query?: never;
@@ -541,6 +561,13 @@ export interface components {
             embed_allowed_origins?: string[];
             name?: string;
         };
+        /** Actor */
+        Actor: {
+            email?: string | null;
+            id: string | null;
+            /** @enum {string} */
+            type: "user" | "key" | "system";
+        };
         /** ApiKeyCreate */
         ApiKeyCreate: {
             name?: string | null;
@@ -556,6 +583,27 @@ export interface components {
             name: string | null;
             /** @constant */
             object: "api_key";
+        };
+        /** AuditEntry */
+        AuditEntry: {
+            action: string;
+            actor: components["schemas"]["Actor"];
+            /** Format: date-time */
+            created_at: string;
+            data: {
+                [key: string]: unknown;
+            };
+            entity_id: string | null;
+            id: string;
+            /** @constant */
+            object: "audit_entry";
+            object_id: string;
+            object_type: string;
+        };
+        /** AuditLog */
+        AuditLog: {
+            data: components["schemas"]["AuditEntry"][];
+            next_cursor: string | null;
         };
         /** BankAccount */
         BankAccount: {
@@ -1222,6 +1270,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AccountOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    listAuditLog: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100, default 20) */
+                limit?: number;
+                cursor?: string | null;
+                action?: string | null;
+                object_id?: string | null;
+                actor?: string | null;
+                date_from?: string | null;
+                date_to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLog"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
