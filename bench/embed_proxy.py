@@ -2,6 +2,7 @@
 (dashboard session through the BFF), same server, same data, same run, interleaved rounds.
 
     .venv/bin/python bench/embed_proxy.py                       # starts `folio serve` on a fresh SQLite file
+    .venv/bin/python bench/embed_proxy.py --database postgresql://postgres@127.0.0.1:5432/test
     .venv/bin/python bench/embed_proxy.py --url http://127.0.0.1:8000 --key sk_sandbox_…   # a running server
 
 Prints throughput (requests/s) and p50/p99 latency per path, and proxied throughput as a share of
@@ -37,10 +38,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def local_server():
-    """`folio serve` in its own process on a throwaway SQLite file, plus an account key for it."""
+def local_server(database: str | None):
+    """`folio serve` in its own process (a throwaway SQLite file unless ``database`` is given), plus an account key."""
     with tempfile.TemporaryDirectory() as tmp:
-        database = f"sqlite:///{tmp}/bench.db"
+        database = database or f"sqlite:///{tmp}/bench.db"
         env = {**os.environ, "FOLIO_DATABASE_URL": database, "FOLIO_EMAIL_WORKER": "0"}
         folio = [sys.executable, "-m", "invoicing.cli"]
         created = subprocess.run([*folio, "account", "create", "--name", "Bench", "--json"], env=env, cwd=ROOT,
@@ -138,6 +139,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", help="a running Folio (default: start one on a fresh SQLite file)")
     parser.add_argument("--key", help="an account key of that server (sk_sandbox_…)")
+    parser.add_argument("--database", help="for the server this script starts: e.g. postgresql://postgres@127.0.0.1:5432/bench")
     parser.add_argument("--requests", type=int, default=1000, help="requests per path and round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=16)
@@ -155,7 +157,7 @@ def main() -> None:
     if args.url:
         run(args.url.rstrip("/"), args.key)
     else:
-        with local_server() as (url, key):
+        with local_server(args.database) as (url, key):
             run(url, key)
 
 
