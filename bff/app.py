@@ -4,7 +4,8 @@
 
     folio serve         one process: create_server_app() = the API app + these routes; the shared
                         client reaches /v1 through httpx's ASGI transport (no socket)
-    FOLIO_API_URL=…     the same BFF (create_bff_app) talking to a separate API deployment over HTTP
+    FOLIO_API_URL=…     the same BFF talking to a separate API deployment over HTTP, inside `folio serve`
+                        or alone: ``uvicorn --factory bff.app:create_bff_app`` (same FOLIO_SECRET_KEYS as the API)
 """
 
 from __future__ import annotations

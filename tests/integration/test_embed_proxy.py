@@ -169,3 +169,24 @@ def test_an_in_process_api_that_hangs_is_504(embed, server):
             assert_problem(dashboard.get("/test-hang"), 504, words="did not answer in time")
             assert dashboard.get("/invoices").status_code == 200
     assert cancelled == [True]
+
+
+def test_a_bff_deployed_apart_reaches_the_api_over_http(embed, server):
+    """FOLIO_API_URL: the same BFF, its shared client talking HTTP to the API's own deployment."""
+    invoice = embed.tenant.api.post("/v1/invoices", json=INVOICE).json()
+    bff_settings = BffSettings(api_url=server.url)
+    with running(lambda s: create_bff_app(s, bff_settings=bff_settings), server_settings(server)) as url:
+        r = httpx.post(f"{url}/embed/tokens", json={"entity_id": embed.tenant.entity_id,
+                                                    "user_id": embed.users["viewer"]["id"]},
+                       headers={"Authorization": f"Bearer {embed.tenant.sandbox_key}"})
+        assert r.status_code == 201, r.text
+        assert r.json()["url"].startswith(f"{url}/embed?entity=")
+        session = httpx.post(f"{url}/embed/session", json={"token": r.json()["token"]})
+        assert session.status_code == 201, session.text
+        with embed.dashboard(session.json(), url) as dashboard:
+            assert [i["id"] for i in dashboard.get("/invoices").json()["data"]] == [invoice["id"]]
+            assert_problem(dashboard.post("/invoices", json=INVOICE), 403, words="viewer role")
+            pdf = dashboard.get(f"/invoices/{invoice['id']}/pdf")
+            assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        shell = httpx.get(f"{url}/embed", params={"entity": embed.tenant.entity_id})
+        assert "frame-ancestors http://localhost:8001" in shell.headers["content-security-policy"]
