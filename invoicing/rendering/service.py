@@ -11,7 +11,10 @@ import asyncio
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
+
+import msgspec
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -22,6 +25,7 @@ from invoicing.auth.context import Scope
 from invoicing.core.errors import ValidationFailed
 from invoicing.core.http import emit
 from invoicing.core.ids import new_id
+from invoicing.core.money import format_decimal, round_money
 from invoicing.db import Database
 from invoicing.db.models import Document, DocumentFile, Entity, StoredFile
 from invoicing.documents import service as documents
@@ -72,10 +76,23 @@ async def resolve_logo(db: Database, fetcher: LogoFetcher | None, entity: Entity
     return await fetcher.get(url) if fetcher else None
 
 
-async def render_input(db: Database, fetcher: LogoFetcher | None, entity: Entity, doc: Document) -> RenderInput:
+def as_issued(out):
+    """The document as it was issued: the kept PDF is the legal document, so payments, credits and a
+    later void (which the API and the HTML preview show) are not part of it, and its bytes do not
+    depend on when it was first asked for."""
+    if out.object != "invoice" or out.status == "draft":
+        return out
+    zero = format_decimal(round_money(Decimal(0), out.currency_code))
+    return msgspec.structs.replace(out, status="issued", total_paid=zero, total_credited=zero,
+                                   total_due=out.total_with_tax, credit_note_ids=[], voided_at=None, void_reason=None)
+
+
+async def render_input(db: Database, fetcher: LogoFetcher | None, entity: Entity, doc: Document, *,
+                       issued_copy: bool = False) -> RenderInput:
     settings = effective_settings(entity.settings)
-    return RenderInput(document=documents.document_out(doc), kind=doc.type, seller=seller_of(entity), settings=settings,
-                       logo=await resolve_logo(db, fetcher, entity, settings))
+    out = documents.document_out(doc)
+    return RenderInput(document=as_issued(out) if issued_copy else out, kind=doc.type, seller=seller_of(entity),
+                       settings=settings, logo=await resolve_logo(db, fetcher, entity, settings))
 
 
 async def in_render_thread(fn, *args):
@@ -97,8 +114,9 @@ async def document_pdf(db: Database, fetcher: LogoFetcher | None, scope: Scope, 
         kept = None if doc.status == "draft" else await session.get(DocumentFile, doc.id)
     if kept is not None:
         return Rendered(kept.content, filename(doc), True)
-    content = await in_render_thread(render_pdf, await render_input(db, fetcher, scope.entity, doc))
-    if doc.status == "draft":
+    issued = doc.status != "draft"
+    content = await in_render_thread(render_pdf, await render_input(db, fetcher, scope.entity, doc, issued_copy=issued))
+    if not issued:
         return Rendered(content, filename(doc), False)
     return Rendered(await _keep(db, doc.id, content), filename(doc), True)
 

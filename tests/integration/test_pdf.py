@@ -84,13 +84,17 @@ def test_document_locale_falls_back_to_the_entity(server):
     assert "Račun" in text and "Za plačilo 1.615,66 €" in text
 
 
-def test_amount_due_after_a_payment_and_the_paid_line(seller):
+def test_the_kept_pdf_is_the_invoice_as_issued_and_the_preview_shows_payments(seller):
     api, _ = seller
     inv = issue(api, locale="en")
     r = api.post("/v1/payments", json={"invoice_id": inv["id"], "amount": "615.66", "date": "2025-03-05", "type": "bank_transfer"})
     assert r.status_code == 201, r.text
+    # first asked for after a payment, the PDF is still the invoice as issued: same bytes whenever it is rendered
     text = pdf_text(get_pdf(api, f"/v1/invoices/{inv['id']}/pdf"))
-    assert "Paid €615.66" in text and "Amount due €1,000.00" in text
+    assert "Amount due €1,615.66" in text and "Paid" not in text
+    # the live HTML preview shows what was paid and what is left
+    html = api.get(f"/v1/invoices/{inv['id']}/html").text.replace("\xa0", " ")
+    assert "€615.66" in html and "€1,000.00" in html
 
 
 def test_girocode_is_a_valid_epc_payload(seller):
