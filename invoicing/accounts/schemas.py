@@ -19,6 +19,6 @@ class AccountOut(Struct):
     created_at: datetime
 
 
-class AccountUpdate(Struct):
+class AccountUpdate(Struct, forbid_unknown_fields=True):
     name: Name | UnsetType = UNSET
     embed_allowed_origins: Annotated[list[Origin], Meta(max_length=50)] | UnsetType = UNSET

@@ -82,19 +82,23 @@ def folio_error_handler(_: Request, exc: FolioError) -> Response:
 
 _PATH = re.compile(r"at `\$\.?(.*?)`")
 _MISSING = re.compile(r"Object missing required field `(.+?)`")
+_UNKNOWN = re.compile(r"Object contains unknown field `(.+?)`")
 
 
 def _field_of(message: str, key: str | None) -> tuple[str, str]:
-    """msgspec says ``Expected `int`, got `str` - at `$.items[0].quantity```; split field and text."""
+    """msgspec says ``Expected `int`, got `str` - at `$.items[0].quantity```; Litestar may have moved
+    the path into ``key`` already. Split it into the field's name and the message."""
     match = _PATH.search(message)
-    path = match.group(1).replace("[...]", "") if match else ""
-    text = message[: match.start()].rstrip(" -") if match else message
-    missing = _MISSING.search(text)
-    if missing:
-        return (f"{path}.{missing.group(1)}" if path else missing.group(1)), "is required"
     if match:
-        return path or "body", text
-    return (key.replace("[...]", "") if key and key != "data" else "body"), message
+        path, text = match.group(1), message[: match.start()].rstrip(" -")
+    else:
+        path, text = (key if key and key != "data" else ""), message
+    path = path.replace("[...]", "")
+    for pattern, said in ((_MISSING, "is required"), (_UNKNOWN, "is not a known field")):
+        found = pattern.search(text)
+        if found:
+            return (f"{path}.{found.group(1)}" if path else found.group(1)), said
+    return path or "body", text
 
 
 def validation_handler(_: Request, exc: ValidationException) -> Response:

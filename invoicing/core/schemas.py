@@ -27,7 +27,7 @@ class Page(msgspec.Struct):
     next_cursor: str | None
 
 
-class TaxIn(msgspec.Struct):
+class TaxIn(msgspec.Struct, forbid_unknown_fields=True):
     rate: DecimalIn
     """Percent, 0–100 (22 for 22 % VAT)."""
     name: Annotated[str, Meta(min_length=1, max_length=40)] = "VAT"

@@ -11,7 +11,7 @@ PostCode = Annotated[str, Meta(max_length=40)]
 TaxNumber = Annotated[str, Meta(max_length=40)]
 
 
-class CustomerCreate(Struct):
+class CustomerCreate(Struct, forbid_unknown_fields=True):
     name: Name
     email: Email | None = None
     address: LongText | None = None
@@ -22,7 +22,7 @@ class CustomerCreate(Struct):
     metadata: Metadata | None = None
 
 
-class CustomerUpdate(Struct):
+class CustomerUpdate(Struct, forbid_unknown_fields=True):
     name: Name | UnsetType = UNSET
     email: Email | None | UnsetType = UNSET
     address: LongText | None | UnsetType = UNSET

@@ -12,7 +12,7 @@ from invoicing.customers.schemas import CustomerCreate
 ItemName = Annotated[str, Meta(min_length=1, max_length=500)]
 
 
-class LineIn(Struct):
+class LineIn(Struct, forbid_unknown_fields=True):
     """A document line. Give ``name`` and ``price``, or ``item_id`` to take them (and the taxes) from the
     catalogue; anything given overrides the item."""
 
@@ -30,7 +30,7 @@ class LineIn(Struct):
 Lines = Annotated[list[LineIn], Meta(min_length=1, max_length=1000)]
 
 
-class InvoiceCreate(Struct):
+class InvoiceCreate(Struct, forbid_unknown_fields=True):
     items: Lines
     customer: CustomerCreate | None = None
     customer_id: Ident | None = None
@@ -48,7 +48,7 @@ class InvoiceCreate(Struct):
     """Default false: the invoice is issued (numbered) at once. True keeps an editable, unnumbered draft."""
 
 
-class InvoiceUpdate(Struct):
+class InvoiceUpdate(Struct, forbid_unknown_fields=True):
     items: Lines | UnsetType = UNSET
     customer: CustomerCreate | UnsetType = UNSET
     customer_id: Ident | UnsetType = UNSET
@@ -63,7 +63,7 @@ class InvoiceUpdate(Struct):
     metadata: Metadata | UnsetType = UNSET
 
 
-class CreditNoteCreate(Struct):
+class CreditNoteCreate(Struct, forbid_unknown_fields=True):
     invoice_id: Ident
     items: Annotated[list[LineIn], Meta(min_length=1, max_length=1000)] | None = None
     """Without items the credit note reverses everything not yet credited."""
@@ -73,7 +73,7 @@ class CreditNoteCreate(Struct):
     metadata: Metadata | None = None
 
 
-class VoidIn(Struct):
+class VoidIn(Struct, forbid_unknown_fields=True):
     reason: Annotated[str, Meta(max_length=500)] | None = None
 
 

@@ -8,7 +8,7 @@ from msgspec import Meta, Struct
 EmailStatus = Literal["captured", "queued", "sent", "failed"]
 
 
-class SendIn(Struct):
+class SendIn(Struct, forbid_unknown_fields=True):
     to: str | list[str] | None = None
     """One address or a list (at most 20); default: the customer's e-mail."""
     subject: Annotated[str, Meta(max_length=300)] | None = None

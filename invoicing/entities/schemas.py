@@ -13,28 +13,28 @@ Url = Annotated[str, Meta(max_length=2000, pattern=r"^https?://\S+$")]
 FormatStr = Annotated[str, Meta(max_length=60, description="e.g. INV-{yyyy}-{nnnn}: {yyyy} {yy} {mm} and one {n…} sequence")]
 
 
-class Branding(Struct, omit_defaults=True):
+class Branding(Struct, omit_defaults=True, forbid_unknown_fields=True):
     logo_url: Url | None | UnsetType = UNSET
     primary_color: Color | None | UnsetType = UNSET
 
 
-class NumberFormats(Struct, omit_defaults=True):
+class NumberFormats(Struct, omit_defaults=True, forbid_unknown_fields=True):
     invoice: FormatStr | UnsetType = UNSET
     credit_note: FormatStr | UnsetType = UNSET
 
 
-class BankAccount(Struct, omit_defaults=True):
+class BankAccount(Struct, omit_defaults=True, forbid_unknown_fields=True):
     iban: Annotated[str, Meta(max_length=40)] | None | UnsetType = UNSET
     bic: Annotated[str, Meta(max_length=20)] | None | UnsetType = UNSET
     bank_name: ShortText | None | UnsetType = UNSET
 
 
-class EmailDefaults(Struct, omit_defaults=True):
+class EmailDefaults(Struct, omit_defaults=True, forbid_unknown_fields=True):
     sender_name: ShortText | None | UnsetType = UNSET
     reply_to: Email | None | UnsetType = UNSET
 
 
-class EntitySettings(Struct, omit_defaults=True):
+class EntitySettings(Struct, omit_defaults=True, forbid_unknown_fields=True):
     """Every field is optional in requests; responses show the effective value (defaults filled)."""
 
     branding: Branding | UnsetType = UNSET
@@ -47,7 +47,7 @@ class EntitySettings(Struct, omit_defaults=True):
     email: EmailDefaults | UnsetType = UNSET
 
 
-class EntityCreate(Struct):
+class EntityCreate(Struct, forbid_unknown_fields=True):
     name: Name
     country: CountryCode
     address: LongText | None = None
@@ -62,7 +62,7 @@ class EntityCreate(Struct):
     metadata: Metadata | None = None
 
 
-class EntityUpdate(Struct):
+class EntityUpdate(Struct, forbid_unknown_fields=True):
     name: Name | UnsetType = UNSET
     country: CountryCode | UnsetType = UNSET
     address: LongText | None | UnsetType = UNSET
@@ -101,7 +101,7 @@ class EntityList(Struct):
     next_cursor: str | None
 
 
-class ApiKeyCreate(Struct):
+class ApiKeyCreate(Struct, forbid_unknown_fields=True):
     name: ShortText | None = None
 
 

@@ -11,7 +11,7 @@ ItemName = Annotated[str, Meta(min_length=1, max_length=500)]
 Unit = Annotated[str, Meta(max_length=40)]
 
 
-class ItemCreate(Struct):
+class ItemCreate(Struct, forbid_unknown_fields=True):
     name: ItemName
     price: DecimalIn
     description: LongText | None = None
@@ -20,7 +20,7 @@ class ItemCreate(Struct):
     metadata: Metadata | None = None
 
 
-class ItemUpdate(Struct):
+class ItemUpdate(Struct, forbid_unknown_fields=True):
     name: ItemName | UnsetType = UNSET
     price: DecimalIn | UnsetType = UNSET
     description: LongText | None | UnsetType = UNSET

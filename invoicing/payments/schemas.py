@@ -10,7 +10,7 @@ from invoicing.core.schemas import DecimalIn, Ident, LongText, Metadata, MoneyOu
 PaymentType = Literal["bank_transfer", "card", "cash", "paypal", "direct_debit", "online", "other"]
 
 
-class PaymentCreate(Struct):
+class PaymentCreate(Struct, forbid_unknown_fields=True):
     invoice_id: Ident
     amount: DecimalIn
     date: date | None = None

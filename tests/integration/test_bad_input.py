@@ -63,6 +63,10 @@ CASES = [
     ("POST", "/v1/invoices", {"customer": {"name": "B"}, "items": [LINE], "is_draft": "yes"}, 422, "is_draft"),
     ("POST", "/v1/invoices", {"customer": {"name": "B"}, "items": [LINE], "metadata": {"bad key!": "v"}}, 422, "metadata"),
     ("POST", "/v1/invoices", ["not", "an", "object"], 422, None),
+    # a misspelt field is refused, never silently ignored (quantity would have defaulted to 1)
+    ("POST", "/v1/invoices", {"customer": {"name": "B"}, "items": [{**LINE, "qty": 2}]}, 422, "items[0].qty"),
+    ("POST", "/v1/invoices", {"customer": {"name": "B", "vat": "x"}, "items": [LINE]}, 422, "customer.vat"),
+    ("PATCH", "/v1/entities/{entity}", {"settings": {"branding": {"colour": "#000000"}}}, 422, "settings.branding.colour"),
     ("PATCH", "/v1/invoices/inv_missing", {"note": "x"}, 404, None),
     ("POST", "/v1/invoices/inv_missing/finalize", None, 404, None),
     ("POST", "/v1/invoices/inv_missing/void", {"reason": "x"}, 404, None),
