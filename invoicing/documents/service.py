@@ -75,6 +75,9 @@ async def build_lines(session: AsyncSession, scope: Scope, lines: list[LineIn], 
             if price is None:
                 raise ValidationFailed.field(f"{at}.price", "is required (or give item_id)")
             taxes_out = clean_taxes(taxes or [], f"{at}.taxes")
+        if taxes_out and scope.entity is not None and not scope.entity.is_tax_subject:
+            raise ValidationFailed.field(f"{at}.taxes", "must be empty: the entity is not a tax subject (is_tax_subject "
+                                                        "is false), so its documents carry no tax")
         quantity = decimal_field(line.quantity, f"{at}.quantity", minimum=Decimal(0), exclusive_min=True, maximum=MAX_QUANTITY)
         discount = decimal_field(line.discount, f"{at}.discount", maximum=HUNDRED, places=4)
         out.append({

@@ -243,3 +243,13 @@ def test_pagination_and_search(server, tenant):
     ranged = tenant.api.get("/v1/invoices", params={"date_from": "2026-01-01", "date_to": "2026-03-01"}).json()["data"]
     assert [i["id"] for i in ranged] == [inv["id"]]
     assert tenant.api.get("/v1/invoices", params={"status": "paid"}).json()["data"] == []
+
+
+def test_an_entity_that_is_not_a_tax_subject_charges_no_tax(server, tenant):
+    small = make_entity(tenant.account, name="Mala obrt s.p.", is_tax_subject=False)
+    api = server.client(tenant.sandbox_key, small["id"])
+    r = api.post("/v1/invoices", json={"customer": {"name": "B"}, "items": [{"name": "A", "price": 10, "taxes": [{"rate": 22}]}]})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "items[0].taxes"
+    assert api.get("/v1/invoices").json()["data"] == []
+    ok = _invoice(api, customer={"name": "B"}, items=[{"name": "A", "price": 10}])
+    assert ok["total_tax"] == "0.00" and ok["total_with_tax"] == "10.00"
