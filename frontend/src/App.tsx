@@ -1,20 +1,41 @@
 import { QueryClientProvider } from "@tanstack/react-query";
-import { Suspense, useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
+import { refreshAccess } from "./api/client";
 import { createQueryClient, setErrorLanguage } from "./api/errors";
 import { onHostMessage } from "./embed/host";
-import { announceReady } from "./embed/session";
+import { announceReady, useSession, useSessionEnd } from "./embed/session";
 import { I18nProvider, makeI18n, pickLocale, useI18n } from "./i18n";
 import { Layout } from "./features/shell/Layout";
+import { endedNotice } from "./features/signin/notices";
 import { Loading } from "./features/shell/ui";
 import { navigate, useLocation } from "./router";
 import { isKnownView, resolve } from "./routes";
 import { applyTheme } from "./theme";
 
 const queryClient = createQueryClient();
+const SignInPage = lazy(() => import("./features/signin/SignInPage"));
 
 function Screen() {
   const { view } = useLocation();
+  // re-render the screen when the role changes (a promotion shows its actions at once)
+  useSession();
+  // the role may have changed since the last look: re-read it on every navigation
+  useEffect(() => void refreshAccess(), [view]);
   return <Suspense fallback={<Loading />}>{resolve(view)}</Suspense>;
+}
+
+/** The session ended while the dashboard was open: say why (and, in app mode, offer a new sign-in link). */
+function Ended() {
+  const end = useSessionEnd();
+  useEffect(() => {
+    if (end) queryClient.clear();
+  }, [end]);
+  if (!end) return null;
+  return (
+    <Suspense fallback={<Loading />}>
+      <SignInPage notice={endedNotice(end)} />
+    </Suspense>
+  );
 }
 
 function ErrorLanguage() {
@@ -40,16 +61,27 @@ export function App({ initialLocale }: { initialLocale: string }) {
     });
     // only now: the host flushes its queued navigate/locale/theme messages when it hears "ready"
     announceReady();
-    return stop;
+    const focused = () => void refreshAccess();
+    window.addEventListener("focus", focused);
+    return () => {
+      stop();
+      window.removeEventListener("focus", focused);
+    };
   }, []);
+
+  const end = useSessionEnd();
 
   return (
     <QueryClientProvider client={queryClient}>
       <I18nProvider locale={locale}>
         <ErrorLanguage />
-        <Layout>
-          <Screen />
-        </Layout>
+        {end ? (
+          <Ended />
+        ) : (
+          <Layout>
+            <Screen />
+          </Layout>
+        )}
       </I18nProvider>
     </QueryClientProvider>
   );

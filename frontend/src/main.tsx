@@ -1,14 +1,21 @@
 /**
  * Boot: read the shell's config, take the one-use token from the URL fragment, open the session,
  * then render. Until the session exists the page shows a plain status line (no React needed).
+ *
+ * embed mode: the token (or one asked from the host) → `POST /embed/session` → the app.
+ * app mode:   `#token=` → `POST sessionUrl` → the app, or the page saying why the link was refused;
+ *             no token → `GET sessionUrl` (the cookie) → the app, or the sign-in page.
  */
 import { createRoot } from "react-dom/client";
 import "./styles.css";
 import { App } from "./App";
 import { config } from "./embed/config";
 import { post, reportHeight } from "./embed/host";
-import { start } from "./embed/session";
-import { makeI18n, pickLocale } from "./i18n";
+import { openWithToken, resume, settleUrl } from "./app/session";
+import { isAppMode } from "./embed/config";
+import { SessionError, start, takeTokenFromUrl } from "./embed/session";
+import { linkNotice, type Notice } from "./features/signin/notices";
+import { I18nProvider, makeI18n, pickLocale } from "./i18n";
 import { setDefaultView } from "./router";
 import { applyTheme } from "./theme";
 
@@ -31,12 +38,39 @@ function status(text: string, failed = false): void {
 
 status(t("app.signingIn"));
 
-start()
-  .then(() => {
-    root.replaceChildren();
-    createRoot(root).render(<App initialLocale={locale} />);
-  })
-  .catch((error: Error) => {
-    status(`${t("app.sessionFailed")}: ${error.message}`, true);
-    post("error", { message: error.message });
-  });
+function renderApp(): void {
+  root.replaceChildren();
+  createRoot(root).render(<App initialLocale={locale} />);
+}
+
+async function renderSignIn(notice?: Notice): Promise<void> {
+  const { default: SignInPage } = await import("./features/signin/SignInPage");
+  root.replaceChildren();
+  createRoot(root).render(
+    <I18nProvider locale={locale}>
+      <SignInPage notice={notice} />
+    </I18nProvider>,
+  );
+}
+
+function failed(error: Error): void {
+  status(`${t("app.sessionFailed")}: ${error.message}`, true);
+  post("error", { message: error.message });
+}
+
+async function bootApp(): Promise<void> {
+  const token = takeTokenFromUrl();
+  try {
+    const session = token ? await openWithToken(token) : await resume();
+    settleUrl();
+    if (session) renderApp();
+    else await renderSignIn();
+  } catch (error) {
+    if (token && error instanceof SessionError && error.status === 401) {
+      await renderSignIn(linkNotice(error.problem?.code, error.problem?.detail));
+    } else failed(error as Error);
+  }
+}
+
+if (isAppMode()) void bootApp();
+else start().then(renderApp).catch(failed);

@@ -1,11 +1,15 @@
 /**
  * The typed API client (types generated from the OpenAPI document into `schema.d.ts`).
- * Every call carries the in-memory session token; a 401 renews the session through the host and
- * retries the call once, so an expired session never shows as a failure.
+ *
+ * - embed mode: every call carries the in-memory session token; a 401 for an expired session renews it
+ *   through the host and retries the call once, so an expiry never shows as a failure;
+ * - app mode: same-origin calls with the session cookie, unsafe methods with `X-CSRF-Token`;
+ * - a 401 that no renewal can cure (the user was removed, the cookie session is gone) ends the session;
+ * - a 403 re-reads `GET /v1/me`, so the UI stops offering what the role no longer allows.
  */
 import createClient from "openapi-fetch";
-import { config } from "../embed/config";
-import { renew, sessionToken } from "../embed/session";
+import { config, isAppMode } from "../embed/config";
+import { type Access, csrfToken, endSession, getSession, renew, sessionEnd, sessionToken, updateAccess } from "../embed/session";
 import type { components, paths } from "./schema";
 
 export type Schemas = components["schemas"];
@@ -39,27 +43,72 @@ export class ApiError extends Error {
   }
 }
 
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+/** The BFF's reasons for refusing an embed session that a fresh token from the host cures. */
+const RENEWABLE = new Set(["expired", "no_session", "malformed", "tampered", "wrong_purpose"]);
+
 function withAuth(request: Request): Request {
   const headers = new Headers(request.headers);
+  if (isAppMode()) {
+    const csrf = csrfToken();
+    if (csrf && UNSAFE.has(request.method.toUpperCase())) headers.set("X-CSRF-Token", csrf);
+    return new Request(request, { headers, credentials: "same-origin" });
+  }
   const token = sessionToken();
   if (token) headers.set("Authorization", `Bearer ${token}`);
   return new Request(request, { headers, credentials: "omit" });
 }
 
-/** fetch with the session's bearer token; on 401 renew once and retry the same request. */
+async function refusal(response: Response): Promise<{ code?: string; detail?: string }> {
+  try {
+    return (await response.clone().json()) as { code?: string; detail?: string };
+  } catch {
+    return {};
+  }
+}
+
+function ended(problem: { code?: string; detail?: string }): void {
+  endSession({ reason: problem.code === "expired" ? "expired" : "refused", detail: problem.detail });
+}
+
+/** fetch with the session's credential; an expired embed session is renewed once and the request retried. */
 export async function authFetch(input: Request): Promise<Response> {
   const retry = input.clone();
   const response = await fetch(withAuth(input));
+  if (response.status === 403 && !input.url.endsWith(ME)) void refreshAccess();
   if (response.status !== 401) return response;
+  const problem = await refusal(response);
+  if (isAppMode() || !RENEWABLE.has(problem.code ?? "")) {
+    ended(problem);
+    return response;
+  }
   try {
     await renew();
   } catch {
     return response;
   }
-  return fetch(withAuth(retry));
+  const again = await fetch(withAuth(retry));
+  if (again.status === 401) ended(await refusal(again));
+  return again;
 }
 
 const base = config.apiBase.replace(/\/v1\/?$/, "");
+const ME = "/v1/me";
+let reading: Promise<void> | null = null;
+
+/** Re-read the user's role and permissions (`GET /v1/me`); concurrent callers share one request. */
+export function refreshAccess(): Promise<void> {
+  if (!getSession() || sessionEnd()) return Promise.resolve();
+  reading ??= authFetch(new Request(`${base}${ME}`, { headers: { Accept: "application/json" } }))
+    .then(async (response) => {
+      if (response.ok) updateAccess((await response.json()) as Access);
+    })
+    .catch(() => undefined)
+    .finally(() => {
+      reading = null;
+    });
+  return reading;
+}
 
 export const api = createClient<paths>({ baseUrl: base, fetch: authFetch });
 
@@ -78,6 +127,27 @@ export async function unwrap<T>(promise: Promise<{ data?: T; error?: unknown; re
   }
   if (result.response.ok) return result.data as T;
   throw new ApiError(await problemOf(result.response, result.error));
+}
+
+/** A JSON call by path, for routes the generated schema does not describe yet (same credential and error policy). */
+export async function callApi<T>(method: "GET" | "POST" | "PATCH" | "DELETE", path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response: Response;
+  try {
+    response = await authFetch(new Request(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
+  } catch (e) {
+    throw new ApiError({ status: 0, title: "Network error", detail: e instanceof Error ? e.message : String(e) });
+  }
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = text;
+  }
+  if (response.ok) return parsed as T;
+  throw new ApiError(await problemOf(response, parsed));
 }
 
 /** The URL of an API path under the dashboard's API base (for downloads). */

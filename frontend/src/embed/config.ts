@@ -8,6 +8,9 @@ export interface ShellConfig {
   mode: "embed" | "app";
   apiBase: string;
   sessionUrl: string;
+  /** App mode only: where a teammate asks for a sign-in link, and where they sign out. */
+  signInUrl?: string;
+  signOutUrl?: string;
   locale: string;
   branding: Branding;
   entityName?: string;
@@ -33,3 +36,6 @@ export function readConfig(doc: Document = document): ShellConfig {
 }
 
 export const config = readConfig();
+
+/** The standalone dashboard at `/app` (first-party cookie session), as opposed to the iframe at `/embed`. */
+export const isAppMode = (): boolean => config.mode === "app";

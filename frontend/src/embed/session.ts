@@ -1,12 +1,17 @@
 /**
- * The dashboard session: the one-use embed token from the URL fragment is exchanged at
- * `sessionUrl` for a short-lived session token, kept in memory only (never storage, never a cookie)
- * and sent as `Authorization: Bearer`.
+ * The dashboard session, in memory only (never storage). Two ways in:
  *
- * Life cycle: boot (token from `#token=…`, removed from the URL at once) → exchange → `ready`
- * → before expiry, or after a 401, `token:request` to the host → `token` from the host →
- * exchange → `session`. Renewals are single-flight: concurrent callers share one.
+ * - embed (`/embed`): the one-use embed token from the URL fragment is exchanged at `sessionUrl` for a
+ *   short-lived session token, sent as `Authorization: Bearer`. Life cycle: boot (token from `#token=…`,
+ *   removed from the URL at once) → exchange → `ready` → before expiry, or after a 401, `token:request` to
+ *   the host → `token` from the host → exchange → `session`. Renewals are single-flight.
+ * - app (`/app`, see `src/app/session.ts`): the BFF keeps the session in an HttpOnly cookie; what lives here
+ *   is the user, role, permissions and the CSRF token sent with unsafe methods.
+ *
+ * Either way the role and permissions are re-read from `GET /v1/me` ({@link updateAccess}) so a role
+ * change shows without signing in again, and a refused credential ends the session ({@link endSession}).
  */
+import { useSyncExternalStore } from "react";
 import { config } from "./config";
 import { isEmbedded, onHostMessage, post, setHostOrigin } from "./host";
 
@@ -26,7 +31,10 @@ export interface SessionEntity {
 }
 
 export interface SessionInfo {
-  session_token: string;
+  /** embed mode: the bearer token of `/embed/api` */
+  session_token?: string;
+  /** app mode: sent as `X-CSRF-Token` with unsafe methods (the session itself is an HttpOnly cookie) */
+  csrf_token?: string;
   expires_at: string;
   user: SessionUser;
   entity: SessionEntity;
@@ -35,14 +43,27 @@ export interface SessionInfo {
   origin?: string | null;
 }
 
+export interface SessionProblem {
+  title?: string;
+  detail?: string;
+  /** why a token or link was refused: `used`, `expired`, `revoked`, `no_access`, `tampered`, … */
+  code?: string;
+}
+
 export class SessionError extends Error {
   constructor(
     message: string,
     readonly status: number,
-    readonly problem?: { title?: string; detail?: string },
+    readonly problem?: SessionProblem,
   ) {
     super(message);
   }
+}
+
+/** Why the session ended while the dashboard was open. */
+export interface SessionEnd {
+  reason: "refused" | "expired" | "signed_out";
+  detail?: string;
 }
 
 /** Renew this long before the session expires (or at half its lifetime when it is shorter). */
@@ -52,11 +73,65 @@ let current: SessionInfo | null = null;
 let renewal: Promise<SessionInfo> | null = null;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let awaitingToken: ((token: string) => void) | null = null;
+let ended: SessionEnd | null = null;
 const listeners = new Set<(s: SessionInfo) => void>();
+const watchers = new Set<() => void>();
 
 export const getSession = (): SessionInfo | null => current;
 export const sessionToken = (): string | null => current?.session_token ?? null;
-export const can = (permission: string): boolean => !!current?.permissions.includes(permission);
+export const csrfToken = (): string | null => current?.csrf_token ?? null;
+export const can = (permission: string): boolean => !ended && !!current?.permissions.includes(permission);
+export const sessionEnd = (): SessionEnd | null => ended;
+
+function changed(): void {
+  for (const watcher of watchers) watcher();
+}
+
+function watch(watcher: () => void): () => void {
+  watchers.add(watcher);
+  return () => watchers.delete(watcher);
+}
+
+/** The session as React state: components re-render when the role, permissions or user change. */
+export const useSession = (): SessionInfo | null => useSyncExternalStore(watch, getSession);
+export const useSessionEnd = (): SessionEnd | null => useSyncExternalStore(watch, sessionEnd);
+
+/** Take a new session (an exchange, a resumed cookie session). */
+export function adopt(info: SessionInfo): SessionInfo {
+  current = info;
+  ended = null;
+  for (const listener of listeners) listener(info);
+  changed();
+  return info;
+}
+
+export interface Access {
+  user: SessionUser;
+  entity: SessionEntity;
+  role?: string;
+  permissions: string[];
+}
+
+/** Fresh facts from `GET /v1/me`: a promotion or demotion shows at once, without a new session. */
+export function updateAccess(access: Access): void {
+  if (!current) return;
+  const same =
+    current.role === access.role &&
+    current.user.role === access.user.role &&
+    current.permissions.join() === [...access.permissions].join() &&
+    current.user.email === access.user.email;
+  if (same) return;
+  current = { ...current, user: access.user, entity: { ...current.entity, ...access.entity }, role: access.role, permissions: access.permissions };
+  changed();
+}
+
+/** The credential was refused for good (the user was removed, signed out, or the session is gone). */
+export function endSession(end: SessionEnd): void {
+  if (ended?.reason === end.reason && ended.detail === end.detail) return;
+  ended = end;
+  clearTimeout(timer);
+  changed();
+}
 
 export function onSession(listener: (s: SessionInfo) => void): () => void {
   listeners.add(listener);
@@ -79,7 +154,7 @@ async function exchange(token: string): Promise<SessionInfo> {
     credentials: "omit",
   });
   if (!response.ok) {
-    let problem: { title?: string; detail?: string } | undefined;
+    let problem: SessionProblem | undefined;
     try {
       problem = await response.json();
     } catch {
@@ -87,11 +162,9 @@ async function exchange(token: string): Promise<SessionInfo> {
     }
     throw new SessionError(problem?.detail ?? `session exchange failed (${response.status})`, response.status, problem);
   }
-  const info = (await response.json()) as SessionInfo;
-  current = info;
+  const info = adopt((await response.json()) as SessionInfo);
   setHostOrigin(info.origin);
   schedule(info);
-  for (const listener of listeners) listener(info);
   return info;
 }
 

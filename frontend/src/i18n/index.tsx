@@ -16,6 +16,8 @@ export interface I18n {
   money: (amount: string | number | null | undefined, currency: string) => string;
   number: (value: string | number) => string;
   date: (iso: string | null | undefined) => string;
+  /** a moment (date and time, in the browser's time zone) */
+  dateTime: (iso: string | null | undefined) => string;
 }
 
 const cache = new Map<string, Intl.NumberFormat>();
@@ -33,6 +35,7 @@ export function makeI18n(locale: string): I18n {
   const language = locale.split("-")[0].toLowerCase();
   const messages = catalogues[language] ?? catalogues.en;
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
+  const moments = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
   return {
     locale,
     t: (key, vars) => {
@@ -54,6 +57,11 @@ export function makeI18n(locale: string): I18n {
       if (!iso) return "—";
       const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
       return Number.isNaN(d.getTime()) ? iso : dates.format(d);
+    },
+    dateTime: (iso) => {
+      if (!iso) return "—";
+      const d = new Date(iso);
+      return Number.isNaN(d.getTime()) ? iso : moments.format(d);
     },
   };
 }

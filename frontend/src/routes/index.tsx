@@ -7,6 +7,8 @@ const InvoiceEditor = lazy(() => import("../features/invoices/InvoiceEditor"));
 const CustomersPage = lazy(() => import("../features/customers/CustomersPage"));
 const ItemsPage = lazy(() => import("../features/items/ItemsPage"));
 const SettingsPage = lazy(() => import("../features/settings/SettingsPage"));
+const TeamPage = lazy(() => import("../features/team/TeamPage"));
+const AuditLogPage = lazy(() => import("../features/audit/AuditLogPage"));
 
 const ID = "[A-Za-z0-9_-]+";
 const routes: [RegExp, (m: RegExpMatchArray) => ReactElement][] = [
@@ -17,9 +19,11 @@ const routes: [RegExp, (m: RegExpMatchArray) => ReactElement][] = [
   [/^customers$/, () => <CustomersPage />],
   [/^items$/, () => <ItemsPage />],
   [/^settings$/, () => <SettingsPage />],
+  [/^team$/, () => <TeamPage />],
+  [/^audit$/, () => <AuditLogPage />],
 ];
 
-export const VIEWS = ["invoices", "invoice/new", "invoice/inv_…", "customers", "items", "settings"];
+export const VIEWS = ["invoices", "invoice/new", "invoice/inv_…", "customers", "items", "settings", "team", "audit"];
 
 export function isKnownView(view: string): boolean {
   return routes.some(([pattern]) => pattern.test(view));

@@ -1,22 +1,25 @@
 /** The dashboard frame: the entity's logo and name, the main navigation, the toasts. */
-import type { ReactNode } from "react";
-import { can, getSession } from "../../embed/session";
-import { config } from "../../embed/config";
+import { type ReactNode, useState } from "react";
+import { signOut } from "../../app/session";
+import { can, useSession } from "../../embed/session";
+import { config, isAppMode } from "../../embed/config";
 import { useI18n, type MessageKey } from "../../i18n";
 import { hrefFor, navigate, useLocation } from "../../router";
-import { Toasts } from "./toasts";
+import { toast, Toasts } from "./toasts";
 
 const SECTIONS: { view: string; label: MessageKey; match: (v: string) => boolean; permission?: string }[] = [
   { view: "invoices", label: "nav.invoices", match: (v) => v === "invoices" || v.startsWith("invoice/") },
   { view: "customers", label: "nav.customers", match: (v) => v === "customers" },
   { view: "items", label: "nav.items", match: (v) => v === "items" },
   { view: "settings", label: "nav.settings", match: (v) => v === "settings" },
+  { view: "team", label: "nav.team", match: (v) => v === "team", permission: "team:read" },
+  { view: "audit", label: "nav.audit", match: (v) => v === "audit", permission: "audit:read" },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {
   const { t } = useI18n();
   const { view } = useLocation();
-  const session = getSession();
+  const session = useSession();
   const name = session?.entity.name ?? config.entityName ?? "";
   const logo = config.branding.logo_url;
   return (
@@ -45,9 +48,34 @@ export function Layout({ children }: { children: ReactNode }) {
             ))}
           </ul>
         </nav>
+        {isAppMode() && <Account email={session?.user.email ?? ""} />}
       </header>
       <main className="content">{children}</main>
       <Toasts />
+    </div>
+  );
+}
+
+/** App mode: who is signed in, and the way out. */
+function Account({ email }: { email: string }) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  return (
+    <div className="account">
+      {email && <span className="muted">{t("app.signedInAs", { email })}</span>}
+      <button
+        type="button"
+        className="button subtle"
+        disabled={busy}
+        onClick={() => {
+          setBusy(true);
+          signOut()
+            .catch((error: Error) => toast(error.message, "error"))
+            .finally(() => setBusy(false));
+        }}
+      >
+        {t("app.signOut")}
+      </button>
     </div>
   );
 }
