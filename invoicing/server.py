@@ -1,7 +1,8 @@
 """The one-process server: the API of record, the embed BFF and the dashboard.
 
-The BFF's routes (``/embed…``, ``/static/…``) join the API's app; its shared httpx client reaches
-``/v1`` through the ASGI transport into this same app, or over HTTP when ``FOLIO_API_URL`` is set.
+The BFF's routes (``/embed…``, the standalone dashboard's ``/app…``, ``/static/…``) join the API's app;
+its shared httpx client reaches ``/v1`` through the ASGI transport into this same app, or over HTTP when
+``FOLIO_API_URL`` is set.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import httpx
 from litestar import Litestar
 
 import invoicing.embed
+import invoicing.signin
 from bff.app import lifespan_hooks
+from bff.app._factory import ROUTE_HANDLERS as BFF_ROUTES
 from bff.config import BffSettings
-from bff.embed import ROUTE_HANDLERS as BFF_ROUTES
 from invoicing.app import create_app
 from invoicing.config import Settings
 
@@ -26,7 +28,8 @@ def create_server_app(settings: Settings | None = None, *, bff_settings: BffSett
     return create_app(
         settings,
         **{**kwargs,
-           "extra_route_handlers": [*invoicing.embed.ROUTE_HANDLERS, *BFF_ROUTES, *kwargs.get("extra_route_handlers", ())],
+           "extra_route_handlers": [*invoicing.embed.ROUTE_HANDLERS, *invoicing.signin.ROUTE_HANDLERS, *BFF_ROUTES,
+                                    *kwargs.get("extra_route_handlers", ())],
            "on_startup": [*kwargs.get("on_startup", ()), startup],
            "on_shutdown": [shutdown, *kwargs.get("on_shutdown", ())]},
     )

@@ -2,7 +2,7 @@
 
 ::
 
-    folio serve         one process: create_server_app() = the API app + these routes; the shared
+    folio serve         one process: create_server_app() = the API app + these routes (/embed…, /app…); the shared
                         client reaches /v1 through httpx's ASGI transport (no socket)
     FOLIO_API_URL=…     the same BFF talking to a separate API deployment over HTTP, inside `folio serve`
                         or alone: ``uvicorn --factory bff.app:create_bff_app`` (same FOLIO_SECRET_KEYS as the API)
@@ -20,8 +20,13 @@ from litestar import Litestar
 from invoicing.config import Settings
 from invoicing.core.errors import EXCEPTION_HANDLERS
 
+from bff.app.controller import ROUTE_HANDLERS as APP_ROUTES
+from bff.app.service import AppService
 from bff.config import BffSettings
-from bff.embed import ROUTE_HANDLERS, Bundle, EmbedService, FolioApi, TokenSigner, make_client
+from bff.embed import ROUTE_HANDLERS as EMBED_ROUTES
+from bff.embed import Bundle, EmbedService, FolioApi, TokenSigner, make_client
+
+ROUTE_HANDLERS = [*EMBED_ROUTES, *APP_ROUTES]
 
 
 def lifespan_hooks(settings: Settings, bff_settings: BffSettings | None = None, *,
@@ -33,8 +38,10 @@ def lifespan_hooks(settings: Settings, bff_settings: BffSettings | None = None, 
     async def startup(app: Litestar) -> None:
         logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per proxied call is noise
         client = make_client(bff_settings, transport, app)
-        app.state.embed = EmbedService(api=FolioApi(client, keys), signer=TokenSigner(keys), settings=bff_settings,
-                                       public_url=settings.public_url, bundle=Bundle(bff_settings.dashboard_dir))
+        api, signer, bundle = FolioApi(client, keys), TokenSigner(keys), Bundle(bff_settings.dashboard_dir)
+        app.state.embed = EmbedService(api=api, signer=signer, settings=bff_settings, public_url=settings.public_url,
+                                       bundle=bundle)
+        app.state.standalone = AppService(api=api, signer=signer, public_url=settings.public_url, bundle=bundle)
 
     async def shutdown(app: Litestar) -> None:
         service: EmbedService | None = getattr(app.state, "embed", None)

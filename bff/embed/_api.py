@@ -62,7 +62,7 @@ def upstream_failure(exc: httpx.HTTPError) -> UpstreamError:
     return UpstreamError(f"The invoicing API could not be reached ({type(exc).__name__}).")
 
 
-def _problem(response: httpx.Response) -> ApiProblem:
+def api_problem(response: httpx.Response) -> ApiProblem:
     try:
         body = response.json()
     except ValueError:
@@ -87,6 +87,13 @@ class FolioApi:
         except httpx.HTTPError as exc:
             raise upstream_failure(exc) from exc
 
+    async def client_request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A call with no credential (the API checks what the body carries, e.g. a sign-in link)."""
+        try:
+            return await self.client.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise upstream_failure(exc) from exc
+
     def user_credential(self, claims: Claims) -> str:
         return credentials.sign_user(list(self.keys), claims.account_id, claims.environment, claims.entity_id,
                                      claims.user_id)
@@ -97,7 +104,7 @@ class FolioApi:
         if response.status_code == 403:
             raise Forbidden("Embed tokens are minted with an account key (sk_…); this key cannot.")
         if response.status_code != 200:
-            raise _problem(response)
+            raise api_problem(response)
         return response.json()
 
     async def entity_user(self, account_key: str, entity_id: str, *, user_id: str | None,
@@ -106,12 +113,12 @@ class FolioApi:
         if user_id:
             response = await self.request("GET", f"/v1/entity-users/{user_id}", account_key, entity_id=entity_id)
             if response.status_code != 200:
-                raise _problem(response)
+                raise api_problem(response)
             return response.json()
         response = await self.request("GET", "/v1/entity-users", account_key, entity_id=entity_id,
                                       params={"external_id": external_id, "limit": 1})
         if response.status_code != 200:
-            raise _problem(response)
+            raise api_problem(response)
         users = response.json()["data"]
         if not users:
             raise NotFound(f"Entity {entity_id} has no user with external_id {external_id!r}.")
@@ -125,9 +132,9 @@ class FolioApi:
         if response.status_code == 409:
             raise TokenRefused("This embed token was already used; a token works once.", "used")
         if response.status_code == 401:
-            raise TokenRefused(_problem(response).detail, "no_access")
+            raise TokenRefused(api_problem(response).detail, "no_access")
         if response.status_code != 201:
-            raise _problem(response)
+            raise api_problem(response)
         return response.json()
 
     async def shell(self, entity_id: str) -> dict[str, Any] | None:
@@ -137,5 +144,5 @@ class FolioApi:
         if response.status_code in (401, 404):
             return None
         if response.status_code != 200:
-            raise _problem(response)
+            raise api_problem(response)
         return response.json()

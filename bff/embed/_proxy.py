@@ -3,12 +3,13 @@
 ::
 
     /embed/api/v1/<path>?<query>   Authorization: Bearer <session token>
+    /app/api/v1/<path>?<query>     (standalone dashboard: the session cookie and X-CSRF-Token, see bff.app)
         │ session verified (signature, purpose, expiry)          → 401 problem+json otherwise
         │ path checked (defence in depth; the API still decides) → 404 for what the dashboard never needs
         ▼
     /v1/<path>?<query>             Authorization: Bearer embu_… (this entity, this user, 2 min)
                                    X-Entity-Id: <the session's entity>
-        the caller's Authorization, Cookie and hop-by-hop headers are dropped both ways;
+        the caller's Authorization, Cookie, X-CSRF-Token and hop-by-hop headers are dropped both ways;
         the request body streams up, the response streams down (PDFs);
         timeout → 504, connection failure → 502 (problem+json)
 """
@@ -30,7 +31,8 @@ from bff.embed._tokens import Claims, TokenSigner
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
                         "trailers", "transfer-encoding", "upgrade"})
 DROP_REQUEST = HOP_BY_HOP | {"host", "authorization", "cookie", "x-entity-id", "x-forwarded-for",
-                             "x-forwarded-host", "x-forwarded-proto", "forwarded", "origin", "referer"}
+                             "x-forwarded-host", "x-forwarded-proto", "forwarded", "origin", "referer",
+                             "x-csrf-token"}
 DROP_RESPONSE = HOP_BY_HOP | {"set-cookie", "date", "server"}
 BUFFER_LIMIT = 256 * 1024  # answers up to this size (with a Content-Length) are read at once, bigger ones stream
 
@@ -46,9 +48,9 @@ def session_claims(signer: TokenSigner, request: Request) -> Claims:
     return signer.read_session(token.strip())
 
 
-def upstream_path(raw_path: str, claims: Claims) -> str:
-    """``/embed/api/v1/x`` → ``/v1/x``, refusing what the dashboard has no business calling."""
-    path = raw_path[len(PREFIX):] if raw_path.startswith(PREFIX + "/") else "/"
+def upstream_path(raw_path: str, claims: Claims, prefix: str = PREFIX) -> str:
+    """``/embed/api/v1/x`` (or ``/app/api/v1/x``) → ``/v1/x``, refusing what the dashboard has no business calling."""
+    path = raw_path[len(prefix):] if raw_path.startswith(prefix + "/") else "/"
     segments = unquote(path).split("/")[1:]
     if len(segments) < 2 or segments[0] != "v1" or any(s in ("", ".", "..") for s in segments[:-1]) \
             or segments[-1] in (".", ".."):
@@ -82,9 +84,10 @@ def _has_body(request: Request) -> bool:
     return "transfer-encoding" in headers or int(headers.get("content-length") or 0) > 0
 
 
-async def forward(api: FolioApi, request: Request, claims: Claims) -> Response:
+async def forward(api: FolioApi, request: Request, claims: Claims, prefix: str = PREFIX) -> Response:
+    """Forward the dashboard's call under ``prefix`` (the embed's, or the standalone dashboard's ``/app/api``)."""
     raw_path = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
-    path = upstream_path(raw_path, claims)
+    path = upstream_path(raw_path, claims, prefix)
     query = request.scope.get("query_string", b"")
     url = path + ("?" + query.decode("latin-1") if query else "")
     upstream = api.client.build_request(request.method, url, headers=_request_headers(request, api, claims),

@@ -147,15 +147,17 @@ def branding_css(branding: dict[str, Any]) -> str:
     return f":root {{ --folio-primary: {primary}; --folio-logo-url: {logo_css}; }}"
 
 
-def dashboard_config(shell: dict[str, Any] | None, *, api_base: str = "/embed/api/v1",
-                     session_url: str = "/embed/session") -> dict[str, Any]:
+EMBED_MODE = {"mode": "embed", "apiBase": "/embed/api/v1", "sessionUrl": "/embed/session"}
+
+
+def dashboard_config(shell: dict[str, Any] | None, mode: dict[str, str] | None = None) -> dict[str, Any]:
+    """The ``#folio-config`` JSON: ``mode`` says where the dashboard talks to (the embed's URLs by default,
+    or the standalone dashboard's, see :mod:`bff.app`), the rest is the entity's locale and branding."""
     entity = (shell or {}).get("entity") or {}
     branding = entity.get("branding") or {}
     primary = branding.get("primary_color")
     return {
-        "mode": "embed",
-        "apiBase": api_base,
-        "sessionUrl": session_url,
+        **(mode or EMBED_MODE),
         "locale": entity.get("locale") or "en",
         "branding": {"primary_color": primary if isinstance(primary, str) and _COLOR.match(primary) else DEFAULT_PRIMARY,
                      "logo_url": branding.get("logo_url")},
@@ -164,8 +166,9 @@ def dashboard_config(shell: dict[str, Any] | None, *, api_base: str = "/embed/ap
     }
 
 
-def render_shell(shell: dict[str, Any] | None, bundle: BundleEntry, nonce: str) -> str:
-    config = dashboard_config(shell)
+def render_shell(shell: dict[str, Any] | None, bundle: BundleEntry, nonce: str,
+                 mode: dict[str, str] | None = None) -> str:
+    config = dashboard_config(shell, mode)
     return templates.get_template("embed/shell.html").render(
         nonce=nonce, config=config, locale=config["locale"], title=config["entityName"] or "Folio",
         css_vars=branding_css(config["branding"]), bundle=bundle)

@@ -39,13 +39,15 @@ from invoicing.core.errors import Unauthorized
 
 EMBED_TOKEN = "embed-token"
 EMBED_SESSION = "embed-session"
+APP_SESSION = "app-session"
 MAX_TOKEN_TTL = 300
 DEFAULT_TOKEN_TTL = 60
 
-_NOUNS = {EMBED_TOKEN: "embed token", EMBED_SESSION: "session token"}
+_NOUNS = {EMBED_TOKEN: "embed token", EMBED_SESSION: "session token", APP_SESSION: "dashboard session"}
 # every purpose the shared secrets sign, so a token of one kind presented as another is named as such
-_PURPOSES = {EMBED_TOKEN: "an embed token", EMBED_SESSION: "a session token", "embed-api-user": "a BFF credential",
-             "embed-api-shell": "a BFF credential"}
+_PURPOSES = {EMBED_TOKEN: "an embed token", EMBED_SESSION: "a session token", APP_SESSION: "a dashboard session",
+             "embed-api-user": "a BFF credential", "embed-api-shell": "a BFF credential",
+             "sign-in-link": "a sign-in link", "sign-in-request": "a BFF credential"}
 
 
 class TokenRefused(Unauthorized):
@@ -109,20 +111,22 @@ class TokenSigner:
 
     # -- sessions -------------------------------------------------------------------------------
 
-    def mint_session(self, token: Claims, ttl: int) -> tuple[str, Claims]:
+    def mint_session(self, token: Claims, ttl: int, *, salt: str = EMBED_SESSION) -> tuple[str, Claims]:
+        """A session for who ``token`` speaks for; ``salt`` names the kind (the embed's header session, or
+        the standalone dashboard's cookie, :data:`APP_SESSION`)."""
         payload = {"acc": token.account_id, "env": token.environment, "ent": token.entity_id, "usr": token.user_id,
                    "org": token.origin, "jti": token.jti, "ttl": ttl}
-        return _serializer(self.keys, EMBED_SESSION).dumps(payload), self._claims(payload, int(time.time()))
+        return _serializer(self.keys, salt).dumps(payload), self._claims(payload, int(time.time()))
 
-    def read_session(self, session_token: str) -> Claims:
-        claims = self._verified_session(session_token)
+    def read_session(self, session_token: str, *, salt: str = EMBED_SESSION) -> Claims:
+        claims = self._verified_session(session_token, salt)
         if int(time.time()) > claims.expires_at:
-            raise TokenRefused(f"The session token has expired (it was valid for {claims.ttl} s).", "expired")
+            raise TokenRefused(f"The {_NOUNS[salt]} has expired (it was valid for {claims.ttl} s).", "expired")
         return claims
 
     @lru_cache(maxsize=4096)  # noqa: B019 - one signer per app; the signature is checked once per session
-    def _verified_session(self, session_token: str) -> Claims:
-        return self._read(session_token, EMBED_SESSION, max_ttl=None)
+    def _verified_session(self, session_token: str, salt: str) -> Claims:
+        return self._read(session_token, salt, max_ttl=None)
 
     # -- shared -------------------------------------------------------------------------------
 
@@ -152,7 +156,8 @@ class TokenSigner:
             if other == salt:
                 continue
             try:
-                _serializer(self.keys, other).loads(signed.removeprefix("embu_").removeprefix("embs_"))
+                _serializer(self.keys, other).loads(
+                    signed.removeprefix("embu_").removeprefix("embs_").removeprefix("embr_"))
             except BadSignature:
                 continue
             return name

@@ -189,6 +189,10 @@ class EntityUser(Base):
     external_id: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(10), default="active")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    link_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Sign-in links carry it; sending a newer link or revoking the invitation bumps it (older links stop working)."""
     __table_args__ = (
         UniqueConstraint("entity_id", "email", name="uq_entity_users_email"),
         UniqueConstraint("entity_id", "external_id", name="uq_entity_users_external_id"),

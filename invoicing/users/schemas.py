@@ -8,20 +8,23 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 from invoicing.core.schemas import Email, ShortText
 
 Role = Literal["admin", "editor", "viewer"]
+UserStatus = Literal["invited", "active"]
 ExternalId = Annotated[str, Meta(min_length=1, max_length=200)]
 
 
-class EntityUserCreate(Struct):
+class EntityUserCreate(Struct, forbid_unknown_fields=True):
     email: Email
     role: Role
     name: ShortText | None = None
     external_id: ExternalId | None = None
     """The platform's own id for this user; embed tokens can be minted for it."""
     send_invite: bool = False
-    """E-mail a single-use sign-in link to the standalone dashboard."""
+    """E-mail an invitation with a single-use sign-in link (valid 72 hours) to the standalone dashboard
+    (``/app``); the user is ``invited`` until they open it, then ``active``. Without it the user is
+    ``active`` at once (for users the platform maps with ``external_id`` and embeds)."""
 
 
-class EntityUserUpdate(Struct):
+class EntityUserUpdate(Struct, forbid_unknown_fields=True):
     role: Role | UnsetType = UNSET
     name: ShortText | None | UnsetType = UNSET
     external_id: ExternalId | None | UnsetType = UNSET
@@ -36,8 +39,13 @@ class EntityUserOut(Struct):
     name: str | None
     role: Role
     external_id: str | None
-    status: str
+    status: UserStatus
+    """``invited``: an invitation was sent and not yet accepted; ``active``: the user has access."""
     created_at: datetime
+    invited_at: datetime | None
+    """When the latest invitation was sent."""
+    accepted_at: datetime | None
+    """When the user accepted the invitation by opening its link in the standalone dashboard."""
 
 
 class EntityUserList(Struct):

@@ -11,12 +11,15 @@ from invoicing.core.errors import Conflict, NotFound, ValidationFailed
 from invoicing.core.http import emit
 from invoicing.core.ids import new_id
 from invoicing.db.models import EntityUser
+from invoicing.db.types import utcnow
+from invoicing.signin.mail import Mailer, next_generation, send_link
 from invoicing.users.schemas import EntityUserCreate, EntityUserOut, EntityUserUpdate
 
 
 def to_out(user: EntityUser) -> EntityUserOut:
     return EntityUserOut(id=user.id, object="entity_user", entity_id=user.entity_id, email=user.email, name=user.name,
-                         role=user.role, external_id=user.external_id, status=user.status, created_at=user.created_at)
+                         role=user.role, external_id=user.external_id, status=user.status, created_at=user.created_at,
+                         invited_at=user.invited_at, accepted_at=user.accepted_at)
 
 
 async def _check_unique(session: AsyncSession, user: EntityUser) -> None:
@@ -32,14 +35,47 @@ async def _check_unique(session: AsyncSession, user: EntityUser) -> None:
             raise ValidationFailed.field(field, f"another user of this entity already has this {field.replace('_', ' ')}")
 
 
-async def create_user(session: AsyncSession, scope: Scope, data: EntityUserCreate) -> EntityUserOut:
+async def create_user(session: AsyncSession, scope: Scope, data: EntityUserCreate, mailer: Mailer) -> EntityUserOut:
+    """A new member; with ``send_invite`` the user stays ``invited`` until the e-mailed link is opened."""
     user = EntityUser(id=new_id("user"), entity_id=scope.entity_id, email=data.email.strip().lower(), name=data.name,
-                      role=data.role, external_id=data.external_id, status="invited" if data.send_invite else "active")
+                      role=data.role, external_id=data.external_id, status="invited" if data.send_invite else "active",
+                      invited_at=utcnow() if data.send_invite else None, link_generation=0)
     await _check_unique(session, user)
     session.add(user)
     emit(session, scope, "entity_user.created", user.id, {"role": user.role, "email": user.email,
                                                           "send_invite": data.send_invite})
+    if data.send_invite:
+        await send_link(session, scope, scope.entity, user, mailer, "invitation")
+        emit(session, scope, "entity_user.invited", user.id, {"role": user.role, "email": user.email})
     return to_out(user)
+
+
+def _pending(user: EntityUser, what: str) -> None:
+    if user.status != "invited":
+        raise Conflict(f"{user.email} already accepted the invitation; there is no pending invitation to {what}. "
+                       "Active users ask for a sign-in link at /app/sign-in; remove them with "
+                       "DELETE /v1/entity-users/{id}.")
+
+
+async def resend_invitation(session: AsyncSession, scope: Scope, user_id: str, mailer: Mailer) -> EntityUserOut:
+    """A new invitation e-mail with a new link; every link sent before stops working."""
+    user = await get_user(session, scope, user_id)
+    _pending(user, "resend")
+    await next_generation(session, user)
+    user.invited_at = utcnow()
+    await send_link(session, scope, scope.entity, user, mailer, "invitation")
+    emit(session, scope, "entity_user.invited", user.id, {"role": user.role, "email": user.email, "resent": True})
+    return to_out(user)
+
+
+async def revoke_invitation(session: AsyncSession, scope: Scope, user_id: str) -> None:
+    """Withdraw a pending invitation: its links stop working and the invited user is removed."""
+    user = await get_user(session, scope, user_id)
+    _pending(user, "revoke")
+    await _guard_last_admin(session, user, "removed")
+    await next_generation(session, user)
+    await session.delete(user)
+    emit(session, scope, "entity_user.invitation_revoked", user.id, {"email": user.email, "role": user.role})
 
 
 async def get_user(session: AsyncSession, scope: Scope, user_id: str) -> EntityUser:

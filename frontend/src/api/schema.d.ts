@@ -291,7 +291,10 @@ export interface paths {
         /** ListUsers */
         get: operations["listEntityUsers"];
         put?: never;
-        /** Add a user to the entity with a role */
+        /**
+         * Add a user to the entity with a role
+         * @description With `send_invite: true` the user is `invited` and gets an e-mail (in the entity's language, recorded at /v1/emails) with a single-use link to the standalone dashboard, valid 72 hours; opening it makes the user `active` and sets `accepted_at`.
+         */
         post: operations["createEntityUser"];
         delete?: never;
         options?: never;
@@ -316,6 +319,30 @@ export interface paths {
         head?: never;
         /** Change a user's role or details */
         patch: operations["updateEntityUser"];
+        trace?: never;
+    };
+    "/v1/entity-users/{user_id}/invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resend a pending invitation
+         * @description E-mails a new invitation link; links sent before stop working. A user who already accepted answers 409 (they ask for a sign-in link at /app/sign-in instead).
+         */
+        post: operations["resendEntityUserInvitation"];
+        /**
+         * Revoke a pending invitation
+         * @description Its links stop working and the invited user is removed. A user who already accepted answers 409: remove them with DELETE /v1/entity-users/{id}.
+         */
+        delete: operations["revokeEntityUserInvitation"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/files/{file_id}": {
@@ -890,18 +917,21 @@ export interface components {
         };
         /** EntityUserOut */
         EntityUserOut: {
+            accepted_at: string | null;
             /** Format: date-time */
             created_at: string;
             email: string;
             entity_id: string;
             external_id: string | null;
             id: string;
+            invited_at: string | null;
             name: string | null;
             /** @constant */
             object: "entity_user";
             /** @enum {string} */
             role: "admin" | "editor" | "viewer";
-            status: string;
+            /** @enum {string} */
+            status: "invited" | "active";
         };
         /** EntityUserUpdate */
         EntityUserUpdate: {
@@ -2248,6 +2278,78 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["EntityUserOut"];
                 };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    resendEntityUserInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntityUserOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    revokeEntityUserInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad request syntax or unsupported method */
             400: {

@@ -1,0 +1,114 @@
+"""The standalone dashboard's routes, first-party at ``/app``: the shell, the cookie session, sign-in
+by e-mail and the proxy. Public as far as the API's guard goes: each checks its own credential
+(a sign-in link verified by the API, the session cookie, the CSRF header)."""
+
+from __future__ import annotations
+
+from litestar import Request, Response, get, post, route
+
+from invoicing.auth import Perm
+from invoicing.core.errors import FolioError, folio_error_handler
+
+from bff.app import _session
+from bff.app.schemas import AppSessionCreate, AppSessionOut, SignInLinkRequest, SignInLinkSent
+from bff.app.service import AppService
+from bff.embed import _proxy, _shell
+
+PUBLIC = {"permission": Perm.PUBLIC}
+TAGS = ["Standalone dashboard"]
+PROXY_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+APP_MODE = {"mode": "app", "apiBase": "/app/api/v1", "sessionUrl": "/app/session", "signInUrl": "/app/sign-in",
+            "signOutUrl": "/app/sign-out"}
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def standalone(request: Request) -> AppService:
+    return request.app.state.standalone
+
+
+def _refused(request: Request, exc: FolioError, service: AppService) -> Response:
+    """The problem, and the cookie cleared: a session that failed once will not work again."""
+    response = folio_error_handler(request, exc)
+    response.cookies.append(_session.cleared_cookie(secure=service.secure))
+    response.headers.update(NO_STORE)
+    return response
+
+
+@post("/app/session", operation_id="createAppSession", opt=PUBLIC, tags=TAGS, security=[],
+      summary="Sign in with an e-mailed link (once): sets the folio_app session cookie",
+      description="401 problem+json with `code` `used`, `expired`, `revoked` (a newer link was sent or the "
+                  "invitation was revoked), `no_access` (the user was removed) or `tampered`.")
+async def create_session(request: Request, data: AppSessionCreate) -> Response[AppSessionOut]:
+    service = standalone(request)
+    cookie, body = await service.open_session(data.token)
+    return Response(body, status_code=201, headers=NO_STORE,
+                    cookies=[_session.session_cookie(cookie, secure=service.secure, max_age=service.session_ttl)])
+
+
+@get("/app/session", operation_id="getAppSession", opt=PUBLIC, tags=TAGS, security=[],
+     summary="The signed-in user, with the role the API holds now (401 without a valid session cookie)")
+async def get_session(request: Request) -> Response[AppSessionOut]:
+    service = standalone(request)
+    try:
+        body = await service.current(service.claims(request.cookies.get(_session.COOKIE)))
+    except FolioError as exc:
+        if exc.status != 401:
+            raise
+        return _refused(request, exc, service)
+    return Response(body, headers=NO_STORE)
+
+
+@post("/app/sign-out", operation_id="signOutApp", opt=PUBLIC, tags=TAGS, security=[], status_code=204,
+      summary="Sign out: clears the session cookie")
+async def sign_out(request: Request) -> Response[None]:
+    service = standalone(request)
+    return Response(None, status_code=204, headers=NO_STORE,
+                    cookies=[_session.cleared_cookie(secure=service.secure)])
+
+
+@post("/app/sign-in", operation_id="requestAppSignInLink", opt=PUBLIC, tags=TAGS, security=[], status_code=202,
+      summary="E-mail a sign-in link to every team member with this address",
+      description="Always 202 `{\"sent\": true}`, whether or not the address belongs to anyone; 422 for a "
+                  "malformed address. Each new link replaces the ones sent before.")
+async def request_link(request: Request, data: SignInLinkRequest) -> Response[SignInLinkSent]:
+    await standalone(request).send_links(data.email)
+    return Response(SignInLinkSent(sent=True), status_code=202, headers=NO_STORE)
+
+
+@route("/app/api/{path:path}", http_method=PROXY_METHODS, opt=PUBLIC, operation_id="appProxy",
+       include_in_schema=False)
+async def proxy(request: Request) -> Response:
+    service = standalone(request)
+    claims = service.claims(request.cookies.get(_session.COOKIE))
+    if request.method not in _session.SAFE_METHODS:
+        _session.check_csrf(service.signer.keys, claims.jti, request.headers.get(_session.CSRF_HEADER))
+    return await _proxy.forward(service.api, request, claims, prefix="/app/api")
+
+
+async def _shell_response(request: Request, entity: str | None, *, prefer_query: bool) -> Response:
+    service = standalone(request)
+    wanted = service.shell_entity(request.cookies.get(_session.COOKIE),
+                                  entity if entity and _shell.is_entity_id(entity) else None,
+                                  prefer_query=prefer_query)
+    info = await service.api.shell(wanted) if wanted else None
+    nonce = _shell.new_nonce()
+    headers = _shell.shell_headers(nonce, [])  # first-party: frame-ancestors 'none'
+    try:
+        bundle = service.bundle.entry()
+    except _shell.BundleMissing as exc:
+        return Response(_shell.render_missing_bundle(str(exc), nonce), status_code=503, media_type="text/html",
+                        headers=headers)
+    return Response(_shell.render_shell(info, bundle, nonce, APP_MODE), media_type="text/html", headers=headers)
+
+
+@get("/app", opt=PUBLIC, operation_id="appShell", include_in_schema=False)
+async def shell(request: Request, entity: str | None = None) -> Response:
+    return await _shell_response(request, entity, prefer_query=False)
+
+
+@get("/app/sign-in", opt=PUBLIC, operation_id="appSignInShell", include_in_schema=False)
+async def sign_in_shell(request: Request, entity: str | None = None) -> Response:
+    return await _shell_response(request, entity, prefer_query=True)
+
+
+ROUTE_HANDLERS = [create_session, get_session, sign_out, request_link, proxy, shell, sign_in_shell]

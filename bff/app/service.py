@@ -1,0 +1,89 @@
+"""The standalone dashboard's rules: redeem a link into a cookie session, describe the session with
+the user's current role, send sign-in links. Every fact comes from the API; none is stored here."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+
+from invoicing.emails.service import check_address
+from invoicing.embed.schemas import MeOut
+from invoicing.signin import links
+from invoicing.signin.schemas import SignInOut
+
+from bff.app import _session
+from bff.app.schemas import AppSessionOut
+from bff.embed._api import FolioApi, api_problem
+from bff.embed._shell import Bundle
+from bff.embed._tokens import APP_SESSION, Claims, TokenRefused, TokenSigner
+
+LINK_CODES = frozenset({"used", "expired", "revoked", "no_access", "tampered"})
+
+
+@dataclass
+class AppService:
+    api: FolioApi
+    signer: TokenSigner
+    public_url: str
+    bundle: Bundle
+    session_ttl: int = _session.SESSION_TTL
+
+    @property
+    def secure(self) -> bool:
+        return _session.secure_cookies(self.public_url)
+
+    def _out(self, me: MeOut, claims: Claims) -> AppSessionOut:
+        return AppSessionOut(user=me.user, entity=me.entity, role=me.role, permissions=me.permissions,
+                             csrf_token=_session.csrf_token(self.signer.keys, claims.jti),
+                             expires_at=claims.expires_at_iso())
+
+    async def open_session(self, token: str) -> tuple[str, AppSessionOut]:
+        """``(cookie value, body)`` for a sign-in link the API accepts (and spends)."""
+        response = await self.api.client_request("POST", "/v1/embed/sign-in/link-uses", json={"token": token})
+        if response.status_code != 201:
+            problem = api_problem(response)
+            code = problem.extra.get("code")
+            if response.status_code == 401 and code in LINK_CODES:
+                raise TokenRefused(problem.detail, code)
+            raise problem
+        signed_in = msgspec.convert(response.json(), SignInOut, strict=False)
+        seed = Claims(account_id=signed_in.account_id, environment=signed_in.environment,
+                      entity_id=signed_in.entity.id, user_id=signed_in.user.id, origin=None,
+                      jti=secrets.token_urlsafe(18), issued_at=int(time.time()), ttl=self.session_ttl)
+        cookie, claims = self.signer.mint_session(seed, self.session_ttl, salt=APP_SESSION)
+        me = MeOut(user=signed_in.user, entity=signed_in.entity, role=signed_in.role,
+                   permissions=signed_in.permissions)
+        return cookie, self._out(me, claims)
+
+    def claims(self, cookie: str | None) -> Claims:
+        return _session.read_cookie(self.signer, cookie)
+
+    async def current(self, claims: Claims) -> AppSessionOut:
+        """The session's user with the role the API holds now (a promotion shows without signing in again)."""
+        response = await self.api.request("GET", "/v1/me", self.api.user_credential(claims),
+                                          entity_id=claims.entity_id)
+        if response.status_code == 401:
+            raise TokenRefused(api_problem(response).detail, "no_access")
+        if response.status_code != 200:
+            raise api_problem(response)
+        return self._out(msgspec.convert(response.json(), MeOut, strict=False), claims)
+
+    async def send_links(self, email: str) -> None:
+        email = check_address(email, "email")
+        response = await self.api.request("POST", "/v1/embed/sign-in/requests",
+                                          links.sign_request(list(self.signer.keys), email))
+        if response.status_code != 202:
+            raise api_problem(response)
+
+    def shell_entity(self, cookie: str | None, query_entity: str | None, *, prefer_query: bool) -> str | None:
+        """Whose branding the shell shows: the signed-in entity, or the one the sign-in URL names."""
+        try:
+            signed_in: str | None = self.claims(cookie).entity_id if cookie else None
+        except TokenRefused:
+            signed_in = None
+        order: list[Any] = [query_entity, signed_in] if prefer_query else [signed_in, query_entity]
+        return next((e for e in order if e), None)

@@ -1,0 +1,93 @@
+"""The invitation and sign-in e-mails: a fresh link, the text in the entity's language, and the
+recorded ``Email`` row (``captured`` without SMTP, ``queued`` for the delivery worker), written in
+the caller's transaction with its ``email.*`` event.
+
+Templates: ``templates/emails/<kind>.<language>.txt``; the first line is ``Subject: …``, the body
+follows a blank line. A language without its own template gets English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from invoicing.auth.context import Scope
+from invoicing.config import ROOT, Settings
+from invoicing.core.http import emit
+from invoicing.core.ids import new_id
+from invoicing.db.models import Email, Entity, EntityUser
+from invoicing.db.types import utcnow
+from invoicing.entities.service import effective_settings
+from invoicing.rendering import language_of
+from invoicing.signin import links
+
+KINDS = ("invitation", "sign_in")
+TEMPLATES = ROOT / "templates" / "emails"
+
+_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=StrictUndefined,
+                   keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
+
+
+@dataclass(frozen=True)
+class Mailer:
+    """What sending a link needs from the settings."""
+
+    keys: list[str]
+    public_url: str
+    deliver: bool
+
+    @classmethod
+    def of(cls, settings: Settings) -> Mailer:
+        return cls(settings.security.signing_keys(), settings.public_url, bool(settings.email.smtp_url))
+
+
+def render(kind: str, locale: str | None, values: dict[str, Any]) -> tuple[str, str]:
+    """``(subject, text)`` of an e-mail in the locale's language."""
+    language = language_of(locale)
+    name = f"{kind}.{language}.txt"
+    if not (TEMPLATES / name).is_file():
+        name = f"{kind}.en.txt"
+    head, _, body = _env.get_template(name).render(**values).partition("\n\n")
+    subject = head.removeprefix("Subject:").strip()
+    return " ".join(subject.split()), body.strip() + "\n"
+
+
+async def send_link(session: AsyncSession, scope: Scope, entity: Entity, user: EntityUser, mailer: Mailer,
+                    kind: str) -> Email:
+    """Sign a link for the user's current ``link_generation`` and record the e-mail carrying it."""
+    assert kind in KINDS
+    token, claims = links.sign_link(mailer.keys, account_id=entity.account_id, environment=entity.environment,
+                                    entity_id=entity.id, user_id=user.id, generation=user.link_generation)
+    url = links.link_url(mailer.public_url, entity.id, token)
+    subject, text = render(kind, entity.locale, {"entity": entity.name, "role": user.role, "name": user.name or "",
+                                                 "email": user.email, "url": url, "hours": links.LINK_TTL // 3600})
+    settings = effective_settings(entity.settings)
+    sender = " ".join((settings["email"].get("sender_name") or entity.name or "").split()) or None
+    now = utcnow()
+    email = Email(id=new_id("email"), entity_id=entity.id, document_id=None, to=[user.email], subject=subject,
+                  text=text, sender_name=sender, reply_to=settings["email"].get("reply_to") or entity.email,
+                  attachments=[], status="queued" if mailer.deliver else "captured", attempts=0,
+                  next_attempt_at=now if mailer.deliver else None, created_at=now)
+    session.add(email)
+    emit(session, scope, f"email.{email.status}", email.id, {"to": email.to, "user_id": user.id, "kind": kind,
+                                                             "link_expires_at": claims.expires_at.isoformat()})
+    return email
+
+
+async def next_generation(session: AsyncSession, user: EntityUser) -> int:
+    """Bump the user's ``link_generation`` in the database (so concurrent bumps never share a value):
+    every link signed before stops working."""
+    user.link_generation = EntityUser.link_generation + 1
+    await session.flush()
+    await session.refresh(user, ["link_generation"])
+    return user.link_generation
+
+
+def wake_worker(app: Any) -> None:
+    """Tell an in-process delivery worker that a message is waiting (others find it when they poll)."""
+    worker = getattr(app.state, "email_worker", None)
+    if worker is not None:
+        worker.wake()

@@ -1,0 +1,185 @@
+"""Teams through the API: invitations e-mail a sign-in link, resend and revoke, what the platform
+sees once an invitation is accepted, the last-admin rule and the audit trail (SQLite and PostgreSQL).
+
+The helpers at the top are shared with ``test_app*.py``.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from invoicing.signin.mail import render
+from tests.integration.conftest import Tenant
+
+LINK = re.compile(r"(https?://\S+/app/sign-in\?entity=(ent_\w+)#token=(\S+))")
+
+
+def address(role: str = "member") -> str:
+    return f"{role}-{time.monotonic_ns()}@team.example"
+
+
+def invite(tenant: Tenant, role: str = "viewer", *, client: httpx.Client | None = None, **body) -> dict:
+    r = (client or tenant.api).post("/v1/entity-users", json={"email": address(role), "role": role,
+                                                              "send_invite": True, **body})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def emails_to(tenant: Tenant, email: str) -> list[dict]:
+    """The entity's recorded messages to this address, newest first."""
+    data = tenant.api.get("/v1/emails", params={"limit": 100}).json()["data"]
+    return [e for e in data if email in e["to"]]
+
+
+def link_of(message: dict) -> tuple[str, str, str]:
+    """``(url, entity id, token)`` of the sign-in link in a recorded e-mail."""
+    match = LINK.search(message["text"])
+    assert match, message["text"]
+    return match.group(1), match.group(2), match.group(3)
+
+
+def latest_link(tenant: Tenant, email: str) -> str:
+    return link_of(emails_to(tenant, email)[0])[2]
+
+
+# -- invitations ---------------------------------------------------------------------------------------
+
+
+def test_invitation_is_recorded_with_a_link_to_the_standalone_dashboard(server, tenant):
+    user = invite(tenant, "editor", name="Bookkeeper")
+    assert user["status"] == "invited" and user["invited_at"] and user["accepted_at"] is None
+
+    [message] = emails_to(tenant, user["email"])
+    assert message["status"] == "captured" and message["document_id"] is None and message["attachments"] == []
+    entity = tenant.api.get(f"/v1/entities/{tenant.entity_id}").json()
+    url, entity_id, token = link_of(message)
+    parts = urlsplit(url)
+    assert f"{parts.scheme}://{parts.netloc}" == server.settings.public_url
+    assert parts.path == "/app/sign-in" and parse_qs(parts.query) == {"entity": [tenant.entity_id]}
+    assert entity_id == tenant.entity_id and token.count(".") in (2, 3)
+    # the entity is Slovenian: the message speaks its language, names the entity and the role
+    assert entity["locale"] == "sl"
+    assert message["subject"] == f"Vabilo v {entity['name']} (vloga: urednik)"
+    assert entity["name"] in message["text"] and "Bookkeeper" in message["text"] and "72 ur" in message["text"]
+    assert message["sender_name"] == entity["name"]
+
+
+@pytest.mark.parametrize(("locale", "subject", "role_word"), [
+    ("en", "You are invited to {} as viewer", "viewer"),
+    ("de-AT", "Einladung zu {} als Betrachter", "Betrachter"),
+    ("hr", "Pozivnica u {} (uloga: promatrač)", "promatrač"),
+])
+def test_invitation_follows_the_entity_locale(server, tenant, locale, subject, role_word):
+    tenant.api.patch(f"/v1/entities/{tenant.entity_id}", json={"locale": locale}).raise_for_status()
+    name = tenant.api.get(f"/v1/entities/{tenant.entity_id}").json()["name"]
+    user = invite(tenant, "viewer")
+    [message] = emails_to(tenant, user["email"])
+    assert message["subject"] == subject.format(name)
+    assert role_word in message["text"]
+
+
+def test_every_supported_language_has_both_messages():
+    for language in ("en", "de", "sl", "hr", "fr", "it", "es"):
+        for kind in ("invitation", "sign_in"):
+            subject, text = render(kind, language, {"entity": "Acme", "role": "admin", "name": "", "email": "a@b.co",
+                                                    "url": "https://f.example/app/sign-in#token=x", "hours": 72})
+            assert "Acme" in subject and "https://f.example/app/sign-in#token=x" in text and "72" in text
+
+
+def test_without_send_invite_the_user_is_active_and_gets_no_mail(tenant):
+    user = tenant.api.post("/v1/entity-users", json={"email": address(), "role": "viewer"}).json()
+    assert user["status"] == "active" and user["invited_at"] is None and user["accepted_at"] is None
+    assert emails_to(tenant, user["email"]) == []
+
+
+def test_resend_sends_a_new_link_and_refreshes_invited_at(tenant):
+    user = invite(tenant)
+    r = tenant.api.post(f"/v1/entity-users/{user['id']}/invitation")
+    assert r.status_code == 200, r.text
+    again = r.json()
+    assert again["status"] == "invited" and again["invited_at"] >= user["invited_at"]
+    sent = emails_to(tenant, user["email"])
+    assert len(sent) == 2 and link_of(sent[0])[2] != link_of(sent[1])[2]
+
+
+def test_revoke_removes_the_invited_user(tenant):
+    user = invite(tenant)
+    r = tenant.api.delete(f"/v1/entity-users/{user['id']}/invitation")
+    assert r.status_code == 204, r.text
+    assert tenant.api.get(f"/v1/entity-users/{user['id']}").status_code == 404
+    # the address is free again
+    again = invite(tenant, email=user["email"])
+    assert again["id"] != user["id"] and again["status"] == "invited"
+
+
+def test_resend_and_revoke_need_a_pending_invitation(tenant):
+    active = tenant.api.post("/v1/entity-users", json={"email": address(), "role": "viewer"}).json()
+    for method in ("POST", "DELETE"):
+        r = tenant.api.request(method, f"/v1/entity-users/{active['id']}/invitation")
+        assert r.status_code == 409, r.text
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert "already accepted" in r.json()["detail"]
+    for method in ("POST", "DELETE"):
+        r = tenant.api.request(method, "/v1/entity-users/usr_unknown/invitation")
+        assert r.status_code == 404 and r.headers["content-type"].startswith("application/problem+json")
+
+
+def test_invitations_are_admin_only(server, tenant):
+    from tests.integration.test_embed import add_users
+
+    users = add_users(tenant)
+    from invoicing.embed import credentials
+
+    invited = invite(tenant)
+    for role in ("viewer", "editor"):
+        token = credentials.sign_user(server.settings.security.signing_keys(), tenant.account_id, "sandbox",
+                                      tenant.entity_id, users[role]["id"])
+        client = server.client(token)
+        for method in ("POST", "DELETE"):
+            r = client.request(method, f"/v1/entity-users/{invited['id']}/invitation")
+            assert r.status_code == 403 and "manage the team" in r.json()["detail"]
+        r = client.post("/v1/entity-users", json={"email": address(), "role": "viewer", "send_invite": True})
+        assert r.status_code == 403
+    # an admin of the entity may
+    token = credentials.sign_user(server.settings.security.signing_keys(), tenant.account_id, "sandbox",
+                                  tenant.entity_id, users["admin"]["id"])
+    admin = server.client(token)
+    assert admin.post(f"/v1/entity-users/{invited['id']}/invitation").status_code == 200
+
+
+def test_bad_invitation_input_names_the_field(tenant):
+    r = tenant.api.post("/v1/entity-users", json={"email": "not-an-address", "role": "viewer", "send_invite": True})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "email"
+    r = tenant.api.post("/v1/entity-users", json={"email": address(), "role": "owner", "send_invite": True})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "role"
+    r = tenant.api.post("/v1/entity-users", json={"email": address(), "role": "viewer", "send_invite": "yes"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "send_invite"
+
+
+def test_invitation_is_idempotent_with_a_key(tenant):
+    email = address()
+    body = {"email": email, "role": "viewer", "send_invite": True}
+    first = tenant.api.post("/v1/entity-users", json=body, headers={"Idempotency-Key": f"invite-{email}"})
+    again = tenant.api.post("/v1/entity-users", json=body, headers={"Idempotency-Key": f"invite-{email}"})
+    assert first.status_code == again.status_code == 201 and first.json() == again.json()
+    assert len(emails_to(tenant, email)) == 1
+
+
+# -- the last admin ------------------------------------------------------------------------------------
+
+
+def test_the_last_admin_cannot_be_demoted_removed_or_revoked(tenant):
+    admin = invite(tenant, "admin")
+    r = tenant.api.delete(f"/v1/entity-users/{admin['id']}/invitation")
+    assert r.status_code == 409 and "last admin" in r.json()["detail"]
+    r = tenant.api.patch(f"/v1/entity-users/{admin['id']}", json={"role": "viewer"})
+    assert r.status_code == 409 and "last admin" in r.json()["detail"]
+    assert tenant.api.delete(f"/v1/entity-users/{admin['id']}").status_code == 409
+    second = tenant.api.post("/v1/entity-users", json={"email": address("admin"), "role": "admin"}).json()
+    assert tenant.api.delete(f"/v1/entity-users/{admin['id']}/invitation").status_code == 204
+    assert tenant.api.patch(f"/v1/entity-users/{second['id']}", json={"role": "editor"}).status_code == 409
