@@ -75,6 +75,8 @@ class Folio:
     url: str
     database_url: str
     account_key: str
+    signing_keys: list[str] = field(default_factory=list)
+    """The server's signing secrets (to mint a sign-in link that is already expired)."""
     entities: dict[str, dict] = field(default_factory=dict)
     users: dict[str, dict] = field(default_factory=dict)
 
@@ -133,7 +135,7 @@ def _start_folio(tmp_path_factory, *, session_ttl: int | None = None):
     if session_ttl is not None:
         bff.session_ttl_seconds = session_ttl
     server, thread = start_server(create_server_app(settings, bff_settings=bff), port)
-    return f"http://127.0.0.1:{port}", database_url, server, thread
+    return f"http://127.0.0.1:{port}", database_url, server, thread, settings.security.signing_keys()
 
 
 def _seed(folio: Folio, host_origin: str) -> None:
@@ -202,9 +204,9 @@ def _environment(tmp_path_factory, session_ttl: int | None = None):
 
 
 def _build_environment(tmp_path_factory, session_ttl: int | None):
-    url, database_url, server, thread = _start_folio(tmp_path_factory, session_ttl=session_ttl)
+    url, database_url, server, thread, signing_keys = _start_folio(tmp_path_factory, session_ttl=session_ttl)
     keys = _make_account(database_url)
-    folio = Folio(url=url, database_url=database_url, account_key=keys["sandbox"])
+    folio = Folio(url=url, database_url=database_url, account_key=keys["sandbox"], signing_keys=signing_keys)
     gate = threading.Event()
     host_server, host_url = _start_host(folio, gate)
     _seed(folio, host_url)

@@ -72,5 +72,11 @@ async function bootApp(): Promise<void> {
   }
 }
 
-if (isAppMode()) void bootApp();
+if (isAppMode()) {
+  // another link pasted into this tab changes only the fragment (no page load): start over with it
+  window.addEventListener("hashchange", () => {
+    if (/(^#|&)token=/.test(location.hash)) location.reload();
+  });
+  void bootApp();
+}
 else start().then(renderApp).catch(failed);

@@ -10,13 +10,16 @@ export const ACTION_GROUPS: [string, string[]][] = [
   ["customer", ["customer.created", "customer.updated", "customer.deleted"]],
   ["item", ["item.created", "item.updated", "item.deleted"]],
   ["entity", ["entity.updated"]],
-  ["entity_user", ["entity_user.created", "entity_user.updated", "entity_user.removed"]],
+  ["entity_user", ["entity_user.created", "entity_user.invited", "entity_user.invitation_revoked", "entity_user.accepted",
+    "entity_user.signed_in", "entity_user.updated", "entity_user.removed"]],
   ["email", ["email.captured", "email.queued", "email.sent", "email.failed"]],
 ];
 
-/** The action's name; an invitation (a user created with `send_invite`) reads as one. */
+/** The action's name; a member's update that changed the role reads as a role change, a second invitation as one. */
 export function actionLabel({ t }: I18n, action: string, data?: Record<string, unknown>): string {
-  const name = action === "entity_user.created" && data?.send_invite ? "entity_user.invited" : action;
+  let name = action;
+  if (action === "entity_user.updated" && data?.role) name = "entity_user.role_changed";
+  if (action === "entity_user.invited" && data?.resent) name = "entity_user.invitation_resent";
   const key = `action.${name}` as MessageKey;
   const text = t(key);
   return text === key ? action : text;

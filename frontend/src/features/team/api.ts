@@ -16,6 +16,8 @@ const KEY = ["team"];
 export function useTeam() {
   return useQuery({
     queryKey: KEY,
+    // who accepted, who left: always re-read when the screen opens
+    staleTime: 0,
     queryFn: async ({ signal }) => {
       // teams are small: read every page so the list is whole
       const members: Member[] = [];
