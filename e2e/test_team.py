@@ -255,3 +255,35 @@ def test_sign_in_by_email_and_sign_out(page: Page, folio: Folio):
     expect(page.get_by_role("heading", name="You have signed out")).to_be_visible()
     page.reload()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+
+def test_a_member_removed_while_using_the_embedded_dashboard_is_told_at_the_next_request(page: Page, host: Host, folio: Folio):
+    address = new_address("embedded")
+    with folio.api("A") as client:
+        created = client.post("/v1/entity-users", json={"email": address, "role": "editor", "external_id": f"ext-{address}"})
+    assert created.status_code == 201, created.text
+    folio.users[address] = created.json()
+    frame = open_dashboard(page, host, entity="A", user=address)
+    expect(frame.get_by_role("button", name="New invoice")).to_be_visible()
+
+    with folio.api("A") as client:
+        assert client.delete(f"/v1/entity-users/{created.json()['id']}").status_code == 204
+    frame.get_by_role("link", name="Customers").click()
+    expect(frame.get_by_role("heading", name="You no longer have access")).to_be_visible()
+    expect(frame.get_by_role("navigation")).to_have_count(0)
+    # embedded, there is no sign-in form: the platform's own page decides who gets in
+    expect(frame.get_by_role("button", name="Send me a sign-in link")).to_have_count(0)
+
+
+def test_a_demoted_editor_loses_the_create_action_at_the_next_navigation(page: Page, host: Host, folio: Folio):
+    address = new_address("demoted")
+    with folio.api("A") as client:
+        created = client.post("/v1/entity-users", json={"email": address, "role": "editor"})
+        assert created.status_code == 201, created.text
+        folio.users[address] = created.json()
+        frame = open_dashboard(page, host, entity="A", user=address)
+        expect(frame.get_by_role("button", name="New invoice")).to_be_visible()
+        assert client.patch(f"/v1/entity-users/{created.json()['id']}", json={"role": "viewer"}).status_code == 200
+    frame.get_by_role("link", name="Customers").click()
+    expect(frame.get_by_role("heading", name="Customers")).to_be_visible()
+    expect(frame.get_by_role("button", name="New customer")).to_have_count(0)
