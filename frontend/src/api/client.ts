@@ -129,26 +129,5 @@ export async function unwrap<T>(promise: Promise<{ data?: T; error?: unknown; re
   throw new ApiError(await problemOf(result.response, result.error));
 }
 
-/** A JSON call by path, for routes the generated schema does not describe yet (same credential and error policy). */
-export async function callApi<T>(method: "GET" | "POST" | "PATCH" | "DELETE", path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  let response: Response;
-  try {
-    response = await authFetch(new Request(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
-  } catch (e) {
-    throw new ApiError({ status: 0, title: "Network error", detail: e instanceof Error ? e.message : String(e) });
-  }
-  const text = await response.text();
-  let parsed: unknown = undefined;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = text;
-  }
-  if (response.ok) return parsed as T;
-  throw new ApiError(await problemOf(response, parsed));
-}
-
 /** The URL of an API path under the dashboard's API base (for downloads). */
 export const apiUrl = (path: string): string => `${base}${path}`;

@@ -1,15 +1,11 @@
 /** Server state for the team: members (entity users) and their invitations. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, callApi, type Schemas, unwrap } from "../../api/client";
+import { api, type Schemas, unwrap } from "../../api/client";
 
 export const ROLES = ["viewer", "editor", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
-export type Member = Schemas["EntityUserOut"] & {
-  status: "invited" | "active" | string;
-  invited_at?: string | null;
-  accepted_at?: string | null;
-};
+export type Member = Schemas["EntityUserOut"];
 
 const KEY = ["team"];
 
@@ -24,7 +20,7 @@ export function useTeam() {
       let cursor: string | undefined;
       do {
         const page = await unwrap(api.GET("/v1/entity-users", { params: { query: { limit: 100, cursor } }, signal }));
-        members.push(...(page.data as Member[]));
+        members.push(...page.data);
         cursor = page.next_cursor ?? undefined;
       } while (cursor);
       return members;
@@ -53,8 +49,10 @@ export const useChangeRole = () =>
 export const useRemove = () =>
   useTeamMutation((id: string) => unwrap(api.DELETE("/v1/entity-users/{user_id}", { params: { path: { user_id: id } } })));
 
+const of = (id: string) => ({ params: { path: { user_id: id } } });
+
 export const useResendInvitation = () =>
-  useTeamMutation((id: string) => callApi<unknown>("POST", `/v1/entity-users/${encodeURIComponent(id)}/invitation`));
+  useTeamMutation((id: string) => unwrap(api.POST("/v1/entity-users/{user_id}/invitation", of(id))));
 
 export const useRevokeInvitation = () =>
-  useTeamMutation((id: string) => callApi<unknown>("DELETE", `/v1/entity-users/${encodeURIComponent(id)}/invitation`));
+  useTeamMutation((id: string) => unwrap(api.DELETE("/v1/entity-users/{user_id}/invitation", of(id))));
