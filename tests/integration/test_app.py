@@ -337,3 +337,31 @@ def test_the_app_shell_takes_the_branding_of_the_signed_in_entity(server, tenant
     # without a session or an entity: the default branding, still app mode
     plain = json.loads(CONFIG.search(httpx.get(f"{shell_server}/app").text).group(2))
     assert plain["mode"] == "app" and plain["entityId"] is None
+
+
+def test_an_admin_manages_the_team_from_app_and_the_audit_log_names_them(server, tenant):
+    client, admin, session = signed_in(server, tenant, "admin")
+    headers = csrf(session)
+    r = client.post("/app/api/v1/entity-users", json={"email": address(), "role": "viewer", "send_invite": True},
+                    headers=headers)
+    assert r.status_code == 201, r.text
+    member = r.json()
+    assert redeem(browser(server), latest_link(tenant, member["email"])).status_code == 201
+    assert client.patch(f"/app/api/v1/entity-users/{member['id']}", json={"role": "editor"},
+                        headers=headers).status_code == 200
+    assert client.delete(f"/app/api/v1/entity-users/{member['id']}", headers=headers).status_code == 204
+    # the admin alone cannot step down
+    r = client.patch(f"/app/api/v1/entity-users/{admin['id']}", json={"role": "viewer"}, headers=headers)
+    assert_problem(r, 409, words="last admin")
+
+    log = client.get("/app/api/v1/audit-log", params={"object_id": member["id"], "limit": 100}).json()["data"]
+    actions = [e["action"] for e in log]
+    assert actions[:2] == ["entity_user.removed", "entity_user.updated"]
+    # one transaction each: the invitation, then the acceptance with the sign-in
+    assert set(actions[2:4]) == {"entity_user.accepted", "entity_user.signed_in"}
+    assert {"entity_user.created", "entity_user.invited"} <= set(actions[4:])
+    by = {e["action"]: e["actor"] for e in log}
+    for action in ("entity_user.created", "entity_user.invited", "entity_user.updated", "entity_user.removed"):
+        assert by[action]["type"] == "user" and by[action]["id"] == admin["id"], action
+        assert by[action]["email"] == admin["email"]
+    assert by["entity_user.accepted"]["id"] == member["id"]

@@ -15,6 +15,7 @@ import pytest
 
 from invoicing.signin.mail import render
 from tests.integration.conftest import Tenant
+from tests.integration.test_email import mailer, smtp  # noqa: F401 (fixtures)
 
 LINK = re.compile(r"(https?://\S+/app/sign-in\?entity=(ent_\w+)#token=(\S+))")
 
@@ -183,3 +184,25 @@ def test_the_last_admin_cannot_be_demoted_removed_or_revoked(tenant):
     second = tenant.api.post("/v1/entity-users", json={"email": address("admin"), "role": "admin"}).json()
     assert tenant.api.delete(f"/v1/entity-users/{admin['id']}/invitation").status_code == 204
     assert tenant.api.patch(f"/v1/entity-users/{second['id']}", json={"role": "editor"}).status_code == 409
+
+
+def test_invitation_is_delivered_over_smtp_and_its_link_works(server, smtp, mailer):  # noqa: F811
+    from tests.integration.test_email import _tenant
+
+    _, inbox = smtp
+    api, ent = _tenant(server, mailer.url, locale="de")
+    r = api.post("/v1/entity-users", json={"email": address(), "role": "admin", "send_invite": True})
+    assert r.status_code == 201, r.text
+    user = r.json()
+    [queued] = [e for e in api.get("/v1/emails").json()["data"] if user["email"] in e["to"]]
+    assert queued["status"] == "queued"
+    before = len(inbox.messages)
+    assert mailer.run_worker() == 1
+    rcpts, message = inbox.messages[before]
+    assert rcpts == [user["email"]]
+    assert message["Subject"] == f"Einladung zu {ent['name']} als Administrator"
+    assert message["From"].addresses[0].display_name == "Seller Billing"
+    match = LINK.search(message.get_body(("plain",)).get_content())
+    assert match and match.group(1).startswith(f"{mailer.url}/app/sign-in?entity={ent['id']}#token=")
+    r = httpx.post(f"{mailer.url}/app/session", json={"token": match.group(3)})
+    assert r.status_code == 201 and r.json()["role"] == "admin"
