@@ -31,7 +31,8 @@ class SignInInternalController(Controller):
     async def request_links(self, request: Request) -> SignInRequestOut:
         settings = request.app.state.settings
         scheme, _, credential = request.headers.get("authorization", "").partition(" ")
-        email = links.read_request(settings.security.signing_keys(), credential.strip() if scheme.lower() == "bearer" else "")
+        credential = credential.strip() if scheme.lower() == "bearer" else ""
+        email = links.read_request(settings.security.signing_keys(), credential)
         email = check_address(email, "email")
         async with database(request).transaction() as session:
             sent = await service.send_sign_in_links(session, Mailer.of(settings), email)
