@@ -17,9 +17,11 @@ OUT = Path(__file__).resolve().parent.parent / "openapi.json"
 def render() -> str:
     from litestar.serialization import encode_json
 
+    import invoicing.embed
     from invoicing.app import create_app
 
-    schema = create_app().openapi_schema.to_schema()
+    # the API as `folio serve` mounts it: with the embed routes (`GET /v1/me`; the BFF-only ones stay out of the schema)
+    schema = create_app(extra_route_handlers=invoicing.embed.ROUTE_HANDLERS).openapi_schema.to_schema()
     return json.dumps(json.loads(encode_json(schema)), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 

@@ -93,15 +93,17 @@ export async function authFetch(input: Request): Promise<Response> {
 }
 
 const base = config.apiBase.replace(/\/v1\/?$/, "");
-const ME = "/v1/me";
+const ME = "/v1/me" as const;
+export const api = createClient<paths>({ baseUrl: base, fetch: authFetch });
 let reading: Promise<void> | null = null;
 
 /** Re-read the user's role and permissions (`GET /v1/me`); concurrent callers share one request. */
 export function refreshAccess(): Promise<void> {
   if (!getSession() || sessionEnd()) return Promise.resolve();
-  reading ??= authFetch(new Request(`${base}${ME}`, { headers: { Accept: "application/json" } }))
-    .then(async (response) => {
-      if (response.ok) updateAccess((await response.json()) as Access);
+  reading ??= api
+    .GET(ME)
+    .then(({ data }) => {
+      if (data) updateAccess(data satisfies Access);
     })
     .catch(() => undefined)
     .finally(() => {
@@ -109,8 +111,6 @@ export function refreshAccess(): Promise<void> {
     });
   return reading;
 }
-
-export const api = createClient<paths>({ baseUrl: base, fetch: authFetch });
 
 async function problemOf(response: Response, error: unknown): Promise<Problem> {
   if (error && typeof error === "object" && "status" in error) return error as Problem;

@@ -533,6 +533,23 @@ export interface paths {
         patch: operations["updateItem"];
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The calling entity user: user, entity, role and permissions */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/payments": {
         parameters: {
             query?: never;
@@ -1158,6 +1175,14 @@ export interface components {
              */
             total_with_tax: string;
             unit: string | null;
+        };
+        /** MeOut */
+        MeOut: {
+            entity: components["schemas"]["EntityOut"];
+            permissions: string[];
+            /** @enum {string} */
+            role: "admin" | "editor" | "viewer";
+            user: components["schemas"]["EntityUserOut"];
         };
         /** NumberFormats */
         NumberFormats: {
@@ -2984,6 +3009,26 @@ export interface operations {
                         } | unknown[];
                         status_code: number;
                     };
+                };
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeOut"];
                 };
             };
         };
