@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                 await db.dispose()
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per BFF → API call would drown the rest
     return Litestar(
         route_handlers=[*API_CONTROLLERS, health, *extra_route_handlers],
         guards=[authorize],
