@@ -3,7 +3,8 @@
  * - 401: the client already asked the host for a fresh token and retried; reaching here means the
  *   renewal failed, so say the session ended and tell the host;
  * - 403: say, in words, what the user's role does not allow;
- * - anything else: a toast with the problem's `detail`.
+ * - anything else: a toast with the problem's `detail` — except a 422 naming its fields for a mutation whose
+ *   form shows each message next to its field (`meta: FIELD_ERRORS_INLINE`).
  */
 import { QueryCache, MutationCache, QueryClient } from "@tanstack/react-query";
 import { post } from "../embed/host";
@@ -48,6 +49,12 @@ function report(error: unknown): void {
   if (error instanceof ApiError && error.status === 401) post("error", { message });
 }
 
+/** A mutation's `meta` when its form shows a 422's `errors[]` itself (next to the fields): no toast for those. */
+export const FIELD_ERRORS_INLINE = { fieldErrorsInline: true } as const;
+
+const shownInline = (error: unknown, meta: Record<string, unknown> | undefined): boolean =>
+  !!meta?.fieldErrorsInline && error instanceof ApiError && error.status === 422 && !!error.problem.errors?.length;
+
 export function createQueryClient(): QueryClient {
   return new QueryClient({
     queryCache: new QueryCache({
@@ -56,7 +63,11 @@ export function createQueryClient(): QueryClient {
         if (query.state.data !== undefined) report(error);
       },
     }),
-    mutationCache: new MutationCache({ onError: (error) => report(error) }),
+    mutationCache: new MutationCache({
+      onError: (error, _variables, _context, mutation) => {
+        if (!shownInline(error, mutation.meta)) report(error);
+      },
+    }),
     defaultOptions: {
       queries: {
         staleTime: 10_000,

@@ -17,7 +17,7 @@ export type HostMessage =
 export interface Prefill {
   customer?: { name?: string; email?: string; address?: string; city?: string; post_code?: string; country?: string };
   customer_id?: string;
-  items?: { name?: string; quantity?: number | string; price?: number | string; discount?: number | string; taxes?: { rate: number | string }[] }[];
+  items?: { name?: string; quantity?: number | string; price?: number | string; discount?: number | string; taxes?: { rate: number | string; name?: string }[] }[];
   note?: string;
   currency_code?: string;
 }

@@ -1,5 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, type Schemas, unwrap } from "../../api/client";
+import { FIELD_ERRORS_INLINE } from "../../api/errors";
 
 export function useCustomers(search: string, cursor?: string) {
   return useQuery({
@@ -14,6 +15,25 @@ export function useCreateCustomer() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (body: Schemas["CustomerCreate"]) => unwrap(api.POST("/v1/customers", { body })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["customers"] }),
+    meta: FIELD_ERRORS_INLINE,
+  });
+}
+
+export function useUpdateCustomer(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schemas["CustomerUpdate"]) =>
+      unwrap(api.PATCH("/v1/customers/{customer_id}", { params: { path: { customer_id: id } }, body })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["customers"] }),
+    meta: FIELD_ERRORS_INLINE,
+  });
+}
+
+export function useDeleteCustomer() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => unwrap(api.DELETE("/v1/customers/{customer_id}", { params: { path: { customer_id: id } } })),
     onSuccess: () => client.invalidateQueries({ queryKey: ["customers"] }),
   });
 }

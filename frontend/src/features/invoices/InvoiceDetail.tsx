@@ -9,7 +9,6 @@ import { Link } from "../shell/Layout";
 import { toast } from "../shell/toasts";
 import { Empty, ErrorState, FieldErrors, Loading, Money, StatusBadge, today } from "../shell/ui";
 import {
-  useCreateCreditNote,
   useCreditNotes,
   useDeleteDraft,
   useFinalize,
@@ -18,6 +17,7 @@ import {
   useRecordPayment,
   useVoid,
 } from "./api";
+import { CreditNoteForm } from "./CreditNoteForm";
 import { LinesTable, TotalsList } from "./parts";
 
 const PAYMENT_TYPES = ["bank_transfer", "card", "cash", "paypal", "direct_debit", "online", "other"] as const;
@@ -104,9 +104,9 @@ function InvoiceView({ invoice }: { invoice: Invoice }) {
           invoice.status === "draft"
             ? []
             : [
-                { label: t("invoice.totalPaid"), amount: invoice.total_paid },
-                ...(invoice.total_credited !== "0" && Number(invoice.total_credited) !== 0 ? [{ label: t("invoice.totalCredited"), amount: invoice.total_credited }] : []),
-                { label: t("invoice.totalDue"), amount: invoice.total_due },
+                { label: t("invoice.totalPaid"), amount: invoice.total_paid, testId: "paid" },
+                ...(Number(invoice.total_credited) !== 0 ? [{ label: t("invoice.totalCredited"), amount: invoice.total_credited, testId: "credited" }] : []),
+                { label: t("invoice.totalDue"), amount: invoice.total_due, testId: "due" },
               ]
         }
       />
@@ -339,35 +339,6 @@ function VoidForm({ invoice, onDone }: { invoice: Invoice; onDone: () => void })
       <div className="toolbar">
         <button type="submit" className="button danger" disabled={voidInvoice.isPending}>
           {t("invoice.void")}
-        </button>
-        <button type="button" className="button subtle" onClick={onDone}>
-          {t("common.cancel")}
-        </button>
-      </div>
-    </form>
-  );
-}
-
-function CreditNoteForm({ invoice, onDone }: { invoice: Invoice; onDone: () => void }) {
-  const { t } = useI18n();
-  const create = useCreateCreditNote(invoice);
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    create.mutate(undefined, {
-      onSuccess: (note) => {
-        toast(t("invoice.creditNoteCreated", { number: note.number ?? "" }));
-        onDone();
-      },
-    });
-  };
-  return (
-    <form className="panel" onSubmit={submit} aria-label={t("invoice.creditNote")}>
-      <h2>{t("invoice.creditNote")}</h2>
-      <p>{t("invoice.creditNoteHelp")}</p>
-      <FieldErrors error={create.error} />
-      <div className="toolbar">
-        <button type="submit" className="button primary" disabled={create.isPending}>
-          {t("invoice.creditNote")}
         </button>
         <button type="button" className="button subtle" onClick={onDone}>
           {t("common.cancel")}

@@ -8,6 +8,7 @@ import type { Prefill } from "../../embed/host";
 import { can, getSession } from "../../embed/session";
 import { useI18n } from "../../i18n";
 import { toFixed } from "../../lib/decimal";
+import { DEFAULT_TAX_NAME, formatTaxes, knownTaxNames, parseTaxes } from "../../lib/taxes";
 import { computeTotals, minorUnit } from "../../lib/totals";
 import { navigate, useLocation } from "../../router";
 import { useCustomers } from "../customers/api";
@@ -25,7 +26,10 @@ interface LineState {
   quantity: string;
   price: string;
   discount: string;
+  /** the rates (`19`, `19 + 5`; a rate may carry its own name: `ECO 1`) */
   taxes: string;
+  /** the name of the rates that carry none */
+  taxName: string;
 }
 
 interface DraftState {
@@ -41,9 +45,13 @@ interface DraftState {
 }
 
 let lineKey = 1;
-const blankLine = (): LineState => ({ key: lineKey++, name: "", quantity: "1", price: "", discount: "0", taxes: "" });
+const blankLine = (taxName: string = DEFAULT_TAX_NAME): LineState => ({ key: lineKey++, name: "", quantity: "1", price: "", discount: "0", taxes: "", taxName });
 const normalize = (value: string | number | undefined | null): string => String(value ?? "").trim().replace(",", ".");
-const splitRates = (text: string): string[] => text.split(/[;+\s]+/).map(normalize).filter(Boolean);
+const taxFields = (taxes: readonly { name: string; rate: string }[]) => {
+  const { name, text } = formatTaxes(taxes);
+  return { taxes: text, taxName: name };
+};
+const lineTaxes = (line: LineState) => parseTaxes(line.taxes, line.taxName);
 
 function fromInvoice(invoice: Invoice): DraftState {
   return {
@@ -61,7 +69,7 @@ function fromInvoice(invoice: Invoice): DraftState {
       quantity: l.quantity,
       price: l.price,
       discount: l.discount,
-      taxes: l.taxes.map((x) => x.rate).join(" + "),
+      ...taxFields(l.taxes),
     })),
   };
 }
@@ -83,7 +91,7 @@ function fromPrefill(prefill: Prefill | undefined, currency: string): DraftState
       quantity: item.quantity !== undefined ? String(item.quantity) : "1",
       price: item.price !== undefined ? String(item.price) : "",
       discount: item.discount !== undefined ? String(item.discount) : "0",
-      taxes: (item.taxes ?? []).map((x) => String(x.rate)).join(" + "),
+      ...taxFields((item.taxes ?? []).map((x) => ({ name: x.name || DEFAULT_TAX_NAME, rate: String(x.rate) }))),
     })),
   };
 }
@@ -132,7 +140,7 @@ function Editor({ initial, invoiceId }: { initial: DraftState; invoiceId?: strin
 
   const preview = useMemo(() => {
     const totals = computeTotals(
-      draft.lines.map((l) => ({ quantity: normalize(l.quantity), price: normalize(l.price), discount: normalize(l.discount), taxes: splitRates(l.taxes).map((rate) => ({ rate })) })),
+      draft.lines.map((l) => ({ quantity: normalize(l.quantity), price: normalize(l.price), discount: normalize(l.discount), taxes: lineTaxes(l) })),
       draft.currency,
       draft.pricesIncludeTax,
     );
@@ -144,6 +152,11 @@ function Editor({ initial, invoiceId }: { initial: DraftState; invoiceId?: strin
       totalWithTax: toFixed(totals.totalWithTax, scale),
     };
   }, [draft.lines, draft.currency, draft.pricesIncludeTax]);
+
+  const taxNames = useMemo(
+    () => knownTaxNames(...(items.data?.data ?? []).map((item) => item.taxes), ...initial.lines.map(lineTaxes)),
+    [items.data, initial.lines],
+  );
 
   const set = <K extends keyof DraftState>(name: K, value: DraftState[K]) => setDraft((d) => ({ ...d, [name]: value }));
   const setLine = (key: number, patch: Partial<LineState>) =>
@@ -161,7 +174,7 @@ function Editor({ initial, invoiceId }: { initial: DraftState; invoiceId?: strin
       quantity: normalize(l.quantity) || "0",
       price: normalize(l.price) || "0",
       discount: normalize(l.discount) || "0",
-      taxes: splitRates(l.taxes).map((rate) => ({ name: "VAT", rate })),
+      taxes: lineTaxes(l),
     })),
   });
 
@@ -254,6 +267,11 @@ function Editor({ initial, invoiceId }: { initial: DraftState; invoiceId?: strin
 
       <fieldset>
         <legend>{t("invoice.lines")}</legend>
+        <datalist id="tax-names">
+          {taxNames.map((name) => (
+            <option key={name} value={name} />
+          ))}
+        </datalist>
         <ol className="lines">
           {draft.lines.map((line, index) => {
             const n = index + 1;
@@ -276,8 +294,19 @@ function Editor({ initial, invoiceId }: { initial: DraftState; invoiceId?: strin
                   <input aria-label={t("editor.lineDiscount", { n })} inputMode="decimal" value={line.discount} onChange={(e) => setLine(line.key, { discount: e.target.value })} className="short" />
                 </label>
                 <label>
+                  {t("invoice.taxName")}
+                  <input
+                    aria-label={t("editor.lineTaxName", { n })}
+                    list="tax-names"
+                    value={line.taxName}
+                    onChange={(e) => setLine(line.key, { taxName: e.target.value })}
+                    autoComplete="off"
+                    className="short"
+                  />
+                </label>
+                <label>
                   {t("invoice.taxRate")}
-                  <input aria-label={t("editor.lineTax", { n })} inputMode="decimal" value={line.taxes} onChange={(e) => setLine(line.key, { taxes: e.target.value })} className="short" />
+                  <input aria-label={t("editor.lineTax", { n })} value={line.taxes} onChange={(e) => setLine(line.key, { taxes: e.target.value })} className="short" />
                 </label>
                 {draft.lines.length > 1 && (
                   <button
@@ -294,7 +323,7 @@ function Editor({ initial, invoiceId }: { initial: DraftState; invoiceId?: strin
           })}
         </ol>
         <div className="toolbar">
-          <button type="button" className="button" onClick={() => setDraft((d) => ({ ...d, lines: [...d.lines, blankLine()] }))}>
+          <button type="button" className="button" onClick={() => setDraft((d) => ({ ...d, lines: [...d.lines, blankLine(d.lines.at(-1)?.taxName)] }))}>
             {t("editor.addLine")}
           </button>
           {items.data && items.data.data.length > 0 && (
@@ -305,7 +334,7 @@ function Editor({ initial, invoiceId }: { initial: DraftState; invoiceId?: strin
                 onChange={(e) => {
                   const item = items.data.data.find((x) => x.id === e.target.value);
                   if (!item) return;
-                  const line = { ...blankLine(), name: item.name, price: item.price, taxes: item.taxes.map((x) => x.rate).join(" + ") };
+                  const line = { ...blankLine(), name: item.name, price: item.price, ...taxFields(item.taxes) };
                   setDraft((d) => ({ ...d, lines: [...d.lines.filter((l) => l.name || l.price), line] }));
                 }}
               >

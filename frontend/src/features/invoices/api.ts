@@ -1,6 +1,7 @@
 /** Server state for invoices, payments and credit notes (TanStack Query over the typed client). */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, type Invoice, type Schemas, unwrap } from "../../api/client";
+import { FIELD_ERRORS_INLINE } from "../../api/errors";
 import { post } from "../../embed/host";
 
 export interface InvoiceFilters {
@@ -141,7 +142,8 @@ export function useCreateCreditNote(invoice: Invoice) {
   const refresh = useRefresh();
   const client = useQueryClient();
   return useMutation({
-    mutationFn: () => unwrap(api.POST("/v1/credit-notes", { body: { invoice_id: invoice.id } })),
+    /** without `items`, the credit note reverses everything not yet credited */
+    mutationFn: (items?: Schemas["LineIn"][]) => unwrap(api.POST("/v1/credit-notes", { body: { invoice_id: invoice.id, ...(items ? { items } : {}) } })),
     onSuccess: async (note) => {
       refresh();
       await client.invalidateQueries({ queryKey: ["invoice", invoice.id] });
@@ -149,5 +151,6 @@ export function useCreateCreditNote(invoice: Invoice) {
       announce("document.created", note);
       if (note.status !== "draft") announce("document.issued", note);
     },
+    meta: FIELD_ERRORS_INLINE,
   });
 }

@@ -77,7 +77,7 @@ export function TotalsList({
   total: string;
   totalTax: string;
   totalWithTax: string;
-  extra?: { label: string; amount: string }[];
+  extra?: { label: string; amount: string; testId?: string }[];
   labelId: string;
   title?: string;
 }) {
@@ -137,7 +137,7 @@ export function TotalsList({
         {extra.map((row) => (
           <div key={row.label}>
             <dt>{row.label}</dt>
-            <dd>
+            <dd data-testid={row.testId && `${labelId}-${row.testId}`}>
               <Money amount={row.amount} currency={currency} />
             </dd>
           </div>

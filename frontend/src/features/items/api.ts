@@ -1,5 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, type Schemas, unwrap } from "../../api/client";
+import { FIELD_ERRORS_INLINE } from "../../api/errors";
 
 export function useItems(search: string, cursor?: string) {
   return useQuery({
@@ -13,6 +14,24 @@ export function useCreateItem() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (body: Schemas["ItemCreate"]) => unwrap(api.POST("/v1/items", { body })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["items"] }),
+    meta: FIELD_ERRORS_INLINE,
+  });
+}
+
+export function useUpdateItem(id: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schemas["ItemUpdate"]) => unwrap(api.PATCH("/v1/items/{item_id}", { params: { path: { item_id: id } }, body })),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["items"] }),
+    meta: FIELD_ERRORS_INLINE,
+  });
+}
+
+export function useDeleteItem() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => unwrap(api.DELETE("/v1/items/{item_id}", { params: { path: { item_id: id } } })),
     onSuccess: () => client.invalidateQueries({ queryKey: ["items"] }),
   });
 }

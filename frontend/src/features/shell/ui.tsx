@@ -1,5 +1,5 @@
 /** Small shared pieces: loading, empty and error states, money, status badges, field errors. */
-import type { ReactNode } from "react";
+import { type InputHTMLAttributes, type ReactNode, useId } from "react";
 import { ApiError, type FieldError } from "../../api/client";
 import { describeError } from "../../api/errors";
 import { useI18n, type MessageKey } from "../../i18n";
@@ -42,9 +42,46 @@ export function StatusBadge({ status }: { status: string }) {
   return <span className={`badge badge-${status}`}>{t(`status.${status}` as MessageKey)}</span>;
 }
 
-export function FieldErrors({ error }: { error: unknown }) {
+const fieldErrorsOf = (error: unknown): FieldError[] => (error instanceof ApiError ? (error.problem.errors ?? []) : []);
+
+/** Whether an error's `field` is `name` or inside it (`taxes` holds `taxes[0].rate`). */
+const within = (field: string, name: string): boolean => field === name || field.startsWith(`${name}[`) || field.startsWith(`${name}.`);
+
+/** The messages of a 422 for one field and what it holds. */
+export function fieldError(error: unknown, name: string): string | undefined {
+  const messages = fieldErrorsOf(error)
+    .filter((e) => within(e.field, name))
+    .map((e) => e.message);
+  return messages.length ? messages.join("; ") : undefined;
+}
+
+/** A labelled input with its field error (a 422's `errors[].field`) right under it. */
+export function Field({
+  label,
+  name,
+  error,
+  grow,
+  ...input
+}: { label: string; name: string; error: unknown; grow?: boolean } & Omit<InputHTMLAttributes<HTMLInputElement>, "name">) {
+  const id = useId();
+  const message = fieldError(error, name);
+  return (
+    <div className={grow ? "field grow" : "field"}>
+      <label htmlFor={id}>{label}</label>
+      <input id={id} name={name} aria-invalid={message ? true : undefined} aria-describedby={message ? `${id}-error` : undefined} {...input} />
+      {message && (
+        <span id={`${id}-error`} className="hint error">
+          {message}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** A 422's field errors as a list; `shown` are the fields the form already shows next to their input. */
+export function FieldErrors({ error, shown = [] }: { error: unknown; shown?: readonly string[] }) {
   const { t } = useI18n();
-  const errors: FieldError[] = error instanceof ApiError ? (error.problem.errors ?? []) : [];
+  const errors = fieldErrorsOf(error).filter((e) => !shown.some((name) => within(e.field, name)));
   if (!errors.length) return null;
   return (
     <div className="field-errors" role="alert">

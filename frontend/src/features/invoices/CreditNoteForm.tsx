@@ -1,0 +1,242 @@
+/**
+ * A credit note for an issued invoice: everything not yet credited (the quick path), or chosen lines and
+ * quantities plus an optional custom line. The live total follows the draft editor's rules (src/lib/totals.ts);
+ * lines are gross when the invoice's prices include tax, as the API credits them. The API decides what may
+ * be credited and refuses more than what is left with a 422, shown here in its words.
+ */
+import { type FormEvent, useMemo, useState } from "react";
+import { ApiError, type Invoice, type Schemas } from "../../api/client";
+import { describeError } from "../../api/errors";
+import { useI18n } from "../../i18n";
+import { cmp, dec, sub, toFixed } from "../../lib/decimal";
+import { DEFAULT_TAX_NAME, knownTaxNames, type NamedTax, parseTaxes } from "../../lib/taxes";
+import { computeTotals, minorUnit } from "../../lib/totals";
+import { toast } from "../shell/toasts";
+import { Money } from "../shell/ui";
+import { useCreateCreditNote } from "./api";
+import { TotalsList } from "./parts";
+
+interface LineChoice {
+  selected: boolean;
+  quantity: string;
+}
+
+interface CustomLine {
+  enabled: boolean;
+  name: string;
+  amount: string;
+  taxName: string;
+  taxes: string;
+}
+
+const normalize = (value: string): string => value.trim().replace(",", ".");
+
+export function CreditNoteForm({ invoice, onDone }: { invoice: Invoice; onDone: () => void }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  const create = useCreateCreditNote(invoice);
+  const currency = invoice.currency_code;
+  const scale = minorUnit(currency);
+  const remaining = toFixed(sub(dec(invoice.total_with_tax), dec(invoice.total_credited)), scale);
+  const [mode, setMode] = useState<"remaining" | "lines">("remaining");
+  const [choices, setChoices] = useState<LineChoice[]>(() => invoice.items.map((line) => ({ selected: false, quantity: line.quantity })));
+  const firstTaxes = invoice.items.find((line) => line.taxes.length)?.taxes ?? [];
+  const [custom, setCustom] = useState<CustomLine>({
+    enabled: false,
+    name: "",
+    amount: "",
+    taxName: firstTaxes[0]?.name ?? DEFAULT_TAX_NAME,
+    taxes: firstTaxes.length === 1 ? firstTaxes[0].rate : "",
+  });
+  const taxNames = useMemo(() => knownTaxNames(...invoice.items.map((line) => line.taxes)), [invoice.items]);
+
+  const lines = useMemo((): Schemas["LineIn"][] => {
+    const chosen = invoice.items.flatMap((line, i): Schemas["LineIn"][] =>
+      choices[i]?.selected
+        ? [
+            {
+              name: line.name,
+              description: line.description,
+              unit: line.unit,
+              quantity: normalize(choices[i].quantity) || "0",
+              price: line.price,
+              discount: line.discount,
+              taxes: line.taxes.map((x: NamedTax) => ({ name: x.name, rate: x.rate })),
+            },
+          ]
+        : [],
+    );
+    if (custom.enabled)
+      chosen.push({
+        name: custom.name.trim() || t("credit.customDefaultName", { number: invoice.number ?? "" }),
+        quantity: "1",
+        price: normalize(custom.amount) || "0",
+        taxes: parseTaxes(custom.taxes, custom.taxName),
+      });
+    return chosen;
+  }, [invoice, choices, custom, t]);
+
+  const preview = useMemo(() => {
+    const totals = computeTotals(
+      lines.map((l) => ({ quantity: l.quantity ?? "1", price: l.price ?? "0", discount: l.discount ?? "0", taxes: (l.taxes ?? []).map((x) => ({ name: x.name, rate: x.rate })) })),
+      currency,
+      invoice.prices_include_tax,
+    );
+    return {
+      taxes: totals.taxes.map((x) => ({ name: x.name, rate: toFixed(x.rate, Math.max(x.rate.s, 0)), base: toFixed(x.base, scale), amount: toFixed(x.amount, scale) })),
+      total: toFixed(totals.total, scale),
+      totalTax: toFixed(totals.totalTax, scale),
+      totalWithTax: toFixed(totals.totalWithTax, scale),
+    };
+  }, [lines, currency, scale, invoice.prices_include_tax]);
+
+  const over = mode === "lines" && cmp(dec(preview.totalWithTax), dec(remaining)) > 0;
+  const nothing = mode === "lines" && lines.length === 0;
+  const refused = create.error instanceof ApiError && create.error.status === 422 ? create.error : null;
+
+  const choose = (index: number, patch: Partial<LineChoice>) => {
+    create.reset();
+    setChoices((all) => all.map((c, i) => (i === index ? { ...c, ...patch } : c)));
+  };
+  const edit = (patch: Partial<CustomLine>) => {
+    create.reset();
+    setCustom((c) => ({ ...c, ...patch }));
+  };
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    create.mutate(mode === "remaining" ? undefined : lines, {
+      onSuccess: (note) => {
+        toast(t("invoice.creditNoteCreated", { number: note.number ?? "" }));
+        onDone();
+      },
+    });
+  };
+
+  return (
+    <form className="panel" onSubmit={submit} aria-label={t("invoice.creditNote")}>
+      <h2>{t("invoice.creditNote")}</h2>
+      <p>
+        {t("credit.remaining")}{" "}
+        <strong data-testid="credit-remaining">
+          <Money amount={remaining} currency={currency} />
+        </strong>
+      </p>
+      <fieldset>
+        <legend>{t("credit.what")}</legend>
+        <label className="check">
+          <input type="radio" name="mode" value="remaining" checked={mode === "remaining"} onChange={() => setMode("remaining")} />
+          {t("credit.everything")}
+        </label>
+        <label className="check">
+          <input type="radio" name="mode" value="lines" checked={mode === "lines"} onChange={() => setMode("lines")} />
+          {t("credit.chosenLines")}
+        </label>
+      </fieldset>
+      {mode === "remaining" ? (
+        <p>{t("invoice.creditNoteHelp")}</p>
+      ) : (
+        <>
+          {invoice.prices_include_tax && <p className="muted">{t("credit.grossHint")}</p>}
+          <table className="table credit-lines" aria-label={t("credit.linesTable")}>
+            <thead>
+              <tr>
+                <th scope="col">{t("credit.credit")}</th>
+                <th scope="col">{t("invoice.item")}</th>
+                <th scope="col" className="num">
+                  {t("credit.invoiced")}
+                </th>
+                <th scope="col" className="num">
+                  {t("credit.quantity")}
+                </th>
+                <th scope="col" className="num">
+                  {t("common.price")}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {invoice.items.map((line, i) => {
+                const n = i + 1;
+                return (
+                  <tr key={i}>
+                    <td>
+                      <input
+                        type="checkbox"
+                        aria-label={t("credit.selectLine", { n, name: line.name })}
+                        checked={choices[i].selected}
+                        onChange={(e) => choose(i, { selected: e.target.checked })}
+                      />
+                    </td>
+                    <td>{line.name}</td>
+                    <td className="num">{i18n.number(line.quantity)}</td>
+                    <td className="num">
+                      <input
+                        aria-label={t("credit.lineQuantity", { n, name: line.name })}
+                        inputMode="decimal"
+                        className="short"
+                        value={choices[i].quantity}
+                        disabled={!choices[i].selected}
+                        onChange={(e) => choose(i, { quantity: e.target.value })}
+                      />
+                    </td>
+                    <td className="num">
+                      <Money amount={line.price} currency={currency} />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <label className="check">
+            <input type="checkbox" checked={custom.enabled} onChange={(e) => edit({ enabled: e.target.checked })} />
+            {t("credit.addCustom")}
+          </label>
+          {custom.enabled && (
+            <div className="grid">
+              <label className="grow">
+                {t("credit.customName")}
+                <input value={custom.name} onChange={(e) => edit({ name: e.target.value })} autoComplete="off" />
+              </label>
+              <label>
+                {t("credit.customAmount")}
+                <input value={custom.amount} onChange={(e) => edit({ amount: e.target.value })} inputMode="decimal" className="short" required />
+              </label>
+              <label>
+                {t("credit.customTaxName")}
+                <input value={custom.taxName} onChange={(e) => edit({ taxName: e.target.value })} list="credit-tax-names" autoComplete="off" className="short" />
+              </label>
+              <datalist id="credit-tax-names">
+                {taxNames.map((name) => (
+                  <option key={name} value={name} />
+                ))}
+              </datalist>
+              <label>
+                {t("credit.customTax")}
+                <input value={custom.taxes} onChange={(e) => edit({ taxes: e.target.value })} className="short" />
+              </label>
+            </div>
+          )}
+          <TotalsList currency={currency} labelId="credit-preview" title={t("credit.preview")} {...preview} />
+          {over && (
+            <p className="warning" role="status">
+              {t("credit.overLimit", { remaining: i18n.money(remaining, currency) })}
+            </p>
+          )}
+        </>
+      )}
+      {refused && (
+        <div className="field-errors" role="alert">
+          <p>{describeError(refused, i18n)}</p>
+        </div>
+      )}
+      <div className="toolbar">
+        <button type="submit" className="button primary" disabled={create.isPending || nothing}>
+          {t("invoice.creditNote")}
+        </button>
+        <button type="button" className="button subtle" onClick={onDone}>
+          {t("common.cancel")}
+        </button>
+      </div>
+    </form>
+  );
+}
