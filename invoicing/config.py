@@ -63,6 +63,9 @@ class SecuritySettings:
     comma-separated). Older ones keep verifying, so a secret rotates without breaking live sessions."""
     environment: str = field(default_factory=lambda: _env("FOLIO_ENV", "development"))
     """``development`` (default) or ``production``. Production refuses to start without ``FOLIO_SECRET_KEYS``."""
+    token_purge_seconds: float = field(default_factory=lambda: float(_env("FOLIO_TOKEN_PURGE_SECONDS", "600")))
+    """How often each process deletes spent embed tokens and sign-in links that have expired
+    (``FOLIO_TOKEN_PURGE_SECONDS``; also once at start; ``0``: never)."""
 
     def signing_keys(self) -> list[str]:
         if self.secret_keys:
