@@ -29,3 +29,11 @@ class BffSettings:
     """Seconds to connect to the API or to wait for a pooled connection (``FOLIO_API_CONNECT_TIMEOUT``)."""
     api_max_connections: int = field(default_factory=lambda: int(_env("FOLIO_API_MAX_CONNECTIONS", "100")))
     """Connections the shared client opens to the API at most (``FOLIO_API_MAX_CONNECTIONS``)."""
+    limit_sign_in_email: str = field(default_factory=lambda: _env("FOLIO_LIMIT_SIGN_IN_EMAIL", "5/900"))
+    """``POST /app/sign-in`` requests per e-mail address (``FOLIO_LIMIT_SIGN_IN_EMAIL``, ``COUNT/SECONDS``,
+    ``0`` for none); per process, see :mod:`bff._limits`."""
+    limit_sign_in_ip: str = field(default_factory=lambda: _env("FOLIO_LIMIT_SIGN_IN_IP", "20/900"))
+    """``POST /app/sign-in`` requests per client IP (``FOLIO_LIMIT_SIGN_IN_IP``)."""
+    limit_session_ip: str = field(default_factory=lambda: _env("FOLIO_LIMIT_SESSION_IP", "120/60"))
+    """``POST /embed/session`` and, separately, ``POST /app/session`` requests per client IP
+    (``FOLIO_LIMIT_SESSION_IP``)."""

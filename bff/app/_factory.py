@@ -20,6 +20,7 @@ from litestar import Litestar
 from invoicing.config import Settings
 from invoicing.core.errors import EXCEPTION_HANDLERS
 
+from bff._limits import Limits
 from bff.app.controller import ROUTE_HANDLERS as APP_ROUTES
 from bff.app.service import AppService
 from bff.config import BffSettings
@@ -39,9 +40,11 @@ def lifespan_hooks(settings: Settings, bff_settings: BffSettings | None = None, 
         logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per proxied call is noise
         client = make_client(bff_settings, transport, app)
         api, signer, bundle = FolioApi(client, keys), TokenSigner(keys), Bundle(bff_settings.dashboard_dir)
+        limits = Limits.of(bff_settings)  # per process
         app.state.embed = EmbedService(api=api, signer=signer, settings=bff_settings, public_url=settings.public_url,
-                                       bundle=bundle)
-        app.state.standalone = AppService(api=api, signer=signer, public_url=settings.public_url, bundle=bundle)
+                                       bundle=bundle, limits=limits)
+        app.state.standalone = AppService(api=api, signer=signer, public_url=settings.public_url, bundle=bundle,
+                                          limits=limits)
 
     async def shutdown(app: Litestar) -> None:
         service: EmbedService | None = getattr(app.state, "embed", None)

@@ -5,11 +5,14 @@ by e-mail and the proxy. Public as far as the API's guard goes: each checks its 
 from __future__ import annotations
 
 from litestar import Request, Response, get, post, route
+from litestar.background_tasks import BackgroundTask
 
 from invoicing.auth import Perm
 from invoicing.core.errors import FolioError, folio_error_handler
 
+from bff import _limits
 from bff.app import _session
+from bff.app._origin import same_origin
 from bff.app.schemas import AppSessionCreate, AppSessionOut, SignInLinkRequest, SignInLinkSent
 from bff.app.service import AppService
 from bff.embed import _proxy, _shell
@@ -19,7 +22,9 @@ TAGS = ["Standalone dashboard"]
 PROXY_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 APP_MODE = {"mode": "app", "apiBase": "/app/api/v1", "sessionUrl": "/app/session", "signInUrl": "/app/sign-in",
             "signOutUrl": "/app/sign-out"}
-NO_STORE = {"Cache-Control": "no-store"}
+NO_STORE = {"Cache-Control": "no-store", "Vary": "Cookie"}
+# the session doors: same-origin only (see bff.app._origin), 429 with Retry-After past a limit (bff._limits)
+DOOR = {"guards": [same_origin], "exception_handlers": _limits.EXCEPTION_HANDLERS}
 
 
 def standalone(request: Request) -> AppService:
@@ -34,12 +39,14 @@ def _refused(request: Request, exc: FolioError, service: AppService) -> Response
     return response
 
 
-@post("/app/session", operation_id="createAppSession", opt=PUBLIC, tags=TAGS, security=[],
+@post("/app/session", operation_id="createAppSession", opt=PUBLIC, tags=TAGS, security=[], **DOOR,
       summary="Sign in with an e-mailed link (once): sets the folio_app session cookie",
       description="401 problem+json with `code` `used`, `expired`, `revoked` (a newer link was sent or the "
-                  "invitation was revoked), `no_access` (the user was removed) or `tampered`.")
+                  "invitation was revoked), `no_access` (the user was removed) or `tampered`; 403 (`cross_origin`, "
+                  "`cross_site`) for a request from another site; 429 with `Retry-After` past the per-IP limit.")
 async def create_session(request: Request, data: AppSessionCreate) -> Response[AppSessionOut]:
     service = standalone(request)
+    _limits.hit((service.limits.app_session_ip, _limits.client_key(request), "to sign in from this address"))
     cookie, body = await service.open_session(data.token)
     return Response(body, status_code=201, headers=NO_STORE,
                     cookies=[_session.session_cookie(cookie, secure=service.secure, max_age=service.session_ttl)])
@@ -58,8 +65,9 @@ async def get_session(request: Request) -> Response[AppSessionOut]:
     return Response(body, headers=NO_STORE)
 
 
-@post("/app/sign-out", operation_id="signOutApp", opt=PUBLIC, tags=TAGS, security=[], status_code=204,
-      summary="Sign out: clears the session cookie")
+@post("/app/sign-out", operation_id="signOutApp", opt=PUBLIC, tags=TAGS, security=[], status_code=204, **DOOR,
+      summary="Sign out: clears the session cookie",
+      description="403 (`cross_origin`, `cross_site`) for a request from another site.")
 async def sign_out(request: Request) -> Response[None]:
     service = standalone(request)
     return Response(None, status_code=204, headers=NO_STORE,
@@ -67,22 +75,27 @@ async def sign_out(request: Request) -> Response[None]:
 
 
 @post("/app/sign-in", operation_id="requestAppSignInLink", opt=PUBLIC, tags=TAGS, security=[], status_code=202,
-      summary="E-mail a sign-in link to every team member with this address",
+      **DOOR, summary="E-mail a sign-in link to every team member with this address",
       description="Always 202 `{\"sent\": true}`, whether or not the address belongs to anyone; 422 for a "
-                  "malformed address. Each new link replaces the ones sent before.")
+                  "malformed address. Each new link replaces the ones sent before. The links are looked up "
+                  "and e-mailed after the answer, so it comes as fast for an unknown address. 403 (`cross_origin`, "
+                  "`cross_site`) for a request from another site; 429 with `Retry-After` past the limit per "
+                  "address or per IP (then no e-mail is sent).")
 async def request_link(request: Request, data: SignInLinkRequest) -> Response[SignInLinkSent]:
-    await standalone(request).send_links(data.email)
-    return Response(SignInLinkSent(sent=True), status_code=202, headers=NO_STORE)
+    service = standalone(request)
+    email = service.admit_sign_in(data.email, _limits.client_key(request))
+    return Response(SignInLinkSent(sent=True), status_code=202, headers=NO_STORE,
+                    background=BackgroundTask(service.send_links_after_answering, email))
 
 
 @route("/app/api/{path:path}", http_method=PROXY_METHODS, opt=PUBLIC, operation_id="appProxy",
-       include_in_schema=False)
+       include_in_schema=False, guards=[same_origin])
 async def proxy(request: Request) -> Response:
     service = standalone(request)
     claims = service.claims(request.cookies.get(_session.COOKIE))
     if request.method not in _session.SAFE_METHODS:
         _session.check_csrf(service.signer.keys, claims.jti, request.headers.get(_session.CSRF_HEADER))
-    return await _proxy.forward(service.api, request, claims, prefix="/app/api")
+    return await _proxy.forward(service.api, request, claims, prefix="/app/api", vary="Cookie")
 
 
 async def _shell_response(request: Request, entity: str | None, *, prefer_query: bool) -> Response:
@@ -92,7 +105,7 @@ async def _shell_response(request: Request, entity: str | None, *, prefer_query:
                                   prefer_query=prefer_query)
     info = await service.api.shell(wanted) if wanted else None
     nonce = _shell.new_nonce()
-    headers = _shell.shell_headers(nonce, [])  # first-party: frame-ancestors 'none'
+    headers = {**_shell.shell_headers(nonce, []), "Vary": "Cookie"}  # first-party: frame-ancestors 'none'
     try:
         bundle = service.bundle.entry()
     except _shell.BundleMissing as exc:

@@ -3,9 +3,10 @@ the user's current role, send sign-in links. Every fact comes from the API; none
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
@@ -15,11 +16,15 @@ from invoicing.embed.schemas import MeOut
 from invoicing.signin import links
 from invoicing.signin.schemas import SignInOut
 
+from bff import _limits
 from bff.app import _session
+from bff.config import BffSettings
 from bff.app.schemas import AppSessionOut
 from bff.embed._api import FolioApi, api_problem
 from bff.embed._shell import Bundle
 from bff.embed._tokens import APP_SESSION, Claims, TokenRefused, TokenSigner
+
+log = logging.getLogger("folio.app")
 
 LINK_CODES = frozenset({"used", "expired", "revoked", "no_access", "tampered"})
 
@@ -31,6 +36,7 @@ class AppService:
     public_url: str
     bundle: Bundle
     session_ttl: int = _session.SESSION_TTL
+    limits: _limits.Limits = field(default_factory=lambda: _limits.Limits.of(BffSettings()))
 
     @property
     def secure(self) -> bool:
@@ -71,6 +77,22 @@ class AppService:
         if response.status_code != 200:
             raise api_problem(response)
         return self._out(msgspec.convert(response.json(), MeOut, strict=False), claims)
+
+    def admit_sign_in(self, email: str, client: str) -> str:
+        """The checked address, once the request is counted against the address's and the client's limits
+        (:class:`bff._limits.RateLimited` otherwise: then nothing is sent)."""
+        email = check_address(email, "email")
+        _limits.hit((self.limits.sign_in_ip, client, "for sign-in links from this address"),
+                    (self.limits.sign_in_email, email.lower(), "for sign-in links to this e-mail address"))
+        return email
+
+    async def send_links_after_answering(self, email: str) -> None:
+        """:meth:`send_links` as a background task, once the 202 went out: the answer takes the same path and
+        time whether or not the address is known (looking it up, signing, recording the e-mails happen after)."""
+        try:
+            await self.send_links(email)
+        except Exception:
+            log.exception("sending sign-in links failed")
 
     async def send_links(self, email: str) -> None:
         email = check_address(email, "email")

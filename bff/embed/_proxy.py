@@ -10,7 +10,8 @@
     /v1/<path>?<query>             Authorization: Bearer embu_… (this entity, this user, 2 min)
                                    X-Entity-Id: <the session's entity>
         the caller's Authorization, Cookie, X-CSRF-Token and hop-by-hop headers are dropped both ways;
-        the request body streams up, the response streams down (PDFs);
+        the request body streams up, the response streams down (PDFs); an answer without its own
+        Cache-Control gets "private, no-store" (it is one user's data), with Vary naming the credential;
         timeout → 504, connection failure → 502 (problem+json)
 """
 
@@ -84,8 +85,10 @@ def _has_body(request: Request) -> bool:
     return "transfer-encoding" in headers or int(headers.get("content-length") or 0) > 0
 
 
-async def forward(api: FolioApi, request: Request, claims: Claims, prefix: str = PREFIX) -> Response:
-    """Forward the dashboard's call under ``prefix`` (the embed's, or the standalone dashboard's ``/app/api``)."""
+async def forward(api: FolioApi, request: Request, claims: Claims, prefix: str = PREFIX,
+                  vary: str = "Authorization") -> Response:
+    """Forward the dashboard's call under ``prefix`` (the embed's, or the standalone dashboard's ``/app/api``);
+    ``vary`` names the request header that carries the session."""
     raw_path = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
     path = upstream_path(raw_path, claims, prefix)
     query = request.scope.get("query_string", b"")
@@ -98,6 +101,11 @@ async def forward(api: FolioApi, request: Request, claims: Claims, prefix: str =
         raise upstream_failure(exc) from exc
 
     headers = _response_headers(response)
+    if not any(k.lower() == "cache-control" for k in headers):
+        headers["Cache-Control"] = "private, no-store"
+    listed = [v for k, v in headers.items() if k.lower() == "vary"]
+    headers = {k: v for k, v in headers.items() if k.lower() != "vary"}
+    headers["Vary"] = ", ".join([*listed, vary])
     media_type = response.headers.get("content-type")
     length = response.headers.get("content-length")
     if request.method == "HEAD" or response.status_code in (204, 304) or (length is not None and int(length) <= BUFFER_LIMIT):

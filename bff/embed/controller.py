@@ -12,6 +12,7 @@ from litestar.response import File
 from invoicing.auth import Perm
 from invoicing.core.errors import NotFound
 
+from bff import _limits
 from bff.embed import _proxy, _shell
 from bff.embed.schemas import EmbedSessionCreate, EmbedSessionOut, EmbedTokenCreate, EmbedTokenOut
 from bff.embed.service import EmbedService
@@ -33,9 +34,15 @@ async def create_token(request: Request, data: EmbedTokenCreate) -> Response[Emb
 
 
 @post("/embed/session", operation_id="createEmbedSession", opt=PUBLIC, tags=["Embed"], security=[],
-      summary="Exchange an embed token (once) for a dashboard session")
+      exception_handlers=_limits.EXCEPTION_HANDLERS,
+      summary="Exchange an embed token (once) for a dashboard session",
+      description="401 problem+json with `code` `used`, `expired`, `tampered`, `wrong_purpose`, `malformed` or "
+                  "`no_access`; 429 with `Retry-After` past the per-IP limit.")
 async def create_session(request: Request, data: EmbedSessionCreate) -> Response[EmbedSessionOut]:
-    result = await embed(request).open_session(data)
+    service = embed(request)
+    _limits.hit((service.limits.embed_session_ip, _limits.client_key(request),
+                 "to open dashboard sessions from this address"))
+    result = await service.open_session(data)
     return Response(result, status_code=201, headers={"Cache-Control": "no-store"})
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import msgspec
 
 from invoicing.core.errors import Unauthorized, ValidationFailed
 from invoicing.embed.schemas import MeOut
 
+from bff import _limits
 from bff.config import BffSettings
 from bff.embed._api import FolioApi
 from bff.embed._shell import Bundle
@@ -49,6 +50,7 @@ class EmbedService:
     settings: BffSettings
     public_url: str
     bundle: Bundle
+    limits: _limits.Limits = field(default_factory=lambda: _limits.Limits.of(BffSettings()))
 
     async def mint_token(self, authorization: str, data: EmbedTokenCreate) -> EmbedTokenOut:
         if (data.user_id is None) == (data.external_id is None):
