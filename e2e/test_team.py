@@ -25,12 +25,19 @@ def new_address(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}@example.com"
 
 
-def emailed_link(folio: Folio, entity: str, address: str) -> str:
-    """The sign-in link of the newest message recorded for the address (``GET /v1/emails``, account key)."""
+def emailed_link(folio: Folio, entity: str, address: str, *, more_than: int = 0) -> str:
+    """The sign-in link of the newest message recorded for the address (``GET /v1/emails``, account key).
+
+    ``POST /app/sign-in`` answers before it records the e-mail, so this asks again (a bounded number
+    of times) until more than ``more_than`` messages for the address are recorded."""
+    mine: list[dict] = []
     with folio.api(entity) as client:
-        messages = client.get("/v1/emails", params={"limit": 100}).json()["data"]
-    mine = sorted((m for m in messages if address in m["to"]), key=lambda m: m["created_at"])
-    assert mine, f"no e-mail was recorded for {address}"
+        for _ in range(500):
+            messages = client.get("/v1/emails", params={"limit": 100}).json()["data"]
+            mine = sorted((m for m in messages if address in m["to"]), key=lambda m: m["created_at"])
+            if len(mine) > more_than:
+                break
+    assert len(mine) > more_than, f"no new e-mail was recorded for {address}"
     found = LINK.search(mine[-1]["text"])
     assert found, mine[-1]["text"]
     return found.group(0)
