@@ -62,8 +62,9 @@ async def get_customer(session: AsyncSession, scope: Scope, customer_id: str, fi
 def list_stmt(scope: Scope, search: str | None):
     stmt = select(Customer).where(Customer.entity_id == scope.entity_id, Customer.deleted_at.is_(None))
     if search:
-        like = f"%{search.lower()}%"
-        stmt = stmt.where(or_(func.lower(Customer.name).like(like), func.lower(Customer.email).like(like)))
+        text = search.lower()
+        stmt = stmt.where(or_(func.lower(Customer.name).contains(text, autoescape=True),
+                              func.lower(Customer.email).contains(text, autoescape=True)))
     return stmt
 
 

@@ -328,8 +328,9 @@ def list_stmt(scope: Scope, doc_type: str, *, status: str | None = None, date_fr
     if invoice_id:
         stmt = stmt.where(Document.invoice_id == invoice_id)
     if search:
-        like = f"%{search.lower()}%"
-        stmt = stmt.where(or_(func.lower(Document.number).like(like), func.lower(Document.customer["name"].as_string()).like(like)))
+        text = search.lower()
+        stmt = stmt.where(or_(func.lower(Document.number).contains(text, autoescape=True),
+                              func.lower(Document.customer["name"].as_string()).contains(text, autoescape=True)))
     return stmt
 
 

@@ -47,7 +47,7 @@ async def get_item(session: AsyncSession, scope: Scope, item_id: str, field: str
 def list_stmt(scope: Scope, search: str | None):
     stmt = select(Item).where(Item.entity_id == scope.entity_id, Item.deleted_at.is_(None))
     if search:
-        stmt = stmt.where(func.lower(Item.name).like(f"%{search.lower()}%"))
+        stmt = stmt.where(func.lower(Item.name).contains(search.lower(), autoescape=True))
     return stmt
 
 

@@ -243,6 +243,11 @@ def test_pagination_and_search(server, tenant):
     ranged = tenant.api.get("/v1/invoices", params={"date_from": "2026-01-01", "date_to": "2026-03-01"}).json()["data"]
     assert [i["id"] for i in ranged] == [inv["id"]]
     assert tenant.api.get("/v1/invoices", params={"status": "paid"}).json()["data"] == []
+    # search text is literal: % and _ are not wildcards
+    tenant.api.post("/v1/customers", json={"name": "100% Organic_Farm"}).raise_for_status()
+    assert [c["name"] for c in tenant.api.get("/v1/customers", params={"search": "100%"}).json()["data"]] == ["100% Organic_Farm"]
+    assert tenant.api.get("/v1/customers", params={"search": "Customer_"}).json()["data"] == []
+    assert tenant.api.get("/v1/invoices", params={"search": "%"}).json()["data"] == []
 
 
 def test_an_entity_that_is_not_a_tax_subject_charges_no_tax(server, tenant):
