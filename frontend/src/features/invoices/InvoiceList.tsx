@@ -1,59 +1,18 @@
 /** The invoice list: filters and pagination live in the URL, so a deep link reproduces the view. */
-import { type FormEvent } from "react";
 import { can } from "../../embed/session";
 import { useI18n } from "../../i18n";
-import { navigate, useLocation } from "../../router";
+import { navigate } from "../../router";
 import { Link } from "../shell/Layout";
+import { DateRange, FilterActions, Pager, useListFilters } from "../shell/lists";
 import { Empty, ErrorState, Loading, Money, StatusBadge } from "../shell/ui";
-import { type InvoiceFilters, STATUSES, useInvoices } from "./api";
+import { STATUSES, useInvoices } from "./api";
 
 const FILTERS = ["status", "date_from", "date_to", "search"] as const;
 
-function filtersFrom(params: URLSearchParams): InvoiceFilters {
-  const filters: InvoiceFilters = {};
-  for (const name of FILTERS) {
-    const value = params.get(name);
-    if (value) filters[name] = value;
-  }
-  const cursor = params.get("cursor");
-  if (cursor) filters.cursor = cursor;
-  return filters;
-}
-
 export default function InvoiceList() {
   const { t, date } = useI18n();
-  const { params } = useLocation();
-  const filters = filtersFrom(params);
-  const page = Math.max(1, Number(params.get("page") || "1"));
+  const { params, filters, filtered, page, apply, nextPage, previousPage, clear } = useListFilters("invoices", FILTERS);
   const query = useInvoices(filters);
-  const filtered = FILTERS.some((f) => filters[f]);
-  const cursors = (params.get("trail") || "").split(",").filter(Boolean);
-
-  const apply = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const next: Record<string, string> = {};
-    for (const name of FILTERS) {
-      const value = String(form.get(name) ?? "").trim();
-      if (value) next[name] = value;
-    }
-    navigate("invoices", next);
-  };
-
-  const keep = Object.fromEntries(FILTERS.map((f) => [f, filters[f]]));
-  // the cursors of the pages before this one ("-" is the first page), so "previous" needs no server support
-  const nextPage = (cursor: string) =>
-    navigate("invoices", { ...keep, cursor, page: String(page + 1), trail: [...cursors, filters.cursor ?? "-"].join(",") });
-  const previousPage = () => {
-    const trail = [...cursors];
-    const previous = trail.pop();
-    navigate("invoices", {
-      ...keep,
-      cursor: previous && previous !== "-" ? previous : undefined,
-      page: page > 2 ? String(page - 1) : undefined,
-      trail: trail.join(",") || undefined,
-    });
-  };
 
   return (
     <section aria-labelledby="invoices-title">
@@ -78,28 +37,12 @@ export default function InvoiceList() {
             ))}
           </select>
         </label>
-        <label>
-          {t("invoices.dateFrom")}
-          <input type="date" name="date_from" defaultValue={filters.date_from ?? ""} />
-        </label>
-        <label>
-          {t("invoices.dateTo")}
-          <input type="date" name="date_to" defaultValue={filters.date_to ?? ""} />
-        </label>
+        <DateRange from={filters.date_from} to={filters.date_to} />
         <label className="grow">
           {t("invoices.searchLabel")}
           <input type="search" name="search" defaultValue={filters.search ?? ""} />
         </label>
-        <div className="filter-actions">
-          <button type="submit" className="button">
-            {t("invoices.apply")}
-          </button>
-          {filtered && (
-            <button type="button" className="button subtle" onClick={() => navigate("invoices")}>
-              {t("invoices.clear")}
-            </button>
-          )}
-        </div>
+        <FilterActions filtered={filtered} onClear={clear} />
       </form>
 
       {query.isPending ? (
@@ -146,19 +89,7 @@ export default function InvoiceList() {
               ))}
             </tbody>
           </table>
-          <nav className="pager" aria-label={t("invoices.page", { page })}>
-            <span>{t("invoices.page", { page })}</span>
-            {page > 1 && (
-              <button type="button" className="button subtle" onClick={previousPage}>
-                {t("common.previous")}
-              </button>
-            )}
-            {query.data.next_cursor && (
-              <button type="button" className="button subtle" onClick={() => nextPage(query.data.next_cursor!)}>
-                {t("common.next")}
-              </button>
-            )}
-          </nav>
+          <Pager page={page} next={query.data.next_cursor} onPrevious={previousPage} onNext={nextPage} />
         </>
       )}
     </section>
