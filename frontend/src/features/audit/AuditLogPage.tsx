@@ -2,7 +2,7 @@
 import { useI18n } from "../../i18n";
 import { Link } from "../shell/Layout";
 import { DateRange, FilterActions, Pager, useListFilters } from "../shell/lists";
-import { Empty, ErrorState, Loading } from "../shell/ui";
+import { QueryResult } from "../shell/ui";
 import { ACTION_GROUPS, actionLabel, actorLabel, details, groupLabel } from "./actions";
 import { useAuditLog } from "./api";
 
@@ -44,49 +44,49 @@ export default function AuditLogPage() {
         <FilterActions filtered={filtered} onClear={clear} />
       </form>
 
-      {query.isPending ? (
-        <Loading />
-      ) : query.isError ? (
-        <ErrorState error={query.error} onRetry={() => query.refetch()} />
-      ) : query.data.data.length === 0 ? (
-        <Empty>{filtered ? t("audit.emptyFiltered") : t("audit.empty")}</Empty>
-      ) : (
-        <>
-          <table className="table" aria-label={t("audit.list")} aria-busy={query.isFetching}>
-            <thead>
-              <tr>
-                <th scope="col">{t("audit.when")}</th>
-                <th scope="col">{t("audit.who")}</th>
-                <th scope="col">{t("audit.what")}</th>
-                <th scope="col">{t("audit.object")}</th>
-                <th scope="col">{t("audit.details")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {query.data.data.map((entry) => (
-                <tr key={entry.id}>
-                  <td className="nowrap">
-                    <time dateTime={entry.created_at}>{dateTime(entry.created_at)}</time>
-                  </td>
-                  <td>{actorLabel(i18n, entry.actor)}</td>
-                  <td>{actionLabel(i18n, entry.action, entry.data as Record<string, unknown>)}</td>
-                  <td>
-                    {entry.object_id.startsWith("inv_") && !entry.action.endsWith(".deleted") ? (
-                      <Link view={`invoice/${entry.object_id}`}>
-                        <code>{entry.object_id}</code>
-                      </Link>
-                    ) : (
-                      <code>{entry.object_id}</code>
-                    )}
-                  </td>
-                  <td>{details(i18n, entry)}</td>
+      <QueryResult
+        query={query}
+        isEmpty={(data) => data.data.length === 0}
+        empty={filtered ? t("audit.emptyFiltered") : t("audit.empty")}
+      >
+        {(data) => (
+          <>
+            <table className="table" aria-label={t("audit.list")} aria-busy={query.isFetching}>
+              <thead>
+                <tr>
+                  <th scope="col">{t("audit.when")}</th>
+                  <th scope="col">{t("audit.who")}</th>
+                  <th scope="col">{t("audit.what")}</th>
+                  <th scope="col">{t("audit.object")}</th>
+                  <th scope="col">{t("audit.details")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-          <Pager page={page} next={query.data.next_cursor} onPrevious={previousPage} onNext={nextPage} />
-        </>
-      )}
+              </thead>
+              <tbody>
+                {data.data.map((entry) => (
+                  <tr key={entry.id}>
+                    <td className="nowrap">
+                      <time dateTime={entry.created_at}>{dateTime(entry.created_at)}</time>
+                    </td>
+                    <td>{actorLabel(i18n, entry.actor)}</td>
+                    <td>{actionLabel(i18n, entry.action, entry.data as Record<string, unknown>)}</td>
+                    <td>
+                      {entry.object_id.startsWith("inv_") && !entry.action.endsWith(".deleted") ? (
+                        <Link view={`invoice/${entry.object_id}`}>
+                          <code>{entry.object_id}</code>
+                        </Link>
+                      ) : (
+                        <code>{entry.object_id}</code>
+                      )}
+                    </td>
+                    <td>{details(i18n, entry)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <Pager page={page} next={data.next_cursor} onPrevious={previousPage} onNext={nextPage} />
+          </>
+        )}
+      </QueryResult>
     </section>
   );
 }

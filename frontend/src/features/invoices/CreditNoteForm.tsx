@@ -12,7 +12,7 @@ import { cmp, dec, sub, toFixed } from "../../lib/decimal";
 import { DEFAULT_TAX_NAME, knownTaxNames, type NamedTax, parseTaxes } from "../../lib/taxes";
 import { computeTotals, minorUnit } from "../../lib/totals";
 import { toast } from "../shell/toasts";
-import { Money } from "../shell/ui";
+import { FormButtons, Money } from "../shell/ui";
 import { useCreateCreditNote } from "./api";
 import { TotalsList } from "./parts";
 
@@ -229,14 +229,7 @@ export function CreditNoteForm({ invoice, onDone }: { invoice: Invoice; onDone: 
           <p>{describeError(refused, i18n)}</p>
         </div>
       )}
-      <div className="toolbar">
-        <button type="submit" className="button primary" disabled={create.isPending || nothing}>
-          {t("invoice.creditNote")}
-        </button>
-        <button type="button" className="button subtle" onClick={onDone}>
-          {t("common.cancel")}
-        </button>
-      </div>
+      <FormButtons label={t("invoice.creditNote")} disabled={create.isPending || nothing} onCancel={onDone} />
     </form>
   );
 }

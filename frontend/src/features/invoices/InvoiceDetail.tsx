@@ -7,7 +7,8 @@ import { useI18n } from "../../i18n";
 import { navigate } from "../../router";
 import { Link } from "../shell/Layout";
 import { toast } from "../shell/toasts";
-import { Empty, ErrorState, FieldErrors, Loading, Money, StatusBadge, today } from "../shell/ui";
+import { Confirm } from "../shell/rows";
+import { Empty, ErrorState, FieldErrors, FormButtons, Loading, Money, QueryResult, SelectField, StatusBadge, today } from "../shell/ui";
 import {
   useCreditNotes,
   useDeleteDraft,
@@ -184,30 +185,24 @@ function Actions({ invoice }: { invoice: Invoice }) {
       {panel === "void" && <VoidForm invoice={invoice} onDone={() => setPanel(null)} />}
       {panel === "credit" && <CreditNoteForm invoice={invoice} onDone={() => setPanel(null)} />}
       {panel === "delete" && (
-        <div className="panel" role="group" aria-label={t("invoice.deleteDraft")}>
-          <p>{t("invoice.confirmDelete")}</p>
+        <Confirm
+          className="panel"
+          label={t("invoice.deleteDraft")}
+          question={t("invoice.confirmDelete")}
+          confirm={t("common.delete")}
+          busy={remove.isPending}
+          onCancel={() => setPanel(null)}
+          onConfirm={() =>
+            remove.mutate(invoice.id, {
+              onSuccess: () => {
+                toast(t("invoice.deleted"));
+                navigate("invoices", {}, { replace: true });
+              },
+            })
+          }
+        >
           <FieldErrors error={remove.error} />
-          <div className="toolbar">
-            <button
-              type="button"
-              className="button danger"
-              disabled={remove.isPending}
-              onClick={() =>
-                remove.mutate(invoice.id, {
-                  onSuccess: () => {
-                    toast(t("invoice.deleted"));
-                    navigate("invoices", {}, { replace: true });
-                  },
-                })
-              }
-            >
-              {t("common.delete")}
-            </button>
-            <button type="button" className="button subtle" onClick={() => setPanel(null)}>
-              {t("common.cancel")}
-            </button>
-          </div>
-        </div>
+        </Confirm>
       )}
     </div>
   );
@@ -285,29 +280,19 @@ function PaymentForm({ invoice, onDone }: { invoice: Invoice; onDone: () => void
           {t("common.date")}
           <input name="date" type="date" required defaultValue={today()} />
         </label>
-        <label>
-          {t("invoice.paymentType")}
-          <select name="type" defaultValue="bank_transfer">
-            {PAYMENT_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {t(`payment.${type}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          label={t("invoice.paymentType")}
+          name="type"
+          defaultValue="bank_transfer"
+          options={PAYMENT_TYPES}
+          optionLabel={(type) => t(`payment.${type}`)}
+        />
         <label>
           {t("invoice.reference")}
           <input name="reference" />
         </label>
       </div>
-      <div className="toolbar">
-        <button type="submit" className="button primary" disabled={record.isPending}>
-          {record.isPending ? t("common.saving") : t("invoice.recordPayment")}
-        </button>
-        <button type="button" className="button subtle" onClick={onDone}>
-          {t("common.cancel")}
-        </button>
-      </div>
+      <FormButtons label={record.isPending ? t("common.saving") : t("invoice.recordPayment")} disabled={record.isPending} onCancel={onDone} />
     </form>
   );
 }
@@ -336,14 +321,7 @@ function VoidForm({ invoice, onDone }: { invoice: Invoice; onDone: () => void })
         {t("invoice.voidReason")}
         <input name="reason" maxLength={500} />
       </label>
-      <div className="toolbar">
-        <button type="submit" className="button danger" disabled={voidInvoice.isPending}>
-          {t("invoice.void")}
-        </button>
-        <button type="button" className="button subtle" onClick={onDone}>
-          {t("common.cancel")}
-        </button>
-      </div>
+      <FormButtons label={t("invoice.void")} disabled={voidInvoice.isPending} danger onCancel={onDone} />
     </form>
   );
 }
@@ -354,38 +332,34 @@ function Payments({ invoice }: { invoice: Invoice }) {
   return (
     <section aria-labelledby="payments-title">
       <h2 id="payments-title">{t("invoice.payments")}</h2>
-      {query.isPending ? (
-        <Loading />
-      ) : query.isError ? (
-        <ErrorState error={query.error} onRetry={() => query.refetch()} />
-      ) : query.data.data.length === 0 ? (
-        <Empty>{t("invoice.noPayments")}</Empty>
-      ) : (
-        <table className="table" aria-labelledby="payments-title">
-          <thead>
-            <tr>
-              <th scope="col">{t("common.date")}</th>
-              <th scope="col">{t("invoice.paymentType")}</th>
-              <th scope="col">{t("invoice.reference")}</th>
-              <th scope="col" className="num">
-                {t("common.amount")}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {query.data.data.map((p) => (
-              <tr key={p.id}>
-                <td>{date(p.date)}</td>
-                <td>{t(`payment.${p.type}` as never) || p.type}</td>
-                <td>{p.reference ?? "—"}</td>
-                <td className="num">
-                  <Money amount={p.amount} currency={p.currency_code} />
-                </td>
+      <QueryResult query={query} isEmpty={(data) => data.data.length === 0} empty={t("invoice.noPayments")}>
+        {(data) => (
+          <table className="table" aria-labelledby="payments-title">
+            <thead>
+              <tr>
+                <th scope="col">{t("common.date")}</th>
+                <th scope="col">{t("invoice.paymentType")}</th>
+                <th scope="col">{t("invoice.reference")}</th>
+                <th scope="col" className="num">
+                  {t("common.amount")}
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {data.data.map((p) => (
+                <tr key={p.id}>
+                  <td>{date(p.date)}</td>
+                  <td>{t(`payment.${p.type}` as never) || p.type}</td>
+                  <td>{p.reference ?? "—"}</td>
+                  <td className="num">
+                    <Money amount={p.amount} currency={p.currency_code} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryResult>
     </section>
   );
 }
@@ -398,33 +372,33 @@ function CreditNotes({ invoice }: { invoice: Invoice }) {
       <h2 id="credit-notes-title">{t("invoice.creditNotes")}</h2>
       {invoice.credit_note_ids.length === 0 ? (
         <Empty>{t("invoice.noCreditNotes")}</Empty>
-      ) : query.isPending ? (
-        <Loading />
-      ) : query.isError ? (
-        <ErrorState error={query.error} onRetry={() => query.refetch()} />
       ) : (
-        <table className="table" aria-labelledby="credit-notes-title">
-          <thead>
-            <tr>
-              <th scope="col">{t("invoices.number")}</th>
-              <th scope="col">{t("common.date")}</th>
-              <th scope="col" className="num">
-                {t("invoices.total")}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {query.data.data.map((note) => (
-              <tr key={note.id}>
-                <td>{note.number ?? t("invoices.draftNumber")}</td>
-                <td>{date(note.date)}</td>
-                <td className="num">
-                  <Money amount={note.total_with_tax} currency={note.currency_code} />
-                </td>
+        <QueryResult query={query}>
+          {(data) => (
+          <table className="table" aria-labelledby="credit-notes-title">
+            <thead>
+              <tr>
+                <th scope="col">{t("invoices.number")}</th>
+                <th scope="col">{t("common.date")}</th>
+                <th scope="col" className="num">
+                  {t("invoices.total")}
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {data.data.map((note) => (
+                <tr key={note.id}>
+                  <td>{note.number ?? t("invoices.draftNumber")}</td>
+                  <td>{date(note.date)}</td>
+                  <td className="num">
+                    <Money amount={note.total_with_tax} currency={note.currency_code} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          )}
+        </QueryResult>
       )}
     </section>
   );

@@ -4,7 +4,7 @@ import { useI18n } from "../../i18n";
 import { navigate } from "../../router";
 import { Link } from "../shell/Layout";
 import { DateRange, FilterActions, Pager, useListFilters } from "../shell/lists";
-import { Empty, ErrorState, Loading, Money, StatusBadge } from "../shell/ui";
+import { Money, QueryResult, SelectField, StatusBadge } from "../shell/ui";
 import { STATUSES, useInvoices } from "./api";
 
 const FILTERS = ["status", "date_from", "date_to", "search"] as const;
@@ -26,17 +26,9 @@ export default function InvoiceList() {
       </div>
 
       <form className="filters" role="search" aria-label={t("invoices.filters")} onSubmit={apply} key={params.toString()}>
-        <label>
-          {t("invoices.status")}
-          <select name="status" defaultValue={filters.status ?? ""}>
-            <option value="">{t("invoices.anyStatus")}</option>
-            {STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`status.${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField label={t("invoices.status")} name="status" defaultValue={filters.status ?? ""} options={STATUSES} optionLabel={(s) => t(`status.${s}`)}>
+          <option value="">{t("invoices.anyStatus")}</option>
+        </SelectField>
         <DateRange from={filters.date_from} to={filters.date_to} />
         <label className="grow">
           {t("invoices.searchLabel")}
@@ -45,53 +37,53 @@ export default function InvoiceList() {
         <FilterActions filtered={filtered} onClear={clear} />
       </form>
 
-      {query.isPending ? (
-        <Loading />
-      ) : query.isError ? (
-        <ErrorState error={query.error} onRetry={() => query.refetch()} />
-      ) : query.data.data.length === 0 ? (
-        <Empty>{filtered ? t("invoices.emptyFiltered") : t("invoices.empty")}</Empty>
-      ) : (
-        <>
-          <table className="table" aria-label={t("invoices.list")} aria-busy={query.isFetching}>
-            <thead>
-              <tr>
-                <th scope="col">{t("invoices.number")}</th>
-                <th scope="col">{t("invoices.customer")}</th>
-                <th scope="col">{t("common.date")}</th>
-                <th scope="col">{t("invoices.status")}</th>
-                <th scope="col" className="num">
-                  {t("invoices.total")}
-                </th>
-                <th scope="col" className="num">
-                  {t("invoices.due")}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {query.data.data.map((invoice) => (
-                <tr key={invoice.id}>
-                  <td>
-                    <Link view={`invoice/${invoice.id}`}>{invoice.number ?? t("invoices.draftNumber")}</Link>
-                  </td>
-                  <td>{invoice.customer.name}</td>
-                  <td>{date(invoice.date)}</td>
-                  <td>
-                    <StatusBadge status={invoice.status} />
-                  </td>
-                  <td className="num">
-                    <Money amount={invoice.total_with_tax} currency={invoice.currency_code} />
-                  </td>
-                  <td className="num">
-                    <Money amount={invoice.total_due} currency={invoice.currency_code} />
-                  </td>
+      <QueryResult
+        query={query}
+        isEmpty={(data) => data.data.length === 0}
+        empty={filtered ? t("invoices.emptyFiltered") : t("invoices.empty")}
+      >
+        {(data) => (
+          <>
+            <table className="table" aria-label={t("invoices.list")} aria-busy={query.isFetching}>
+              <thead>
+                <tr>
+                  <th scope="col">{t("invoices.number")}</th>
+                  <th scope="col">{t("invoices.customer")}</th>
+                  <th scope="col">{t("common.date")}</th>
+                  <th scope="col">{t("invoices.status")}</th>
+                  <th scope="col" className="num">
+                    {t("invoices.total")}
+                  </th>
+                  <th scope="col" className="num">
+                    {t("invoices.due")}
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-          <Pager page={page} next={query.data.next_cursor} onPrevious={previousPage} onNext={nextPage} />
-        </>
-      )}
+              </thead>
+              <tbody>
+                {data.data.map((invoice) => (
+                  <tr key={invoice.id}>
+                    <td>
+                      <Link view={`invoice/${invoice.id}`}>{invoice.number ?? t("invoices.draftNumber")}</Link>
+                    </td>
+                    <td>{invoice.customer.name}</td>
+                    <td>{date(invoice.date)}</td>
+                    <td>
+                      <StatusBadge status={invoice.status} />
+                    </td>
+                    <td className="num">
+                      <Money amount={invoice.total_with_tax} currency={invoice.currency_code} />
+                    </td>
+                    <td className="num">
+                      <Money amount={invoice.total_due} currency={invoice.currency_code} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <Pager page={page} next={data.next_cursor} onPrevious={previousPage} onNext={nextPage} />
+          </>
+        )}
+      </QueryResult>
     </section>
   );
 }

@@ -1,4 +1,5 @@
-/** Small shared pieces: loading, empty and error states, money, status badges, field errors. */
+/** Small shared pieces: loading, empty and error states, money, status badges, field errors, selects, form buttons. */
+import type { UseQueryResult } from "@tanstack/react-query";
 import { type InputHTMLAttributes, type ReactNode, useId } from "react";
 import { ApiError, type FieldError } from "../../api/client";
 import { describeError } from "../../api/errors";
@@ -93,6 +94,70 @@ export function FieldErrors({ error, shown = [] }: { error: unknown; shown?: rea
           </li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+/** A query's loading and error states, `empty` when `isEmpty` says so, else what `children` makes of its data. */
+export function QueryResult<T>({
+  query,
+  isEmpty,
+  empty,
+  children,
+}: {
+  query: UseQueryResult<T>;
+  isEmpty?: (data: T) => boolean;
+  empty?: ReactNode;
+  children: (data: T) => ReactNode;
+}) {
+  if (query.isPending) return <Loading />;
+  if (query.isError) return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
+  if (isEmpty?.(query.data)) return <Empty>{empty}</Empty>;
+  return <>{children(query.data)}</>;
+}
+
+/** A labelled select of `options` (after any `children`, such as an "any" choice). */
+export function SelectField<V extends string>({
+  label,
+  name,
+  defaultValue,
+  options,
+  optionLabel,
+  children,
+}: {
+  label: string;
+  name: string;
+  defaultValue: string;
+  options: readonly V[];
+  optionLabel: (option: V) => string;
+  children?: ReactNode;
+}) {
+  return (
+    <label>
+      {label}
+      <select name={name} defaultValue={defaultValue}>
+        {children}
+        {options.map((option) => (
+          <option key={option} value={option}>
+            {optionLabel(option)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** A form's submit button (`danger` for a destructive one) and its cancel. */
+export function FormButtons({ label, disabled, danger, onCancel }: { label: string; disabled: boolean; danger?: boolean; onCancel: () => void }) {
+  const { t } = useI18n();
+  return (
+    <div className="toolbar">
+      <button type="submit" className={danger ? "button danger" : "button primary"} disabled={disabled}>
+        {label}
+      </button>
+      <button type="button" className="button subtle" onClick={onCancel}>
+        {t("common.cancel")}
+      </button>
     </div>
   );
 }

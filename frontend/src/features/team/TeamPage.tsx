@@ -7,7 +7,8 @@ import { type FormEvent, useState } from "react";
 import { can, useSession } from "../../embed/session";
 import { useI18n, type MessageKey } from "../../i18n";
 import { toast } from "../shell/toasts";
-import { Empty, ErrorState, FieldErrors, Loading } from "../shell/ui";
+import { Confirm } from "../shell/rows";
+import { FieldErrors, FormButtons, QueryResult, SelectField } from "../shell/ui";
 import { type Member, type Role, ROLES, useChangeRole, useInvite, useRemove, useResendInvitation, useRevokeInvitation, useTeam } from "./api";
 
 export default function TeamPage() {
@@ -30,29 +31,25 @@ export default function TeamPage() {
       {manage && inviting && <InviteForm onDone={() => setInviting(false)} />}
       <p className="muted">{t("team.roles")}</p>
       {removing && <ConfirmRemove member={removing} onDone={() => setRemoving(null)} />}
-      {query.isPending ? (
-        <Loading />
-      ) : query.isError ? (
-        <ErrorState error={query.error} onRetry={() => query.refetch()} />
-      ) : query.data.length === 0 ? (
-        <Empty>{t("team.empty")}</Empty>
-      ) : (
-        <table className="table" aria-label={t("team.list")} aria-busy={query.isFetching}>
-          <thead>
-            <tr>
-              <th scope="col">{t("team.member")}</th>
-              <th scope="col">{t("team.role")}</th>
-              <th scope="col">{t("team.status")}</th>
-              {manage && <th scope="col">{t("team.actions")}</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {query.data.map((member) => (
-              <MemberRow key={member.id} member={member} manage={manage} onRemove={() => setRemoving(member)} />
-            ))}
-          </tbody>
-        </table>
-      )}
+      <QueryResult query={query} isEmpty={(members) => members.length === 0} empty={t("team.empty")}>
+        {(members) => (
+          <table className="table" aria-label={t("team.list")} aria-busy={query.isFetching}>
+            <thead>
+              <tr>
+                <th scope="col">{t("team.member")}</th>
+                <th scope="col">{t("team.role")}</th>
+                <th scope="col">{t("team.status")}</th>
+                {manage && <th scope="col">{t("team.actions")}</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {members.map((member) => (
+                <MemberRow key={member.id} member={member} manage={manage} onRemove={() => setRemoving(member)} />
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryResult>
     </section>
   );
 }
@@ -145,30 +142,23 @@ function ConfirmRemove({ member, onDone }: { member: Member; onDone: () => void 
   const { t } = useI18n();
   const remove = useRemove();
   return (
-    <div className="panel" role="group" aria-label={t("team.removeLabel", { email: member.email })}>
-      <p>{t("team.confirmRemove", { email: member.email })}</p>
-      <div className="toolbar">
-        <button
-          type="button"
-          className="button danger"
-          disabled={remove.isPending}
-          onClick={() =>
-            remove.mutate(member.id, {
-              onSuccess: () => {
-                toast(t("team.removed", { email: member.email }));
-                onDone();
-              },
-              onError: onDone,
-            })
-          }
-        >
-          {t("team.remove")}
-        </button>
-        <button type="button" className="button subtle" onClick={onDone}>
-          {t("common.cancel")}
-        </button>
-      </div>
-    </div>
+    <Confirm
+      className="panel"
+      label={t("team.removeLabel", { email: member.email })}
+      question={t("team.confirmRemove", { email: member.email })}
+      confirm={t("team.remove")}
+      busy={remove.isPending}
+      onCancel={onDone}
+      onConfirm={() =>
+        remove.mutate(member.id, {
+          onSuccess: () => {
+            toast(t("team.removed", { email: member.email }));
+            onDone();
+          },
+          onError: onDone,
+        })
+      }
+    />
   );
 }
 
@@ -204,25 +194,9 @@ function InviteForm({ onDone }: { onDone: () => void }) {
           {t("team.nameOptional")}
           <input name="name" autoComplete="off" />
         </label>
-        <label>
-          {t("team.role")}
-          <select name="role" defaultValue="viewer">
-            {ROLES.map((role) => (
-              <option key={role} value={role}>
-                {t(`role.${role}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField label={t("team.role")} name="role" defaultValue="viewer" options={ROLES} optionLabel={(role) => t(`role.${role}`)} />
       </div>
-      <div className="toolbar">
-        <button type="submit" className="button primary" disabled={invite.isPending}>
-          {t("team.sendInvite")}
-        </button>
-        <button type="button" className="button subtle" onClick={onDone}>
-          {t("common.cancel")}
-        </button>
-      </div>
+      <FormButtons label={t("team.sendInvite")} disabled={invite.isPending} onCancel={onDone} />
     </form>
   );
 }
