@@ -1,8 +1,7 @@
 /** The audit log (admins): who did what to which object and when; filters and pagination live in the URL. */
 import { useI18n } from "../../i18n";
 import { Link } from "../shell/Layout";
-import { DateRange, FilterActions, Pager, useListFilters } from "../shell/lists";
-import { QueryResult } from "../shell/ui";
+import { DateRange, FilterActions, PagedTable, useListFilters } from "../shell/lists";
 import { ACTION_GROUPS, actionLabel, actorLabel, details, groupLabel } from "./actions";
 import { useAuditLog } from "./api";
 
@@ -11,7 +10,8 @@ const FILTERS = ["action", "date_from", "date_to", "object_id", "actor"] as cons
 export default function AuditLogPage() {
   const i18n = useI18n();
   const { t, dateTime } = i18n;
-  const { params, filters, filtered, page, apply, nextPage, previousPage, clear } = useListFilters("audit", FILTERS);
+  const list = useListFilters("audit", FILTERS);
+  const { params, filters, filtered, apply, clear } = list;
   const query = useAuditLog(filters);
 
   return (
@@ -44,49 +44,43 @@ export default function AuditLogPage() {
         <FilterActions filtered={filtered} onClear={clear} />
       </form>
 
-      <QueryResult
+      <PagedTable
         query={query}
-        isEmpty={(data) => data.data.length === 0}
+        label={t("audit.list")}
         empty={filtered ? t("audit.emptyFiltered") : t("audit.empty")}
-      >
-        {(data) => (
+        list={list}
+        head={
           <>
-            <table className="table" aria-label={t("audit.list")} aria-busy={query.isFetching}>
-              <thead>
-                <tr>
-                  <th scope="col">{t("audit.when")}</th>
-                  <th scope="col">{t("audit.who")}</th>
-                  <th scope="col">{t("audit.what")}</th>
-                  <th scope="col">{t("audit.object")}</th>
-                  <th scope="col">{t("audit.details")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.data.map((entry) => (
-                  <tr key={entry.id}>
-                    <td className="nowrap">
-                      <time dateTime={entry.created_at}>{dateTime(entry.created_at)}</time>
-                    </td>
-                    <td>{actorLabel(i18n, entry.actor)}</td>
-                    <td>{actionLabel(i18n, entry.action, entry.data as Record<string, unknown>)}</td>
-                    <td>
-                      {entry.object_id.startsWith("inv_") && !entry.action.endsWith(".deleted") ? (
-                        <Link view={`invoice/${entry.object_id}`}>
-                          <code>{entry.object_id}</code>
-                        </Link>
-                      ) : (
-                        <code>{entry.object_id}</code>
-                      )}
-                    </td>
-                    <td>{details(i18n, entry)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <Pager page={page} next={data.next_cursor} onPrevious={previousPage} onNext={nextPage} />
+            <th scope="col">{t("audit.when")}</th>
+            <th scope="col">{t("audit.who")}</th>
+            <th scope="col">{t("audit.what")}</th>
+            <th scope="col">{t("audit.object")}</th>
+            <th scope="col">{t("audit.details")}</th>
           </>
-        )}
-      </QueryResult>
+        }
+      >
+        {(rows) =>
+          rows.map((entry) => (
+            <tr key={entry.id}>
+              <td className="nowrap">
+                <time dateTime={entry.created_at}>{dateTime(entry.created_at)}</time>
+              </td>
+              <td>{actorLabel(i18n, entry.actor)}</td>
+              <td>{actionLabel(i18n, entry.action, entry.data as Record<string, unknown>)}</td>
+              <td>
+                {entry.object_id.startsWith("inv_") && !entry.action.endsWith(".deleted") ? (
+                  <Link view={`invoice/${entry.object_id}`}>
+                    <code>{entry.object_id}</code>
+                  </Link>
+                ) : (
+                  <code>{entry.object_id}</code>
+                )}
+              </td>
+              <td>{details(i18n, entry)}</td>
+            </tr>
+          ))
+        }
+      </PagedTable>
     </section>
   );
 }

@@ -3,15 +3,16 @@ import { can } from "../../embed/session";
 import { useI18n } from "../../i18n";
 import { navigate } from "../../router";
 import { Link } from "../shell/Layout";
-import { DateRange, FilterActions, Pager, useListFilters } from "../shell/lists";
-import { Money, QueryResult, SelectField, StatusBadge } from "../shell/ui";
+import { DateRange, FilterActions, PagedTable, useListFilters } from "../shell/lists";
+import { Money, SelectField, StatusBadge } from "../shell/ui";
 import { STATUSES, useInvoices } from "./api";
 
 const FILTERS = ["status", "date_from", "date_to", "search"] as const;
 
 export default function InvoiceList() {
   const { t, date } = useI18n();
-  const { params, filters, filtered, page, apply, nextPage, previousPage, clear } = useListFilters("invoices", FILTERS);
+  const list = useListFilters("invoices", FILTERS);
+  const { params, filters, filtered, apply, clear } = list;
   const query = useInvoices(filters);
 
   return (
@@ -37,53 +38,47 @@ export default function InvoiceList() {
         <FilterActions filtered={filtered} onClear={clear} />
       </form>
 
-      <QueryResult
+      <PagedTable
         query={query}
-        isEmpty={(data) => data.data.length === 0}
+        label={t("invoices.list")}
         empty={filtered ? t("invoices.emptyFiltered") : t("invoices.empty")}
-      >
-        {(data) => (
+        list={list}
+        head={
           <>
-            <table className="table" aria-label={t("invoices.list")} aria-busy={query.isFetching}>
-              <thead>
-                <tr>
-                  <th scope="col">{t("invoices.number")}</th>
-                  <th scope="col">{t("invoices.customer")}</th>
-                  <th scope="col">{t("common.date")}</th>
-                  <th scope="col">{t("invoices.status")}</th>
-                  <th scope="col" className="num">
-                    {t("invoices.total")}
-                  </th>
-                  <th scope="col" className="num">
-                    {t("invoices.due")}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.data.map((invoice) => (
-                  <tr key={invoice.id}>
-                    <td>
-                      <Link view={`invoice/${invoice.id}`}>{invoice.number ?? t("invoices.draftNumber")}</Link>
-                    </td>
-                    <td>{invoice.customer.name}</td>
-                    <td>{date(invoice.date)}</td>
-                    <td>
-                      <StatusBadge status={invoice.status} />
-                    </td>
-                    <td className="num">
-                      <Money amount={invoice.total_with_tax} currency={invoice.currency_code} />
-                    </td>
-                    <td className="num">
-                      <Money amount={invoice.total_due} currency={invoice.currency_code} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <Pager page={page} next={data.next_cursor} onPrevious={previousPage} onNext={nextPage} />
+            <th scope="col">{t("invoices.number")}</th>
+            <th scope="col">{t("invoices.customer")}</th>
+            <th scope="col">{t("common.date")}</th>
+            <th scope="col">{t("invoices.status")}</th>
+            <th scope="col" className="num">
+              {t("invoices.total")}
+            </th>
+            <th scope="col" className="num">
+              {t("invoices.due")}
+            </th>
           </>
-        )}
-      </QueryResult>
+        }
+      >
+        {(rows) =>
+          rows.map((invoice) => (
+            <tr key={invoice.id}>
+              <td>
+                <Link view={`invoice/${invoice.id}`}>{invoice.number ?? t("invoices.draftNumber")}</Link>
+              </td>
+              <td>{invoice.customer.name}</td>
+              <td>{date(invoice.date)}</td>
+              <td>
+                <StatusBadge status={invoice.status} />
+              </td>
+              <td className="num">
+                <Money amount={invoice.total_with_tax} currency={invoice.currency_code} />
+              </td>
+              <td className="num">
+                <Money amount={invoice.total_due} currency={invoice.currency_code} />
+              </td>
+            </tr>
+          ))
+        }
+      </PagedTable>
     </section>
   );
 }

@@ -1,10 +1,12 @@
 /**
  * A filtered, paged list whose filters and page live in the URL (`?view=…&status=paid&cursor=…&page=2&trail=…`),
- * so a deep link reproduces it: the filter form's actions, the date range and the pager.
+ * so a deep link reproduces it: the filter form's actions, the date range, the pager and the paged table.
  */
-import { type FormEvent } from "react";
+import type { UseQueryResult } from "@tanstack/react-query";
+import { type FormEvent, type ReactNode } from "react";
 import { useI18n } from "../../i18n";
 import { navigate, useLocation } from "../../router";
+import { QueryResult } from "./ui";
 
 export type ListFilters<F extends string> = { [name in F | "cursor"]?: string };
 
@@ -111,5 +113,38 @@ export function Pager({
         </button>
       )}
     </nav>
+  );
+}
+
+/** One page of a list as a table (`head` its header cells, `children` its rows), then the pager. */
+export function PagedTable<T extends { data: unknown[]; next_cursor?: string | null }>({
+  query,
+  label,
+  empty,
+  list,
+  head,
+  children,
+}: {
+  query: UseQueryResult<T>;
+  label: string;
+  empty: string;
+  list: { page: number; previousPage: () => void; nextPage: (cursor: string) => void };
+  head: ReactNode;
+  children: (rows: T["data"]) => ReactNode;
+}) {
+  return (
+    <QueryResult query={query} isEmpty={(data) => data.data.length === 0} empty={empty}>
+      {(data) => (
+        <>
+          <table className="table" aria-label={label} aria-busy={query.isFetching}>
+            <thead>
+              <tr>{head}</tr>
+            </thead>
+            <tbody>{children(data.data)}</tbody>
+          </table>
+          <Pager page={list.page} next={data.next_cursor} onPrevious={list.previousPage} onNext={list.nextPage} />
+        </>
+      )}
+    </QueryResult>
   );
 }
