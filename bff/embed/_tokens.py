@@ -33,28 +33,15 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired
 
-from invoicing.core.errors import Unauthorized
+from invoicing.core.signing import APP_SESSION, EMBED_SESSION, EMBED_TOKEN, PURPOSES, Refused, purpose_of, serializer
 
-EMBED_TOKEN = "embed-token"
-EMBED_SESSION = "embed-session"
-APP_SESSION = "app-session"
 MAX_TOKEN_TTL = 300
 DEFAULT_TOKEN_TTL = 60
 
 _NOUNS = {EMBED_TOKEN: "embed token", EMBED_SESSION: "session token", APP_SESSION: "dashboard session"}
-# every purpose the shared secrets sign, so a token of one kind presented as another is named as such
-_PURPOSES = {EMBED_TOKEN: "an embed token", EMBED_SESSION: "a session token", APP_SESSION: "a dashboard session",
-             "embed-api-user": "a BFF credential", "embed-api-shell": "a BFF credential",
-             "sign-in-link": "a sign-in link", "sign-in-request": "a BFF credential"}
-
-
-class TokenRefused(Unauthorized):
-    def __init__(self, detail: str, code: str):
-        super().__init__(detail, code=code)
-        self.code = code
-
+TokenRefused = Refused  # the name the BFF's modules use
 
 @dataclass(frozen=True)
 class Claims:
@@ -77,11 +64,6 @@ class Claims:
         return datetime.fromtimestamp(self.expires_at, UTC).isoformat().replace("+00:00", "Z")
 
 
-@lru_cache(maxsize=32)
-def _serializer(keys: tuple[str, ...], salt: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(list(reversed(keys)), salt=salt)  # itsdangerous signs with the last key
-
-
 class TokenSigner:
     """Mints and reads embed tokens and sessions with one list of secrets, newest first."""
 
@@ -98,7 +80,7 @@ class TokenSigner:
             raise ValueError(f"ttl must be between 1 and {MAX_TOKEN_TTL} seconds")
         payload = {"acc": account_id, "env": environment, "ent": entity_id, "usr": user_id, "org": origin,
                    "jti": secrets.token_urlsafe(18), "ttl": ttl}
-        signed = _serializer(self.keys, EMBED_TOKEN).dumps(payload)
+        signed = serializer(self.keys, EMBED_TOKEN).dumps(payload)
         return f"{entity_id}.{signed}", self._claims(payload, int(time.time()))
 
     def read_token(self, token: str) -> Claims:
@@ -116,7 +98,7 @@ class TokenSigner:
         the standalone dashboard's cookie, :data:`APP_SESSION`)."""
         payload = {"acc": token.account_id, "env": token.environment, "ent": token.entity_id, "usr": token.user_id,
                    "org": token.origin, "jti": token.jti, "ttl": ttl}
-        return _serializer(self.keys, salt).dumps(payload), self._claims(payload, int(time.time()))
+        return serializer(self.keys, salt).dumps(payload), self._claims(payload, int(time.time()))
 
     def read_session(self, session_token: str, *, salt: str = EMBED_SESSION) -> Claims:
         claims = self._verified_session(session_token, salt)
@@ -133,35 +115,23 @@ class TokenSigner:
     def _read(self, signed: str, salt: str, *, max_ttl: int | None) -> Claims:
         noun = _NOUNS[salt]
         if not signed or len(signed) > 4096:
-            raise TokenRefused(f"This is not {_PURPOSES[salt]}: it is empty or too long.", "malformed")
+            raise TokenRefused(f"This is not {PURPOSES[salt]}: it is empty or too long.", "malformed")
         try:
-            payload, stamp = _serializer(self.keys, salt).loads(signed, max_age=max_ttl, return_timestamp=True)
+            payload, stamp = serializer(self.keys, salt).loads(signed, max_age=max_ttl, return_timestamp=True)
         except SignatureExpired as exc:
             raise TokenRefused(f"The {noun} has expired.", "expired") from exc
         except BadSignature:
-            other = self._other_purpose(signed, salt)
+            if signed.count(".") < 2:  # not even shaped like a signed string: no need to try the other salts
+                raise TokenRefused(f"This is not {PURPOSES[salt]}: it is malformed.", "malformed") from None
+            other = purpose_of(self.keys, signed, besides=salt)
             if other:
-                raise TokenRefused(f"This is {other}, not {_PURPOSES[salt]}; it cannot be used here.",
+                raise TokenRefused(f"This is {other}, not {PURPOSES[salt]}; it cannot be used here.",
                                    "wrong_purpose") from None
-            if signed.count(".") < 2:
-                raise TokenRefused(f"This is not {_PURPOSES[salt]}: it is malformed.", "malformed") from None
             raise TokenRefused(f"The {noun} was tampered with: its signature does not match.", "tampered") from None
         claims = self._claims(payload, int(stamp.timestamp()))
         if int(time.time()) > claims.expires_at:
             raise TokenRefused(f"The {noun} has expired (it was valid for {claims.ttl} s).", "expired")
         return claims
-
-    def _other_purpose(self, signed: str, salt: str) -> str | None:
-        for other, name in _PURPOSES.items():
-            if other == salt:
-                continue
-            try:
-                _serializer(self.keys, other).loads(
-                    signed.removeprefix("embu_").removeprefix("embs_").removeprefix("embr_"))
-            except BadSignature:
-                continue
-            return name
-        return None
 
     @staticmethod
     def _claims(payload: Any, issued_at: int) -> Claims:

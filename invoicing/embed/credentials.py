@@ -21,22 +21,15 @@ from __future__ import annotations
 import time
 from functools import lru_cache
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature
 
 from invoicing.core.errors import Unauthorized
+from invoicing.core.signing import API_SHELL, API_USER, SHELL_PREFIX, USER_PREFIX, serializer
 
-USER_PREFIX = "embu_"
-SHELL_PREFIX = "embs_"
-USER_SALT = "embed-api-user"
-SHELL_SALT = "embed-api-shell"
+USER_SALT = API_USER
+SHELL_SALT = API_SHELL
 MAX_AGE = 120
 REUSE = 60
-
-
-@lru_cache(maxsize=32)
-def serializer(keys: tuple[str, ...], salt: str) -> URLSafeTimedSerializer:
-    """itsdangerous signs with the *last* key of its list; ours is newest first."""
-    return URLSafeTimedSerializer(list(reversed(keys)), salt=salt)
 
 
 def sign_user(keys: list[str], account_id: str, environment: str, entity_id: str, user_id: str) -> str:

@@ -29,25 +29,20 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired
 
 from invoicing.core.errors import Unauthorized
+from invoicing.core.signing import REQUEST_PREFIX, SIGN_IN_LINK, SIGN_IN_REQUEST, Refused, serializer
 
-LINK_SALT = "sign-in-link"
-REQUEST_SALT = "sign-in-request"
-REQUEST_PREFIX = "embr_"
+LINK_SALT = SIGN_IN_LINK
+REQUEST_SALT = SIGN_IN_REQUEST
 LINK_TTL = 72 * 3600
 REQUEST_TTL = 120
 MAX_LINK_LENGTH = 2048
 
 
-class LinkRefused(Unauthorized):
-    def __init__(self, detail: str, code: str):
-        super().__init__(detail, code=code)
-        self.code = code
-
+LinkRefused = Refused  # the name the sign-in modules use
 
 @dataclass(frozen=True)
 class LinkClaims:
@@ -64,16 +59,11 @@ class LinkClaims:
         return datetime.fromtimestamp(self.issued_at + LINK_TTL, UTC)
 
 
-@lru_cache(maxsize=32)
-def _serializer(keys: tuple[str, ...], salt: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(list(reversed(keys)), salt=salt)  # itsdangerous signs with the last key
-
-
 def sign_link(keys: list[str], *, account_id: str, environment: str, entity_id: str, user_id: str,
               generation: int) -> tuple[str, LinkClaims]:
     payload = {"a": account_id, "e": environment, "n": entity_id, "u": user_id, "j": secrets.token_urlsafe(18),
                "g": generation}
-    token = _serializer(tuple(keys), LINK_SALT).dumps(payload)
+    token = serializer(tuple(keys), LINK_SALT).dumps(payload)
     return token, _claims(payload, int(time.time()))
 
 
@@ -84,7 +74,7 @@ def read_link(keys: list[str], token: str) -> LinkClaims:
         raise LinkRefused("This is not a sign-in link: it is empty, truncated or too long. Open the link from the "
                           "e-mail exactly as it was sent.", "tampered")
     try:
-        payload, stamp = _serializer(tuple(keys), LINK_SALT).loads(token, max_age=LINK_TTL, return_timestamp=True)
+        payload, stamp = serializer(tuple(keys), LINK_SALT).loads(token, max_age=LINK_TTL, return_timestamp=True)
     except SignatureExpired:
         raise LinkRefused("This sign-in link has expired (links are valid for 72 hours). Ask for a new one.",
                           "expired") from None
@@ -109,7 +99,7 @@ def link_url(public_url: str, entity_id: str, token: str) -> str:
 
 
 def sign_request(keys: list[str], email: str) -> str:
-    return REQUEST_PREFIX + _serializer(tuple(keys), REQUEST_SALT).dumps({"m": email})
+    return REQUEST_PREFIX + serializer(tuple(keys), REQUEST_SALT).dumps({"m": email})
 
 
 def read_request(keys: list[str], credential: str) -> str:
@@ -117,7 +107,7 @@ def read_request(keys: list[str], credential: str) -> str:
     if not credential.startswith(REQUEST_PREFIX):
         raise Unauthorized("Only the dashboard's server (the BFF) asks for sign-in links here.")
     try:
-        payload = _serializer(tuple(keys), REQUEST_SALT).loads(credential[len(REQUEST_PREFIX):], max_age=REQUEST_TTL)
+        payload = serializer(tuple(keys), REQUEST_SALT).loads(credential[len(REQUEST_PREFIX):], max_age=REQUEST_TTL)
     except BadSignature:
         raise Unauthorized("The BFF credential is not valid.") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("m"), str):

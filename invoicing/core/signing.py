@@ -1,0 +1,72 @@
+"""Everything Folio signs, with one list of secrets (``FOLIO_SECRET_KEYS``, newest first).
+
+The newest secret signs and every secret verifies, so a secret rotates without breaking what was
+already handed out. Each kind of signed string has its own purpose salt, so one kind is never
+accepted as another::
+
+    salt               what                                  prefix   signed by   read by
+    embed-token        embed token (≤ 300 s)                 <ent>.   BFF         BFF
+    embed-session      embed dashboard session (15 min)               BFF         BFF
+    app-session        standalone dashboard cookie (12 h)             BFF         BFF
+    embed-api-user     per-user credential for the API       embu_    BFF         API
+    embed-api-shell    read-only credential for the shell    embs_    BFF         API
+    sign-in-request    "send sign-in links to this address"  embr_    BFF         API
+    sign-in-link       e-mailed sign-in link (72 h)                   API         API
+
+A refusal is a 401 problem with a ``code`` saying why (:class:`Refused`).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from invoicing.core.errors import Unauthorized
+
+EMBED_TOKEN = "embed-token"
+EMBED_SESSION = "embed-session"
+APP_SESSION = "app-session"
+API_USER = "embed-api-user"
+API_SHELL = "embed-api-shell"
+SIGN_IN_REQUEST = "sign-in-request"
+SIGN_IN_LINK = "sign-in-link"
+
+USER_PREFIX = "embu_"
+SHELL_PREFIX = "embs_"
+REQUEST_PREFIX = "embr_"
+
+PURPOSES = {
+    EMBED_TOKEN: "an embed token", EMBED_SESSION: "a session token", APP_SESSION: "a dashboard session",
+    API_USER: "a BFF credential", API_SHELL: "a BFF credential", SIGN_IN_REQUEST: "a BFF credential",
+    SIGN_IN_LINK: "a sign-in link",
+}
+
+
+class Refused(Unauthorized):
+    """A signed string that is refused, with ``code`` naming why (``expired``, ``tampered``, ``used`` …)."""
+
+    def __init__(self, detail: str, code: str):
+        super().__init__(detail, code=code)
+        self.code = code
+
+
+@lru_cache(maxsize=64)
+def serializer(keys: tuple[str, ...], salt: str) -> URLSafeTimedSerializer:
+    """itsdangerous signs with the *last* key of its list; ours is newest first."""
+    return URLSafeTimedSerializer(list(reversed(keys)), salt=salt)
+
+
+def purpose_of(keys: tuple[str, ...], signed: str, *, besides: str) -> str | None:
+    """What ``signed`` really is when it is not a ``besides``: the description of the purpose whose
+    salt its signature matches, or ``None``."""
+    bare = signed.removeprefix(USER_PREFIX).removeprefix(SHELL_PREFIX).removeprefix(REQUEST_PREFIX)
+    for salt, description in PURPOSES.items():
+        if salt == besides:
+            continue
+        try:
+            serializer(keys, salt).loads(bare)
+        except BadSignature:
+            continue
+        return description
+    return None
