@@ -66,7 +66,9 @@ def _checked_settings(merged: dict[str, Any]) -> dict[str, Any]:
 
 
 def number_format(entity: Entity, doc_type: str) -> NumberFormat:
-    return NumberFormat(effective_settings(entity.settings)["number_formats"][doc_type])
+    """The entity's format for ``doc_type`` (read directly: this runs on every issue)."""
+    formats = (entity.settings or {}).get("number_formats") or {}
+    return NumberFormat(formats.get(doc_type) or SETTINGS_DEFAULTS["number_formats"][doc_type])
 
 
 def to_out(entity: Entity) -> EntityOut:
