@@ -33,7 +33,7 @@ frontend: $(if $(wildcard frontend/package.json),frontend/node_modules/.installe
 install: deps system-deps frontend
 
 run: install
-	$(PY) -m invoicing.cli demo
+	$(PY) -m folio.cli demo
 
 unit: deps
 	$(PY) -m pytest tests/unit -q

@@ -64,7 +64,7 @@ def _setup(tmp: Path):
     from invoicing.config import Settings
     from invoicing.db import Database
     from invoicing.db.migrate import upgrade
-    from invoicing.server import create_server_app
+    from folio.server import create_server_app
     from tests.conftest import start_server
 
     database_url = f"sqlite:///{tmp / 'bench.db'}"

@@ -43,7 +43,7 @@ def local_server(database: str | None):
     with tempfile.TemporaryDirectory() as tmp:
         database = database or f"sqlite:///{tmp}/bench.db"
         env = {**os.environ, "FOLIO_DATABASE_URL": database, "FOLIO_EMAIL_WORKER": "0"}
-        folio = [sys.executable, "-m", "invoicing.cli"]
+        folio = [sys.executable, "-m", "folio.cli"]
         created = subprocess.run([*folio, "account", "create", "--name", "Bench", "--json"], env=env, cwd=ROOT,
                                  check=True, capture_output=True, text=True)
         key = json.loads(created.stdout)["keys"]["sandbox"]

@@ -49,7 +49,7 @@ def free_port() -> int:
 def start_server(database_url: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "FOLIO_DATABASE_URL": database_url, "FOLIO_EMAIL_WORKER": "0"}
-    proc = subprocess.Popen([sys.executable, "-m", "invoicing.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "folio.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
@@ -64,7 +64,7 @@ def start_server(database_url: str) -> tuple[subprocess.Popen, str]:
 
 
 def create_account(database_url: str) -> str:
-    out = subprocess.run([sys.executable, "-m", "invoicing.cli", "account", "create", "--name", "Bench", "--json",
+    out = subprocess.run([sys.executable, "-m", "folio.cli", "account", "create", "--name", "Bench", "--json",
                           "--database", database_url], cwd=ROOT, check=True, capture_output=True, text=True).stdout
     return json.loads(out)["keys"]["sandbox"]
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from litestar import Request, Response
 
-from invoicing.core.errors import FolioError, folio_error_handler
+from contract.errors import FolioError, folio_error_handler
 
 from bff.config import BffSettings
 

@@ -123,7 +123,7 @@ def _make_account(database_url: str) -> dict[str, str]:
 
 def _start_folio(tmp_path_factory, *, session_ttl: int | None = None):
     from bff.config import BffSettings
-    from invoicing.server import create_server_app
+    from folio.server import create_server_app
 
     database_url = f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'folio.db'}"
     upgrade(database_url)

@@ -14,7 +14,7 @@ from invoicing.accounts.controller import AccountController
 from invoicing.audit.controller import AuditLogController
 from invoicing.auth import Perm, authorize, provide_scope
 from invoicing.config import Settings
-from invoicing.core.errors import EXCEPTION_HANDLERS
+from contract.errors import EXCEPTION_HANDLERS
 from invoicing.customers.controller import CustomerController
 from invoicing.db import Database
 from invoicing.documents.controller import CreditNoteController, InvoiceController

@@ -110,7 +110,7 @@ def server(request, tmp_path_factory) -> Server:
     settings.database.url = database_url
     port = _free_port()
     settings.public_url = f"http://127.0.0.1:{port}"
-    from invoicing.server import create_server_app
+    from folio.server import create_server_app
 
     srv, thread = start_server(create_server_app(settings), port)
     yield Server(url=f"http://127.0.0.1:{port}", database_url=database_url, engine=engine, settings=settings)

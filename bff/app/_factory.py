@@ -18,7 +18,7 @@ import httpx
 from litestar import Litestar
 
 from invoicing.config import Settings
-from invoicing.core.errors import EXCEPTION_HANDLERS
+from contract.errors import EXCEPTION_HANDLERS
 
 from bff._limits import Limits
 from bff.app.controller import ROUTE_HANDLERS as APP_ROUTES

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from litestar.datastructures import Cookie
 
-from invoicing.core.errors import Forbidden, Unauthorized
+from contract.errors import Forbidden, Unauthorized
 
 from bff.embed._tokens import APP_SESSION, Claims, TokenSigner
 

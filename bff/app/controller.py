@@ -8,7 +8,7 @@ from litestar import Request, Response, get, post, route
 from litestar.background_tasks import BackgroundTask
 
 from invoicing.auth import Perm
-from invoicing.core.errors import FolioError, folio_error_handler
+from contract.errors import FolioError, folio_error_handler
 
 from bff import _limits
 from bff.app import _session

@@ -19,7 +19,7 @@ import httpx
 from litestar import Litestar, Request, Response, get, post
 from msgspec import Struct
 
-from invoicing.core.errors import EXCEPTION_HANDLERS, NotFound, UpstreamError
+from contract.errors import EXCEPTION_HANDLERS, NotFound, UpstreamError
 
 from bff.embed._shell import templates
 

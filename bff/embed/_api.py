@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from invoicing.core.errors import FolioError, Forbidden, NotFound, UpstreamError
+from contract.errors import FolioError, Forbidden, NotFound, UpstreamError
 from invoicing.embed import credentials
 
 from bff.config import BffSettings

@@ -24,7 +24,7 @@ import httpx
 from litestar import Request, Response
 from litestar.response import Stream
 
-from invoicing.core.errors import NotFound, Unauthorized
+from contract.errors import NotFound, Unauthorized
 
 from bff.embed._api import FolioApi, upstream_failure
 from bff.embed._tokens import Claims, TokenSigner

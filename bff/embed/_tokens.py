@@ -35,7 +35,7 @@ from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired
 
-from invoicing.core.signing import APP_SESSION, EMBED_SESSION, EMBED_TOKEN, PURPOSES, Refused, purpose_of, serializer
+from contract.signing import APP_SESSION, EMBED_SESSION, EMBED_TOKEN, PURPOSES, Refused, purpose_of, serializer
 
 MAX_TOKEN_TTL = 300
 DEFAULT_TOKEN_TTL = 60

@@ -10,7 +10,7 @@ from litestar import Request, Response, get, post, route
 from litestar.response import File
 
 from invoicing.auth import Perm
-from invoicing.core.errors import NotFound
+from contract.errors import NotFound
 
 from bff import _limits
 from bff.embed import _proxy, _shell

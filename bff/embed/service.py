@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import msgspec
 
-from invoicing.core.errors import Unauthorized, ValidationFailed
+from contract.errors import Unauthorized, ValidationFailed
 from invoicing.embed.schemas import MeOut
 
 from bff import _limits

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from invoicing.accounts.schemas import AccountOut, AccountUpdate
 from invoicing.auth import keys
 from invoicing.auth.context import Scope
-from invoicing.core.http import emit
+from invoicing.events import emit
 from invoicing.core.ids import new_id
 from invoicing.db.models import Account, ApiKey
 

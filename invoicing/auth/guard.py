@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, select
 from invoicing.auth import keys
 from invoicing.auth.context import Principal, Scope
 from invoicing.auth.permissions import ACCOUNT_KEY, ENTITY_KEY, PERMISSION_WORDS, ROLES, Perm
-from invoicing.core.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
+from contract.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from invoicing.db import Database
 from invoicing.db.models import ApiKey, Entity, EntityUser
 

@@ -1,5 +1,5 @@
-"""What every controller shares: the write transaction with ``Idempotency-Key`` handling, the event
-(outbox) row, cursor pagination and ``metadata[KEY]=`` filters."""
+"""What every controller shares: the write transaction with ``Idempotency-Key`` handling, cursor
+pagination and ``metadata[KEY]=`` filters."""
 
 from __future__ import annotations
 
@@ -15,12 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicing.auth.context import Scope
-from invoicing.core.errors import Conflict, ValidationFailed
-from invoicing.core.ids import new_id
+from contract.errors import Conflict, ValidationFailed
 from invoicing.db import Database
-from invoicing.db.engine import OUTBOX
 from invoicing.db.models import IdempotencyRecord
-from invoicing.db.types import utcnow
 
 T = TypeVar("T")
 MAX_LIMIT = 100
@@ -87,18 +84,6 @@ async def write(
         raise Conflict("This Idempotency-Key was already used with a different request.")
     return Response(content=record.body.encode(), status_code=record.status_code, media_type="application/json",
                     headers={"Idempotent-Replayed": "true"})
-
-
-def emit(session: AsyncSession, scope: Scope, type_: str, object_id: str, data: dict[str, Any] | None = None) -> None:
-    """Record a state change in the outbox, inside the caller's transaction (written just before it
-    commits, see :meth:`invoicing.db.Database.transaction`)."""
-    principal = scope.principal
-    session.info.setdefault(OUTBOX, []).append({
-        "id": new_id("event"), "account_id": principal.account_id, "environment": principal.environment,
-        "entity_id": scope.entity.id if scope.entity else principal.entity_id, "type": type_,
-        "object_id": object_id, "actor": principal.actor, "data": data or {}, "created_at": utcnow(),
-        "processed_at": None,
-    })
 
 
 def metadata_filters(request: Request) -> dict[str, str]:

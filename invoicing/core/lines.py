@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from invoicing.core.errors import ValidationFailed
+from contract.errors import ValidationFailed
 from invoicing.core.money import format_decimal
 from invoicing.core.schemas import TaxIn
 from invoicing.core.validate import decimal_field

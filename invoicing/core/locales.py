@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from babel import Locale, UnknownLocaleError
 
-from invoicing.core.errors import ValidationFailed
+from contract.errors import ValidationFailed
 
 SUPPORTED_LANGUAGES = ("en", "de", "sl", "fr", "it", "es", "hr")
 

@@ -8,7 +8,7 @@ from stdnum import get_cc_module
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError
 
-from invoicing.core.errors import ValidationFailed
+from contract.errors import ValidationFailed
 
 _EU_PREFIX = {"GR": "EL"}
 

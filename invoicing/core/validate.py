@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pycountry
 
-from invoicing.core.errors import ValidationFailed
+from contract.errors import ValidationFailed
 from invoicing.core.money import is_currency
 
 MAX_AMOUNT = Decimal("1000000000000")

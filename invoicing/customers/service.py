@@ -10,8 +10,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicing.auth.context import Scope
-from invoicing.core.errors import NotFound, ValidationFailed
-from invoicing.core.http import emit
+from contract.errors import NotFound, ValidationFailed
+from invoicing.events import emit
 from invoicing.core.ids import new_id
 from invoicing.core.tax_numbers import validate_tax_number
 from invoicing.core.validate import country_field

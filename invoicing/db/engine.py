@@ -136,7 +136,7 @@ class Database:
     async def transaction(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction: committed on success, rolled back on any error.
 
-        Outbox events recorded with :func:`invoicing.core.http.emit` are inserted in one statement
+        Outbox events recorded with :func:`invoicing.events.emit` are inserted in one statement
         just before the commit, so they exist exactly when the change they describe does."""
         maker = self._write_sessions if write else self._read_sessions
         async with maker() as session, session.begin():

@@ -21,8 +21,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicing.auth.context import Scope
-from invoicing.core.errors import Conflict, NotFound, ValidationFailed
-from invoicing.core.http import emit
+from contract.errors import Conflict, NotFound, ValidationFailed
+from invoicing.events import emit
 from invoicing.core.ids import new_id
 from invoicing.core.lines import clean_price, clean_taxes
 from invoicing.core.locales import locale_field

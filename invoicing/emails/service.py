@@ -9,8 +9,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicing.auth.context import Scope
-from invoicing.core.errors import Conflict, NotFound, ValidationFailed
-from invoicing.core.http import emit
+from contract.errors import Conflict, NotFound, ValidationFailed
+from invoicing.events import emit
 from invoicing.core.ids import new_id
 from invoicing.db.models import Document, Email
 from invoicing.db.types import utcnow

@@ -23,8 +23,8 @@ from functools import lru_cache
 
 from itsdangerous import BadSignature
 
-from invoicing.core.errors import Unauthorized
-from invoicing.core.signing import API_SHELL, API_USER, SHELL_PREFIX, USER_PREFIX, serializer
+from contract.errors import Unauthorized
+from contract.signing import API_SHELL, API_USER, SHELL_PREFIX, USER_PREFIX, serializer
 
 USER_SALT = API_USER
 SHELL_SALT = API_SHELL

@@ -7,7 +7,7 @@ from litestar.connection import ASGIConnection
 from invoicing.auth.context import Principal
 from invoicing.auth.guard import EXTRA_RESOLVERS, user_principal_and_entity
 from invoicing.auth.permissions import Perm
-from invoicing.core.errors import Unauthorized
+from contract.errors import Unauthorized
 from invoicing.db.models import Entity
 from invoicing.embed import credentials
 

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicing.auth.context import Scope
-from invoicing.core.errors import Conflict, Forbidden
+from contract.errors import Conflict, Forbidden
 from invoicing.db.models import Account, EmbedTokenUse, EntityUser
 from invoicing.embed.schemas import MeOut, ShellBranding, ShellEntity, ShellOut, TokenUseIn
 from invoicing.entities import service as entities

@@ -14,8 +14,8 @@ from stdnum.exceptions import ValidationError
 
 from invoicing.auth import keys
 from invoicing.auth.context import Scope
-from invoicing.core.errors import NotFound, ValidationFailed
-from invoicing.core.http import emit
+from contract.errors import NotFound, ValidationFailed
+from invoicing.events import emit
 from invoicing.core.ids import new_id
 from invoicing.core.locales import default_locale, locale_field
 from invoicing.core.numbering import DEFAULT_FORMAT, FormatError, NumberFormat

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicing.auth.context import Scope
-from invoicing.core.errors import NotFound, ValidationFailed
-from invoicing.core.http import emit
+from contract.errors import NotFound, ValidationFailed
+from invoicing.events import emit
 from invoicing.core.ids import new_id
 from invoicing.core.lines import clean_price, clean_taxes
 from invoicing.core.money import format_decimal

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Controller, Request, Response, get, post
 
 from invoicing.auth import Perm, Scope
-from invoicing.core.errors import NotFound, ValidationFailed
+from contract.errors import NotFound, ValidationFailed
 from invoicing.core.http import database, write
 from invoicing.db.models import StoredFile
 from invoicing.rendering import service

@@ -22,8 +22,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicing.auth.context import Scope
-from invoicing.core.errors import ValidationFailed
-from invoicing.core.http import emit
+from contract.errors import ValidationFailed
+from invoicing.events import emit
 from invoicing.core.ids import new_id
 from invoicing.core.money import format_decimal, round_money
 from invoicing.db import Database

@@ -32,8 +32,8 @@ from datetime import UTC, datetime
 
 from itsdangerous import BadSignature, SignatureExpired
 
-from invoicing.core.errors import Unauthorized
-from invoicing.core.signing import REQUEST_PREFIX, SIGN_IN_LINK, SIGN_IN_REQUEST, Refused, serializer
+from contract.errors import Unauthorized
+from contract.signing import REQUEST_PREFIX, SIGN_IN_LINK, SIGN_IN_REQUEST, Refused, serializer
 
 LINK_SALT = SIGN_IN_LINK
 REQUEST_SALT = SIGN_IN_REQUEST

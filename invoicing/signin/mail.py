@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicing.auth.context import Scope
 from invoicing.config import ROOT, Settings
-from invoicing.core.http import emit
+from invoicing.events import emit
 from invoicing.core.ids import new_id
 from invoicing.db.models import Email, Entity, EntityUser
 from invoicing.db.types import utcnow

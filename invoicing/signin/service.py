@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicing.auth.context import Principal, Scope
 from invoicing.auth.permissions import ROLES
-from invoicing.core.http import emit
+from invoicing.events import emit
 from invoicing.db.models import EmbedTokenUse, Entity, EntityUser, Event
 from invoicing.db.types import utcnow
 from invoicing.entities import service as entities

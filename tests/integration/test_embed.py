@@ -270,7 +270,7 @@ def test_a_removed_user_cannot_open_a_session(embed):
 
 
 def test_secret_rotation_keeps_tokens_and_sessions_valid(embed, server):
-    from invoicing.server import create_server_app
+    from folio.server import create_server_app
 
     old_keys = server.settings.security.signing_keys()
     token = embed.token("editor")  # signed by the running server with the current secret

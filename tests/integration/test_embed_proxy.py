@@ -150,7 +150,7 @@ def test_an_in_process_api_that_hangs_is_504(embed, server):
     from litestar import get
 
     from invoicing.auth import Perm
-    from invoicing.server import create_server_app
+    from folio.server import create_server_app
 
     cancelled = []
 

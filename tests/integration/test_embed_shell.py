@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from bff.config import BffSettings
-from invoicing.server import create_server_app
+from folio.server import create_server_app
 from tests.integration.conftest import make_account, make_entity
 from tests.integration.test_embed import HOST, assert_problem, embed, running, server_settings  # noqa: F401
 

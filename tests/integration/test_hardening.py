@@ -121,7 +121,7 @@ def test_unsafe_app_api_calls_from_another_site_are_refused_even_with_the_csrf_t
 @contextmanager
 def folio_at(server, public_url: str):
     """Another server on the same database whose public URL is not how the test reaches it."""
-    from invoicing.server import create_server_app
+    from folio.server import create_server_app
 
     settings = server_settings(server)
     settings.public_url = public_url
@@ -321,7 +321,7 @@ def purge(server, at: datetime) -> int:
 
 
 def test_a_new_process_purges_expired_spent_tokens_and_keeps_live_ones_that_still_block_a_replay(server, embed):
-    from invoicing.server import create_server_app
+    from folio.server import create_server_app
     from tests.integration.test_embed import running
 
     user_id = embed.users["editor"]["id"]

@@ -16,7 +16,7 @@ from PIL import Image
 from invoicing.db.models import Document, Email
 from invoicing.documents.service import apply_totals, invoice_out
 from invoicing.emails.service import check_address, recipients
-from invoicing.core.errors import ValidationFailed
+from contract.errors import ValidationFailed
 from invoicing.entities.service import effective_settings
 from invoicing.outbox import SmtpTarget, build_message
 from invoicing.rendering import EMAIL, LABELS, Formatter, RenderInput, build_context, epc_payload, qr_png, render_html, render_pdf

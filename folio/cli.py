@@ -37,7 +37,7 @@ def serve(host: str, port: int, database_url: str | None) -> None:
     import uvicorn
 
     from invoicing.db.migrate import upgrade
-    from invoicing.server import create_server_app
+    from folio.server import create_server_app
 
     settings = _settings(database_url)
     upgrade(settings.database.url)
@@ -58,7 +58,7 @@ def demo(port: int, host_port: int, database_url: str | None) -> None:
     from bff.demo.host import HostConfig, create_host_app
     from invoicing.db.migrate import upgrade
     from invoicing.demo.seed import seed
-    from invoicing.server import create_server_app
+    from folio.server import create_server_app
 
     if port == host_port:
         raise click.BadParameter("Folio and the demo platform need two different ports", param_hint="--host-port")
@@ -96,7 +96,7 @@ def demo(port: int, host_port: int, database_url: str | None) -> None:
 def permissions() -> None:
     """Print the route × role permission table (Markdown), as the routes declare it."""
     from invoicing.auth.table import markdown
-    from invoicing.server import create_server_app
+    from folio.server import create_server_app
 
     click.echo(markdown(create_server_app()))
 

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from invoicing.core.errors import Unauthorized
+from contract.errors import Unauthorized
 
 EMBED_TOKEN = "embed-token"
 EMBED_SESSION = "embed-session"
