@@ -11,13 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from invoicing.auth.context import Scope
 from contract.errors import Conflict, NotFound, ValidationFailed
 from invoicing.events import emit
+from invoicing.core.i18n import message
 from invoicing.core.ids import new_id
 from invoicing.db.models import Document, Email
 from invoicing.db.types import utcnow
 from invoicing.documents import service as documents
 from invoicing.emails.schemas import EmailOut, SendIn
 from invoicing.entities.service import effective_settings
-from invoicing.rendering import EMAIL, Formatter, language_of
+from invoicing.rendering import Formatter
 
 MAX_RECIPIENTS = 20
 _ADDRESS = re.compile(
@@ -56,14 +57,14 @@ def check_sendable(doc: Document) -> None:
 
 
 def defaults(doc: Document, seller: str) -> dict[str, str]:
-    """The subject and message in the document's language, when the caller gives none."""
-    words = EMAIL[language_of(doc.locale)]
+    """The subject and message in the document's language (``locales/emails/``), when the caller gives none."""
     fmt = Formatter(doc.locale, doc.currency_code)
     out = documents.document_out(doc)
     amount = out.total_due if doc.type == "invoice" else out.total_with_tax
     values = {"number": doc.number or "", "seller": seller, "amount": fmt.money(amount), "due": fmt.date(doc.date_due),
               "invoice": doc.invoice_number or ""}
-    return {"subject": words[f"{doc.type}_subject"].format(**values), "message": words[f"{doc.type}_message"].format(**values)}
+    return {"subject": message("emails", doc.locale, f"{doc.type}.subject", values),
+            "message": message("emails", doc.locale, f"{doc.type}.message", values)}
 
 
 def email_out(email: Email) -> EmailOut:

@@ -2,33 +2,30 @@
 recorded ``Email`` row (``captured`` without SMTP, ``queued`` for the delivery worker), written in
 the caller's transaction with its ``email.*`` event.
 
-Templates: ``templates/emails/<kind>.<language>.txt``; the first line is ``Subject: …``, the body
-follows a blank line. A language without its own template gets English.
+The words come from ``locales/emails/<language>.json`` (:mod:`invoicing.core.i18n`): ``<kind>.subject``,
+a greeting (``greeting.named`` when the user has a name) and ``<kind>.body``, with the role's word
+(``role.<role>``) in place of ``{role}``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicing.auth.context import Scope
-from invoicing.config import ROOT, Settings
+from invoicing.config import Settings
+from invoicing.core.i18n import message
 from invoicing.events import emit
 from invoicing.core.ids import new_id
 from invoicing.db.models import Email, Entity, EntityUser
 from invoicing.db.types import utcnow
 from invoicing.entities.service import effective_settings
-from invoicing.rendering import language_of
 from invoicing.signin import links
 
 KINDS = ("invitation", "sign_in")
-TEMPLATES = ROOT / "templates" / "emails"
-
-_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=StrictUndefined,
-                   keep_trailing_newline=False, trim_blocks=True, lstrip_blocks=True)
 
 
 @dataclass(frozen=True)
@@ -44,15 +41,13 @@ class Mailer:
         return cls(settings.security.signing_keys(), settings.public_url, bool(settings.email.smtp_url))
 
 
-def render(kind: str, locale: str | None, values: dict[str, Any]) -> tuple[str, str]:
+def render(kind: str, locale: str | None, values: Mapping[str, Any]) -> tuple[str, str]:
     """``(subject, text)`` of an e-mail in the locale's language."""
-    language = language_of(locale)
-    name = f"{kind}.{language}.txt"
-    if not (TEMPLATES / name).is_file():
-        name = f"{kind}.en.txt"
-    head, _, body = _env.get_template(name).render(**values).partition("\n\n")
-    subject = head.removeprefix("Subject:").strip()
-    return " ".join(subject.split()), body.strip() + "\n"
+    words = {**values, "role": message("emails", locale, f"role.{values['role']}")}
+    subject = message("emails", locale, f"{kind}.subject", words)
+    greeting = message("emails", locale, "greeting.named" if values.get("name") else "greeting", words)
+    body = message("emails", locale, f"{kind}.body", words)
+    return " ".join(subject.split()), f"{greeting}\n\n{body}".strip() + "\n"
 
 
 async def send_link(session: AsyncSession, scope: Scope, entity: Entity, user: EntityUser, mailer: Mailer,

@@ -19,17 +19,10 @@ from invoicing.emails.service import check_address, recipients
 from contract.errors import ValidationFailed
 from invoicing.entities.service import effective_settings
 from invoicing.outbox import SmtpTarget, build_message
-from invoicing.rendering import EMAIL, LABELS, Formatter, RenderInput, build_context, epc_payload, qr_png, render_html, render_pdf
+from invoicing.rendering import Formatter, RenderInput, build_context, epc_payload, qr_png, render_html, render_pdf
 from invoicing.rendering._logo import LogoFetcher, sniff
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
-
-
-def test_every_language_has_every_label():
-    assert set(LABELS) == {"en", "de", "sl", "fr", "it", "es", "hr"} == set(EMAIL)
-    for lang in LABELS:
-        assert LABELS[lang].keys() == LABELS["en"].keys(), lang
-        assert EMAIL[lang].keys() == EMAIL["en"].keys(), lang
 
 
 @pytest.mark.parametrize("locale,money,rate,day", [

@@ -4,6 +4,9 @@ import { catalogues, type MessageKey, SUPPORTED } from "./messages";
 
 export type { MessageKey } from "./messages";
 
+/** `{name}` in a message, replaced in one pass (a value is never searched for placeholders) */
+const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
 export function pickLocale(requested: string | null | undefined): string {
   const tag = (requested || "en").replace("_", "-");
   const language = tag.split("-")[0].toLowerCase();
@@ -39,9 +42,8 @@ export function makeI18n(locale: string): I18n {
   return {
     locale,
     t: (key, vars) => {
-      let text = messages[key] ?? catalogues.en[key] ?? key;
-      if (vars) for (const [name, value] of Object.entries(vars)) text = text.split(`{${name}}`).join(String(value));
-      return text;
+      const text = messages[key] ?? catalogues.en[key] ?? key;
+      return vars ? text.replace(PLACEHOLDER, (match, name: string) => (name in vars ? String(vars[name]) : match)) : text;
     },
     money: (amount, currency) => {
       if (amount === null || amount === undefined || amount === "") return "—";

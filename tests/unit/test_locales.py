@@ -1,0 +1,85 @@
+"""The message catalogues (``locales/<domain>/<language>.json``): every language has exactly English's keys
+with the same placeholders, the server's domains cover every supported language, the dashboard imports every
+UI language, every key the code asks for exists; and how placeholders are filled."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from invoicing.auth.permissions import ROLES
+from invoicing.core.i18n import LOCALES, PLACEHOLDER, REFERENCE, catalogue, fill, language_of, message
+from invoicing.core.locales import SUPPORTED_LANGUAGES
+from invoicing.config import ROOT
+from invoicing.signin.mail import KINDS
+
+DOMAINS = sorted(path.name for path in LOCALES.iterdir() if path.is_dir())
+FILES = [(domain, path) for domain in DOMAINS for path in sorted((LOCALES / domain).glob("*.json"))]
+
+
+def read(path: Path) -> dict[str, str]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def placeholders(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text))
+
+
+def test_the_domains():
+    assert DOMAINS == ["documents", "emails", "ui"]
+
+
+@pytest.mark.parametrize(("domain", "path"), FILES, ids=[f"{d}/{p.name}" for d, p in FILES])
+def test_every_language_has_englishs_keys_and_placeholders(domain, path):
+    english, texts = read(LOCALES / domain / f"{REFERENCE}.json"), read(path)
+    assert list(texts) == list(english), "missing: %s, extra: %s" % (english.keys() - texts.keys(),
+                                                                      texts.keys() - english.keys())
+    for key, text in texts.items():
+        assert isinstance(text, str) and text.strip(), key
+        assert placeholders(text) == placeholders(english[key]), key
+        assert "{" not in PLACEHOLDER.sub("", text) and "}" not in PLACEHOLDER.sub("", text), key
+
+
+@pytest.mark.parametrize("domain", ["documents", "emails"])
+def test_the_server_domains_have_every_supported_language(domain):
+    assert {path.stem for path in (LOCALES / domain).glob("*.json")} == set(SUPPORTED_LANGUAGES)
+
+
+def test_the_dashboard_imports_every_ui_language():
+    source = (ROOT / "frontend" / "src" / "i18n" / "messages.ts").read_text(encoding="utf-8")
+    imported = re.findall(r'import (\w+) from "\.\./\.\./\.\./locales/ui/(\w+)\.json"', source)
+    assert all(name == language for name, language in imported)
+    assert {language for _, language in imported} == {path.stem for path in (LOCALES / "ui").glob("*.json")}
+
+
+def test_every_key_the_server_asks_for_exists():
+    labels = set(catalogue("documents", REFERENCE))
+    used = set()
+    for path in (ROOT / "templates" / "documents").glob("*.html"):
+        used |= set(re.findall(r"\bL\.(\w+)", path.read_text(encoding="utf-8")))
+    for path in (ROOT / "invoicing" / "rendering").glob("*.py"):
+        used |= set(re.findall(r"labels\[[\"'](\w+)[\"']", path.read_text(encoding="utf-8")))
+    assert used and used <= labels, used - labels
+    emails = set(catalogue("emails", REFERENCE))
+    wanted = {"greeting", "greeting.named"} | {f"role.{role}" for role in ROLES}
+    wanted |= {f"{kind}.{part}" for kind in KINDS for part in ("subject", "body")}
+    wanted |= {f"{kind}.{part}" for kind in ("invoice", "credit_note") for part in ("subject", "message")}
+    assert wanted <= emails, wanted - emails
+
+
+def test_a_locale_reads_its_language_or_english():
+    assert [language_of(tag) for tag in ("de-AT", "sl_SI", "HR", None, "", "pt-BR")] == ["de", "sl", "hr", "en", "en",
+                                                                                         "en"]
+    assert catalogue("documents", "pt") == catalogue("documents", "en")
+    assert message("documents", "de-CH", "invoice") == "Rechnung"
+    assert message("emails", "xx", "invoice.subject", {"number": "7", "seller": "Acme"}) == "Invoice 7 from Acme"
+
+
+def test_placeholders_fill_in_one_pass_and_a_missing_value_is_an_error():
+    assert fill("{a} and {b}", {"a": "{b}", "b": 2}) == "{b} and 2"
+    assert fill("no placeholders", {}) == "no placeholders"
+    with pytest.raises(KeyError):
+        fill("Hello {name}", {})
