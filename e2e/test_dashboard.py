@@ -6,19 +6,9 @@ import re
 from pathlib import Path
 
 import httpx
-import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, Folio, Host
-
-FRAME = "#folio iframe"
-
-
-def open_dashboard(page: Page, host: Host, **query: str):
-    page.goto(host.page_url(**query))
-    frame = page.frame_locator(FRAME)
-    expect(frame.get_by_role("navigation").first).to_be_visible()
-    return frame
+from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, FRAME, Folio, Host, create_invoice, open_dashboard
 
 
 def open_session(folio: Folio, entity: str, user: str) -> httpx.Client:
@@ -28,14 +18,6 @@ def open_session(folio: Folio, entity: str, user: str) -> httpx.Client:
     assert response.status_code in (200, 201), response.text
     session = response.json()
     return httpx.Client(base_url=f"{folio.url}/embed/api", headers={"Authorization": f"Bearer {session['session_token']}"})
-
-
-def create_invoice(folio: Folio, entity: str, **body) -> dict:
-    payload = {"customer": {"name": "Kunde AG"}, "items": [{"name": "Beratung", "quantity": 1, "price": "1234.56"}], **body}
-    with folio.api(entity) as client:
-        response = client.post("/v1/invoices", json=payload)
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 def iframe_height(page: Page) -> float:

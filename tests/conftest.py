@@ -1,4 +1,5 @@
-"""Shared fixtures: a real Folio server (uvicorn, over TCP) per database engine.
+"""Shared fixtures: a real Folio server (uvicorn, over TCP) per database engine, and more servers on its
+database (``running``, ``server_settings``).
 
 Integration tests are parametrized over SQLite and PostgreSQL. PostgreSQL is reached at
 ``FOLIO_TEST_POSTGRES_URL`` (default ``postgresql://postgres@127.0.0.1:5432/test``); when it is not
@@ -13,6 +14,7 @@ import socket
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +94,26 @@ def start_server(app, port: int) -> tuple[_ThreadedServer, threading.Thread]:
             raise RuntimeError("server did not start")
         time.sleep(0.02)
     return server, thread
+
+
+def server_settings(server, **security) -> Settings:
+    settings = Settings()
+    settings.database.url = server.database_url
+    settings.security.secret_keys = list(security.get("keys") or server.settings.security.signing_keys())
+    return settings
+
+
+@contextmanager
+def running(app_factory, settings: Settings):
+    """Another server process-alike on the same database (e.g. after a secret rotation)."""
+    port = _free_port()
+    settings.public_url = f"http://127.0.0.1:{port}"
+    srv, thread = start_server(app_factory(settings), port)
+    try:
+        yield settings.public_url
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -7,9 +7,8 @@ import pytest
 
 from bff.app import create_bff_app
 from bff.config import BffSettings
-from tests.conftest import _free_port
-from tests.integration.conftest import INVOICE, make_entity
-from tests.integration.test_embed import assert_problem, embed, running, server_settings  # noqa: F401
+from tests.conftest import _free_port, running, server_settings
+from tests.integration.conftest import INVOICE, assert_problem, make_entity
 
 
 def test_the_viewer_reads_but_cannot_create(embed):
@@ -149,8 +148,8 @@ def test_an_in_process_api_that_hangs_is_504(embed, server):
 
     from litestar import get
 
-    from invoicing.auth import Perm
     from folio.server import create_server_app
+    from invoicing.auth import Perm
 
     cancelled = []
 
