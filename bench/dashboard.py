@@ -60,11 +60,11 @@ def _free_port() -> int:
 
 def _setup(tmp: Path):
     from bff.config import BffSettings
+    from folio.server import create_server_app
     from invoicing.accounts.service import create_account
     from invoicing.config import Settings
     from invoicing.db import Database
     from invoicing.db.migrate import upgrade
-    from folio.server import create_server_app
     from tests.conftest import start_server
 
     database_url = f"sqlite:///{tmp / 'bench.db'}"
@@ -102,7 +102,7 @@ def _setup(tmp: Path):
         def log_message(self, *args):
             pass
 
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
             self.send_header("Content-Length", str(len(page)))

@@ -178,7 +178,7 @@ def _start_host(folio: Folio, gate: threading.Event) -> tuple[ThreadingHTTPServe
             self.end_headers()
             self.wfile.write(body)
 
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             url = urlparse(self.path)
             if url.path == "/":
                 self._send(200, page, "text/html; charset=utf-8")

@@ -158,7 +158,7 @@ def test_expired_session_is_renewed_without_a_visible_failure(browser, short_env
 def test_a_call_after_expiry_waits_for_the_host_token_and_succeeds(browser, short_env):
     """The host's backend is slow to hand out the next token: the session expires, the next call gets 401,
     the dashboard waits for the SDK's token, opens a new session and retries: the user sees the data."""
-    folio, host = short_env
+    _, host = short_env
     host.gate.clear()
     context = browser.new_context()
     try:

@@ -10,9 +10,8 @@ import subprocess
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
 from invoicing.core.totals import Line, Tax, compute_totals
+from tests.conftest import skip_unless_ci
 
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 
@@ -42,7 +41,7 @@ def _cases(n: int = 500) -> list[dict]:
 def test_live_totals_equal_the_servers(tmp_path):
     tsc = FRONTEND / "node_modules" / ".bin" / "tsc"
     if not tsc.exists() or shutil.which("node") is None:
-        pytest.skip("frontend dependencies are not installed (make frontend)")
+        skip_unless_ci("frontend dependencies are not installed (make frontend)")
     subprocess.run([str(tsc), "src/lib/decimal.ts", "src/lib/totals.ts", "--outDir", str(tmp_path), "--module", "es2022",
                     "--target", "es2022", "--moduleResolution", "bundler"], cwd=FRONTEND, check=True, capture_output=True)
     totals_js = tmp_path / "totals.js"

@@ -3,7 +3,8 @@ database (``running``, ``server_settings``).
 
 Integration tests are parametrized over SQLite and PostgreSQL. PostgreSQL is reached at
 ``FOLIO_TEST_POSTGRES_URL`` (default ``postgresql://postgres@127.0.0.1:5432/test``); when it is not
-reachable the PostgreSQL tests skip, except under ``CI=true`` where they fail.
+reachable the PostgreSQL tests skip, except under ``CI=true`` where they fail (``skip_unless_ci``: CI runs
+every test).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import httpx
 import pytest
@@ -26,6 +28,13 @@ from invoicing.config import Settings
 from invoicing.db.migrate import upgrade
 
 PG_URL = os.environ.get("FOLIO_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def skip_unless_ci(reason: str) -> NoReturn:
+    """Skip here; under ``CI=true`` fail instead, so a missing service or tool cannot pass CI unnoticed."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}, and CI requires every test to run")
+    pytest.skip(reason)
 
 
 def _free_port() -> int:
@@ -124,9 +133,7 @@ def server(request, tmp_path_factory) -> Server:
     else:
         database_url = postgres_database()
         if database_url is None:
-            if os.environ.get("CI") == "true":
-                pytest.fail(f"PostgreSQL at {PG_URL} is not reachable, and CI requires the PostgreSQL tests to run")
-            pytest.skip(f"PostgreSQL at {PG_URL} is not reachable")
+            skip_unless_ci(f"PostgreSQL at {PG_URL} is not reachable")
     upgrade(database_url)
     settings = Settings()
     settings.database.url = database_url

@@ -113,7 +113,7 @@ def test_viewer_reads_but_cannot_create_and_unsafe_calls_need_the_csrf_token(ser
 
 def test_csrf_token_of_another_session_does_not_pass(server, tenant):
     first, _, first_session = signed_in(server, tenant, "editor")
-    second, _, second_session = signed_in(server, tenant, "editor")
+    _, _, second_session = signed_in(server, tenant, "editor")
     assert first_session["csrf_token"] != second_session["csrf_token"]
     assert_problem(first.post("/app/api/v1/customers", json={"name": "Buyer"}, headers=csrf(second_session)), 403,
                    code="csrf")
@@ -261,7 +261,7 @@ def test_sign_in_by_address_sends_a_fresh_link_and_answers_the_same_for_stranger
 
     sent = wait_for_emails(tenant, user["email"], before + 1)
     assert len(sent) == before + 1
-    url, entity_id, token = link_of(sent[0])
+    _, entity_id, token = link_of(sent[0])
     entity = tenant.api.get(f"/v1/entities/{tenant.entity_id}").json()
     assert entity_id == tenant.entity_id and sent[0]["subject"] == f"Vaša povezava za prijavo v {entity['name']}"
     again = redeem(browser(server), token)

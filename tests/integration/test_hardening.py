@@ -199,7 +199,7 @@ def test_sign_in_is_limited_per_client_address(server, tenant):
         other = browser(server, **{"X-Forwarded-For": new_ip()}).post("/app/sign-in", json={"email": address()})
         assert other.status_code == 202
         # an IPv6 client counts by its /64 (one host has billions of addresses)
-        prefix = "2001:db8:0:%x::" % next(_ips)
+        prefix = f"2001:db8:0:{next(_ips):x}::"
         for n in range(PER_IP.count):
             assert browser(server, **{"X-Forwarded-For": f"{prefix}{n + 1:x}"}).post(
                 "/app/sign-in", json={"email": address()}).status_code == 202

@@ -139,7 +139,7 @@ def test_the_last_admin_cannot_be_demoted_removed_or_revoked(tenant):
     assert tenant.api.patch(f"/v1/entity-users/{second['id']}", json={"role": "editor"}).status_code == 409
 
 
-def test_invitation_is_delivered_over_smtp_and_its_link_works(server, smtp, mailer):  # noqa: F811
+def test_invitation_is_delivered_over_smtp_and_its_link_works(server, smtp, mailer):
 
     _, inbox = smtp
     api, ent = _tenant(server, mailer.url, locale="de")
