@@ -65,7 +65,8 @@ def measure(name: str, inp: RenderInput, seconds: float) -> None:
     pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
     mean = statistics.fmean(timings)
     print(f"{name:<22} {pages:>2} page(s)  {1 / mean:7.1f} PDFs/s  mean {mean * 1000:6.1f} ms  "
-          f"median {statistics.median(timings) * 1000:6.1f} ms  p95 {sorted(timings)[int(len(timings) * 0.95) - 1] * 1000:6.1f} ms"
+          f"median {statistics.median(timings) * 1000:6.1f} ms  "
+          f"p95 {sorted(timings)[int(len(timings) * 0.95) - 1] * 1000:6.1f} ms"
           f"  ({len(timings)} renders, {len(pdf) / 1024:.0f} KiB)")
 
 

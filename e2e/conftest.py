@@ -61,7 +61,11 @@ HOST_PAGE = """<!doctype html>
         document.getElementById("tokens").textContent = String(fetched);
         return body.token;
       },
-      onEvent: (event) => (event.type === "ready" ? (window.lastReady = event.expires_at) : null, log([event.type, event.name, event.number, event.view, event.height].filter((x) => x !== undefined && x !== null).join(" "))),
+      onEvent: (event) => {
+        if (event.type === "ready") window.lastReady = event.expires_at;
+        const fields = [event.type, event.name, event.number, event.view, event.height];
+        log(fields.filter((x) => x !== undefined && x !== null).join(" "));
+      },
     };
     if (params.get("view")) options.view = params.get("view");
     if (params.get("locale")) options.locale = params.get("locale");

@@ -219,7 +219,8 @@ def test_iframe_height_follows_the_content(page: Page, host: Host):
     frame = open_dashboard(page, host, entity="B", user="b-admin", view="customers")
     expect(frame.get_by_role("heading", name="Customers")).to_be_visible()
     page.wait_for_function(
-        "sel => { const f = document.querySelector(sel); const b = f.contentDocument; return f.getBoundingClientRect().height > 50 }",
+        "sel => { const f = document.querySelector(sel); const b = f.contentDocument; "
+        "return f.getBoundingClientRect().height > 50 }",
         arg=FRAME,
     )
     small = iframe_height(page)

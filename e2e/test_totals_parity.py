@@ -15,10 +15,16 @@ from tests.conftest import skip_unless_ci
 
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 
-RUNNER = """import {computeTotals, minorUnit} from "./totals.js"; import {toFixed} from "./decimal.js"; import fs from "fs";
+RUNNER = """import {computeTotals, minorUnit} from "./totals.js";
+import {toFixed} from "./decimal.js";
+import fs from "fs";
 const cases = JSON.parse(fs.readFileSync("cases.json", "utf8"));
-console.log(JSON.stringify(cases.map((c) => { const t = computeTotals(c.lines, c.currency, c.gross); const s = minorUnit(c.currency);
-  return [toFixed(t.total, s), toFixed(t.totalTax, s), toFixed(t.totalWithTax, s), t.taxes.map((x) => [x.name, toFixed(x.base, s), toFixed(x.amount, s)])]; })));
+console.log(JSON.stringify(cases.map((c) => {
+  const t = computeTotals(c.lines, c.currency, c.gross);
+  const s = minorUnit(c.currency);
+  const taxes = t.taxes.map((x) => [x.name, toFixed(x.base, s), toFixed(x.amount, s)]);
+  return [toFixed(t.total, s), toFixed(t.totalTax, s), toFixed(t.totalWithTax, s), taxes];
+})));
 """
 
 
