@@ -44,7 +44,8 @@ integration: deps
 e2e: install
 	$(PY) -m pytest e2e -q
 
-# ruff (lint and format check) and mypy on the Python packages; eslint, tsc and vitest on the dashboard
+# ruff (lint and format check) and mypy on the Python code; the dashboard's `npm run lint` and `npm test`
+# (its tsc type check runs in `make frontend`)
 lint: deps $(if $(wildcard frontend/package.json),frontend/node_modules/.installed)
 	.venv/bin/ruff check
 	.venv/bin/ruff format --check
