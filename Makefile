@@ -4,7 +4,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin/python
 export FOLIO_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test install deps system-deps frontend unit integration e2e bench clean
+.PHONY: run test lint install deps system-deps frontend unit integration e2e bench clean
 
 $(UV):
 	python3 -m pip install --quiet --target .tools/lib uv && mkdir -p .tools/bin && \
@@ -41,7 +41,18 @@ unit: deps
 integration: deps
 	$(PY) -m pytest tests/integration -q
 
-test: install
+e2e: install
+	$(PY) -m pytest e2e -q
+
+# ruff (lint and format check) and mypy on the Python code; the dashboard's `npm run lint` and `npm test`
+# (its tsc type check runs in `make frontend`)
+lint: deps $(if $(wildcard frontend/package.json),frontend/node_modules/.installed)
+	.venv/bin/ruff check
+	.venv/bin/ruff format --check
+	.venv/bin/mypy
+	@if [ -f frontend/package.json ]; then cd frontend && npm run --if-present lint && npm run --if-present test; fi
+
+test: install lint
 	$(PY) -m pytest -q
 
 bench: deps

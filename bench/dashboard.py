@@ -31,6 +31,12 @@ DIST = ROOT / "frontend" / "dist"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WARM_RUNS = 10
+MOUNT = """url => {
+  const f = document.createElement('iframe');
+  f.src = url;
+  f.title = 'Folio';
+  document.getElementById('folio').replaceChildren(f);
+}"""
 
 
 def initial_js_gzip() -> tuple[int, list[str]]:
@@ -60,11 +66,11 @@ def _free_port() -> int:
 
 def _setup(tmp: Path):
     from bff.config import BffSettings
+    from folio.server import create_server_app
     from invoicing.accounts.service import create_account
     from invoicing.config import Settings
     from invoicing.db import Database
     from invoicing.db.migrate import upgrade
-    from folio.server import create_server_app
     from tests.conftest import start_server
 
     database_url = f"sqlite:///{tmp / 'bench.db'}"
@@ -102,7 +108,7 @@ def _setup(tmp: Path):
         def log_message(self, *args):
             pass
 
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
             self.send_header("Content-Length", str(len(page)))
@@ -137,7 +143,7 @@ def time_to_list(host: str, mint) -> tuple[float, list[float]]:
             page.goto(host)
             start = time.perf_counter()
             url = mint()
-            page.evaluate("url => { const f = document.createElement('iframe'); f.src = url; f.title = 'Folio'; document.getElementById('folio').replaceChildren(f); }", url)
+            page.evaluate(MOUNT, url)
             expect(page.frame_locator("#folio iframe").get_by_role("table", name="Invoice list")).to_be_visible(timeout=30_000)
             runs.append(time.perf_counter() - start)
         browser.close()
@@ -150,7 +156,8 @@ def main() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpx").propagate = False
     size, files = initial_js_gzip()
-    print(f"dashboard initial JavaScript: {size / 1024:.1f} KB gzipped ({len(files)} files: {', '.join(files)}) — aim < 150 KB")
+    print(f"dashboard initial JavaScript: {size / 1024:.1f} KB gzipped ({len(files)} files: {', '.join(files)})"
+          " — aim < 150 KB")
     with tempfile.TemporaryDirectory() as tmp:
         host, mint, stop = _setup(Path(tmp))
         try:

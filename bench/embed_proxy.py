@@ -102,7 +102,7 @@ async def round_(client: httpx.AsyncClient, path: str, headers: dict[str, str], 
 
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 async def measure(url: str, direct: dict[str, str], proxied: dict[str, str], *, requests: int, concurrency: int,

@@ -82,7 +82,7 @@ def fresh_postgres() -> str | None:
 
         asyncio.run(run())
         return PG_URL.rsplit("/", 1)[0] + "/folio_bench"
-    except Exception as exc:  # noqa: BLE001 - report and skip the engine
+    except Exception as exc:
         print(f"PostgreSQL not reachable ({exc}); skipping it", file=sys.stderr)
         return None
 
@@ -214,7 +214,8 @@ def main() -> None:
             proc.terminate()
             proc.wait(10)
         print(f"{engine:10s} {result['invoices_per_s']:7.1f} invoices/s   p50 {result['p50_ms']:6.1f} ms   "
-              f"p99 {result['p99_ms']:6.1f} ms   server CPU {result['server_cpu_ms']} ms/invoice   ({result['invoices']} invoices, "
+              f"p99 {result['p99_ms']:6.1f} ms   server CPU {result['server_cpu_ms']} ms/invoice   "
+              f"({result['invoices']} invoices, "
               f"{args.concurrency} clients ({'wrk' if use_wrk else 'httpx'}), 10 entities, {result['errors']} errors)")
 
 

@@ -23,13 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import pypdf  # noqa: E402
-import segno  # noqa: E402
+import pypdf
+import segno
 
-from invoicing.db.models import Document  # noqa: E402
-from invoicing.documents.service import apply_totals, invoice_out  # noqa: E402
-from invoicing.entities.service import effective_settings  # noqa: E402
-from invoicing.rendering import Logo, RenderInput, render_pdf  # noqa: E402
+from invoicing.db.models import Document
+from invoicing.documents.service import apply_totals, invoice_out
+from invoicing.entities.service import effective_settings
+from invoicing.rendering import Logo, RenderInput, render_pdf
 
 SELLER = {"name": "Sončnica d.o.o.", "address": "Slovenska cesta 1", "city": "Ljubljana", "post_code": "1000",
           "country": "SI", "tax_number": "SI50223054", "email": "billing@soncnica.example"}
@@ -65,7 +65,8 @@ def measure(name: str, inp: RenderInput, seconds: float) -> None:
     pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
     mean = statistics.fmean(timings)
     print(f"{name:<22} {pages:>2} page(s)  {1 / mean:7.1f} PDFs/s  mean {mean * 1000:6.1f} ms  "
-          f"median {statistics.median(timings) * 1000:6.1f} ms  p95 {sorted(timings)[int(len(timings) * 0.95) - 1] * 1000:6.1f} ms"
+          f"median {statistics.median(timings) * 1000:6.1f} ms  "
+          f"p95 {sorted(timings)[int(len(timings) * 0.95) - 1] * 1000:6.1f} ms"
           f"  ({len(timings)} renders, {len(pdf) / 1024:.0f} KiB)")
 
 

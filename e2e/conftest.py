@@ -6,7 +6,8 @@ The host page loads ``http://127.0.0.1:<port>/embed/sdk.js`` and calls ``Folio.m
 ``POST /embed/tokens``. What the page receives from the SDK (``onEvent``) is listed in ``#events``;
 every token it fetched is counted in ``#tokens``.
 
-Browser: Debian's Chromium, traces kept for failed tests under ``e2e/test-results/``.
+Browser: Debian's Chromium, traces kept for failed tests under ``e2e/test-results/``. ``open_dashboard``
+opens the host page and waits for the embedded dashboard; ``create_invoice`` makes one through the API.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
+from playwright.sync_api import Page, expect
 
 from invoicing.accounts.service import create_account
 from invoicing.config import Settings
@@ -59,7 +61,11 @@ HOST_PAGE = """<!doctype html>
         document.getElementById("tokens").textContent = String(fetched);
         return body.token;
       },
-      onEvent: (event) => (event.type === "ready" ? (window.lastReady = event.expires_at) : null, log([event.type, event.name, event.number, event.view, event.height].filter((x) => x !== undefined && x !== null).join(" "))),
+      onEvent: (event) => {
+        if (event.type === "ready") window.lastReady = event.expires_at;
+        const fields = [event.type, event.name, event.number, event.view, event.height];
+        log(fields.filter((x) => x !== undefined && x !== null).join(" "));
+      },
     };
     if (params.get("view")) options.view = params.get("view");
     if (params.get("locale")) options.locale = params.get("locale");
@@ -176,7 +182,7 @@ def _start_host(folio: Folio, gate: threading.Event) -> tuple[ThreadingHTTPServe
             self.end_headers()
             self.wfile.write(body)
 
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             url = urlparse(self.path)
             if url.path == "/":
                 self._send(200, page, "text/html; charset=utf-8")
@@ -218,6 +224,24 @@ def _stop(handles) -> None:
     host_server.shutdown()
     server.should_exit = True
     thread.join(timeout=10)
+
+
+FRAME = "#folio iframe"
+
+
+def open_dashboard(page: Page, host: Host, **query: str):
+    page.goto(host.page_url(**query))
+    frame = page.frame_locator(FRAME)
+    expect(frame.get_by_role("navigation").first).to_be_visible()
+    return frame
+
+
+def create_invoice(folio: Folio, entity: str, **body) -> dict:
+    payload = {"customer": {"name": "Kunde AG"}, "items": [{"name": "Beratung", "quantity": 1, "price": "1234.56"}], **body}
+    with folio.api(entity) as client:
+        response = client.post("/v1/invoices", json=payload)
+    assert response.status_code == 201, response.text
+    return response.json()
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import Folio, Host
-from e2e.test_dashboard import create_invoice, open_dashboard
+from e2e.conftest import Folio, Host, create_invoice, open_dashboard
 
 
 def _post(folio: Folio, path: str, body: dict) -> dict:

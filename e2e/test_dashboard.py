@@ -6,19 +6,9 @@ import re
 from pathlib import Path
 
 import httpx
-import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, Folio, Host
-
-FRAME = "#folio iframe"
-
-
-def open_dashboard(page: Page, host: Host, **query: str):
-    page.goto(host.page_url(**query))
-    frame = page.frame_locator(FRAME)
-    expect(frame.get_by_role("navigation").first).to_be_visible()
-    return frame
+from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, FRAME, Folio, Host, create_invoice, open_dashboard
 
 
 def open_session(folio: Folio, entity: str, user: str) -> httpx.Client:
@@ -28,14 +18,6 @@ def open_session(folio: Folio, entity: str, user: str) -> httpx.Client:
     assert response.status_code in (200, 201), response.text
     session = response.json()
     return httpx.Client(base_url=f"{folio.url}/embed/api", headers={"Authorization": f"Bearer {session['session_token']}"})
-
-
-def create_invoice(folio: Folio, entity: str, **body) -> dict:
-    payload = {"customer": {"name": "Kunde AG"}, "items": [{"name": "Beratung", "quantity": 1, "price": "1234.56"}], **body}
-    with folio.api(entity) as client:
-        response = client.post("/v1/invoices", json=payload)
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 def iframe_height(page: Page) -> float:
@@ -176,7 +158,7 @@ def test_expired_session_is_renewed_without_a_visible_failure(browser, short_env
 def test_a_call_after_expiry_waits_for_the_host_token_and_succeeds(browser, short_env):
     """The host's backend is slow to hand out the next token: the session expires, the next call gets 401,
     the dashboard waits for the SDK's token, opens a new session and retries: the user sees the data."""
-    folio, host = short_env
+    _, host = short_env
     host.gate.clear()
     context = browser.new_context()
     try:
@@ -237,7 +219,8 @@ def test_iframe_height_follows_the_content(page: Page, host: Host):
     frame = open_dashboard(page, host, entity="B", user="b-admin", view="customers")
     expect(frame.get_by_role("heading", name="Customers")).to_be_visible()
     page.wait_for_function(
-        "sel => { const f = document.querySelector(sel); const b = f.contentDocument; return f.getBoundingClientRect().height > 50 }",
+        "sel => { const f = document.querySelector(sel); const b = f.contentDocument; "
+        "return f.getBoundingClientRect().height > 50 }",
         arg=FRAME,
     )
     small = iframe_height(page)

@@ -6,8 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import Folio, Host
-from e2e.test_dashboard import create_invoice, open_dashboard
+from e2e.conftest import Folio, Host, create_invoice, open_dashboard
 
 
 def test_paging_through_a_filtered_invoice_list(page: Page, host: Host, folio: Folio):

@@ -14,8 +14,7 @@ import pytest
 from itsdangerous import TimestampSigner
 from playwright.sync_api import Browser, BrowserContext, FrameLocator, Page, expect
 
-from e2e.conftest import Folio, Host
-from e2e.test_dashboard import open_dashboard
+from e2e.conftest import Folio, Host, open_dashboard
 from invoicing.signin import links
 
 LINK = re.compile(r"https?://\S+/app/sign-in\?\S*#token=\S+")

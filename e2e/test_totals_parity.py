@@ -10,16 +10,21 @@ import subprocess
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-
 from invoicing.core.totals import Line, Tax, compute_totals
+from tests.conftest import skip_unless_ci
 
 FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 
-RUNNER = """import {computeTotals, minorUnit} from "./totals.js"; import {toFixed} from "./decimal.js"; import fs from "fs";
+RUNNER = """import {computeTotals, minorUnit} from "./totals.js";
+import {toFixed} from "./decimal.js";
+import fs from "fs";
 const cases = JSON.parse(fs.readFileSync("cases.json", "utf8"));
-console.log(JSON.stringify(cases.map((c) => { const t = computeTotals(c.lines, c.currency, c.gross); const s = minorUnit(c.currency);
-  return [toFixed(t.total, s), toFixed(t.totalTax, s), toFixed(t.totalWithTax, s), t.taxes.map((x) => [x.name, toFixed(x.base, s), toFixed(x.amount, s)])]; })));
+console.log(JSON.stringify(cases.map((c) => {
+  const t = computeTotals(c.lines, c.currency, c.gross);
+  const s = minorUnit(c.currency);
+  const taxes = t.taxes.map((x) => [x.name, toFixed(x.base, s), toFixed(x.amount, s)]);
+  return [toFixed(t.total, s), toFixed(t.totalTax, s), toFixed(t.totalWithTax, s), taxes];
+})));
 """
 
 
@@ -42,7 +47,7 @@ def _cases(n: int = 500) -> list[dict]:
 def test_live_totals_equal_the_servers(tmp_path):
     tsc = FRONTEND / "node_modules" / ".bin" / "tsc"
     if not tsc.exists() or shutil.which("node") is None:
-        pytest.skip("frontend dependencies are not installed (make frontend)")
+        skip_unless_ci("frontend dependencies are not installed (make frontend)")
     subprocess.run([str(tsc), "src/lib/decimal.ts", "src/lib/totals.ts", "--outDir", str(tmp_path), "--module", "es2022",
                     "--target", "es2022", "--moduleResolution", "bundler"], cwd=FRONTEND, check=True, capture_output=True)
     totals_js = tmp_path / "totals.js"

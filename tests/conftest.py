@@ -1,8 +1,10 @@
-"""Shared fixtures: a real Folio server (uvicorn, over TCP) per database engine.
+"""Shared fixtures: a real Folio server (uvicorn, over TCP) per database engine, and more servers on its
+database (``running``, ``server_settings``).
 
 Integration tests are parametrized over SQLite and PostgreSQL. PostgreSQL is reached at
 ``FOLIO_TEST_POSTGRES_URL`` (default ``postgresql://postgres@127.0.0.1:5432/test``); when it is not
-reachable the PostgreSQL tests skip, except under ``CI=true`` where they fail.
+reachable the PostgreSQL tests skip, except under ``CI=true`` where they fail (``skip_unless_ci``: CI runs
+every test).
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import socket
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import httpx
 import pytest
@@ -24,6 +28,13 @@ from invoicing.config import Settings
 from invoicing.db.migrate import upgrade
 
 PG_URL = os.environ.get("FOLIO_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def skip_unless_ci(reason: str) -> NoReturn:
+    """Skip here; under ``CI=true`` fail instead, so a missing service or tool cannot pass CI unnoticed."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}, and CI requires every test to run")
+    pytest.skip(reason)
 
 
 def _free_port() -> int:
@@ -94,6 +105,26 @@ def start_server(app, port: int) -> tuple[_ThreadedServer, threading.Thread]:
     return server, thread
 
 
+def server_settings(server, **security) -> Settings:
+    settings = Settings()
+    settings.database.url = server.database_url
+    settings.security.secret_keys = list(security.get("keys") or server.settings.security.signing_keys())
+    return settings
+
+
+@contextmanager
+def running(app_factory, settings: Settings):
+    """Another server process-alike on the same database (e.g. after a secret rotation)."""
+    port = _free_port()
+    settings.public_url = f"http://127.0.0.1:{port}"
+    srv, thread = start_server(app_factory(settings), port)
+    try:
+        yield settings.public_url
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def server(request, tmp_path_factory) -> Server:
     engine = request.param
@@ -102,9 +133,7 @@ def server(request, tmp_path_factory) -> Server:
     else:
         database_url = postgres_database()
         if database_url is None:
-            if os.environ.get("CI") == "true":
-                pytest.fail(f"PostgreSQL at {PG_URL} is not reachable, and CI requires the PostgreSQL tests to run")
-            pytest.skip(f"PostgreSQL at {PG_URL} is not reachable")
+            skip_unless_ci(f"PostgreSQL at {PG_URL} is not reachable")
     upgrade(database_url)
     settings = Settings()
     settings.database.url = database_url

@@ -12,12 +12,23 @@ import httpx
 import pytest
 import time_machine
 
-from bff.app._session import secure_cookies
 from invoicing.auth.permissions import ROLES
-from tests.integration.conftest import INVOICE, Tenant
-from tests.integration.test_embed import assert_problem
-from tests.integration.test_embed_shell import CONFIG, bundle, csp, shell_server  # noqa: F401
-from tests.integration.test_team import address, emails_to, invite, latest_link, link_of
+from tests.integration.conftest import (
+    CONFIG,
+    INVOICE,
+    Embed,
+    Tenant,
+    add_users,
+    address,
+    assert_problem,
+    csp,
+    emails_to,
+    invite,
+    latest_link,
+    link_of,
+    make_entity,
+    wait_for_emails,
+)
 
 
 def browser(server) -> httpx.Client:
@@ -36,16 +47,6 @@ def signed_in(server, tenant: Tenant, role: str = "viewer") -> tuple[httpx.Clien
     r = redeem(client, latest_link(tenant, user["email"]))
     assert r.status_code == 201, r.text
     return client, user, r.json()
-
-
-def wait_for_emails(tenant: Tenant, email: str, count: int) -> list[dict]:
-    """Sign-in e-mails are looked up and written after the 202 goes out (so the answer takes as long for an
-    unknown address): ask until ``count`` are recorded; each ask is a round trip the server finishes the work in."""
-    for _ in range(500):
-        sent = emails_to(tenant, email)
-        if len(sent) >= count:
-            return sent
-    raise AssertionError(f"{len(sent)} e-mails to {email}, expected {count}")
 
 
 def csrf(session: dict) -> dict[str, str]:
@@ -89,12 +90,6 @@ def test_invited_member_signs_in_with_the_link_and_gets_a_first_party_cookie(ser
     assert again.json()["user"]["id"] == user["id"] and again.json()["csrf_token"] == body["csrf_token"]
 
 
-def test_secure_cookies_everywhere_but_local_http():
-    assert not secure_cookies("http://127.0.0.1:8000") and not secure_cookies("http://localhost:5173")
-    assert secure_cookies("https://invoices.example.com") and secure_cookies("http://invoices.example.com")
-    assert secure_cookies("https://localhost:8443")
-
-
 def test_the_cookie_is_only_sent_under_app(server, tenant):
     client, _, _ = signed_in(server, tenant)
     # the embed proxy knows nothing of the cookie
@@ -118,7 +113,7 @@ def test_viewer_reads_but_cannot_create_and_unsafe_calls_need_the_csrf_token(ser
 
 def test_csrf_token_of_another_session_does_not_pass(server, tenant):
     first, _, first_session = signed_in(server, tenant, "editor")
-    second, _, second_session = signed_in(server, tenant, "editor")
+    _, _, second_session = signed_in(server, tenant, "editor")
     assert first_session["csrf_token"] != second_session["csrf_token"]
     assert_problem(first.post("/app/api/v1/customers", json={"name": "Buyer"}, headers=csrf(second_session)), 403,
                    code="csrf")
@@ -159,7 +154,6 @@ def test_sign_out_clears_the_cookie(server, tenant):
 
 
 def test_a_forged_or_foreign_cookie_is_refused(server, tenant):
-    from tests.integration.test_embed import Embed, add_users
 
     client, _, _ = signed_in(server, tenant)
     value = client.cookies["folio_app"]
@@ -267,7 +261,7 @@ def test_sign_in_by_address_sends_a_fresh_link_and_answers_the_same_for_stranger
 
     sent = wait_for_emails(tenant, user["email"], before + 1)
     assert len(sent) == before + 1
-    url, entity_id, token = link_of(sent[0])
+    _, entity_id, token = link_of(sent[0])
     entity = tenant.api.get(f"/v1/entities/{tenant.entity_id}").json()
     assert entity_id == tenant.entity_id and sent[0]["subject"] == f"Vaša povezava za prijavo v {entity['name']}"
     again = redeem(browser(server), token)
@@ -275,7 +269,6 @@ def test_sign_in_by_address_sends_a_fresh_link_and_answers_the_same_for_stranger
 
 
 def test_sign_in_reaches_every_entity_of_the_address_and_invited_users_too(server, tenant):
-    from tests.integration.conftest import make_entity
 
     email = address()
     invite(tenant, "viewer", email=email)

@@ -8,91 +8,13 @@ switched off, and each test runs one worker pass itself: deterministic, no sleep
 from __future__ import annotations
 
 import asyncio
-import copy
-import email
-import email.policy
-import threading
-from dataclasses import dataclass, field
 
-import pytest
-from aiosmtpd.controller import Controller
-
+from folio.server import create_server_app
 from invoicing.db import Database
 from invoicing.db.migrate import upgrade
-from invoicing.outbox import EmailWorker
-from folio.server import create_server_app
-from tests.conftest import _free_port, start_server
-from tests.integration.conftest import INVOICE, make_account, make_entity
+from tests.conftest import Server, _free_port, start_server
+from tests.integration.conftest import INVOICE, _tenant
 from tests.integration.pdf_helpers import pdf_text
-
-
-@dataclass
-class Inbox:
-    messages: list = field(default_factory=list)
-    received: threading.Event = field(default_factory=threading.Event)
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=email.policy.default)))
-        self.received.set()
-        return "250 OK"
-
-
-@pytest.fixture(scope="module")
-def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
-
-
-@dataclass
-class Mailer:
-    url: str
-    settings: object
-
-    def run_worker(self, smtp_url: str | None = None, **overrides) -> int:
-        """One delivery pass, as the worker in the app's lifespan would run it."""
-        settings = copy.deepcopy(self.settings.email)
-        if smtp_url:
-            settings.smtp_url = smtp_url
-        for key, value in overrides.items():
-            setattr(settings, key, value)
-
-        async def run():
-            db = Database(self.settings.database.url)
-            try:
-                return await EmailWorker(db, settings).run_once()
-            finally:
-                await db.dispose()
-        return asyncio.run(run())
-
-
-@pytest.fixture(scope="module")
-def mailer(server, smtp):
-    """A second Folio process on the same database, with SMTP configured and its worker switched off."""
-    controller, _ = smtp
-    settings = copy.deepcopy(server.settings)
-    settings.email.smtp_url = f"smtp://{controller.hostname}:{controller.port}"
-    settings.email.worker = False
-    settings.email.retry_seconds = 0
-    settings.email.max_attempts = 3
-    port = _free_port()
-    settings.public_url = f"http://127.0.0.1:{port}"
-    srv, thread = start_server(create_server_app(settings), port)
-    yield Mailer(f"http://127.0.0.1:{port}", settings)
-    srv.should_exit = True
-    thread.join(timeout=10)
-
-
-def _tenant(server, url: str | None = None, **entity):
-    _, keys = make_account(server)
-    body = {"locale": "en", "email": "billing@seller.example", "settings": {"email": {"sender_name": "Seller Billing", "reply_to": "accounts@seller.example"}}, **entity}
-    ent = make_entity(server.client(keys["sandbox"]), **body)
-    client = server.client(keys["sandbox"], ent["id"])
-    if url:
-        client.base_url = url
-    return client, ent
 
 
 def _invoice(api, **extra) -> dict:
@@ -239,6 +161,7 @@ def test_retries_wait_for_their_backoff(server, mailer):
 
     async def expire():  # the backoff has passed
         from sqlalchemy import update
+
         from invoicing.db.models import Email
         from invoicing.db.types import utcnow
         db = Database(mailer.settings.database.url)
@@ -267,7 +190,6 @@ def test_the_worker_in_the_lifespan_delivers(tmp_path, smtp):
     port = _free_port()
     srv, thread = start_server(create_server_app(settings), port)
     try:
-        from tests.conftest import Server
         own = Server(f"http://127.0.0.1:{port}", settings.database.url, "sqlite", settings)
         api, _ = _tenant(own)
         inv = _invoice(api)

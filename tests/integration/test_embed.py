@@ -1,13 +1,8 @@
-"""Embed tokens and dashboard sessions, through HTTP on a real server (SQLite and PostgreSQL).
-
-The helpers at the top are shared by the other ``test_embed_*`` modules.
-"""
+"""Embed tokens and dashboard sessions, through HTTP on a real server (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -15,93 +10,8 @@ import pytest
 import time_machine
 
 from invoicing.auth.permissions import ROLES
-from invoicing.config import Settings
-from tests.conftest import _free_port, start_server
-from tests.integration.conftest import Tenant, make_account, make_entity
-
-HOST = "http://localhost:8001"
-
-
-@dataclass
-class Embed:
-    server: object
-    tenant: Tenant
-    users: dict[str, dict] = field(default_factory=dict)
-
-    @property
-    def url(self) -> str:
-        return self.server.url
-
-    def mint(self, role: str = "admin", *, client: httpx.Client | None = None, **body) -> httpx.Response:
-        body = {"entity_id": self.tenant.entity_id, "user_id": self.users[role]["id"], **body}
-        return (client or self.tenant.account).post("/embed/tokens", json=body)
-
-    def token(self, role: str = "admin", **body) -> str:
-        r = self.mint(role, **body)
-        assert r.status_code == 201, r.text
-        return r.json()["token"]
-
-    def session(self, role: str = "admin", *, base_url: str | None = None) -> dict:
-        r = httpx.post(f"{base_url or self.url}/embed/session", json={"token": self.token(role)})
-        assert r.status_code == 201, r.text
-        return r.json()
-
-    def dashboard(self, session: dict, base_url: str | None = None) -> httpx.Client:
-        """What the dashboard in the iframe does: the session token as a header, nothing else."""
-        return httpx.Client(base_url=f"{base_url or self.url}/embed/api/v1", timeout=30,
-                            headers={"Authorization": f"Bearer {session['session_token']}"})
-
-
-def add_users(tenant: Tenant, entity_id: str | None = None) -> dict[str, dict]:
-    users = {}
-    headers = {"X-Entity-Id": entity_id or tenant.entity_id}
-    for role in ("admin", "editor", "viewer"):
-        r = tenant.account.post("/v1/entity-users", headers=headers, json={
-            "email": f"{role}-{time.monotonic_ns()}@tenant.example", "name": f"The {role}", "role": role,
-            "external_id": f"platform-{role}-{time.monotonic_ns()}"})
-        assert r.status_code == 201, r.text
-        users[role] = r.json()
-    return users
-
-
-@pytest.fixture
-def embed(server, tenant) -> Embed:
-    r = tenant.account.patch("/v1/account", json={"embed_allowed_origins": [HOST]})
-    assert r.status_code == 200, r.text
-    return Embed(server, tenant, add_users(tenant))
-
-
-def server_settings(server, **security) -> Settings:
-    settings = Settings()
-    settings.database.url = server.database_url
-    settings.security.secret_keys = list(security.get("keys") or server.settings.security.signing_keys())
-    return settings
-
-
-@contextmanager
-def running(app_factory, settings: Settings):
-    """Another server process-alike on the same database (e.g. after a secret rotation)."""
-    port = _free_port()
-    settings.public_url = f"http://127.0.0.1:{port}"
-    srv, thread = start_server(app_factory(settings), port)
-    try:
-        yield settings.public_url
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)
-
-
-def assert_problem(r: httpx.Response, status: int, *, code: str | None = None, words: str | None = None) -> dict:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"].startswith("application/problem+json")
-    body = r.json()
-    assert body["status"] == status
-    if code:
-        assert body.get("code") == code, body
-    if words:
-        assert words.lower() in body["detail"].lower(), body
-    return body
-
+from tests.conftest import running, server_settings
+from tests.integration.conftest import HOST, assert_problem, make_account, make_entity
 
 # -- minting ------------------------------------------------------------------------------------------
 

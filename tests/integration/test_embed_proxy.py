@@ -7,9 +7,8 @@ import pytest
 
 from bff.app import create_bff_app
 from bff.config import BffSettings
-from tests.conftest import _free_port
-from tests.integration.conftest import INVOICE, make_entity
-from tests.integration.test_embed import assert_problem, embed, running, server_settings  # noqa: F401
+from tests.conftest import _free_port, running, server_settings
+from tests.integration.conftest import INVOICE, assert_problem, make_entity
 
 
 def test_the_viewer_reads_but_cannot_create(embed):
@@ -92,11 +91,13 @@ def test_the_proxy_streams_the_pdf(embed):
     if direct.status_code in (404, 405):  # the invoice exists: the route does not (yet)
         pytest.skip("GET /v1/invoices/{id}/pdf does not exist yet")
     assert direct.status_code == 200, direct.text
-    with embed.dashboard(embed.session("viewer")) as dashboard:
-        with dashboard.stream("GET", f"/invoices/{invoice['id']}/pdf") as r:
-            assert r.status_code == 200
-            assert r.headers["content-type"] == "application/pdf"
-            body = b"".join(r.iter_raw())
+    with (
+        embed.dashboard(embed.session("viewer")) as dashboard,
+        dashboard.stream("GET", f"/invoices/{invoice['id']}/pdf") as r,
+    ):
+        assert r.status_code == 200
+        assert r.headers["content-type"] == "application/pdf"
+        body = b"".join(r.iter_raw())
     assert body.startswith(b"%PDF") and body == direct.content
 
 
@@ -118,10 +119,12 @@ def test_upstream_timeout_is_504(embed, server):
     session = embed.session("viewer")
     transport = TimingOut()
     settings = server_settings(server)
-    with running(lambda s: create_bff_app(s, transport=transport), settings) as url:
-        with embed.dashboard(session, url) as dashboard:
-            assert_problem(dashboard.get("/invoices"), 504, words="did not answer in time")
-            assert_problem(dashboard.post("/invoices", json=INVOICE), 504)
+    with (
+        running(lambda s: create_bff_app(s, transport=transport), settings) as url,
+        embed.dashboard(session, url) as dashboard,
+    ):
+        assert_problem(dashboard.get("/invoices"), 504, words="did not answer in time")
+        assert_problem(dashboard.post("/invoices", json=INVOICE), 504)
     forwarded = transport.requests[0]
     assert forwarded.url.path == "/v1/invoices"
     assert forwarded.headers["x-entity-id"] == embed.tenant.entity_id
@@ -149,8 +152,8 @@ def test_an_in_process_api_that_hangs_is_504(embed, server):
 
     from litestar import get
 
-    from invoicing.auth import Perm
     from folio.server import create_server_app
+    from invoicing.auth import Perm
 
     cancelled = []
 
@@ -164,10 +167,9 @@ def test_an_in_process_api_that_hangs_is_504(embed, server):
     session = embed.session("viewer")
     bff_settings = BffSettings(api_timeout=0.2)
     with running(lambda s: create_server_app(s, bff_settings=bff_settings, extra_route_handlers=[hang]),
-                 server_settings(server)) as url:
-        with embed.dashboard(session, url) as dashboard:
-            assert_problem(dashboard.get("/test-hang"), 504, words="did not answer in time")
-            assert dashboard.get("/invoices").status_code == 200
+                 server_settings(server)) as url, embed.dashboard(session, url) as dashboard:
+        assert_problem(dashboard.get("/test-hang"), 504, words="did not answer in time")
+        assert dashboard.get("/invoices").status_code == 200
     assert cancelled == [True]
 
 

@@ -6,42 +6,11 @@ import json
 import re
 
 import httpx
-import pytest
 
 from bff.config import BffSettings
 from folio.server import create_server_app
-from tests.integration.conftest import make_account, make_entity
-from tests.integration.test_embed import HOST, assert_problem, embed, running, server_settings  # noqa: F401
-
-CONFIG = re.compile(r'<script id="folio-config" type="application/json" nonce="([^"]+)">(.*?)</script>', re.S)
-
-
-@pytest.fixture
-def bundle(tmp_path):
-    """A built dashboard as Vite leaves it: hashed assets and .vite/manifest.json."""
-    (tmp_path / ".vite").mkdir()
-    (tmp_path / "assets").mkdir()
-    (tmp_path / "assets" / "index-4f2a9c.js").write_text("import './vendor-77aa01.js';\n")
-    (tmp_path / "assets" / "vendor-77aa01.js").write_text("export {};\n")
-    (tmp_path / "assets" / "index-b81d3e.css").write_text(":root { --folio-primary: #000; }\n")
-    (tmp_path / ".vite" / "manifest.json").write_text(json.dumps({
-        "index.html": {"file": "assets/index-4f2a9c.js", "src": "index.html", "isEntry": True,
-                       "imports": ["_vendor-77aa01.js"], "css": ["assets/index-b81d3e.css"]},
-        "_vendor-77aa01.js": {"file": "assets/vendor-77aa01.js"},
-    }))
-    return tmp_path
-
-
-@pytest.fixture
-def shell_server(server, bundle):
-    with running(lambda s: create_server_app(s, bff_settings=BffSettings(dashboard_dir=bundle)),
-                 server_settings(server)) as url:
-        yield url
-
-
-def csp(r: httpx.Response) -> dict[str, str]:
-    return {d.split(" ", 1)[0]: d.split(" ", 1)[1] if " " in d else ""
-            for d in (p.strip() for p in r.headers["content-security-policy"].split(";"))}
+from tests.conftest import running, server_settings
+from tests.integration.conftest import CONFIG, HOST, assert_problem, csp, make_account, make_entity
 
 
 def test_the_shell_is_branded_framed_by_the_account_only_and_never_cached(embed, shell_server):

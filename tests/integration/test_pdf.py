@@ -46,7 +46,7 @@ def get_pdf(api, path: str) -> bytes:
 
 
 def test_invoice_pdf_in_english(seller):
-    api, entity = seller
+    api, _ = seller
     inv = issue(api, locale="en")
     assert (inv["total"], inv["total_tax"], inv["total_with_tax"]) == ("1334.56", "281.10", "1615.66")
     text = pdf_text(get_pdf(api, f"/v1/invoices/{inv['id']}/pdf"))

@@ -9,21 +9,15 @@ import re
 
 import pytest
 
+from folio.server import create_server_app
 from invoicing.auth.permissions import ACCOUNT_KEY, ENTITY_KEY, ROLES, Perm
 from invoicing.auth.table import markdown, route_permissions
 from invoicing.embed import credentials
-from folio.server import create_server_app
 
 
 @pytest.fixture(scope="module")
 def routes(server):
     return route_permissions(create_server_app(server.settings))
-
-
-def test_every_route_declares_a_permission(routes):
-    missing = [f"{r.method} {r.path}" for r in routes if r.permission is None]
-    assert not missing, f"routes without a permission: {missing}"
-    assert len(routes) > 40
 
 
 def test_every_route_in_the_openapi_document_is_in_the_table(server, routes):

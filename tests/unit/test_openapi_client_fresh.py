@@ -10,7 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from tests.conftest import skip_unless_ci
 
 FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
 REFRESH = "run `.venv/bin/python frontend/scripts/dump_openapi.py && (cd frontend && npm run generate)` and commit the result"
@@ -31,7 +31,7 @@ def test_committed_openapi_document_matches_the_app():
 def test_committed_typescript_client_matches_the_document(tmp_path):
     generator = FRONTEND / "node_modules" / ".bin" / "openapi-typescript"
     if not generator.exists() or shutil.which("node") is None:
-        pytest.skip("frontend dependencies are not installed (make frontend)")
+        skip_unless_ci("frontend dependencies are not installed (make frontend)")
     out = tmp_path / "schema.d.ts"
     # the same command as `npm run generate`, writing elsewhere
     script = json.loads((FRONTEND / "package.json").read_text(encoding="utf-8"))["scripts"]["generate"]

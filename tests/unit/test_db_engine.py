@@ -1,0 +1,131 @@
+"""SQLite through ``invoicing.db.engine``: statements run inline on the event loop's thread, a transaction
+commits or rolls back as a whole, a read does not see an open write, writers queue one behind another
+and hold the file's write lock from their first statement, and errors reach the caller."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from functools import partial
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from invoicing.db import Database
+from invoicing.db.engine import InlineSqliteConnection
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def path(tmp_path):
+    return tmp_path / "folio.db"
+
+
+@pytest.fixture
+async def db(path):
+    db = Database(f"sqlite:///{path}")
+    async with db.transaction() as session:
+        await session.execute(text("CREATE TABLE counter (id INTEGER PRIMARY KEY, value INTEGER NOT NULL)"))
+        await session.execute(text("INSERT INTO counter VALUES (1, 0)"))
+    yield db
+    await db.dispose()
+
+
+async def value(db: Database) -> int:
+    async with db.transaction(write=False) as session:
+        return (await session.execute(text("SELECT value FROM counter"))).scalar_one()
+
+
+async def test_statements_run_on_the_event_loops_thread_and_no_other_is_started(path):
+    threads = threading.active_count()
+    connection = await InlineSqliteConnection(partial(sqlite3.connect, path, isolation_level=None), 64)
+    await connection.create_function("thread_id", 0, threading.get_ident)
+    async with connection.execute("SELECT thread_id()") as cursor:
+        assert await cursor.fetchone() == (threading.get_ident(),)
+    assert threading.active_count() == threads
+    await connection.close()
+    with pytest.raises(ValueError, match="connection"):
+        await connection.execute("SELECT 1")
+
+
+async def test_every_connection_is_in_wal_mode_with_foreign_keys_on(db):
+    async with db.transaction(write=False) as session:
+        assert (await session.execute(text("PRAGMA journal_mode"))).scalar_one() == "wal"
+        assert (await session.execute(text("PRAGMA foreign_keys"))).scalar_one() == 1
+
+
+async def test_a_transaction_commits_when_its_block_ends(db):
+    async with db.transaction() as session:
+        await session.execute(text("UPDATE counter SET value = 5"))
+    assert await value(db) == 5
+
+
+async def test_an_exception_rolls_the_whole_transaction_back(db):
+    with pytest.raises(RuntimeError, match="after the write"):
+        async with db.transaction() as session:
+            await session.execute(text("UPDATE counter SET value = 5"))
+            await session.execute(text("INSERT INTO counter VALUES (2, 1)"))
+            raise RuntimeError("after the write")
+    assert await value(db) == 0
+    async with db.transaction(write=False) as session:
+        assert (await session.execute(text("SELECT count(*) FROM counter"))).scalar_one() == 1
+
+
+async def test_a_read_sees_neither_an_open_write_nor_one_committed_after_its_snapshot(db):
+    async with db.transaction() as writer:
+        await writer.execute(text("UPDATE counter SET value = 7"))
+        assert await value(db) == 0
+
+    async with db.transaction(write=False) as reader:
+        assert (await reader.execute(text("SELECT value FROM counter"))).scalar_one() == 7
+        async with db.transaction() as writer:
+            await writer.execute(text("UPDATE counter SET value = 8"))
+        assert (await reader.execute(text("SELECT value FROM counter"))).scalar_one() == 7
+    assert await value(db) == 8
+
+
+async def test_concurrent_writers_queue_one_behind_another(db):
+    log: list[tuple[str, int]] = []
+
+    async def increment(n: int) -> None:
+        async with db.transaction() as session:
+            current = (await session.execute(text("SELECT value FROM counter"))).scalar_one()
+            log.append(("begin", n))
+            await asyncio.sleep(0.01)
+            await session.execute(text("UPDATE counter SET value = :value"), {"value": current + 1})
+            log.append(("end", n))
+
+    await asyncio.gather(*(increment(n) for n in range(5)))
+    assert await value(db) == 5
+    assert [kind for kind, _ in log] == ["begin", "end"] * 5
+    assert all(log[i][1] == log[i + 1][1] for i in range(0, 10, 2))
+
+
+async def test_a_write_transaction_holds_the_write_lock_from_its_first_statement(db, path):
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        async with db.transaction() as session:
+            await session.execute(text("SELECT value FROM counter"))
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+
+
+async def test_sql_errors_reach_the_caller_and_the_connections_stay_usable(db):
+    with pytest.raises(IntegrityError) as duplicate:
+        async with db.transaction() as session:
+            await session.execute(text("INSERT INTO counter VALUES (1, 0)"))
+    assert isinstance(duplicate.value.orig, sqlite3.IntegrityError)
+    with pytest.raises(OperationalError, match="no such column"):
+        async with db.transaction(write=False) as session:
+            await session.execute(text("SELECT missing FROM counter"))
+
+    async with db.transaction() as session:
+        await session.execute(text("UPDATE counter SET value = 1"))
+    assert await value(db) == 1
