@@ -15,7 +15,8 @@ from PIL import Image
 
 from invoicing.db.models import Document, Email
 from invoicing.documents.service import apply_totals, invoice_out
-from invoicing.emails.service import check_address, recipients
+from contract.addresses import check_address
+from invoicing.emails.service import recipients
 from contract.errors import ValidationFailed
 from invoicing.entities.service import effective_settings
 from invoicing.outbox import SmtpTarget, build_message
