@@ -12,7 +12,7 @@ import httpx
 import pytest
 import time_machine
 
-from bff.app._session import secure_cookies
+from bff.app import secure_cookies
 from invoicing.auth.permissions import ROLES
 from tests.integration.conftest import INVOICE, Tenant
 from tests.integration.test_embed import assert_problem

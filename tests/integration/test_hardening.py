@@ -18,8 +18,8 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from bff._limits import Limit, SlidingWindow, client_key
-from bff.app._origin import origin_of
+from bff import Limit, SlidingWindow, client_key
+from bff.app import origin_of
 from bff.config import BffSettings
 from invoicing.db import Database
 from invoicing.db.models import EmbedTokenUse

@@ -11,7 +11,7 @@ import pytest
 
 from invoicing.auth.permissions import ACCOUNT_KEY, ENTITY_KEY, ROLES, Perm
 from invoicing.auth.table import markdown, route_permissions
-from invoicing.embed import credentials
+from contract import credentials
 from folio.server import create_server_app
 
 

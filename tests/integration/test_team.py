@@ -134,7 +134,7 @@ def test_invitations_are_admin_only(server, tenant):
     from tests.integration.test_embed import add_users
 
     users = add_users(tenant)
-    from invoicing.embed import credentials
+    from contract import credentials
 
     invited = invite(tenant)
     for role in ("viewer", "editor"):
