@@ -42,8 +42,7 @@ def lifespan_hooks(settings: BffSettings | None = None, *,
         client = make_client(settings, transport, app)
         api, signer, bundle = FolioApi(client, keys), TokenSigner(keys), Bundle(settings.dashboard_dir)
         limits = Limits.of(settings)  # per process
-        app.state.embed = EmbedService(api=api, signer=signer, settings=settings, public_url=settings.public_url,
-                                       bundle=bundle, limits=limits)
+        app.state.embed = EmbedService(api=api, signer=signer, settings=settings, bundle=bundle, limits=limits)
         app.state.standalone = AppService(api=api, signer=signer, public_url=settings.public_url, bundle=bundle,
                                           limits=limits)
 

@@ -1,4 +1,5 @@
-"""The BFF's routes. Public as far as the API's guard goes: each checks its own credential
+"""The embedding door's routes: tokens, sessions, the proxy, the shell, the SDK and the bundle's files.
+Public as far as the API's guard goes (in one process it sees them): each checks its own credential
 (an account key verified by the API, an embed token, a session token)."""
 
 from __future__ import annotations

@@ -45,7 +45,6 @@ class EmbedService:
     api: FolioApi
     signer: TokenSigner
     settings: BffSettings
-    public_url: str
     bundle: Bundle
     limits: Limits = field(default_factory=lambda: Limits.of(BffSettings()))
 
@@ -59,7 +58,7 @@ class EmbedService:
         token, claims = self.signer.mint_token(account_id=account["id"], environment=account["environment"],
                                                entity_id=data.entity_id, user_id=user["id"], origin=origin,
                                                ttl=data.ttl_seconds)
-        url = f"{self.public_url.rstrip('/')}/embed?entity={data.entity_id}#token={token}"
+        url = f"{self.settings.public_url.rstrip('/')}/embed?entity={data.entity_id}#token={token}"
         return EmbedTokenOut(token=token, expires_at=claims.expires_at_iso(), url=url)
 
     def claims(self, authorization: str) -> Claims:
