@@ -52,7 +52,7 @@ def rate_limited_handler(request: Request, exc: RateLimited) -> Response:
     return response
 
 
-EXCEPTION_HANDLERS = {RateLimited: rate_limited_handler}
+RATE_LIMIT_HANDLERS = {RateLimited: rate_limited_handler}
 
 
 @dataclass(frozen=True)

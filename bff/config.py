@@ -1,11 +1,14 @@
-"""The BFF's settings. Signing secrets and the public URL are shared with the API
-(:class:`invoicing.config.Settings`); these are the BFF's own."""
+"""The BFF's settings, each read from its environment variable. The signing secrets, the environment
+and the public URL are read from the same variables as the API's; in one process (``folio serve``)
+the composition root hands the BFF the API's values (:func:`folio.server.create_server_app`)."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from contract.signing import secret_keys_from_env, signing_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -16,6 +19,12 @@ def _env(name: str, default: str = "") -> str:
 
 @dataclass
 class BffSettings:
+    secret_keys: list[str] = field(default_factory=secret_keys_from_env)
+    """Signing secrets, newest first (``FOLIO_SECRET_KEYS``, comma-separated): the API's own list."""
+    environment: str = field(default_factory=lambda: _env("FOLIO_ENV", "development"))
+    """``development`` (default) or ``production``, which refuses to start without ``FOLIO_SECRET_KEYS``."""
+    public_url: str = field(default_factory=lambda: _env("FOLIO_PUBLIC_URL", "http://127.0.0.1:8000"))
+    """The URL browsers reach Folio at (``FOLIO_PUBLIC_URL``): embed URLs, the standalone dashboard's origin."""
     api_url: str = field(default_factory=lambda: _env("FOLIO_API_URL").rstrip("/"))
     """Base URL of a separately deployed API (``FOLIO_API_URL``); empty: the API in this process,
     reached through httpx's ASGI transport, no socket."""
@@ -37,3 +46,6 @@ class BffSettings:
     limit_session_ip: str = field(default_factory=lambda: _env("FOLIO_LIMIT_SESSION_IP", "120/60"))
     """``POST /embed/session`` and, separately, ``POST /app/session`` requests per client IP
     (``FOLIO_LIMIT_SESSION_IP``)."""
+
+    def signing_keys(self) -> list[str]:
+        return signing_keys(self.secret_keys, self.environment)

@@ -13,11 +13,13 @@ accepted as another::
     sign-in-request    "send sign-in links to this address"  embr_    BFF         API
     sign-in-link       e-mailed sign-in link (72 h)                   API         API
 
-A refusal is a 401 problem with a ``code`` saying why (:class:`Refused`).
+A refusal is a 401 problem with a ``code`` saying why (:class:`Refused`). :func:`signing_keys` is
+how both sides read the list, and refuse to start in production without one.
 """
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -36,11 +38,28 @@ USER_PREFIX = "embu_"
 SHELL_PREFIX = "embs_"
 REQUEST_PREFIX = "embr_"
 
+DEV_SECRET = "folio-development-secret-do-not-use-in-production"
+
 PURPOSES = {
     EMBED_TOKEN: "an embed token", EMBED_SESSION: "a session token", APP_SESSION: "a dashboard session",
     API_USER: "a BFF credential", API_SHELL: "a BFF credential", SIGN_IN_REQUEST: "a BFF credential",
     SIGN_IN_LINK: "a sign-in link",
 }
+
+
+def secret_keys_from_env() -> list[str]:
+    """``FOLIO_SECRET_KEYS``: comma-separated, newest first."""
+    return [k.strip() for k in os.environ.get("FOLIO_SECRET_KEYS", "").split(",") if k.strip()]
+
+
+def signing_keys(secret_keys: list[str], environment: str) -> list[str]:
+    """The secrets to sign and verify with; outside ``production`` a fixed development secret stands in
+    for none (never a random one: what one process signs, the next must verify)."""
+    if secret_keys:
+        return secret_keys
+    if environment == "production":
+        raise RuntimeError("FOLIO_SECRET_KEYS must be set in production; refusing to start without a signing secret")
+    return [DEV_SECRET]
 
 
 class Refused(Unauthorized):

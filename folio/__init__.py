@@ -1,2 +1,3 @@
-"""The composition root: builds the one-process server and the ``folio`` CLI from :mod:`invoicing`
-(the API of record) and :mod:`bff` (the backend-for-frontend)."""
+"""The composition root, the only package that imports both :mod:`invoicing` (the API of record) and
+:mod:`bff` (the backend-for-frontend): :mod:`folio.server` builds the one-process server,
+:mod:`folio.cli` the ``folio`` command line (``serve``, ``demo``, ``permissions``, ``db``, ``account``)."""

@@ -1,4 +1,6 @@
-"""The ``folio`` command line."""
+"""The ``folio`` command line: ``serve`` (the one-process server, :mod:`folio.server`), ``demo`` (that
+server plus the demo platform page, :mod:`bff.demo.host`, on a seeded sandbox), ``permissions`` (the
+route × role table), ``db upgrade`` and ``account create``."""
 
 from __future__ import annotations
 

@@ -1,12 +1,21 @@
-"""The one-process server: the API of record, the embed BFF and the dashboard.
+"""The one-process server: the API of record, the BFF and the dashboard.
 
-The BFF's routes (``/embed…``, the standalone dashboard's ``/app…``, ``/static/…``) join the API's app;
-its shared httpx client reaches ``/v1`` through the ASGI transport into this same app, or over HTTP when
-``FOLIO_API_URL`` is set. The spent-token purge (:mod:`invoicing.embed.purge`) runs in its lifespan.
+::
+
+    create_app(settings)                        the API (/v1), from invoicing.app
+      + invoicing.embed, invoicing.signin       the endpoints the BFF calls; the BFF's credential kinds
+                                                registered with the guard (register_resolvers)
+      + bff.app.BFF_ROUTE_HANDLERS              /embed…, /app…, /static/…
+      + lifespan: the spent-token purge (invoicing.embed.purge), the BFF's shared client
+
+The BFF gets the API's signing secrets, environment and public URL (one process, one set of
+settings); its client reaches ``/v1`` through the streaming ASGI transport into this same app, or
+over HTTP when ``FOLIO_API_URL`` is set.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import httpx
@@ -14,24 +23,30 @@ from litestar import Litestar
 
 import invoicing.embed
 import invoicing.signin
-from bff.app import lifespan_hooks
-from bff.app._factory import ROUTE_HANDLERS as BFF_ROUTES
+from bff.app import BFF_ROUTE_HANDLERS, lifespan_hooks
 from bff.config import BffSettings
 from invoicing.app import create_app
 from invoicing.config import Settings
 from invoicing.embed.purge import purge_hooks
 
 
+def bff_settings_for(settings: Settings, bff_settings: BffSettings | None = None) -> BffSettings:
+    """The BFF's settings with what it shares with the API taken from the API's."""
+    return dataclasses.replace(bff_settings or BffSettings(), secret_keys=settings.security.signing_keys(),
+                               environment=settings.security.environment, public_url=settings.public_url)
+
+
 def create_server_app(settings: Settings | None = None, *, bff_settings: BffSettings | None = None,
                       bff_transport: httpx.AsyncBaseTransport | None = None, **kwargs: Any) -> Litestar:
     settings = settings or Settings()
-    startup, shutdown = lifespan_hooks(settings, bff_settings, transport=bff_transport)
+    invoicing.embed.register_resolvers()
+    startup, shutdown = lifespan_hooks(bff_settings_for(settings, bff_settings), transport=bff_transport)
     purge_startup, purge_shutdown = purge_hooks(settings.security.token_purge_seconds)
     return create_app(
         settings,
         **{**kwargs,
-           "extra_route_handlers": [*invoicing.embed.ROUTE_HANDLERS, *invoicing.signin.ROUTE_HANDLERS, *BFF_ROUTES,
-                                    *kwargs.get("extra_route_handlers", ())],
+           "extra_route_handlers": [*invoicing.embed.ROUTE_HANDLERS, *invoicing.signin.ROUTE_HANDLERS,
+                                    *BFF_ROUTE_HANDLERS, *kwargs.get("extra_route_handlers", ())],
            "on_startup": [*kwargs.get("on_startup", ()), purge_startup, startup],
            "on_shutdown": [shutdown, purge_shutdown, *kwargs.get("on_shutdown", ())]},
     )

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contract.signing import secret_keys_from_env, signing_keys
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -53,12 +55,9 @@ class RenderingSettings:
     """Fetch logos from loopback and private networks too (``FOLIO_LOGO_ALLOW_PRIVATE_HOSTS=1``; off: no SSRF)."""
 
 
-DEV_SECRET = "folio-development-secret-do-not-use-in-production"
-
-
 @dataclass
 class SecuritySettings:
-    secret_keys: list[str] = field(default_factory=lambda: [k.strip() for k in _env("FOLIO_SECRET_KEYS").split(",") if k.strip()])
+    secret_keys: list[str] = field(default_factory=secret_keys_from_env)
     """Signing secrets for embed tokens, sessions and sign-in links, newest first (``FOLIO_SECRET_KEYS``,
     comma-separated). Older ones keep verifying, so a secret rotates without breaking live sessions."""
     environment: str = field(default_factory=lambda: _env("FOLIO_ENV", "development"))
@@ -68,11 +67,7 @@ class SecuritySettings:
     (``FOLIO_TOKEN_PURGE_SECONDS``; also once at start; ``0``: never)."""
 
     def signing_keys(self) -> list[str]:
-        if self.secret_keys:
-            return self.secret_keys
-        if self.environment == "production":
-            raise RuntimeError("FOLIO_SECRET_KEYS must be set in production; refusing to start without a signing secret")
-        return [DEV_SECRET]
+        return signing_keys(self.secret_keys, self.environment)
 
 
 @dataclass

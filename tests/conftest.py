@@ -24,6 +24,7 @@ import httpx
 import pytest
 import uvicorn
 
+from bff.config import BffSettings
 from invoicing.config import Settings
 from invoicing.db.migrate import upgrade
 
@@ -112,8 +113,13 @@ def server_settings(server, **security) -> Settings:
     return settings
 
 
+def bff_settings_of(server, **fields) -> BffSettings:
+    """Settings for a BFF deployed on its own beside ``server``: the same secrets."""
+    return BffSettings(secret_keys=list(server.settings.security.signing_keys()), **fields)
+
+
 @contextmanager
-def running(app_factory, settings: Settings):
+def running(app_factory, settings: Settings | BffSettings):
     """Another server process-alike on the same database (e.g. after a secret rotation)."""
     port = _free_port()
     settings.public_url = f"http://127.0.0.1:{port}"

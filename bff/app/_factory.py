@@ -2,8 +2,8 @@
 
 ::
 
-    folio serve         one process: create_server_app() = the API app + these routes (/embed…, /app…); the shared
-                        client reaches /v1 through httpx's ASGI transport (no socket)
+    folio serve         one process: folio.server.create_server_app() = the API app + these routes (/embed…,
+                        /app…); the shared client reaches /v1 through the streaming ASGI transport (no socket)
     FOLIO_API_URL=…     the same BFF talking to a separate API deployment over HTTP, inside `folio serve`
                         or alone: ``uvicorn --factory bff.app:create_bff_app`` (same FOLIO_SECRET_KEYS as the API)
 """
@@ -17,32 +17,32 @@ from typing import Any
 import httpx
 from litestar import Litestar
 
-from invoicing.config import Settings
 from contract.errors import EXCEPTION_HANDLERS
 
-from bff._limits import Limits
+from bff import Bundle, FolioApi, Limits, TokenSigner, make_client
 from bff.app.controller import ROUTE_HANDLERS as APP_ROUTES
 from bff.app.service import AppService
 from bff.config import BffSettings
 from bff.embed import ROUTE_HANDLERS as EMBED_ROUTES
-from bff.embed import Bundle, EmbedService, FolioApi, TokenSigner, make_client
+from bff.embed import EmbedService
 
-ROUTE_HANDLERS = [*EMBED_ROUTES, *APP_ROUTES]
+BFF_ROUTE_HANDLERS = [*EMBED_ROUTES, *APP_ROUTES]
+"""Every route of the BFF: the embedding door's and the standalone dashboard's."""
 
 
-def lifespan_hooks(settings: Settings, bff_settings: BffSettings | None = None, *,
+def lifespan_hooks(settings: BffSettings | None = None, *,
                    transport: httpx.AsyncBaseTransport | None = None) -> tuple[Callable, Callable]:
-    """``on_startup`` / ``on_shutdown`` hooks that open and close the one shared API client."""
-    bff_settings = bff_settings or BffSettings()
-    keys = settings.security.signing_keys()  # refuses to start in production without a secret
+    """``on_startup`` / ``on_shutdown`` hooks that open and close the one shared API client; without an
+    API URL or a transport, the client reaches the app it starts in (the API's, in ``folio serve``)."""
+    settings = settings or BffSettings()
+    keys = settings.signing_keys()  # refuses to start in production without a secret
 
     async def startup(app: Litestar) -> None:
         logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per proxied call is noise
-        client = make_client(bff_settings, transport, app)
-        api, signer, bundle = FolioApi(client, keys), TokenSigner(keys), Bundle(bff_settings.dashboard_dir)
-        limits = Limits.of(bff_settings)  # per process
-        app.state.embed = EmbedService(api=api, signer=signer, settings=bff_settings, public_url=settings.public_url,
-                                       bundle=bundle, limits=limits)
+        client = make_client(settings, transport, app)
+        api, signer, bundle = FolioApi(client, keys), TokenSigner(keys), Bundle(settings.dashboard_dir)
+        limits = Limits.of(settings)  # per process
+        app.state.embed = EmbedService(api=api, signer=signer, settings=settings, bundle=bundle, limits=limits)
         app.state.standalone = AppService(api=api, signer=signer, public_url=settings.public_url, bundle=bundle,
                                           limits=limits)
 
@@ -54,14 +54,13 @@ def lifespan_hooks(settings: Settings, bff_settings: BffSettings | None = None, 
     return startup, shutdown
 
 
-def create_bff_app(settings: Settings | None = None, *, bff_settings: BffSettings | None = None,
-                   transport: httpx.AsyncBaseTransport | None = None, **kwargs: Any) -> Litestar:
+def create_bff_app(settings: BffSettings | None = None, *, transport: httpx.AsyncBaseTransport | None = None,
+                   **kwargs: Any) -> Litestar:
     """The BFF alone, for an API deployed elsewhere (``FOLIO_API_URL``) or reached through ``transport``."""
-    settings = settings or Settings()
-    bff_settings = bff_settings or BffSettings()
-    if not bff_settings.api_url and transport is None:
+    settings = settings or BffSettings()
+    if not settings.api_url and transport is None:
         raise RuntimeError("a standalone BFF needs FOLIO_API_URL (or a transport to the API)")
-    startup, shutdown = lifespan_hooks(settings, bff_settings, transport=transport)
-    return Litestar(route_handlers=ROUTE_HANDLERS, exception_handlers=EXCEPTION_HANDLERS, on_startup=[startup],
+    startup, shutdown = lifespan_hooks(settings, transport=transport)
+    return Litestar(route_handlers=BFF_ROUTE_HANDLERS, exception_handlers=EXCEPTION_HANDLERS, on_startup=[startup],
                     on_shutdown=[shutdown], request_max_body_size=2 * 1024 * 1024, openapi_config=None, debug=False,
                     **kwargs)

@@ -3,7 +3,7 @@
 ::
 
     e-mail  {public_url}/app/sign-in?entity=<ent_id>#token=<sign-in link>
-    dashboard ── POST /app/session {token} ──▶ BFF ──▶ API redeems the link (once; see invoicing.signin.links)
+    dashboard ── POST /app/session {token} ──▶ BFF ──▶ API redeems the link (once, POST /v1/embed/sign-in/link-uses)
          ◀── Set-Cookie: folio_app=<signed {acc, env, ent, usr, jti: session id, ttl}>   salt "app-session", 12 h
                          HttpOnly; SameSite=Lax; Path=/app; Secure (unless public_url is http on loopback)
              body: user, entity, role, permissions, csrf_token, expires_at
@@ -26,7 +26,7 @@ from litestar.datastructures import Cookie
 
 from contract.errors import Forbidden, Unauthorized
 
-from bff.embed._tokens import APP_SESSION, Claims, TokenSigner
+from bff import APP_SESSION, Claims, TokenSigner
 
 COOKIE = "folio_app"
 COOKIE_PATH = "/app"

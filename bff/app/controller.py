@@ -7,15 +7,14 @@ from __future__ import annotations
 from litestar import Request, Response, get, post, route
 from litestar.background_tasks import BackgroundTask
 
-from invoicing.auth import Perm
 from contract.errors import FolioError, folio_error_handler
+from contract.permissions import Perm
 
-from bff import _limits
+from bff import RATE_LIMIT_HANDLERS, client_key, forward, hit, is_entity_id, shell_page
 from bff.app import _session
 from bff.app._origin import same_origin
 from bff.app.schemas import AppSessionCreate, AppSessionOut, SignInLinkRequest, SignInLinkSent
 from bff.app.service import AppService
-from bff.embed import _proxy, _shell
 
 PUBLIC = {"permission": Perm.PUBLIC}
 TAGS = ["Standalone dashboard"]
@@ -24,7 +23,7 @@ APP_MODE = {"mode": "app", "apiBase": "/app/api/v1", "sessionUrl": "/app/session
             "signOutUrl": "/app/sign-out"}
 NO_STORE = {"Cache-Control": "no-store", "Vary": "Cookie"}
 # the session doors: same-origin only (see bff.app._origin), 429 with Retry-After past a limit (bff._limits)
-DOOR = {"guards": [same_origin], "exception_handlers": _limits.EXCEPTION_HANDLERS}
+DOOR = {"guards": [same_origin], "exception_handlers": RATE_LIMIT_HANDLERS}
 
 
 def standalone(request: Request) -> AppService:
@@ -46,7 +45,7 @@ def _refused(request: Request, exc: FolioError, service: AppService) -> Response
                   "`cross_site`) for a request from another site; 429 with `Retry-After` past the per-IP limit.")
 async def create_session(request: Request, data: AppSessionCreate) -> Response[AppSessionOut]:
     service = standalone(request)
-    _limits.hit((service.limits.app_session_ip, _limits.client_key(request), "to sign in from this address"))
+    hit((service.limits.app_session_ip, client_key(request), "to sign in from this address"))
     cookie, body = await service.open_session(data.token)
     return Response(body, status_code=201, headers=NO_STORE,
                     cookies=[_session.session_cookie(cookie, secure=service.secure, max_age=service.session_ttl)])
@@ -83,7 +82,7 @@ async def sign_out(request: Request) -> Response[None]:
                   "address or per IP (then no e-mail is sent).")
 async def request_link(request: Request, data: SignInLinkRequest) -> Response[SignInLinkSent]:
     service = standalone(request)
-    email = service.admit_sign_in(data.email, _limits.client_key(request))
+    email = service.admit_sign_in(data.email, client_key(request))
     return Response(SignInLinkSent(sent=True), status_code=202, headers=NO_STORE,
                     background=BackgroundTask(service.send_links_after_answering, email))
 
@@ -95,23 +94,18 @@ async def proxy(request: Request) -> Response:
     claims = service.claims(request.cookies.get(_session.COOKIE))
     if request.method not in _session.SAFE_METHODS:
         _session.check_csrf(service.signer.keys, claims.jti, request.headers.get(_session.CSRF_HEADER))
-    return await _proxy.forward(service.api, request, claims, prefix="/app/api", vary="Cookie")
+    return await forward(service.api, request, claims, prefix="/app/api", vary="Cookie")
 
 
 async def _shell_response(request: Request, entity: str | None, *, prefer_query: bool) -> Response:
     service = standalone(request)
     wanted = service.shell_entity(request.cookies.get(_session.COOKIE),
-                                  entity if entity and _shell.is_entity_id(entity) else None,
+                                  entity if entity and is_entity_id(entity) else None,
                                   prefer_query=prefer_query)
     info = await service.api.shell(wanted) if wanted else None
-    nonce = _shell.new_nonce()
-    headers = {**_shell.shell_headers(nonce, []), "Vary": "Cookie"}  # first-party: frame-ancestors 'none'
-    try:
-        bundle = service.bundle.entry()
-    except _shell.BundleMissing as exc:
-        return Response(_shell.render_missing_bundle(str(exc), nonce), status_code=503, media_type="text/html",
-                        headers=headers)
-    return Response(_shell.render_shell(info, bundle, nonce, APP_MODE), media_type="text/html", headers=headers)
+    page = shell_page(service.bundle, info, APP_MODE, frame_ancestors=[])  # first-party: frame-ancestors 'none'
+    return Response(page.html, status_code=page.status, media_type="text/html",
+                    headers={**page.headers, "Vary": "Cookie"})
 
 
 @get("/app", opt=PUBLIC, operation_id="appShell", include_in_schema=False)

@@ -1,12 +1,13 @@
+"""The standalone dashboard's requests and answers (the user and entity are the API's own,
+:mod:`contract.schemas`)."""
+
 from __future__ import annotations
 
 from typing import Annotated
 
 from msgspec import Meta, Struct
 
-from invoicing.core.schemas import Email
-from invoicing.entities.schemas import EntityOut
-from invoicing.users.schemas import EntityUserOut, Role
+from contract.schemas import Email, EntityOut, EntityUserOut, Role
 
 
 class AppSessionCreate(Struct, forbid_unknown_fields=True):

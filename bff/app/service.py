@@ -11,18 +11,14 @@ from typing import Any
 
 import msgspec
 
-from invoicing.emails.service import check_address
-from invoicing.embed.schemas import MeOut
-from invoicing.signin import links
-from invoicing.signin.schemas import SignInOut
+from contract.addresses import check_address
+from contract.credentials import sign_request
+from contract.schemas import MeOut, SignInOut
 
-from bff import _limits
+from bff import APP_SESSION, Bundle, Claims, FolioApi, Limits, TokenRefused, TokenSigner, api_problem, hit
 from bff.app import _session
-from bff.config import BffSettings
 from bff.app.schemas import AppSessionOut
-from bff.embed._api import FolioApi, api_problem
-from bff.embed._shell import Bundle
-from bff.embed._tokens import APP_SESSION, Claims, TokenRefused, TokenSigner
+from bff.config import BffSettings
 
 log = logging.getLogger("folio.app")
 
@@ -36,7 +32,7 @@ class AppService:
     public_url: str
     bundle: Bundle
     session_ttl: int = _session.SESSION_TTL
-    limits: _limits.Limits = field(default_factory=lambda: _limits.Limits.of(BffSettings()))
+    limits: Limits = field(default_factory=lambda: Limits.of(BffSettings()))
 
     @property
     def secure(self) -> bool:
@@ -80,10 +76,10 @@ class AppService:
 
     def admit_sign_in(self, email: str, client: str) -> str:
         """The checked address, once the request is counted against the address's and the client's limits
-        (:class:`bff._limits.RateLimited` otherwise: then nothing is sent)."""
+        (:class:`bff.RateLimited` otherwise: then nothing is sent)."""
         email = check_address(email, "email")
-        _limits.hit((self.limits.sign_in_ip, client, "for sign-in links from this address"),
-                    (self.limits.sign_in_email, email.lower(), "for sign-in links to this e-mail address"))
+        hit((self.limits.sign_in_ip, client, "for sign-in links from this address"),
+            (self.limits.sign_in_email, email.lower(), "for sign-in links to this e-mail address"))
         return email
 
     async def send_links_after_answering(self, email: str) -> None:
@@ -97,7 +93,7 @@ class AppService:
     async def send_links(self, email: str) -> None:
         email = check_address(email, "email")
         response = await self.api.request("POST", "/v1/embed/sign-in/requests",
-                                          links.sign_request(list(self.signer.keys), email))
+                                          sign_request(list(self.signer.keys), email))
         if response.status_code != 202:
             raise api_problem(response)
 

@@ -16,12 +16,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar, Request, Response, get, post
 from msgspec import Struct
 
 from contract.errors import EXCEPTION_HANDLERS, NotFound, UpstreamError
 
-from bff.embed._shell import templates
+from bff.config import ROOT
+
+templates = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=select_autoescape(["html"]),
+                        trim_blocks=True, lstrip_blocks=True)
 
 
 @dataclass

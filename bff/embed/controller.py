@@ -1,4 +1,5 @@
-"""The BFF's routes. Public as far as the API's guard goes: each checks its own credential
+"""The embedding door's routes: tokens, sessions, the proxy, the shell, the SDK and the bundle's files.
+Public as far as the API's guard goes (in one process it sees them): each checks its own credential
 (an account key verified by the API, an embed token, a session token)."""
 
 from __future__ import annotations
@@ -9,17 +10,17 @@ from mimetypes import guess_type
 from litestar import Request, Response, get, post, route
 from litestar.response import File
 
-from invoicing.auth import Perm
 from contract.errors import NotFound
+from contract.permissions import Perm
 
-from bff import _limits
-from bff.embed import _proxy, _shell
+from bff import IMMUTABLE, RATE_LIMIT_HANDLERS, client_key, forward, hit, is_entity_id, shell_page
 from bff.embed.schemas import EmbedSessionCreate, EmbedSessionOut, EmbedTokenCreate, EmbedTokenOut
 from bff.embed.service import EmbedService
 
 PUBLIC = {"permission": Perm.PUBLIC}
 SDK = resources.files("bff.embed").joinpath("sdk.js").read_bytes()
 PROXY_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+EMBED_MODE = {"mode": "embed", "apiBase": "/embed/api/v1", "sessionUrl": "/embed/session"}
 
 
 def embed(request: Request) -> EmbedService:
@@ -34,14 +35,13 @@ async def create_token(request: Request, data: EmbedTokenCreate) -> Response[Emb
 
 
 @post("/embed/session", operation_id="createEmbedSession", opt=PUBLIC, tags=["Embed"], security=[],
-      exception_handlers=_limits.EXCEPTION_HANDLERS,
+      exception_handlers=RATE_LIMIT_HANDLERS,
       summary="Exchange an embed token (once) for a dashboard session",
       description="401 problem+json with `code` `used`, `expired`, `tampered`, `wrong_purpose`, `malformed` or "
                   "`no_access`; 429 with `Retry-After` past the per-IP limit.")
 async def create_session(request: Request, data: EmbedSessionCreate) -> Response[EmbedSessionOut]:
     service = embed(request)
-    _limits.hit((service.limits.embed_session_ip, _limits.client_key(request),
-                 "to open dashboard sessions from this address"))
+    hit((service.limits.embed_session_ip, client_key(request), "to open dashboard sessions from this address"))
     result = await service.open_session(data)
     return Response(result, status_code=201, headers={"Cache-Control": "no-store"})
 
@@ -50,23 +50,16 @@ async def create_session(request: Request, data: EmbedSessionCreate) -> Response
        include_in_schema=False)
 async def proxy(request: Request) -> Response:
     service = embed(request)
-    claims = _proxy.session_claims(service.signer, request)
-    return await _proxy.forward(service.api, request, claims)
+    claims = service.claims(request.headers.get("authorization", ""))
+    return await forward(service.api, request, claims, prefix="/embed/api", vary="Authorization")
 
 
 @get("/embed", opt=PUBLIC, operation_id="embedShell", include_in_schema=False)
 async def shell(request: Request, entity: str | None = None) -> Response:
     service = embed(request)
-    nonce = _shell.new_nonce()
-    info = await service.api.shell(entity) if entity and _shell.is_entity_id(entity) else None
-    ancestors = (info or {}).get("frame_ancestors") or []
-    headers = _shell.shell_headers(nonce, ancestors)
-    try:
-        bundle = service.bundle.entry()
-    except _shell.BundleMissing as exc:
-        return Response(_shell.render_missing_bundle(str(exc), nonce), status_code=503, media_type="text/html",
-                        headers=headers)
-    return Response(_shell.render_shell(info, bundle, nonce), media_type="text/html", headers=headers)
+    info = await service.api.shell(entity) if entity and is_entity_id(entity) else None
+    page = shell_page(service.bundle, info, EMBED_MODE, frame_ancestors=(info or {}).get("frame_ancestors") or [])
+    return Response(page.html, status_code=page.status, media_type="text/html", headers=page.headers)
 
 
 @get("/embed/sdk.js", opt=PUBLIC, operation_id="embedSdk", include_in_schema=False)
@@ -81,7 +74,7 @@ async def static_asset(request: Request, path: str) -> File:
     file = embed(request).bundle.asset(path)
     if file is None:
         raise NotFound(f"/static{path} does not exist.")
-    cache = _shell.IMMUTABLE if path.lstrip("/").startswith("assets/") else "public, max-age=300"
+    cache = IMMUTABLE if path.lstrip("/").startswith("assets/") else "public, max-age=300"
     media_type = guess_type(file.name)[0] or "application/octet-stream"
     if media_type in ("text/javascript", "application/javascript", "text/css"):
         media_type += "; charset=utf-8"

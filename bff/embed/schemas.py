@@ -1,13 +1,15 @@
+"""The embedding door's requests and answers (the user and entity in a session are the API's own,
+:mod:`contract.schemas`)."""
+
 from __future__ import annotations
 
 from typing import Annotated
 
 from msgspec import Meta, Struct
 
-from invoicing.entities.schemas import EntityOut
-from invoicing.users.schemas import EntityUserOut, Role
+from contract.schemas import EntityOut, EntityUserOut, Role
 
-from bff.embed._tokens import DEFAULT_TOKEN_TTL, MAX_TOKEN_TTL
+from bff import DEFAULT_TOKEN_TTL, MAX_TOKEN_TTL
 
 EntityId = Annotated[str, Meta(pattern=r"^ent_[A-Za-z0-9]{1,60}$", description="The entity the user works in (ent_…)")]
 UserId = Annotated[str, Meta(pattern=r"^usr_[A-Za-z0-9]{1,60}$", description="Folio's id of the entity user (usr_…)")]

@@ -7,13 +7,10 @@ from dataclasses import dataclass, field
 import msgspec
 
 from contract.errors import Unauthorized, ValidationFailed
-from invoicing.embed.schemas import MeOut
+from contract.schemas import MeOut
 
-from bff import _limits
+from bff import Bundle, Claims, FolioApi, Limits, TokenSigner
 from bff.config import BffSettings
-from bff.embed._api import FolioApi
-from bff.embed._shell import Bundle
-from bff.embed._tokens import TokenSigner
 from bff.embed.schemas import EmbedSessionCreate, EmbedSessionOut, EmbedTokenCreate, EmbedTokenOut
 
 
@@ -48,9 +45,8 @@ class EmbedService:
     api: FolioApi
     signer: TokenSigner
     settings: BffSettings
-    public_url: str
     bundle: Bundle
-    limits: _limits.Limits = field(default_factory=lambda: _limits.Limits.of(BffSettings()))
+    limits: Limits = field(default_factory=lambda: Limits.of(BffSettings()))
 
     async def mint_token(self, authorization: str, data: EmbedTokenCreate) -> EmbedTokenOut:
         if (data.user_id is None) == (data.external_id is None):
@@ -62,8 +58,16 @@ class EmbedService:
         token, claims = self.signer.mint_token(account_id=account["id"], environment=account["environment"],
                                                entity_id=data.entity_id, user_id=user["id"], origin=origin,
                                                ttl=data.ttl_seconds)
-        url = f"{self.public_url.rstrip('/')}/embed?entity={data.entity_id}#token={token}"
+        url = f"{self.settings.public_url.rstrip('/')}/embed?entity={data.entity_id}#token={token}"
         return EmbedTokenOut(token=token, expires_at=claims.expires_at_iso(), url=url)
+
+    def claims(self, authorization: str) -> Claims:
+        """The session an ``Authorization: Bearer <session_token>`` header carries."""
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("Send the dashboard session as 'Authorization: Bearer <session_token>'.",
+                               code="no_session")
+        return self.signer.read_session(token.strip())
 
     async def open_session(self, data: EmbedSessionCreate) -> EmbedSessionOut:
         claims = self.signer.read_token(data.token)

@@ -1,35 +1,14 @@
 """The one permission table.
 
 Every route names the permission it needs in its ``opt`` (``opt={"permission": Perm.DOCUMENTS_WRITE}``);
-the single guard in :mod:`invoicing.auth.guard` checks it against the caller's set. Roles are sets of
+the single guard in :mod:`invoicing.auth.guard` checks it against the caller's set (the names,
+:class:`~contract.permissions.Perm`, are shared with the BFF). Roles are sets of
 permissions; account keys hold everything, entity keys everything inside their one entity.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-
-class Perm(StrEnum):
-    PUBLIC = "public"
-    ACCOUNT_MANAGE = "account:manage"
-    ENTITIES_CREATE = "entities:create"
-    API_KEYS_CREATE = "api_keys:create"
-    ENTITY_READ = "entity:read"
-    ENTITY_WRITE = "entity:write"
-    CUSTOMERS_READ = "customers:read"
-    CUSTOMERS_WRITE = "customers:write"
-    ITEMS_READ = "items:read"
-    ITEMS_WRITE = "items:write"
-    DOCUMENTS_READ = "documents:read"
-    DOCUMENTS_WRITE = "documents:write"
-    PAYMENTS_READ = "payments:read"
-    PAYMENTS_WRITE = "payments:write"
-    EMAILS_READ = "emails:read"
-    TEAM_READ = "team:read"
-    TEAM_MANAGE = "team:manage"
-    AUDIT_READ = "audit:read"
-
+from contract.permissions import Perm
 
 VIEWER = frozenset({
     Perm.ENTITY_READ, Perm.CUSTOMERS_READ, Perm.ITEMS_READ, Perm.DOCUMENTS_READ, Perm.PAYMENTS_READ,

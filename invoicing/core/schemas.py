@@ -1,4 +1,5 @@
-"""Field types shared by the request and response schemas."""
+"""Field types shared by the request and response schemas; ``Email``, ``ShortText`` and ``LongText``
+are :mod:`contract.schemas`' (the BFF reads answers built from them)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,9 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
+from contract.schemas import Email as Email, LongText as LongText, ShortText as ShortText
+
 Name = Annotated[str, Meta(min_length=1, max_length=200)]
-ShortText = Annotated[str, Meta(max_length=200)]
-LongText = Annotated[str, Meta(max_length=5000)]
-Email = Annotated[str, Meta(max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 CountryCode = Annotated[str, Meta(min_length=2, max_length=2)]
 CurrencyCode = Annotated[str, Meta(min_length=3, max_length=3)]
 LocaleCode = Annotated[str, Meta(min_length=2, max_length=10)]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contract.addresses import check_address
 from invoicing.auth.context import Scope
 from contract.errors import Conflict, NotFound, ValidationFailed
 from invoicing.events import emit
@@ -21,17 +21,6 @@ from invoicing.entities.service import effective_settings
 from invoicing.rendering import Formatter
 
 MAX_RECIPIENTS = 20
-_ADDRESS = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
-
-
-def check_address(value: str, field: str) -> str:
-    value = value.strip()
-    if len(value) > 254 or not _ADDRESS.match(value):
-        raise ValidationFailed.field(field, f"'{value[:80]}' is not a valid e-mail address")
-    return value
-
-
 def recipients(to: str | list[str] | None, customer_email: str | None) -> list[str]:
     if to is None or to == [] or to == "":
         if not customer_email:

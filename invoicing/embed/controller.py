@@ -21,7 +21,7 @@ class MeController(Controller):
 
 
 class EmbedInternalController(Controller):
-    """Called by the BFF only, with the credentials of :mod:`invoicing.embed.credentials`."""
+    """Called by the BFF only, with the credentials of :mod:`contract.credentials`."""
 
     path = "/v1/embed"
     include_in_schema = False

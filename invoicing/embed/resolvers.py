@@ -1,15 +1,16 @@
-"""Turn the BFF's credentials into principals for the one guard (:mod:`invoicing.auth.guard`)."""
+"""Turn the BFF's credentials (:mod:`contract.credentials`) into principals for the one guard
+(:mod:`invoicing.auth.guard`); :func:`register` adds them to its resolvers, once, when the server is built."""
 
 from __future__ import annotations
 
 from litestar.connection import ASGIConnection
 
+from contract import credentials
+from contract.errors import Unauthorized
 from invoicing.auth.context import Principal
 from invoicing.auth.guard import EXTRA_RESOLVERS, user_principal_and_entity
 from invoicing.auth.permissions import Perm
-from contract.errors import Unauthorized
 from invoicing.db.models import Entity
-from invoicing.embed import credentials
 
 SHELL_PERMISSIONS = frozenset({Perm.ENTITY_READ})
 
@@ -35,5 +36,6 @@ async def resolve_shell(connection: ASGIConnection, token: str, entity_id: str |
 
 
 def register() -> None:
+    """Route ``embu_…`` and ``embs_…`` bearer credentials to these resolvers."""
     EXTRA_RESOLVERS[credentials.USER_PREFIX] = resolve_user
     EXTRA_RESOLVERS[credentials.SHELL_PREFIX] = resolve_shell

@@ -1,3 +1,6 @@
+"""What the BFF sends to spend an embed token, and the entity's branding it reads for the shell
+(:class:`~contract.schemas.MeOut`, the answer to both ``/v1/me`` and a spent token, is the contract's)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -5,8 +8,7 @@ from typing import Annotated
 
 from msgspec import Meta, Struct
 
-from invoicing.entities.schemas import EntityOut
-from invoicing.users.schemas import EntityUserOut, Role
+from contract.schemas import MeOut as MeOut
 
 
 class TokenUseIn(Struct):
@@ -14,15 +16,6 @@ class TokenUseIn(Struct):
     """The embed token's unique id."""
     expires_at: datetime
     """When the token would expire anyway."""
-
-
-class MeOut(Struct):
-    """The entity user behind the calling credential, as the dashboard needs it."""
-
-    user: EntityUserOut
-    entity: EntityOut
-    role: Role
-    permissions: list[str]
 
 
 class ShellBranding(Struct):

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from litestar import Litestar
 
 from invoicing.outbox._email import EmailWorker
-from invoicing.rendering._logo import LogoFetcher
+from invoicing.rendering import LogoFetcher
 
 
 @contextlib.asynccontextmanager

@@ -15,9 +15,10 @@ keeping an issued document's PDF once rendered.
 from invoicing.rendering._epc import epc_payload, qr_png
 from invoicing.rendering._format import Formatter
 from invoicing.rendering._labels import LABELS, language_of
+from invoicing.rendering._logo import LogoFetcher, sniff
 from invoicing.rendering._render import PREVIEW_CSP, Logo, RenderInput, build_context, render_html, render_pdf
 
 __all__ = [
-    "LABELS", "PREVIEW_CSP", "Formatter", "Logo", "RenderInput", "build_context", "epc_payload",
-    "language_of", "qr_png", "render_html", "render_pdf",
+    "LABELS", "PREVIEW_CSP", "Formatter", "Logo", "LogoFetcher", "RenderInput", "build_context",
+    "epc_payload", "language_of", "qr_png", "render_html", "render_pdf", "sniff",
 ]

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from litestar import Controller, Request, Response, post
 
+from contract.addresses import check_address
+from contract.credentials import read_request
 from invoicing.auth import Perm
 from invoicing.core.http import database
-from invoicing.emails.service import check_address
-from invoicing.signin import links, service
+from invoicing.signin import service
 from invoicing.signin.mail import Mailer, wake_worker
 from invoicing.signin.schemas import LinkUseIn, SignInOut, SignInRequestOut
 
@@ -32,7 +33,7 @@ class SignInInternalController(Controller):
         settings = request.app.state.settings
         scheme, _, credential = request.headers.get("authorization", "").partition(" ")
         credential = credential.strip() if scheme.lower() == "bearer" else ""
-        email = links.read_request(settings.security.signing_keys(), credential)
+        email = read_request(settings.security.signing_keys(), credential)
         email = check_address(email, "email")
         async with database(request).transaction() as session:
             sent = await service.send_sign_in_links(session, Mailer.of(settings), email)

@@ -1,4 +1,4 @@
-"""Sign-in links to the standalone dashboard, and the BFF's signed request to send them.
+"""Sign-in links to the standalone dashboard.
 
 The life cycle::
 
@@ -19,8 +19,7 @@ Each refusal is a 401 with a ``code``::
     ├── revoked    "revoked"    was replaced by a newer link, or its invitation was revoked
     └── no_access  "no_access"  names a user who was removed from the entity
 
-``embr_`` is the BFF's credential for ``POST /v1/embed/sign-in/requests``: the address it asks
-links for, signed with the shared secrets (salt ``"sign-in-request"``), valid two minutes.
+The BFF asks for links with its ``embr_`` credential (:func:`contract.credentials.read_request`).
 """
 
 from __future__ import annotations
@@ -32,13 +31,10 @@ from datetime import UTC, datetime
 
 from itsdangerous import BadSignature, SignatureExpired
 
-from contract.errors import Unauthorized
-from contract.signing import REQUEST_PREFIX, SIGN_IN_LINK, SIGN_IN_REQUEST, Refused, serializer
+from contract.signing import SIGN_IN_LINK, Refused, serializer
 
 LINK_SALT = SIGN_IN_LINK
-REQUEST_SALT = SIGN_IN_REQUEST
 LINK_TTL = 72 * 3600
-REQUEST_TTL = 120
 MAX_LINK_LENGTH = 2048
 
 
@@ -97,19 +93,3 @@ def _claims(payload: object, issued_at: int) -> LinkClaims:
 def link_url(public_url: str, entity_id: str, token: str) -> str:
     return f"{public_url.rstrip('/')}/app/sign-in?entity={entity_id}#token={token}"
 
-
-def sign_request(keys: list[str], email: str) -> str:
-    return REQUEST_PREFIX + serializer(tuple(keys), REQUEST_SALT).dumps({"m": email})
-
-
-def read_request(keys: list[str], credential: str) -> str:
-    """The address a valid BFF request credential asks sign-in links for."""
-    if not credential.startswith(REQUEST_PREFIX):
-        raise Unauthorized("Only the dashboard's server (the BFF) asks for sign-in links here.")
-    try:
-        payload = serializer(tuple(keys), REQUEST_SALT).loads(credential[len(REQUEST_PREFIX):], max_age=REQUEST_TTL)
-    except BadSignature:
-        raise Unauthorized("The BFF credential is not valid.") from None
-    if not isinstance(payload, dict) or not isinstance(payload.get("m"), str):
-        raise Unauthorized("The BFF credential is not valid.")
-    return payload["m"]

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from contract.schemas import EntityUserOut, Role
 from invoicing.core.schemas import Email, ShortText
 
-Role = Literal["admin", "editor", "viewer"]
-UserStatus = Literal["invited", "active"]
 ExternalId = Annotated[str, Meta(min_length=1, max_length=200)]
 
 
@@ -29,23 +27,6 @@ class EntityUserUpdate(Struct, forbid_unknown_fields=True):
     name: ShortText | None | UnsetType = UNSET
     external_id: ExternalId | None | UnsetType = UNSET
     email: Email | UnsetType = UNSET
-
-
-class EntityUserOut(Struct):
-    id: str
-    object: Literal["entity_user"]
-    entity_id: str
-    email: str
-    name: str | None
-    role: Role
-    external_id: str | None
-    status: UserStatus
-    """``invited``: an invitation was sent and not yet accepted; ``active``: the user has access."""
-    created_at: datetime
-    invited_at: datetime | None
-    """When the latest invitation was sent."""
-    accepted_at: datetime | None
-    """When the user accepted the invitation by opening its link in the standalone dashboard."""
 
 
 class EntityUserList(Struct):

@@ -9,6 +9,7 @@ import httpx
 import pytest
 import time_machine
 
+from bff.config import BffSettings
 from invoicing.auth.permissions import ROLES
 from tests.conftest import running, server_settings
 from tests.integration.conftest import HOST, assert_problem, make_account, make_entity

@@ -7,7 +7,7 @@ import pytest
 
 from bff.app import create_bff_app
 from bff.config import BffSettings
-from tests.conftest import _free_port, running, server_settings
+from tests.conftest import _free_port, bff_settings_of, running, server_settings
 from tests.integration.conftest import INVOICE, assert_problem, make_entity
 
 
@@ -118,9 +118,8 @@ class TimingOut(httpx.AsyncBaseTransport):
 def test_upstream_timeout_is_504(embed, server):
     session = embed.session("viewer")
     transport = TimingOut()
-    settings = server_settings(server)
     with (
-        running(lambda s: create_bff_app(s, transport=transport), settings) as url,
+        running(lambda s: create_bff_app(s, transport=transport), bff_settings_of(server)) as url,
         embed.dashboard(session, url) as dashboard,
     ):
         assert_problem(dashboard.get("/invoices"), 504, words="did not answer in time")
@@ -136,8 +135,7 @@ def test_unreachable_api_is_502(embed, server):
     session = embed.session("viewer")
     token = embed.token("viewer")
     closed = f"http://127.0.0.1:{_free_port()}"  # nothing listens there
-    bff_settings = BffSettings(api_url=closed, api_connect_timeout=5)
-    with running(lambda s: create_bff_app(s, bff_settings=bff_settings), server_settings(server)) as url:
+    with running(create_bff_app, bff_settings_of(server, api_url=closed, api_connect_timeout=5)) as url:
         with embed.dashboard(session, url) as dashboard:
             assert_problem(dashboard.get("/invoices"), 502, words="could not be reached")
         assert_problem(httpx.post(f"{url}/embed/session", json={"token": token}), 502)
@@ -176,8 +174,7 @@ def test_an_in_process_api_that_hangs_is_504(embed, server):
 def test_a_bff_deployed_apart_reaches_the_api_over_http(embed, server):
     """FOLIO_API_URL: the same BFF, its shared client talking HTTP to the API's own deployment."""
     invoice = embed.tenant.api.post("/v1/invoices", json=INVOICE).json()
-    bff_settings = BffSettings(api_url=server.url)
-    with running(lambda s: create_bff_app(s, bff_settings=bff_settings), server_settings(server)) as url:
+    with running(create_bff_app, bff_settings_of(server, api_url=server.url)) as url:
         r = httpx.post(f"{url}/embed/tokens", json={"entity_id": embed.tenant.entity_id,
                                                     "user_id": embed.users["viewer"]["id"]},
                        headers={"Authorization": f"Bearer {embed.tenant.sandbox_key}"})

@@ -18,7 +18,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from bff._limits import Limit
+from bff import Limit
 from bff.config import BffSettings
 from invoicing.db import Database
 from invoicing.db.models import EmbedTokenUse

@@ -12,7 +12,7 @@ import pytest
 from folio.server import create_server_app
 from invoicing.auth.permissions import ACCOUNT_KEY, ENTITY_KEY, ROLES, Perm
 from invoicing.auth.table import markdown, route_permissions
-from invoicing.embed import credentials
+from contract import credentials
 
 
 @pytest.fixture(scope="module")

@@ -87,7 +87,7 @@ def test_resend_and_revoke_need_a_pending_invitation(tenant):
 def test_invitations_are_admin_only(server, tenant):
 
     users = add_users(tenant)
-    from invoicing.embed import credentials
+    from contract import credentials
 
     invited = invite(tenant)
     for role in ("viewer", "editor"):

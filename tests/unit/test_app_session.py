@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bff.app._session import secure_cookies
+from bff.app import secure_cookies
 
 
 def test_secure_cookies_everywhere_but_local_http():

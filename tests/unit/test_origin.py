@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bff.app._origin import origin_of
+from bff.app import origin_of
 
 
 def test_origins_are_compared_in_their_canonical_form():

@@ -15,12 +15,13 @@ from PIL import Image
 
 from invoicing.db.models import Document, Email
 from invoicing.documents.service import apply_totals, invoice_out
-from invoicing.emails.service import check_address, recipients
+from contract.addresses import check_address
+from invoicing.emails.service import recipients
 from contract.errors import ValidationFailed
 from invoicing.entities.service import effective_settings
 from invoicing.outbox import SmtpTarget, build_message
-from invoicing.rendering import Formatter, RenderInput, build_context, epc_payload, qr_png, render_html, render_pdf
-from invoicing.rendering._logo import LogoFetcher, sniff
+from invoicing.rendering import (Formatter, LogoFetcher, RenderInput, build_context, epc_payload, qr_png, render_html,
+                                 render_pdf, sniff)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 

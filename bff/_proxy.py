@@ -4,7 +4,7 @@
 
     /embed/api/v1/<path>?<query>   Authorization: Bearer <session token>
     /app/api/v1/<path>?<query>     (standalone dashboard: the session cookie and X-CSRF-Token, see bff.app)
-        │ session verified (signature, purpose, expiry)          → 401 problem+json otherwise
+        │ session verified by the caller (bff.embed, bff.app)    → 401 problem+json otherwise
         │ path checked (defence in depth; the API still decides) → 404 for what the dashboard never needs
         ▼
     /v1/<path>?<query>             Authorization: Bearer embu_… (this entity, this user, 2 min)
@@ -24,10 +24,10 @@ import httpx
 from litestar import Request, Response
 from litestar.response import Stream
 
-from contract.errors import NotFound, Unauthorized
+from contract.errors import NotFound
 
-from bff.embed._api import FolioApi, upstream_failure
-from bff.embed._tokens import Claims, TokenSigner
+from bff._api import FolioApi, upstream_failure
+from bff._tokens import Claims
 
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
                         "trailers", "transfer-encoding", "upgrade"})
@@ -37,19 +37,11 @@ DROP_REQUEST = HOP_BY_HOP | {"host", "authorization", "cookie", "x-entity-id", "
 DROP_RESPONSE = HOP_BY_HOP | {"set-cookie", "date", "server"}
 BUFFER_LIMIT = 256 * 1024  # answers up to this size (with a Content-Length) are read at once, bigger ones stream
 
-PREFIX = "/embed/api"
 # what the dashboard never calls through the proxy: the account, other entities' keys, the BFF's own endpoints
 DENIED_TOP = frozenset({"account", "embed", "schema"})
 
 
-def session_claims(signer: TokenSigner, request: Request) -> Claims:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("Send the dashboard session as 'Authorization: Bearer <session_token>'.", code="no_session")
-    return signer.read_session(token.strip())
-
-
-def upstream_path(raw_path: str, claims: Claims, prefix: str = PREFIX) -> str:
+def upstream_path(raw_path: str, claims: Claims, prefix: str) -> str:
     """``/embed/api/v1/x`` (or ``/app/api/v1/x``) → ``/v1/x``, refusing what the dashboard has no business calling."""
     path = raw_path[len(prefix):] if raw_path.startswith(prefix + "/") else "/"
     segments = unquote(path).split("/")[1:]
@@ -85,10 +77,9 @@ def _has_body(request: Request) -> bool:
     return "transfer-encoding" in headers or int(headers.get("content-length") or 0) > 0
 
 
-async def forward(api: FolioApi, request: Request, claims: Claims, prefix: str = PREFIX,
-                  vary: str = "Authorization") -> Response:
-    """Forward the dashboard's call under ``prefix`` (the embed's, or the standalone dashboard's ``/app/api``);
-    ``vary`` names the request header that carries the session."""
+async def forward(api: FolioApi, request: Request, claims: Claims, *, prefix: str, vary: str) -> Response:
+    """Forward the dashboard's call under ``prefix`` (the embed's ``/embed/api``, or the standalone
+    dashboard's ``/app/api``); ``vary`` names the request header that carries the session."""
     raw_path = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
     path = upstream_path(raw_path, claims, prefix)
     query = request.scope.get("query_string", b"")

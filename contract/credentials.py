@@ -1,19 +1,22 @@
 """Credentials the BFF signs for the API with the shared secrets (``FOLIO_SECRET_KEYS``).
 
-The BFF holds no database access. What it needs from the API it asks for with one of two
-short-lived credentials, each signed with its own purpose salt so neither passes for the other
+The BFF holds no database access. What it needs from the API it asks for with one of three
+short-lived credentials, each signed with its own purpose salt so none passes for another
 (nor for an embed token or a dashboard session)::
 
-    BFF                                                        API (invoicing.embed)
-    ───                                                        ─────────────────────
-    embu_<signed {a, e, n, u}>   salt "embed-api-user"   ────▶  user_principal(a, e, n, u):
-        account, environment, entity, user                      the user's *current* role, every call
-    embs_<signed {n}>            salt "embed-api-shell"  ────▶  read-only view of one entity's
-        entity                                                  branding and embed origins (the shell)
+    BFF signs                                                  API reads
+    ─────────                                                  ─────────
+    embu_<signed {a, e, n, u}>   salt "embed-api-user"   ────▶  read_user → the user's *current* role,
+        account, environment, entity, user                      every call (invoicing.embed.resolvers)
+    embs_<signed {n}>            salt "embed-api-shell"  ────▶  read_shell → read-only view of one
+        entity                                                  entity's branding and embed origins
+    embr_<signed {m}>            salt "sign-in-request"  ────▶  read_request → the address to e-mail
+        e-mail address                                          sign-in links to (invoicing.signin)
 
-Both expire after :data:`MAX_AGE` seconds; the BFF signs a user's credential afresh every
-:data:`REUSE` seconds, so the API checks each signature once and only its age on later calls.
-Secrets are listed newest first; the newest signs, every one verifies (rotation).
+``embu_`` and ``embs_`` expire after :data:`MAX_AGE` seconds; the BFF signs a user's credential
+afresh every :data:`REUSE` seconds, so the API checks each signature once and only its age on later
+calls. ``embr_`` expires after :data:`REQUEST_TTL` seconds. Secrets are listed newest first; the
+newest signs, every one verifies (rotation).
 """
 
 from __future__ import annotations
@@ -24,12 +27,15 @@ from functools import lru_cache
 from itsdangerous import BadSignature
 
 from contract.errors import Unauthorized
-from contract.signing import API_SHELL, API_USER, SHELL_PREFIX, USER_PREFIX, serializer
+from contract.signing import (API_SHELL, API_USER, REQUEST_PREFIX, SHELL_PREFIX, SIGN_IN_REQUEST, USER_PREFIX,
+                              serializer)
 
 USER_SALT = API_USER
 SHELL_SALT = API_SHELL
+REQUEST_SALT = SIGN_IN_REQUEST
 MAX_AGE = 120
 REUSE = 60
+REQUEST_TTL = 120
 
 
 def sign_user(keys: list[str], account_id: str, environment: str, entity_id: str, user_id: str) -> str:
@@ -81,3 +87,20 @@ def read_shell(keys: list[str], token: str) -> str:
     if not isinstance(p.get("n"), str):
         raise Unauthorized("The BFF credential is not valid.")
     return p["n"]
+
+
+def sign_request(keys: list[str], email: str) -> str:
+    return REQUEST_PREFIX + serializer(tuple(keys), REQUEST_SALT).dumps({"m": email})
+
+
+def read_request(keys: list[str], credential: str) -> str:
+    """The address a valid BFF request credential asks sign-in links for."""
+    if not credential.startswith(REQUEST_PREFIX):
+        raise Unauthorized("Only the dashboard's server (the BFF) asks for sign-in links here.")
+    try:
+        payload = serializer(tuple(keys), REQUEST_SALT).loads(credential[len(REQUEST_PREFIX):], max_age=REQUEST_TTL)
+    except BadSignature:
+        raise Unauthorized("The BFF credential is not valid.") from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("m"), str):
+        raise Unauthorized("The BFF credential is not valid.")
+    return payload["m"]

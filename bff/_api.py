@@ -16,12 +16,12 @@ from typing import Any
 
 import httpx
 
+from contract import credentials
 from contract.errors import FolioError, Forbidden, NotFound, UpstreamError
-from invoicing.embed import credentials
 
+from bff._asgi import StreamingASGITransport
+from bff._tokens import Claims, TokenRefused
 from bff.config import BffSettings
-from bff.embed._asgi import StreamingASGITransport
-from bff.embed._tokens import Claims, TokenRefused
 
 IN_PROCESS_BASE = "http://folio-api.internal"
 

@@ -2,13 +2,15 @@
 
 ::
 
-    GET /embed?entity=ent_…#token=…     (the fragment stays in the browser)
+    GET /embed?entity=ent_…#token=…     (bff.embed; the fragment stays in the browser)
+    GET /app, /app/sign-in?entity=…     (bff.app, first-party)
       ├─ the entity's branding → CSS variables on :root (--folio-primary, --folio-logo-url), its locale
-      ├─ <script id="folio-config" type="application/json" nonce>  the dashboard's configuration
+      ├─ <script id="folio-config" type="application/json" nonce>  the dashboard's configuration, with
+      │                                 the mode the caller names (where the dashboard sends its calls)
       ├─ the Vite bundle's entry, found in frontend/dist/.vite/manifest.json (key "index.html")
-      └─ headers: CSP with a per-response nonce and frame-ancestors = the account's embed_allowed_origins
-                  ('none' when there are none or the entity is unknown), Referrer-Policy: no-referrer,
-                  Cache-Control: no-store
+      └─ headers: CSP with a per-response nonce and frame-ancestors = the origins the caller passes
+                  (the embed: the account's embed_allowed_origins; 'none' when there are none),
+                  Referrer-Policy: no-referrer, Cache-Control: no-store
     GET /static/assets/<hashed file>    Cache-Control: public, max-age=31536000, immutable
 """
 
@@ -147,17 +149,14 @@ def branding_css(branding: dict[str, Any]) -> str:
     return f":root {{ --folio-primary: {primary}; --folio-logo-url: {logo_css}; }}"
 
 
-EMBED_MODE = {"mode": "embed", "apiBase": "/embed/api/v1", "sessionUrl": "/embed/session"}
-
-
-def dashboard_config(shell: dict[str, Any] | None, mode: dict[str, str] | None = None) -> dict[str, Any]:
-    """The ``#folio-config`` JSON: ``mode`` says where the dashboard talks to (the embed's URLs by default,
-    or the standalone dashboard's, see :mod:`bff.app`), the rest is the entity's locale and branding."""
+def dashboard_config(shell: dict[str, Any] | None, mode: dict[str, str]) -> dict[str, Any]:
+    """The ``#folio-config`` JSON: ``mode`` says where the dashboard talks to (the embed's URLs, or the
+    standalone dashboard's), the rest is the entity's locale and branding."""
     entity = (shell or {}).get("entity") or {}
     branding = entity.get("branding") or {}
     primary = branding.get("primary_color")
     return {
-        **(mode or EMBED_MODE),
+        **mode,
         "locale": entity.get("locale") or "en",
         "branding": {"primary_color": primary if isinstance(primary, str) and _COLOR.match(primary) else DEFAULT_PRIMARY,
                      "logo_url": branding.get("logo_url")},
@@ -166,8 +165,7 @@ def dashboard_config(shell: dict[str, Any] | None, mode: dict[str, str] | None =
     }
 
 
-def render_shell(shell: dict[str, Any] | None, bundle: BundleEntry, nonce: str,
-                 mode: dict[str, str] | None = None) -> str:
+def render_shell(shell: dict[str, Any] | None, bundle: BundleEntry, nonce: str, mode: dict[str, str]) -> str:
     config = dashboard_config(shell, mode)
     return templates.get_template("embed/shell.html").render(
         nonce=nonce, config=config, locale=config["locale"], title=config["entityName"] or "Folio",
@@ -176,3 +174,22 @@ def render_shell(shell: dict[str, Any] | None, bundle: BundleEntry, nonce: str,
 
 def render_missing_bundle(reason: str, nonce: str) -> str:
     return templates.get_template("embed/bundle_missing.html").render(reason=reason, nonce=nonce)
+
+
+@dataclass(frozen=True)
+class ShellPage:
+    html: str
+    status: int
+    headers: dict[str, str]
+
+
+def shell_page(bundle: Bundle, shell: dict[str, Any] | None, mode: dict[str, str],
+               frame_ancestors: list[str]) -> ShellPage:
+    """The shell for the entity ``shell`` describes (``None``: unbranded), or 503 while the bundle is missing."""
+    nonce = new_nonce()
+    headers = shell_headers(nonce, frame_ancestors)
+    try:
+        entry = bundle.entry()
+    except BundleMissing as exc:
+        return ShellPage(render_missing_bundle(str(exc), nonce), 503, headers)
+    return ShellPage(render_shell(shell, entry, nonce, mode), 200, headers)

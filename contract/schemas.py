@@ -1,0 +1,120 @@
+"""The API's answers the BFF reads or passes on, and the field types they are built from.
+
+::
+
+    MeOut       GET /v1/me, POST /v1/embed/token-uses     ─▶ the BFF's embed session (EmbedSessionOut)
+    SignInOut   POST /v1/embed/sign-in/link-uses           ─▶ the standalone dashboard's session (AppSessionOut)
+      ├── user: EntityUserOut (role: Role)
+      └── entity: EntityOut
+            └── settings: EntitySettings (branding, number formats, bank account, e-mail defaults, …)
+
+The API (:mod:`invoicing.entities.schemas`, :mod:`invoicing.users.schemas`) imports these classes
+rather than declaring its own, so the OpenAPI document has one ``EntityOut`` for both.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+ShortText = Annotated[str, Meta(max_length=200)]
+LongText = Annotated[str, Meta(max_length=5000)]
+Email = Annotated[str, Meta(max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+Color = Annotated[str, Meta(pattern=r"^#[0-9a-fA-F]{6}$", description="A hex colour such as #3B82F6")]
+Url = Annotated[str, Meta(max_length=2000, pattern=r"^https?://\S+$")]
+FormatStr = Annotated[str, Meta(max_length=60, description="e.g. INV-{yyyy}-{nnnn}: {yyyy} {yy} {mm} and one {n…} sequence")]
+
+Role = Literal["admin", "editor", "viewer"]
+UserStatus = Literal["invited", "active"]
+
+
+class Branding(Struct, omit_defaults=True, forbid_unknown_fields=True):
+    logo_url: Url | None | UnsetType = UNSET
+    primary_color: Color | None | UnsetType = UNSET
+
+
+class NumberFormats(Struct, omit_defaults=True, forbid_unknown_fields=True):
+    invoice: FormatStr | UnsetType = UNSET
+    credit_note: FormatStr | UnsetType = UNSET
+
+
+class BankAccount(Struct, omit_defaults=True, forbid_unknown_fields=True):
+    iban: Annotated[str, Meta(max_length=40)] | None | UnsetType = UNSET
+    bic: Annotated[str, Meta(max_length=20)] | None | UnsetType = UNSET
+    bank_name: ShortText | None | UnsetType = UNSET
+
+
+class EmailDefaults(Struct, omit_defaults=True, forbid_unknown_fields=True):
+    sender_name: ShortText | None | UnsetType = UNSET
+    reply_to: Email | None | UnsetType = UNSET
+
+
+class EntitySettings(Struct, omit_defaults=True, forbid_unknown_fields=True):
+    """Every field is optional in requests; responses show the effective value (defaults filled)."""
+
+    branding: Branding | UnsetType = UNSET
+    number_formats: NumberFormats | UnsetType = UNSET
+    payment_terms_days: Annotated[int, Meta(ge=0, le=365)] | UnsetType = UNSET
+    default_note: LongText | None | UnsetType = UNSET
+    footer: LongText | None | UnsetType = UNSET
+    bank_account: BankAccount | UnsetType = UNSET
+    pdf_template: Literal["classic", "modern"] | UnsetType = UNSET
+    email: EmailDefaults | UnsetType = UNSET
+
+
+class EntityOut(Struct):
+    id: str
+    object: Literal["entity"]
+    environment: str
+    name: str
+    country: str
+    address: str | None
+    city: str | None
+    post_code: str | None
+    tax_number: str | None
+    is_tax_subject: bool
+    currency_code: str
+    locale: str
+    email: str | None
+    settings: EntitySettings
+    metadata: dict[str, str]
+    created_at: datetime
+
+
+class EntityUserOut(Struct):
+    id: str
+    object: Literal["entity_user"]
+    entity_id: str
+    email: str
+    name: str | None
+    role: Role
+    external_id: str | None
+    status: UserStatus
+    """``invited``: an invitation was sent and not yet accepted; ``active``: the user has access."""
+    created_at: datetime
+    invited_at: datetime | None
+    """When the latest invitation was sent."""
+    accepted_at: datetime | None
+    """When the user accepted the invitation by opening its link in the standalone dashboard."""
+
+
+class MeOut(Struct):
+    """The entity user behind the calling credential, as the dashboard needs it."""
+
+    user: EntityUserOut
+    entity: EntityOut
+    role: Role
+    permissions: list[str]
+
+
+class SignInOut(Struct):
+    """Who the redeemed link signs in: the BFF keeps the first two in its session cookie."""
+
+    account_id: str
+    environment: str
+    user: EntityUserOut
+    entity: EntityOut
+    role: Role
+    permissions: list[str]
