@@ -5,12 +5,12 @@ import { createQueryClient, setErrorLanguage } from "./api/errors";
 import { onHostMessage } from "./embed/host";
 import { announceReady, useSession, useSessionEnd } from "./embed/session";
 import { I18nProvider, makeI18n, pickLocale, useI18n } from "./i18n";
-import { Layout } from "./features/shell/Layout";
 import { endedNotice } from "./features/signin/notices";
-import { Loading } from "./features/shell/ui";
 import { navigate, useLocation } from "./router";
 import { isKnownView, resolve } from "./routes";
 import { applyTheme } from "./theme";
+import { Layout } from "./components/Layout";
+import { Loading } from "./components/Loading";
 
 const queryClient = createQueryClient();
 const SignInPage = lazy(() => import("./features/signin/SignInPage"));

@@ -10,8 +10,8 @@ import { QueryCache, MutationCache, QueryClient } from "@tanstack/react-query";
 import { post } from "../embed/host";
 import { getSession } from "../embed/session";
 import { type I18n, type MessageKey } from "../i18n";
-import { toast } from "../features/shell/toasts";
 import { ApiError } from "./client";
+import { toast } from "../components/toast";
 
 let i18n: I18n | null = null;
 export function setErrorLanguage(value: I18n): void {

@@ -2,15 +2,18 @@
 import type { Customer } from "../../api/client";
 import { can } from "../../embed/session";
 import { useI18n } from "../../i18n";
+import { parseSearch } from "../../lib/search";
 import { useLocation } from "../../router";
-import { RecordForm, RecordsPage } from "../shell/records";
-import { Field } from "../shell/ui";
+import { recordsSearch } from "../../routes/search";
 import { useCreateCustomer, useCustomers, useDeleteCustomer, useUpdateCustomer } from "./api";
+import { Field } from "../../components/Field";
+import { RecordForm } from "../../components/RecordForm";
+import { RecordsPage } from "../../components/RecordsPage";
 
 export default function CustomersPage() {
   const { t } = useI18n();
   const { params } = useLocation();
-  const search = params.get("search") ?? "";
+  const search = parseSearch(recordsSearch, params).search ?? "";
   const query = useCustomers(search);
   return (
     <RecordsPage

@@ -11,10 +11,11 @@ import { useI18n } from "../../i18n";
 import { cmp, dec, sub, toFixed } from "../../lib/decimal";
 import { DEFAULT_TAX_NAME, knownTaxNames, type NamedTax, parseTaxes } from "../../lib/taxes";
 import { computeTotals, minorUnit } from "../../lib/totals";
-import { toast } from "../shell/toasts";
-import { FormButtons, Money } from "../shell/ui";
 import { useCreateCreditNote } from "./api";
 import { TotalsList } from "./parts";
+import { FormButtons } from "../../components/FormButtons";
+import { Money } from "../../components/Money";
+import { toast } from "../../components/toast";
 
 interface LineChoice {
   selected: boolean;

@@ -5,10 +5,6 @@ import { describeError } from "../../api/errors";
 import { can } from "../../embed/session";
 import { useI18n } from "../../i18n";
 import { navigate } from "../../router";
-import { Link } from "../shell/Layout";
-import { toast } from "../shell/toasts";
-import { Confirm } from "../shell/rows";
-import { Empty, ErrorState, FieldErrors, FormButtons, Loading, Money, QueryResult, SelectField, StatusBadge, today } from "../shell/ui";
 import {
   useCreditNotes,
   useDeleteDraft,
@@ -20,6 +16,19 @@ import {
 } from "./api";
 import { CreditNoteForm } from "./CreditNoteForm";
 import { LinesTable, TotalsList } from "./parts";
+import { Confirm } from "../../components/Confirm";
+import { Empty } from "../../components/Empty";
+import { ErrorState } from "../../components/ErrorState";
+import { FieldErrors } from "../../components/FieldErrors";
+import { FormButtons } from "../../components/FormButtons";
+import { Link } from "../../components/Link";
+import { Loading } from "../../components/Loading";
+import { Money } from "../../components/Money";
+import { QueryResult } from "../../components/QueryResult";
+import { SelectField } from "../../components/SelectField";
+import { StatusBadge } from "../../components/StatusBadge";
+import { toast } from "../../components/toast";
+import { today } from "../../lib/dates";
 
 const PAYMENT_TYPES = ["bank_transfer", "card", "cash", "paypal", "direct_debit", "online", "other"] as const;
 

@@ -14,11 +14,15 @@ import { navigate, useLocation } from "../../router";
 import { useCustomers } from "../customers/api";
 import { useEntity } from "../entity/api";
 import { useItems } from "../items/api";
-import { Link } from "../shell/Layout";
-import { toast } from "../shell/toasts";
-import { Empty, ErrorState, FieldErrors, Loading, today } from "../shell/ui";
 import { useCreateInvoice, useFinalize, useInvoice, useUpdateInvoice } from "./api";
 import { TotalsList } from "./parts";
+import { Empty } from "../../components/Empty";
+import { ErrorState } from "../../components/ErrorState";
+import { FieldErrors } from "../../components/FieldErrors";
+import { Link } from "../../components/Link";
+import { Loading } from "../../components/Loading";
+import { toast } from "../../components/toast";
+import { today } from "../../lib/dates";
 
 interface LineState {
   key: number;

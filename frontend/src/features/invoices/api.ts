@@ -3,6 +3,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { api, type Invoice, type Schemas, unwrap } from "../../api/client";
 import { FIELD_ERRORS_INLINE } from "../../api/errors";
 import { post } from "../../embed/host";
+import type { INVOICE_STATUSES } from "../../routes/search";
 
 export interface InvoiceFilters {
   status?: string;
@@ -14,15 +15,13 @@ export interface InvoiceFilters {
   limit?: number;
 }
 
-export const STATUSES = ["draft", "issued", "partially_paid", "paid", "voided", "credited"] as const;
-
 export function useInvoices(filters: InvoiceFilters) {
   return useQuery({
     queryKey: ["invoices", filters],
     queryFn: ({ signal }) =>
       unwrap(
         api.GET("/v1/invoices", {
-          params: { query: { ...filters, status: filters.status as (typeof STATUSES)[number] | undefined } },
+          params: { query: { ...filters, status: filters.status as (typeof INVOICE_STATUSES)[number] | undefined } },
           signal,
         }),
       ),

@@ -1,6 +1,6 @@
 /** Pieces shared by the invoice view and the draft editor's live preview. */
 import { useI18n } from "../../i18n";
-import { Money } from "../shell/ui";
+import { Money } from "../../components/Money";
 
 export interface LineRow {
   name: string;

@@ -3,17 +3,21 @@ import { useMemo } from "react";
 import type { Item } from "../../api/client";
 import { can, getSession } from "../../embed/session";
 import { useI18n } from "../../i18n";
+import { parseSearch } from "../../lib/search";
 import { useLocation } from "../../router";
+import { recordsSearch } from "../../routes/search";
 import { useEntity } from "../entity/api";
 import { formatTaxes, knownTaxNames, parseTaxes } from "../../lib/taxes";
-import { RecordForm, RecordsPage } from "../shell/records";
-import { Field, Money } from "../shell/ui";
 import { useCreateItem, useDeleteItem, useItems, useUpdateItem } from "./api";
+import { Field } from "../../components/Field";
+import { Money } from "../../components/Money";
+import { RecordForm } from "../../components/RecordForm";
+import { RecordsPage } from "../../components/RecordsPage";
 
 export default function ItemsPage() {
   const { t, number } = useI18n();
   const { params } = useLocation();
-  const search = params.get("search") ?? "";
+  const search = parseSearch(recordsSearch, params).search ?? "";
   const query = useItems(search);
   const entity = useEntity();
   const currency = entity.data?.currency_code ?? (getSession()?.entity.currency_code as string | undefined) ?? "EUR";

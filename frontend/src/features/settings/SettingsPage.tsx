@@ -8,8 +8,10 @@ import { can } from "../../embed/session";
 import { useI18n } from "../../i18n";
 import { applyTheme, currentPrimary } from "../../theme";
 import { useEntity, useUpdateEntity } from "../entity/api";
-import { toast } from "../shell/toasts";
-import { ErrorState, FieldErrors, Loading } from "../shell/ui";
+import { ErrorState } from "../../components/ErrorState";
+import { FieldErrors } from "../../components/FieldErrors";
+import { Loading } from "../../components/Loading";
+import { toast } from "../../components/toast";
 
 const COLOR = /^#[0-9a-fA-F]{6}$/;
 

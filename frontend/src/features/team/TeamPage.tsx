@@ -6,10 +6,13 @@
 import { type FormEvent, useState } from "react";
 import { can, useSession } from "../../embed/session";
 import { useI18n, type MessageKey } from "../../i18n";
-import { toast } from "../shell/toasts";
-import { Confirm } from "../shell/rows";
-import { FieldErrors, FormButtons, QueryResult, SelectField } from "../shell/ui";
 import { type Member, type Role, ROLES, useChangeRole, useInvite, useRemove, useResendInvitation, useRevokeInvitation, useTeam } from "./api";
+import { Confirm } from "../../components/Confirm";
+import { FieldErrors } from "../../components/FieldErrors";
+import { FormButtons } from "../../components/FormButtons";
+import { QueryResult } from "../../components/QueryResult";
+import { SelectField } from "../../components/SelectField";
+import { toast } from "../../components/toast";
 
 export default function TeamPage() {
   const { t } = useI18n();
