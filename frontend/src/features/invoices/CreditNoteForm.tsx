@@ -12,7 +12,7 @@ import { cmp, dec, sub, toFixed } from "../../lib/decimal";
 import { DEFAULT_TAX_NAME, knownTaxNames, type NamedTax, parseTaxes } from "../../lib/taxes";
 import { computeTotals, minorUnit } from "../../lib/totals";
 import { useCreateCreditNote } from "./api";
-import { TotalsList } from "./parts";
+import { TotalsList } from "./TotalsList";
 import { FormButtons } from "../../components/FormButtons";
 import { Money } from "../../components/Money";
 import { toast } from "../../components/toast";

@@ -15,7 +15,7 @@ import { useCustomers } from "../customers/api";
 import { useEntity } from "../entity/api";
 import { useItems } from "../items/api";
 import { useCreateInvoice, useFinalize, useInvoice, useUpdateInvoice } from "./api";
-import { TotalsList } from "./parts";
+import { TotalsList } from "./TotalsList";
 import { Empty } from "../../components/Empty";
 import { ErrorState } from "../../components/ErrorState";
 import { FieldErrors } from "../../components/FieldErrors";

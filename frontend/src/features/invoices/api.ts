@@ -153,3 +153,31 @@ export function useCreateCreditNote(invoice: Invoice) {
     meta: FIELD_ERRORS_INLINE,
   });
 }
+
+/** Save `blob` as a file named `name` (through a temporary link). */
+function saveAs(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** Download an invoice's PDF; a failure is reported by the error policy (404/405: PDFs are not available here). */
+export function useDownloadPdf() {
+  return useMutation({
+    mutationFn: (invoice: Invoice) =>
+      unwrap(
+        api.GET("/v1/invoices/{invoice_id}/pdf", {
+          params: { path: { invoice_id: invoice.id } },
+          headers: { Accept: "application/pdf" },
+          parseAs: "blob",
+        }),
+      ),
+    onSuccess: (blob, invoice) => saveAs(blob, `${invoice.number ?? invoice.id}.pdf`),
+    meta: { messages: { 404: "invoice.pdfUnavailable", 405: "invoice.pdfUnavailable" } },
+  });
+}
