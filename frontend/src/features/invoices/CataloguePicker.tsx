@@ -1,0 +1,29 @@
+/** Add a line from the catalogue: the server searches the items as you type. */
+import { useState } from "react";
+import type { Item } from "../../api/client";
+import { Combobox } from "../../components/Combobox";
+import { useDebounced } from "../../hooks/useDebounced";
+import { useI18n } from "../../i18n";
+import { useItemMatches } from "../items/api";
+
+export function CataloguePicker({ onPick }: { onPick: (item: Item) => void }) {
+  const { t } = useI18n();
+  const [text, setText] = useState("");
+  const search = useDebounced(text.trim());
+  const matches = useItemMatches(search, true);
+  const items = matches.data?.data ?? [];
+  return (
+    <Combobox
+      label={t("editor.fromCatalogue")}
+      text={text}
+      onTextChange={setText}
+      options={items.map((item) => ({ id: item.id, label: item.name }))}
+      searching={matches.isFetching || search !== text.trim()}
+      onPick={(option) => {
+        const item = items.find((x) => x.id === option.id);
+        if (item) onPick(item);
+        setText("");
+      }}
+    />
+  );
+}
