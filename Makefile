@@ -42,6 +42,7 @@ integration: deps
 	$(PY) -m pytest tests/integration -q
 
 test: install
+	@if [ -f frontend/package.json ]; then cd frontend && npm run lint && npm test; fi
 	$(PY) -m pytest -q
 
 bench: deps
