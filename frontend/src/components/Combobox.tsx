@@ -20,6 +20,7 @@ export function Combobox({
   options,
   searching,
   onPick,
+  onOpen,
   className,
 }: {
   label: string;
@@ -28,6 +29,8 @@ export function Combobox({
   options: readonly ComboboxOption[];
   searching: boolean;
   onPick: (option: ComboboxOption) => void;
+  /** the list opened (the first time is when a picker starts searching) */
+  onOpen?: () => void;
   className?: string;
 }) {
   const { t } = useI18n();
@@ -37,6 +40,10 @@ export function Combobox({
   const [active, setActive] = useState(-1);
   const current = active >= 0 && active < options.length ? active : -1;
 
+  const show = () => {
+    setOpen(true);
+    onOpen?.();
+  };
   const pick = (option: ComboboxOption) => {
     onPick(option);
     setOpen(false);
@@ -46,7 +53,7 @@ export function Combobox({
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
       const n = options.length;
-      setOpen(true);
+      show();
       if (!n) return;
       if (event.key === "ArrowDown") setActive(current < 0 ? 0 : (current + 1) % n);
       else setActive(current < 0 ? n - 1 : (current - 1 + n) % n);
@@ -75,10 +82,10 @@ export function Combobox({
         value={text}
         onChange={(event) => {
           onTextChange(event.target.value);
-          setOpen(true);
+          show();
           setActive(-1);
         }}
-        onFocus={() => setOpen(true)}
+        onFocus={show}
         onBlur={() => setOpen(false)}
         onKeyDown={keyDown}
       />

@@ -10,7 +10,8 @@ export function CataloguePicker({ onPick }: { onPick: (item: Item) => void }) {
   const { t } = useI18n();
   const [text, setText] = useState("");
   const search = useDebounced(text.trim());
-  const matches = useItemMatches(search, true);
+  const [opened, setOpened] = useState(false);
+  const matches = useItemMatches(search, opened);
   const items = matches.data?.data ?? [];
   return (
     <Combobox
@@ -19,6 +20,7 @@ export function CataloguePicker({ onPick }: { onPick: (item: Item) => void }) {
       onTextChange={setText}
       options={items.map((item) => ({ id: item.id, label: item.name }))}
       searching={matches.isFetching || search !== text.trim()}
+      onOpen={() => setOpened(true)}
       onPick={(option) => {
         const item = items.find((x) => x.id === option.id);
         if (item) onPick(item);

@@ -18,7 +18,8 @@ export function CustomerFields({ draft, onChange }: { draft: CustomerState; onCh
   const chosen = useCustomer(draft.customerId && !draft.customerLabel ? draft.customerId : "");
   const text = typed ?? (draft.customerLabel || chosen.data?.name || "");
   const search = useDebounced(text.trim());
-  const matches = useCustomerMatches(search, true);
+  const [opened, setOpened] = useState(false);
+  const matches = useCustomerMatches(search, opened);
   const options = (matches.data?.data ?? []).map((c) => ({ id: c.id, label: c.name, hint: c.email ?? undefined }));
 
   return (
@@ -34,6 +35,7 @@ export function CustomerFields({ draft, onChange }: { draft: CustomerState; onCh
           }}
           options={options}
           searching={matches.isFetching || search !== text.trim()}
+          onOpen={() => setOpened(true)}
           onPick={(option) => {
             setTyped(null);
             onChange({ customerId: option.id, customerLabel: option.label });
