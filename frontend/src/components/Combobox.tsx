@@ -4,6 +4,7 @@
  * through the options, Enter picks, Escape closes; a click picks too. The parent owns the text and the search.
  */
 import { type KeyboardEvent, useId, useState } from "react";
+import { describeError } from "../api/errors";
 import { useI18n } from "../i18n";
 
 export interface ComboboxOption {
@@ -19,6 +20,7 @@ export function Combobox({
   onTextChange,
   options,
   searching,
+  error,
   onPick,
   onOpen,
   className,
@@ -28,12 +30,15 @@ export function Combobox({
   onTextChange: (text: string) => void;
   options: readonly ComboboxOption[];
   searching: boolean;
+  /** the search failed (said in the error policy's words) */
+  error?: unknown;
   onPick: (option: ComboboxOption) => void;
   /** the list opened (the first time is when a picker starts searching) */
   onOpen?: () => void;
   className?: string;
 }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const id = useId();
   const listId = `${id}-list`;
   const [open, setOpen] = useState(false);
@@ -105,9 +110,9 @@ export function Combobox({
             </li>
           ))}
         </ul>
-        {open && (searching || options.length === 0) && (
+        {open && (error || searching || options.length === 0) && (
           <p className="combobox-status" role="status">
-            {searching ? t("common.searching") : t("common.noMatches")}
+            {error ? describeError(error, i18n) : searching ? t("common.searching") : t("common.noMatches")}
           </p>
         )}
       </div>

@@ -12,14 +12,17 @@ export function CataloguePicker({ onPick }: { onPick: (item: Item) => void }) {
   const search = useDebounced(text.trim());
   const [opened, setOpened] = useState(false);
   const matches = useItemMatches(search, opened);
-  const items = matches.data?.data ?? [];
+  // only what the server found for the text as it is now (not the previous search's, kept while this one runs)
+  const settled = search === text.trim() && matches.isSuccess && !matches.isPlaceholderData;
+  const items = settled ? matches.data.data : [];
   return (
     <Combobox
       label={t("editor.fromCatalogue")}
       text={text}
       onTextChange={setText}
       options={items.map((item) => ({ id: item.id, label: item.name }))}
-      searching={matches.isFetching || search !== text.trim()}
+      searching={!settled && !matches.isError}
+      error={matches.isError ? matches.error : undefined}
       onOpen={() => setOpened(true)}
       onPick={(option) => {
         const item = items.find((x) => x.id === option.id);

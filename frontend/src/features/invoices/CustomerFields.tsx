@@ -20,7 +20,9 @@ export function CustomerFields({ draft, onChange }: { draft: CustomerState; onCh
   const search = useDebounced(text.trim());
   const [opened, setOpened] = useState(false);
   const matches = useCustomerMatches(search, opened);
-  const options = (matches.data?.data ?? []).map((c) => ({ id: c.id, label: c.name, hint: c.email ?? undefined }));
+  // only what the server found for the text as it is now (not the previous search's, kept while this one runs)
+  const settled = search === text.trim() && matches.isSuccess && !matches.isPlaceholderData;
+  const options = (settled ? matches.data.data : []).map((c) => ({ id: c.id, label: c.name, hint: c.email ?? undefined }));
 
   return (
     <fieldset>
@@ -34,7 +36,8 @@ export function CustomerFields({ draft, onChange }: { draft: CustomerState; onCh
             if (draft.customerId) onChange({ customerId: "", customerLabel: "" });
           }}
           options={options}
-          searching={matches.isFetching || search !== text.trim()}
+          searching={!settled && !matches.isError}
+          error={matches.isError ? matches.error : undefined}
           onOpen={() => setOpened(true)}
           onPick={(option) => {
             setTyped(null);
