@@ -50,7 +50,7 @@ lint: deps $(if $(wildcard frontend/package.json),frontend/node_modules/.install
 	.venv/bin/ruff check
 	.venv/bin/ruff format --check
 	.venv/bin/mypy
-	@if [ -f frontend/package.json ]; then cd frontend && npm run --if-present lint && npm run --if-present test; fi
+	@if [ -f frontend/package.json ]; then cd frontend && npm run lint && npm test; fi
 
 test: install lint
 	$(PY) -m pytest -q

@@ -1,16 +1,16 @@
 import { QueryClientProvider } from "@tanstack/react-query";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { refreshAccess } from "./api/client";
-import { createQueryClient, setErrorLanguage } from "./api/errors";
+import { createQueryClient, useErrorPolicy } from "./api/errors";
 import { onHostMessage } from "./embed/host";
 import { announceReady, useSession, useSessionEnd } from "./embed/session";
-import { I18nProvider, makeI18n, pickLocale, useI18n } from "./i18n";
-import { Layout } from "./features/shell/Layout";
+import { I18nProvider, pickLocale } from "./i18n";
 import { endedNotice } from "./features/signin/notices";
-import { Loading } from "./features/shell/ui";
 import { navigate, useLocation } from "./router";
 import { isKnownView, resolve } from "./routes";
 import { applyTheme } from "./theme";
+import { Layout } from "./components/Layout";
+import { Loading } from "./components/Loading";
 
 const queryClient = createQueryClient();
 const SignInPage = lazy(() => import("./features/signin/SignInPage"));
@@ -38,9 +38,9 @@ function Ended() {
   );
 }
 
-function ErrorLanguage() {
-  const i18n = useI18n();
-  useEffect(() => setErrorLanguage(i18n), [i18n]);
+/** The error policy, speaking the UI's language (`api/errors.ts`). */
+function ErrorPolicy() {
+  useErrorPolicy(queryClient);
   return null;
 }
 
@@ -49,7 +49,6 @@ export function App({ initialLocale }: { initialLocale: string }) {
 
   useEffect(() => {
     document.documentElement.lang = locale;
-    setErrorLanguage(makeI18n(locale));
   }, [locale]);
 
   useEffect(() => {
@@ -74,7 +73,7 @@ export function App({ initialLocale }: { initialLocale: string }) {
   return (
     <QueryClientProvider client={queryClient}>
       <I18nProvider locale={locale}>
-        <ErrorLanguage />
+        <ErrorPolicy />
         {end ? (
           <Ended />
         ) : (

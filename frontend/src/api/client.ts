@@ -128,6 +128,3 @@ export async function unwrap<T>(promise: Promise<{ data?: T; error?: unknown; re
   if (result.response.ok) return result.data as T;
   throw new ApiError(await problemOf(result.response, result.error));
 }
-
-/** The URL of an API path under the dashboard's API base (for downloads). */
-export const apiUrl = (path: string): string => `${base}${path}`;

@@ -4,23 +4,42 @@
  *   renewal failed, so say the session ended and tell the host;
  * - 403: say, in words, what the user's role does not allow;
  * - anything else: a toast with the problem's `detail` — except a 422 naming its fields for a mutation whose
- *   form shows each message next to its field (`meta: FIELD_ERRORS_INLINE`).
+ *   form shows each message next to its field (`meta: FIELD_ERRORS_INLINE`); a query or mutation may name
+ *   its own message for a status (`meta: { messages: { 404: "invoice.pdfUnavailable" } }`).
+ *
+ * `useErrorPolicy` applies it to a query client's failures with the translator of the current UI language
+ * (from the i18n context), so the same words reach the toast, the inline error states and the host.
  */
-import { QueryCache, MutationCache, QueryClient } from "@tanstack/react-query";
+import { isCancelledError, QueryClient, type QueryClient as Client } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { toast } from "../components/toast";
 import { post } from "../embed/host";
 import { getSession } from "../embed/session";
-import { type I18n, type MessageKey } from "../i18n";
-import { toast } from "../features/shell/toasts";
+import { type I18n, type MessageKey, useI18n } from "../i18n";
 import { ApiError } from "./client";
 
-let i18n: I18n | null = null;
-export function setErrorLanguage(value: I18n): void {
-  i18n = value;
+/** What a query or mutation tells the policy about its failures. */
+export interface ErrorMeta extends Record<string, unknown> {
+  /** the form shows a 422's `errors[]` next to its fields: no toast for those */
+  fieldErrorsInline?: boolean;
+  /** this call's own words for a status (a PDF that cannot be rendered is not "not found") */
+  messages?: Partial<Record<number, MessageKey>>;
 }
 
-export function describeError(error: unknown, tr: I18n | null = i18n): string {
-  const t = tr?.t ?? ((k: MessageKey) => k);
+declare module "@tanstack/react-query" {
+  interface Register {
+    queryMeta: ErrorMeta;
+    mutationMeta: ErrorMeta;
+  }
+}
+
+/** A mutation's `meta` when its form shows a 422's `errors[]` itself (next to the fields). */
+export const FIELD_ERRORS_INLINE = { fieldErrorsInline: true } as const satisfies ErrorMeta;
+
+export function describeError(error: unknown, { t }: I18n, meta?: ErrorMeta): string {
   if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
+  const own = meta?.messages?.[error.status];
+  if (own) return t(own);
   const session = getSession();
   const role = session?.role ?? session?.user.role ?? "";
   const roleName = role ? t(`role.${role}` as MessageKey) : "?";
@@ -32,8 +51,8 @@ export function describeError(error: unknown, tr: I18n | null = i18n): string {
     case 403: {
       const permission = error.problem.permission;
       const key = `perm.${permission}` as MessageKey;
-      return permission && tr && tr.t(key) !== key
-        ? t("error.forbidden", { role: roleName, what: tr.t(key) })
+      return permission && t(key) !== key
+        ? t("error.forbidden", { role: roleName, what: t(key) })
         : t("error.forbiddenGeneric", { role: roleName });
     }
     case 404:
@@ -43,31 +62,17 @@ export function describeError(error: unknown, tr: I18n | null = i18n): string {
   }
 }
 
-function report(error: unknown): void {
-  const message = describeError(error);
+const shownInline = (error: unknown, meta: ErrorMeta | undefined): boolean =>
+  !!meta?.fieldErrorsInline && error instanceof ApiError && error.status === 422 && !!error.problem.errors?.length;
+
+function report(error: unknown, i18n: I18n, meta: ErrorMeta | undefined): void {
+  const message = describeError(error, i18n, meta);
   toast(message, "error");
   if (error instanceof ApiError && error.status === 401) post("error", { message });
 }
 
-/** A mutation's `meta` when its form shows a 422's `errors[]` itself (next to the fields): no toast for those. */
-export const FIELD_ERRORS_INLINE = { fieldErrorsInline: true } as const;
-
-const shownInline = (error: unknown, meta: Record<string, unknown> | undefined): boolean =>
-  !!meta?.fieldErrorsInline && error instanceof ApiError && error.status === 422 && !!error.problem.errors?.length;
-
 export function createQueryClient(): QueryClient {
   return new QueryClient({
-    queryCache: new QueryCache({
-      // queries show their own inline error state; a toast only for a refetch that failed behind data
-      onError: (error, query) => {
-        if (query.state.data !== undefined) report(error);
-      },
-    }),
-    mutationCache: new MutationCache({
-      onError: (error, _variables, _context, mutation) => {
-        if (!shownInline(error, mutation.meta)) report(error);
-      },
-    }),
     defaultOptions: {
       queries: {
         staleTime: 10_000,
@@ -76,4 +81,27 @@ export function createQueryClient(): QueryClient {
       },
     },
   });
+}
+
+/**
+ * Report `client`'s failures in the current UI language: a failed mutation (unless its form shows the
+ * field errors), and a query's refetch that failed behind data (a query without data shows its own error state).
+ */
+export function useErrorPolicy(client: Client): void {
+  const i18n = useI18n();
+  useEffect(() => {
+    const queries = client.getQueryCache().subscribe((event) => {
+      if (event.type !== "updated" || event.action.type !== "error" || isCancelledError(event.action.error)) return;
+      if (event.query.state.data !== undefined) report(event.action.error, i18n, event.query.meta);
+    });
+    const mutations = client.getMutationCache().subscribe((event) => {
+      if (event.type !== "updated" || event.action.type !== "error") return;
+      const { error } = event.action;
+      if (!shownInline(error, event.mutation.meta)) report(error, i18n, event.mutation.meta);
+    });
+    return () => {
+      queries();
+      mutations();
+    };
+  }, [client, i18n]);
 }

@@ -7,7 +7,7 @@
  * - total_with_tax = total + total_tax;
  * - with prices_include_tax, lines sharing a tax set are summed gross and the net is taken out once.
  */
-import { add, cmp, dec, type Dec, div, mul, parseDec, round, sub } from "./decimal";
+import { add, cmp, dec, type Dec, div, mul, parseDec, round, sub, toFixed } from "./decimal";
 
 export interface DraftTax {
   rate: string;
@@ -126,4 +126,24 @@ function gross(lines: DraftLine[], scale: number): Totals {
     totalWithTax = add(totalWithTax, group.gross);
   }
   return { lines: nets, taxes: breakdown(taxes), total, totalTax: sub(totalWithTax, total), totalWithTax };
+}
+
+/** Totals as the API writes them (decimal strings in the currency's minor unit; a rate as typed). */
+export interface TotalsText {
+  taxes: { name: string; rate: string; base: string; amount: string }[];
+  total: string;
+  totalTax: string;
+  totalWithTax: string;
+}
+
+/** `computeTotals`, written out as the API writes its figures. */
+export function totalsText(lines: DraftLine[], currency: string, pricesIncludeTax = false): TotalsText {
+  const totals = computeTotals(lines, currency, pricesIncludeTax);
+  const scale = minorUnit(currency);
+  return {
+    taxes: totals.taxes.map((x) => ({ name: x.name, rate: toFixed(x.rate, Math.max(x.rate.s, 0)), base: toFixed(x.base, scale), amount: toFixed(x.amount, scale) })),
+    total: toFixed(totals.total, scale),
+    totalTax: toFixed(totals.totalTax, scale),
+    totalWithTax: toFixed(totals.totalWithTax, scale),
+  };
 }

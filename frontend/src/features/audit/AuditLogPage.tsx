@@ -1,16 +1,18 @@
 /** The audit log (admins): who did what to which object and when; filters and pagination live in the URL. */
 import { useI18n } from "../../i18n";
-import { Link } from "../shell/Layout";
-import { DateRange, FilterActions, PagedTable, useListFilters } from "../shell/lists";
 import { ACTION_GROUPS, actionLabel, actorLabel, details, groupLabel } from "./actions";
 import { useAuditLog } from "./api";
-
-const FILTERS = ["action", "date_from", "date_to", "object_id", "actor"] as const;
+import { auditLogSearch } from "../../routes/search";
+import { DateRange } from "../../components/DateRange";
+import { FilterActions } from "../../components/FilterActions";
+import { Link } from "../../components/Link";
+import { PagedTable } from "../../components/PagedTable";
+import { useListFilters } from "../../hooks/useListFilters";
 
 export default function AuditLogPage() {
   const i18n = useI18n();
   const { t, dateTime } = i18n;
-  const list = useListFilters("audit", FILTERS);
+  const list = useListFilters("audit", auditLogSearch);
   const { params, filters, filtered, apply, clear } = list;
   const query = useAuditLog(filters);
 

@@ -1,16 +1,17 @@
 /** Customers: search, list, create, edit and delete. */
-import type { Customer } from "../../api/client";
 import { can } from "../../embed/session";
 import { useI18n } from "../../i18n";
+import { parseSearch } from "../../lib/search";
 import { useLocation } from "../../router";
-import { RecordForm, RecordsPage } from "../shell/records";
-import { Field } from "../shell/ui";
-import { useCreateCustomer, useCustomers, useDeleteCustomer, useUpdateCustomer } from "./api";
+import { recordsSearch } from "../../routes/search";
+import { useCustomers, useDeleteCustomer } from "./api";
+import { RecordsPage } from "../../components/RecordsPage";
+import { CustomerForm } from "./CustomerForm";
 
 export default function CustomersPage() {
   const { t } = useI18n();
   const { params } = useLocation();
-  const search = params.get("search") ?? "";
+  const search = parseSearch(recordsSearch, params).search ?? "";
   const query = useCustomers(search);
   return (
     <RecordsPage
@@ -30,50 +31,5 @@ export default function CustomersPage() {
       form={(customer, onDone) => <CustomerForm customer={customer} onDone={onDone} />}
       useDelete={useDeleteCustomer}
     />
-  );
-}
-
-const FIELDS = ["name", "email", "address", "post_code", "city", "country", "tax_number"] as const;
-
-/** Create a customer, or edit one (`customer`). */
-function CustomerForm({ customer, onDone }: { customer?: Customer; onDone: () => void }) {
-  const { t } = useI18n();
-  const create = useCreateCustomer();
-  const update = useUpdateCustomer(customer?.id ?? "");
-  const body = (form: FormData) => {
-    const value = (name: string) => String(form.get(name) ?? "").trim() || null;
-    return {
-      name: value("name") ?? "",
-      email: value("email"),
-      address: value("address"),
-      city: value("city"),
-      post_code: value("post_code"),
-      country: value("country")?.toUpperCase() ?? null,
-      tax_number: value("tax_number"),
-    };
-  };
-  return (
-    <RecordForm kind="customers" record={customer} create={create} update={update} body={body} shown={FIELDS} onDone={onDone}>
-      {(error) => (
-        <>
-          <Field label={t("common.name")} name="name" error={error} required={!customer} autoComplete="off" defaultValue={customer?.name} autoFocus={!!customer} />
-          <Field label={t("common.email")} name="email" error={error} type="email" autoComplete="off" defaultValue={customer?.email ?? ""} />
-          <Field label={t("common.address")} name="address" error={error} autoComplete="off" defaultValue={customer?.address ?? ""} />
-          <Field label={t("common.postCode")} name="post_code" error={error} autoComplete="off" className="short" defaultValue={customer?.post_code ?? ""} />
-          <Field label={t("common.city")} name="city" error={error} autoComplete="off" defaultValue={customer?.city ?? ""} />
-          <Field
-            label={t("common.country")}
-            name="country"
-            error={error}
-            maxLength={2}
-            autoComplete="off"
-            className="short"
-            placeholder="DE"
-            defaultValue={customer?.country ?? ""}
-          />
-          <Field label={t("common.taxNumber")} name="tax_number" error={error} autoComplete="off" defaultValue={customer?.tax_number ?? ""} />
-        </>
-      )}
-    </RecordForm>
   );
 }

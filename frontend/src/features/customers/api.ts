@@ -2,12 +2,33 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { api, type Schemas, unwrap } from "../../api/client";
 import { FIELD_ERRORS_INLINE } from "../../api/errors";
 
+/** How many matches a picker offers. */
+const PICKER_LIMIT = 20;
+
 export function useCustomers(search: string, cursor?: string) {
   return useQuery({
     queryKey: ["customers", search, cursor ?? null],
     queryFn: ({ signal }) =>
       unwrap(api.GET("/v1/customers", { params: { query: { search: search || undefined, cursor, limit: 100 } }, signal })),
     placeholderData: keepPreviousData,
+  });
+}
+
+/** The customers a picker offers for what was typed (the server searches). */
+export function useCustomerMatches(search: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ["customers", search, null, PICKER_LIMIT],
+    queryFn: ({ signal }) => unwrap(api.GET("/v1/customers", { params: { query: { search: search || undefined, limit: PICKER_LIMIT } }, signal })),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}
+
+export function useCustomer(id: string) {
+  return useQuery({
+    queryKey: ["customers", id],
+    queryFn: ({ signal }) => unwrap(api.GET("/v1/customers/{customer_id}", { params: { path: { customer_id: id } }, signal })),
+    enabled: !!id,
   });
 }
 

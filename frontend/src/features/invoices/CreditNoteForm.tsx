@@ -10,24 +10,14 @@ import { describeError } from "../../api/errors";
 import { useI18n } from "../../i18n";
 import { cmp, dec, sub, toFixed } from "../../lib/decimal";
 import { DEFAULT_TAX_NAME, knownTaxNames, type NamedTax, parseTaxes } from "../../lib/taxes";
-import { computeTotals, minorUnit } from "../../lib/totals";
-import { toast } from "../shell/toasts";
-import { FormButtons, Money } from "../shell/ui";
+import { minorUnit, totalsText } from "../../lib/totals";
+import { CreditLines, type LineChoice } from "./CreditLines";
+import { type CustomLine, CustomCreditLine } from "./CustomCreditLine";
 import { useCreateCreditNote } from "./api";
-import { TotalsList } from "./parts";
-
-interface LineChoice {
-  selected: boolean;
-  quantity: string;
-}
-
-interface CustomLine {
-  enabled: boolean;
-  name: string;
-  amount: string;
-  taxName: string;
-  taxes: string;
-}
+import { TotalsList } from "./TotalsList";
+import { FormButtons } from "../../components/FormButtons";
+import { Money } from "../../components/Money";
+import { toast } from "../../components/toast";
 
 const normalize = (value: string): string => value.trim().replace(",", ".");
 
@@ -76,19 +66,15 @@ export function CreditNoteForm({ invoice, onDone }: { invoice: Invoice; onDone: 
     return chosen;
   }, [invoice, choices, custom, t]);
 
-  const preview = useMemo(() => {
-    const totals = computeTotals(
-      lines.map((l) => ({ quantity: l.quantity ?? "1", price: l.price ?? "0", discount: l.discount ?? "0", taxes: (l.taxes ?? []).map((x) => ({ name: x.name, rate: x.rate })) })),
-      currency,
-      invoice.prices_include_tax,
-    );
-    return {
-      taxes: totals.taxes.map((x) => ({ name: x.name, rate: toFixed(x.rate, Math.max(x.rate.s, 0)), base: toFixed(x.base, scale), amount: toFixed(x.amount, scale) })),
-      total: toFixed(totals.total, scale),
-      totalTax: toFixed(totals.totalTax, scale),
-      totalWithTax: toFixed(totals.totalWithTax, scale),
-    };
-  }, [lines, currency, scale, invoice.prices_include_tax]);
+  const preview = useMemo(
+    () =>
+      totalsText(
+        lines.map((l) => ({ quantity: l.quantity ?? "1", price: l.price ?? "0", discount: l.discount ?? "0", taxes: (l.taxes ?? []).map((x) => ({ name: x.name, rate: x.rate })) })),
+        currency,
+        invoice.prices_include_tax,
+      ),
+    [lines, currency, invoice.prices_include_tax],
+  );
 
   const over = mode === "lines" && cmp(dec(preview.totalWithTax), dec(remaining)) > 0;
   const nothing = mode === "lines" && lines.length === 0;
@@ -138,84 +124,8 @@ export function CreditNoteForm({ invoice, onDone }: { invoice: Invoice; onDone: 
       ) : (
         <>
           {invoice.prices_include_tax && <p className="muted">{t("credit.grossHint")}</p>}
-          <table className="table credit-lines" aria-label={t("credit.linesTable")}>
-            <thead>
-              <tr>
-                <th scope="col">{t("credit.credit")}</th>
-                <th scope="col">{t("invoice.item")}</th>
-                <th scope="col" className="num">
-                  {t("credit.invoiced")}
-                </th>
-                <th scope="col" className="num">
-                  {t("credit.quantity")}
-                </th>
-                <th scope="col" className="num">
-                  {t("common.price")}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {invoice.items.map((line, i) => {
-                const n = i + 1;
-                return (
-                  <tr key={i}>
-                    <td>
-                      <input
-                        type="checkbox"
-                        aria-label={t("credit.selectLine", { n, name: line.name })}
-                        checked={choices[i].selected}
-                        onChange={(e) => choose(i, { selected: e.target.checked })}
-                      />
-                    </td>
-                    <td>{line.name}</td>
-                    <td className="num">{i18n.number(line.quantity)}</td>
-                    <td className="num">
-                      <input
-                        aria-label={t("credit.lineQuantity", { n, name: line.name })}
-                        inputMode="decimal"
-                        className="short"
-                        value={choices[i].quantity}
-                        disabled={!choices[i].selected}
-                        onChange={(e) => choose(i, { quantity: e.target.value })}
-                      />
-                    </td>
-                    <td className="num">
-                      <Money amount={line.price} currency={currency} />
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-          <label className="check">
-            <input type="checkbox" checked={custom.enabled} onChange={(e) => edit({ enabled: e.target.checked })} />
-            {t("credit.addCustom")}
-          </label>
-          {custom.enabled && (
-            <div className="grid">
-              <label className="grow">
-                {t("credit.customName")}
-                <input value={custom.name} onChange={(e) => edit({ name: e.target.value })} autoComplete="off" />
-              </label>
-              <label>
-                {t("credit.customAmount")}
-                <input value={custom.amount} onChange={(e) => edit({ amount: e.target.value })} inputMode="decimal" className="short" required />
-              </label>
-              <label>
-                {t("credit.customTaxName")}
-                <input value={custom.taxName} onChange={(e) => edit({ taxName: e.target.value })} list="credit-tax-names" autoComplete="off" className="short" />
-              </label>
-              <datalist id="credit-tax-names">
-                {taxNames.map((name) => (
-                  <option key={name} value={name} />
-                ))}
-              </datalist>
-              <label>
-                {t("credit.customTax")}
-                <input value={custom.taxes} onChange={(e) => edit({ taxes: e.target.value })} className="short" />
-              </label>
-            </div>
-          )}
+          <CreditLines invoice={invoice} choices={choices} onChoose={choose} />
+          <CustomCreditLine line={custom} taxNames={taxNames} onChange={edit} />
           <TotalsList currency={currency} labelId="credit-preview" title={t("credit.preview")} {...preview} />
           {over && (
             <p className="warning" role="status">

@@ -2,16 +2,20 @@
 import { can } from "../../embed/session";
 import { useI18n } from "../../i18n";
 import { navigate } from "../../router";
-import { Link } from "../shell/Layout";
-import { DateRange, FilterActions, PagedTable, useListFilters } from "../shell/lists";
-import { Money, SelectField, StatusBadge } from "../shell/ui";
-import { STATUSES, useInvoices } from "./api";
-
-const FILTERS = ["status", "date_from", "date_to", "search"] as const;
+import { INVOICE_STATUSES, invoiceListSearch } from "../../routes/search";
+import { useInvoices } from "./api";
+import { DateRange } from "../../components/DateRange";
+import { FilterActions } from "../../components/FilterActions";
+import { Link } from "../../components/Link";
+import { Money } from "../../components/Money";
+import { PagedTable } from "../../components/PagedTable";
+import { SelectField } from "../../components/SelectField";
+import { StatusBadge } from "../../components/StatusBadge";
+import { useListFilters } from "../../hooks/useListFilters";
 
 export default function InvoiceList() {
   const { t, date } = useI18n();
-  const list = useListFilters("invoices", FILTERS);
+  const list = useListFilters("invoices", invoiceListSearch);
   const { params, filters, filtered, apply, clear } = list;
   const query = useInvoices(filters);
 
@@ -27,7 +31,7 @@ export default function InvoiceList() {
       </div>
 
       <form className="filters" role="search" aria-label={t("invoices.filters")} onSubmit={apply} key={params.toString()}>
-        <SelectField label={t("invoices.status")} name="status" defaultValue={filters.status ?? ""} options={STATUSES} optionLabel={(s) => t(`status.${s}`)}>
+        <SelectField label={t("invoices.status")} name="status" defaultValue={filters.status ?? ""} options={INVOICE_STATUSES} optionLabel={(s) => t(`status.${s}`)}>
           <option value="">{t("invoices.anyStatus")}</option>
         </SelectField>
         <DateRange from={filters.date_from} to={filters.date_to} />

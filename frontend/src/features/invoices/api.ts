@@ -3,6 +3,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { api, type Invoice, type Schemas, unwrap } from "../../api/client";
 import { FIELD_ERRORS_INLINE } from "../../api/errors";
 import { post } from "../../embed/host";
+import type { INVOICE_STATUSES } from "../../routes/search";
 
 export interface InvoiceFilters {
   status?: string;
@@ -14,15 +15,13 @@ export interface InvoiceFilters {
   limit?: number;
 }
 
-export const STATUSES = ["draft", "issued", "partially_paid", "paid", "voided", "credited"] as const;
-
 export function useInvoices(filters: InvoiceFilters) {
   return useQuery({
     queryKey: ["invoices", filters],
     queryFn: ({ signal }) =>
       unwrap(
         api.GET("/v1/invoices", {
-          params: { query: { ...filters, status: filters.status as (typeof STATUSES)[number] | undefined } },
+          params: { query: { ...filters, status: filters.status as (typeof INVOICE_STATUSES)[number] | undefined } },
           signal,
         }),
       ),
@@ -152,5 +151,33 @@ export function useCreateCreditNote(invoice: Invoice) {
       if (note.status !== "draft") announce("document.issued", note);
     },
     meta: FIELD_ERRORS_INLINE,
+  });
+}
+
+/** Save `blob` as a file named `name` (through a temporary link). */
+function saveAs(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** Download an invoice's PDF; a failure is reported by the error policy (404/405: PDFs are not available here). */
+export function useDownloadPdf() {
+  return useMutation({
+    mutationFn: (invoice: Invoice) =>
+      unwrap(
+        api.GET("/v1/invoices/{invoice_id}/pdf", {
+          params: { path: { invoice_id: invoice.id } },
+          headers: { Accept: "application/pdf" },
+          parseAs: "blob",
+        }),
+      ),
+    onSuccess: (blob, invoice) => saveAs(blob, `${invoice.number ?? invoice.id}.pdf`),
+    meta: { messages: { 404: "invoice.pdfUnavailable", 405: "invoice.pdfUnavailable" } },
   });
 }

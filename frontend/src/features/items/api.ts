@@ -2,11 +2,24 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { api, type Schemas, unwrap } from "../../api/client";
 import { FIELD_ERRORS_INLINE } from "../../api/errors";
 
+/** How many matches a picker offers. */
+const PICKER_LIMIT = 20;
+
 export function useItems(search: string, cursor?: string) {
   return useQuery({
     queryKey: ["items", search, cursor ?? null],
     queryFn: ({ signal }) => unwrap(api.GET("/v1/items", { params: { query: { search: search || undefined, cursor, limit: 100 } }, signal })),
     placeholderData: keepPreviousData,
+  });
+}
+
+/** The catalogue items a picker offers for what was typed (the server searches). */
+export function useItemMatches(search: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ["items", search, null, PICKER_LIMIT],
+    queryFn: ({ signal }) => unwrap(api.GET("/v1/items", { params: { query: { search: search || undefined, limit: PICKER_LIMIT } }, signal })),
+    placeholderData: keepPreviousData,
+    enabled,
   });
 }
 

@@ -1,11 +1,11 @@
 /** The dashboard frame: the entity's logo and name, the main navigation, the toasts. */
-import { type ReactNode, useState } from "react";
-import { signOut } from "../../app/session";
-import { can, useSession } from "../../embed/session";
-import { config, isAppMode } from "../../embed/config";
-import { useI18n, type MessageKey } from "../../i18n";
-import { hrefFor, navigate, useLocation } from "../../router";
-import { toast, Toasts } from "./toasts";
+import type { ReactNode } from "react";
+import { config, isAppMode } from "../embed/config";
+import { can, useSession } from "../embed/session";
+import { type MessageKey, useI18n } from "../i18n";
+import { hrefFor, navigate, useLocation } from "../router";
+import { Account } from "./Account";
+import { Toasts } from "./Toasts";
 
 const SECTIONS: { view: string; label: MessageKey; match: (v: string) => boolean; permission?: string }[] = [
   { view: "invoices", label: "nav.invoices", match: (v) => v === "invoices" || v.startsWith("invoice/") },
@@ -53,46 +53,5 @@ export function Layout({ children }: { children: ReactNode }) {
       <main className="content">{children}</main>
       <Toasts />
     </div>
-  );
-}
-
-/** App mode: who is signed in, and the way out. */
-function Account({ email }: { email: string }) {
-  const { t } = useI18n();
-  const [busy, setBusy] = useState(false);
-  return (
-    <div className="account">
-      {email && <span className="muted">{t("app.signedInAs", { email })}</span>}
-      <button
-        type="button"
-        className="button subtle"
-        disabled={busy}
-        onClick={() => {
-          setBusy(true);
-          signOut()
-            .catch((error: Error) => toast(error.message, "error"))
-            .finally(() => setBusy(false));
-        }}
-      >
-        {t("app.signOut")}
-      </button>
-    </div>
-  );
-}
-
-/** An in-app link: a real anchor (keyboard, middle-click) that navigates without a reload. */
-export function Link({ view, params, children, className }: { view: string; params?: Record<string, string | null | undefined>; children: ReactNode; className?: string }) {
-  return (
-    <a
-      href={hrefFor(view, params)}
-      className={className}
-      onClick={(e) => {
-        if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
-        e.preventDefault();
-        navigate(view, params);
-      }}
-    >
-      {children}
-    </a>
   );
 }

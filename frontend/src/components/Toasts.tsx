@@ -1,39 +1,11 @@
 /** Toasts: short messages in a live region (errors are announced assertively). */
 import { useSyncExternalStore } from "react";
-import { useI18n } from "../../i18n";
-
-export interface Toast {
-  id: number;
-  kind: "info" | "error";
-  text: string;
-}
-
-let toasts: Toast[] = [];
-let nextId = 1;
-const listeners = new Set<() => void>();
-const emit = () => listeners.forEach((l) => l());
-
-export function toast(text: string, kind: Toast["kind"] = "info"): void {
-  if (toasts.some((t) => t.text === text && t.kind === kind)) return;
-  const id = nextId++;
-  toasts = [...toasts, { id, kind, text }];
-  emit();
-  if (kind === "info") setTimeout(() => dismiss(id), 6000);
-}
-
-export function dismiss(id: number): void {
-  toasts = toasts.filter((t) => t.id !== id);
-  emit();
-}
-
-const subscribe = (l: () => void) => {
-  listeners.add(l);
-  return () => listeners.delete(l);
-};
+import { useI18n } from "../i18n";
+import { dismiss, snapshot, subscribe } from "./toast";
 
 export function Toasts() {
   const { t } = useI18n();
-  const items = useSyncExternalStore(subscribe, () => toasts);
+  const items = useSyncExternalStore(subscribe, snapshot);
   const errors = items.filter((x) => x.kind === "error");
   const infos = items.filter((x) => x.kind === "info");
   // the live regions stay mounted (so additions are announced); each toast carries its own role

@@ -1,28 +1,12 @@
-/**
- * A searchable list of records (customers, catalogue items) with create, and per row edit and delete (with a
- * confirm step) for those who may write them; the texts are the kind's (`customers.new`, `items.deleted`, …).
- */
+/** A searchable list of records (customers, catalogue items) with create, and per row edit and delete for those who may write them. */
 import type { UseQueryResult } from "@tanstack/react-query";
-import { type FormEvent, Fragment, type ReactNode, useState } from "react";
-import { useI18n } from "../../i18n";
-import { navigate } from "../../router";
-import { ConfirmDelete, type RowAction, RowActions } from "./rows";
-import { toast } from "./toasts";
-import { FieldErrors, FormButtons, QueryResult } from "./ui";
-
-export type RecordKind = "customers" | "items";
-
-interface NamedRecord {
-  id: string;
-  name: string;
-}
-
-/** What a form or a confirm step needs of a mutation. */
-interface Mutation<V, R> {
-  mutate: (variables: V, options: { onSuccess: (result: R) => void }) => void;
-  isPending: boolean;
-  error: unknown;
-}
+import { Fragment, type ReactNode, useState } from "react";
+import { useI18n } from "../i18n";
+import { navigate } from "../router";
+import { DeleteRecord } from "./DeleteRecord";
+import { QueryResult } from "./QueryResult";
+import type { Mutation, NamedRecord, RecordKind } from "./records";
+import { type RowAction, RowActions } from "./RowActions";
 
 export function RecordsPage<T extends NamedRecord>({
   kind,
@@ -127,83 +111,5 @@ export function RecordsPage<T extends NamedRecord>({
         )}
       </QueryResult>
     </section>
-  );
-}
-
-/**
- * Create a record, or edit one (`record`): `body` reads the form, `children` are its fields (given the error,
- * a 422's `errors[].field` shown next to its field; the fields in `shown` are not listed again above).
- */
-export function RecordForm<T extends NamedRecord, C, U>({
-  kind,
-  record,
-  create,
-  update,
-  body,
-  shown,
-  onDone,
-  children,
-}: {
-  kind: RecordKind;
-  record?: T;
-  create: Mutation<C, T>;
-  update: Mutation<U, T>;
-  body: (form: FormData) => C & U;
-  shown: readonly string[];
-  onDone: () => void;
-  children: (error: unknown) => ReactNode;
-}) {
-  const { t } = useI18n();
-  const mutation = record ? update : create;
-  const title = record ? t(`${kind}.editTitle`, { name: record.name }) : t(`${kind}.new`);
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const values = body(new FormData(event.currentTarget));
-    const done = (saved: T) => {
-      toast(t(record ? `${kind}.updated` : `${kind}.created`, { name: saved.name }));
-      onDone();
-    };
-    if (record) update.mutate(values, { onSuccess: done });
-    else create.mutate(values, { onSuccess: done });
-  };
-  const error = mutation.error;
-  return (
-    <form className="panel" onSubmit={submit} aria-label={title} noValidate={!!record}>
-      <h2>{title}</h2>
-      <FieldErrors error={error} shown={shown} />
-      <div className="grid">{children(error)}</div>
-      <FormButtons label={record ? t("common.save") : t("common.create")} disabled={mutation.isPending} onCancel={onDone} />
-    </form>
-  );
-}
-
-function DeleteRecord<T extends NamedRecord>({
-  kind,
-  record,
-  useDelete,
-  onDone,
-}: {
-  kind: RecordKind;
-  record: T;
-  useDelete: () => Mutation<string, unknown>;
-  onDone: () => void;
-}) {
-  const { t } = useI18n();
-  const remove = useDelete();
-  return (
-    <ConfirmDelete
-      label={t(`${kind}.deleteTitle`, { name: record.name })}
-      question={t(`${kind}.confirmDelete`, { name: record.name })}
-      busy={remove.isPending}
-      onCancel={onDone}
-      onConfirm={() =>
-        remove.mutate(record.id, {
-          onSuccess: () => {
-            toast(t(`${kind}.deleted`, { name: record.name }));
-            onDone();
-          },
-        })
-      }
-    />
   );
 }

@@ -1,0 +1,155 @@
+/**
+ * The draft form: customer, dates, currency, lines, note, and the totals preview computed while typing with
+ * the same rules as the server (src/lib/totals.ts); after saving, the server's figures are the ones shown.
+ */
+import { type FormEvent, useMemo, useState } from "react";
+import type { Invoice } from "../../api/client";
+import { FieldErrors } from "../../components/FieldErrors";
+import { Link } from "../../components/Link";
+import { toast } from "../../components/toast";
+import { useI18n } from "../../i18n";
+import { knownTaxNames } from "../../lib/taxes";
+import { totalsText } from "../../lib/totals";
+import { navigate } from "../../router";
+import { useItems } from "../items/api";
+import { useCreateInvoice, useFinalize, useUpdateInvoice } from "./api";
+import { CataloguePicker } from "./CataloguePicker";
+import { CustomerFields } from "./CustomerFields";
+import { blankLine, type DraftState, draftBody, draftChanges, lineTaxes, type LineState, previewLine, taxFields } from "./draft";
+import { LineFields } from "./LineFields";
+import { TotalsList } from "./TotalsList";
+
+export function DraftEditor({ initial, invoiceId }: { initial: DraftState; invoiceId?: string }) {
+  const { t } = useI18n();
+  const [draft, setDraft] = useState<DraftState>(initial);
+  // the catalogue's first page: whether to offer it, and the tax names it uses
+  const items = useItems("");
+  const create = useCreateInvoice();
+  const update = useUpdateInvoice(invoiceId ?? "");
+  const finalize = useFinalize();
+  const busy = create.isPending || update.isPending || finalize.isPending;
+  const error = create.error ?? update.error ?? finalize.error;
+
+  const preview = useMemo(
+    () => totalsText(draft.lines.map(previewLine), draft.currency, draft.pricesIncludeTax),
+    [draft.lines, draft.currency, draft.pricesIncludeTax],
+  );
+  const taxNames = useMemo(
+    () => knownTaxNames(...(items.data?.data ?? []).map((item) => item.taxes), ...initial.lines.map(lineTaxes)),
+    [items.data, initial.lines],
+  );
+
+  const change = (patch: Partial<DraftState>) => setDraft((d) => ({ ...d, ...patch }));
+  const setLine = (key: number, patch: Partial<LineState>) =>
+    setDraft((d) => ({ ...d, lines: d.lines.map((l) => (l.key === key ? { ...l, ...patch } : l)) }));
+
+  const opened = (invoice: Invoice, issued: boolean) => {
+    toast(issued ? t("editor.created", { number: invoice.number ?? "" }) : t("editor.draftSaved"));
+    navigate(`invoice/${invoice.id}`, {}, { replace: true });
+  };
+
+  const save = (issue: boolean) => {
+    if (!invoiceId) {
+      create.mutate({ ...draftBody(draft), is_draft: !issue }, { onSuccess: (invoice) => opened(invoice, issue) });
+      return;
+    }
+    update.mutate(draftChanges(draft), {
+      onSuccess: (invoice) => (issue ? finalize.mutate(invoice.id, { onSuccess: (inv) => opened(inv, true) }) : opened(invoice, false)),
+    });
+  };
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+    save(submitter?.value === "issue");
+  };
+
+  return (
+    <form className="editor" onSubmit={submit} aria-labelledby="editor-title">
+      <p>
+        <Link view={invoiceId ? `invoice/${invoiceId}` : "invoices"}>← {t("common.back")}</Link>
+      </p>
+      <h1 id="editor-title">{invoiceId ? t("editor.editTitle") : t("editor.newTitle")}</h1>
+      <FieldErrors error={error} />
+
+      <CustomerFields draft={draft} onChange={change} />
+
+      <div className="grid">
+        <label>
+          {t("invoice.dateIssued")}
+          <input type="date" value={draft.date} onChange={(e) => change({ date: e.target.value })} />
+        </label>
+        <label>
+          {t("invoice.dateDue")}
+          <input type="date" value={draft.dateDue} onChange={(e) => change({ dateDue: e.target.value })} />
+        </label>
+        <label>
+          {t("editor.currency")}
+          <input
+            value={draft.currency}
+            onChange={(e) => change({ currency: e.target.value.toUpperCase() })}
+            pattern="[A-Z]{3}"
+            maxLength={3}
+            required
+            className="short"
+          />
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={draft.pricesIncludeTax} onChange={(e) => change({ pricesIncludeTax: e.target.checked })} />
+          {t("editor.pricesIncludeTax")}
+        </label>
+      </div>
+
+      <fieldset>
+        <legend>{t("invoice.lines")}</legend>
+        <datalist id="tax-names">
+          {taxNames.map((name) => (
+            <option key={name} value={name} />
+          ))}
+        </datalist>
+        <ol className="lines">
+          {draft.lines.map((line, index) => (
+            <LineFields
+              key={line.key}
+              line={line}
+              n={index + 1}
+              onChange={(patch) => setLine(line.key, patch)}
+              onRemove={
+                draft.lines.length > 1 ? () => setDraft((d) => ({ ...d, lines: d.lines.filter((l) => l.key !== line.key) })) : undefined
+              }
+            />
+          ))}
+        </ol>
+        <div className="toolbar">
+          <button type="button" className="button" onClick={() => setDraft((d) => ({ ...d, lines: [...d.lines, blankLine(d.lines.at(-1)?.taxName)] }))}>
+            {t("editor.addLine")}
+          </button>
+          {items.data && items.data.data.length > 0 && (
+            <CataloguePicker
+              onPick={(item) => {
+                const line = { ...blankLine(), name: item.name, price: item.price, ...taxFields(item.taxes) };
+                setDraft((d) => ({ ...d, lines: [...d.lines.filter((l) => l.name || l.price), line] }));
+              }}
+            />
+          )}
+        </div>
+      </fieldset>
+
+      <label>
+        {t("invoice.note")}
+        <textarea value={draft.note} onChange={(e) => change({ note: e.target.value })} rows={2} />
+      </label>
+
+      <TotalsList currency={draft.currency.length === 3 ? draft.currency : "EUR"} labelId="preview-title" title={t("editor.preview")} {...preview} />
+
+      <div className="toolbar">
+        <button type="submit" name="action" value="draft" className="button" disabled={busy}>
+          {t("editor.saveDraft")}
+        </button>
+        <button type="submit" name="action" value="issue" className="button primary" disabled={busy}>
+          {t("editor.saveAndIssue")}
+        </button>
+      </div>
+    </form>
+  );
+}

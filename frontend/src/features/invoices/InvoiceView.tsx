@@ -1,0 +1,99 @@
+/** An invoice as the API has it: bill-to, dates, lines, tax breakdown and totals, note, payments and credit notes. */
+import { type Invoice } from "../../api/client";
+import { useI18n } from "../../i18n";
+import { LinesTable } from "./LinesTable";
+import { TotalsList } from "./TotalsList";
+import { Link } from "../../components/Link";
+import { StatusBadge } from "../../components/StatusBadge";
+import { InvoiceActions } from "./InvoiceActions";
+import { CreditNotes } from "./CreditNotes";
+import { Payments } from "./Payments";
+
+export function InvoiceView({ invoice }: { invoice: Invoice }) {
+  const { t, date } = useI18n();
+  const currency = invoice.currency_code;
+  const title = invoice.number ? t("invoice.title", { number: invoice.number }) : t("invoice.draftTitle");
+  return (
+    <article aria-labelledby="invoice-title" className="invoice">
+      <p>
+        <Link view="invoices">← {t("nav.invoices")}</Link>
+      </p>
+      <div className="page-head">
+        <h1 id="invoice-title">{title}</h1>
+        <StatusBadge status={invoice.status} />
+      </div>
+      {invoice.status === "voided" && invoice.void_reason && <p>{t("invoice.voidedBecause", { reason: invoice.void_reason })}</p>}
+
+      <InvoiceActions invoice={invoice} />
+
+      <div className="columns">
+        <section aria-labelledby="bill-to">
+          <h2 id="bill-to">{t("invoice.billTo")}</h2>
+          <address>
+            <strong>{invoice.customer.name}</strong>
+            {[invoice.customer.address, [invoice.customer.post_code, invoice.customer.city].filter(Boolean).join(" "), invoice.customer.country, invoice.customer.email]
+              .filter(Boolean)
+              .map((line, i) => (
+                <span key={i} className="block">
+                  {line}
+                </span>
+              ))}
+          </address>
+        </section>
+        <dl className="facts">
+          <dt>{t("invoice.dateIssued")}</dt>
+          <dd>{date(invoice.date)}</dd>
+          <dt>{t("invoice.dateDue")}</dt>
+          <dd>{date(invoice.date_due)}</dd>
+        </dl>
+      </div>
+
+      <section aria-labelledby="lines-title">
+        <h2 id="lines-title">{t("invoice.lines")}</h2>
+        <LinesTable
+          currency={currency}
+          lines={invoice.items.map((l) => ({
+            name: l.name,
+            quantity: l.quantity,
+            price: l.price,
+            discount: l.discount,
+            taxes: l.taxes.map((x) => x.rate),
+            total: l.total,
+          }))}
+        />
+      </section>
+
+      <TotalsList
+        currency={currency}
+        labelId="totals-title"
+        taxes={invoice.taxes.map((x) => ({ name: x.name, rate: x.rate, base: x.base, amount: x.amount }))}
+        total={invoice.total}
+        totalTax={invoice.total_tax}
+        totalWithTax={invoice.total_with_tax}
+        extra={
+          invoice.status === "draft"
+            ? []
+            : [
+                { label: t("invoice.totalPaid"), amount: invoice.total_paid, testId: "paid" },
+                ...(Number(invoice.total_credited) !== 0 ? [{ label: t("invoice.totalCredited"), amount: invoice.total_credited, testId: "credited" }] : []),
+                { label: t("invoice.totalDue"), amount: invoice.total_due, testId: "due" },
+              ]
+        }
+      />
+
+      {invoice.note && (
+        <section aria-labelledby="note-title">
+          <h2 id="note-title">{t("invoice.note")}</h2>
+          <p className="pre">{invoice.note}</p>
+        </section>
+      )}
+
+      {invoice.status !== "draft" && (
+        <>
+          <Payments invoice={invoice} />
+          <CreditNotes invoice={invoice} />
+        </>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,134 @@
+/**
+ * A draft invoice as the editor holds it while typing (every figure a string, as typed), how it starts
+ * (from an invoice, or from the host's prefill) and the API body it becomes.
+ */
+import type { Invoice, Schemas } from "../../api/client";
+import type { Prefill } from "../../embed/host";
+import { today } from "../../lib/dates";
+import { DEFAULT_TAX_NAME, formatTaxes, type NamedTax, parseTaxes } from "../../lib/taxes";
+import type { DraftLine } from "../../lib/totals";
+
+export interface LineState {
+  key: number;
+  name: string;
+  quantity: string;
+  price: string;
+  discount: string;
+  /** the rates (`19`, `19 + 5`; a rate may carry its own name: `ECO 1`) */
+  taxes: string;
+  /** the name of the rates that carry none */
+  taxName: string;
+}
+
+export interface DraftState {
+  /** an existing customer (its name in `customerLabel`), or none: a new one from `customerName`/`customerEmail` */
+  customerId: string;
+  customerLabel: string;
+  customerName: string;
+  customerEmail: string;
+  date: string;
+  dateDue: string;
+  currency: string;
+  pricesIncludeTax: boolean;
+  note: string;
+  lines: LineState[];
+}
+
+let lineKey = 1;
+export const blankLine = (taxName: string = DEFAULT_TAX_NAME): LineState => ({
+  key: lineKey++,
+  name: "",
+  quantity: "1",
+  price: "",
+  discount: "0",
+  taxes: "",
+  taxName,
+});
+export const normalize = (value: string | number | undefined | null): string => String(value ?? "").trim().replace(",", ".");
+export const taxFields = (taxes: readonly NamedTax[]) => {
+  const { name, text } = formatTaxes(taxes);
+  return { taxes: text, taxName: name };
+};
+export const lineTaxes = (line: LineState): NamedTax[] => parseTaxes(line.taxes, line.taxName);
+
+/** A line as the totals preview reads it. */
+export const previewLine = (line: LineState): DraftLine => ({
+  quantity: normalize(line.quantity),
+  price: normalize(line.price),
+  discount: normalize(line.discount),
+  taxes: lineTaxes(line),
+});
+
+export function fromInvoice(invoice: Invoice): DraftState {
+  const existing = !!invoice.customer.id;
+  return {
+    customerId: invoice.customer.id ?? "",
+    customerLabel: existing ? invoice.customer.name : "",
+    customerName: existing ? "" : invoice.customer.name,
+    customerEmail: existing ? "" : (invoice.customer.email ?? ""),
+    date: invoice.date,
+    dateDue: invoice.date_due ?? "",
+    currency: invoice.currency_code,
+    pricesIncludeTax: invoice.prices_include_tax,
+    note: invoice.note ?? "",
+    lines: invoice.items.map((l) => ({
+      key: lineKey++,
+      name: l.name,
+      quantity: l.quantity,
+      price: l.price,
+      discount: l.discount,
+      ...taxFields(l.taxes),
+    })),
+  };
+}
+
+export function fromPrefill(prefill: Prefill | undefined, currency: string): DraftState {
+  const items = prefill?.items?.length ? prefill.items : [{}];
+  return {
+    customerId: prefill?.customer_id ?? "",
+    customerLabel: "",
+    customerName: prefill?.customer?.name ?? "",
+    customerEmail: prefill?.customer?.email ?? "",
+    date: today(),
+    dateDue: "",
+    currency: prefill?.currency_code ?? currency,
+    pricesIncludeTax: false,
+    note: prefill?.note ?? "",
+    lines: items.map((item) => ({
+      ...blankLine(),
+      name: item.name ?? "",
+      quantity: item.quantity !== undefined ? String(item.quantity) : "1",
+      price: item.price !== undefined ? String(item.price) : "",
+      discount: item.discount !== undefined ? String(item.discount) : "0",
+      ...taxFields((item.taxes ?? []).map((x) => ({ name: x.name || DEFAULT_TAX_NAME, rate: String(x.rate) }))),
+    })),
+  };
+}
+
+/** The body of `POST /v1/invoices` for `draft`. */
+export function draftBody(draft: DraftState): Schemas["InvoiceCreate"] {
+  return {
+    ...(draft.customerId
+      ? { customer_id: draft.customerId }
+      : { customer: { name: draft.customerName.trim(), email: draft.customerEmail.trim() || null } }),
+    date: draft.date || null,
+    date_due: draft.dateDue || null,
+    currency_code: draft.currency,
+    prices_include_tax: draft.pricesIncludeTax,
+    note: draft.note || null,
+    items: draft.lines.map((l) => ({
+      name: l.name.trim(),
+      quantity: normalize(l.quantity) || "0",
+      price: normalize(l.price) || "0",
+      discount: normalize(l.discount) || "0",
+      taxes: lineTaxes(l),
+    })),
+  };
+}
+
+/** The body of `PATCH /v1/invoices/{id}` for `draft`. */
+export function draftChanges(draft: DraftState): Schemas["InvoiceUpdate"] {
+  const { customer, customer_id, date, currency_code, items, date_due, prices_include_tax, note } = draftBody(draft);
+  const changes: Schemas["InvoiceUpdate"] = { items, date_due, prices_include_tax, note, ...(date ? { date } : {}), ...(currency_code ? { currency_code } : {}) };
+  return customer_id ? { ...changes, customer_id } : { ...changes, customer: customer! };
+}

@@ -1,0 +1,46 @@
+/** Create a catalogue item, or edit one. */
+import type { Item } from "../../api/client";
+import { useI18n } from "../../i18n";
+import { formatTaxes, parseTaxes } from "../../lib/taxes";
+import { useCreateItem, useUpdateItem } from "./api";
+import { Field } from "../../components/Field";
+import { RecordForm } from "../../components/RecordForm";
+
+export const FIELDS = ["name", "price", "unit", "description", "taxes"] as const;
+
+/** Create a catalogue item, or edit one (`item`); its taxes keep their names. */
+export function ItemForm({ item, taxNames, onDone }: { item?: Item; taxNames: string[]; onDone: () => void }) {
+  const { t } = useI18n();
+  const create = useCreateItem();
+  const update = useUpdateItem(item?.id ?? "");
+  const taxes = formatTaxes(item?.taxes ?? []);
+  const body = (form: FormData) => {
+    const value = (name: string) => String(form.get(name) ?? "").trim();
+    return {
+      name: value("name"),
+      price: value("price").replace(/^(-?\d+),(\d+)$/, "$1.$2"),
+      unit: value("unit") || null,
+      description: value("description") || null,
+      taxes: parseTaxes(value("taxes"), value("tax_name")),
+    };
+  };
+  return (
+    <RecordForm kind="items" record={item} create={create} update={update} body={body} shown={FIELDS} onDone={onDone}>
+      {(error) => (
+        <>
+          <Field label={t("common.name")} name="name" error={error} required={!item} autoComplete="off" defaultValue={item?.name} autoFocus={!!item} />
+          <Field label={t("common.price")} name="price" error={error} required={!item} inputMode="decimal" autoComplete="off" className="short" defaultValue={item?.price} />
+          <Field label={t("invoice.taxName")} name="tax_name" error={error} list="item-tax-names" autoComplete="off" className="short" defaultValue={taxes.name} />
+          <datalist id="item-tax-names">
+            {taxNames.map((name) => (
+              <option key={name} value={name} />
+            ))}
+          </datalist>
+          <Field label={t("items.taxRate")} name="taxes" error={error} autoComplete="off" className="short" defaultValue={taxes.text} />
+          <Field label={t("common.unit")} name="unit" error={error} autoComplete="off" className="short" defaultValue={item?.unit ?? ""} />
+          <Field label={t("common.description")} name="description" error={error} grow autoComplete="off" defaultValue={item?.description ?? ""} />
+        </>
+      )}
+    </RecordForm>
+  );
+}
