@@ -19,10 +19,11 @@ from invoicing.customers.controller import CustomerController
 from invoicing.db import Database
 from invoicing.documents.controller import CreditNoteController, InvoiceController
 from invoicing.emails.controller import EmailController, SendController
+from invoicing.emails.delivery import delivery_lifespan
 from invoicing.entities.controller import EntityController
 from invoicing.items.controller import ItemController
-from invoicing.outbox import outbox_lifespan
 from invoicing.payments.controller import PaymentController
+from invoicing.rendering import logo_lifespan
 from invoicing.rendering.controller import CreditNoteRenderingController, FileController, InvoiceRenderingController
 from invoicing.users.controller import EntityUserController
 
@@ -61,7 +62,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         guards=[authorize],
         dependencies={"ctx": Provide(provide_scope, sync_to_thread=False), **(extra_dependencies or {})},
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[lifespan, outbox_lifespan],
+        lifespan=[lifespan, logo_lifespan, delivery_lifespan],
         on_startup=list(on_startup),
         on_shutdown=list(on_shutdown),
         request_max_body_size=2 * 1024 * 1024,

@@ -6,7 +6,7 @@ from invoicing.auth import Perm, Scope
 from invoicing.core.http import database, page, write
 from invoicing.core.params import Limit
 from invoicing.db.models import Email
-from invoicing.documents import service as documents
+from invoicing.documents.queries import get_document
 from invoicing.emails import service
 from invoicing.emails.schemas import EmailList, EmailOut, EmailStatus, SendIn
 from invoicing.rendering import service as rendering
@@ -24,7 +24,7 @@ SEND_DOC = ("Queue the document's PDF for e-mail (202). `to` is one address or a
 async def _send(request: Request, ctx: Scope, doc_type: str, doc_id: str, data: SendIn | None) -> Response[EmailOut]:
     db = database(request)
     async with db.transaction(write=False) as session:
-        doc = await documents.get_document(session, ctx, doc_id, doc_type)
+        doc = await get_document(session, ctx, doc_id, doc_type)
     service.check_sendable(doc)
     message = service.prepare(doc, ctx, data or SendIn())
     pdf = await rendering.document_pdf(db, logos(request), ctx, doc_type, doc_id)

@@ -1,34 +1,26 @@
-"""Sending a document by e-mail: validation, locale defaults, and the queued record."""
+"""Sending a document by e-mail: validation, locale defaults, and the queued record (made by
+:func:`invoicing.emails.records.record`, like every e-mail row)."""
 
 from __future__ import annotations
 
-import re
-from typing import Any
+from dataclasses import replace
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from invoicing.auth.context import Scope
 from contract.errors import Conflict, NotFound, ValidationFailed
-from invoicing.events import emit
-from invoicing.core.ids import new_id
+from invoicing.auth.context import Scope
 from invoicing.db.models import Document, Email
-from invoicing.db.types import utcnow
-from invoicing.documents import service as documents
+from invoicing.documents.output import document_out
+from invoicing.documents.queries import get_document
+from invoicing.emails.records import Message, Sender, check_address, record
 from invoicing.emails.schemas import EmailOut, SendIn
-from invoicing.entities.service import effective_settings
 from invoicing.rendering import EMAIL, Formatter, language_of
 
+__all__ = ["MAX_RECIPIENTS", "check_address", "check_sendable", "email_out", "get_email", "list_stmt", "prepare",
+           "queue", "recipients"]
+
 MAX_RECIPIENTS = 20
-_ADDRESS = re.compile(
-    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
-
-
-def check_address(value: str, field: str) -> str:
-    value = value.strip()
-    if len(value) > 254 or not _ADDRESS.match(value):
-        raise ValidationFailed.field(field, f"'{value[:80]}' is not a valid e-mail address")
-    return value
 
 
 def recipients(to: str | list[str] | None, customer_email: str | None) -> list[str]:
@@ -55,15 +47,15 @@ def check_sendable(doc: Document) -> None:
         raise Conflict(f"Invoice {doc.number} is voided; a voided invoice is not sent.")
 
 
-def defaults(doc: Document, seller: str) -> dict[str, str]:
+def defaults(doc: Document, seller: str) -> tuple[str, str]:
     """The subject and message in the document's language, when the caller gives none."""
     words = EMAIL[language_of(doc.locale)]
     fmt = Formatter(doc.locale, doc.currency_code)
-    out = documents.document_out(doc)
+    out = document_out(doc)
     amount = out.total_due if doc.type == "invoice" else out.total_with_tax
     values = {"number": doc.number or "", "seller": seller, "amount": fmt.money(amount), "due": fmt.date(doc.date_due),
               "invoice": doc.invoice_number or ""}
-    return {"subject": words[f"{doc.type}_subject"].format(**values), "message": words[f"{doc.type}_message"].format(**values)}
+    return words[f"{doc.type}_subject"].format(**values), words[f"{doc.type}_message"].format(**values)
 
 
 def email_out(email: Email) -> EmailOut:
@@ -76,40 +68,28 @@ def email_out(email: Email) -> EmailOut:
     )
 
 
-def prepare(doc: Document, scope: Scope, data: SendIn) -> dict[str, Any]:
+def prepare(doc: Document, scope: Scope, data: SendIn) -> Message:
     """Everything the message will say, validated; raises 422 naming the field."""
     entity = scope.entity
-    settings = effective_settings(entity.settings)
     to = recipients(data.to, (doc.customer or {}).get("email"))
-    fallback = defaults(doc, entity.name)
-    subject = (data.subject or "").strip() or fallback["subject"]
+    default_subject, default_text = defaults(doc, entity.name)
+    subject = (data.subject or "").strip() or default_subject
     if any(c in subject for c in "\r\n\0"):
         raise ValidationFailed.field("subject", "must be one line")
-    text = data.message if data.message and data.message.strip() else fallback["message"]
+    text = data.message if data.message and data.message.strip() else default_text
     if "\0" in text:
         raise ValidationFailed.field("message", "must not contain NUL characters")
-    sender_name = (settings["email"].get("sender_name") or entity.name or "").strip() or None
-    if sender_name and any(c in sender_name for c in "\r\n"):
-        sender_name = " ".join(sender_name.split())
-    reply_to = settings["email"].get("reply_to") or entity.email
-    if reply_to:
-        reply_to = check_address(reply_to, "settings.email.reply_to")
-    return {"to": to, "subject": subject, "text": text, "sender_name": sender_name, "reply_to": reply_to}
+    return Message(to=to, subject=subject, text=text, sender=Sender.of(entity))
 
 
-async def queue(session: AsyncSession, scope: Scope, doc_type: str, doc_id: str, message: dict[str, Any],
+async def queue(session: AsyncSession, scope: Scope, doc_type: str, doc_id: str, message: Message,
                 attachment: str, *, deliver: bool) -> EmailOut:
-    """Record the message (``queued`` for the worker, or ``captured`` without SMTP) with its outbox event."""
-    doc = await documents.get_document(session, scope, doc_id, doc_type)
+    """Record the message with its PDF's name (``queued`` for the worker, or ``captured`` without SMTP)."""
+    doc = await get_document(session, scope, doc_id, doc_type)
     check_sendable(doc)
-    now = utcnow()
-    email = Email(
-        id=new_id("email"), entity_id=scope.entity_id, document_id=doc.id, attachments=[attachment],
-        status="queued" if deliver else "captured", attempts=0, next_attempt_at=now if deliver else None,
-        created_at=now, **message,
-    )
-    session.add(email)
-    emit(session, scope, f"email.{email.status}", email.id, {"document_id": doc.id, "to": email.to})
+    message = replace(message, attachments=[attachment])
+    email = record(session, scope, message, document_id=doc.id, deliver=deliver,
+                   event={"document_id": doc.id, "to": message.to})
     await session.flush()
     return email_out(email)
 

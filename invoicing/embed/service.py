@@ -11,6 +11,7 @@ from contract.errors import Conflict, Forbidden
 from invoicing.db.models import Account, EmbedTokenUse, EntityUser
 from invoicing.embed.schemas import MeOut, ShellBranding, ShellEntity, ShellOut, TokenUseIn
 from invoicing.entities import service as entities
+from invoicing.entities import settings as entity_settings
 from invoicing.users import service as users
 
 
@@ -42,10 +43,10 @@ async def consume_token(session: AsyncSession, scope: Scope, data: TokenUseIn) -
 async def shell(session: AsyncSession, scope: Scope) -> ShellOut:
     entity = scope.entity
     account = await session.get(Account, entity.account_id)
-    branding = entities.effective_settings(entity.settings).get("branding") or {}
+    branding = entity_settings.effective(entity.settings).branding
     return ShellOut(
         entity=ShellEntity(id=entity.id, name=entity.name, locale=entity.locale,
-                           branding=ShellBranding(primary_color=branding.get("primary_color"),
-                                                  logo_url=branding.get("logo_url"))),
+                           branding=ShellBranding(primary_color=branding.primary_color,
+                                                  logo_url=branding.logo_url)),
         frame_ancestors=list(account.embed_allowed_origins or []) if account else [],
     )

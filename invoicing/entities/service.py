@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import copy
-from typing import Any
-
 import msgspec
 from babel.numbers import get_territory_currencies
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from stdnum import iban as std_iban
-from stdnum.exceptions import ValidationError
 
 from invoicing.auth import keys
 from invoicing.auth.context import Scope
@@ -18,57 +13,11 @@ from contract.errors import NotFound, ValidationFailed
 from invoicing.events import emit
 from invoicing.core.ids import new_id
 from invoicing.core.locales import default_locale, locale_field
-from invoicing.core.numbering import DEFAULT_FORMAT, FormatError, NumberFormat
 from invoicing.core.tax_numbers import validate_tax_number
 from invoicing.core.validate import country_field, currency_field
 from invoicing.db.models import ApiKey, Entity
-from invoicing.entities.schemas import ApiKeyOut, EntityCreate, EntityOut, EntitySettings, EntityUpdate
-
-SETTINGS_DEFAULTS: dict[str, Any] = {
-    "branding": {"logo_url": None, "primary_color": "#1d4ed8"},
-    "number_formats": {"invoice": DEFAULT_FORMAT, "credit_note": "CN-" + DEFAULT_FORMAT},
-    "payment_terms_days": 14,
-    "default_note": None,
-    "footer": None,
-    "bank_account": {"iban": None, "bic": None, "bank_name": None},
-    "pdf_template": "classic",
-    "email": {"sender_name": None, "reply_to": None},
-}
-
-
-def _merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(base)
-    for key, value in patch.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
-
-
-def effective_settings(stored: dict[str, Any] | None) -> dict[str, Any]:
-    return _merge(SETTINGS_DEFAULTS, stored or {})
-
-
-def _checked_settings(merged: dict[str, Any]) -> dict[str, Any]:
-    for doc_type, pattern in (merged.get("number_formats") or {}).items():
-        try:
-            NumberFormat.parse(pattern)
-        except FormatError as exc:
-            raise ValidationFailed.field(f"settings.number_formats.{doc_type}", str(exc)) from None
-    iban = (merged.get("bank_account") or {}).get("iban")
-    if iban:
-        try:
-            merged["bank_account"]["iban"] = std_iban.validate(iban)
-        except ValidationError as exc:
-            raise ValidationFailed.field("settings.bank_account.iban", f"is not a valid IBAN ({exc.message.lower().rstrip('.')})") from None
-    return merged
-
-
-def number_format(entity: Entity, doc_type: str) -> NumberFormat:
-    """The entity's format for ``doc_type`` (read directly: this runs on every issue)."""
-    formats = (entity.settings or {}).get("number_formats") or {}
-    return NumberFormat(formats.get(doc_type) or SETTINGS_DEFAULTS["number_formats"][doc_type])
+from invoicing.entities import settings as entity_settings
+from invoicing.entities.schemas import ApiKeyOut, EntityCreate, EntityOut, EntityUpdate
 
 
 def to_out(entity: Entity) -> EntityOut:
@@ -76,7 +25,7 @@ def to_out(entity: Entity) -> EntityOut:
         id=entity.id, object="entity", environment=entity.environment, name=entity.name, country=entity.country,
         address=entity.address, city=entity.city, post_code=entity.post_code, tax_number=entity.tax_number,
         is_tax_subject=entity.is_tax_subject, currency_code=entity.currency_code, locale=entity.locale,
-        email=entity.email, settings=msgspec.convert(effective_settings(entity.settings), EntitySettings),
+        email=entity.email, settings=entity_settings.as_schema(entity_settings.effective(entity.settings)),
         metadata=entity.metadata_ or {}, created_at=entity.created_at,
     )
 
@@ -89,7 +38,7 @@ def _default_currency(country: str) -> str:
 async def create_entity(session: AsyncSession, scope: Scope, data: EntityCreate) -> EntityOut:
     country = country_field(data.country, "country")
     stored = msgspec.to_builtins(data.settings) if data.settings else {}
-    _checked_settings(effective_settings(stored))
+    entity_settings.check(stored)
     entity = Entity(
         id=new_id("entity"), account_id=scope.principal.account_id, environment=scope.principal.environment,
         name=data.name.strip(), country=country, address=data.address, city=data.city, post_code=data.post_code,
@@ -138,8 +87,8 @@ async def update_entity(session: AsyncSession, scope: Scope, entity_id: str, dat
             value = locale_field(value, "locale")
         setattr(entity, field, value)
     if data.settings is not msgspec.UNSET:
-        merged = _merge(entity.settings or {}, msgspec.to_builtins(data.settings))
-        _checked_settings(effective_settings(merged))
+        merged = entity_settings.merged(entity.settings, data.settings)
+        entity_settings.check(merged)
         entity.settings = merged
     if data.metadata is not msgspec.UNSET:
         entity.metadata_ = data.metadata

@@ -16,7 +16,8 @@ from invoicing.core.money import format_decimal, quantum, round_money
 from invoicing.core.validate import decimal_field
 from invoicing.db.models import Document, Payment
 from invoicing.documents import rules
-from invoicing.documents.service import get_document, refresh_status
+from invoicing.documents.invoices import refresh_status
+from invoicing.documents.queries import get_document
 from invoicing.payments.schemas import PaymentCreate, PaymentOut
 
 

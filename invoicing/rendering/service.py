@@ -12,7 +12,6 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 import msgspec
 
@@ -28,11 +27,15 @@ from invoicing.core.ids import new_id
 from invoicing.core.money import format_decimal, round_money
 from invoicing.db import Database
 from invoicing.db.models import Document, DocumentFile, Entity, StoredFile
-from invoicing.documents import service as documents
-from invoicing.entities.service import effective_settings, get_entity
+from invoicing.documents.output import document_out
+from invoicing.documents.queries import get_document
+from invoicing.documents.schemas import DocumentOut
+from invoicing.entities.service import get_entity
+from invoicing.entities.schemas import Branding, EntitySettings
+from invoicing.entities.settings import Settings, effective, merged
 from invoicing.rendering._labels import LABELS, language_of
 from invoicing.rendering._logo import LogoFetcher, sniff
-from invoicing.rendering._render import Logo, RenderInput, render_html, render_pdf
+from invoicing.rendering._render import Logo, RenderInput, Seller, render_html, render_pdf
 
 # WeasyPrint is not thread-safe and rendering is CPU-bound: one render thread per process.
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="folio-render")
@@ -47,9 +50,9 @@ class Rendered:
     stored: bool
 
 
-def seller_of(entity: Entity) -> dict[str, Any]:
-    return {"name": entity.name, "address": entity.address, "city": entity.city, "post_code": entity.post_code,
-            "country": entity.country, "tax_number": entity.tax_number, "email": entity.email}
+def seller_of(entity: Entity) -> Seller:
+    return Seller(name=entity.name, address=entity.address, city=entity.city, post_code=entity.post_code,
+                  country=entity.country, tax_number=entity.tax_number, email=entity.email)
 
 
 def filename(doc: Document) -> str:
@@ -62,9 +65,9 @@ def file_url(public_url: str, file_id: str) -> str:
     return f"{public_url.rstrip('/')}/v1/files/{file_id}"
 
 
-async def resolve_logo(db: Database, fetcher: LogoFetcher | None, entity: Entity, settings: dict[str, Any]) -> Logo | None:
+async def resolve_logo(db: Database, fetcher: LogoFetcher | None, entity: Entity, settings: Settings) -> Logo | None:
     """The uploaded logo when ``logo_url`` points at one of this entity's files, otherwise the remote one."""
-    url = (settings.get("branding") or {}).get("logo_url")
+    url = settings.branding.logo_url
     if not url:
         return None
     match = _FILE_URL.search(url)
@@ -76,7 +79,7 @@ async def resolve_logo(db: Database, fetcher: LogoFetcher | None, entity: Entity
     return await fetcher.get(url) if fetcher else None
 
 
-def as_issued(out):
+def as_issued(out: DocumentOut) -> DocumentOut:
     """The document as it was issued: the kept PDF is the legal document, so payments, credits and a
     later void (which the API and the HTML preview show) are not part of it, and its bytes do not
     depend on when it was first asked for."""
@@ -89,8 +92,8 @@ def as_issued(out):
 
 async def render_input(db: Database, fetcher: LogoFetcher | None, entity: Entity, doc: Document, *,
                        issued_copy: bool = False) -> RenderInput:
-    settings = effective_settings(entity.settings)
-    out = documents.document_out(doc)
+    settings = effective(entity.settings)
+    out = document_out(doc)
     return RenderInput(document=as_issued(out) if issued_copy else out, kind=doc.type, seller=seller_of(entity),
                        settings=settings, logo=await resolve_logo(db, fetcher, entity, settings))
 
@@ -110,7 +113,7 @@ async def _keep(db: Database, doc_id: str, content: bytes) -> bytes:
 
 async def document_pdf(db: Database, fetcher: LogoFetcher | None, scope: Scope, doc_type: str, doc_id: str) -> Rendered:
     async with db.transaction(write=False) as session:
-        doc = await documents.get_document(session, scope, doc_id, doc_type)
+        doc = await get_document(session, scope, doc_id, doc_type)
         kept = None if doc.status == "draft" else await session.get(DocumentFile, doc.id)
     if kept is not None:
         return Rendered(kept.content, filename(doc), True)
@@ -123,7 +126,7 @@ async def document_pdf(db: Database, fetcher: LogoFetcher | None, scope: Scope, 
 
 async def document_html(db: Database, fetcher: LogoFetcher | None, scope: Scope, doc_type: str, doc_id: str) -> str:
     async with db.transaction(write=False) as session:
-        doc = await documents.get_document(session, scope, doc_id, doc_type)
+        doc = await get_document(session, scope, doc_id, doc_type)
     return await in_render_thread(render_html, await render_input(db, fetcher, scope.entity, doc))
 
 
@@ -131,8 +134,6 @@ def document_title(doc: Document) -> str:
     labels = LABELS[language_of(doc.locale)]
     return f"{labels['invoice' if doc.type == 'invoice' else 'credit_note']} {doc.number or labels['draft']}"
 
-
-# ---------------------------------------------------------------- logo upload
 
 async def store_logo(session: AsyncSession, scope: Scope, entity_id: str, content: bytes, declared: str | None,
                      max_bytes: int, public_url: str) -> StoredFile:
@@ -149,9 +150,8 @@ async def store_logo(session: AsyncSession, scope: Scope, entity_id: str, conten
         raise ValidationFailed.field("content_type", f"says {declared} but the file is {kind}")
     stored = StoredFile(id=new_id("file"), entity_id=entity.id, kind="logo", content_type=kind, content=content)
     session.add(stored)
-    settings = dict(entity.settings or {})
-    settings["branding"] = {**(settings.get("branding") or {}), "logo_url": file_url(public_url, stored.id)}
-    entity.settings = settings
+    logo = EntitySettings(branding=Branding(logo_url=file_url(public_url, stored.id)))
+    entity.settings = merged(entity.settings, logo)
     emit(session, Scope(scope.principal, entity), "entity.updated", entity.id, {"fields": ["settings.branding.logo_url"]})
     await session.flush()
     return stored

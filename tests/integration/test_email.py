@@ -19,7 +19,7 @@ from aiosmtpd.controller import Controller
 
 from invoicing.db import Database
 from invoicing.db.migrate import upgrade
-from invoicing.outbox import EmailWorker
+from invoicing.emails.delivery import EmailWorker
 from folio.server import create_server_app
 from tests.conftest import _free_port, start_server
 from tests.integration.conftest import INVOICE, make_account, make_entity
