@@ -44,7 +44,7 @@ def _plain(value: Any) -> Any:
         return format(value, "f")
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
     return value
 
