@@ -1,3 +1,5 @@
+"""Routes: /v1/invoices and /v1/credit-notes (create, list, read, change a draft, issue, void, credit)."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -1,3 +1,5 @@
+"""Routes: sending an invoice or a credit note by e-mail, and the record of every message (/v1/emails)."""
+
 from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
