@@ -8,7 +8,8 @@ from litestar.params import Parameter
 from invoicing.audit import service
 from invoicing.audit.schemas import AuditLog
 from invoicing.auth import Perm, Scope
-from invoicing.core.http import database, page
+from invoicing.core.http import database
+from invoicing.core.paging import page
 from invoicing.core.params import Limit
 from invoicing.db.models import Event
 

@@ -4,7 +4,8 @@ from litestar import Controller, Request, Response, get, post
 from sqlalchemy import select
 
 from invoicing.auth import Perm, Scope
-from invoicing.core.http import apply_metadata, database, metadata_filters, page, write
+from invoicing.core.http import database, write
+from invoicing.core.paging import apply_metadata, metadata_filters, page
 from invoicing.core.params import Limit
 from invoicing.db.models import Document, Payment
 from invoicing.payments import service

@@ -3,7 +3,8 @@ from __future__ import annotations
 from litestar import Controller, Request, Response, delete, get, patch, post
 
 from invoicing.auth import Perm, Scope
-from invoicing.core.http import database, page, write
+from invoicing.core.http import database, write
+from invoicing.core.paging import page
 from invoicing.core.params import Limit
 from invoicing.db.models import EntityUser
 from invoicing.signin.mail import Mailer, wake_worker
