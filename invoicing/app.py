@@ -6,15 +6,15 @@ import logging
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, get
-from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from invoicing.accounts.controller import AccountController
 from invoicing.audit.controller import AuditLogController
-from invoicing.auth import Perm, authorize, provide_scope
+from invoicing.auth import Perm, authorize
 from invoicing.config import Settings
 from contract.errors import EXCEPTION_HANDLERS
+from invoicing.core import deps
 from invoicing.customers.controller import CustomerController
 from invoicing.db import Database
 from invoicing.documents.controller import CreditNoteController, InvoiceController
@@ -60,8 +60,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     return Litestar(
         route_handlers=[*API_CONTROLLERS, health, *extra_route_handlers],
         guards=[authorize],
-        dependencies={"ctx": Provide(provide_scope, sync_to_thread=False), **(extra_dependencies or {})},
-        exception_handlers=EXCEPTION_HANDLERS,
+        dependencies={**deps.app_dependencies(db), **(extra_dependencies or {})},
+        exception_handlers={**EXCEPTION_HANDLERS, **deps.EXCEPTION_HANDLERS},
+        response_class=deps.ApiResponse,
         lifespan=[lifespan, logo_lifespan, delivery_lifespan],
         on_startup=list(on_startup),
         on_shutdown=list(on_shutdown),

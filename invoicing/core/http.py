@@ -1,16 +1,14 @@
-"""What every controller shares: the write transaction with ``Idempotency-Key`` handling, cursor
-pagination and ``metadata[KEY]=`` filters."""
+"""The hand-opened write transaction of controllers not yet on :mod:`invoicing.core.deps` (documents,
+e-mails, rendering). It goes once they take ``session`` and a service as dependencies."""
 
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import msgspec
 from litestar import Request, Response
-from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,10 +16,6 @@ from invoicing.auth.context import Scope
 from contract.errors import Conflict, ValidationFailed
 from invoicing.db import Database
 from invoicing.db.models import IdempotencyRecord
-
-T = TypeVar("T")
-MAX_LIMIT = 100
-_METADATA_PARAM = re.compile(r"^metadata\[([A-Za-z0-9_.\-]{1,40})\]$")
 
 
 def database(request: Request) -> Database:
@@ -84,31 +78,3 @@ async def write(
         raise Conflict("This Idempotency-Key was already used with a different request.")
     return Response(content=record.body.encode(), status_code=record.status_code, media_type="application/json",
                     headers={"Idempotent-Replayed": "true"})
-
-
-def metadata_filters(request: Request) -> dict[str, str]:
-    filters = {}
-    for name, value in request.query_params.items():
-        if name.startswith("metadata"):
-            match = _METADATA_PARAM.match(name)
-            if not match:
-                raise ValidationFailed.field(name, "use metadata[KEY]=VALUE with KEY of [A-Za-z0-9_.-], up to 40 characters")
-            filters[match.group(1)] = value
-    return filters
-
-
-def apply_metadata(stmt: Select, column, filters: dict[str, str]) -> Select:
-    for key, value in filters.items():
-        stmt = stmt.where(column[key].as_string() == value)
-    return stmt
-
-
-async def page(session: AsyncSession, stmt: Select, id_column, limit: int, cursor: str | None,
-               convert: Callable[[Any], T]) -> tuple[list[T], str | None]:
-    """Newest first; the cursor is the last id of the previous page (ids sort by creation time)."""
-    if cursor:
-        stmt = stmt.where(id_column < cursor)
-    rows: Sequence[Any] = (await session.execute(stmt.order_by(id_column.desc()).limit(limit + 1))).scalars().all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return [convert(r) for r in rows], (rows[-1].id if more and rows else None)

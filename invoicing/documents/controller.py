@@ -7,7 +7,8 @@ from datetime import date
 from litestar import Controller, Request, Response, delete, get, patch, post
 
 from invoicing.auth import Perm, Scope
-from invoicing.core.http import apply_metadata, database, metadata_filters, page, write
+from invoicing.core.http import database, write
+from invoicing.core.paging import apply_metadata, metadata_filters, page
 from invoicing.core.params import Limit, Search
 from invoicing.db.models import Document
 from invoicing.documents import credit_notes, invoices

@@ -5,7 +5,8 @@ from __future__ import annotations
 from litestar import Controller, Request, Response, get, post
 
 from invoicing.auth import Perm, Scope
-from invoicing.core.http import database, page, write
+from invoicing.core.http import database, write
+from invoicing.core.paging import page
 from invoicing.core.params import Limit
 from invoicing.db.models import Email
 from invoicing.documents.queries import get_document
