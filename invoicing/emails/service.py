@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from sqlalchemy import Select, select
@@ -10,15 +11,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contract.errors import Conflict, NotFound, ValidationFailed
 from invoicing.auth.context import Scope
+from invoicing.config import Settings
+from invoicing.core.deps import after_commit
+from invoicing.core.paging import page
+from invoicing.db import Database
 from invoicing.db.models import Document, Email
 from invoicing.documents.output import document_out
 from invoicing.documents.queries import get_document
 from invoicing.emails.records import Message, Sender, check_address, record
-from invoicing.emails.schemas import EmailOut, SendIn
-from invoicing.rendering import EMAIL, Formatter, language_of
+from invoicing.emails.schemas import EmailList, EmailOut, SendIn
+from invoicing.rendering import EMAIL, Formatter, LogoFetcher, language_of
+from invoicing.rendering.service import RenderingService
 
-__all__ = ["MAX_RECIPIENTS", "check_address", "check_sendable", "email_out", "get_email", "list_stmt", "prepare",
-           "queue", "recipients"]
+__all__ = ["MAX_RECIPIENTS", "EmailService", "check_address", "check_sendable", "email_out", "get_email", "list_stmt",
+           "prepare", "queue", "recipients"]
 
 MAX_RECIPIENTS = 20
 
@@ -108,3 +114,35 @@ async def get_email(session: AsyncSession, scope: Scope, email_id: str) -> Email
     if email is None or email.entity_id != scope.entity_id:
         raise NotFound(f"E-mail {email_id} was not found.")
     return email
+
+
+class EmailService:
+    """The entity's e-mails for one request: sending a document, and the record of every message.
+
+    Sending reads the document and renders its PDF before the request's transaction takes its first
+    statement (on SQLite that transaction holds the one writer; keeping the PDF is a write of its own),
+    then records the message in it; the delivery worker is woken once it has committed.
+    """
+
+    def __init__(self, session: AsyncSession, ctx: Scope, db: Database, logo_fetcher: LogoFetcher | None,
+                 settings: Settings, wake_mail: Callable[[], None]) -> None:
+        self.session, self.scope, self.db, self.fetcher = session, ctx, db, logo_fetcher
+        self.deliver, self.wake_mail = bool(settings.email.smtp_url), wake_mail
+
+    async def send(self, doc_type: str, doc_id: str, data: SendIn) -> EmailOut:
+        async with self.db.transaction(write=False) as read:
+            doc = await get_document(read, self.scope, doc_id, doc_type)
+        check_sendable(doc)
+        message = prepare(doc, self.scope, data)
+        pdf = await RenderingService(self.db, self.scope, self.fetcher).pdf(doc_type, doc_id)
+        email = await queue(self.session, self.scope, doc_type, doc_id, message, pdf.filename, deliver=self.deliver)
+        after_commit(self.session, self.wake_mail)
+        return email
+
+    async def list(self, limit: int, cursor: str | None, *, document_id: str | None, status: str | None) -> EmailList:
+        stmt = list_stmt(self.scope, document_id=document_id, status=status)
+        data, next_cursor = await page(self.session, stmt, Email.id, limit, cursor, email_out)
+        return EmailList(data=data, next_cursor=next_cursor)
+
+    async def get(self, email_id: str) -> EmailOut:
+        return email_out(await get_email(self.session, self.scope, email_id))

@@ -15,10 +15,10 @@ keeping an issued document's PDF once rendered; :func:`logo_lifespan` gives the 
 from invoicing.rendering._epc import epc_payload, qr_png
 from invoicing.rendering._format import Formatter
 from invoicing.rendering._labels import EMAIL, LABELS, language_of
-from invoicing.rendering._logo import logo_lifespan
+from invoicing.rendering._logo import LogoFetcher, logo_lifespan, provide_logo_fetcher
 from invoicing.rendering._render import PREVIEW_CSP, Logo, RenderInput, Seller, build_context, render_html, render_pdf
 
 __all__ = [
-    "EMAIL", "LABELS", "PREVIEW_CSP", "Formatter", "Logo", "RenderInput", "Seller", "build_context", "epc_payload",
-    "language_of", "logo_lifespan", "qr_png", "render_html", "render_pdf",
+    "EMAIL", "LABELS", "PREVIEW_CSP", "Formatter", "Logo", "LogoFetcher", "RenderInput", "Seller", "build_context", "epc_payload",
+    "language_of", "logo_lifespan", "provide_logo_fetcher", "qr_png", "render_html", "render_pdf",
 ]

@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
 import httpx
-from litestar import Litestar
+from litestar import Litestar, Request
 
 from invoicing.rendering._render import Logo
 
@@ -125,3 +125,8 @@ async def logo_lifespan(app: Litestar) -> AsyncIterator[None]:
         yield
     finally:
         await fetcher.close()
+
+
+def provide_logo_fetcher(request: Request) -> LogoFetcher | None:
+    """The process's fetcher (the ``logo_fetcher`` dependency); None outside the app's lifespan."""
+    return getattr(request.app.state, "logo_fetcher", None)

@@ -75,9 +75,3 @@ async def next_generation(session: AsyncSession, user: EntityUser) -> int:
     await session.refresh(user, ["link_generation"])
     return user.link_generation
 
-
-def wake_worker(app: Any) -> None:
-    """Tell an in-process delivery worker that a message is waiting (others find it when they poll)."""
-    worker = getattr(app.state, "email_worker", None)
-    if worker is not None:
-        worker.wake()
