@@ -67,7 +67,7 @@ class PendingKey:
                         headers={"Idempotent-Replayed": "true"})
 
 
-def _request_hash(request: Request, body: bytes) -> str:
+def request_hash(request: Request, body: bytes) -> str:
     h = hashlib.sha256()
     for part in (request.method, request.url.path, request.headers.get("x-entity-id", "")):
         h.update(part.encode() + b"\0")
@@ -82,4 +82,4 @@ async def pending_key(request: Request, principal: Principal | None) -> PendingK
         return None
     if len(key) > MAX_KEY:
         raise ValidationFailed.field(HEADER, f"must be at most {MAX_KEY} characters")
-    return PendingKey((principal.account_id, principal.environment, key), _request_hash(request, await request.body()))
+    return PendingKey((principal.account_id, principal.environment, key), request_hash(request, await request.body()))
