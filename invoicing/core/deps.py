@@ -79,20 +79,28 @@ async def provide_session(request: Request, db: Database) -> AsyncIterator[Async
             if pending is not None:
                 session.add(pending.record())
     except IntegrityError:
-        request.state[_ANSWER] = await _conflict_answer(db, pending)
+        _state(request)[_ANSWER] = await _conflict_answer(db, pending)
         raise
     for callback in session.info.pop(_AFTER_COMMIT, ()):
         callback()
 
 
+def _state(request: Request) -> dict[str, Any]:
+    """The dict behind ``request.state``, without building a ``State`` on every response."""
+    return request.scope["state"]
+
+
 async def _pending(request: Request, db: Database) -> idempotency.PendingKey | None:
+    key = request.headers.get("idempotency-key")
+    if not key:
+        return None
     scope = scope_of(request)
-    pending = await idempotency.pending_key(request, scope.principal if scope else None)
+    pending = await idempotency.pending_key(request, key, scope.principal if scope else None)
     if pending is not None:
         record = await pending.stored(db)
         if record is not None:
             raise idempotency.StoredAnswer(pending.replay(record))
-        request.state[_PENDING] = pending
+        _state(request)[_PENDING] = pending
     return pending
 
 
@@ -111,14 +119,14 @@ class ApiResponse(Response):
 
     def to_asgi_response(self, app: Any, request: Request, **kwargs: Any) -> ASGIResponse:
         response = super().to_asgi_response(app, request, **kwargs)
-        pending = request.state.get(_PENDING)
+        pending = _state(request).get(_PENDING)
         if pending is not None:
             pending.body, pending.status = response.body, response.status_code
         return response
 
 
 def _integrity_error(request: Request, _: IntegrityError) -> Response:
-    return request.state.get(_ANSWER) or problem(409, "Conflict", CONFLICT)
+    return _state(request).get(_ANSWER) or problem(409, "Conflict", CONFLICT)
 
 
 EXCEPTION_HANDLERS = {

@@ -67,7 +67,7 @@ class PendingKey:
                         headers={"Idempotent-Replayed": "true"})
 
 
-def _request_hash(request: Request, body: bytes) -> str:
+def request_hash(request: Request, body: bytes) -> str:
     h = hashlib.sha256()
     for part in (request.method, request.url.path, request.headers.get("x-entity-id", "")):
         h.update(part.encode() + b"\0")
@@ -75,11 +75,10 @@ def _request_hash(request: Request, body: bytes) -> str:
     return h.hexdigest()
 
 
-async def pending_key(request: Request, principal: Principal | None) -> PendingKey | None:
-    """The request's key (None without one, on other methods, or for an anonymous caller); 422 when too long."""
-    key = request.headers.get("idempotency-key")
-    if not key or principal is None or request.method not in METHODS:
+async def pending_key(request: Request, key: str, principal: Principal | None) -> PendingKey | None:
+    """The request's key (None on other methods or for an anonymous caller); 422 when too long."""
+    if principal is None or request.method not in METHODS:
         return None
     if len(key) > MAX_KEY:
         raise ValidationFailed.field(HEADER, f"must be at most {MAX_KEY} characters")
-    return PendingKey((principal.account_id, principal.environment, key), _request_hash(request, await request.body()))
+    return PendingKey((principal.account_id, principal.environment, key), request_hash(request, await request.body()))
