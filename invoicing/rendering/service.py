@@ -1,4 +1,5 @@
-"""The I/O around rendering: the document and its seller, the logo, and the kept PDF.
+"""The I/O around rendering (:class:`RenderingService`): the document and its seller, the logo, and
+the kept PDF; and uploaded logos (:class:`FileService`).
 
 An issued document's PDF is rendered the first time it is asked for and stored (``DocumentFile``);
 from then on those bytes are served, whatever changes later (branding, templates, Folio's own
