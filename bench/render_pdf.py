@@ -26,15 +26,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pypdf
 import segno
 
+from invoicing.core.lines import DocumentLine
+from invoicing.core.totals import Tax
 from invoicing.db.models import Document
-from invoicing.documents.service import apply_totals, invoice_out
-from invoicing.entities.service import effective_settings
-from invoicing.rendering import Logo, RenderInput, render_pdf
+from invoicing.documents.lines import apply_totals
+from invoicing.documents.output import invoice_out
+from invoicing.entities.settings import effective
+from invoicing.rendering import Logo, RenderInput, Seller, render_pdf
 
-SELLER = {"name": "Sončnica d.o.o.", "address": "Slovenska cesta 1", "city": "Ljubljana", "post_code": "1000",
-          "country": "SI", "tax_number": "SI50223054", "email": "billing@soncnica.example"}
-SETTINGS = effective_settings({"bank_account": {"iban": "SI56191000000123438", "bic": "LJBASI2X"},
-                               "footer": "Registered at the Ljubljana district court, capital EUR 7,500"})
+SELLER = Seller(name="Sončnica d.o.o.", address="Slovenska cesta 1", city="Ljubljana", post_code="1000",
+                country="SI", tax_number="SI50223054", email="billing@soncnica.example")
+SETTINGS = effective({"bank_account": {"iban": "SI56191000000123438", "bic": "LJBASI2X"},
+                     "footer": "Registered at the Ljubljana district court, capital EUR 7,500"})
 
 
 def invoice(lines: int) -> RenderInput:
@@ -43,12 +46,11 @@ def invoice(lines: int) -> RenderInput:
                    currency_code="EUR", locale="de",
                    customer={"id": None, "name": "Buyer GmbH", "address": "Hauptstraße 5", "city": "Berlin",
                              "post_code": "10115", "country": "DE", "tax_number": "DE136695976"},
-                   prices_include_tax=False, note="Thank you for your business.", footer=SETTINGS["footer"],
+                   prices_include_tax=False, note="Thank you for your business.", footer=SETTINGS.footer,
                    metadata_={}, total_paid=Decimal(0), total_credited=Decimal(0), credit_note_ids=[])
-    apply_totals(doc, [{"name": f"Service {i + 1}", "description": "Monthly plan" if i % 3 == 0 else None,
-                        "item_id": None, "quantity": str(1 + i % 4), "unit": None, "price": f"{19 + i}.90",
-                        "discount": "0", "taxes": [{"name": "VAT", "rate": "22" if i % 2 else "9.5"}]}
-                       for i in range(lines)])
+    apply_totals(doc, [DocumentLine(name=f"Service {i + 1}", description="Monthly plan" if i % 3 == 0 else None,
+                                    quantity=Decimal(1 + i % 4), price=Decimal(f"{19 + i}.90"),
+                                    taxes=(Tax(Decimal("22" if i % 2 else "9.5")),)) for i in range(lines)])
     logo = io.BytesIO()
     segno.make("Sončnica", micro=False).save(logo, kind="png", scale=4)
     return RenderInput(invoice_out(doc), "invoice", SELLER, SETTINGS, Logo(logo.getvalue(), "image/png"))

@@ -6,23 +6,24 @@ import logging
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, get
-from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from invoicing.accounts.controller import AccountController
 from invoicing.audit.controller import AuditLogController
-from invoicing.auth import Perm, authorize, provide_scope
+from invoicing.auth import Perm, authorize
 from invoicing.config import Settings
 from contract.errors import EXCEPTION_HANDLERS
+from invoicing.core import deps
 from invoicing.customers.controller import CustomerController
 from invoicing.db import Database
 from invoicing.documents.controller import CreditNoteController, InvoiceController
 from invoicing.emails.controller import EmailController, SendController
+from invoicing.emails.delivery import delivery_lifespan
 from invoicing.entities.controller import EntityController
 from invoicing.items.controller import ItemController
-from invoicing.outbox import outbox_lifespan
 from invoicing.payments.controller import PaymentController
+from invoicing.rendering import logo_lifespan
 from invoicing.rendering.controller import CreditNoteRenderingController, FileController, InvoiceRenderingController
 from invoicing.users.controller import EntityUserController
 
@@ -59,9 +60,10 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     return Litestar(
         route_handlers=[*API_CONTROLLERS, health, *extra_route_handlers],
         guards=[authorize],
-        dependencies={"ctx": Provide(provide_scope, sync_to_thread=False), **(extra_dependencies or {})},
-        exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[lifespan, outbox_lifespan],
+        dependencies={**deps.app_dependencies(db), **(extra_dependencies or {})},
+        exception_handlers={**EXCEPTION_HANDLERS, **deps.EXCEPTION_HANDLERS},
+        response_class=deps.ApiResponse,
+        lifespan=[lifespan, logo_lifespan, delivery_lifespan],
         on_startup=list(on_startup),
         on_shutdown=list(on_shutdown),
         request_max_body_size=2 * 1024 * 1024,

@@ -32,16 +32,21 @@ def to_out(account: Account, environment: str) -> AccountOut:
                       embed_allowed_origins=list(account.embed_allowed_origins or []), created_at=account.created_at)
 
 
-async def get_account(session: AsyncSession, scope: Scope) -> AccountOut:
-    account = await session.get(Account, scope.principal.account_id)
-    return to_out(account, scope.principal.environment)
+class AccountService:
+    """The calling account key's account, for one request."""
 
+    def __init__(self, session: AsyncSession, ctx: Scope) -> None:
+        self.session, self.scope, self.principal = session, ctx, ctx.principal
 
-async def update_account(session: AsyncSession, scope: Scope, data: AccountUpdate) -> AccountOut:
-    account = await session.get(Account, scope.principal.account_id)
-    if data.name is not UNSET:
-        account.name = data.name
-    if data.embed_allowed_origins is not UNSET:
-        account.embed_allowed_origins = [o.rstrip("/").lower() for o in data.embed_allowed_origins]
-    emit(session, scope, "account.updated", account.id)
-    return to_out(account, scope.principal.environment)
+    async def get(self) -> AccountOut:
+        account = await self.session.get(Account, self.principal.account_id)
+        return to_out(account, self.principal.environment)
+
+    async def update(self, data: AccountUpdate) -> AccountOut:
+        account = await self.session.get(Account, self.principal.account_id)
+        if data.name is not UNSET:
+            account.name = data.name
+        if data.embed_allowed_origins is not UNSET:
+            account.embed_allowed_origins = [o.rstrip("/").lower() for o in data.embed_allowed_origins]
+        emit(self.session, self.scope, "account.updated", account.id)
+        return to_out(account, self.principal.environment)

@@ -1,7 +1,7 @@
 """The audit log: who (an entity user or an API key) did what to which object, and when.
 
 It is a read of the outbox: every state change writes its event row in the same transaction as
-the change (:func:`invoicing.core.http.emit`), with the actor taken from the credential, so the
+the change (:func:`invoicing.events.emit`), with the actor taken from the credential, so the
 log cannot miss a change or record one that did not happen.
 """
 
@@ -12,9 +12,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from invoicing.audit.schemas import Actor, AuditEntry
+from invoicing.audit.schemas import Actor, AuditEntry, AuditLog
 from invoicing.auth.context import Scope
 from invoicing.core.ids import PREFIXES
+from invoicing.core.paging import page
 from invoicing.db.models import EntityUser, Event
 
 _TYPES = {prefix: kind for kind, prefix in PREFIXES.items()}
@@ -61,3 +62,17 @@ async def entries(session: AsyncSession, events: list[Event]) -> list[AuditEntry
     return [AuditEntry(id=e.id, object="audit_entry", entity_id=e.entity_id, action=e.type, object_id=e.object_id,
                        object_type=_object_type(e.object_id), actor=_actor(e.actor, emails), data=e.data or {},
                        created_at=e.created_at) for e in events]
+
+
+class AuditLogService:
+    """The entity's audit log, for one request."""
+
+    def __init__(self, session: AsyncSession, ctx: Scope) -> None:
+        self.session, self.scope = session, ctx
+
+    async def list(self, limit: int, cursor: str | None, *, action: str | None, object_id: str | None,
+                   actor: str | None, date_from: date | None, date_to: date | None) -> AuditLog:
+        stmt = list_stmt(self.scope, action=action, object_id=object_id, actor=actor, date_from=date_from,
+                         date_to=date_to)
+        events, next_cursor = await page(self.session, stmt, Event.id, limit, cursor, lambda e: e)
+        return AuditLog(data=await entries(self.session, events), next_cursor=next_cursor)

@@ -123,3 +123,8 @@ async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> No
 
 def provide_scope(request: Request) -> Scope:
     return request.state.scope
+
+
+def scope_of(connection: ASGIConnection) -> Scope | None:
+    """The scope the guard set, or None on a public route."""
+    return connection.state.get("scope")

@@ -1,29 +1,70 @@
-"""Validation of prices, quantities and taxes, shared by catalogue items and document lines."""
+"""Document lines as stored, and the validation of prices and taxes shared by catalogue items and lines.
+
+A line is validated once (:func:`invoicing.documents.lines.build_lines`), becomes a
+:class:`DocumentLine`, and gets its figures from the totals function as a :class:`StoredLine`. The
+document keeps its stored lines in a JSON column that reads and writes these Structs
+(:class:`invoicing.db.types.StructList`); the API output, the PDF and the e-mails read them back typed.
+The JSON shape is the one Folio always stored: decimals as plain strings (``"33.333"``), taxes as
+``{"rate": "22", "name": "VAT"}``.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from contract.errors import ValidationFailed
-from invoicing.core.money import format_decimal
+from invoicing.core.money import ZERO, format_decimal
 from invoicing.core.schemas import TaxIn
+from invoicing.core.totals import Line, LineTotals, Tax
 from invoicing.core.validate import decimal_field
 
 HUNDRED = Decimal(100)
 
 
-def clean_taxes(taxes: list[TaxIn], field: str) -> list[dict[str, Any]]:
+class DocumentLine(Line, frozen=True, kw_only=True):
+    """A validated line: what it sells and the figures the totals depend on."""
+
+    name: str
+    description: str | None = None
+    item_id: str | None = None
+    unit: str | None = None
+
+
+class StoredLine(DocumentLine, frozen=True, kw_only=True):
+    """A line with its own figures from the totals function, as kept on the document."""
+
+    total: Decimal = ZERO
+    total_tax: Decimal = ZERO
+    total_with_tax: Decimal = ZERO
+
+    @classmethod
+    def of(cls, line: DocumentLine, totals: LineTotals) -> StoredLine:
+        return cls(quantity=line.quantity, price=line.price, taxes=line.taxes, discount=line.discount, name=line.name,
+                   description=line.description, item_id=line.item_id, unit=line.unit, total=totals.total,
+                   total_tax=totals.total_tax, total_with_tax=totals.total_with_tax)
+
+
+def plain(value: Decimal) -> Decimal:
+    """``value`` written without an exponent (``Decimal('1E+2')`` → ``Decimal('100')``), as stored."""
+    return Decimal(format_decimal(value))
+
+
+def checked_taxes(taxes: list[TaxIn], field: str) -> tuple[Tax, ...]:
+    """The taxes with their rates normalised (``22.0`` → ``22``); a repeated tax is refused."""
     seen = set()
     out = []
     for i, tax in enumerate(taxes):
-        rate = decimal_field(tax.rate, f"{field}[{i}].rate", maximum=HUNDRED, places=4)
-        key = (tax.name, rate.normalize())
-        if key in seen:
+        rate = plain(decimal_field(tax.rate, f"{field}[{i}].rate", maximum=HUNDRED, places=4).normalize())
+        if (tax.name, rate) in seen:
             raise ValidationFailed.field(f"{field}[{i}]", "repeats a tax already on this line")
-        seen.add(key)
-        out.append({"rate": format_decimal(rate.normalize()), "name": tax.name})
-    return out
+        seen.add((tax.name, rate))
+        out.append(Tax(rate=rate, name=tax.name))
+    return tuple(out)
+
+
+def clean_taxes(taxes: list[TaxIn], field: str) -> list[dict[str, str]]:
+    """:func:`checked_taxes` in the JSON shape a catalogue item stores."""
+    return [{"rate": format_decimal(t.rate), "name": t.name} for t in checked_taxes(taxes, field)]
 
 
 def clean_price(price: Decimal, field: str) -> str:

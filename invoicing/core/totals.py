@@ -1,7 +1,7 @@
 """The one computation of a document's totals.
 
-Every reader (the API response, the PDF, the e-invoice) uses the :class:`Totals` this module
-returns; nothing recomputes a figure elsewhere.
+The figures are stored on the document when it is written (:mod:`invoicing.documents.lines`); the
+API response, the PDF and the e-mails read those stored figures, so nothing recomputes one elsewhere.
 
 Rules (EN 16931):
 
@@ -20,16 +20,19 @@ per-rate breakdown.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from decimal import Decimal
+
+from msgspec import Struct
 
 from invoicing.core.money import ZERO, round_money
 
 HUNDRED = Decimal(100)
 
 
-@dataclass(frozen=True)
-class Tax:
+class Tax(Struct, frozen=True):
+    """One tax on a line: its rate in percent (22 for 22 %) and its name."""
+
     rate: Decimal
     name: str = "VAT"
 
@@ -38,38 +41,36 @@ class Tax:
         return (self.name, self.rate.normalize())
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(Struct, frozen=True):
+    """What the totals depend on. :class:`invoicing.core.lines.StoredLine` extends it with the rest."""
+
     quantity: Decimal
     price: Decimal
     taxes: tuple[Tax, ...] = ()
     discount: Decimal = ZERO
 
 
-@dataclass(frozen=True)
-class LineTotals:
+class LineTotals(Struct, frozen=True):
     total: Decimal
     total_tax: Decimal
     total_with_tax: Decimal
 
 
-@dataclass(frozen=True)
-class TaxTotal:
+class TaxTotal(Struct, frozen=True):
     name: str
     rate: Decimal
     base: Decimal
     amount: Decimal
 
 
-@dataclass(frozen=True)
-class Totals:
+class Totals(Struct, frozen=True):
     currency: str
     lines: tuple[LineTotals, ...]
     taxes: tuple[TaxTotal, ...]
     total: Decimal
     total_tax: Decimal
     total_with_tax: Decimal
-    total_discount: Decimal = field(default=ZERO)
+    total_discount: Decimal = ZERO
 
 
 def _line_amount(line: Line, currency: str) -> tuple[Decimal, Decimal]:
@@ -84,7 +85,7 @@ def _tax_set_rate(taxes: tuple[Tax, ...]) -> Decimal:
     return sum((t.rate for t in taxes), ZERO)
 
 
-def compute_totals(lines: list[Line] | tuple[Line, ...], currency: str, *, prices_include_tax: bool = False) -> Totals:
+def compute_totals(lines: Sequence[Line], currency: str, *, prices_include_tax: bool = False) -> Totals:
     if prices_include_tax:
         return _compute_gross(lines, currency)
     return _compute_net(lines, currency)
@@ -97,7 +98,7 @@ def _breakdown(bases: dict[tuple[str, Decimal], Decimal], amounts: dict[tuple[st
     )
 
 
-def _compute_net(lines, currency: str) -> Totals:
+def _compute_net(lines: Sequence[Line], currency: str) -> Totals:
     line_totals = []
     bases: dict[tuple[str, Decimal], Decimal] = defaultdict(lambda: ZERO)
     total = ZERO
@@ -124,7 +125,7 @@ def _compute_net(lines, currency: str) -> Totals:
     )
 
 
-def _compute_gross(lines, currency: str) -> Totals:
+def _compute_gross(lines: Sequence[Line], currency: str) -> Totals:
     line_totals = []
     groups: dict[tuple, Decimal] = defaultdict(lambda: ZERO)  # tax set → gross sum
     group_taxes: dict[tuple, tuple[Tax, ...]] = {}

@@ -1,13 +1,14 @@
+"""Routes: the entity's customers."""
+
 from __future__ import annotations
 
-from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar import Controller, delete, get, patch, post
+from litestar.di import Provide
 
-from invoicing.auth import Perm, Scope
-from invoicing.core.http import database, page, write
+from invoicing.auth import Perm
 from invoicing.core.params import Limit, Search
-from invoicing.customers import service
 from invoicing.customers.schemas import CustomerCreate, CustomerList, CustomerOut, CustomerUpdate
-from invoicing.db.models import Customer
+from invoicing.customers.service import CustomerService
 
 READ = {"permission": Perm.CUSTOMERS_READ, "entity_scoped": True}
 WRITE = {"permission": Perm.CUSTOMERS_WRITE, "entity_scoped": True}
@@ -16,28 +17,25 @@ WRITE = {"permission": Perm.CUSTOMERS_WRITE, "entity_scoped": True}
 class CustomerController(Controller):
     path = "/v1/customers"
     tags = ["Customers"]
+    dependencies = {"customers": Provide(CustomerService, sync_to_thread=False)}
 
     @post(operation_id="createCustomer", opt=WRITE)
-    async def create_customer(self, request: Request, ctx: Scope, data: CustomerCreate) -> Response[CustomerOut]:
-        return await write(request, ctx, lambda s: service.create_customer(s, ctx, data))
+    async def create_customer(self, data: CustomerCreate, customers: CustomerService) -> CustomerOut:
+        return await customers.create(data)
 
     @get(operation_id="listCustomers", opt=READ)
-    async def list_customers(self, request: Request, ctx: Scope, limit: Limit = 20, cursor: str | None = None,
+    async def list_customers(self, customers: CustomerService, limit: Limit = 20, cursor: str | None = None,
                              search: Search = None) -> CustomerList:
-        async with database(request).transaction(write=False) as session:
-            data, next_cursor = await page(session, service.list_stmt(ctx, search), Customer.id, limit, cursor, service.to_out)
-        return CustomerList(data=data, next_cursor=next_cursor)
+        return await customers.list(limit, cursor, search)
 
     @get("/{customer_id:str}", operation_id="getCustomer", opt=READ)
-    async def get_customer(self, request: Request, ctx: Scope, customer_id: str) -> CustomerOut:
-        async with database(request).transaction(write=False) as session:
-            return service.to_out(await service.get_customer(session, ctx, customer_id))
+    async def get_customer(self, customer_id: str, customers: CustomerService) -> CustomerOut:
+        return await customers.get(customer_id)
 
     @patch("/{customer_id:str}", operation_id="updateCustomer", opt=WRITE)
-    async def update_customer(self, request: Request, ctx: Scope, customer_id: str, data: CustomerUpdate) -> Response[CustomerOut]:
-        return await write(request, ctx, lambda s: service.update_customer(s, ctx, customer_id, data), status=200)
+    async def update_customer(self, customer_id: str, data: CustomerUpdate, customers: CustomerService) -> CustomerOut:
+        return await customers.update(customer_id, data)
 
     @delete("/{customer_id:str}", operation_id="deleteCustomer", opt=WRITE, status_code=204)
-    async def delete_customer(self, request: Request, ctx: Scope, customer_id: str) -> None:
-        async with database(request).transaction() as session:
-            await service.delete_customer(session, ctx, customer_id)
+    async def delete_customer(self, customer_id: str, customers: CustomerService) -> None:
+        await customers.delete(customer_id)

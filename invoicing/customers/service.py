@@ -15,7 +15,8 @@ from invoicing.events import emit
 from invoicing.core.ids import new_id
 from invoicing.core.tax_numbers import validate_tax_number
 from invoicing.core.validate import country_field
-from invoicing.customers.schemas import CustomerCreate, CustomerOut, CustomerUpdate
+from invoicing.core.paging import page
+from invoicing.customers.schemas import CustomerCreate, CustomerList, CustomerOut, CustomerUpdate
 from invoicing.db.models import Customer
 from invoicing.db.types import utcnow
 
@@ -43,13 +44,6 @@ def snapshot(customer: Customer) -> dict[str, Any]:
     return {"id": customer.id, **{f: getattr(customer, f) for f in FIELDS}}
 
 
-async def create_customer(session: AsyncSession, scope: Scope, data: CustomerCreate) -> CustomerOut:
-    customer = Customer(id=new_id("customer"), entity_id=scope.entity_id, metadata_=data.metadata or {}, **clean(data))
-    session.add(customer)
-    emit(session, scope, "customer.created", customer.id)
-    return to_out(customer)
-
-
 async def get_customer(session: AsyncSession, scope: Scope, customer_id: str, field: str | None = None) -> Customer:
     customer = await session.get(Customer, customer_id)
     if customer is None or customer.entity_id != scope.entity_id or customer.deleted_at is not None:
@@ -68,20 +62,38 @@ def list_stmt(scope: Scope, search: str | None):
     return stmt
 
 
-async def update_customer(session: AsyncSession, scope: Scope, customer_id: str, data: CustomerUpdate) -> CustomerOut:
-    customer = await get_customer(session, scope, customer_id)
-    merged = {f: getattr(customer, f) for f in FIELDS}
-    merged.update({k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET and k != "metadata"})
-    values = clean(CustomerCreate(**merged))
-    for field, value in values.items():
-        setattr(customer, field, value)
-    if data.metadata is not msgspec.UNSET:
-        customer.metadata_ = data.metadata
-    emit(session, scope, "customer.updated", customer.id)
-    return to_out(customer)
+class CustomerService:
+    """The entity's customers, for one request."""
 
+    def __init__(self, session: AsyncSession, ctx: Scope) -> None:
+        self.session, self.scope = session, ctx
 
-async def delete_customer(session: AsyncSession, scope: Scope, customer_id: str) -> None:
-    customer = await get_customer(session, scope, customer_id)
-    customer.deleted_at = utcnow()
-    emit(session, scope, "customer.deleted", customer.id)
+    async def create(self, data: CustomerCreate) -> CustomerOut:
+        customer = Customer(id=new_id("customer"), entity_id=self.scope.entity_id, metadata_=data.metadata or {},
+                            **clean(data))
+        self.session.add(customer)
+        emit(self.session, self.scope, "customer.created", customer.id)
+        return to_out(customer)
+
+    async def list(self, limit: int, cursor: str | None, search: str | None) -> CustomerList:
+        data, next_cursor = await page(self.session, list_stmt(self.scope, search), Customer.id, limit, cursor, to_out)
+        return CustomerList(data=data, next_cursor=next_cursor)
+
+    async def get(self, customer_id: str) -> CustomerOut:
+        return to_out(await get_customer(self.session, self.scope, customer_id))
+
+    async def update(self, customer_id: str, data: CustomerUpdate) -> CustomerOut:
+        customer = await get_customer(self.session, self.scope, customer_id)
+        merged = {f: getattr(customer, f) for f in FIELDS}
+        merged.update({k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET and k != "metadata"})
+        for field, value in clean(CustomerCreate(**merged)).items():
+            setattr(customer, field, value)
+        if data.metadata is not msgspec.UNSET:
+            customer.metadata_ = data.metadata
+        emit(self.session, self.scope, "customer.updated", customer.id)
+        return to_out(customer)
+
+    async def delete(self, customer_id: str) -> None:
+        customer = await get_customer(self.session, self.scope, customer_id)
+        customer.deleted_at = utcnow()
+        emit(self.session, self.scope, "customer.deleted", customer.id)

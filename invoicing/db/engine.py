@@ -25,11 +25,6 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from invoicing.db.models import Event
-
-
-OUTBOX = "folio.outbox"
-
 
 @lru_cache(maxsize=None)
 def _insert_plan(cls: type):
@@ -134,16 +129,11 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
-        """A session inside one transaction: committed on success, rolled back on any error.
-
-        Outbox events recorded with :func:`invoicing.events.emit` are inserted in one statement
-        just before the commit, so they exist exactly when the change they describe does."""
+        """A session inside one transaction: committed on success, rolled back on any error. The
+        connection is taken at the first statement, not here."""
         maker = self._write_sessions if write else self._read_sessions
         async with maker() as session, session.begin():
             yield session
-            events = session.info.pop(OUTBOX, None)
-            if events:
-                await session.execute(insert(Event.__table__), events)
 
     async def dispose(self) -> None:
         await self.writer.dispose()

@@ -10,7 +10,9 @@ from typing import Any
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from invoicing.db.types import JSONType, Money, UTCDateTime, utcnow
+from invoicing.core.lines import StoredLine
+from invoicing.core.totals import TaxTotal
+from invoicing.db.types import JSONType, Money, StructList, UTCDateTime, utcnow
 
 
 class Base(DeclarativeBase):
@@ -126,8 +128,8 @@ class Document(Base):
     locale: Mapped[str | None] = mapped_column(String(10))
     customer_id: Mapped[str | None] = mapped_column(String(40))
     customer: Mapped[dict[str, Any]] = mapped_column(JSONType)
-    items: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
-    taxes: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
+    items: Mapped[list[StoredLine]] = mapped_column(StructList(StoredLine))
+    taxes: Mapped[list[TaxTotal]] = mapped_column(StructList(TaxTotal))
     prices_include_tax: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(Text)
     footer: Mapped[str | None] = mapped_column(Text)
@@ -232,7 +234,7 @@ class IdempotencyRecord(Base):
 
 
 class Email(Base):
-    """Every message Folio sends, delivered from the outbox by the worker (or captured)."""
+    """Every message Folio sends: the queue the delivery worker (:mod:`invoicing.emails.delivery`) reads, or captured."""
 
     __tablename__ = "emails"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)

@@ -1,10 +1,13 @@
-"""Column types that keep Decimal and UTC datetimes exact on SQLite and PostgreSQL."""
+"""Column types that keep Decimal and UTC datetimes exact on SQLite and PostgreSQL, and JSON columns
+read and written as msgspec Structs."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
+import msgspec
 from sqlalchemy import JSON, DateTime, Numeric, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
@@ -34,6 +37,44 @@ class Money(TypeDecorator):
         if value is None:
             return None
         return Decimal(value).normalize() if dialect.name == "postgresql" else Decimal(value)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
+class StructList(TypeDecorator):
+    """A JSON array of ``struct`` values (a msgspec Struct type), read back typed.
+
+    Decimals are stored as plain strings (``"100"``, never ``"1E+2"``); rows are read with
+    :func:`msgspec.convert`, so fields missing from older rows take the Struct's defaults.
+    """
+
+    impl = JSON
+    cache_ok = True
+
+    def __init__(self, struct: type[msgspec.Struct]):
+        super().__init__()
+        self.struct = struct
+
+    def load_dialect_impl(self, dialect):
+        return dialect.type_descriptor(JSONB() if dialect.name == "postgresql" else JSON())
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return _plain(msgspec.to_builtins(value, builtin_types=(Decimal,)))
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return msgspec.convert(value, list[self.struct])
 
 
 class UTCDateTime(TypeDecorator):

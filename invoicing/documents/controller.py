@@ -1,14 +1,16 @@
+"""Routes: /v1/invoices and /v1/credit-notes (create, list, read, change a draft, issue, void, credit)."""
+
 from __future__ import annotations
 
 from datetime import date
 
-from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar import Controller, delete, get, patch, post
+from litestar.di import Provide
 
-from invoicing.auth import Perm, Scope
-from invoicing.core.http import apply_metadata, database, metadata_filters, page, write
+from invoicing.auth import Perm
 from invoicing.core.params import Limit, Search
-from invoicing.db.models import Document
-from invoicing.documents import service
+from invoicing.documents.credit_notes import CreditNoteService
+from invoicing.documents.invoices import InvoiceService
 from invoicing.documents.schemas import (
     CreditNoteCreate,
     CreditNoteList,
@@ -28,67 +30,61 @@ WRITE = {"permission": Perm.DOCUMENTS_WRITE, "entity_scoped": True}
 class InvoiceController(Controller):
     path = "/v1/invoices"
     tags = ["Invoices"]
+    dependencies = {"invoices": Provide(InvoiceService, sync_to_thread=False)}
 
     @post(operation_id="createInvoice", opt=WRITE, summary="Create an invoice (issued and numbered unless is_draft)")
-    async def create_invoice(self, request: Request, ctx: Scope, data: InvoiceCreate) -> Response[InvoiceOut]:
-        return await write(request, ctx, lambda s: service.create_invoice(s, ctx, data))
+    async def create_invoice(self, data: InvoiceCreate, invoices: InvoiceService) -> InvoiceOut:
+        return await invoices.create(data)
 
     @get(operation_id="listInvoices", opt=READ, summary="List invoices, newest first",
          description="Filter by status, date range, customer, text (number or customer name) and metadata[KEY]=VALUE.")
-    async def list_invoices(self, request: Request, ctx: Scope, limit: Limit = 20, cursor: str | None = None,
-                            status: InvoiceStatus | None = None, date_from: date | None = None,
-                            date_to: date | None = None, search: Search = None,
+    async def list_invoices(self, invoices: InvoiceService, metadata_filters: dict[str, str], limit: Limit = 20,
+                            cursor: str | None = None, status: InvoiceStatus | None = None,
+                            date_from: date | None = None, date_to: date | None = None, search: Search = None,
                             customer_id: str | None = None) -> InvoiceList:
-        stmt = service.list_stmt(ctx, "invoice", status=status, date_from=date_from, date_to=date_to, search=search,
-                                 customer_id=customer_id)
-        stmt = apply_metadata(stmt, Document.metadata_, metadata_filters(request))
-        async with database(request).transaction(write=False) as session:
-            data, next_cursor = await page(session, stmt, Document.id, limit, cursor, service.invoice_out)
-        return InvoiceList(data=data, next_cursor=next_cursor)
+        return await invoices.list(limit, cursor, metadata_filters, status=status, date_from=date_from,
+                                   date_to=date_to, search=search, customer_id=customer_id)
 
     @get("/{invoice_id:str}", operation_id="getInvoice", opt=READ)
-    async def get_invoice(self, request: Request, ctx: Scope, invoice_id: str) -> InvoiceOut:
-        async with database(request).transaction(write=False) as session:
-            return service.invoice_out(await service.get_document(session, ctx, invoice_id, "invoice"))
+    async def get_invoice(self, invoice_id: str, invoices: InvoiceService) -> InvoiceOut:
+        return await invoices.get(invoice_id)
 
     @patch("/{invoice_id:str}", operation_id="updateInvoice", opt=WRITE, summary="Change a draft (409 once issued)")
-    async def update_invoice(self, request: Request, ctx: Scope, invoice_id: str, data: InvoiceUpdate) -> Response[InvoiceOut]:
-        return await write(request, ctx, lambda s: service.update_invoice(s, ctx, invoice_id, data), status=200)
+    async def update_invoice(self, invoice_id: str, data: InvoiceUpdate, invoices: InvoiceService) -> InvoiceOut:
+        return await invoices.update(invoice_id, data)
 
     @delete("/{invoice_id:str}", operation_id="deleteInvoice", opt=WRITE, status_code=204, summary="Delete a draft")
-    async def delete_invoice(self, request: Request, ctx: Scope, invoice_id: str) -> None:
-        async with database(request).transaction() as session:
-            await service.delete_draft(session, ctx, invoice_id)
+    async def delete_invoice(self, invoice_id: str, invoices: InvoiceService) -> None:
+        await invoices.delete(invoice_id)
 
-    @post("/{invoice_id:str}/finalize", operation_id="finalizeInvoice", opt=WRITE, summary="Issue a draft: the number is assigned here")
-    async def finalize_invoice(self, request: Request, ctx: Scope, invoice_id: str) -> Response[InvoiceOut]:
-        return await write(request, ctx, lambda s: service.finalize_invoice(s, ctx, invoice_id), status=200)
+    @post("/{invoice_id:str}/finalize", operation_id="finalizeInvoice", opt=WRITE, status_code=200,
+          summary="Issue a draft: the number is assigned here")
+    async def finalize_invoice(self, invoice_id: str, invoices: InvoiceService) -> InvoiceOut:
+        return await invoices.finalize(invoice_id)
 
-    @post("/{invoice_id:str}/void", operation_id="voidInvoice", opt=WRITE, summary="Void an unpaid issued invoice")
-    async def void_invoice(self, request: Request, ctx: Scope, invoice_id: str, data: VoidIn | None = None) -> Response[InvoiceOut]:
-        reason = data.reason if data else None
-        return await write(request, ctx, lambda s: service.void_invoice(s, ctx, invoice_id, reason), status=200)
+    @post("/{invoice_id:str}/void", operation_id="voidInvoice", opt=WRITE, status_code=200,
+          summary="Void an unpaid issued invoice")
+    async def void_invoice(self, invoice_id: str, invoices: InvoiceService, data: VoidIn | None = None) -> InvoiceOut:
+        return await invoices.void(invoice_id, data.reason if data else None)
 
 
 class CreditNoteController(Controller):
     path = "/v1/credit-notes"
     tags = ["Credit notes"]
+    dependencies = {"credit_notes": Provide(CreditNoteService, sync_to_thread=False)}
 
     @post(operation_id="createCreditNote", opt=WRITE, summary="Credit an invoice (without items: everything not yet credited)")
-    async def create_credit_note(self, request: Request, ctx: Scope, data: CreditNoteCreate) -> Response[CreditNoteOut]:
-        return await write(request, ctx, lambda s: service.create_credit_note(s, ctx, data))
+    async def create_credit_note(self, data: CreditNoteCreate, credit_notes: CreditNoteService) -> CreditNoteOut:
+        return await credit_notes.create(data)
 
     @get(operation_id="listCreditNotes", opt=READ)
-    async def list_credit_notes(self, request: Request, ctx: Scope, limit: Limit = 20, cursor: str | None = None,
-                                invoice_id: str | None = None, date_from: date | None = None,
-                                date_to: date | None = None, search: Search = None) -> CreditNoteList:
-        stmt = service.list_stmt(ctx, "credit_note", invoice_id=invoice_id, date_from=date_from, date_to=date_to, search=search)
-        stmt = apply_metadata(stmt, Document.metadata_, metadata_filters(request))
-        async with database(request).transaction(write=False) as session:
-            data, next_cursor = await page(session, stmt, Document.id, limit, cursor, service.credit_note_out)
-        return CreditNoteList(data=data, next_cursor=next_cursor)
+    async def list_credit_notes(self, credit_notes: CreditNoteService, metadata_filters: dict[str, str],
+                                limit: Limit = 20, cursor: str | None = None, invoice_id: str | None = None,
+                                date_from: date | None = None, date_to: date | None = None,
+                                search: Search = None) -> CreditNoteList:
+        return await credit_notes.list(limit, cursor, metadata_filters, invoice_id=invoice_id, date_from=date_from,
+                                       date_to=date_to, search=search)
 
     @get("/{credit_note_id:str}", operation_id="getCreditNote", opt=READ)
-    async def get_credit_note(self, request: Request, ctx: Scope, credit_note_id: str) -> CreditNoteOut:
-        async with database(request).transaction(write=False) as session:
-            return service.credit_note_out(await service.get_document(session, ctx, credit_note_id, "credit_note"))
+    async def get_credit_note(self, credit_note_id: str, credit_notes: CreditNoteService) -> CreditNoteOut:
+        return await credit_notes.get(credit_note_id)

@@ -1,3 +1,5 @@
+"""Requests and responses of invoices and credit notes."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

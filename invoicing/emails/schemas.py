@@ -1,3 +1,5 @@
+"""Requests and responses of e-mails."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,26 +1,36 @@
-"""Sending a document by e-mail: validation, locale defaults, and the queued record."""
+"""Sending a document by e-mail: validation, locale defaults, and the queued record (made by
+:func:`invoicing.emails.records.record`, like every e-mail row)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import replace
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contract.addresses import check_address
-from invoicing.auth.context import Scope
 from contract.errors import Conflict, NotFound, ValidationFailed
-from invoicing.events import emit
-from invoicing.core.i18n import message
-from invoicing.core.ids import new_id
+from invoicing.auth.context import Scope
+from invoicing.config import Settings
+from invoicing.core.deps import after_commit
+from invoicing.core.paging import page
+from invoicing.db import Database
 from invoicing.db.models import Document, Email
-from invoicing.db.types import utcnow
-from invoicing.documents import service as documents
-from invoicing.emails.schemas import EmailOut, SendIn
-from invoicing.entities.service import effective_settings
-from invoicing.rendering import Formatter
+from invoicing.documents.output import document_out
+from invoicing.documents.queries import get_document
+from contract.addresses import check_address
+from invoicing.emails.records import Message, Sender, record
+from invoicing.emails.schemas import EmailList, EmailOut, SendIn
+from invoicing.core.i18n import message
+from invoicing.rendering import Formatter, LogoFetcher
+from invoicing.rendering.service import RenderingService
+
+__all__ = ["MAX_RECIPIENTS", "EmailService", "check_address", "check_sendable", "email_out", "get_email", "list_stmt",
+           "prepare", "queue", "recipients"]
 
 MAX_RECIPIENTS = 20
+
+
 def recipients(to: str | list[str] | None, customer_email: str | None) -> list[str]:
     if to is None or to == [] or to == "":
         if not customer_email:
@@ -45,15 +55,15 @@ def check_sendable(doc: Document) -> None:
         raise Conflict(f"Invoice {doc.number} is voided; a voided invoice is not sent.")
 
 
-def defaults(doc: Document, seller: str) -> dict[str, str]:
+def defaults(doc: Document, seller: str) -> tuple[str, str]:
     """The subject and message in the document's language (``locales/emails/``), when the caller gives none."""
     fmt = Formatter(doc.locale, doc.currency_code)
-    out = documents.document_out(doc)
+    out = document_out(doc)
     amount = out.total_due if doc.type == "invoice" else out.total_with_tax
     values = {"number": doc.number or "", "seller": seller, "amount": fmt.money(amount), "due": fmt.date(doc.date_due),
               "invoice": doc.invoice_number or ""}
-    return {"subject": message("emails", doc.locale, f"{doc.type}.subject", values),
-            "message": message("emails", doc.locale, f"{doc.type}.message", values)}
+    return (message("emails", doc.locale, f"{doc.type}.subject", values),
+            message("emails", doc.locale, f"{doc.type}.message", values))
 
 
 def email_out(email: Email) -> EmailOut:
@@ -66,40 +76,28 @@ def email_out(email: Email) -> EmailOut:
     )
 
 
-def prepare(doc: Document, scope: Scope, data: SendIn) -> dict[str, Any]:
+def prepare(doc: Document, scope: Scope, data: SendIn) -> Message:
     """Everything the message will say, validated; raises 422 naming the field."""
     entity = scope.entity
-    settings = effective_settings(entity.settings)
     to = recipients(data.to, (doc.customer or {}).get("email"))
-    fallback = defaults(doc, entity.name)
-    subject = (data.subject or "").strip() or fallback["subject"]
+    default_subject, default_text = defaults(doc, entity.name)
+    subject = (data.subject or "").strip() or default_subject
     if any(c in subject for c in "\r\n\0"):
         raise ValidationFailed.field("subject", "must be one line")
-    text = data.message if data.message and data.message.strip() else fallback["message"]
+    text = data.message if data.message and data.message.strip() else default_text
     if "\0" in text:
         raise ValidationFailed.field("message", "must not contain NUL characters")
-    sender_name = (settings["email"].get("sender_name") or entity.name or "").strip() or None
-    if sender_name and any(c in sender_name for c in "\r\n"):
-        sender_name = " ".join(sender_name.split())
-    reply_to = settings["email"].get("reply_to") or entity.email
-    if reply_to:
-        reply_to = check_address(reply_to, "settings.email.reply_to")
-    return {"to": to, "subject": subject, "text": text, "sender_name": sender_name, "reply_to": reply_to}
+    return Message(to=to, subject=subject, text=text, sender=Sender.of(entity))
 
 
-async def queue(session: AsyncSession, scope: Scope, doc_type: str, doc_id: str, message: dict[str, Any],
+async def queue(session: AsyncSession, scope: Scope, doc_type: str, doc_id: str, message: Message,
                 attachment: str, *, deliver: bool) -> EmailOut:
-    """Record the message (``queued`` for the worker, or ``captured`` without SMTP) with its outbox event."""
-    doc = await documents.get_document(session, scope, doc_id, doc_type)
+    """Record the message with its PDF's name (``queued`` for the worker, or ``captured`` without SMTP)."""
+    doc = await get_document(session, scope, doc_id, doc_type)
     check_sendable(doc)
-    now = utcnow()
-    email = Email(
-        id=new_id("email"), entity_id=scope.entity_id, document_id=doc.id, attachments=[attachment],
-        status="queued" if deliver else "captured", attempts=0, next_attempt_at=now if deliver else None,
-        created_at=now, **message,
-    )
-    session.add(email)
-    emit(session, scope, f"email.{email.status}", email.id, {"document_id": doc.id, "to": email.to})
+    message = replace(message, attachments=[attachment])
+    email = record(session, scope, message, document_id=doc.id, deliver=deliver,
+                   event={"document_id": doc.id, "to": message.to})
     await session.flush()
     return email_out(email)
 
@@ -118,3 +116,35 @@ async def get_email(session: AsyncSession, scope: Scope, email_id: str) -> Email
     if email is None or email.entity_id != scope.entity_id:
         raise NotFound(f"E-mail {email_id} was not found.")
     return email
+
+
+class EmailService:
+    """The entity's e-mails for one request: sending a document, and the record of every message.
+
+    Sending reads the document and renders its PDF before the request's transaction takes its first
+    statement (on SQLite that transaction holds the one writer; keeping the PDF is a write of its own),
+    then records the message in it; the delivery worker is woken once it has committed.
+    """
+
+    def __init__(self, session: AsyncSession, ctx: Scope, db: Database, logo_fetcher: LogoFetcher | None,
+                 settings: Settings, wake_mail: Callable[[], None]) -> None:
+        self.session, self.scope, self.db, self.fetcher = session, ctx, db, logo_fetcher
+        self.deliver, self.wake_mail = bool(settings.email.smtp_url), wake_mail
+
+    async def send(self, doc_type: str, doc_id: str, data: SendIn) -> EmailOut:
+        async with self.db.transaction(write=False) as read:
+            doc = await get_document(read, self.scope, doc_id, doc_type)
+        check_sendable(doc)
+        message = prepare(doc, self.scope, data)
+        pdf = await RenderingService(self.db, self.scope, self.fetcher).pdf(doc_type, doc_id)
+        email = await queue(self.session, self.scope, doc_type, doc_id, message, pdf.filename, deliver=self.deliver)
+        after_commit(self.session, self.wake_mail)
+        return email
+
+    async def list(self, limit: int, cursor: str | None, *, document_id: str | None, status: str | None) -> EmailList:
+        stmt = list_stmt(self.scope, document_id=document_id, status=status)
+        data, next_cursor = await page(self.session, stmt, Email.id, limit, cursor, email_out)
+        return EmailList(data=data, next_cursor=next_cursor)
+
+    async def get(self, email_id: str) -> EmailOut:
+        return email_out(await get_email(self.session, self.scope, email_id))

@@ -1,23 +1,26 @@
+"""Routes: the calling entity user (``/v1/me``) and the BFF-only embed endpoints."""
+
 from __future__ import annotations
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, get, post
+from litestar.di import Provide
 
-from invoicing.auth import Perm, Scope
-from invoicing.core.http import database
-from invoicing.embed import service
+from invoicing.auth import Perm
 from invoicing.embed.schemas import MeOut, ShellOut, TokenUseIn
+from invoicing.embed.service import EmbedService
 
 ENTITY_READ = {"permission": Perm.ENTITY_READ, "entity_scoped": True}
+EMBED = {"embed": Provide(EmbedService, sync_to_thread=False)}
 
 
 class MeController(Controller):
     path = "/v1/me"
     tags = ["Embed"]
+    dependencies = EMBED
 
     @get(operation_id="getMe", opt=ENTITY_READ, summary="The calling entity user: user, entity, role and permissions")
-    async def get_me(self, request: Request, ctx: Scope) -> MeOut:
-        async with database(request).transaction(write=False) as session:
-            return await service.me(session, ctx)
+    async def get_me(self, embed: EmbedService) -> MeOut:
+        return await embed.me()
 
 
 class EmbedInternalController(Controller):
@@ -25,14 +28,12 @@ class EmbedInternalController(Controller):
 
     path = "/v1/embed"
     include_in_schema = False
+    dependencies = EMBED
 
     @post("/token-uses", operation_id="consumeEmbedToken", opt=ENTITY_READ)
-    async def consume_token(self, request: Request, ctx: Scope, data: TokenUseIn) -> Response[MeOut]:
-        async with database(request).transaction() as session:
-            result = await service.consume_token(session, ctx, data)
-        return Response(result, status_code=201)
+    async def consume_token(self, data: TokenUseIn, embed: EmbedService) -> MeOut:
+        return await embed.consume_token(data)
 
     @get("/shell", operation_id="getEmbedShell", opt=ENTITY_READ)
-    async def shell(self, request: Request, ctx: Scope) -> ShellOut:
-        async with database(request).transaction(write=False) as session:
-            return await service.shell(session, ctx)
+    async def shell(self, embed: EmbedService) -> ShellOut:
+        return await embed.shell()

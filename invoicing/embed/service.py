@@ -11,6 +11,7 @@ from contract.errors import Conflict, Forbidden
 from invoicing.db.models import Account, EmbedTokenUse, EntityUser
 from invoicing.embed.schemas import MeOut, ShellBranding, ShellEntity, ShellOut, TokenUseIn
 from invoicing.entities import service as entities
+from invoicing.entities import settings as entity_settings
 from invoicing.users import service as users
 
 
@@ -19,33 +20,39 @@ def _require_user(scope: Scope) -> None:
         raise Forbidden("Only an entity user's credential has a 'me'; account and entity keys do not.")
 
 
-async def me(session: AsyncSession, scope: Scope) -> MeOut:
-    _require_user(scope)
-    user = await session.get(EntityUser, scope.principal.credential_id)
-    return MeOut(user=users.to_out(user), entity=entities.to_out(scope.entity), role=scope.principal.role,
-                 permissions=sorted(str(p) for p in scope.principal.permissions))
+class EmbedService:
+    """The BFF's reads and the token spend, for one request of an entity user."""
 
+    def __init__(self, session: AsyncSession, ctx: Scope) -> None:
+        self.session, self.scope = session, ctx
 
-async def consume_token(session: AsyncSession, scope: Scope, data: TokenUseIn) -> MeOut:
-    """Record the token's id; a second use of the same id is a conflict (the row's primary key)."""
-    _require_user(scope)
-    try:
-        async with session.begin_nested():
-            session.add(EmbedTokenUse(jti=data.jti, entity_id=scope.entity_id, user_id=scope.principal.credential_id,
-                                      expires_at=data.expires_at))
-            await session.flush()
-    except IntegrityError:
-        raise Conflict("This embed token was already used; a token works once.", code="token_used") from None
-    return await me(session, scope)
+    async def me(self) -> MeOut:
+        scope = self.scope
+        _require_user(scope)
+        user = await self.session.get(EntityUser, scope.principal.credential_id)
+        return MeOut(user=users.to_out(user), entity=entities.to_out(scope.entity), role=scope.principal.role,
+                     permissions=sorted(str(p) for p in scope.principal.permissions))
 
+    async def consume_token(self, data: TokenUseIn) -> MeOut:
+        """Record the token's id; a second use of the same id is a conflict (the row's primary key)."""
+        scope, session = self.scope, self.session
+        _require_user(scope)
+        try:
+            async with session.begin_nested():
+                session.add(EmbedTokenUse(jti=data.jti, entity_id=scope.entity_id,
+                                          user_id=scope.principal.credential_id, expires_at=data.expires_at))
+                await session.flush()
+        except IntegrityError:
+            raise Conflict("This embed token was already used; a token works once.", code="token_used") from None
+        return await self.me()
 
-async def shell(session: AsyncSession, scope: Scope) -> ShellOut:
-    entity = scope.entity
-    account = await session.get(Account, entity.account_id)
-    branding = entities.effective_settings(entity.settings).get("branding") or {}
-    return ShellOut(
-        entity=ShellEntity(id=entity.id, name=entity.name, locale=entity.locale,
-                           branding=ShellBranding(primary_color=branding.get("primary_color"),
-                                                  logo_url=branding.get("logo_url"))),
-        frame_ancestors=list(account.embed_allowed_origins or []) if account else [],
-    )
+    async def shell(self) -> ShellOut:
+        entity = self.scope.entity
+        account = await self.session.get(Account, entity.account_id)
+        branding = entity_settings.effective(entity.settings).branding
+        return ShellOut(
+            entity=ShellEntity(id=entity.id, name=entity.name, locale=entity.locale,
+                               branding=ShellBranding(primary_color=branding.primary_color,
+                                                      logo_url=branding.logo_url)),
+            frame_ancestors=list(account.embed_allowed_origins or []) if account else [],
+        )

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import copy
-from typing import Any
-
 import msgspec
 from babel.numbers import get_territory_currencies
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from stdnum import iban as std_iban
-from stdnum.exceptions import ValidationError
 
 from invoicing.auth import keys
 from invoicing.auth.context import Scope
@@ -18,65 +13,19 @@ from contract.errors import NotFound, ValidationFailed
 from invoicing.events import emit
 from invoicing.core.ids import new_id
 from invoicing.core.locales import default_locale, locale_field
-from invoicing.core.numbering import DEFAULT_FORMAT, FormatError, NumberFormat
+from invoicing.core.paging import page
 from invoicing.core.tax_numbers import validate_tax_number
 from invoicing.core.validate import country_field, currency_field
 from invoicing.db.models import ApiKey, Entity
-from invoicing.entities.schemas import ApiKeyOut, EntityCreate, EntityOut, EntitySettings, EntityUpdate
-
-SETTINGS_DEFAULTS: dict[str, Any] = {
-    "branding": {"logo_url": None, "primary_color": "#1d4ed8"},
-    "number_formats": {"invoice": DEFAULT_FORMAT, "credit_note": "CN-" + DEFAULT_FORMAT},
-    "payment_terms_days": 14,
-    "default_note": None,
-    "footer": None,
-    "bank_account": {"iban": None, "bic": None, "bank_name": None},
-    "pdf_template": "classic",
-    "email": {"sender_name": None, "reply_to": None},
-}
-
-
-def _merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
-    out = copy.deepcopy(base)
-    for key, value in patch.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
-
-
-def effective_settings(stored: dict[str, Any] | None) -> dict[str, Any]:
-    return _merge(SETTINGS_DEFAULTS, stored or {})
-
-
-def _checked_settings(merged: dict[str, Any]) -> dict[str, Any]:
-    for doc_type, pattern in (merged.get("number_formats") or {}).items():
-        try:
-            NumberFormat.parse(pattern)
-        except FormatError as exc:
-            raise ValidationFailed.field(f"settings.number_formats.{doc_type}", str(exc)) from None
-    iban = (merged.get("bank_account") or {}).get("iban")
-    if iban:
-        try:
-            merged["bank_account"]["iban"] = std_iban.validate(iban)
-        except ValidationError as exc:
-            raise ValidationFailed.field("settings.bank_account.iban", f"is not a valid IBAN ({exc.message.lower().rstrip('.')})") from None
-    return merged
-
-
-def number_format(entity: Entity, doc_type: str) -> NumberFormat:
-    """The entity's format for ``doc_type`` (read directly: this runs on every issue)."""
-    formats = (entity.settings or {}).get("number_formats") or {}
-    return NumberFormat(formats.get(doc_type) or SETTINGS_DEFAULTS["number_formats"][doc_type])
-
+from invoicing.entities import settings as entity_settings
+from invoicing.entities.schemas import ApiKeyOut, EntityCreate, EntityList, EntityOut, EntityUpdate
 
 def to_out(entity: Entity) -> EntityOut:
     return EntityOut(
         id=entity.id, object="entity", environment=entity.environment, name=entity.name, country=entity.country,
         address=entity.address, city=entity.city, post_code=entity.post_code, tax_number=entity.tax_number,
         is_tax_subject=entity.is_tax_subject, currency_code=entity.currency_code, locale=entity.locale,
-        email=entity.email, settings=msgspec.convert(effective_settings(entity.settings), EntitySettings),
+        email=entity.email, settings=entity_settings.as_schema(entity_settings.effective(entity.settings)),
         metadata=entity.metadata_ or {}, created_at=entity.created_at,
     )
 
@@ -84,24 +33,6 @@ def to_out(entity: Entity) -> EntityOut:
 def _default_currency(country: str) -> str:
     currencies = get_territory_currencies(country, tender=True)
     return currencies[0] if currencies else "EUR"
-
-
-async def create_entity(session: AsyncSession, scope: Scope, data: EntityCreate) -> EntityOut:
-    country = country_field(data.country, "country")
-    stored = msgspec.to_builtins(data.settings) if data.settings else {}
-    _checked_settings(effective_settings(stored))
-    entity = Entity(
-        id=new_id("entity"), account_id=scope.principal.account_id, environment=scope.principal.environment,
-        name=data.name.strip(), country=country, address=data.address, city=data.city, post_code=data.post_code,
-        tax_number=validate_tax_number(data.tax_number, country, "tax_number") if data.tax_number else None,
-        is_tax_subject=data.is_tax_subject,
-        currency_code=currency_field(data.currency_code, "currency_code") if data.currency_code else _default_currency(country),
-        locale=locale_field(data.locale, "locale") if data.locale else default_locale(country),
-        email=data.email, settings=stored, metadata_=data.metadata or {},
-    )
-    session.add(entity)
-    emit(session, Scope(scope.principal, entity), "entity.created", entity.id)
-    return to_out(entity)
 
 
 async def get_entity(session: AsyncSession, scope: Scope, entity_id: str) -> Entity:
@@ -113,7 +44,7 @@ async def get_entity(session: AsyncSession, scope: Scope, entity_id: str) -> Ent
     return entity
 
 
-async def list_entities(session: AsyncSession, scope: Scope):
+def _visible(scope: Scope) -> Select:
     principal = scope.principal
     stmt = select(Entity).where(Entity.account_id == principal.account_id, Entity.environment == principal.environment)
     if principal.entity_id is not None:
@@ -121,39 +52,70 @@ async def list_entities(session: AsyncSession, scope: Scope):
     return stmt
 
 
-async def update_entity(session: AsyncSession, scope: Scope, entity_id: str, data: EntityUpdate) -> EntityOut:
-    entity = await get_entity(session, scope, entity_id)
-    changes = msgspec.structs.asdict(data)
-    country = country_field(data.country, "country") if data.country is not msgspec.UNSET else entity.country
-    for field, value in changes.items():
-        if value is msgspec.UNSET or field in ("settings", "metadata"):
-            continue
-        if field == "country":
-            value = country
-        elif field == "tax_number" and value:
-            value = validate_tax_number(value, country, "tax_number")
-        elif field == "currency_code":
-            value = currency_field(value, "currency_code")
-        elif field == "locale":
-            value = locale_field(value, "locale")
-        setattr(entity, field, value)
-    if data.settings is not msgspec.UNSET:
-        merged = _merge(entity.settings or {}, msgspec.to_builtins(data.settings))
-        _checked_settings(effective_settings(merged))
-        entity.settings = merged
-    if data.metadata is not msgspec.UNSET:
-        entity.metadata_ = data.metadata
-    emit(session, scope, "entity.updated", entity.id, {"fields": sorted(k for k, v in changes.items() if v is not msgspec.UNSET)})
-    return to_out(entity)
+class EntityService:
+    """The caller's entities and their keys, for one request."""
 
+    def __init__(self, session: AsyncSession, ctx: Scope) -> None:
+        self.session, self.scope = session, ctx
 
-async def create_entity_key(session: AsyncSession, scope: Scope, entity_id: str, name: str | None) -> ApiKeyOut:
-    entity = await get_entity(session, scope, entity_id)
-    key = keys.generate("ek", entity.environment)
-    row = ApiKey(id=new_id("api_key"), account_id=entity.account_id, environment=entity.environment,
-                 entity_id=entity.id, key_hash=keys.digest(key), last4=key[-4:], name=name)
-    session.add(row)
-    await session.flush()
-    emit(session, Scope(scope.principal, entity), "api_key.created", row.id)
-    return ApiKeyOut(id=row.id, object="api_key", entity_id=entity.id, environment=entity.environment, key=key,
-                     name=name, created_at=row.created_at)
+    async def create(self, data: EntityCreate) -> EntityOut:
+        principal = self.scope.principal
+        country = country_field(data.country, "country")
+        stored = msgspec.to_builtins(data.settings) if data.settings else {}
+        entity_settings.check(stored)
+        entity = Entity(
+            id=new_id("entity"), account_id=principal.account_id, environment=principal.environment,
+            name=data.name.strip(), country=country, address=data.address, city=data.city, post_code=data.post_code,
+            tax_number=validate_tax_number(data.tax_number, country, "tax_number") if data.tax_number else None,
+            is_tax_subject=data.is_tax_subject,
+            currency_code=currency_field(data.currency_code, "currency_code") if data.currency_code else _default_currency(country),
+            locale=locale_field(data.locale, "locale") if data.locale else default_locale(country),
+            email=data.email, settings=stored, metadata_=data.metadata or {},
+        )
+        self.session.add(entity)
+        emit(self.session, Scope(principal, entity), "entity.created", entity.id)
+        return to_out(entity)
+
+    async def list(self, limit: int, cursor: str | None) -> EntityList:
+        data, next_cursor = await page(self.session, _visible(self.scope), Entity.id, limit, cursor, to_out)
+        return EntityList(data=data, next_cursor=next_cursor)
+
+    async def get(self, entity_id: str) -> EntityOut:
+        return to_out(await get_entity(self.session, self.scope, entity_id))
+
+    async def update(self, entity_id: str, data: EntityUpdate) -> EntityOut:
+        entity = await get_entity(self.session, self.scope, entity_id)
+        changes = msgspec.structs.asdict(data)
+        country = country_field(data.country, "country") if data.country is not msgspec.UNSET else entity.country
+        for field, value in changes.items():
+            if value is msgspec.UNSET or field in ("settings", "metadata"):
+                continue
+            if field == "country":
+                value = country
+            elif field == "tax_number" and value:
+                value = validate_tax_number(value, country, "tax_number")
+            elif field == "currency_code":
+                value = currency_field(value, "currency_code")
+            elif field == "locale":
+                value = locale_field(value, "locale")
+            setattr(entity, field, value)
+        if data.settings is not msgspec.UNSET:
+            merged = entity_settings.merged(entity.settings, data.settings)
+            entity_settings.check(merged)
+            entity.settings = merged
+        if data.metadata is not msgspec.UNSET:
+            entity.metadata_ = data.metadata
+        emit(self.session, self.scope, "entity.updated", entity.id,
+             {"fields": sorted(k for k, v in changes.items() if v is not msgspec.UNSET)})
+        return to_out(entity)
+
+    async def create_key(self, entity_id: str, name: str | None) -> ApiKeyOut:
+        entity = await get_entity(self.session, self.scope, entity_id)
+        key = keys.generate("ek", entity.environment)
+        row = ApiKey(id=new_id("api_key"), account_id=entity.account_id, environment=entity.environment,
+                     entity_id=entity.id, key_hash=keys.digest(key), last4=key[-4:], name=name)
+        self.session.add(row)
+        await self.session.flush()
+        emit(self.session, Scope(self.scope.principal, entity), "api_key.created", row.id)
+        return ApiKeyOut(id=row.id, object="api_key", entity_id=entity.id, environment=entity.environment, key=key,
+                         name=name, created_at=row.created_at)

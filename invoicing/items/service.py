@@ -14,25 +14,17 @@ from invoicing.events import emit
 from invoicing.core.ids import new_id
 from invoicing.core.lines import clean_price, clean_taxes
 from invoicing.core.money import format_decimal
+from invoicing.core.paging import page
 from invoicing.core.schemas import TaxOut
 from invoicing.db.models import Item
 from invoicing.db.types import utcnow
-from invoicing.items.schemas import ItemCreate, ItemOut, ItemUpdate
+from invoicing.items.schemas import ItemCreate, ItemList, ItemOut, ItemUpdate
 
 
 def to_out(item: Item) -> ItemOut:
     return ItemOut(id=item.id, object="item", entity_id=item.entity_id, name=item.name, description=item.description,
                    price=format_decimal(item.price), unit=item.unit, taxes=[TaxOut(**t) for t in item.taxes or []],
                    metadata=item.metadata_ or {}, created_at=item.created_at)
-
-
-async def create_item(session: AsyncSession, scope: Scope, data: ItemCreate) -> ItemOut:
-    item = Item(id=new_id("item"), entity_id=scope.entity_id, name=data.name.strip(), description=data.description,
-                price=Decimal(clean_price(data.price, "price")), unit=data.unit, taxes=clean_taxes(data.taxes, "taxes"),
-                metadata_=data.metadata or {})
-    session.add(item)
-    emit(session, scope, "item.created", item.id)
-    return to_out(item)
 
 
 async def get_item(session: AsyncSession, scope: Scope, item_id: str, field: str | None = None) -> Item:
@@ -51,25 +43,45 @@ def list_stmt(scope: Scope, search: str | None):
     return stmt
 
 
-async def update_item(session: AsyncSession, scope: Scope, item_id: str, data: ItemUpdate) -> ItemOut:
-    item = await get_item(session, scope, item_id)
-    if data.name is not msgspec.UNSET:
-        item.name = data.name.strip()
-    if data.price is not msgspec.UNSET:
-        item.price = Decimal(clean_price(data.price, "price"))
-    if data.description is not msgspec.UNSET:
-        item.description = data.description
-    if data.unit is not msgspec.UNSET:
-        item.unit = data.unit
-    if data.taxes is not msgspec.UNSET:
-        item.taxes = clean_taxes(data.taxes, "taxes")
-    if data.metadata is not msgspec.UNSET:
-        item.metadata_ = data.metadata
-    emit(session, scope, "item.updated", item.id)
-    return to_out(item)
+class ItemService:
+    """The entity's items, for one request."""
 
+    def __init__(self, session: AsyncSession, ctx: Scope) -> None:
+        self.session, self.scope = session, ctx
 
-async def delete_item(session: AsyncSession, scope: Scope, item_id: str) -> None:
-    item = await get_item(session, scope, item_id)
-    item.deleted_at = utcnow()
-    emit(session, scope, "item.deleted", item.id)
+    async def create(self, data: ItemCreate) -> ItemOut:
+        item = Item(id=new_id("item"), entity_id=self.scope.entity_id, name=data.name.strip(),
+                    description=data.description, price=Decimal(clean_price(data.price, "price")), unit=data.unit,
+                    taxes=clean_taxes(data.taxes, "taxes"), metadata_=data.metadata or {})
+        self.session.add(item)
+        emit(self.session, self.scope, "item.created", item.id)
+        return to_out(item)
+
+    async def list(self, limit: int, cursor: str | None, search: str | None) -> ItemList:
+        data, next_cursor = await page(self.session, list_stmt(self.scope, search), Item.id, limit, cursor, to_out)
+        return ItemList(data=data, next_cursor=next_cursor)
+
+    async def get(self, item_id: str) -> ItemOut:
+        return to_out(await get_item(self.session, self.scope, item_id))
+
+    async def update(self, item_id: str, data: ItemUpdate) -> ItemOut:
+        item = await get_item(self.session, self.scope, item_id)
+        if data.name is not msgspec.UNSET:
+            item.name = data.name.strip()
+        if data.price is not msgspec.UNSET:
+            item.price = Decimal(clean_price(data.price, "price"))
+        if data.description is not msgspec.UNSET:
+            item.description = data.description
+        if data.unit is not msgspec.UNSET:
+            item.unit = data.unit
+        if data.taxes is not msgspec.UNSET:
+            item.taxes = clean_taxes(data.taxes, "taxes")
+        if data.metadata is not msgspec.UNSET:
+            item.metadata_ = data.metadata
+        emit(self.session, self.scope, "item.updated", item.id)
+        return to_out(item)
+
+    async def delete(self, item_id: str) -> None:
+        item = await get_item(self.session, self.scope, item_id)
+        item.deleted_at = utcnow()
+        emit(self.session, self.scope, "item.deleted", item.id)

@@ -9,16 +9,16 @@
 
 :mod:`invoicing.rendering.service` does the I/O around it: loading the document, the logo (an
 uploaded file, or a remote ``logo_url`` fetched with a timeout and size cap and cached), and
-keeping an issued document's PDF once rendered.
+keeping an issued document's PDF once rendered; :func:`logo_lifespan` gives the app one logo fetcher.
 """
 
 from invoicing.rendering._epc import epc_payload, qr_png
 from invoicing.rendering._format import Formatter
 from invoicing.rendering._labels import LABELS, language_of
-from invoicing.rendering._logo import LogoFetcher, sniff
-from invoicing.rendering._render import PREVIEW_CSP, Logo, RenderInput, build_context, render_html, render_pdf
+from invoicing.rendering._logo import LogoFetcher, logo_lifespan, provide_logo_fetcher, sniff
+from invoicing.rendering._render import PREVIEW_CSP, Logo, RenderInput, Seller, build_context, render_html, render_pdf
 
 __all__ = [
-    "LABELS", "PREVIEW_CSP", "Formatter", "Logo", "LogoFetcher", "RenderInput", "build_context",
-    "epc_payload", "language_of", "qr_png", "render_html", "render_pdf", "sniff",
+    "LABELS", "PREVIEW_CSP", "Formatter", "Logo", "LogoFetcher", "RenderInput", "Seller", "build_context", "epc_payload",
+    "language_of", "logo_lifespan", "provide_logo_fetcher", "qr_png", "render_html", "render_pdf", "sniff",
 ]

@@ -3,19 +3,23 @@
 A remote logo is fetched with a short timeout and a size cap, without redirects, and (unless
 allowed) never from loopback, private or link-local addresses. Results, failures included, are
 cached per process, so a slow or dead host costs one timeout per ``FAILURE_TTL`` at most and a
-render never fails because of a logo: it goes without.
+render never fails because of a logo: it goes without. :func:`logo_lifespan` gives the app's process
+one shared fetcher.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import logging
 import re
 import time
+from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
 import httpx
+from litestar import Litestar, Request
 
 from invoicing.rendering._render import Logo
 
@@ -108,3 +112,21 @@ class LogoFetcher:
         if kind is None:
             raise ValueError("not a PNG, JPEG or SVG image")
         return Logo(bytes(body), kind)
+
+
+@contextlib.asynccontextmanager
+async def logo_lifespan(app: Litestar) -> AsyncIterator[None]:
+    """One shared :class:`LogoFetcher` for the app's process (``app.state.logo_fetcher``), closed on shutdown."""
+    settings = app.state.settings.rendering
+    fetcher = LogoFetcher(timeout=settings.logo_timeout, max_bytes=settings.logo_max_bytes,
+                          allow_private=settings.logo_allow_private_hosts)
+    app.state.logo_fetcher = fetcher
+    try:
+        yield
+    finally:
+        await fetcher.close()
+
+
+def provide_logo_fetcher(request: Request) -> LogoFetcher | None:
+    """The process's fetcher (the ``logo_fetcher`` dependency); None outside the app's lifespan."""
+    return getattr(request.app.state, "logo_fetcher", None)

@@ -1,7 +1,7 @@
 """Documents as HTML and PDF (WeasyPrint), from Jinja2 templates in ``templates/documents/``.
 
 Everything a render needs is gathered first (:class:`RenderInput`: the API's own figures, the
-seller, the settings, the logo as bytes); the render itself does no I/O. WeasyPrint may fetch only
+seller, the entity's typed settings, the logo as bytes); the render itself does no I/O. WeasyPrint may fetch only
 ``data:`` URLs, so a hostile SVG or a template mistake cannot reach the network or the disk. Parsed
 templates, stylesheets and the font configuration are built once per process and reused.
 """
@@ -12,7 +12,7 @@ import base64
 import logging
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -23,6 +23,8 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from invoicing.config import ROOT
+from invoicing.documents.schemas import CreditNoteOut, DocumentOut, InvoiceOut
+from invoicing.entities.settings import DEFAULT_COLOR, Settings
 from invoicing.rendering._epc import epc_payload, qr_data_uri
 from invoicing.rendering._format import Formatter
 from invoicing.rendering._labels import LABELS, language_of
@@ -31,7 +33,6 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one INFO l
 
 TEMPLATES = ROOT / "templates"
 DESIGNS = ("classic", "modern")
-DEFAULT_COLOR = "#1d4ed8"
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 # The HTML preview is shown inside the dashboard: nothing may run, load or submit.
@@ -48,17 +49,29 @@ class Logo:
         return f"data:{self.content_type};base64,{base64.b64encode(self.content).decode()}"
 
 
+@dataclass(frozen=True)
+class Seller:
+    """The entity as the document prints it."""
+
+    name: str
+    address: str | None = None
+    city: str | None = None
+    post_code: str | None = None
+    country: str | None = None
+    tax_number: str | None = None
+    email: str | None = None
+
+
 @dataclass
 class RenderInput:
     """One document to render. ``document`` is the API's own output (``invoice_out``/``credit_note_out``):
     the PDF prints the very figures the API returns."""
 
-    document: Any
+    document: InvoiceOut | CreditNoteOut
     kind: str  # "invoice" | "credit_note"
-    seller: dict[str, Any]
-    settings: dict[str, Any]
+    seller: Seller
+    settings: Settings
     logo: Logo | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -95,67 +108,109 @@ def _lines(text: str | None) -> list[str]:
     return [line for line in (text or "").splitlines() if line.strip()]
 
 
-def build_context(inp: RenderInput) -> dict[str, Any]:
-    doc, settings = inp.document, inp.settings
-    lang = language_of(doc.locale)
-    labels = LABELS[lang]
-    fmt = Formatter(doc.locale, doc.currency_code)
-    design = settings.get("pdf_template") if settings.get("pdf_template") in DESIGNS else "classic"
-    color = (settings.get("branding") or {}).get("primary_color") or DEFAULT_COLOR
-    bank = settings.get("bank_account") or {}
-    is_invoice = inp.kind == "invoice"
-    draft = doc.status == "draft"
-    mark = labels["draft"] if draft else labels["voided"] if doc.status == "voided" else None
-    title = labels["invoice" if is_invoice else "credit_note"]
-    gross = doc.prices_include_tax
-
-    lines = [{
+def _line_rows(doc: DocumentOut, fmt: Formatter) -> list[dict[str, str | None]]:
+    amount = "total_with_tax" if doc.prices_include_tax else "total"
+    return [{
         "name": li.name, "description": li.description, "unit": li.unit,
         "quantity": fmt.number(li.quantity), "price": fmt.price(li.price),
         "discount": fmt.percent(li.discount) if Decimal(li.discount) else "",
         "taxes": ", ".join(fmt.percent(t.rate) for t in li.taxes) or "–",
-        "amount": fmt.money(li.total_with_tax if gross else li.total),
+        "amount": fmt.money(getattr(li, amount)),
     } for li in doc.items]
-    taxes = [{"name": t.name, "rate": fmt.percent(t.rate), "base": fmt.money(t.base), "amount": fmt.money(t.amount)}
-             for t in doc.taxes]
 
-    due = Decimal(doc.total_due)
-    qr = None
-    if (is_invoice and not draft and doc.status != "voided" and doc.currency_code == "EUR" and bank.get("iban")
-            and due > 0):
-        payload = epc_payload(name=inp.seller["name"], iban=bank["iban"], bic=bank.get("bic"), amount=due,
-                              text=f"{labels['invoice']} {doc.number}")
-        qr = qr_data_uri(payload) if payload else None
 
-    customer = doc.customer
+def _tax_rows(doc: DocumentOut, fmt: Formatter) -> list[dict[str, str]]:
+    return [{"name": t.name, "rate": fmt.percent(t.rate), "base": fmt.money(t.base), "amount": fmt.money(t.amount)}
+            for t in doc.taxes]
+
+
+def _payable(inp: RenderInput) -> bool:
+    """Whether the document asks for a payment: an issued, unpaid part of an invoice."""
+    doc = inp.document
+    return inp.kind == "invoice" and doc.status not in ("draft", "voided") and Decimal(doc.total_due) > 0
+
+
+def _qr(inp: RenderInput, labels: dict[str, str]) -> str | None:
+    """The EPC (SEPA) payment code for a payable euro invoice with the seller's IBAN."""
+    doc, bank = inp.document, inp.settings.bank_account
+    if not (_payable(inp) and doc.currency_code == "EUR" and bank.iban):
+        return None
+    payload = epc_payload(name=inp.seller.name, iban=bank.iban, bic=bank.bic, amount=Decimal(doc.total_due),
+                          text=f"{labels['invoice']} {doc.number}")
+    return qr_data_uri(payload) if payload else None
+
+
+def _parties(inp: RenderInput, fmt: Formatter) -> dict[str, dict[str, Any]]:
+    seller, buyer = inp.seller, inp.document.customer
     return {
-        "lang": lang, "dir": "ltr", "L": labels, "design": design, "primary": color if _COLOR.match(color) else DEFAULT_COLOR,
-        "title": title, "mark": mark, "is_invoice": is_invoice, "draft": draft,
-        "number": doc.number, "date": fmt.date(doc.date), "date_due": fmt.date(doc.date_due) if is_invoice else "",
-        "date_service": fmt.date(doc.date_service),
-        "corrects": labels["corrects"].format(number=doc.invoice_number or "", date=fmt.date(doc.invoice_date))
-        if not is_invoice else None,
         "seller": {
-            "name": inp.seller["name"], "address": _lines(inp.seller.get("address")),
-            "city": " ".join(p for p in (inp.seller.get("post_code"), inp.seller.get("city")) if p),
-            "country": fmt.country(inp.seller.get("country")), "tax_number": inp.seller.get("tax_number"),
-            "email": inp.seller.get("email"),
+            "name": seller.name, "address": _lines(seller.address),
+            "city": " ".join(p for p in (seller.post_code, seller.city) if p),
+            "country": fmt.country(seller.country), "tax_number": seller.tax_number, "email": seller.email,
         },
         "buyer": {
-            "name": customer.name, "address": _lines(customer.address),
-            "city": " ".join(p for p in (customer.post_code, customer.city) if p),
-            "country": fmt.country(customer.country), "tax_number": customer.tax_number, "email": customer.email,
+            "name": buyer.name, "address": _lines(buyer.address),
+            "city": " ".join(p for p in (buyer.post_code, buyer.city) if p),
+            "country": fmt.country(buyer.country), "tax_number": buyer.tax_number, "email": buyer.email,
         },
-        "logo": inp.logo.data_uri() if inp.logo else None,
-        "lines": lines, "has_discount": any(li["discount"] for li in lines), "gross": gross, "taxes": taxes,
-        "total": fmt.money(doc.total), "total_tax": fmt.money(doc.total_tax), "total_with_tax": fmt.money(doc.total_with_tax),
+    }
+
+
+def _heading(inp: RenderInput, labels: dict[str, str], fmt: Formatter) -> dict[str, Any]:
+    """Title, mark (DRAFT, VOID), number and dates."""
+    doc, is_invoice = inp.document, inp.kind == "invoice"
+    draft = doc.status == "draft"
+    return {
+        "title": labels["invoice" if is_invoice else "credit_note"],
+        "mark": labels["draft"] if draft else labels["voided"] if doc.status == "voided" else None,
+        "is_invoice": is_invoice, "draft": draft, "number": doc.number, "date": fmt.date(doc.date),
+        "date_due": fmt.date(doc.date_due) if is_invoice else "", "date_service": fmt.date(doc.date_service),
+        "corrects": None if is_invoice else labels["corrects"].format(number=doc.invoice_number or "",
+                                                                      date=fmt.date(doc.invoice_date)),
+    }
+
+
+def _figures(inp: RenderInput, fmt: Formatter) -> dict[str, Any]:
+    """The totals, what was paid and credited, and the amount due."""
+    doc, is_invoice = inp.document, inp.kind == "invoice"
+    return {
+        "total": fmt.money(doc.total), "total_tax": fmt.money(doc.total_tax),
+        "total_with_tax": fmt.money(doc.total_with_tax),
         "total_paid": fmt.money(doc.total_paid) if Decimal(doc.total_paid) else None,
         "total_credited": fmt.money(doc.total_credited) if is_invoice and Decimal(doc.total_credited) else None,
         "amount_due": fmt.money(doc.total_due),
-        "bank": {"iban": _iban(bank.get("iban")), "bic": bank.get("bic"), "name": bank.get("bank_name")}
-        if is_invoice and bank.get("iban") else None,
-        "reference": doc.number if is_invoice else None,
-        "qr": qr, "note": _lines(doc.note), "footer": _lines(doc.footer),
+    }
+
+
+def _bank(inp: RenderInput) -> dict[str, str | None] | None:
+    bank = inp.settings.bank_account
+    if inp.kind != "invoice" or not bank.iban:
+        return None
+    return {"iban": _iban(bank.iban), "bic": bank.bic, "name": bank.bank_name}
+
+
+def _style(settings: Settings) -> tuple[str, str]:
+    """The design (a known one, else classic) and the primary colour (a valid hex colour, else the default)."""
+    design = settings.pdf_template if settings.pdf_template in DESIGNS else "classic"
+    color = settings.branding.primary_color or DEFAULT_COLOR
+    return design, color if _COLOR.match(color) else DEFAULT_COLOR
+
+
+def build_context(inp: RenderInput) -> dict[str, Any]:
+    """Everything the template prints, formatted for the document's locale and currency."""
+    doc = inp.document
+    lang = language_of(doc.locale)
+    labels = LABELS[lang]
+    fmt = Formatter(doc.locale, doc.currency_code)
+    design, primary = _style(inp.settings)
+    lines = _line_rows(doc, fmt)
+    return {
+        "lang": lang, "dir": "ltr", "L": labels, "design": design, "primary": primary,
+        **_heading(inp, labels, fmt), **_parties(inp, fmt), **_figures(inp, fmt),
+        "logo": inp.logo.data_uri() if inp.logo else None,
+        "lines": lines, "has_discount": any(li["discount"] for li in lines), "gross": doc.prices_include_tax,
+        "taxes": _tax_rows(doc, fmt), "bank": _bank(inp), "reference": doc.number if inp.kind == "invoice" else None,
+        "qr": _qr(inp, labels), "note": _lines(doc.note), "footer": _lines(doc.footer),
     }
 
 

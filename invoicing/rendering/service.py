@@ -1,4 +1,5 @@
-"""The I/O around rendering: the document and its seller, the logo, and the kept PDF.
+"""The I/O around rendering (:class:`RenderingService`): the document and its seller, the logo, and
+the kept PDF; and uploaded logos (:class:`FileService`).
 
 An issued document's PDF is rendered the first time it is asked for and stored (``DocumentFile``);
 from then on those bytes are served, whatever changes later (branding, templates, Folio's own
@@ -12,7 +13,6 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 import msgspec
 
@@ -22,17 +22,22 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicing.auth.context import Scope
-from contract.errors import ValidationFailed
+from contract.errors import NotFound, ValidationFailed
 from invoicing.events import emit
 from invoicing.core.ids import new_id
 from invoicing.core.money import format_decimal, round_money
+from invoicing.config import Settings as AppSettings
 from invoicing.db import Database
 from invoicing.db.models import Document, DocumentFile, Entity, StoredFile
-from invoicing.documents import service as documents
-from invoicing.entities.service import effective_settings, get_entity
-from invoicing.rendering._labels import LABELS, language_of
+from invoicing.documents.output import document_out
+from invoicing.documents.queries import get_document
+from invoicing.documents.schemas import DocumentOut
+from invoicing.entities.service import get_entity
+from invoicing.entities.schemas import Branding, EntitySettings
+from invoicing.entities.settings import Settings, effective, merged
 from invoicing.rendering._logo import LogoFetcher, sniff
-from invoicing.rendering._render import Logo, RenderInput, render_html, render_pdf
+from invoicing.rendering._render import Logo, RenderInput, Seller, render_html, render_pdf
+from invoicing.rendering.schemas import FileOut
 
 # WeasyPrint is not thread-safe and rendering is CPU-bound: one render thread per process.
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="folio-render")
@@ -47,9 +52,9 @@ class Rendered:
     stored: bool
 
 
-def seller_of(entity: Entity) -> dict[str, Any]:
-    return {"name": entity.name, "address": entity.address, "city": entity.city, "post_code": entity.post_code,
-            "country": entity.country, "tax_number": entity.tax_number, "email": entity.email}
+def seller_of(entity: Entity) -> Seller:
+    return Seller(name=entity.name, address=entity.address, city=entity.city, post_code=entity.post_code,
+                  country=entity.country, tax_number=entity.tax_number, email=entity.email)
 
 
 def filename(doc: Document) -> str:
@@ -62,9 +67,9 @@ def file_url(public_url: str, file_id: str) -> str:
     return f"{public_url.rstrip('/')}/v1/files/{file_id}"
 
 
-async def resolve_logo(db: Database, fetcher: LogoFetcher | None, entity: Entity, settings: dict[str, Any]) -> Logo | None:
+async def resolve_logo(db: Database, fetcher: LogoFetcher | None, entity: Entity, settings: Settings) -> Logo | None:
     """The uploaded logo when ``logo_url`` points at one of this entity's files, otherwise the remote one."""
-    url = (settings.get("branding") or {}).get("logo_url")
+    url = settings.branding.logo_url
     if not url:
         return None
     match = _FILE_URL.search(url)
@@ -76,7 +81,7 @@ async def resolve_logo(db: Database, fetcher: LogoFetcher | None, entity: Entity
     return await fetcher.get(url) if fetcher else None
 
 
-def as_issued(out):
+def as_issued(out: DocumentOut) -> DocumentOut:
     """The document as it was issued: the kept PDF is the legal document, so payments, credits and a
     later void (which the API and the HTML preview show) are not part of it, and its bytes do not
     depend on when it was first asked for."""
@@ -89,8 +94,8 @@ def as_issued(out):
 
 async def render_input(db: Database, fetcher: LogoFetcher | None, entity: Entity, doc: Document, *,
                        issued_copy: bool = False) -> RenderInput:
-    settings = effective_settings(entity.settings)
-    out = documents.document_out(doc)
+    settings = effective(entity.settings)
+    out = document_out(doc)
     return RenderInput(document=as_issued(out) if issued_copy else out, kind=doc.type, seller=seller_of(entity),
                        settings=settings, logo=await resolve_logo(db, fetcher, entity, settings))
 
@@ -108,36 +113,44 @@ async def _keep(db: Database, doc_id: str, content: bytes) -> bytes:
         return (await session.execute(select(DocumentFile.content).where(DocumentFile.document_id == doc_id))).scalar_one()
 
 
-async def document_pdf(db: Database, fetcher: LogoFetcher | None, scope: Scope, doc_type: str, doc_id: str) -> Rendered:
-    async with db.transaction(write=False) as session:
-        doc = await documents.get_document(session, scope, doc_id, doc_type)
-        kept = None if doc.status == "draft" else await session.get(DocumentFile, doc.id)
-    if kept is not None:
-        return Rendered(kept.content, filename(doc), True)
-    issued = doc.status != "draft"
-    content = await in_render_thread(render_pdf, await render_input(db, fetcher, scope.entity, doc, issued_copy=issued))
-    if not issued:
-        return Rendered(content, filename(doc), False)
-    return Rendered(await _keep(db, doc.id, content), filename(doc), True)
+class RenderingService:
+    """The caller's documents as PDF and HTML.
+
+    Built from ``db`` rather than the request's session: a document is read, rendered outside any
+    transaction (CPU, in the render thread), and an issued one's PDF kept in a short write of its own.
+    """
+
+    def __init__(self, db: Database, ctx: Scope, logo_fetcher: LogoFetcher | None) -> None:
+        self.db, self.scope, self.fetcher = db, ctx, logo_fetcher
+
+    async def pdf(self, doc_type: str, doc_id: str) -> Rendered:
+        """The kept PDF of an issued document (rendered and kept the first time), or a draft's, fresh."""
+        async with self.db.transaction(write=False) as session:
+            doc = await get_document(session, self.scope, doc_id, doc_type)
+            kept = None if doc.status == "draft" else await session.get(DocumentFile, doc.id)
+        if kept is not None:
+            return Rendered(kept.content, filename(doc), True)
+        issued = doc.status != "draft"
+        inp = await render_input(self.db, self.fetcher, self.scope.entity, doc, issued_copy=issued)
+        content = await in_render_thread(render_pdf, inp)
+        if not issued:
+            return Rendered(content, filename(doc), False)
+        return Rendered(await _keep(self.db, doc.id, content), filename(doc), True)
+
+    async def html(self, doc_type: str, doc_id: str) -> str:
+        async with self.db.transaction(write=False) as session:
+            doc = await get_document(session, self.scope, doc_id, doc_type)
+        return await in_render_thread(render_html, await render_input(self.db, self.fetcher, self.scope.entity, doc))
 
 
-async def document_html(db: Database, fetcher: LogoFetcher | None, scope: Scope, doc_type: str, doc_id: str) -> str:
-    async with db.transaction(write=False) as session:
-        doc = await documents.get_document(session, scope, doc_id, doc_type)
-    return await in_render_thread(render_html, await render_input(db, fetcher, scope.entity, doc))
+def file_out(stored: StoredFile, public_url: str) -> FileOut:
+    return FileOut(id=stored.id, object="file", entity_id=stored.entity_id, kind=stored.kind,
+                   content_type=stored.content_type, size=len(stored.content),
+                   url=file_url(public_url, stored.id), created_at=stored.created_at)
 
 
-def document_title(doc: Document) -> str:
-    labels = LABELS[language_of(doc.locale)]
-    return f"{labels['invoice' if doc.type == 'invoice' else 'credit_note']} {doc.number or labels['draft']}"
-
-
-# ---------------------------------------------------------------- logo upload
-
-async def store_logo(session: AsyncSession, scope: Scope, entity_id: str, content: bytes, declared: str | None,
-                     max_bytes: int, public_url: str) -> StoredFile:
-    """Keep an uploaded logo and point the entity's ``branding.logo_url`` at it."""
-    entity = await get_entity(session, scope, entity_id)
+def _logo_kind(content: bytes, declared: str | None, max_bytes: int) -> str:
+    """The uploaded logo's real type; a 422 when it is empty, too big, not an image or not what was declared."""
     if not content:
         raise ValidationFailed.field("file", "is empty: send the image as the request body or as a form field 'file'")
     if len(content) > max_bytes:
@@ -147,11 +160,32 @@ async def store_logo(session: AsyncSession, scope: Scope, entity_id: str, conten
         raise ValidationFailed.field("file", "must be a PNG, JPEG or SVG image")
     if declared and declared not in ("application/octet-stream", kind):
         raise ValidationFailed.field("content_type", f"says {declared} but the file is {kind}")
-    stored = StoredFile(id=new_id("file"), entity_id=entity.id, kind="logo", content_type=kind, content=content)
-    session.add(stored)
-    settings = dict(entity.settings or {})
-    settings["branding"] = {**(settings.get("branding") or {}), "logo_url": file_url(public_url, stored.id)}
-    entity.settings = settings
-    emit(session, Scope(scope.principal, entity), "entity.updated", entity.id, {"fields": ["settings.branding.logo_url"]})
-    await session.flush()
-    return stored
+    return kind
+
+
+class FileService:
+    """Uploaded files: an entity's logo, kept by Folio and served from a public, unguessable URL."""
+
+    def __init__(self, session: AsyncSession, settings: AppSettings) -> None:
+        self.session, self.public_url = session, settings.public_url
+        self.max_bytes = settings.rendering.logo_max_bytes
+
+    async def store_logo(self, scope: Scope, entity_id: str, content: bytes, declared: str | None) -> FileOut:
+        """Keep an uploaded logo and point the entity's ``branding.logo_url`` at it."""
+        session = self.session
+        entity = await get_entity(session, scope, entity_id)
+        kind = _logo_kind(content, declared, self.max_bytes)
+        stored = StoredFile(id=new_id("file"), entity_id=entity.id, kind="logo", content_type=kind, content=content)
+        session.add(stored)
+        logo = EntitySettings(branding=Branding(logo_url=file_url(self.public_url, stored.id)))
+        entity.settings = merged(entity.settings, logo)
+        emit(session, Scope(scope.principal, entity), "entity.updated", entity.id,
+             {"fields": ["settings.branding.logo_url"]})
+        await session.flush()
+        return file_out(stored, self.public_url)
+
+    async def logo(self, file_id: str) -> StoredFile:
+        stored = await self.session.get(StoredFile, file_id)
+        if stored is None or stored.kind != "logo":
+            raise NotFound(f"File {file_id} was not found.")
+        return stored

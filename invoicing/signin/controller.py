@@ -1,14 +1,16 @@
+"""Routes: redeeming a sign-in link and asking for links (the BFF's standalone dashboard)."""
+
 from __future__ import annotations
 
-from litestar import Controller, Request, Response, post
+from litestar import Controller, post
+from litestar.datastructures import ResponseHeader
+from litestar.di import Provide
+from litestar.params import Parameter
 
-from contract.addresses import check_address
-from contract.credentials import read_request
 from invoicing.auth import Perm
-from invoicing.core.http import database
-from invoicing.signin import service
-from invoicing.signin.mail import Mailer, wake_worker
+from invoicing.core.deps import SETTINGS
 from invoicing.signin.schemas import LinkUseIn, SignInOut, SignInRequestOut
+from invoicing.signin.service import SignInService
 
 PUBLIC = {"permission": Perm.PUBLIC}
 
@@ -20,23 +22,15 @@ class SignInInternalController(Controller):
 
     path = "/v1/embed/sign-in"
     include_in_schema = False
+    dependencies = {"signin": Provide(SignInService, sync_to_thread=False), "settings": SETTINGS}
 
-    @post("/link-uses", operation_id="redeemSignInLink", opt=PUBLIC, security=[])
-    async def redeem(self, request: Request, data: LinkUseIn) -> Response[SignInOut]:
-        keys = request.app.state.settings.security.signing_keys()
-        async with database(request).transaction() as session:
-            result = await service.redeem(session, keys, data.token)
-        return Response(result, status_code=201, headers={"Cache-Control": "no-store"})
+    @post("/link-uses", operation_id="redeemSignInLink", opt=PUBLIC, security=[],
+          response_headers=[ResponseHeader(name="Cache-Control", value="no-store")])
+    async def redeem(self, data: LinkUseIn, signin: SignInService) -> SignInOut:
+        return await signin.redeem(data.token)
 
     @post("/requests", operation_id="requestSignInLinks", opt=PUBLIC, status_code=202)
-    async def request_links(self, request: Request) -> SignInRequestOut:
-        settings = request.app.state.settings
-        scheme, _, credential = request.headers.get("authorization", "").partition(" ")
-        credential = credential.strip() if scheme.lower() == "bearer" else ""
-        email = read_request(settings.security.signing_keys(), credential)
-        email = check_address(email, "email")
-        async with database(request).transaction() as session:
-            sent = await service.send_sign_in_links(session, Mailer.of(settings), email)
-        if sent:
-            wake_worker(request.app)
-        return SignInRequestOut(sent=True)
+    async def request_links(self, signin: SignInService,
+                            authorization: str = Parameter(header="authorization", default="")) -> SignInRequestOut:
+        scheme, _, credential = authorization.partition(" ")
+        return await signin.request_links(credential.strip() if scheme.lower() == "bearer" else "")

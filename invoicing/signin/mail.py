@@ -1,6 +1,6 @@
 """The invitation and sign-in e-mails: a fresh link, the text in the entity's language, and the
 recorded ``Email`` row (``captured`` without SMTP, ``queued`` for the delivery worker), written in
-the caller's transaction with its ``email.*`` event.
+the caller's transaction with its ``email.*`` event by :func:`invoicing.emails.records.record`.
 
 The words come from ``locales/emails/<language>.json`` (:mod:`invoicing.core.i18n`): ``<kind>.subject``,
 a greeting (``greeting.named`` when the user has a name) and ``<kind>.body``, with the role's word
@@ -18,11 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from invoicing.auth.context import Scope
 from invoicing.config import Settings
 from invoicing.core.i18n import message
-from invoicing.events import emit
-from invoicing.core.ids import new_id
 from invoicing.db.models import Email, Entity, EntityUser
-from invoicing.db.types import utcnow
-from invoicing.entities.service import effective_settings
+from invoicing.emails.records import Message, Sender, record
 from invoicing.signin import links
 
 KINDS = ("invitation", "sign_in")
@@ -59,17 +56,10 @@ async def send_link(session: AsyncSession, scope: Scope, entity: Entity, user: E
     url = links.link_url(mailer.public_url, entity.id, token)
     subject, text = render(kind, entity.locale, {"entity": entity.name, "role": user.role, "name": user.name or "",
                                                  "email": user.email, "url": url, "hours": links.LINK_TTL // 3600})
-    settings = effective_settings(entity.settings)
-    sender = " ".join((settings["email"].get("sender_name") or entity.name or "").split()) or None
-    now = utcnow()
-    email = Email(id=new_id("email"), entity_id=entity.id, document_id=None, to=[user.email], subject=subject,
-                  text=text, sender_name=sender, reply_to=settings["email"].get("reply_to") or entity.email,
-                  attachments=[], status="queued" if mailer.deliver else "captured", attempts=0,
-                  next_attempt_at=now if mailer.deliver else None, created_at=now)
-    session.add(email)
-    emit(session, scope, f"email.{email.status}", email.id, {"to": email.to, "user_id": user.id, "kind": kind,
-                                                             "link_expires_at": claims.expires_at.isoformat()})
-    return email
+    mail = Message(to=[user.email], subject=subject, text=text, sender=Sender.of(entity))
+    return record(session, scope, mail, document_id=None, deliver=mailer.deliver,
+                  event={"to": mail.to, "user_id": user.id, "kind": kind,
+                         "link_expires_at": claims.expires_at.isoformat()})
 
 
 async def next_generation(session: AsyncSession, user: EntityUser) -> int:
@@ -80,9 +70,3 @@ async def next_generation(session: AsyncSession, user: EntityUser) -> int:
     await session.refresh(user, ["link_generation"])
     return user.link_generation
 
-
-def wake_worker(app: Any) -> None:
-    """Tell an in-process delivery worker that a message is waiting (others find it when they poll)."""
-    worker = getattr(app.state, "email_worker", None)
-    if worker is not None:
-        worker.wake()

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicing.auth.context import Principal, Scope
 from invoicing.auth.permissions import ROLES
+from invoicing.config import Settings
+from invoicing.core.deps import after_commit
+from contract.addresses import check_address
+from contract.credentials import read_request
 from invoicing.events import emit
 from invoicing.db.models import EmbedTokenUse, Entity, EntityUser, Event
 from invoicing.db.types import utcnow
@@ -15,7 +21,7 @@ from invoicing.entities import service as entities
 from invoicing.signin import links
 from invoicing.signin.links import LinkRefused
 from invoicing.signin.mail import Mailer, next_generation, send_link
-from invoicing.signin.schemas import SignInOut
+from invoicing.signin.schemas import SignInOut, SignInRequestOut
 from invoicing.users import service as users
 
 MAX_LINKS_PER_REQUEST = 50
@@ -92,3 +98,21 @@ async def send_sign_in_links(session: AsyncSession, mailer: Mailer, email: str) 
         await next_generation(session, user)
         await send_link(session, user_scope(user, entity), entity, user, mailer, "sign_in")
     return len(rows)
+
+
+class SignInService:
+    """Sign-in for the BFF's standalone dashboard, for one request (no caller: the link, or the BFF's
+    signed request, is the credential)."""
+
+    def __init__(self, session: AsyncSession, settings: Settings, wake_mail: Callable[[], None]) -> None:
+        self.session, self.settings, self.wake_mail = session, settings, wake_mail
+
+    async def redeem(self, token: str) -> SignInOut:
+        return await redeem(self.session, self.settings.security.signing_keys(), token)
+
+    async def request_links(self, credential: str) -> SignInRequestOut:
+        """Links to the address the BFF signed into ``credential``; the answer never says whether it is known."""
+        email = check_address(read_request(self.settings.security.signing_keys(), credential), "email")
+        if await send_sign_in_links(self.session, Mailer.of(self.settings), email):
+            after_commit(self.session, self.wake_mail)
+        return SignInRequestOut(sent=True)

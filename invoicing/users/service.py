@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicing.auth.context import Scope
 from contract.errors import Conflict, NotFound, ValidationFailed
-from invoicing.events import emit
+from invoicing.config import Settings
+from invoicing.core.deps import after_commit
 from invoicing.core.ids import new_id
+from invoicing.core.paging import page
+from invoicing.events import emit
 from invoicing.db.models import EntityUser
 from invoicing.db.types import utcnow
 from invoicing.signin.mail import Mailer, next_generation, send_link
-from invoicing.users.schemas import EntityUserCreate, EntityUserOut, EntityUserUpdate
+from invoicing.users.schemas import EntityUserCreate, EntityUserList, EntityUserOut, EntityUserUpdate
 
 
 def to_out(user: EntityUser) -> EntityUserOut:
@@ -35,47 +40,11 @@ async def _check_unique(session: AsyncSession, user: EntityUser) -> None:
             raise ValidationFailed.field(field, f"another user of this entity already has this {field.replace('_', ' ')}")
 
 
-async def create_user(session: AsyncSession, scope: Scope, data: EntityUserCreate, mailer: Mailer) -> EntityUserOut:
-    """A new member; with ``send_invite`` the user stays ``invited`` until the e-mailed link is opened."""
-    user = EntityUser(id=new_id("user"), entity_id=scope.entity_id, email=data.email.strip().lower(), name=data.name,
-                      role=data.role, external_id=data.external_id, status="invited" if data.send_invite else "active",
-                      invited_at=utcnow() if data.send_invite else None, link_generation=0)
-    await _check_unique(session, user)
-    session.add(user)
-    emit(session, scope, "entity_user.created", user.id, {"role": user.role, "email": user.email,
-                                                          "send_invite": data.send_invite})
-    if data.send_invite:
-        await send_link(session, scope, scope.entity, user, mailer, "invitation")
-        emit(session, scope, "entity_user.invited", user.id, {"role": user.role, "email": user.email})
-    return to_out(user)
-
-
 def _pending(user: EntityUser, what: str) -> None:
     if user.status != "invited":
         raise Conflict(f"{user.email} already accepted the invitation; there is no pending invitation to {what}. "
                        "Active users ask for a sign-in link at /app/sign-in; remove them with "
                        "DELETE /v1/entity-users/{id}.")
-
-
-async def resend_invitation(session: AsyncSession, scope: Scope, user_id: str, mailer: Mailer) -> EntityUserOut:
-    """A new invitation e-mail with a new link; every link sent before stops working."""
-    user = await get_user(session, scope, user_id)
-    _pending(user, "resend")
-    await next_generation(session, user)
-    user.invited_at = utcnow()
-    await send_link(session, scope, scope.entity, user, mailer, "invitation")
-    emit(session, scope, "entity_user.invited", user.id, {"role": user.role, "email": user.email, "resent": True})
-    return to_out(user)
-
-
-async def revoke_invitation(session: AsyncSession, scope: Scope, user_id: str) -> None:
-    """Withdraw a pending invitation: its links stop working and the invited user is removed."""
-    user = await get_user(session, scope, user_id)
-    _pending(user, "revoke")
-    await _guard_last_admin(session, user, "removed")
-    await next_generation(session, user)
-    await session.delete(user)
-    emit(session, scope, "entity_user.invitation_revoked", user.id, {"email": user.email, "role": user.role})
 
 
 async def get_user(session: AsyncSession, scope: Scope, user_id: str) -> EntityUser:
@@ -95,28 +64,6 @@ async def _guard_last_admin(session: AsyncSession, user: EntityUser, what: str) 
         raise Conflict(f"{user.email} is the entity's last admin and cannot be {what}; make someone else admin first.")
 
 
-async def update_user(session: AsyncSession, scope: Scope, user_id: str, data: EntityUserUpdate) -> EntityUserOut:
-    user = await get_user(session, scope, user_id)
-    changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
-    if "role" in changes and changes["role"] != "admin":
-        await _guard_last_admin(session, user, "demoted")
-    if "email" in changes:
-        changes["email"] = changes["email"].strip().lower()
-    with session.no_autoflush:
-        for field, value in changes.items():
-            setattr(user, field, value)
-        await _check_unique(session, user)
-    emit(session, scope, "entity_user.updated", user.id, {k: v for k, v in changes.items()})
-    return to_out(user)
-
-
-async def delete_user(session: AsyncSession, scope: Scope, user_id: str) -> None:
-    user = await get_user(session, scope, user_id)
-    await _guard_last_admin(session, user, "removed")
-    await session.delete(user)
-    emit(session, scope, "entity_user.removed", user.id, {"email": user.email})
-
-
 def list_stmt(scope: Scope, role: str | None, external_id: str | None):
     stmt = select(EntityUser).where(EntityUser.entity_id == scope.entity_id, EntityUser.status != "removed")
     if role:
@@ -124,3 +71,81 @@ def list_stmt(scope: Scope, role: str | None, external_id: str | None):
     if external_id:
         stmt = stmt.where(EntityUser.external_id == external_id)
     return stmt
+
+
+class UserService:
+    """The entity's users, for one request. Invitation e-mails are recorded in the request's
+    transaction; the delivery worker is woken once it commits."""
+
+    def __init__(self, session: AsyncSession, ctx: Scope, settings: Settings, wake_mail: Callable[[], None]) -> None:
+        self.session, self.scope, self.settings, self.wake_mail = session, ctx, settings, wake_mail
+
+    async def _invite(self, user: EntityUser) -> None:
+        await send_link(self.session, self.scope, self.scope.entity, user, Mailer.of(self.settings), "invitation")
+        after_commit(self.session, self.wake_mail)
+
+    async def create(self, data: EntityUserCreate) -> EntityUserOut:
+        """A new member; with ``send_invite`` the user stays ``invited`` until the e-mailed link is opened."""
+        session, scope = self.session, self.scope
+        user = EntityUser(id=new_id("user"), entity_id=scope.entity_id, email=data.email.strip().lower(),
+                          name=data.name, role=data.role, external_id=data.external_id,
+                          status="invited" if data.send_invite else "active",
+                          invited_at=utcnow() if data.send_invite else None, link_generation=0)
+        await _check_unique(session, user)
+        session.add(user)
+        emit(session, scope, "entity_user.created", user.id, {"role": user.role, "email": user.email,
+                                                              "send_invite": data.send_invite})
+        if data.send_invite:
+            await self._invite(user)
+            emit(session, scope, "entity_user.invited", user.id, {"role": user.role, "email": user.email})
+        return to_out(user)
+
+    async def list(self, limit: int, cursor: str | None, role: str | None, external_id: str | None) -> EntityUserList:
+        data, next_cursor = await page(self.session, list_stmt(self.scope, role, external_id), EntityUser.id, limit,
+                                       cursor, to_out)
+        return EntityUserList(data=data, next_cursor=next_cursor)
+
+    async def get(self, user_id: str) -> EntityUserOut:
+        return to_out(await get_user(self.session, self.scope, user_id))
+
+    async def update(self, user_id: str, data: EntityUserUpdate) -> EntityUserOut:
+        session = self.session
+        user = await get_user(session, self.scope, user_id)
+        changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
+        if "role" in changes and changes["role"] != "admin":
+            await _guard_last_admin(session, user, "demoted")
+        if "email" in changes:
+            changes["email"] = changes["email"].strip().lower()
+        with session.no_autoflush:
+            for field, value in changes.items():
+                setattr(user, field, value)
+            await _check_unique(session, user)
+        emit(session, self.scope, "entity_user.updated", user.id, {k: v for k, v in changes.items()})
+        return to_out(user)
+
+    async def resend_invitation(self, user_id: str) -> EntityUserOut:
+        """A new invitation e-mail with a new link; every link sent before stops working."""
+        user = await get_user(self.session, self.scope, user_id)
+        _pending(user, "resend")
+        await next_generation(self.session, user)
+        user.invited_at = utcnow()
+        await self._invite(user)
+        emit(self.session, self.scope, "entity_user.invited", user.id,
+             {"role": user.role, "email": user.email, "resent": True})
+        return to_out(user)
+
+    async def revoke_invitation(self, user_id: str) -> None:
+        """Withdraw a pending invitation: its links stop working and the invited user is removed."""
+        user = await get_user(self.session, self.scope, user_id)
+        _pending(user, "revoke")
+        await _guard_last_admin(self.session, user, "removed")
+        await next_generation(self.session, user)
+        await self.session.delete(user)
+        emit(self.session, self.scope, "entity_user.invitation_revoked", user.id,
+             {"email": user.email, "role": user.role})
+
+    async def delete(self, user_id: str) -> None:
+        user = await get_user(self.session, self.scope, user_id)
+        await _guard_last_admin(self.session, user, "removed")
+        await self.session.delete(user)
+        emit(self.session, self.scope, "entity_user.removed", user.id, {"email": user.email})

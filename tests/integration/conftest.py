@@ -24,7 +24,7 @@ from bff.config import BffSettings
 from folio.server import create_server_app
 from invoicing.accounts.service import create_account
 from invoicing.db import Database
-from invoicing.outbox import EmailWorker
+from invoicing.emails.delivery import EmailWorker
 from tests.conftest import _free_port, running, server_settings, start_server
 
 _counter = itertools.count()

@@ -11,7 +11,7 @@ import time_machine
 
 from invoicing.db import Database
 from invoicing.db.models import Document, Entity
-from invoicing.documents.service import assign_number
+from invoicing.documents.numbering import assign_number
 from tests.integration.conftest import INVOICE
 
 

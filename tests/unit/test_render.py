@@ -13,15 +13,18 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from invoicing.core.lines import DocumentLine
+from invoicing.core.totals import Tax
 from invoicing.db.models import Document, Email
-from invoicing.documents.service import apply_totals, invoice_out
+from invoicing.documents.lines import apply_totals
+from invoicing.documents.output import invoice_out
+from invoicing.emails.delivery import SmtpTarget, build_message
 from contract.addresses import check_address
 from invoicing.emails.service import recipients
 from contract.errors import ValidationFailed
-from invoicing.entities.service import effective_settings
-from invoicing.outbox import SmtpTarget, build_message
-from invoicing.rendering import (Formatter, LogoFetcher, RenderInput, build_context, epc_payload, qr_png, render_html,
-                                 render_pdf, sniff)
+from invoicing.entities.settings import effective
+from invoicing.rendering import (Formatter, LogoFetcher, RenderInput, Seller, build_context, epc_payload, qr_png,
+                                 render_html, render_pdf, sniff)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 
@@ -144,18 +147,18 @@ def _document(**overrides) -> Document:
                    footer=None, metadata_={}, total_paid=Decimal(0), total_credited=Decimal(0), credit_note_ids=[])
     for key, value in overrides.items():
         setattr(doc, key, value)
-    apply_totals(doc, [{"name": "Work", "description": None, "item_id": None, "quantity": "3", "unit": "h",
-                        "price": "33.333", "discount": "10", "taxes": [{"name": "VAT", "rate": "20"}]}])
+    apply_totals(doc, [DocumentLine(name="Work", quantity=Decimal(3), unit="h", price=Decimal("33.333"),
+                                    discount=Decimal(10), taxes=(Tax(Decimal(20)),))])
     return doc
 
 
-SELLER = {"name": "Seller", "country": "DE"}
+SELLER = Seller(name="Seller", country="DE")
 
 
 def test_context_prints_the_stored_totals():
     doc = _document()
     out = invoice_out(doc)
-    ctx = build_context(RenderInput(out, "invoice", SELLER, effective_settings({})))
+    ctx = build_context(RenderInput(out, "invoice", SELLER, effective({})))
     assert ctx["total_with_tax"] == Formatter("en", "EUR").money(out.total_with_tax)
     assert ctx["lines"][0]["price"] == "€33.333" and ctx["lines"][0]["discount"] == "10%"
     assert ctx["qr"] is None and ctx["bank"] is None  # no IBAN in the settings
@@ -165,7 +168,7 @@ def test_context_prints_the_stored_totals():
 def test_pdf_of_a_draft_is_marked_and_of_a_void_too():
     for status, word in (("draft", "DRAFT"), ("voided", "VOID")):
         doc = _document(status=status, number=None if status == "draft" else "2025-00007")
-        pdf = render_pdf(RenderInput(invoice_out(doc), "invoice", SELLER, effective_settings({})))
+        pdf = render_pdf(RenderInput(invoice_out(doc), "invoice", SELLER, effective({})))
         text = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
         assert word in text
 
@@ -173,7 +176,7 @@ def test_pdf_of_a_draft_is_marked_and_of_a_void_too():
 def test_html_never_runs_or_loads_anything():
     doc = _document(customer={"id": None, "name": '"><script>alert(1)</script><img src="http://evil.example/x">'})
     html = render_html(RenderInput(invoice_out(doc), "invoice", SELLER,
-                                   effective_settings({"branding": {"primary_color": "red;}</style><script>"}})))
+                                   effective({"branding": {"primary_color": "red;}</style><script>"}})))
     assert "<script>" not in html and "evil.example/x\">" not in html
     assert "--primary: #1d4ed8" in html  # an invalid colour falls back
     assert 'http-equiv="Content-Security-Policy"' in html

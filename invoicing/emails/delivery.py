@@ -1,9 +1,22 @@
-"""The e-mail delivery worker."""
+"""Delivering queued e-mails over SMTP: the worker, the message it builds, and its lifespan.
+
+:class:`EmailWorker` delivers ``Email`` rows whose status is ``queued`` (Folio's e-mail queue is that
+table; it does not read the ``events`` table). Any number of processes may run it: a row is claimed
+inside a write transaction (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite serialises writers) by
+pushing its ``next_attempt_at`` past a lease, so one message goes to one worker at a time, and a
+worker that dies mid-delivery only delays it until the lease ends. Delivery is at least once. The
+outcome (``sent``, or ``failed`` after the last attempt) is recorded with its ``email.*`` event.
+
+:func:`delivery_lifespan` runs the worker in the app's process when ``FOLIO_SMTP_URL`` is set and
+``FOLIO_EMAIL_WORKER`` is not turned off.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -11,6 +24,7 @@ from email.utils import formataddr, format_datetime, make_msgid
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
+from litestar import Litestar
 from sqlalchemy import select
 
 from invoicing.config import EmailSettings
@@ -19,7 +33,7 @@ from invoicing.db import Database
 from invoicing.db.models import DocumentFile, Email, Entity, Event
 from invoicing.db.types import utcnow
 
-log = logging.getLogger("folio.outbox")
+log = logging.getLogger("folio.emails")
 
 LEASE = timedelta(minutes=5)
 MAX_BACKOFF = 3600.0
@@ -164,3 +178,21 @@ class EmailWorker:
                                   entity_id=entity.id, type=f"email.{email.status}", object_id=email.id, actor=None,
                                   data={"document_id": email.document_id, "attempts": email.attempts,
                                         "last_error": email.last_error}))
+
+
+@contextlib.asynccontextmanager
+async def delivery_lifespan(app: Litestar) -> AsyncIterator[None]:
+    """Start the worker task with the app (``app.state.email_worker``) and stop it on shutdown."""
+    settings = app.state.settings
+    if not (settings.email.smtp_url and settings.email.worker):
+        yield
+        return
+    worker = EmailWorker(app.state.db, settings.email)
+    task = asyncio.create_task(worker.run(), name="folio-email-worker")
+    app.state.email_worker = worker
+    try:
+        yield
+    finally:
+        worker.stop()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -1,0 +1,170 @@
+"""Invoices: drafts, issuing, voiding, and the status that follows payments and credit notes.
+
+Issued invoices are immutable; only the aggregates ``total_paid``/``total_credited`` (and the status
+they imply) change afterwards, inside the transaction that records the payment or the credit note.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contract.errors import Conflict, ValidationFailed
+from invoicing.auth.context import Scope
+from invoicing.core.ids import new_id
+from invoicing.core.locales import locale_field
+from invoicing.core.paging import apply_metadata, page
+from invoicing.core.validate import currency_field
+from invoicing.customers import service as customers
+from invoicing.db.engine import insert_new
+from invoicing.db.models import Document
+from invoicing.db.types import utcnow
+from invoicing.documents import rules
+from invoicing.documents.lines import apply_totals, build_lines
+from invoicing.documents.numbering import issue
+from invoicing.documents.output import invoice_out, money
+from invoicing.documents.queries import get_document, list_stmt
+from invoicing.documents.schemas import InvoiceCreate, InvoiceList, InvoiceOut, InvoiceUpdate
+from invoicing.entities.settings import effective
+from invoicing.events import emit
+
+EDITABLE = ("date", "date_due", "date_service", "note", "footer", "prices_include_tax")
+
+
+async def _customer_snapshot(session: AsyncSession, scope: Scope, customer, customer_id) -> tuple[dict[str, Any], str | None]:
+    if customer_id:
+        found = await customers.get_customer(session, scope, customer_id, field="customer_id")
+        return customers.snapshot(found), found.id
+    if customer is not None:
+        return {"id": None, **customers.clean(customer, "customer.")}, None
+    raise ValidationFailed.field("customer", "give customer (an object) or customer_id")
+
+
+def _check_dates(doc: Document) -> None:
+    if doc.date_due is not None and doc.date_due < doc.date:
+        raise ValidationFailed.field("date_due", "must not be before date")
+
+
+def _must_be_draft(doc: Document) -> None:
+    if doc.status != "draft":
+        raise Conflict(f"Invoice {doc.number} is {doc.status}; issued documents cannot be changed. "
+                       "Use a credit note to correct it.")
+
+
+async def _change_customer(session: AsyncSession, scope: Scope, doc: Document, data: InvoiceUpdate) -> None:
+    if data.customer is msgspec.UNSET and data.customer_id is msgspec.UNSET:
+        return
+    if data.customer is not msgspec.UNSET and data.customer_id is not msgspec.UNSET:
+        raise ValidationFailed.field("customer_id", "give either customer or customer_id, not both")
+    doc.customer, doc.customer_id = await _customer_snapshot(
+        session, scope, None if data.customer is msgspec.UNSET else data.customer,
+        None if data.customer_id is msgspec.UNSET else data.customer_id)
+
+
+def refresh_status(doc: Document) -> None:
+    """Set the status that the invoice's stored aggregates imply (:func:`rules.invoice_status`)."""
+    doc.status = rules.invoice_status(doc.status, doc.total_with_tax, doc.total_paid, doc.total_credited)
+
+
+class InvoiceService:
+    """Invoices for one request: the request's transaction and the caller's entity."""
+
+    def __init__(self, session: AsyncSession, ctx: Scope) -> None:
+        self.session, self.scope = session, ctx
+
+    async def list(self, limit: int, cursor: str | None, metadata: dict[str, str], *, status: str | None,
+                   date_from: date | None, date_to: date | None, search: str | None,
+                   customer_id: str | None) -> InvoiceList:
+        stmt = list_stmt(self.scope, "invoice", status=status, date_from=date_from, date_to=date_to, search=search,
+                         customer_id=customer_id)
+        stmt = apply_metadata(stmt, Document.metadata_, metadata)
+        data, next_cursor = await page(self.session, stmt, Document.id, limit, cursor, invoice_out)
+        return InvoiceList(data=data, next_cursor=next_cursor)
+
+    async def get(self, invoice_id: str) -> InvoiceOut:
+        return invoice_out(await get_document(self.session, self.scope, invoice_id, "invoice"))
+
+    async def create(self, data: InvoiceCreate) -> InvoiceOut:
+        session, scope = self.session, self.scope
+        entity = scope.entity
+        if data.customer is not None and data.customer_id:
+            raise ValidationFailed.field("customer_id", "give either customer or customer_id, not both")
+        settings = effective(entity.settings)
+        snapshot, customer_id = await _customer_snapshot(session, scope, data.customer, data.customer_id)
+        doc_date = data.date or date.today()
+        doc = Document(
+            id=new_id("invoice"), entity_id=entity.id, type="invoice", status="draft", date=doc_date,
+            date_due=data.date_due or doc_date + timedelta(days=settings.payment_terms_days),
+            date_service=data.date_service,
+            currency_code=currency_field(data.currency_code, "currency_code") if data.currency_code else entity.currency_code,
+            locale=locale_field(data.locale, "locale") if data.locale else entity.locale,
+            customer=snapshot, customer_id=customer_id, prices_include_tax=data.prices_include_tax,
+            note=data.note if data.note is not None else settings.default_note,
+            footer=data.footer if data.footer is not None else settings.footer,
+            metadata_=data.metadata or {}, total_paid=Decimal(0), total_credited=Decimal(0), credit_note_ids=[],
+        )
+        _check_dates(doc)
+        apply_totals(doc, await build_lines(session, scope, data.items))
+        emit(session, scope, "invoice.created", doc.id)
+        if data.is_draft:
+            await insert_new(session, doc)
+        else:
+            await issue(session, scope, doc, new=True)
+            emit(session, scope, "invoice.issued", doc.id, {"number": doc.number})
+        return invoice_out(doc)
+
+    async def update(self, invoice_id: str, data: InvoiceUpdate) -> InvoiceOut:
+        session, scope = self.session, self.scope
+        doc = await get_document(session, scope, invoice_id, "invoice", lock=True)
+        _must_be_draft(doc)
+        await _change_customer(session, scope, doc, data)
+        for field in EDITABLE:
+            value = getattr(data, field)
+            if value is not msgspec.UNSET:
+                setattr(doc, field, value)
+        if data.currency_code is not msgspec.UNSET:
+            doc.currency_code = currency_field(data.currency_code, "currency_code")
+        if data.locale is not msgspec.UNSET:
+            doc.locale = locale_field(data.locale, "locale")
+        if data.metadata is not msgspec.UNSET:
+            doc.metadata_ = data.metadata
+        _check_dates(doc)
+        apply_totals(doc, await build_lines(session, scope, data.items) if data.items is not msgspec.UNSET else doc.items)
+        emit(session, scope, "invoice.updated", doc.id)
+        return invoice_out(doc)
+
+    async def delete(self, invoice_id: str) -> None:
+        session, scope = self.session, self.scope
+        doc = await get_document(session, scope, invoice_id, "invoice", lock=True)
+        _must_be_draft(doc)
+        await session.delete(doc)
+        emit(session, scope, "invoice.deleted", doc.id)
+
+    async def finalize(self, invoice_id: str) -> InvoiceOut:
+        session, scope = self.session, self.scope
+        doc = await get_document(session, scope, invoice_id, "invoice", lock=True)
+        if doc.status != "draft":
+            raise Conflict(f"Invoice {invoice_id} is already {doc.status} (number {doc.number}).")
+        await issue(session, scope, doc)
+        emit(session, scope, "invoice.issued", doc.id, {"number": doc.number})
+        return invoice_out(doc)
+
+    async def void(self, invoice_id: str, reason: str | None) -> InvoiceOut:
+        session, scope = self.session, self.scope
+        doc = await get_document(session, scope, invoice_id, "invoice", lock=True)
+        if doc.status == "draft":
+            raise Conflict("A draft cannot be voided; delete it instead.")
+        if doc.status == "voided":
+            raise Conflict(f"Invoice {doc.number} is already voided.")
+        if doc.total_paid > 0:
+            raise Conflict(f"Invoice {doc.number} has payments of {money(doc, doc.total_paid)} {doc.currency_code}; "
+                           "only an unpaid invoice can be voided. Issue a credit note instead.")
+        if doc.credit_note_ids:
+            raise Conflict(f"Invoice {doc.number} has credit notes; it cannot be voided.")
+        doc.status, doc.voided_at, doc.void_reason = "voided", utcnow(), reason
+        emit(session, scope, "invoice.voided", doc.id, {"reason": reason})
+        return invoice_out(doc)

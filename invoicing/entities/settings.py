@@ -1,0 +1,105 @@
+"""An entity's settings, typed: what is stored (only what was set) merged over the defaults.
+
+The ``settings`` column keeps what the entity set, as JSON; :func:`effective` reads it into
+:class:`Settings`, one Struct per concern, with every unset field at its default. Updates merge into
+what is stored (:func:`merged`), so a field left out of a PATCH keeps its value. The API shows the
+effective value (:func:`as_schema`).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Literal
+
+import msgspec
+from msgspec import Struct
+from stdnum import iban as std_iban
+from stdnum.exceptions import ValidationError
+
+from contract.errors import ValidationFailed
+from invoicing.core.numbering import DEFAULT_FORMAT, FormatError, NumberFormat
+from invoicing.entities.schemas import EntitySettings
+
+DEFAULT_COLOR = "#1d4ed8"
+
+
+class Branding(Struct, frozen=True):
+    logo_url: str | None = None
+    primary_color: str | None = DEFAULT_COLOR
+
+
+class NumberFormats(Struct, frozen=True):
+    invoice: str = DEFAULT_FORMAT
+    credit_note: str = "CN-" + DEFAULT_FORMAT
+
+    def of(self, doc_type: str) -> NumberFormat:
+        return NumberFormat(self.invoice if doc_type == "invoice" else self.credit_note)
+
+
+class BankAccount(Struct, frozen=True):
+    iban: str | None = None
+    bic: str | None = None
+    bank_name: str | None = None
+
+
+class EmailDefaults(Struct, frozen=True):
+    sender_name: str | None = None
+    reply_to: str | None = None
+
+
+class Settings(Struct, frozen=True):
+    branding: Branding = Branding()
+    number_formats: NumberFormats = NumberFormats()
+    payment_terms_days: int = 14
+    default_note: str | None = None
+    footer: str | None = None
+    bank_account: BankAccount = BankAccount()
+    pdf_template: Literal["classic", "modern"] = "classic"
+    email: EmailDefaults = EmailDefaults()
+
+
+DEFAULTS = Settings()
+
+
+def effective(stored: dict[str, Any] | None) -> Settings:
+    """The stored settings over the defaults (a field stored as ``null`` stays ``None``)."""
+    return msgspec.convert(stored or {}, Settings) if stored else DEFAULTS
+
+
+def number_format(stored: dict[str, Any] | None, doc_type: str) -> NumberFormat:
+    """The format for ``doc_type``, read from the stored settings alone: this runs on every issue."""
+    formats = (stored or {}).get("number_formats") or {}
+    return NumberFormat(formats.get(doc_type) or DEFAULTS.number_formats.of(doc_type).pattern)
+
+
+def merged(stored: dict[str, Any] | None, patch: EntitySettings) -> dict[str, Any]:
+    """What to store after a PATCH: ``patch`` merged into ``stored`` one level of objects deep."""
+    out = copy.deepcopy(stored or {})
+    for key, value in msgspec.to_builtins(patch).items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = {**out[key], **value}
+        else:
+            out[key] = value
+    return out
+
+
+def check(stored: dict[str, Any]) -> Settings:
+    """The effective settings of ``stored``; a number format or an IBAN that cannot work is refused (422)."""
+    settings = effective(stored)
+    for doc_type in ("invoice", "credit_note"):
+        try:
+            NumberFormat.parse(settings.number_formats.of(doc_type).pattern)
+        except FormatError as exc:
+            raise ValidationFailed.field(f"settings.number_formats.{doc_type}", str(exc)) from None
+    if settings.bank_account.iban:
+        try:
+            std_iban.validate(settings.bank_account.iban)
+        except ValidationError as exc:
+            raise ValidationFailed.field("settings.bank_account.iban",
+                                         f"is not a valid IBAN ({exc.message.lower().rstrip('.')})") from None
+    return settings
+
+
+def as_schema(settings: Settings) -> EntitySettings:
+    """The API's view of the effective settings (every field shown)."""
+    return msgspec.convert(msgspec.to_builtins(settings), EntitySettings)
