@@ -121,10 +121,6 @@ async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> No
     connection.state.scope = Scope(principal, check_entity(principal, entity_id, entity) if scoped else None)
 
 
-def provide_scope(request: Request) -> Scope:
-    return request.state.scope
-
-
-def scope_of(connection: ASGIConnection) -> Scope | None:
-    """The scope the guard set, or None on a public route."""
-    return connection.state.get("scope")
+def provide_scope(request: Request) -> Scope | None:
+    """The ``ctx`` dependency: the scope set above, or None on a public route."""
+    return request.scope["state"].get("scope")

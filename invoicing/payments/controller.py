@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.di import Provide
 
 from invoicing.auth import Perm
+from invoicing.core.paging import metadata_filters
 from invoicing.core.params import Limit
 from invoicing.payments.schemas import PaymentCreate, PaymentList, PaymentOut
 from invoicing.payments.service import PaymentService
@@ -24,10 +25,10 @@ class PaymentController(Controller):
         return await payments.create(data)
 
     @get(operation_id="listPayments", opt=READ, summary="List payments; filter by reference (your external id)")
-    async def list_payments(self, payments: PaymentService, metadata_filters: dict[str, str], limit: Limit = 20,
+    async def list_payments(self, request: Request, payments: PaymentService, limit: Limit = 20,
                             cursor: str | None = None, reference: str | None = None,
                             invoice_id: str | None = None) -> PaymentList:
-        return await payments.list(limit, cursor, reference, invoice_id, metadata_filters)
+        return await payments.list(limit, cursor, reference, invoice_id, metadata_filters(request))
 
     @get("/{payment_id:str}", operation_id="getPayment", opt=READ)
     async def get_payment(self, payment_id: str, payments: PaymentService) -> PaymentOut:
