@@ -16,7 +16,7 @@ The key is the caller's (account, environment, key). The life of one keyed write
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from litestar import Request, Response
 
@@ -45,7 +45,7 @@ class PendingKey:
 
     pk: tuple[str, str, str]
     digest: str
-    body: bytes | None = field(default=None)
+    body: bytes | None = None
     status: int = 0
 
     def record(self) -> IdempotencyRecord:
