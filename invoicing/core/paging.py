@@ -17,7 +17,7 @@ _METADATA_PARAM = re.compile(r"^metadata\[([A-Za-z0-9_.\-]{1,40})\]$")
 
 
 def metadata_filters(request: Request) -> dict[str, str]:
-    """The ``metadata[KEY]=VALUE`` query parameters (the ``metadata`` ``metadata_filters`` dependency of list handlers)."""
+    """The ``metadata[KEY]=VALUE`` query parameters of a list request."""
     filters = {}
     for name, value in request.query_params.items():
         if name.startswith("metadata"):

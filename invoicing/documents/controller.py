@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import Provide
 
 from invoicing.auth import Perm
+from invoicing.core.paging import metadata_filters
 from invoicing.core.params import Limit, Search
 from invoicing.documents.credit_notes import CreditNoteService
 from invoicing.documents.invoices import InvoiceService
@@ -38,11 +39,11 @@ class InvoiceController(Controller):
 
     @get(operation_id="listInvoices", opt=READ, summary="List invoices, newest first",
          description="Filter by status, date range, customer, text (number or customer name) and metadata[KEY]=VALUE.")
-    async def list_invoices(self, invoices: InvoiceService, metadata_filters: dict[str, str], limit: Limit = 20,
+    async def list_invoices(self, request: Request, invoices: InvoiceService, limit: Limit = 20,
                             cursor: str | None = None, status: InvoiceStatus | None = None,
                             date_from: date | None = None, date_to: date | None = None, search: Search = None,
                             customer_id: str | None = None) -> InvoiceList:
-        return await invoices.list(limit, cursor, metadata_filters, status=status, date_from=date_from,
+        return await invoices.list(limit, cursor, metadata_filters(request), status=status, date_from=date_from,
                                    date_to=date_to, search=search, customer_id=customer_id)
 
     @get("/{invoice_id:str}", operation_id="getInvoice", opt=READ)
@@ -78,11 +79,11 @@ class CreditNoteController(Controller):
         return await credit_notes.create(data)
 
     @get(operation_id="listCreditNotes", opt=READ)
-    async def list_credit_notes(self, credit_notes: CreditNoteService, metadata_filters: dict[str, str],
+    async def list_credit_notes(self, request: Request, credit_notes: CreditNoteService,
                                 limit: Limit = 20, cursor: str | None = None, invoice_id: str | None = None,
                                 date_from: date | None = None, date_to: date | None = None,
                                 search: Search = None) -> CreditNoteList:
-        return await credit_notes.list(limit, cursor, metadata_filters, invoice_id=invoice_id, date_from=date_from,
+        return await credit_notes.list(limit, cursor, metadata_filters(request), invoice_id=invoice_id, date_from=date_from,
                                        date_to=date_to, search=search)
 
     @get("/{credit_note_id:str}", operation_id="getCreditNote", opt=READ)
