@@ -96,13 +96,22 @@ def _setup(tmp: Path):
     api = httpx.Client(base_url=folio, headers={"Authorization": f"Bearer {key}"}, timeout=30)
     api.patch("/v1/account", json={"embed_allowed_origins": [host]}).raise_for_status()
     entity = api.post("/v1/entities", json={"name": "Bench GmbH", "country": "DE", "locale": "en"}).json()
-    scoped = httpx.Client(base_url=folio, headers={"Authorization": f"Bearer {key}", "X-Entity-Id": entity["id"]}, timeout=30)
+    scoped = httpx.Client(
+        base_url=folio, headers={"Authorization": f"Bearer {key}", "X-Entity-Id": entity["id"]}, timeout=30
+    )
     user = scoped.post("/v1/entity-users", json={"email": "bench@example.com", "role": "admin"}).json()
     for i in range(20):
-        scoped.post("/v1/invoices", json={"customer": {"name": f"Customer {i}"},
-                                          "items": [{"name": "Service", "quantity": 1 + i, "price": "99.90", "taxes": [{"rate": 19}]}]}).raise_for_status()
+        scoped.post(
+            "/v1/invoices",
+            json={
+                "customer": {"name": f"Customer {i}"},
+                "items": [{"name": "Service", "quantity": 1 + i, "price": "99.90", "taxes": [{"rate": 19}]}],
+            },
+        ).raise_for_status()
 
-    page = b"<!doctype html><html><head><title>Host</title></head><body><h1>Host</h1><div id='folio'></div></body></html>"
+    page = (
+        b"<!doctype html><html><head><title>Host</title></head><body><h1>Host</h1><div id='folio'></div></body></html>"
+    )
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args):
@@ -144,7 +153,9 @@ def time_to_list(host: str, mint) -> tuple[float, list[float]]:
             start = time.perf_counter()
             url = mint()
             page.evaluate(MOUNT, url)
-            expect(page.frame_locator("#folio iframe").get_by_role("table", name="Invoice list")).to_be_visible(timeout=30_000)
+            expect(page.frame_locator("#folio iframe").get_by_role("table", name="Invoice list")).to_be_visible(
+                timeout=30_000
+            )
             runs.append(time.perf_counter() - start)
         browser.close()
     return runs[0], runs[1:]
@@ -156,17 +167,21 @@ def main() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpx").propagate = False
     size, files = initial_js_gzip()
-    print(f"dashboard initial JavaScript: {size / 1024:.1f} KB gzipped ({len(files)} files: {', '.join(files)})"
-          " — aim < 150 KB")
+    print(
+        f"dashboard initial JavaScript: {size / 1024:.1f} KB gzipped ({len(files)} files: {', '.join(files)})"
+        " — aim < 150 KB"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         host, mint, stop = _setup(Path(tmp))
         try:
             cold, warm = time_to_list(host, mint)
         finally:
             stop()
-    print(f"token minted → invoice list rendered in the iframe: first load {cold * 1000:.0f} ms, "
-          f"warm median {statistics.median(warm) * 1000:.0f} ms (min {min(warm) * 1000:.0f}, max {max(warm) * 1000:.0f}, "
-          f"{len(warm)} runs) — aim < 1000 ms")
+    print(
+        f"token minted → invoice list rendered in the iframe: first load {cold * 1000:.0f} ms, "
+        f"warm median {statistics.median(warm) * 1000:.0f} ms (min {min(warm) * 1000:.0f}, max {max(warm) * 1000:.0f}, "
+        f"{len(warm)} runs) — aim < 1000 ms"
+    )
 
 
 if __name__ == "__main__":

@@ -27,8 +27,10 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-INVOICE = {"customer": {"name": "Bench Buyer Ltd", "country": "SI"},
-           "items": [{"name": "Subscription", "quantity": 1, "price": "99.00", "taxes": [{"rate": 22}]}]}
+INVOICE = {
+    "customer": {"name": "Bench Buyer Ltd", "country": "SI"},
+    "items": [{"name": "Subscription", "quantity": 1, "price": "99.00", "taxes": [{"rate": 22}]}],
+}
 
 
 def free_port() -> int:
@@ -44,13 +46,24 @@ def local_server(database: str | None):
         database = database or f"sqlite:///{tmp}/bench.db"
         env = {**os.environ, "FOLIO_DATABASE_URL": database, "FOLIO_EMAIL_WORKER": "0"}
         folio = [sys.executable, "-m", "folio.cli"]
-        created = subprocess.run([*folio, "account", "create", "--name", "Bench", "--json"], env=env, cwd=ROOT,
-                                 check=True, capture_output=True, text=True)
+        created = subprocess.run(
+            [*folio, "account", "create", "--name", "Bench", "--json"],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         key = json.loads(created.stdout)["keys"]["sandbox"]
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        process = subprocess.Popen([*folio, "serve", "--port", str(port)], env={**env, "FOLIO_PUBLIC_URL": url},
-                                   cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            [*folio, "serve", "--port", str(port)],
+            env={**env, "FOLIO_PUBLIC_URL": url},
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         try:
             for _ in range(300):
                 try:
@@ -75,15 +88,20 @@ def prepare(url: str, key: str, invoices: int) -> tuple[dict[str, str], dict[str
         for _ in range(invoices):
             api.post("/v1/invoices", json=INVOICE).raise_for_status()
         user = api.post("/v1/entity-users", json={"email": f"bench{time.time_ns()}@example.com", "role": "viewer"})
-        token = api.post("/embed/tokens", json={"entity_id": entity["id"], "user_id": user.raise_for_status().json()["id"]})
+        token = api.post(
+            "/embed/tokens", json={"entity_id": entity["id"], "user_id": user.raise_for_status().json()["id"]}
+        )
         session = httpx.post(f"{url}/embed/session", json={"token": token.raise_for_status().json()["token"]})
         session_token = session.raise_for_status().json()["session_token"]
-    return ({"Authorization": f"Bearer {key}", "X-Entity-Id": entity["id"]},
-            {"Authorization": f"Bearer {session_token}"})
+    return (
+        {"Authorization": f"Bearer {key}", "X-Entity-Id": entity["id"]},
+        {"Authorization": f"Bearer {session_token}"},
+    )
 
 
-async def round_(client: httpx.AsyncClient, path: str, headers: dict[str, str], requests: int,
-                 concurrency: int) -> tuple[float, list[float]]:
+async def round_(
+    client: httpx.AsyncClient, path: str, headers: dict[str, str], requests: int, concurrency: int
+) -> tuple[float, list[float]]:
     latencies: list[float] = []
     remaining = iter(range(requests))
 
@@ -105,10 +123,13 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-async def measure(url: str, direct: dict[str, str], proxied: dict[str, str], *, requests: int, concurrency: int,
-                  rounds: int) -> dict[str, dict[str, float]]:
-    paths = {"direct  /v1/invoices": ("/v1/invoices", direct),
-             "proxied /embed/api/v1/invoices": ("/embed/api/v1/invoices", proxied)}
+async def measure(
+    url: str, direct: dict[str, str], proxied: dict[str, str], *, requests: int, concurrency: int, rounds: int
+) -> dict[str, dict[str, float]]:
+    paths = {
+        "direct  /v1/invoices": ("/v1/invoices", direct),
+        "proxied /embed/api/v1/invoices": ("/embed/api/v1/invoices", proxied),
+    }
     totals = {name: [0.0, []] for name in paths}
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
@@ -119,8 +140,15 @@ async def measure(url: str, direct: dict[str, str], proxied: dict[str, str], *, 
                 elapsed, latencies = await round_(client, path, headers, requests, concurrency)
                 totals[name][0] += elapsed
                 totals[name][1] += latencies
-    return {name: {"requests": len(lat), "rps": len(lat) / elapsed, "p50": statistics.median(lat) * 1000,
-                   "p99": percentile(lat, 99) * 1000} for name, (elapsed, lat) in totals.items()}
+    return {
+        name: {
+            "requests": len(lat),
+            "rps": len(lat) / elapsed,
+            "p50": statistics.median(lat) * 1000,
+            "p99": percentile(lat, 99) * 1000,
+        }
+        for name, (elapsed, lat) in totals.items()
+    }
 
 
 def report(results: dict[str, dict[str, float]], concurrency: int) -> float:
@@ -130,8 +158,10 @@ def report(results: dict[str, dict[str, float]], concurrency: int) -> float:
         print(f"{name:34} {r['requests']:>9} {r['rps']:>9.0f} {r['p50']:>8.2f} {r['p99']:>8.2f}")
     direct, proxied = results.values()
     share = proxied["rps"] / direct["rps"]
-    print(f"proxied throughput = {share:.0%} of direct (aim >= 80%); "
-          f"p50 overhead {proxied['p50'] - direct['p50']:+.2f} ms")
+    print(
+        f"proxied throughput = {share:.0%} of direct (aim >= 80%); "
+        f"p50 overhead {proxied['p50'] - direct['p50']:+.2f} ms"
+    )
     return share
 
 
@@ -139,7 +169,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", help="a running Folio (default: start one on a fresh SQLite file)")
     parser.add_argument("--key", help="an account key of that server (sk_sandbox_…)")
-    parser.add_argument("--database", help="for the server this script starts: e.g. postgresql://postgres@127.0.0.1:5432/bench")
+    parser.add_argument(
+        "--database", help="for the server this script starts: e.g. postgresql://postgres@127.0.0.1:5432/bench"
+    )
     parser.add_argument("--requests", type=int, default=1000, help="requests per path and round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=16)
@@ -150,8 +182,9 @@ def main() -> None:
 
     def run(url: str, key: str) -> None:
         direct, proxied = prepare(url, key, args.invoices)
-        results = asyncio.run(measure(url, direct, proxied, requests=args.requests, concurrency=args.concurrency,
-                                      rounds=args.rounds))
+        results = asyncio.run(
+            measure(url, direct, proxied, requests=args.requests, concurrency=args.concurrency, rounds=args.rounds)
+        )
         report(results, args.concurrency)
 
     if args.url:

@@ -49,8 +49,13 @@ def free_port() -> int:
 def start_server(database_url: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "FOLIO_DATABASE_URL": database_url, "FOLIO_EMAIL_WORKER": "0"}
-    proc = subprocess.Popen([sys.executable, "-m", "folio.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "folio.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -64,8 +69,24 @@ def start_server(database_url: str) -> tuple[subprocess.Popen, str]:
 
 
 def create_account(database_url: str) -> str:
-    out = subprocess.run([sys.executable, "-m", "folio.cli", "account", "create", "--name", "Bench", "--json",
-                          "--database", database_url], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "folio.cli",
+            "account",
+            "create",
+            "--name",
+            "Bench",
+            "--json",
+            "--database",
+            database_url,
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return json.loads(out)["keys"]["sandbox"]
 
 
@@ -118,7 +139,9 @@ async def run_load(url: str, key: str, total: int, concurrency: int, entities: i
         elapsed = time.perf_counter() - started
     latencies.sort()
     return {
-        "invoices": total, "errors": errors, "seconds": round(elapsed, 2),
+        "invoices": total,
+        "errors": errors,
+        "seconds": round(elapsed, 2),
         "invoices_per_s": round(total / elapsed, 1),
         "p50_ms": round(statistics.median(latencies) * 1000, 1),
         "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1),
@@ -147,7 +170,13 @@ def _cpu_seconds(pid: int) -> float:
 
 def _ms(text: str) -> float:
     value = float(text.rstrip("mus"))
-    return value * 1000 if text.endswith("s") and not text.endswith(("ms", "us")) else value / 1000 if text.endswith("us") else value
+    return (
+        value * 1000
+        if text.endswith("s") and not text.endswith(("ms", "us"))
+        else value / 1000
+        if text.endswith("us")
+        else value
+    )
 
 
 def run_wrk(url: str, key: str, seconds: int, concurrency: int, entities: int = 10, pid: int | None = None) -> dict:
@@ -157,23 +186,38 @@ def run_wrk(url: str, key: str, seconds: int, concurrency: int, entities: int = 
             r = client.post("/v1/entities", json={"name": f"Bench entity {i}", "country": "SI"})
             r.raise_for_status()
             ids.append(r.json()["id"])
-    script = WRK_SCRIPT % {"entities": ", ".join(f'"{e}"' for e in ids), "body": json.dumps(json.dumps(INVOICE)), "key": key}
+    script = WRK_SCRIPT % {
+        "entities": ", ".join(f'"{e}"' for e in ids),
+        "body": json.dumps(json.dumps(INVOICE)),
+        "key": key,
+    }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
     # a short warm-up, then the measured run
     subprocess.run(["wrk", "-t1", f"-c{concurrency}", "-d2s", "-s", f.name, url], check=True, capture_output=True)
     cpu_before = _cpu_seconds(pid) if pid else 0.0
-    out = subprocess.run(["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "--latency", "-s", f.name, url],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "--latency", "-s", f.name, url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     cpu = _cpu_seconds(pid) - cpu_before if pid else None
     os.unlink(f.name)
     requests = int(next(line for line in out.splitlines() if "requests in" in line).split()[0])
-    latency = {line.split()[0]: _ms(line.split()[1]) for line in out.splitlines() if line.strip().startswith(("50%", "99%"))}
+    latency = {
+        line.split()[0]: _ms(line.split()[1]) for line in out.splitlines() if line.strip().startswith(("50%", "99%"))
+    }
     non2xx = sum(int(line.split(":")[1]) for line in out.splitlines() if "Non-2xx" in line)
     rate = float(next(line for line in out.splitlines() if line.startswith("Requests/sec")).split()[1])
-    return {"invoices": requests, "errors": non2xx, "invoices_per_s": round(rate, 1),
-            "p50_ms": round(latency["50%"], 1), "p99_ms": round(latency["99%"], 1),
-            "server_cpu_ms": round(cpu * 1000 / requests, 2) if cpu is not None else None}
+    return {
+        "invoices": requests,
+        "errors": non2xx,
+        "invoices_per_s": round(rate, 1),
+        "p50_ms": round(latency["50%"], 1),
+        "p99_ms": round(latency["99%"], 1),
+        "server_cpu_ms": round(cpu * 1000 / requests, 2) if cpu is not None else None,
+    }
 
 
 def main() -> None:
@@ -194,7 +238,10 @@ def main() -> None:
         cpu_before = _cpu_seconds(pid) if pid else 0.0
         result = asyncio.run(run_load(url, key, args.invoices, args.concurrency))
         cpu = _cpu_seconds(pid) - cpu_before if pid else None
-        return {**result, "server_cpu_ms": round(cpu * 1000 / (result["invoices"] + 10), 2) if cpu is not None else None}
+        return {
+            **result,
+            "server_cpu_ms": round(cpu * 1000 / (result["invoices"] + 10), 2) if cpu is not None else None,
+        }
 
     if args.url:
         print(json.dumps({"engine": "external", **load(args.url, args.key)}))
@@ -213,10 +260,12 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(10)
-        print(f"{engine:10s} {result['invoices_per_s']:7.1f} invoices/s   p50 {result['p50_ms']:6.1f} ms   "
-              f"p99 {result['p99_ms']:6.1f} ms   server CPU {result['server_cpu_ms']} ms/invoice   "
-              f"({result['invoices']} invoices, "
-              f"{args.concurrency} clients ({'wrk' if use_wrk else 'httpx'}), 10 entities, {result['errors']} errors)")
+        print(
+            f"{engine:10s} {result['invoices_per_s']:7.1f} invoices/s   p50 {result['p50_ms']:6.1f} ms   "
+            f"p99 {result['p99_ms']:6.1f} ms   server CPU {result['server_cpu_ms']} ms/invoice   "
+            f"({result['invoices']} invoices, "
+            f"{args.concurrency} clients ({'wrk' if use_wrk else 'httpx'}), 10 entities, {result['errors']} errors)"
+        )
 
 
 if __name__ == "__main__":

@@ -34,23 +34,65 @@ from invoicing.documents.output import invoice_out
 from invoicing.entities.settings import effective
 from invoicing.rendering import Logo, RenderInput, Seller, render_pdf
 
-SELLER = Seller(name="Sončnica d.o.o.", address="Slovenska cesta 1", city="Ljubljana", post_code="1000",
-                country="SI", tax_number="SI50223054", email="billing@soncnica.example")
-SETTINGS = effective({"bank_account": {"iban": "SI56191000000123438", "bic": "LJBASI2X"},
-                     "footer": "Registered at the Ljubljana district court, capital EUR 7,500"})
+SELLER = Seller(
+    name="Sončnica d.o.o.",
+    address="Slovenska cesta 1",
+    city="Ljubljana",
+    post_code="1000",
+    country="SI",
+    tax_number="SI50223054",
+    email="billing@soncnica.example",
+)
+SETTINGS = effective(
+    {
+        "bank_account": {"iban": "SI56191000000123438", "bic": "LJBASI2X"},
+        "footer": "Registered at the Ljubljana district court, capital EUR 7,500",
+    }
+)
 
 
 def invoice(lines: int) -> RenderInput:
-    doc = Document(id="inv_bench", entity_id="ent_bench", type="invoice", number="2025-00042", status="issued",
-                   date=date(2025, 3, 1), date_due=date(2025, 3, 15), date_service=date(2025, 2, 28),
-                   currency_code="EUR", locale="de",
-                   customer={"id": None, "name": "Buyer GmbH", "address": "Hauptstraße 5", "city": "Berlin",
-                             "post_code": "10115", "country": "DE", "tax_number": "DE136695976"},
-                   prices_include_tax=False, note="Thank you for your business.", footer=SETTINGS.footer,
-                   metadata_={}, total_paid=Decimal(0), total_credited=Decimal(0), credit_note_ids=[])
-    apply_totals(doc, [DocumentLine(name=f"Service {i + 1}", description="Monthly plan" if i % 3 == 0 else None,
-                                    quantity=Decimal(1 + i % 4), price=Decimal(f"{19 + i}.90"),
-                                    taxes=(Tax(Decimal("22" if i % 2 else "9.5")),)) for i in range(lines)])
+    doc = Document(
+        id="inv_bench",
+        entity_id="ent_bench",
+        type="invoice",
+        number="2025-00042",
+        status="issued",
+        date=date(2025, 3, 1),
+        date_due=date(2025, 3, 15),
+        date_service=date(2025, 2, 28),
+        currency_code="EUR",
+        locale="de",
+        customer={
+            "id": None,
+            "name": "Buyer GmbH",
+            "address": "Hauptstraße 5",
+            "city": "Berlin",
+            "post_code": "10115",
+            "country": "DE",
+            "tax_number": "DE136695976",
+        },
+        prices_include_tax=False,
+        note="Thank you for your business.",
+        footer=SETTINGS.footer,
+        metadata_={},
+        total_paid=Decimal(0),
+        total_credited=Decimal(0),
+        credit_note_ids=[],
+    )
+    apply_totals(
+        doc,
+        [
+            DocumentLine(
+                name=f"Service {i + 1}",
+                description="Monthly plan" if i % 3 == 0 else None,
+                quantity=Decimal(1 + i % 4),
+                price=Decimal(f"{19 + i}.90"),
+                taxes=(Tax(Decimal("22" if i % 2 else "9.5")),),
+            )
+            for i in range(lines)
+        ],
+    )
     logo = io.BytesIO()
     segno.make("Sončnica", micro=False).save(logo, kind="png", scale=4)
     return RenderInput(invoice_out(doc), "invoice", SELLER, SETTINGS, Logo(logo.getvalue(), "image/png"))
@@ -66,10 +108,12 @@ def measure(name: str, inp: RenderInput, seconds: float) -> None:
         timings.append(time.perf_counter() - t)
     pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
     mean = statistics.fmean(timings)
-    print(f"{name:<22} {pages:>2} page(s)  {1 / mean:7.1f} PDFs/s  mean {mean * 1000:6.1f} ms  "
-          f"median {statistics.median(timings) * 1000:6.1f} ms  "
-          f"p95 {sorted(timings)[int(len(timings) * 0.95) - 1] * 1000:6.1f} ms"
-          f"  ({len(timings)} renders, {len(pdf) / 1024:.0f} KiB)")
+    print(
+        f"{name:<22} {pages:>2} page(s)  {1 / mean:7.1f} PDFs/s  mean {mean * 1000:6.1f} ms  "
+        f"median {statistics.median(timings) * 1000:6.1f} ms  "
+        f"p95 {sorted(timings)[int(len(timings) * 0.95) - 1] * 1000:6.1f} ms"
+        f"  ({len(timings)} renders, {len(pdf) / 1024:.0f} KiB)"
+    )
 
 
 def main() -> None:

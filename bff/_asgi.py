@@ -26,7 +26,8 @@ async def _within(future: asyncio.Future, timeout: float | None) -> Any:
     if timeout is None:
         return await future
     expire = asyncio.get_running_loop().call_later(
-        timeout, lambda: future.done() or future.set_exception(TimeoutError()))
+        timeout, lambda: future.done() or future.set_exception(TimeoutError())
+    )
     try:
         return await future
     finally:
@@ -98,11 +99,18 @@ class StreamingASGITransport(httpx.AsyncBaseTransport):
         timeouts = request.extensions.get("timeout") or {}
         read_timeout = timeouts.get("read")
         scope = {
-            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": request.method,
-            "headers": [(k.lower(), v) for k, v in request.headers.raw], "scheme": request.url.scheme,
-            "path": request.url.path, "raw_path": request.url.raw_path.split(b"?")[0],
-            "query_string": request.url.query, "server": (request.url.host, request.url.port or 80),
-            "client": self.client, "root_path": "",
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": request.method,
+            "headers": [(k.lower(), v) for k, v in request.headers.raw],
+            "scheme": request.url.scheme,
+            "path": request.url.path,
+            "raw_path": request.url.raw_path.split(b"?")[0],
+            "query_string": request.url.query,
+            "server": (request.url.host, request.url.port or 80),
+            "client": self.client,
+            "root_path": "",
         }
         body = request.stream.__aiter__()
         request_done = body_done = False
@@ -139,7 +147,7 @@ class StreamingASGITransport(httpx.AsyncBaseTransport):
         async def run() -> None:
             try:
                 await self.app(scope, receive, send)
-            except BaseException as exc:  # noqa: BLE001 - relayed to the reader
+            except BaseException as exc:
                 if not started.done():
                     started.set_exception(exc)
                 else:

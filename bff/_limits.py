@@ -29,9 +29,8 @@ from dataclasses import dataclass
 
 from litestar import Request, Response
 
-from contract.errors import FolioError, folio_error_handler
-
 from bff.config import BffSettings
+from contract.errors import FolioError, folio_error_handler
 
 MAX_KEYS = 100_000
 """Keys one window remembers at most; past it, idle keys go first, then the oldest."""
@@ -162,6 +161,9 @@ class Limits:
     @classmethod
     def of(cls, settings: BffSettings) -> Limits:
         session = Limit.parse(settings.limit_session_ip)
-        return cls(sign_in_email=SlidingWindow(Limit.parse(settings.limit_sign_in_email)),
-                   sign_in_ip=SlidingWindow(Limit.parse(settings.limit_sign_in_ip)),
-                   embed_session_ip=SlidingWindow(session), app_session_ip=SlidingWindow(session))
+        return cls(
+            sign_in_email=SlidingWindow(Limit.parse(settings.limit_sign_in_email)),
+            sign_in_ip=SlidingWindow(Limit.parse(settings.limit_sign_in_ip)),
+            embed_session_ip=SlidingWindow(session),
+            app_session_ip=SlidingWindow(session),
+        )

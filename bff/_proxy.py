@@ -24,16 +24,36 @@ import httpx
 from litestar import Request, Response
 from litestar.response import Stream
 
-from contract.errors import NotFound
-
 from bff._api import FolioApi, upstream_failure
 from bff._tokens import Claims
+from contract.errors import NotFound
 
-HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-                        "trailers", "transfer-encoding", "upgrade"})
-DROP_REQUEST = HOP_BY_HOP | {"host", "authorization", "cookie", "x-entity-id", "x-forwarded-for",
-                             "x-forwarded-host", "x-forwarded-proto", "forwarded", "origin", "referer",
-                             "x-csrf-token"}
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "trailers",
+        "transfer-encoding",
+        "upgrade",
+    }
+)
+DROP_REQUEST = HOP_BY_HOP | {
+    "host",
+    "authorization",
+    "cookie",
+    "x-entity-id",
+    "x-forwarded-for",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+    "forwarded",
+    "origin",
+    "referer",
+    "x-csrf-token",
+}
 DROP_RESPONSE = HOP_BY_HOP | {"set-cookie", "date", "server"}
 BUFFER_LIMIT = 256 * 1024  # answers up to this size (with a Content-Length) are read at once, bigger ones stream
 
@@ -43,10 +63,14 @@ DENIED_TOP = frozenset({"account", "embed", "schema"})
 
 def upstream_path(raw_path: str, claims: Claims, prefix: str) -> str:
     """``/embed/api/v1/x`` (or ``/app/api/v1/x``) → ``/v1/x``, refusing what the dashboard has no business calling."""
-    path = raw_path[len(prefix):] if raw_path.startswith(prefix + "/") else "/"
+    path = raw_path[len(prefix) :] if raw_path.startswith(prefix + "/") else "/"
     segments = unquote(path).split("/")[1:]
-    if len(segments) < 2 or segments[0] != "v1" or any(s in ("", ".", "..") for s in segments[:-1]) \
-            or segments[-1] in (".", ".."):
+    if (
+        len(segments) < 2
+        or segments[0] != "v1"
+        or any(s in ("", ".", "..") for s in segments[:-1])
+        or segments[-1] in (".", "..")
+    ):
         raise NotFound(f"{raw_path} is not an API path.")
     top = segments[1]
     if top in DENIED_TOP:
@@ -59,8 +83,11 @@ def upstream_path(raw_path: str, claims: Claims, prefix: str) -> str:
 
 def _request_headers(request: Request, api: FolioApi, claims: Claims) -> list[tuple[str, str]]:
     connection_listed = {h.strip().lower() for h in request.headers.get("connection", "").split(",")}
-    headers = [(k, v) for k, v in request.headers.items()
-               if k.lower() not in DROP_REQUEST and k.lower() not in connection_listed]
+    headers = [
+        (k, v)
+        for k, v in request.headers.items()
+        if k.lower() not in DROP_REQUEST and k.lower() not in connection_listed
+    ]
     headers.append(("authorization", f"Bearer {api.user_credential(claims)}"))
     headers.append(("x-entity-id", claims.entity_id))
     return headers
@@ -68,8 +95,11 @@ def _request_headers(request: Request, api: FolioApi, claims: Claims) -> list[tu
 
 def _response_headers(response: httpx.Response) -> dict[str, str]:
     listed = {h.strip().lower() for h in response.headers.get("connection", "").split(",")}
-    return {k: v for k, v in response.headers.items()
-            if k.lower() not in DROP_RESPONSE and k.lower() not in listed and k.lower() != "content-type"}
+    return {
+        k: v
+        for k, v in response.headers.items()
+        if k.lower() not in DROP_RESPONSE and k.lower() not in listed and k.lower() != "content-type"
+    }
 
 
 def _has_body(request: Request) -> bool:
@@ -84,8 +114,12 @@ async def forward(api: FolioApi, request: Request, claims: Claims, *, prefix: st
     path = upstream_path(raw_path, claims, prefix)
     query = request.scope.get("query_string", b"")
     url = path + ("?" + query.decode("latin-1") if query else "")
-    upstream = api.client.build_request(request.method, url, headers=_request_headers(request, api, claims),
-                                        content=request.stream() if _has_body(request) else None)
+    upstream = api.client.build_request(
+        request.method,
+        url,
+        headers=_request_headers(request, api, claims),
+        content=request.stream() if _has_body(request) else None,
+    )
     try:
         response = await api.client.send(upstream, stream=True)
     except httpx.HTTPError as exc:
@@ -99,7 +133,11 @@ async def forward(api: FolioApi, request: Request, claims: Claims, *, prefix: st
     headers["Vary"] = ", ".join([*listed, vary])
     media_type = response.headers.get("content-type")
     length = response.headers.get("content-length")
-    if request.method == "HEAD" or response.status_code in (204, 304) or (length is not None and int(length) <= BUFFER_LIMIT):
+    if (
+        request.method == "HEAD"
+        or response.status_code in (204, 304)
+        or (length is not None and int(length) <= BUFFER_LIMIT)
+    ):
         try:
             body = b"".join([chunk async for chunk in response.aiter_raw()])  # as sent: Content-Encoding kept
         except httpx.HTTPError as exc:

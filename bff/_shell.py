@@ -37,8 +37,9 @@ _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?$")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _CSS_SAFE = re.compile(r"[A-Za-z0-9:/.?=&%_\-~+,;@!$*]")
 
-templates = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                        trim_blocks=True, lstrip_blocks=True)
+templates = Environment(
+    loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True
+)
 
 
 class BundleMissing(Exception):
@@ -111,20 +112,22 @@ def safe_origins(origins: list[str] | None) -> list[str]:
 def content_security_policy(nonce: str, frame_ancestors: list[str]) -> str:
     ancestors = " ".join(safe_origins(frame_ancestors)) or "'none'"
     images = " ".join(["'self'", "data:", "blob:", "https:", *safe_origins(frame_ancestors)])
-    return "; ".join([
-        "default-src 'self'",
-        f"script-src 'self' 'nonce-{nonce}'",
-        f"style-src 'self' 'nonce-{nonce}'",
-        "style-src-attr 'unsafe-inline'",
-        f"img-src {images}",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "frame-src 'self' blob:",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'none'",
-        f"frame-ancestors {ancestors}",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            f"style-src 'self' 'nonce-{nonce}'",
+            "style-src-attr 'unsafe-inline'",
+            f"img-src {images}",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "frame-src 'self' blob:",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'none'",
+            f"frame-ancestors {ancestors}",
+        ]
+    )
 
 
 def shell_headers(nonce: str, frame_ancestors: list[str]) -> dict[str, str]:
@@ -145,7 +148,9 @@ def branding_css(branding: dict[str, Any]) -> str:
     primary = branding.get("primary_color")
     primary = primary if isinstance(primary, str) and _COLOR.match(primary) else DEFAULT_PRIMARY
     logo = branding.get("logo_url")
-    logo_css = f"url({_css_string(logo)})" if isinstance(logo, str) and logo.startswith(("https://", "http://")) else "none"
+    logo_css = (
+        f"url({_css_string(logo)})" if isinstance(logo, str) and logo.startswith(("https://", "http://")) else "none"
+    )
     return f":root {{ --folio-primary: {primary}; --folio-logo-url: {logo_css}; }}"
 
 
@@ -158,8 +163,10 @@ def dashboard_config(shell: dict[str, Any] | None, mode: dict[str, str]) -> dict
     return {
         **mode,
         "locale": entity.get("locale") or "en",
-        "branding": {"primary_color": primary if isinstance(primary, str) and _COLOR.match(primary) else DEFAULT_PRIMARY,
-                     "logo_url": branding.get("logo_url")},
+        "branding": {
+            "primary_color": primary if isinstance(primary, str) and _COLOR.match(primary) else DEFAULT_PRIMARY,
+            "logo_url": branding.get("logo_url"),
+        },
         "entityId": entity.get("id"),
         "entityName": entity.get("name"),
     }
@@ -168,8 +175,13 @@ def dashboard_config(shell: dict[str, Any] | None, mode: dict[str, str]) -> dict
 def render_shell(shell: dict[str, Any] | None, bundle: BundleEntry, nonce: str, mode: dict[str, str]) -> str:
     config = dashboard_config(shell, mode)
     return templates.get_template("embed/shell.html").render(
-        nonce=nonce, config=config, locale=config["locale"], title=config["entityName"] or "Folio",
-        css_vars=branding_css(config["branding"]), bundle=bundle)
+        nonce=nonce,
+        config=config,
+        locale=config["locale"],
+        title=config["entityName"] or "Folio",
+        css_vars=branding_css(config["branding"]),
+        bundle=bundle,
+    )
 
 
 def render_missing_bundle(reason: str, nonce: str) -> str:
@@ -183,8 +195,9 @@ class ShellPage:
     headers: dict[str, str]
 
 
-def shell_page(bundle: Bundle, shell: dict[str, Any] | None, mode: dict[str, str],
-               frame_ancestors: list[str]) -> ShellPage:
+def shell_page(
+    bundle: Bundle, shell: dict[str, Any] | None, mode: dict[str, str], frame_ancestors: list[str]
+) -> ShellPage:
     """The shell for the entity ``shell`` describes (``None``: unbranded), or 503 while the bundle is missing."""
     nonce = new_nonce()
     headers = shell_headers(nonce, frame_ancestors)

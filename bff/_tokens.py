@@ -43,6 +43,7 @@ DEFAULT_TOKEN_TTL = 60
 _NOUNS = {EMBED_TOKEN: "embed token", EMBED_SESSION: "session token", APP_SESSION: "dashboard session"}
 TokenRefused = Refused  # the name the BFF's modules use
 
+
 @dataclass(frozen=True)
 class Claims:
     """Who the token or session speaks for; the same fields in both."""
@@ -74,12 +75,27 @@ class TokenSigner:
 
     # -- embed tokens ---------------------------------------------------------------------------
 
-    def mint_token(self, *, account_id: str, environment: str, entity_id: str, user_id: str, origin: str | None,
-                   ttl: int = DEFAULT_TOKEN_TTL) -> tuple[str, Claims]:
+    def mint_token(
+        self,
+        *,
+        account_id: str,
+        environment: str,
+        entity_id: str,
+        user_id: str,
+        origin: str | None,
+        ttl: int = DEFAULT_TOKEN_TTL,
+    ) -> tuple[str, Claims]:
         if not 1 <= ttl <= MAX_TOKEN_TTL:
             raise ValueError(f"ttl must be between 1 and {MAX_TOKEN_TTL} seconds")
-        payload = {"acc": account_id, "env": environment, "ent": entity_id, "usr": user_id, "org": origin,
-                   "jti": secrets.token_urlsafe(18), "ttl": ttl}
+        payload = {
+            "acc": account_id,
+            "env": environment,
+            "ent": entity_id,
+            "usr": user_id,
+            "org": origin,
+            "jti": secrets.token_urlsafe(18),
+            "ttl": ttl,
+        }
         signed = serializer(self.keys, EMBED_TOKEN).dumps(payload)
         return f"{entity_id}.{signed}", self._claims(payload, int(time.time()))
 
@@ -87,8 +103,9 @@ class TokenSigner:
         prefix, signed = split_token(token)
         claims = self._read(signed, EMBED_TOKEN, max_ttl=MAX_TOKEN_TTL)
         if prefix != claims.entity_id:
-            raise TokenRefused("The embed token was tampered with: its entity prefix does not match its signed "
-                               "content.", "tampered")
+            raise TokenRefused(
+                "The embed token was tampered with: its entity prefix does not match its signed content.", "tampered"
+            )
         return claims
 
     # -- sessions -------------------------------------------------------------------------------
@@ -96,8 +113,15 @@ class TokenSigner:
     def mint_session(self, token: Claims, ttl: int, *, salt: str = EMBED_SESSION) -> tuple[str, Claims]:
         """A session for who ``token`` speaks for; ``salt`` names the kind (the embed's header session, or
         the standalone dashboard's cookie, :data:`APP_SESSION`)."""
-        payload = {"acc": token.account_id, "env": token.environment, "ent": token.entity_id, "usr": token.user_id,
-                   "org": token.origin, "jti": token.jti, "ttl": ttl}
+        payload = {
+            "acc": token.account_id,
+            "env": token.environment,
+            "ent": token.entity_id,
+            "usr": token.user_id,
+            "org": token.origin,
+            "jti": token.jti,
+            "ttl": ttl,
+        }
         return serializer(self.keys, salt).dumps(payload), self._claims(payload, int(time.time()))
 
     def read_session(self, session_token: str, *, salt: str = EMBED_SESSION) -> Claims:
@@ -125,8 +149,9 @@ class TokenSigner:
                 raise TokenRefused(f"This is not {PURPOSES[salt]}: it is malformed.", "malformed") from None
             other = purpose_of(self.keys, signed, besides=salt)
             if other:
-                raise TokenRefused(f"This is {other}, not {PURPOSES[salt]}; it cannot be used here.",
-                                   "wrong_purpose") from None
+                raise TokenRefused(
+                    f"This is {other}, not {PURPOSES[salt]}; it cannot be used here.", "wrong_purpose"
+                ) from None
             raise TokenRefused(f"The {noun} was tampered with: its signature does not match.", "tampered") from None
         claims = self._claims(payload, int(stamp.timestamp()))
         if int(time.time()) > claims.expires_at:
@@ -136,9 +161,16 @@ class TokenSigner:
     @staticmethod
     def _claims(payload: Any, issued_at: int) -> Claims:
         try:
-            return Claims(account_id=payload["acc"], environment=payload["env"], entity_id=payload["ent"],
-                          user_id=payload["usr"], origin=payload.get("org"), jti=payload["jti"], issued_at=issued_at,
-                          ttl=int(payload["ttl"]))
+            return Claims(
+                account_id=payload["acc"],
+                environment=payload["env"],
+                entity_id=payload["ent"],
+                user_id=payload["usr"],
+                origin=payload.get("org"),
+                jti=payload["jti"],
+                issued_at=issued_at,
+                ttl=int(payload["ttl"]),
+            )
         except (KeyError, TypeError, ValueError):
             raise TokenRefused("The token's signed content is incomplete.", "malformed") from None
 

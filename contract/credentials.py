@@ -27,8 +27,7 @@ from functools import lru_cache
 from itsdangerous import BadSignature
 
 from contract.errors import Unauthorized
-from contract.signing import (API_SHELL, API_USER, REQUEST_PREFIX, SHELL_PREFIX, SIGN_IN_REQUEST, USER_PREFIX,
-                              serializer)
+from contract.signing import API_SHELL, API_USER, REQUEST_PREFIX, SHELL_PREFIX, SIGN_IN_REQUEST, USER_PREFIX, serializer
 
 USER_SALT = API_USER
 SHELL_SALT = API_SHELL
@@ -44,8 +43,9 @@ def sign_user(keys: list[str], account_id: str, environment: str, entity_id: str
 
 
 @lru_cache(maxsize=4096)
-def _sign_user(keys: tuple[str, ...], account_id: str, environment: str, entity_id: str, user_id: str,
-               _window: int) -> str:
+def _sign_user(
+    keys: tuple[str, ...], account_id: str, environment: str, entity_id: str, user_id: str, _window: int
+) -> str:
     payload = {"a": account_id, "e": environment, "n": entity_id, "u": user_id}
     return USER_PREFIX + serializer(keys, USER_SALT).dumps(payload)
 
@@ -58,7 +58,7 @@ def sign_shell(keys: list[str], entity_id: str) -> str:
 def _verified(keys: tuple[str, ...], token: str, prefix: str, salt: str) -> tuple[dict, int]:
     """Signature checked once per distinct credential (the BFF reuses one for a minute); age checked on every use."""
     try:
-        payload, stamp = serializer(keys, salt).loads(token[len(prefix):], return_timestamp=True)
+        payload, stamp = serializer(keys, salt).loads(token[len(prefix) :], return_timestamp=True)
     except BadSignature:
         raise Unauthorized("The BFF credential is not valid.") from None
     if not isinstance(payload, dict):
@@ -98,7 +98,7 @@ def read_request(keys: list[str], credential: str) -> str:
     if not credential.startswith(REQUEST_PREFIX):
         raise Unauthorized("Only the dashboard's server (the BFF) asks for sign-in links here.")
     try:
-        payload = serializer(tuple(keys), REQUEST_SALT).loads(credential[len(REQUEST_PREFIX):], max_age=REQUEST_TTL)
+        payload = serializer(tuple(keys), REQUEST_SALT).loads(credential[len(REQUEST_PREFIX) :], max_age=REQUEST_TTL)
     except BadSignature:
         raise Unauthorized("The BFF credential is not valid.") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("m"), str):

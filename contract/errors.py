@@ -18,7 +18,7 @@ import logging
 import re
 from typing import Any
 
-from litestar import MediaType, Request, Response
+from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
 log = logging.getLogger("folio")
@@ -44,7 +44,7 @@ class ValidationFailed(FolioError):
     status, title = 422, "Invalid input"
 
     @classmethod
-    def field(cls, field: str, message: str) -> "ValidationFailed":
+    def field(cls, field: str, message: str) -> ValidationFailed:
         return cls(f"{field}: {message}", errors=[{"field": field, "message": message}])
 
 
@@ -119,7 +119,15 @@ def validation_handler(_: Request, exc: ValidationException) -> Response:
 
 def http_exception_handler(_: Request, exc: HTTPException) -> Response:
     status = exc.status_code
-    titles = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed", 413: "Payload too large", 415: "Unsupported media type"}
+    titles = {
+        400: "Bad request",
+        401: "Unauthorized",
+        403: "Forbidden",
+        404: "Not found",
+        405: "Method not allowed",
+        413: "Payload too large",
+        415: "Unsupported media type",
+    }
     return problem(status, titles.get(status, "Error"), exc.detail or titles.get(status, "Error"))
 
 

@@ -24,15 +24,17 @@ LongText = Annotated[str, Meta(max_length=5000)]
 Email = Annotated[str, Meta(max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
 Color = Annotated[str, Meta(pattern=r"^#[0-9a-fA-F]{6}$", description="A hex colour such as #3B82F6")]
 Url = Annotated[str, Meta(max_length=2000, pattern=r"^https?://\S+$")]
-FormatStr = Annotated[str, Meta(max_length=60, description="e.g. INV-{yyyy}-{nnnn}: {yyyy} {yy} {mm} and one {n…} sequence")]
+FormatStr = Annotated[
+    str, Meta(max_length=60, description="e.g. INV-{yyyy}-{nnnn}: {yyyy} {yy} {mm} and one {n…} sequence")
+]
 
 Role = Literal["admin", "editor", "viewer"]
 UserStatus = Literal["invited", "active"]
 
 
 class Branding(Struct, omit_defaults=True, forbid_unknown_fields=True):
-    logo_url: Url | None | UnsetType = UNSET
-    primary_color: Color | None | UnsetType = UNSET
+    logo_url: Url | UnsetType | None = UNSET
+    primary_color: Color | UnsetType | None = UNSET
 
 
 class NumberFormats(Struct, omit_defaults=True, forbid_unknown_fields=True):
@@ -41,14 +43,14 @@ class NumberFormats(Struct, omit_defaults=True, forbid_unknown_fields=True):
 
 
 class BankAccount(Struct, omit_defaults=True, forbid_unknown_fields=True):
-    iban: Annotated[str, Meta(max_length=40)] | None | UnsetType = UNSET
-    bic: Annotated[str, Meta(max_length=20)] | None | UnsetType = UNSET
-    bank_name: ShortText | None | UnsetType = UNSET
+    iban: Annotated[str, Meta(max_length=40)] | UnsetType | None = UNSET
+    bic: Annotated[str, Meta(max_length=20)] | UnsetType | None = UNSET
+    bank_name: ShortText | UnsetType | None = UNSET
 
 
 class EmailDefaults(Struct, omit_defaults=True, forbid_unknown_fields=True):
-    sender_name: ShortText | None | UnsetType = UNSET
-    reply_to: Email | None | UnsetType = UNSET
+    sender_name: ShortText | UnsetType | None = UNSET
+    reply_to: Email | UnsetType | None = UNSET
 
 
 class EntitySettings(Struct, omit_defaults=True, forbid_unknown_fields=True):
@@ -57,8 +59,8 @@ class EntitySettings(Struct, omit_defaults=True, forbid_unknown_fields=True):
     branding: Branding | UnsetType = UNSET
     number_formats: NumberFormats | UnsetType = UNSET
     payment_terms_days: Annotated[int, Meta(ge=0, le=365)] | UnsetType = UNSET
-    default_note: LongText | None | UnsetType = UNSET
-    footer: LongText | None | UnsetType = UNSET
+    default_note: LongText | UnsetType | None = UNSET
+    footer: LongText | UnsetType | None = UNSET
     bank_account: BankAccount | UnsetType = UNSET
     pdf_template: Literal["classic", "modern"] | UnsetType = UNSET
     email: EmailDefaults | UnsetType = UNSET

@@ -41,8 +41,12 @@ REQUEST_PREFIX = "embr_"
 DEV_SECRET = "folio-development-secret-do-not-use-in-production"
 
 PURPOSES = {
-    EMBED_TOKEN: "an embed token", EMBED_SESSION: "a session token", APP_SESSION: "a dashboard session",
-    API_USER: "a BFF credential", API_SHELL: "a BFF credential", SIGN_IN_REQUEST: "a BFF credential",
+    EMBED_TOKEN: "an embed token",
+    EMBED_SESSION: "a session token",
+    APP_SESSION: "a dashboard session",
+    API_USER: "a BFF credential",
+    API_SHELL: "a BFF credential",
+    SIGN_IN_REQUEST: "a BFF credential",
     SIGN_IN_LINK: "a sign-in link",
 }
 

@@ -159,8 +159,10 @@ def _seed(folio: Folio, host_origin: str) -> None:
     for entity, role in [("A", "admin"), ("A", "editor"), ("A", "viewer"), ("B", "admin"), ("DE", "admin")]:
         name = role if entity == "A" else f"{entity.lower()}-{role}"
         with folio.api(entity) as client:
-            r = client.post("/v1/entity-users", json={"email": f"{name}@example.com", "role": role, "name": name.title(),
-                                                      "external_id": f"ext-{name}"})
+            r = client.post(
+                "/v1/entity-users",
+                json={"email": f"{name}@example.com", "role": role, "name": name.title(), "external_id": f"ext-{name}"},
+            )
             assert r.status_code == 201, r.text
             folio.users[name] = r.json()
 
@@ -237,7 +239,11 @@ def open_dashboard(page: Page, host: Host, **query: str):
 
 
 def create_invoice(folio: Folio, entity: str, **body) -> dict:
-    payload = {"customer": {"name": "Kunde AG"}, "items": [{"name": "Beratung", "quantity": 1, "price": "1234.56"}], **body}
+    payload = {
+        "customer": {"name": "Kunde AG"},
+        "items": [{"name": "Beratung", "quantity": 1, "price": "1234.56"}],
+        **body,
+    }
     with folio.api(entity) as client:
         response = client.post("/v1/invoices", json=payload)
     assert response.status_code == 201, response.text

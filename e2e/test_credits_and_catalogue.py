@@ -17,10 +17,14 @@ def _post(folio: Folio, path: str, body: dict) -> dict:
 
 
 def test_partial_credit_note_for_one_line_then_one_over_the_limit_is_refused(page: Page, host: Host, folio: Folio):
-    invoice = create_invoice(folio, "A", items=[
-        {"name": "Licence", "quantity": 2, "price": "50.00", "taxes": [{"rate": 20}]},
-        {"name": "Support", "quantity": 1, "price": "30.00", "taxes": [{"rate": 20}]},
-    ])
+    invoice = create_invoice(
+        folio,
+        "A",
+        items=[
+            {"name": "Licence", "quantity": 2, "price": "50.00", "taxes": [{"rate": 20}]},
+            {"name": "Support", "quantity": 1, "price": "30.00", "taxes": [{"rate": 20}]},
+        ],
+    )
     frame = open_dashboard(page, host, entity="A", user="admin", view=f"invoice/{invoice['id']}")
     expect(frame.get_by_role("heading", name=f"Invoice {invoice['number']}")).to_be_visible()
 
@@ -52,18 +56,26 @@ def test_partial_credit_note_for_one_line_then_one_over_the_limit_is_refused(pag
     expect(preview.get_by_test_id("credit-preview-with-tax")).to_have_text("€132.00")
     expect(form.get_by_role("status")).to_contain_text("more than the €96.00 left to credit")
     form.get_by_role("button", name="Create credit note").click()
-    expect(form.get_by_role("alert")).to_contain_text(f"credits 132.00 EUR but only 96.00 EUR of invoice {invoice['number']} is left to credit")
+    expect(form.get_by_role("alert")).to_contain_text(
+        f"credits 132.00 EUR but only 96.00 EUR of invoice {invoice['number']} is left to credit"
+    )
     expect(frame.get_by_role("table", name="Credit notes").get_by_role("row")).to_have_count(2)  # header + the first
     expect(totals.get_by_test_id("totals-title-credited")).to_have_text("€60.00")
 
     with folio.api("A") as client:
         notes = client.get("/v1/credit-notes", params={"invoice_id": invoice["id"]}).json()["data"]
-    assert [(n["total_with_tax"], [(li["name"], li["quantity"]) for li in n["items"]]) for n in notes] == [("60.00", [("Licence", "1")])]
+    assert [(n["total_with_tax"], [(li["name"], li["quantity"]) for li in n["items"]]) for n in notes] == [
+        ("60.00", [("Licence", "1")])
+    ]
 
 
 def test_a_gross_invoice_is_credited_gross(page: Page, host: Host, folio: Folio):
-    invoice = create_invoice(folio, "A", prices_include_tax=True,
-                             items=[{"name": "Ticket", "quantity": 3, "price": "11.90", "taxes": [{"rate": 19}]}])
+    invoice = create_invoice(
+        folio,
+        "A",
+        prices_include_tax=True,
+        items=[{"name": "Ticket", "quantity": 3, "price": "11.90", "taxes": [{"rate": 19}]}],
+    )
     frame = open_dashboard(page, host, entity="A", user="admin", view=f"invoice/{invoice['id']}")
     frame.get_by_role("button", name="Create credit note").click()
     form = frame.get_by_role("form", name="Create credit note")
@@ -131,7 +143,9 @@ def test_tax_names_are_kept_and_chosen_in_the_draft_editor(page: Page, host: Hos
 
     with folio.api("A") as client:
         drafts = client.get("/v1/invoices", params={"search": "Tea Room", "status": "draft"}).json()["data"]
-    assert [[(t["name"], t["rate"]) for li in d["items"] for t in li["taxes"]] for d in drafts] == [[("GST", "5"), ("DDV", "22")]]
+    assert [[(t["name"], t["rate"]) for li in d["items"] for t in li["taxes"]] for d in drafts] == [
+        [("GST", "5"), ("DDV", "22")]
+    ]
 
 
 def test_a_viewer_sees_no_edit_delete_or_credit_actions(page: Page, host: Host, folio: Folio):

@@ -17,7 +17,9 @@ def open_session(folio: Folio, entity: str, user: str) -> httpx.Client:
     response = httpx.post(f"{folio.url}/embed/session", json={"token": token})
     assert response.status_code in (200, 201), response.text
     session = response.json()
-    return httpx.Client(base_url=f"{folio.url}/embed/api", headers={"Authorization": f"Bearer {session['session_token']}"})
+    return httpx.Client(
+        base_url=f"{folio.url}/embed/api", headers={"Authorization": f"Bearer {session['session_token']}"}
+    )
 
 
 def iframe_height(page: Page) -> float:
@@ -60,7 +62,9 @@ def test_admin_creates_and_issues_an_invoice(page: Page, host: Host, folio: Foli
     # the server's figures are the ones the preview showed
     with folio.api("A") as client:
         found = client.get("/v1/invoices", params={"search": number}).json()["data"]
-    assert [(i["number"], i["total"], i["total_tax"], i["total_with_tax"]) for i in found] == [(number, "3425.87", "650.92", "4076.79")]
+    assert [(i["number"], i["total"], i["total_tax"], i["total_with_tax"]) for i in found] == [
+        (number, "3425.87", "650.92", "4076.79")
+    ]
 
     # the host heard about it
     events = page.get_by_role("list", name="Folio events")
@@ -73,7 +77,9 @@ def test_admin_creates_and_issues_an_invoice(page: Page, host: Host, folio: Foli
 
 
 def test_admin_records_payment_and_credits(page: Page, host: Host, folio: Folio):
-    invoice = create_invoice(folio, "A", items=[{"name": "Licence", "quantity": 2, "price": "50.00", "taxes": [{"rate": 20}]}])
+    invoice = create_invoice(
+        folio, "A", items=[{"name": "Licence", "quantity": 2, "price": "50.00", "taxes": [{"rate": 20}]}]
+    )
     frame = open_dashboard(page, host, entity="A", user="admin", view=f"invoice/{invoice['id']}")
     expect(frame.get_by_role("heading", name=f"Invoice {invoice['number']}")).to_be_visible()
     frame.get_by_role("button", name="Record payment").click()
@@ -99,7 +105,9 @@ def test_viewer_sees_no_create_action_and_a_forced_create_gets_403(page: Page, h
 
     # a deep link to the editor explains what the role lacks, in words
     page.evaluate("view => window.folio.navigate(view)", "invoice/new")
-    expect(frame.get_by_role("alert")).to_contain_text("Your role (viewer) does not allow you to create, issue, void or credit documents.")
+    expect(frame.get_by_role("alert")).to_contain_text(
+        "Your role (viewer) does not allow you to create, issue, void or credit documents."
+    )
 
     # forcing the create through the proxy with the viewer's session is refused by the API
     with open_session(folio, "A", "viewer") as proxy:
@@ -164,12 +172,16 @@ def test_a_call_after_expiry_waits_for_the_host_token_and_succeeds(browser, shor
     try:
         page = context.new_page()
         unauthorized = []
-        page.on("response", lambda r: unauthorized.append(r.url) if r.status == 401 and "/embed/api/" in r.url else None)
+        page.on(
+            "response", lambda r: unauthorized.append(r.url) if r.status == 401 and "/embed/api/" in r.url else None
+        )
         frame = open_dashboard(page, host, entity="A", user="editor", gate="1")
         expect(frame.get_by_role("heading", name="Invoices")).to_be_visible()
         # wait for the condition "the first session has expired": past its expires_at (whole seconds, as the
         # SDK reported it) by more than the second the server still counts
-        page.wait_for_function("() => window.lastReady && Date.now() > Date.parse(window.lastReady) + 1100", timeout=30_000)
+        page.wait_for_function(
+            "() => window.lastReady && Date.now() > Date.parse(window.lastReady) + 1100", timeout=30_000
+        )
         frame.get_by_role("link", name="Items").click()
         expect(frame.get_by_role("heading", name="Items")).to_be_visible()
         expect(frame.get_by_role("status").filter(has_text="Loading")).to_be_visible()
@@ -195,7 +207,9 @@ def test_framing_from_an_origin_not_allowed_is_blocked(page: Page, host: Host, f
 
 
 def test_works_with_third_party_cookies_blocked_and_sets_no_cookie(browser, host: Host, folio: Folio):
-    strict = browser.browser_type.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--test-third-party-cookie-phaseout"])
+    strict = browser.browser_type.launch(
+        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--test-third-party-cookie-phaseout"]
+    )
     try:
         context = strict.new_context()
         page = context.new_page()
@@ -230,12 +244,16 @@ def test_iframe_height_follows_the_content(page: Page, host: Host):
     for n in range(2, 7):
         frame.get_by_role("button", name="Add line").click()
         expect(frame.get_by_label(f"Item name, line {n}")).to_be_visible()
-    page.wait_for_function("([sel, h]) => document.querySelector(sel).getBoundingClientRect().height > h + 200", arg=[FRAME, small])
+    page.wait_for_function(
+        "([sel, h]) => document.querySelector(sel).getBoundingClientRect().height > h + 200", arg=[FRAME, small]
+    )
     tall = iframe_height(page)
 
     frame.get_by_role("link", name="Customers").click()
     expect(frame.get_by_role("heading", name="Customers")).to_be_visible()
-    page.wait_for_function("([sel, h]) => document.querySelector(sel).getBoundingClientRect().height < h - 200", arg=[FRAME, tall])
+    page.wait_for_function(
+        "([sel, h]) => document.querySelector(sel).getBoundingClientRect().height < h - 200", arg=[FRAME, tall]
+    )
     # no inner scrollbar: the frame is as tall as its document
     inner = next(f for f in page.frames if f.url.startswith(host.folio.url))
     content = inner.evaluate("() => Math.ceil(document.body.getBoundingClientRect().height)")
@@ -249,13 +267,21 @@ def test_deep_links_open_the_right_view(page: Page, host: Host, folio: Folio):
 
     page.evaluate(
         "([view, prefill]) => window.folio.navigate(view, prefill)",
-        ["invoice/new", {"customer": {"name": "Prefilled Corp"}, "items": [{"name": "Setup fee", "quantity": 2, "price": "75.50", "taxes": [{"rate": 19}]}]}],
+        [
+            "invoice/new",
+            {
+                "customer": {"name": "Prefilled Corp"},
+                "items": [{"name": "Setup fee", "quantity": 2, "price": "75.50", "taxes": [{"rate": 19}]}],
+            },
+        ],
     )
     expect(frame.get_by_role("heading", name="New invoice")).to_be_visible()
     expect(frame.get_by_label("Customer name")).to_have_value("Prefilled Corp")
     expect(frame.get_by_label("Item name, line 1")).to_have_value("Setup fee")
     expect(frame.get_by_label("Price, line 1")).to_have_value("75.50")
-    expect(frame.get_by_role("region", name="Totals preview").get_by_test_id("preview-title-with-tax")).to_have_text("€179.69")
+    expect(frame.get_by_role("region", name="Totals preview").get_by_test_id("preview-title-with-tax")).to_have_text(
+        "€179.69"
+    )
 
 
 def test_german_locale_shows_german_labels_and_money(page: Page, host: Host, folio: Folio):
@@ -297,7 +323,10 @@ def test_admin_changes_branding_with_a_live_preview(page: Page, host: Host, foli
     frame.get_by_role("button", name="Save").click()
     expect(frame.get_by_role("status").filter(has_text="Settings saved")).to_be_visible()
     with folio.api("B") as client:
-        assert client.get(f"/v1/entities/{folio.entities['B']['id']}").json()["settings"]["branding"]["primary_color"] == "#aa3300"
+        assert (
+            client.get(f"/v1/entities/{folio.entities['B']['id']}").json()["settings"]["branding"]["primary_color"]
+            == "#aa3300"
+        )
 
     # the host can theme the dashboard too
     page.evaluate("() => window.folio.setTheme({ primary_color: '#006644' })")

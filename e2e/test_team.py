@@ -106,7 +106,9 @@ def test_invited_viewer_is_promoted_then_removed(page: Page, host: Host, folio: 
     admin.get_by_role("link", name="Invoices").click()
     expect(admin.get_by_role("heading", name="Invoices")).to_be_visible()
     admin.get_by_role("link", name="Team").click()
-    expect(admin.get_by_role("table", name="Team members").get_by_role("row").filter(has_text=address)).to_contain_text("Active")
+    expect(admin.get_by_role("table", name="Team members").get_by_role("row").filter(has_text=address)).to_contain_text(
+        "Active"
+    )
 
     # a create forced through /app/api with the teammate's own cookie and CSRF token is refused by the API
     session = mate.context.request.get(f"{folio.url}/app/session")
@@ -205,9 +207,14 @@ def test_an_expired_link_fails_with_a_clear_page(page: Page, host: Host, folio: 
         account_id = client.get("/v1/account").json()["id"]
     then = int(time.time()) - links.LINK_TTL - 60
     with mock.patch.object(TimestampSigner, "get_timestamp", lambda self: then):
-        token, _ = links.sign_link(folio.signing_keys, account_id=account_id,
-                                        environment="sandbox", entity_id=folio.entities["A"]["id"],
-                                        user_id=user["id"], generation=0)
+        token, _ = links.sign_link(
+            folio.signing_keys,
+            account_id=account_id,
+            environment="sandbox",
+            entity_id=folio.entities["A"]["id"],
+            user_id=user["id"],
+            generation=0,
+        )
     page.goto(links.link_url(folio.url, folio.entities["A"]["id"], token))
     expect(page.get_by_role("heading", name="This sign-in link has expired")).to_be_visible()
     expect(page.get_by_role("alert")).to_contain_text("72 hours")
@@ -226,7 +233,9 @@ def test_the_last_admin_cannot_be_demoted(page: Page, host: Host, folio: Folio):
     expect(role).to_have_value("admin")
     # and cannot remove themselves either
     frame.get_by_role("button", name="Remove b-admin@example.com").click()
-    frame.get_by_role("group", name="Remove b-admin@example.com").get_by_role("button", name="Remove", exact=True).click()
+    frame.get_by_role("group", name="Remove b-admin@example.com").get_by_role(
+        "button", name="Remove", exact=True
+    ).click()
     expect(frame.get_by_role("alert").filter(has_text="cannot be removed")).to_be_visible()
     expect(frame.get_by_role("table", name="Team members")).to_contain_text("b-admin@example.com")
 
@@ -239,7 +248,9 @@ def test_editors_and_viewers_see_no_team_controls(page: Page, host: Host):
         expect(frame.get_by_role("link", name="Audit log")).to_have_count(0)
         # a deep link to the screen explains, in words, what the role lacks
         page.evaluate("view => window.folio.navigate(view)", "team")
-        expect(frame.get_by_role("alert").filter(has_text=f"Your role ({user}) does not allow you to see the team")).to_be_visible()
+        expect(
+            frame.get_by_role("alert").filter(has_text=f"Your role ({user}) does not allow you to see the team")
+        ).to_be_visible()
         expect(frame.get_by_role("button", name="Invite teammate")).to_have_count(0)
 
 
@@ -263,10 +274,14 @@ def test_sign_in_by_email_and_sign_out(page: Page, folio: Folio):
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
 
-def test_a_member_removed_while_using_the_embedded_dashboard_is_told_at_the_next_request(page: Page, host: Host, folio: Folio):
+def test_a_member_removed_while_using_the_embedded_dashboard_is_told_at_the_next_request(
+    page: Page, host: Host, folio: Folio
+):
     address = new_address("embedded")
     with folio.api("A") as client:
-        created = client.post("/v1/entity-users", json={"email": address, "role": "editor", "external_id": f"ext-{address}"})
+        created = client.post(
+            "/v1/entity-users", json={"email": address, "role": "editor", "external_id": f"ext-{address}"}
+        )
     assert created.status_code == 201, created.text
     folio.users[address] = created.json()
     frame = open_dashboard(page, host, entity="A", user=address)

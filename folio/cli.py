@@ -14,8 +14,13 @@ import click
 
 from invoicing.config import Settings
 
-DATABASE = click.option("--database", "database_url", envvar="FOLIO_DATABASE_URL", default=None,
-                        help="sqlite:///path.db or postgresql://user@host:port/db (default: SQLite under ./var/)")
+DATABASE = click.option(
+    "--database",
+    "database_url",
+    envvar="FOLIO_DATABASE_URL",
+    default=None,
+    help="sqlite:///path.db or postgresql://user@host:port/db (default: SQLite under ./var/)",
+)
 
 
 def _settings(database_url: str | None) -> Settings:
@@ -38,8 +43,8 @@ def serve(host: str, port: int, database_url: str | None) -> None:
     """Run the API, the embed BFF and the dashboard in one process (applies pending migrations first)."""
     import uvicorn
 
-    from invoicing.db.migrate import upgrade
     from folio.server import create_server_app
+    from invoicing.db.migrate import upgrade
 
     settings = _settings(database_url)
     upgrade(settings.database.url)
@@ -48,19 +53,31 @@ def serve(host: str, port: int, database_url: str | None) -> None:
 
 
 @main.command()
-@click.option("--port", default=8000, show_default=True, type=int, envvar="FOLIO_DEMO_PORT",
-              help="Folio's port, on 127.0.0.1 (FOLIO_DEMO_PORT)")
-@click.option("--host-port", default=8001, show_default=True, type=int, envvar="FOLIO_DEMO_HOST_PORT",
-              help="The demo platform's port, on localhost: another site than Folio's (FOLIO_DEMO_HOST_PORT)")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=int,
+    envvar="FOLIO_DEMO_PORT",
+    help="Folio's port, on 127.0.0.1 (FOLIO_DEMO_PORT)",
+)
+@click.option(
+    "--host-port",
+    default=8001,
+    show_default=True,
+    type=int,
+    envvar="FOLIO_DEMO_HOST_PORT",
+    help="The demo platform's port, on localhost: another site than Folio's (FOLIO_DEMO_HOST_PORT)",
+)
 @DATABASE
 def demo(port: int, host_port: int, database_url: str | None) -> None:
     """Seed a sandbox account with two tenants, then run Folio and a demo platform page that embeds it."""
     import uvicorn
 
     from bff.demo.host import HostConfig, create_host_app
+    from folio.server import create_server_app
     from invoicing.db.migrate import upgrade
     from invoicing.demo.seed import seed
-    from folio.server import create_server_app
 
     if port == host_port:
         raise click.BadParameter("Folio and the demo platform need two different ports", param_hint="--host-port")
@@ -73,21 +90,27 @@ def demo(port: int, host_port: int, database_url: str | None) -> None:
     setup = asyncio.run(seed(settings, host_origin))
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
-    host = create_host_app(HostConfig(folio_url=folio_url, origin=host_origin, account_key=setup.account_key,
-                                      tenants=setup.tenants))
+    host = create_host_app(
+        HostConfig(folio_url=folio_url, origin=host_origin, account_key=setup.account_key, tenants=setup.tenants)
+    )
     folio = create_server_app(settings)
 
     async def run() -> None:
-        servers = [uvicorn.Server(uvicorn.Config(folio, host="127.0.0.1", port=port, log_level="warning")),
-                   uvicorn.Server(uvicorn.Config(host, host="127.0.0.1", port=host_port, log_level="warning"))]
+        servers = [
+            uvicorn.Server(uvicorn.Config(folio, host="127.0.0.1", port=port, log_level="warning")),
+            uvicorn.Server(uvicorn.Config(host, host="127.0.0.1", port=host_port, log_level="warning")),
+        ]
         tasks = [asyncio.create_task(s.serve()) for s in servers]
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         for s in servers:  # one stopped (Ctrl+C, or its port was taken): stop the other too
             s.should_exit = True
         await asyncio.gather(*tasks, return_exceptions=True)
 
-    click.echo(f"Demo account {setup.account_id}: " + "; ".join(
-        f"{t.name} ({t.entity_id}, {t.locale})" for t in setup.tenants), err=True)
+    click.echo(
+        f"Demo account {setup.account_id}: "
+        + "; ".join(f"{t.name} ({t.entity_id}, {t.locale})" for t in setup.tenants),
+        err=True,
+    )
     click.echo(f"  Folio (API, dashboard, SDK):  {folio_url}   (OpenAPI: {folio_url}/schema)")
     click.echo(f"  Demo platform page:           {host_origin}   <- open this one")
     click.echo("Ctrl+C stops both.", err=True)
@@ -97,8 +120,8 @@ def demo(port: int, host_port: int, database_url: str | None) -> None:
 @main.command()
 def permissions() -> None:
     """Print the route × role permission table (Markdown), as the routes declare it."""
-    from invoicing.auth.table import markdown
     from folio.server import create_server_app
+    from invoicing.auth.table import markdown
 
     click.echo(markdown(create_server_app()))
 

@@ -32,21 +32,36 @@ from invoicing.embed.purge import purge_hooks
 
 def bff_settings_for(settings: Settings, bff_settings: BffSettings | None = None) -> BffSettings:
     """The BFF's settings with what it shares with the API taken from the API's."""
-    return dataclasses.replace(bff_settings or BffSettings(), secret_keys=settings.security.signing_keys(),
-                               environment=settings.security.environment, public_url=settings.public_url)
+    return dataclasses.replace(
+        bff_settings or BffSettings(),
+        secret_keys=settings.security.signing_keys(),
+        environment=settings.security.environment,
+        public_url=settings.public_url,
+    )
 
 
-def create_server_app(settings: Settings | None = None, *, bff_settings: BffSettings | None = None,
-                      bff_transport: httpx.AsyncBaseTransport | None = None, **kwargs: Any) -> Litestar:
+def create_server_app(
+    settings: Settings | None = None,
+    *,
+    bff_settings: BffSettings | None = None,
+    bff_transport: httpx.AsyncBaseTransport | None = None,
+    **kwargs: Any,
+) -> Litestar:
     settings = settings or Settings()
     invoicing.embed.register_resolvers()
     startup, shutdown = lifespan_hooks(bff_settings_for(settings, bff_settings), transport=bff_transport)
     purge_startup, purge_shutdown = purge_hooks(settings.security.token_purge_seconds)
     return create_app(
         settings,
-        **{**kwargs,
-           "extra_route_handlers": [*invoicing.embed.ROUTE_HANDLERS, *invoicing.signin.ROUTE_HANDLERS,
-                                    *BFF_ROUTE_HANDLERS, *kwargs.get("extra_route_handlers", ())],
-           "on_startup": [*kwargs.get("on_startup", ()), purge_startup, startup],
-           "on_shutdown": [shutdown, purge_shutdown, *kwargs.get("on_shutdown", ())]},
+        **{
+            **kwargs,
+            "extra_route_handlers": [
+                *invoicing.embed.ROUTE_HANDLERS,
+                *invoicing.signin.ROUTE_HANDLERS,
+                *BFF_ROUTE_HANDLERS,
+                *kwargs.get("extra_route_handlers", ()),
+            ],
+            "on_startup": [*kwargs.get("on_startup", ()), purge_startup, startup],
+            "on_shutdown": [shutdown, purge_shutdown, *kwargs.get("on_shutdown", ())],
+        },
     )

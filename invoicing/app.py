@@ -9,11 +9,11 @@ from litestar import Litestar, get
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
+from contract.errors import EXCEPTION_HANDLERS
 from invoicing.accounts.controller import AccountController
 from invoicing.audit.controller import AuditLogController
 from invoicing.auth import Perm, authorize
 from invoicing.config import Settings
-from contract.errors import EXCEPTION_HANDLERS
 from invoicing.core import deps
 from invoicing.customers.controller import CustomerController
 from invoicing.db import Database
@@ -28,9 +28,19 @@ from invoicing.rendering.controller import CreditNoteRenderingController, FileCo
 from invoicing.users.controller import EntityUserController
 
 API_CONTROLLERS = [
-    AccountController, EntityController, CustomerController, ItemController, InvoiceController,
-    CreditNoteController, PaymentController, EntityUserController,
-    InvoiceRenderingController, CreditNoteRenderingController, FileController, SendController, EmailController,
+    AccountController,
+    EntityController,
+    CustomerController,
+    ItemController,
+    InvoiceController,
+    CreditNoteController,
+    PaymentController,
+    EntityUserController,
+    InvoiceRenderingController,
+    CreditNoteRenderingController,
+    FileController,
+    SendController,
+    EmailController,
     AuditLogController,
 ]
 
@@ -40,8 +50,15 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def create_app(settings: Settings | None = None, *, database: Database | None = None, extra_route_handlers=(),
-               extra_dependencies=None, on_startup=(), on_shutdown=()) -> Litestar:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    extra_route_handlers=(),
+    extra_dependencies=None,
+    on_startup=(),
+    on_shutdown=(),
+) -> Litestar:
     settings = settings or Settings()
     db = database or Database(settings.database.url, echo=settings.database.echo)
 
@@ -68,7 +85,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         on_shutdown=list(on_shutdown),
         request_max_body_size=2 * 1024 * 1024,
         openapi_config=OpenAPIConfig(
-            title="Folio API", version="1.0.0", path="/schema",
+            title="Folio API",
+            version="1.0.0",
+            path="/schema",
             description="The invoicing layer platforms embed: entities, documents, numbering, payments, credit notes.",
             components=Components(security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}),
             security=[{"bearer": []}],

@@ -9,5 +9,12 @@ from bff.app._session import secure_cookies
 from bff.app.controller import ROUTE_HANDLERS
 from bff.app.service import AppService
 
-__all__ = ["BFF_ROUTE_HANDLERS", "ROUTE_HANDLERS", "AppService", "create_bff_app", "lifespan_hooks", "origin_of",
-           "secure_cookies"]
+__all__ = [
+    "BFF_ROUTE_HANDLERS",
+    "ROUTE_HANDLERS",
+    "AppService",
+    "create_bff_app",
+    "lifespan_hooks",
+    "origin_of",
+    "secure_cookies",
+]

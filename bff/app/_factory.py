@@ -17,21 +17,21 @@ from typing import Any
 import httpx
 from litestar import Litestar
 
-from contract.errors import EXCEPTION_HANDLERS
-
 from bff import Bundle, FolioApi, Limits, TokenSigner, make_client
 from bff.app.controller import ROUTE_HANDLERS as APP_ROUTES
 from bff.app.service import AppService
 from bff.config import BffSettings
 from bff.embed import ROUTE_HANDLERS as EMBED_ROUTES
 from bff.embed import EmbedService
+from contract.errors import EXCEPTION_HANDLERS
 
 BFF_ROUTE_HANDLERS = [*EMBED_ROUTES, *APP_ROUTES]
 """Every route of the BFF: the embedding door's and the standalone dashboard's."""
 
 
-def lifespan_hooks(settings: BffSettings | None = None, *,
-                   transport: httpx.AsyncBaseTransport | None = None) -> tuple[Callable, Callable]:
+def lifespan_hooks(
+    settings: BffSettings | None = None, *, transport: httpx.AsyncBaseTransport | None = None
+) -> tuple[Callable, Callable]:
     """``on_startup`` / ``on_shutdown`` hooks that open and close the one shared API client; without an
     API URL or a transport, the client reaches the app it starts in (the API's, in ``folio serve``)."""
     settings = settings or BffSettings()
@@ -43,8 +43,9 @@ def lifespan_hooks(settings: BffSettings | None = None, *,
         api, signer, bundle = FolioApi(client, keys), TokenSigner(keys), Bundle(settings.dashboard_dir)
         limits = Limits.of(settings)  # per process
         app.state.embed = EmbedService(api=api, signer=signer, settings=settings, bundle=bundle, limits=limits)
-        app.state.standalone = AppService(api=api, signer=signer, public_url=settings.public_url, bundle=bundle,
-                                          limits=limits)
+        app.state.standalone = AppService(
+            api=api, signer=signer, public_url=settings.public_url, bundle=bundle, limits=limits
+        )
 
     async def shutdown(app: Litestar) -> None:
         service: EmbedService | None = getattr(app.state, "embed", None)
@@ -54,13 +55,21 @@ def lifespan_hooks(settings: BffSettings | None = None, *,
     return startup, shutdown
 
 
-def create_bff_app(settings: BffSettings | None = None, *, transport: httpx.AsyncBaseTransport | None = None,
-                   **kwargs: Any) -> Litestar:
+def create_bff_app(
+    settings: BffSettings | None = None, *, transport: httpx.AsyncBaseTransport | None = None, **kwargs: Any
+) -> Litestar:
     """The BFF alone, for an API deployed elsewhere (``FOLIO_API_URL``) or reached through ``transport``."""
     settings = settings or BffSettings()
     if not settings.api_url and transport is None:
         raise RuntimeError("a standalone BFF needs FOLIO_API_URL (or a transport to the API)")
     startup, shutdown = lifespan_hooks(settings, transport=transport)
-    return Litestar(route_handlers=BFF_ROUTE_HANDLERS, exception_handlers=EXCEPTION_HANDLERS, on_startup=[startup],
-                    on_shutdown=[shutdown], request_max_body_size=2 * 1024 * 1024, openapi_config=None, debug=False,
-                    **kwargs)
+    return Litestar(
+        route_handlers=BFF_ROUTE_HANDLERS,
+        exception_handlers=EXCEPTION_HANDLERS,
+        on_startup=[startup],
+        on_shutdown=[shutdown],
+        request_max_body_size=2 * 1024 * 1024,
+        openapi_config=None,
+        debug=False,
+        **kwargs,
+    )

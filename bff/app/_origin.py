@@ -56,17 +56,24 @@ def check_same_origin(public_url: str, scheme: str, headers: Mapping[str, str], 
     if origin is not None:
         if origin_of(origin) in own_origins(public_url, scheme, get("host")):
             return
-        raise Forbidden(f"A request to {path} must come from Folio's own pages ({origin_of(public_url)}); this one "
-                        f"came from {origin!r}, another site, and was refused.", code="cross_origin")
+        raise Forbidden(
+            f"A request to {path} must come from Folio's own pages ({origin_of(public_url)}); this one "
+            f"came from {origin!r}, another site, and was refused.",
+            code="cross_origin",
+        )
     site = (get("sec-fetch-site") or "").lower()
     if site in ("cross-site", "same-site"):
-        raise Forbidden(f"A request to {path} must come from Folio's own pages; the browser says this one came from "
-                        f"another site (Sec-Fetch-Site: {site}), so it was refused.", code="cross_site")
+        raise Forbidden(
+            f"A request to {path} must come from Folio's own pages; the browser says this one came from "
+            f"another site (Sec-Fetch-Site: {site}), so it was refused.",
+            code="cross_site",
+        )
 
 
 def same_origin(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     """Guard: unsafe methods only (the proxy route also serves GET)."""
     if connection.scope.get("method", "GET") in SAFE_METHODS:
         return
-    check_same_origin(connection.app.state.standalone.public_url, connection.url.scheme, connection.headers,
-                      connection.url.path)
+    check_same_origin(
+        connection.app.state.standalone.public_url, connection.url.scheme, connection.headers, connection.url.path
+    )

@@ -24,9 +24,8 @@ from urllib.parse import urlsplit
 
 from litestar.datastructures import Cookie
 
-from contract.errors import Forbidden, Unauthorized
-
 from bff import APP_SESSION, Claims, TokenSigner
+from contract.errors import Forbidden, Unauthorized
 
 COOKIE = "folio_app"
 COOKIE_PATH = "/app"
@@ -43,13 +42,15 @@ def secure_cookies(public_url: str) -> bool:
 
 
 def session_cookie(value: str, *, secure: bool, max_age: int = SESSION_TTL) -> Cookie:
-    return Cookie(key=COOKIE, value=value, max_age=max_age, path=COOKIE_PATH, httponly=True, samesite="lax",
-                  secure=secure)
+    return Cookie(
+        key=COOKIE, value=value, max_age=max_age, path=COOKIE_PATH, httponly=True, samesite="lax", secure=secure
+    )
 
 
 def cleared_cookie(*, secure: bool) -> Cookie:
-    return Cookie(key=COOKIE, value="", max_age=0, expires=0, path=COOKIE_PATH, httponly=True, samesite="lax",
-                  secure=secure)
+    return Cookie(
+        key=COOKIE, value="", max_age=0, expires=0, path=COOKIE_PATH, httponly=True, samesite="lax", secure=secure
+    )
 
 
 def _mac(key: str, session_id: str) -> str:
@@ -63,12 +64,17 @@ def csrf_token(keys: tuple[str, ...] | list[str], session_id: str) -> str:
 
 def check_csrf(keys: tuple[str, ...] | list[str], session_id: str, sent: str | None) -> None:
     if not sent or not any(hmac.compare_digest(_mac(key, session_id), sent) for key in keys):
-        raise Forbidden(f"The CSRF check failed: send the session's csrf_token in the {CSRF_HEADER} header with "
-                        "every POST, PATCH, PUT and DELETE.", code="csrf")
+        raise Forbidden(
+            f"The CSRF check failed: send the session's csrf_token in the {CSRF_HEADER} header with "
+            "every POST, PATCH, PUT and DELETE.",
+            code="csrf",
+        )
 
 
 def read_cookie(signer: TokenSigner, value: str | None) -> Claims:
     if not value:
-        raise Unauthorized("You are not signed in: open the link from your e-mail, or ask for a new one at "
-                           "/app/sign-in.", code="no_session")
+        raise Unauthorized(
+            "You are not signed in: open the link from your e-mail, or ask for a new one at /app/sign-in.",
+            code="no_session",
+        )
     return signer.read_session(value, salt=APP_SESSION)

@@ -11,14 +11,13 @@ from typing import Any
 
 import msgspec
 
-from contract.addresses import check_address
-from contract.credentials import sign_request
-from contract.schemas import MeOut, SignInOut
-
 from bff import APP_SESSION, Bundle, Claims, FolioApi, Limits, TokenRefused, TokenSigner, api_problem, hit
 from bff.app import _session
 from bff.app.schemas import AppSessionOut
 from bff.config import BffSettings
+from contract.addresses import check_address
+from contract.credentials import sign_request
+from contract.schemas import MeOut, SignInOut
 
 log = logging.getLogger("folio.app")
 
@@ -39,9 +38,14 @@ class AppService:
         return _session.secure_cookies(self.public_url)
 
     def _out(self, me: MeOut, claims: Claims) -> AppSessionOut:
-        return AppSessionOut(user=me.user, entity=me.entity, role=me.role, permissions=me.permissions,
-                             csrf_token=_session.csrf_token(self.signer.keys, claims.jti),
-                             expires_at=claims.expires_at_iso())
+        return AppSessionOut(
+            user=me.user,
+            entity=me.entity,
+            role=me.role,
+            permissions=me.permissions,
+            csrf_token=_session.csrf_token(self.signer.keys, claims.jti),
+            expires_at=claims.expires_at_iso(),
+        )
 
     async def open_session(self, token: str) -> tuple[str, AppSessionOut]:
         """``(cookie value, body)`` for a sign-in link the API accepts (and spends)."""
@@ -53,12 +57,18 @@ class AppService:
                 raise TokenRefused(problem.detail, code)
             raise problem
         signed_in = msgspec.convert(response.json(), SignInOut, strict=False)
-        seed = Claims(account_id=signed_in.account_id, environment=signed_in.environment,
-                      entity_id=signed_in.entity.id, user_id=signed_in.user.id, origin=None,
-                      jti=secrets.token_urlsafe(18), issued_at=int(time.time()), ttl=self.session_ttl)
+        seed = Claims(
+            account_id=signed_in.account_id,
+            environment=signed_in.environment,
+            entity_id=signed_in.entity.id,
+            user_id=signed_in.user.id,
+            origin=None,
+            jti=secrets.token_urlsafe(18),
+            issued_at=int(time.time()),
+            ttl=self.session_ttl,
+        )
         cookie, claims = self.signer.mint_session(seed, self.session_ttl, salt=APP_SESSION)
-        me = MeOut(user=signed_in.user, entity=signed_in.entity, role=signed_in.role,
-                   permissions=signed_in.permissions)
+        me = MeOut(user=signed_in.user, entity=signed_in.entity, role=signed_in.role, permissions=signed_in.permissions)
         return cookie, self._out(me, claims)
 
     def claims(self, cookie: str | None) -> Claims:
@@ -66,8 +76,7 @@ class AppService:
 
     async def current(self, claims: Claims) -> AppSessionOut:
         """The session's user with the role the API holds now (a promotion shows without signing in again)."""
-        response = await self.api.request("GET", "/v1/me", self.api.user_credential(claims),
-                                          entity_id=claims.entity_id)
+        response = await self.api.request("GET", "/v1/me", self.api.user_credential(claims), entity_id=claims.entity_id)
         if response.status_code == 401:
             raise TokenRefused(api_problem(response).detail, "no_access")
         if response.status_code != 200:
@@ -78,8 +87,10 @@ class AppService:
         """The checked address, once the request is counted against the address's and the client's limits
         (:class:`bff.RateLimited` otherwise: then nothing is sent)."""
         email = check_address(email, "email")
-        hit((self.limits.sign_in_ip, client, "for sign-in links from this address"),
-            (self.limits.sign_in_email, email.lower(), "for sign-in links to this e-mail address"))
+        hit(
+            (self.limits.sign_in_ip, client, "for sign-in links from this address"),
+            (self.limits.sign_in_email, email.lower(), "for sign-in links to this e-mail address"),
+        )
         return email
 
     async def send_links_after_answering(self, email: str) -> None:
@@ -92,8 +103,9 @@ class AppService:
 
     async def send_links(self, email: str) -> None:
         email = check_address(email, "email")
-        response = await self.api.request("POST", "/v1/embed/sign-in/requests",
-                                          sign_request(list(self.signer.keys), email))
+        response = await self.api.request(
+            "POST", "/v1/embed/sign-in/requests", sign_request(list(self.signer.keys), email)
+        )
         if response.status_code != 202:
             raise api_problem(response)
 

@@ -20,12 +20,15 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar, Request, Response, get, post
 from msgspec import Struct
 
+from bff.config import ROOT
 from contract.errors import EXCEPTION_HANDLERS, NotFound, UpstreamError
 
-from bff.config import ROOT
-
-templates = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=select_autoescape(["html"]),
-                        trim_blocks=True, lstrip_blocks=True)
+templates = Environment(
+    loader=FileSystemLoader(ROOT / "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 
 @dataclass
@@ -56,9 +59,12 @@ def create_host_app(config: HostConfig) -> Litestar:
     client: dict[str, httpx.AsyncClient] = {}
 
     async def startup() -> None:
-        client["folio"] = httpx.AsyncClient(base_url=config.folio_api_url or config.folio_url,
-                                            timeout=httpx.Timeout(10, connect=5), trust_env=False,
-                                            headers={"Authorization": f"Bearer {config.account_key}"})
+        client["folio"] = httpx.AsyncClient(
+            base_url=config.folio_api_url or config.folio_url,
+            timeout=httpx.Timeout(10, connect=5),
+            trust_env=False,
+            headers={"Authorization": f"Bearer {config.account_key}"},
+        )
 
     async def shutdown() -> None:
         if "folio" in client:
@@ -69,8 +75,16 @@ def create_host_app(config: HostConfig) -> Litestar:
 
     @get("/", media_type="text/html", sync_to_thread=False)
     def page() -> str:
-        tenants = [{"entity_id": t.entity_id, "name": t.name, "locale": t.locale, "slug": t.slug,
-                    "users": [{"id": u.id, "name": u.name, "role": u.role} for u in t.users]} for t in config.tenants]
+        tenants = [
+            {
+                "entity_id": t.entity_id,
+                "name": t.name,
+                "locale": t.locale,
+                "slug": t.slug,
+                "users": [{"id": u.id, "name": u.name, "role": u.role} for u in t.users],
+            }
+            for t in config.tenants
+        ]
         return templates.get_template("demo/host.html").render(folio_url=config.folio_url, tenants=tenants)
 
     @post("/folio-token")
@@ -79,8 +93,10 @@ def create_host_app(config: HostConfig) -> Litestar:
         if (data.entity_id, data.user_id) not in users():
             raise NotFound("No such demo tenant and user.")
         try:
-            response = await client["folio"].post("/embed/tokens", json={
-                "entity_id": data.entity_id, "user_id": data.user_id, "origin": config.origin, "ttl_seconds": 60})
+            response = await client["folio"].post(
+                "/embed/tokens",
+                json={"entity_id": data.entity_id, "user_id": data.user_id, "origin": config.origin, "ttl_seconds": 60},
+            )
         except httpx.HTTPError as exc:
             raise UpstreamError(f"Folio could not be reached at {config.folio_url} ({type(exc).__name__}).") from exc
         if response.status_code != 201:
@@ -93,12 +109,21 @@ def create_host_app(config: HostConfig) -> Litestar:
         if slug not in LOGOS or not name.endswith(".svg"):
             raise NotFound("No such logo.")
         color, letter = LOGOS[slug]
-        return Response(LOGO.format(color=color, letter=letter), media_type="image/svg+xml",
-                        headers={"Cache-Control": "public, max-age=3600", "Cross-Origin-Resource-Policy": "cross-origin"})
+        return Response(
+            LOGO.format(color=color, letter=letter),
+            media_type="image/svg+xml",
+            headers={"Cache-Control": "public, max-age=3600", "Cross-Origin-Resource-Policy": "cross-origin"},
+        )
 
     @get("/healthz", sync_to_thread=False)
     def health(request: Request) -> dict[str, str]:
         return {"status": "ok"}
 
-    return Litestar(route_handlers=[page, folio_token, logo, health], on_startup=[startup], on_shutdown=[shutdown],
-                    exception_handlers=EXCEPTION_HANDLERS, openapi_config=None, debug=False)
+    return Litestar(
+        route_handlers=[page, folio_token, logo, health],
+        on_startup=[startup],
+        on_shutdown=[shutdown],
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=None,
+        debug=False,
+    )

@@ -10,12 +10,11 @@ from mimetypes import guess_type
 from litestar import Request, Response, get, post, route
 from litestar.response import File
 
-from contract.errors import NotFound
-from contract.permissions import Perm
-
 from bff import IMMUTABLE, RATE_LIMIT_HANDLERS, client_key, forward, hit, is_entity_id, shell_page
 from bff.embed.schemas import EmbedSessionCreate, EmbedSessionOut, EmbedTokenCreate, EmbedTokenOut
 from bff.embed.service import EmbedService
+from contract.errors import NotFound
+from contract.permissions import Perm
 
 PUBLIC = {"permission": Perm.PUBLIC}
 SDK = resources.files("bff.embed").joinpath("sdk.js").read_bytes()
@@ -27,18 +26,29 @@ def embed(request: Request) -> EmbedService:
     return request.app.state.embed
 
 
-@post("/embed/tokens", operation_id="createEmbedToken", opt=PUBLIC, tags=["Embed"],
-      summary="Mint a single-use embed token for one entity user (account key)")
+@post(
+    "/embed/tokens",
+    operation_id="createEmbedToken",
+    opt=PUBLIC,
+    tags=["Embed"],
+    summary="Mint a single-use embed token for one entity user (account key)",
+)
 async def create_token(request: Request, data: EmbedTokenCreate) -> Response[EmbedTokenOut]:
     result = await embed(request).mint_token(request.headers.get("authorization", ""), data)
     return Response(result, status_code=201, headers={"Cache-Control": "no-store"})
 
 
-@post("/embed/session", operation_id="createEmbedSession", opt=PUBLIC, tags=["Embed"], security=[],
-      exception_handlers=RATE_LIMIT_HANDLERS,
-      summary="Exchange an embed token (once) for a dashboard session",
-      description="401 problem+json with `code` `used`, `expired`, `tampered`, `wrong_purpose`, `malformed` or "
-                  "`no_access`; 429 with `Retry-After` past the per-IP limit.")
+@post(
+    "/embed/session",
+    operation_id="createEmbedSession",
+    opt=PUBLIC,
+    tags=["Embed"],
+    security=[],
+    exception_handlers=RATE_LIMIT_HANDLERS,
+    summary="Exchange an embed token (once) for a dashboard session",
+    description="401 problem+json with `code` `used`, `expired`, `tampered`, `wrong_purpose`, `malformed` or "
+    "`no_access`; 429 with `Retry-After` past the per-IP limit.",
+)
 async def create_session(request: Request, data: EmbedSessionCreate) -> Response[EmbedSessionOut]:
     service = embed(request)
     hit((service.limits.embed_session_ip, client_key(request), "to open dashboard sessions from this address"))
@@ -46,8 +56,9 @@ async def create_session(request: Request, data: EmbedSessionCreate) -> Response
     return Response(result, status_code=201, headers={"Cache-Control": "no-store"})
 
 
-@route("/embed/api/{path:path}", http_method=PROXY_METHODS, opt=PUBLIC, operation_id="embedProxy",
-       include_in_schema=False)
+@route(
+    "/embed/api/{path:path}", http_method=PROXY_METHODS, opt=PUBLIC, operation_id="embedProxy", include_in_schema=False
+)
 async def proxy(request: Request) -> Response:
     service = embed(request)
     claims = service.claims(request.headers.get("authorization", ""))
@@ -64,9 +75,16 @@ async def shell(request: Request, entity: str | None = None) -> Response:
 
 @get("/embed/sdk.js", opt=PUBLIC, operation_id="embedSdk", include_in_schema=False)
 async def sdk() -> Response:
-    return Response(SDK, media_type="text/javascript", headers={
-        "Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*",
-        "Cross-Origin-Resource-Policy": "cross-origin", "X-Content-Type-Options": "nosniff"})
+    return Response(
+        SDK,
+        media_type="text/javascript",
+        headers={
+            "Cache-Control": "public, max-age=300",
+            "Access-Control-Allow-Origin": "*",
+            "Cross-Origin-Resource-Policy": "cross-origin",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 @get("/static/{path:path}", opt=PUBLIC, operation_id="dashboardAsset", include_in_schema=False)
@@ -78,8 +96,12 @@ async def static_asset(request: Request, path: str) -> File:
     media_type = guess_type(file.name)[0] or "application/octet-stream"
     if media_type in ("text/javascript", "application/javascript", "text/css"):
         media_type += "; charset=utf-8"
-    return File(file, media_type=media_type, content_disposition_type="inline",
-                headers={"Cache-Control": cache, "X-Content-Type-Options": "nosniff"})
+    return File(
+        file,
+        media_type=media_type,
+        content_disposition_type="inline",
+        headers={"Cache-Control": cache, "X-Content-Type-Options": "nosniff"},
+    )
 
 
 ROUTE_HANDLERS = [create_token, create_session, proxy, shell, sdk, static_asset]

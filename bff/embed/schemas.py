@@ -7,15 +7,20 @@ from typing import Annotated
 
 from msgspec import Meta, Struct
 
-from contract.schemas import EntityOut, EntityUserOut, Role
-
 from bff import DEFAULT_TOKEN_TTL, MAX_TOKEN_TTL
+from contract.schemas import EntityOut, EntityUserOut, Role
 
 EntityId = Annotated[str, Meta(pattern=r"^ent_[A-Za-z0-9]{1,60}$", description="The entity the user works in (ent_…)")]
 UserId = Annotated[str, Meta(pattern=r"^usr_[A-Za-z0-9]{1,60}$", description="Folio's id of the entity user (usr_…)")]
 ExternalId = Annotated[str, Meta(min_length=1, max_length=200, description="The platform's own id of the user")]
-Origin = Annotated[str, Meta(max_length=300, pattern=r"^https?://[^/\s?#]+/?$",
-                             description="The host page's origin, one of the account's embed_allowed_origins")]
+Origin = Annotated[
+    str,
+    Meta(
+        max_length=300,
+        pattern=r"^https?://[^/\s?#]+/?$",
+        description="The host page's origin, one of the account's embed_allowed_origins",
+    ),
+]
 
 
 class EmbedTokenCreate(Struct):

@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 
 import msgspec
 
-from contract.errors import Unauthorized, ValidationFailed
-from contract.schemas import MeOut
-
 from bff import Bundle, Claims, FolioApi, Limits, TokenSigner
 from bff.config import BffSettings
 from bff.embed.schemas import EmbedSessionCreate, EmbedSessionOut, EmbedTokenCreate, EmbedTokenOut
+from contract.errors import Unauthorized, ValidationFailed
+from contract.schemas import MeOut
 
 
 def normalize_origin(origin: str) -> str:
@@ -55,9 +54,14 @@ class EmbedService:
         account = await self.api.account(key)
         origin = choose_origin(data.origin, account.get("embed_allowed_origins") or [])
         user = await self.api.entity_user(key, data.entity_id, user_id=data.user_id, external_id=data.external_id)
-        token, claims = self.signer.mint_token(account_id=account["id"], environment=account["environment"],
-                                               entity_id=data.entity_id, user_id=user["id"], origin=origin,
-                                               ttl=data.ttl_seconds)
+        token, claims = self.signer.mint_token(
+            account_id=account["id"],
+            environment=account["environment"],
+            entity_id=data.entity_id,
+            user_id=user["id"],
+            origin=origin,
+            ttl=data.ttl_seconds,
+        )
         url = f"{self.settings.public_url.rstrip('/')}/embed?entity={data.entity_id}#token={token}"
         return EmbedTokenOut(token=token, expires_at=claims.expires_at_iso(), url=url)
 
@@ -65,13 +69,21 @@ class EmbedService:
         """The session an ``Authorization: Bearer <session_token>`` header carries."""
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthorized("Send the dashboard session as 'Authorization: Bearer <session_token>'.",
-                               code="no_session")
+            raise Unauthorized(
+                "Send the dashboard session as 'Authorization: Bearer <session_token>'.", code="no_session"
+            )
         return self.signer.read_session(token.strip())
 
     async def open_session(self, data: EmbedSessionCreate) -> EmbedSessionOut:
         claims = self.signer.read_token(data.token)
         me = msgspec.convert(await self.api.consume(claims), MeOut, strict=False)
         session_token, session = self.signer.mint_session(claims, self.settings.session_ttl_seconds)
-        return EmbedSessionOut(session_token=session_token, expires_at=session.expires_at_iso(), user=me.user,
-                               entity=me.entity, role=me.role, permissions=me.permissions, origin=claims.origin)
+        return EmbedSessionOut(
+            session_token=session_token,
+            expires_at=session.expires_at_iso(),
+            user=me.user,
+            entity=me.entity,
+            role=me.role,
+            permissions=me.permissions,
+            origin=claims.origin,
+        )

@@ -7,7 +7,14 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 
 from invoicing.core.schemas import Name
 
-Origin = Annotated[str, Meta(max_length=300, pattern=r"^https?://[^/\s?#]+/?$", description="An origin: scheme, host and optional port, no path")]
+Origin = Annotated[
+    str,
+    Meta(
+        max_length=300,
+        pattern=r"^https?://[^/\s?#]+/?$",
+        description="An origin: scheme, host and optional port, no path",
+    ),
+]
 
 
 class AccountOut(Struct):

@@ -8,9 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from invoicing.accounts.schemas import AccountOut, AccountUpdate
 from invoicing.auth import keys
 from invoicing.auth.context import Scope
-from invoicing.events import emit
 from invoicing.core.ids import new_id
 from invoicing.db.models import Account, ApiKey
+from invoicing.events import emit
 
 
 async def create_account(session: AsyncSession, name: str) -> tuple[Account, dict[str, str]]:
@@ -21,15 +21,29 @@ async def create_account(session: AsyncSession, name: str) -> tuple[Account, dic
     created = {}
     for environment in keys.ENVIRONMENTS:
         key = keys.generate("sk", environment)
-        session.add(ApiKey(id=new_id("api_key"), account_id=account.id, environment=environment,
-                           key_hash=keys.digest(key), last4=key[-4:], name=f"default {environment} key"))
+        session.add(
+            ApiKey(
+                id=new_id("api_key"),
+                account_id=account.id,
+                environment=environment,
+                key_hash=keys.digest(key),
+                last4=key[-4:],
+                name=f"default {environment} key",
+            )
+        )
         created[environment] = key
     return account, created
 
 
 def to_out(account: Account, environment: str) -> AccountOut:
-    return AccountOut(id=account.id, object="account", name=account.name, environment=environment,
-                      embed_allowed_origins=list(account.embed_allowed_origins or []), created_at=account.created_at)
+    return AccountOut(
+        id=account.id,
+        object="account",
+        name=account.name,
+        environment=environment,
+        embed_allowed_origins=list(account.embed_allowed_origins or []),
+        created_at=account.created_at,
+    )
 
 
 class AccountService:

@@ -7,7 +7,7 @@ log cannot miss a change or record one that did not happen.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,8 +34,15 @@ def _actor(raw: str | None, emails: dict[str, str]) -> Actor:
     return Actor(type="key", id=ident)
 
 
-def list_stmt(scope: Scope, *, action: str | None, object_id: str | None, actor: str | None,
-              date_from: date | None, date_to: date | None) -> Select:
+def list_stmt(
+    scope: Scope,
+    *,
+    action: str | None,
+    object_id: str | None,
+    actor: str | None,
+    date_from: date | None,
+    date_to: date | None,
+) -> Select:
     stmt = select(Event).where(Event.entity_id == scope.entity_id)
     if action:
         stmt = stmt.where(Event.type.startswith(action.rstrip("*")) if action.endswith("*") else Event.type == action)
@@ -44,9 +51,9 @@ def list_stmt(scope: Scope, *, action: str | None, object_id: str | None, actor:
     if actor:
         stmt = stmt.where(Event.actor == actor)
     if date_from:
-        stmt = stmt.where(Event.created_at >= datetime.combine(date_from, time.min, timezone.utc))
+        stmt = stmt.where(Event.created_at >= datetime.combine(date_from, time.min, UTC))
     if date_to:
-        stmt = stmt.where(Event.created_at < datetime.combine(date_to + timedelta(days=1), time.min, timezone.utc))
+        stmt = stmt.where(Event.created_at < datetime.combine(date_to + timedelta(days=1), time.min, UTC))
     return stmt
 
 
@@ -54,14 +61,27 @@ async def entries(session: AsyncSession, events: list[Event]) -> list[AuditEntry
     user_ids = {e.actor.split(":", 1)[1] for e in events if e.actor and e.actor.startswith("user:")}
     emails: dict[str, str] = {}
     if user_ids:
-        emails = dict((await session.execute(select(EntityUser.id, EntityUser.email).where(EntityUser.id.in_(user_ids)))).all())
+        emails = dict(
+            (await session.execute(select(EntityUser.id, EntityUser.email).where(EntityUser.id.in_(user_ids)))).all()
+        )
     # a removed user's e-mail survives in the event that removed them
     for e in events:
         if e.type == "entity_user.removed" and e.data.get("email"):
             emails.setdefault(e.object_id, e.data["email"])
-    return [AuditEntry(id=e.id, object="audit_entry", entity_id=e.entity_id, action=e.type, object_id=e.object_id,
-                       object_type=_object_type(e.object_id), actor=_actor(e.actor, emails), data=e.data or {},
-                       created_at=e.created_at) for e in events]
+    return [
+        AuditEntry(
+            id=e.id,
+            object="audit_entry",
+            entity_id=e.entity_id,
+            action=e.type,
+            object_id=e.object_id,
+            object_type=_object_type(e.object_id),
+            actor=_actor(e.actor, emails),
+            data=e.data or {},
+            created_at=e.created_at,
+        )
+        for e in events
+    ]
 
 
 class AuditLogService:
@@ -70,9 +90,19 @@ class AuditLogService:
     def __init__(self, session: AsyncSession, ctx: Scope) -> None:
         self.session, self.scope = session, ctx
 
-    async def list(self, limit: int, cursor: str | None, *, action: str | None, object_id: str | None,
-                   actor: str | None, date_from: date | None, date_to: date | None) -> AuditLog:
-        stmt = list_stmt(self.scope, action=action, object_id=object_id, actor=actor, date_from=date_from,
-                         date_to=date_to)
+    async def list(
+        self,
+        limit: int,
+        cursor: str | None,
+        *,
+        action: str | None,
+        object_id: str | None,
+        actor: str | None,
+        date_from: date | None,
+        date_to: date | None,
+    ) -> AuditLog:
+        stmt = list_stmt(
+            self.scope, action=action, object_id=object_id, actor=actor, date_from=date_from, date_to=date_to
+        )
         events, next_cursor = await page(self.session, stmt, Event.id, limit, cursor, lambda e: e)
         return AuditLog(data=await entries(self.session, events), next_cursor=next_cursor)

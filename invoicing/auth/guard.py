@@ -11,10 +11,10 @@ from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
 from sqlalchemy import bindparam, select
 
+from contract.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from invoicing.auth import keys
 from invoicing.auth.context import Principal, Scope
 from invoicing.auth.permissions import ACCOUNT_KEY, ENTITY_KEY, PERMISSION_WORDS, ROLES, Perm
-from contract.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from invoicing.db import Database
 from invoicing.db.models import ApiKey, Entity, EntityUser
 
@@ -47,19 +47,31 @@ async def resolve_key(db: Database, token: str, entity_id: str | None = None) ->
     return principal, entity
 
 
-async def user_principal_and_entity(db: Database, account_id: str, environment: str, entity_id: str,
-                                    user_id: str) -> tuple[Principal, Entity]:
+async def user_principal_and_entity(
+    db: Database, account_id: str, environment: str, entity_id: str, user_id: str
+) -> tuple[Principal, Entity]:
     """The current role of an entity user, read on every call so a change applies at once; the user's
     entity comes with it, in the same query."""
     async with db.transaction(write=False) as session:
-        row = (await session.execute(select(EntityUser, Entity).join(Entity, Entity.id == EntityUser.entity_id)
-                                     .where(EntityUser.id == user_id, EntityUser.entity_id == entity_id))).first()
+        row = (
+            await session.execute(
+                select(EntityUser, Entity)
+                .join(Entity, Entity.id == EntityUser.entity_id)
+                .where(EntityUser.id == user_id, EntityUser.entity_id == entity_id)
+            )
+        ).first()
     user, entity = row if row is not None else (None, None)
-    if (user is None or user.status == "removed" or entity is None
-            or entity.account_id != account_id or entity.environment != environment):
+    if (
+        user is None
+        or user.status == "removed"
+        or entity is None
+        or entity.account_id != account_id
+        or entity.environment != environment
+    ):
         raise Unauthorized("This user no longer has access to the entity.")
-    principal = Principal(account_id, environment, "user", user.id, ROLES[user.role], entity_id=entity_id,
-                          role=user.role)
+    principal = Principal(
+        account_id, environment, "user", user.id, ROLES[user.role], entity_id=entity_id, role=user.role
+    )
     return principal, entity
 
 
@@ -89,8 +101,12 @@ def check_entity(principal: Principal, entity_id: str | None, entity: Entity | N
     wanted = entity_id or principal.entity_id
     if not wanted:
         raise _missing_entity()
-    if entity is None or entity.id != wanted or entity.account_id != principal.account_id \
-            or entity.environment != principal.environment:
+    if (
+        entity is None
+        or entity.id != wanted
+        or entity.account_id != principal.account_id
+        or entity.environment != principal.environment
+    ):
         raise NotFound(f"Entity {wanted} was not found.")
     return entity
 

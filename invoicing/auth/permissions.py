@@ -10,10 +10,16 @@ from __future__ import annotations
 
 from contract.permissions import Perm
 
-VIEWER = frozenset({
-    Perm.ENTITY_READ, Perm.CUSTOMERS_READ, Perm.ITEMS_READ, Perm.DOCUMENTS_READ, Perm.PAYMENTS_READ,
-    Perm.EMAILS_READ,
-})
+VIEWER = frozenset(
+    {
+        Perm.ENTITY_READ,
+        Perm.CUSTOMERS_READ,
+        Perm.ITEMS_READ,
+        Perm.DOCUMENTS_READ,
+        Perm.PAYMENTS_READ,
+        Perm.EMAILS_READ,
+    }
+)
 EDITOR = VIEWER | {Perm.CUSTOMERS_WRITE, Perm.ITEMS_WRITE, Perm.DOCUMENTS_WRITE, Perm.PAYMENTS_WRITE}
 ADMIN = EDITOR | {Perm.ENTITY_WRITE, Perm.TEAM_READ, Perm.TEAM_MANAGE, Perm.AUDIT_READ}
 

@@ -26,17 +26,24 @@ def route_permissions(app: Litestar, prefix: str = "/v1/") -> list[RoutePermissi
             continue
         for handler in route.route_handlers:
             for method in sorted(handler.http_methods - {"HEAD", "OPTIONS"}):
-                rows.append(RoutePermission(method, route.path_format, handler.opt.get("permission"),
-                                            bool(handler.opt.get("entity_scoped"))))
+                rows.append(
+                    RoutePermission(
+                        method, route.path_format, handler.opt.get("permission"), bool(handler.opt.get("entity_scoped"))
+                    )
+                )
     return sorted(rows, key=lambda r: (r.path, r.method))
 
 
 def markdown(app: Litestar) -> str:
     """The route × role table in Markdown (``folio permissions``)."""
-    who = [("viewer", ROLES["viewer"]), ("editor", ROLES["editor"]), ("admin", ROLES["admin"]),
-           ("entity key", ENTITY_KEY), ("account key", ACCOUNT_KEY)]
-    lines = ["| route | permission | " + " | ".join(name for name, _ in who) + " |",
-             "|---|---|" + "---|" * len(who)]
+    who = [
+        ("viewer", ROLES["viewer"]),
+        ("editor", ROLES["editor"]),
+        ("admin", ROLES["admin"]),
+        ("entity key", ENTITY_KEY),
+        ("account key", ACCOUNT_KEY),
+    ]
+    lines = ["| route | permission | " + " | ".join(name for name, _ in who) + " |", "|---|---|" + "---|" * len(who)]
     for row in route_permissions(app):
         if row.permission is None:
             continue

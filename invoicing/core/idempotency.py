@@ -52,8 +52,14 @@ class PendingKey:
         if self.body is None:
             raise RuntimeError("A keyed write returned a Response the app did not encode; return the value instead")
         account_id, environment, key = self.pk
-        return IdempotencyRecord(account_id=account_id, environment=environment, key=key, request_hash=self.digest,
-                                 status_code=self.status, body=self.body.decode())
+        return IdempotencyRecord(
+            account_id=account_id,
+            environment=environment,
+            key=key,
+            request_hash=self.digest,
+            status_code=self.status,
+            body=self.body.decode(),
+        )
 
     async def stored(self, db: Database) -> IdempotencyRecord | None:
         async with db.transaction(write=False) as session:
@@ -63,8 +69,12 @@ class PendingKey:
         """The stored answer; :class:`Conflict` when the key came with another request."""
         if record.request_hash != self.digest:
             raise Conflict(MISMATCH)
-        return Response(content=record.body.encode(), status_code=record.status_code, media_type="application/json",
-                        headers={"Idempotent-Replayed": "true"})
+        return Response(
+            content=record.body.encode(),
+            status_code=record.status_code,
+            media_type="application/json",
+            headers={"Idempotent-Replayed": "true"},
+        )
 
 
 def request_hash(request: Request, body: bytes) -> str:

@@ -39,9 +39,19 @@ class StoredLine(DocumentLine, frozen=True, kw_only=True):
 
     @classmethod
     def of(cls, line: DocumentLine, totals: LineTotals) -> StoredLine:
-        return cls(quantity=line.quantity, price=line.price, taxes=line.taxes, discount=line.discount, name=line.name,
-                   description=line.description, item_id=line.item_id, unit=line.unit, total=totals.total,
-                   total_tax=totals.total_tax, total_with_tax=totals.total_with_tax)
+        return cls(
+            quantity=line.quantity,
+            price=line.price,
+            taxes=line.taxes,
+            discount=line.discount,
+            name=line.name,
+            description=line.description,
+            item_id=line.item_id,
+            unit=line.unit,
+            total=totals.total,
+            total_tax=totals.total_tax,
+            total_with_tax=totals.total_with_tax,
+        )
 
 
 def plain(value: Decimal) -> Decimal:

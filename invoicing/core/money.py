@@ -4,14 +4,14 @@ currency's ISO 4217 minor unit (EUR 2, JPY 0, BHD 3)."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from functools import cache
 
 from babel.numbers import get_currency_precision, list_currencies
 
 ZERO = Decimal(0)
 
 
-@lru_cache(maxsize=None)
+@cache
 def known_currencies() -> frozenset[str]:
     return frozenset(c for c in list_currencies() if len(c) == 3 and c.isalpha() and c.isupper())
 
@@ -20,7 +20,7 @@ def is_currency(code: str) -> bool:
     return code in known_currencies()
 
 
-@lru_cache(maxsize=None)
+@cache
 def quantum(currency: str) -> Decimal:
     """The smallest unit of ``currency`` as a Decimal exponent (``Decimal('0.01')`` for EUR)."""
     return Decimal(1).scaleb(-get_currency_precision(currency))

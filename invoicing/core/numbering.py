@@ -28,7 +28,7 @@ class NumberFormat:
     pattern: str
 
     @classmethod
-    def parse(cls, pattern: str) -> "NumberFormat":
+    def parse(cls, pattern: str) -> NumberFormat:
         if not pattern or len(pattern) > MAX_LENGTH:
             raise FormatError(f"must be 1 to {MAX_LENGTH} characters")
         tokens = _TOKEN.findall(pattern)

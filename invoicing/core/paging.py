@@ -23,7 +23,9 @@ def metadata_filters(request: Request) -> dict[str, str]:
         if name.startswith("metadata"):
             match = _METADATA_PARAM.match(name)
             if not match:
-                raise ValidationFailed.field(name, "use metadata[KEY]=VALUE with KEY of [A-Za-z0-9_.-], up to 40 characters")
+                raise ValidationFailed.field(
+                    name, "use metadata[KEY]=VALUE with KEY of [A-Za-z0-9_.-], up to 40 characters"
+                )
             filters[match.group(1)] = value
     return filters
 
@@ -34,8 +36,9 @@ def apply_metadata(stmt: Select, column, filters: dict[str, str]) -> Select:
     return stmt
 
 
-async def page(session: AsyncSession, stmt: Select, id_column, limit: int, cursor: str | None,
-               convert: Callable[[Any], T]) -> tuple[list[T], str | None]:
+async def page(
+    session: AsyncSession, stmt: Select, id_column, limit: int, cursor: str | None, convert: Callable[[Any], T]
+) -> tuple[list[T], str | None]:
     """Newest first; the cursor is the last id of the previous page (ids sort by creation time)."""
     if cursor:
         stmt = stmt.where(id_column < cursor)

@@ -9,7 +9,9 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
-from contract.schemas import Email as Email, LongText as LongText, ShortText as ShortText
+from contract.schemas import Email as Email
+from contract.schemas import LongText as LongText
+from contract.schemas import ShortText as ShortText
 
 Name = Annotated[str, Meta(min_length=1, max_length=200)]
 CountryCode = Annotated[str, Meta(min_length=2, max_length=2)]
@@ -18,9 +20,14 @@ LocaleCode = Annotated[str, Meta(min_length=2, max_length=10)]
 Ident = Annotated[str, Meta(min_length=1, max_length=40)]
 MetadataKey = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.\-]+$")]
 MetadataValue = Annotated[str, Meta(max_length=500)]
-Metadata = Annotated[dict[MetadataKey, MetadataValue], Meta(max_length=50, description="At most 50 keys; keys [A-Za-z0-9_.-] up to 40 characters, values up to 500.")]
-DecimalIn = Annotated[Decimal, Meta(description="A decimal number, as a JSON number or a string (\"99.90\").")]
-MoneyOut = Annotated[str, Meta(description="A decimal string in the currency's minor unit, e.g. \"99.00\".", examples=["99.00"])]
+Metadata = Annotated[
+    dict[MetadataKey, MetadataValue],
+    Meta(max_length=50, description="At most 50 keys; keys [A-Za-z0-9_.-] up to 40 characters, values up to 500."),
+]
+DecimalIn = Annotated[Decimal, Meta(description='A decimal number, as a JSON number or a string ("99.90").')]
+MoneyOut = Annotated[
+    str, Meta(description='A decimal string in the currency\'s minor unit, e.g. "99.00".', examples=["99.00"])
+]
 
 
 class Page(msgspec.Struct):

@@ -33,5 +33,7 @@ def validate_tax_number(number: str, country: str | None, field: str) -> str:
         if module is not None:
             return module.validate(compact)
     except ValidationError as exc:
-        raise ValidationFailed.field(field, f"is not a valid {country or 'EU'} VAT number ({exc.message.lower().rstrip('.')})") from exc
+        raise ValidationFailed.field(
+            field, f"is not a valid {country or 'EU'} VAT number ({exc.message.lower().rstrip('.')})"
+        ) from exc
     return compact

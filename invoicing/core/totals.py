@@ -91,7 +91,9 @@ def compute_totals(lines: Sequence[Line], currency: str, *, prices_include_tax: 
     return _compute_net(lines, currency)
 
 
-def _breakdown(bases: dict[tuple[str, Decimal], Decimal], amounts: dict[tuple[str, Decimal], Decimal]) -> tuple[TaxTotal, ...]:
+def _breakdown(
+    bases: dict[tuple[str, Decimal], Decimal], amounts: dict[tuple[str, Decimal], Decimal]
+) -> tuple[TaxTotal, ...]:
     return tuple(
         TaxTotal(name=name, rate=rate, base=bases[(name, rate)], amount=amounts[(name, rate)])
         for name, rate in sorted(bases, key=lambda k: (-k[1], k[0]))

@@ -12,8 +12,15 @@ from invoicing.core.money import is_currency
 MAX_AMOUNT = Decimal("1000000000000")
 
 
-def decimal_field(value: Decimal, field: str, *, minimum: Decimal | None = Decimal(0), maximum: Decimal = MAX_AMOUNT,
-                  exclusive_min: bool = False, places: int = 6) -> Decimal:
+def decimal_field(
+    value: Decimal,
+    field: str,
+    *,
+    minimum: Decimal | None = Decimal(0),
+    maximum: Decimal = MAX_AMOUNT,
+    exclusive_min: bool = False,
+    places: int = 6,
+) -> Decimal:
     value = Decimal(value)
     if not value.is_finite():
         raise ValidationFailed.field(field, "must be a finite number")

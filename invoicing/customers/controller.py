@@ -24,8 +24,9 @@ class CustomerController(Controller):
         return await customers.create(data)
 
     @get(operation_id="listCustomers", opt=READ)
-    async def list_customers(self, customers: CustomerService, limit: Limit = 20, cursor: str | None = None,
-                             search: Search = None) -> CustomerList:
+    async def list_customers(
+        self, customers: CustomerService, limit: Limit = 20, cursor: str | None = None, search: Search = None
+    ) -> CustomerList:
         return await customers.list(limit, cursor, search)
 
     @get("/{customer_id:str}", operation_id="getCustomer", opt=READ)

@@ -24,12 +24,12 @@ class CustomerCreate(Struct, forbid_unknown_fields=True):
 
 class CustomerUpdate(Struct, forbid_unknown_fields=True):
     name: Name | UnsetType = UNSET
-    email: Email | None | UnsetType = UNSET
-    address: LongText | None | UnsetType = UNSET
-    city: ShortText | None | UnsetType = UNSET
-    post_code: PostCode | None | UnsetType = UNSET
-    country: CountryCode | None | UnsetType = UNSET
-    tax_number: TaxNumber | None | UnsetType = UNSET
+    email: Email | UnsetType | None = UNSET
+    address: LongText | UnsetType | None = UNSET
+    city: ShortText | UnsetType | None = UNSET
+    post_code: PostCode | UnsetType | None = UNSET
+    country: CountryCode | UnsetType | None = UNSET
+    tax_number: TaxNumber | UnsetType | None = UNSET
     metadata: Metadata | UnsetType = UNSET
 
 

@@ -9,16 +9,16 @@ import msgspec
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from invoicing.auth.context import Scope
 from contract.errors import NotFound, ValidationFailed
-from invoicing.events import emit
+from invoicing.auth.context import Scope
 from invoicing.core.ids import new_id
+from invoicing.core.paging import page
 from invoicing.core.tax_numbers import validate_tax_number
 from invoicing.core.validate import country_field
-from invoicing.core.paging import page
 from invoicing.customers.schemas import CustomerCreate, CustomerList, CustomerOut, CustomerUpdate
 from invoicing.db.models import Customer
 from invoicing.db.types import utcnow
+from invoicing.events import emit
 
 FIELDS = ("name", "email", "address", "city", "post_code", "country", "tax_number")
 
@@ -35,9 +35,14 @@ def clean(data: CustomerCreate, prefix: str = "") -> dict[str, Any]:
 
 
 def to_out(customer: Customer) -> CustomerOut:
-    return CustomerOut(id=customer.id, object="customer", entity_id=customer.entity_id,
-                       metadata=customer.metadata_ or {}, created_at=customer.created_at,
-                       **{f: getattr(customer, f) for f in FIELDS})
+    return CustomerOut(
+        id=customer.id,
+        object="customer",
+        entity_id=customer.entity_id,
+        metadata=customer.metadata_ or {},
+        created_at=customer.created_at,
+        **{f: getattr(customer, f) for f in FIELDS},
+    )
 
 
 def snapshot(customer: Customer) -> dict[str, Any]:
@@ -57,8 +62,12 @@ def list_stmt(scope: Scope, search: str | None):
     stmt = select(Customer).where(Customer.entity_id == scope.entity_id, Customer.deleted_at.is_(None))
     if search:
         text = search.lower()
-        stmt = stmt.where(or_(func.lower(Customer.name).contains(text, autoescape=True),
-                              func.lower(Customer.email).contains(text, autoescape=True)))
+        stmt = stmt.where(
+            or_(
+                func.lower(Customer.name).contains(text, autoescape=True),
+                func.lower(Customer.email).contains(text, autoescape=True),
+            )
+        )
     return stmt
 
 
@@ -69,8 +78,9 @@ class CustomerService:
         self.session, self.scope = session, ctx
 
     async def create(self, data: CustomerCreate) -> CustomerOut:
-        customer = Customer(id=new_id("customer"), entity_id=self.scope.entity_id, metadata_=data.metadata or {},
-                            **clean(data))
+        customer = Customer(
+            id=new_id("customer"), entity_id=self.scope.entity_id, metadata_=data.metadata or {}, **clean(data)
+        )
         self.session.add(customer)
         emit(self.session, self.scope, "customer.created", customer.id)
         return to_out(customer)
@@ -85,7 +95,9 @@ class CustomerService:
     async def update(self, customer_id: str, data: CustomerUpdate) -> CustomerOut:
         customer = await get_customer(self.session, self.scope, customer_id)
         merged = {f: getattr(customer, f) for f in FIELDS}
-        merged.update({k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET and k != "metadata"})
+        merged.update(
+            {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET and k != "metadata"}
+        )
         for field, value in clean(CustomerCreate(**merged)).items():
             setattr(customer, field, value)
         if data.metadata is not msgspec.UNSET:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import lru_cache, partial
+from functools import cache, partial
 
 import aiosqlite
 import msgspec
@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 
-@lru_cache(maxsize=None)
+@cache
 def _insert_plan(cls: type):
     mapper = inspect(cls)
     return insert(mapper.local_table), [(prop.columns[0].name, prop.key) for prop in mapper.column_attrs]
@@ -53,7 +53,7 @@ class InlineSqliteConnection(aiosqlite.Connection):
     def __await__(self):
         return self._connect().__await__()
 
-    async def _connect(self) -> "InlineSqliteConnection":
+    async def _connect(self) -> InlineSqliteConnection:
         if self._connection is None:
             self._connection = self._connector()
         return self
@@ -75,7 +75,7 @@ class InlineSqliteConnection(aiosqlite.Connection):
 
 def normalize_url(url: str) -> str:
     if url.startswith("sqlite:"):
-        return "sqlite+aiosqlite:" + url[len("sqlite:"):]
+        return "sqlite+aiosqlite:" + url[len("sqlite:") :]
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         return "postgresql+asyncpg://" + url.split("://", 1)[1]
     return url
@@ -91,10 +91,13 @@ def _sqlite_engine(url: str, *, immediate: bool, pool_size: int, echo: bool) -> 
     path = make_url(url).database or ":memory:"
 
     async def connect() -> InlineSqliteConnection:
-        return await InlineSqliteConnection(partial(sqlite3.connect, path, check_same_thread=False, isolation_level=None), 64)
+        return await InlineSqliteConnection(
+            partial(sqlite3.connect, path, check_same_thread=False, isolation_level=None), 64
+        )
 
-    engine = create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=0, pool_timeout=60,
-                                 async_creator=connect, **JSON_CODEC)
+    engine = create_async_engine(
+        url, echo=echo, pool_size=pool_size, max_overflow=0, pool_timeout=60, async_creator=connect, **JSON_CODEC
+    )
 
     @event.listens_for(engine.sync_engine, "connect")
     def _connect(dbapi_connection, _record):

@@ -33,7 +33,9 @@ _DEFAULTS: dict[type, list] = {}
 
 def _defaults(cls: type) -> list:
     if cls not in _DEFAULTS:
-        _DEFAULTS[cls] = [(p.key, p.columns[0].default) for p in inspect(cls).column_attrs if p.columns[0].default is not None]
+        _DEFAULTS[cls] = [
+            (p.key, p.columns[0].default) for p in inspect(cls).column_attrs if p.columns[0].default is not None
+        ]
     return _DEFAULTS[cls]
 
 
@@ -234,7 +236,8 @@ class IdempotencyRecord(Base):
 
 
 class Email(Base):
-    """Every message Folio sends: the queue the delivery worker (:mod:`invoicing.emails.delivery`) reads, or captured."""
+    """Every message Folio sends: the queue the delivery worker (:mod:`invoicing.emails.delivery`) reads,
+    or captured."""
 
     __tablename__ = "emails"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -252,7 +255,10 @@ class Email(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    __table_args__ = (Index("ix_emails_entity", "entity_id", "id"), Index("ix_emails_status", "status", "next_attempt_at"))
+    __table_args__ = (
+        Index("ix_emails_entity", "entity_id", "id"),
+        Index("ix_emails_status", "status", "next_attempt_at"),
+    )
 
 
 class DocumentFile(Base):

@@ -30,12 +30,25 @@ KEY_NAME = "demo platform backend"
 TENANTS: list[dict[str, Any]] = [
     {
         "slug": "lipa",
-        "entity": {"name": "Kavarna Lipa d.o.o.", "country": "SI", "address": "Trubarjeva cesta 12", "city": "Ljubljana",
-                   "post_code": "1000", "locale": "sl", "email": "racuni@kavarna-lipa.example"},
+        "entity": {
+            "name": "Kavarna Lipa d.o.o.",
+            "country": "SI",
+            "address": "Trubarjeva cesta 12",
+            "city": "Ljubljana",
+            "post_code": "1000",
+            "locale": "sl",
+            "email": "racuni@kavarna-lipa.example",
+        },
         "color": "#0f766e",
         "customers": [
-            {"name": "Hotel Bled d.d.", "email": "nabava@hotel-bled.example", "address": "Cesta svobode 8",
-             "city": "Bled", "post_code": "4260", "country": "SI"},
+            {
+                "name": "Hotel Bled d.d.",
+                "email": "nabava@hotel-bled.example",
+                "address": "Cesta svobode 8",
+                "city": "Bled",
+                "post_code": "4260",
+                "country": "SI",
+            },
             {"name": "Studio Kolektiv s.p.", "email": "info@kolektiv.example", "city": "Maribor", "country": "SI"},
             {"name": "Wiener Kaffeehaus GmbH", "email": "office@kaffeehaus.example", "city": "Wien", "country": "AT"},
         ],
@@ -48,14 +61,32 @@ TENANTS: list[dict[str, Any]] = [
     },
     {
         "slug": "sonne",
-        "entity": {"name": "Bäckerei Sonnenschein GmbH", "country": "DE", "address": "Kastanienallee 5", "city": "Berlin",
-                   "post_code": "10435", "locale": "de", "email": "rechnungen@sonnenschein.example"},
+        "entity": {
+            "name": "Bäckerei Sonnenschein GmbH",
+            "country": "DE",
+            "address": "Kastanienallee 5",
+            "city": "Berlin",
+            "post_code": "10435",
+            "locale": "de",
+            "email": "rechnungen@sonnenschein.example",
+        },
         "color": "#b45309",
         "customers": [
-            {"name": "Café Morgenrot", "email": "einkauf@morgenrot.example", "address": "Oranienstraße 20",
-             "city": "Berlin", "post_code": "10999", "country": "DE"},
+            {
+                "name": "Café Morgenrot",
+                "email": "einkauf@morgenrot.example",
+                "address": "Oranienstraße 20",
+                "city": "Berlin",
+                "post_code": "10999",
+                "country": "DE",
+            },
             {"name": "Hotel Adler KG", "email": "kueche@adler.example", "city": "Potsdam", "country": "DE"},
-            {"name": "Kita Sonnenblume e.V.", "email": "verwaltung@sonnenblume.example", "city": "Berlin", "country": "DE"},
+            {
+                "name": "Kita Sonnenblume e.V.",
+                "email": "verwaltung@sonnenblume.example",
+                "city": "Berlin",
+                "country": "DE",
+            },
         ],
         "items": [
             {"name": "Roggenbrot 1 kg", "price": "4.80", "unit": "Stk", "taxes": [{"rate": 7}]},
@@ -95,17 +126,34 @@ async def _account_and_key(database_url: str) -> tuple[str, str]:
     db = Database(database_url)
     try:
         async with db.transaction() as session:
-            account = (await session.execute(select(Account).where(Account.name == ACCOUNT_NAME)
-                                             .order_by(Account.id))).scalars().first()
+            account = (
+                (await session.execute(select(Account).where(Account.name == ACCOUNT_NAME).order_by(Account.id)))
+                .scalars()
+                .first()
+            )
             if account is None:
                 account, _ = await create_account(session, ACCOUNT_NAME)
-            previous = (await session.execute(select(ApiKey).where(
-                ApiKey.account_id == account.id, ApiKey.name == KEY_NAME, ApiKey.revoked_at.is_(None)))).scalars()
+            previous = (
+                await session.execute(
+                    select(ApiKey).where(
+                        ApiKey.account_id == account.id, ApiKey.name == KEY_NAME, ApiKey.revoked_at.is_(None)
+                    )
+                )
+            ).scalars()
             for old in previous:
                 old.revoked_at = utcnow()
             key = keys.generate("sk", "sandbox")
-            session.add(ApiKey(id=new_id("api_key"), account_id=account.id, environment="sandbox", entity_id=None,
-                               key_hash=keys.digest(key), last4=key[-4:], name=KEY_NAME))
+            session.add(
+                ApiKey(
+                    id=new_id("api_key"),
+                    account_id=account.id,
+                    environment="sandbox",
+                    entity_id=None,
+                    key_hash=keys.digest(key),
+                    last4=key[-4:],
+                    name=KEY_NAME,
+                )
+            )
             return account.id, key
     finally:
         await db.dispose()
@@ -113,7 +161,9 @@ async def _account_and_key(database_url: str) -> tuple[str, str]:
 
 def _ok(response: httpx.Response) -> Any:
     if response.status_code >= 400:
-        raise RuntimeError(f"{response.request.method} {response.request.url.path}: {response.status_code} {response.text}")
+        raise RuntimeError(
+            f"{response.request.method} {response.request.url.path}: {response.status_code} {response.text}"
+        )
     return response.json() if response.content else None
 
 
@@ -127,10 +177,16 @@ async def _entity(api: httpx.AsyncClient, spec: dict[str, Any], logo_url: str | 
             break
     settings = {"branding": {"primary_color": spec["color"], "logo_url": logo_url}}
     if existing is None:
-        return _ok(await api.post("/v1/entities", json={**spec["entity"], "settings": settings,
-                                                        "metadata": {"demo": spec["slug"]}}))
-    return _ok(await api.patch(f"/v1/entities/{existing['id']}", json={"settings": settings,
-                                                                       "locale": spec["entity"]["locale"]}))
+        return _ok(
+            await api.post(
+                "/v1/entities", json={**spec["entity"], "settings": settings, "metadata": {"demo": spec["slug"]}}
+            )
+        )
+    return _ok(
+        await api.patch(
+            f"/v1/entities/{existing['id']}", json={"settings": settings, "locale": spec["entity"]["locale"]}
+        )
+    )
 
 
 async def _documents(api: httpx.AsyncClient, spec: dict[str, Any]) -> None:
@@ -146,14 +202,32 @@ async def _documents(api: httpx.AsyncClient, spec: dict[str, Any]) -> None:
 
     async def invoice(customer: int, days_ago: int, picks, **extra) -> dict[str, Any]:
         day = today - timedelta(days=days_ago)
-        return _ok(await api.post("/v1/invoices", json={
-            "customer_id": customers[customer]["id"], "items": lines(*picks), "date": day.isoformat(),
-            "date_due": (day + timedelta(days=14)).isoformat(), **extra}))
+        return _ok(
+            await api.post(
+                "/v1/invoices",
+                json={
+                    "customer_id": customers[customer]["id"],
+                    "items": lines(*picks),
+                    "date": day.isoformat(),
+                    "date_due": (day + timedelta(days=14)).isoformat(),
+                    **extra,
+                },
+            )
+        )
 
     async def pay(inv: dict[str, Any], amount: str, days_ago: int, reference: str) -> None:
-        _ok(await api.post("/v1/payments", json={"invoice_id": inv["id"], "amount": amount, "type": "bank_transfer",
-                                                 "date": (today - timedelta(days=days_ago)).isoformat(),
-                                                 "reference": reference}))
+        _ok(
+            await api.post(
+                "/v1/payments",
+                json={
+                    "invoice_id": inv["id"],
+                    "amount": amount,
+                    "type": "bank_transfer",
+                    "date": (today - timedelta(days=days_ago)).isoformat(),
+                    "reference": reference,
+                },
+            )
+        )
 
     paid = await invoice(0, 40, [(0, 30), (2, 4)])
     await pay(paid, paid["total_with_tax"], 30, "pi_demo_1001")
@@ -179,8 +253,17 @@ async def _users(api: httpx.AsyncClient, spec: dict[str, Any]) -> list[DemoUser]
             if user["role"] != role:
                 user = _ok(await api.patch(f"/v1/entity-users/{user['id']}", json={"role": role}))
         else:
-            user = _ok(await api.post("/v1/entity-users", json={
-                "email": f"{name.split()[0].lower()}@{domain}", "name": name, "role": role, "external_id": external_id}))
+            user = _ok(
+                await api.post(
+                    "/v1/entity-users",
+                    json={
+                        "email": f"{name.split()[0].lower()}@{domain}",
+                        "name": name,
+                        "role": role,
+                        "external_id": external_id,
+                    },
+                )
+            )
         users.append(DemoUser(id=user["id"], name=name, role=role, external_id=external_id))
     return users
 
@@ -190,8 +273,14 @@ async def seed(settings: Settings, host_origin: str) -> DemoSetup:
     account_id, account_key = await _account_and_key(settings.database.url)
     app = create_app(settings)
     tenants = []
-    async with app.lifespan(), httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://folio",
-                                                 headers={"Authorization": f"Bearer {account_key}"}) as api:
+    async with (
+        app.lifespan(),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://folio",
+            headers={"Authorization": f"Bearer {account_key}"},
+        ) as api,
+    ):
         _ok(await api.patch("/v1/account", json={"embed_allowed_origins": [host_origin]}))
         for spec in TENANTS:
             entity = await _entity(api, spec, f"{host_origin}/logos/{spec['slug']}.svg")
@@ -199,6 +288,9 @@ async def seed(settings: Settings, host_origin: str) -> DemoSetup:
             await _documents(api, spec)
             users = await _users(api, spec)
             del api.headers["X-Entity-Id"]
-            tenants.append(DemoTenant(slug=spec["slug"], entity_id=entity["id"], name=entity["name"],
-                                      locale=entity["locale"], users=users))
+            tenants.append(
+                DemoTenant(
+                    slug=spec["slug"], entity_id=entity["id"], name=entity["name"], locale=entity["locale"], users=users
+                )
+            )
     return DemoSetup(account_id=account_id, account_key=account_key, tenants=tenants)

@@ -37,14 +37,34 @@ class InvoiceController(Controller):
     async def create_invoice(self, data: InvoiceCreate, invoices: InvoiceService) -> InvoiceOut:
         return await invoices.create(data)
 
-    @get(operation_id="listInvoices", opt=READ, summary="List invoices, newest first",
-         description="Filter by status, date range, customer, text (number or customer name) and metadata[KEY]=VALUE.")
-    async def list_invoices(self, request: Request, invoices: InvoiceService, limit: Limit = 20,
-                            cursor: str | None = None, status: InvoiceStatus | None = None,
-                            date_from: date | None = None, date_to: date | None = None, search: Search = None,
-                            customer_id: str | None = None) -> InvoiceList:
-        return await invoices.list(limit, cursor, metadata_filters(request), status=status, date_from=date_from,
-                                   date_to=date_to, search=search, customer_id=customer_id)
+    @get(
+        operation_id="listInvoices",
+        opt=READ,
+        summary="List invoices, newest first",
+        description="Filter by status, date range, customer, text (number or customer name) and metadata[KEY]=VALUE.",
+    )
+    async def list_invoices(
+        self,
+        request: Request,
+        invoices: InvoiceService,
+        limit: Limit = 20,
+        cursor: str | None = None,
+        status: InvoiceStatus | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        search: Search = None,
+        customer_id: str | None = None,
+    ) -> InvoiceList:
+        return await invoices.list(
+            limit,
+            cursor,
+            metadata_filters(request),
+            status=status,
+            date_from=date_from,
+            date_to=date_to,
+            search=search,
+            customer_id=customer_id,
+        )
 
     @get("/{invoice_id:str}", operation_id="getInvoice", opt=READ)
     async def get_invoice(self, invoice_id: str, invoices: InvoiceService) -> InvoiceOut:
@@ -58,13 +78,23 @@ class InvoiceController(Controller):
     async def delete_invoice(self, invoice_id: str, invoices: InvoiceService) -> None:
         await invoices.delete(invoice_id)
 
-    @post("/{invoice_id:str}/finalize", operation_id="finalizeInvoice", opt=WRITE, status_code=200,
-          summary="Issue a draft: the number is assigned here")
+    @post(
+        "/{invoice_id:str}/finalize",
+        operation_id="finalizeInvoice",
+        opt=WRITE,
+        status_code=200,
+        summary="Issue a draft: the number is assigned here",
+    )
     async def finalize_invoice(self, invoice_id: str, invoices: InvoiceService) -> InvoiceOut:
         return await invoices.finalize(invoice_id)
 
-    @post("/{invoice_id:str}/void", operation_id="voidInvoice", opt=WRITE, status_code=200,
-          summary="Void an unpaid issued invoice")
+    @post(
+        "/{invoice_id:str}/void",
+        operation_id="voidInvoice",
+        opt=WRITE,
+        status_code=200,
+        summary="Void an unpaid issued invoice",
+    )
     async def void_invoice(self, invoice_id: str, invoices: InvoiceService, data: VoidIn | None = None) -> InvoiceOut:
         return await invoices.void(invoice_id, data.reason if data else None)
 
@@ -74,17 +104,35 @@ class CreditNoteController(Controller):
     tags = ["Credit notes"]
     dependencies = {"credit_notes": Provide(CreditNoteService, sync_to_thread=False)}
 
-    @post(operation_id="createCreditNote", opt=WRITE, summary="Credit an invoice (without items: everything not yet credited)")
+    @post(
+        operation_id="createCreditNote",
+        opt=WRITE,
+        summary="Credit an invoice (without items: everything not yet credited)",
+    )
     async def create_credit_note(self, data: CreditNoteCreate, credit_notes: CreditNoteService) -> CreditNoteOut:
         return await credit_notes.create(data)
 
     @get(operation_id="listCreditNotes", opt=READ)
-    async def list_credit_notes(self, request: Request, credit_notes: CreditNoteService,
-                                limit: Limit = 20, cursor: str | None = None, invoice_id: str | None = None,
-                                date_from: date | None = None, date_to: date | None = None,
-                                search: Search = None) -> CreditNoteList:
-        return await credit_notes.list(limit, cursor, metadata_filters(request), invoice_id=invoice_id, date_from=date_from,
-                                       date_to=date_to, search=search)
+    async def list_credit_notes(
+        self,
+        request: Request,
+        credit_notes: CreditNoteService,
+        limit: Limit = 20,
+        cursor: str | None = None,
+        invoice_id: str | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        search: Search = None,
+    ) -> CreditNoteList:
+        return await credit_notes.list(
+            limit,
+            cursor,
+            metadata_filters(request),
+            invoice_id=invoice_id,
+            date_from=date_from,
+            date_to=date_to,
+            search=search,
+        )
 
     @get("/{credit_note_id:str}", operation_id="getCreditNote", opt=READ)
     async def get_credit_note(self, credit_note_id: str, credit_notes: CreditNoteService) -> CreditNoteOut:

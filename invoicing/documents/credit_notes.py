@@ -49,8 +49,15 @@ def remaining_lines(invoice: Document, credit_notes: list[Document]) -> list[Doc
     for key, amount in remaining.items():
         if amount > 0:
             rates = ", ".join(f"{t.name} {format_decimal(t.rate)} %" for t in taxes_of[key]) or "no tax"
-            lines.append(DocumentLine(name=f"Credit for invoice {invoice.number} ({rates})", quantity=Decimal(1),
-                                      price=plain(amount), discount=Decimal(0), taxes=taxes_of[key]))
+            lines.append(
+                DocumentLine(
+                    name=f"Credit for invoice {invoice.number} ({rates})",
+                    quantity=Decimal(1),
+                    price=plain(amount),
+                    discount=Decimal(0),
+                    taxes=taxes_of[key],
+                )
+            )
     return lines
 
 
@@ -67,10 +74,20 @@ class CreditNoteService:
     def __init__(self, session: AsyncSession, ctx: Scope) -> None:
         self.session, self.scope = session, ctx
 
-    async def list(self, limit: int, cursor: str | None, metadata: dict[str, str], *, invoice_id: str | None,
-                   date_from: date | None, date_to: date | None, search: str | None) -> CreditNoteList:
-        stmt = list_stmt(self.scope, "credit_note", invoice_id=invoice_id, date_from=date_from, date_to=date_to,
-                         search=search)
+    async def list(
+        self,
+        limit: int,
+        cursor: str | None,
+        metadata: dict[str, str],
+        *,
+        invoice_id: str | None,
+        date_from: date | None,
+        date_to: date | None,
+        search: str | None,
+    ) -> CreditNoteList:
+        stmt = list_stmt(
+            self.scope, "credit_note", invoice_id=invoice_id, date_from=date_from, date_to=date_to, search=search
+        )
         stmt = apply_metadata(stmt, Document.metadata_, metadata)
         data, next_cursor = await page(self.session, stmt, Document.id, limit, cursor, credit_note_out)
         return CreditNoteList(data=data, next_cursor=next_cursor)
@@ -88,22 +105,37 @@ class CreditNoteService:
             raise Conflict(f"Invoice {invoice.number} is already credited in full.")
         lines = await _lines(session, scope, invoice, data)
         doc = Document(
-            id=new_id("credit_note"), entity_id=invoice.entity_id, type="credit_note", status="draft",
-            date=data.date or date.today(), date_due=None, date_service=invoice.date_service,
+            id=new_id("credit_note"),
+            entity_id=invoice.entity_id,
+            type="credit_note",
+            status="draft",
+            date=data.date or date.today(),
+            date_due=None,
+            date_service=invoice.date_service,
             currency_code=invoice.currency_code,
             locale=locale_field(data.locale, "locale") if data.locale else invoice.locale,
-            customer={**invoice.customer}, customer_id=invoice.customer_id, prices_include_tax=invoice.prices_include_tax,
-            note=data.note, footer=invoice.footer, metadata_=data.metadata or {}, invoice_id=invoice.id,
-            invoice_number=invoice.number, invoice_date=invoice.date,
-            total_paid=Decimal(0), total_credited=Decimal(0), credit_note_ids=[],
+            customer={**invoice.customer},
+            customer_id=invoice.customer_id,
+            prices_include_tax=invoice.prices_include_tax,
+            note=data.note,
+            footer=invoice.footer,
+            metadata_=data.metadata or {},
+            invoice_id=invoice.id,
+            invoice_number=invoice.number,
+            invoice_date=invoice.date,
+            total_paid=Decimal(0),
+            total_credited=Decimal(0),
+            credit_note_ids=[],
         )
         if doc.date < invoice.date:
             raise ValidationFailed.field("date", f"must not be before the invoice's date {invoice.date.isoformat()}")
         apply_totals(doc, lines)
         if doc.total_with_tax > limit:
             raise ValidationFailed.field(
-                "items", f"credits {money(doc, doc.total_with_tax)} {doc.currency_code} but only "
-                         f"{money(doc, limit)} {doc.currency_code} of invoice {invoice.number} is left to credit")
+                "items",
+                f"credits {money(doc, doc.total_with_tax)} {doc.currency_code} but only "
+                f"{money(doc, limit)} {doc.currency_code} of invoice {invoice.number} is left to credit",
+            )
         await issue(session, scope, doc, new=True)
         invoice.total_credited = invoice.total_credited + doc.total_with_tax
         invoice.credit_note_ids = [*(invoice.credit_note_ids or []), doc.id]

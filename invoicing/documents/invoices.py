@@ -35,7 +35,9 @@ from invoicing.events import emit
 EDITABLE = ("date", "date_due", "date_service", "note", "footer", "prices_include_tax")
 
 
-async def _customer_snapshot(session: AsyncSession, scope: Scope, customer, customer_id) -> tuple[dict[str, Any], str | None]:
+async def _customer_snapshot(
+    session: AsyncSession, scope: Scope, customer, customer_id
+) -> tuple[dict[str, Any], str | None]:
     if customer_id:
         found = await customers.get_customer(session, scope, customer_id, field="customer_id")
         return customers.snapshot(found), found.id
@@ -51,8 +53,10 @@ def _check_dates(doc: Document) -> None:
 
 def _must_be_draft(doc: Document) -> None:
     if doc.status != "draft":
-        raise Conflict(f"Invoice {doc.number} is {doc.status}; issued documents cannot be changed. "
-                       "Use a credit note to correct it.")
+        raise Conflict(
+            f"Invoice {doc.number} is {doc.status}; issued documents cannot be changed. "
+            "Use a credit note to correct it."
+        )
 
 
 async def _change_customer(session: AsyncSession, scope: Scope, doc: Document, data: InvoiceUpdate) -> None:
@@ -61,8 +65,11 @@ async def _change_customer(session: AsyncSession, scope: Scope, doc: Document, d
     if data.customer is not msgspec.UNSET and data.customer_id is not msgspec.UNSET:
         raise ValidationFailed.field("customer_id", "give either customer or customer_id, not both")
     doc.customer, doc.customer_id = await _customer_snapshot(
-        session, scope, None if data.customer is msgspec.UNSET else data.customer,
-        None if data.customer_id is msgspec.UNSET else data.customer_id)
+        session,
+        scope,
+        None if data.customer is msgspec.UNSET else data.customer,
+        None if data.customer_id is msgspec.UNSET else data.customer_id,
+    )
 
 
 def refresh_status(doc: Document) -> None:
@@ -76,11 +83,27 @@ class InvoiceService:
     def __init__(self, session: AsyncSession, ctx: Scope) -> None:
         self.session, self.scope = session, ctx
 
-    async def list(self, limit: int, cursor: str | None, metadata: dict[str, str], *, status: str | None,
-                   date_from: date | None, date_to: date | None, search: str | None,
-                   customer_id: str | None) -> InvoiceList:
-        stmt = list_stmt(self.scope, "invoice", status=status, date_from=date_from, date_to=date_to, search=search,
-                         customer_id=customer_id)
+    async def list(
+        self,
+        limit: int,
+        cursor: str | None,
+        metadata: dict[str, str],
+        *,
+        status: str | None,
+        date_from: date | None,
+        date_to: date | None,
+        search: str | None,
+        customer_id: str | None,
+    ) -> InvoiceList:
+        stmt = list_stmt(
+            self.scope,
+            "invoice",
+            status=status,
+            date_from=date_from,
+            date_to=date_to,
+            search=search,
+            customer_id=customer_id,
+        )
         stmt = apply_metadata(stmt, Document.metadata_, metadata)
         data, next_cursor = await page(self.session, stmt, Document.id, limit, cursor, invoice_out)
         return InvoiceList(data=data, next_cursor=next_cursor)
@@ -97,15 +120,26 @@ class InvoiceService:
         snapshot, customer_id = await _customer_snapshot(session, scope, data.customer, data.customer_id)
         doc_date = data.date or date.today()
         doc = Document(
-            id=new_id("invoice"), entity_id=entity.id, type="invoice", status="draft", date=doc_date,
+            id=new_id("invoice"),
+            entity_id=entity.id,
+            type="invoice",
+            status="draft",
+            date=doc_date,
             date_due=data.date_due or doc_date + timedelta(days=settings.payment_terms_days),
             date_service=data.date_service,
-            currency_code=currency_field(data.currency_code, "currency_code") if data.currency_code else entity.currency_code,
+            currency_code=currency_field(data.currency_code, "currency_code")
+            if data.currency_code
+            else entity.currency_code,
             locale=locale_field(data.locale, "locale") if data.locale else entity.locale,
-            customer=snapshot, customer_id=customer_id, prices_include_tax=data.prices_include_tax,
+            customer=snapshot,
+            customer_id=customer_id,
+            prices_include_tax=data.prices_include_tax,
             note=data.note if data.note is not None else settings.default_note,
             footer=data.footer if data.footer is not None else settings.footer,
-            metadata_=data.metadata or {}, total_paid=Decimal(0), total_credited=Decimal(0), credit_note_ids=[],
+            metadata_=data.metadata or {},
+            total_paid=Decimal(0),
+            total_credited=Decimal(0),
+            credit_note_ids=[],
         )
         _check_dates(doc)
         apply_totals(doc, await build_lines(session, scope, data.items))
@@ -133,7 +167,9 @@ class InvoiceService:
         if data.metadata is not msgspec.UNSET:
             doc.metadata_ = data.metadata
         _check_dates(doc)
-        apply_totals(doc, await build_lines(session, scope, data.items) if data.items is not msgspec.UNSET else doc.items)
+        apply_totals(
+            doc, await build_lines(session, scope, data.items) if data.items is not msgspec.UNSET else doc.items
+        )
         emit(session, scope, "invoice.updated", doc.id)
         return invoice_out(doc)
 
@@ -161,8 +197,10 @@ class InvoiceService:
         if doc.status == "voided":
             raise Conflict(f"Invoice {doc.number} is already voided.")
         if doc.total_paid > 0:
-            raise Conflict(f"Invoice {doc.number} has payments of {money(doc, doc.total_paid)} {doc.currency_code}; "
-                           "only an unpaid invoice can be voided. Issue a credit note instead.")
+            raise Conflict(
+                f"Invoice {doc.number} has payments of {money(doc, doc.total_paid)} {doc.currency_code}; "
+                "only an unpaid invoice can be voided. Issue a credit note instead."
+            )
         if doc.credit_note_ids:
             raise Conflict(f"Invoice {doc.number} has credit notes; it cannot be voided.")
         doc.status, doc.voided_at, doc.void_reason = "voided", utcnow(), reason

@@ -36,8 +36,11 @@ def _line(line: LineIn, at: str, item: Item | None, *, taxable: bool) -> Documen
         price = item.price if price is None else price
         description = description if description is not None else item.description
         unit = unit or item.unit
-        taxes = (checked_taxes(line.taxes, f"{at}.taxes") if line.taxes is not None
-                 else msgspec.convert(item.taxes or [], tuple[Tax, ...]))
+        taxes = (
+            checked_taxes(line.taxes, f"{at}.taxes")
+            if line.taxes is not None
+            else msgspec.convert(item.taxes or [], tuple[Tax, ...])
+        )
     else:
         if not name:
             raise ValidationFailed.field(f"{at}.name", "is required (or give item_id)")
@@ -45,15 +48,27 @@ def _line(line: LineIn, at: str, item: Item | None, *, taxable: bool) -> Documen
             raise ValidationFailed.field(f"{at}.price", "is required (or give item_id)")
         taxes = checked_taxes(line.taxes or [], f"{at}.taxes")
     if taxes and not taxable:
-        raise ValidationFailed.field(f"{at}.taxes", "must be empty: the entity is not a tax subject (is_tax_subject "
-                                                    "is false), so its documents carry no tax")
+        raise ValidationFailed.field(
+            f"{at}.taxes",
+            "must be empty: the entity is not a tax subject (is_tax_subject is false), so its documents carry no tax",
+        )
     quantity = _quantity(line.quantity, f"{at}.quantity")
     discount = plain(decimal_field(line.discount, f"{at}.discount", maximum=HUNDRED, places=4))
-    return DocumentLine(name=name.strip(), description=description, item_id=line.item_id, unit=unit, taxes=taxes,
-                        quantity=quantity, price=Decimal(clean_price(Decimal(price), f"{at}.price")), discount=discount)
+    return DocumentLine(
+        name=name.strip(),
+        description=description,
+        item_id=line.item_id,
+        unit=unit,
+        taxes=taxes,
+        quantity=quantity,
+        price=Decimal(clean_price(Decimal(price), f"{at}.price")),
+        discount=discount,
+    )
 
 
-async def build_lines(session: AsyncSession, scope: Scope, lines: list[LineIn], field: str = "items") -> list[DocumentLine]:
+async def build_lines(
+    session: AsyncSession, scope: Scope, lines: list[LineIn], field: str = "items"
+) -> list[DocumentLine]:
     """The request's lines, validated, with catalogue items resolved; a 422 names the field at fault."""
     taxable = scope.entity is None or scope.entity.is_tax_subject
     out = []

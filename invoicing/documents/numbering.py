@@ -7,7 +7,7 @@ never share a number and a rolled-back issue gives its number back. The formats 
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -23,14 +23,16 @@ from invoicing.db.types import utcnow
 from invoicing.entities.settings import number_format
 
 
-@lru_cache(maxsize=None)
+@cache
 def _counter_upsert(dialect: str):
     """``INSERT … ON CONFLICT DO UPDATE SET value = value + 1 RETURNING value``, built once per dialect."""
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     return (
         insert(NumberCounter)
         .values(entity_id=bindparam("entity_id"), doc_type=bindparam("doc_type"), period=bindparam("period"), value=1)
-        .on_conflict_do_update(index_elements=["entity_id", "doc_type", "period"], set_={"value": NumberCounter.value + 1})
+        .on_conflict_do_update(
+            index_elements=["entity_id", "doc_type", "period"], set_={"value": NumberCounter.value + 1}
+        )
         .returning(NumberCounter.value)
     )
 
@@ -55,5 +57,7 @@ async def issue(session: AsyncSession, scope: Scope, doc: Document, *, new: bool
         else:
             await session.flush()
     except IntegrityError:
-        raise Conflict(f"Number {doc.number} is already taken by another {doc.type.replace('_', ' ')}; "
-                       "the entity's number format produces duplicates.") from None
+        raise Conflict(
+            f"Number {doc.number} is already taken by another {doc.type.replace('_', ' ')}; "
+            "the entity's number format produces duplicates."
+        ) from None

@@ -23,39 +23,77 @@ def money(doc: Document, value: Decimal) -> str:
 
 def line_out(line: StoredLine) -> LineOut:
     return LineOut(
-        name=line.name, description=line.description, item_id=line.item_id, quantity=format_decimal(line.quantity),
-        unit=line.unit, price=format_decimal(line.price), discount=format_decimal(line.discount),
-        taxes=[TaxOut(rate=format_decimal(t.rate), name=t.name) for t in line.taxes], total=format_decimal(line.total),
-        total_tax=format_decimal(line.total_tax), total_with_tax=format_decimal(line.total_with_tax),
+        name=line.name,
+        description=line.description,
+        item_id=line.item_id,
+        quantity=format_decimal(line.quantity),
+        unit=line.unit,
+        price=format_decimal(line.price),
+        discount=format_decimal(line.discount),
+        taxes=[TaxOut(rate=format_decimal(t.rate), name=t.name) for t in line.taxes],
+        total=format_decimal(line.total),
+        total_tax=format_decimal(line.total_tax),
+        total_with_tax=format_decimal(line.total_with_tax),
     )
 
 
 def _common(doc: Document) -> dict[str, Any]:
     """The fields every document type shows, for :func:`invoice_out` and :func:`credit_note_out`."""
-    due = (rules.amount_due(doc.status, doc.total_with_tax, doc.total_paid, doc.total_credited)
-           if doc.type == "invoice" else Decimal(0))
+    due = (
+        rules.amount_due(doc.status, doc.total_with_tax, doc.total_paid, doc.total_credited)
+        if doc.type == "invoice"
+        else Decimal(0)
+    )
     return dict(
-        id=doc.id, entity_id=doc.entity_id, number=doc.number, status=doc.status, date=doc.date,
-        date_due=doc.date_due, date_service=doc.date_service, currency_code=doc.currency_code, locale=doc.locale,
-        customer=msgspec.convert(doc.customer, CustomerSnapshot), items=[line_out(line) for line in doc.items],
-        taxes=[TaxTotalOut(name=t.name, rate=format_decimal(t.rate), base=format_decimal(t.base),
-                           amount=format_decimal(t.amount)) for t in doc.taxes],
-        prices_include_tax=doc.prices_include_tax, total=money(doc, doc.total),
-        total_discount=money(doc, doc.total_discount), total_tax=money(doc, doc.total_tax),
-        total_with_tax=money(doc, doc.total_with_tax), total_paid=money(doc, doc.total_paid),
-        total_credited=money(doc, doc.total_credited), total_due=money(doc, due), note=doc.note, footer=doc.footer,
-        metadata=doc.metadata_ or {}, created_at=doc.created_at, issued_at=doc.issued_at,
+        id=doc.id,
+        entity_id=doc.entity_id,
+        number=doc.number,
+        status=doc.status,
+        date=doc.date,
+        date_due=doc.date_due,
+        date_service=doc.date_service,
+        currency_code=doc.currency_code,
+        locale=doc.locale,
+        customer=msgspec.convert(doc.customer, CustomerSnapshot),
+        items=[line_out(line) for line in doc.items],
+        taxes=[
+            TaxTotalOut(
+                name=t.name, rate=format_decimal(t.rate), base=format_decimal(t.base), amount=format_decimal(t.amount)
+            )
+            for t in doc.taxes
+        ],
+        prices_include_tax=doc.prices_include_tax,
+        total=money(doc, doc.total),
+        total_discount=money(doc, doc.total_discount),
+        total_tax=money(doc, doc.total_tax),
+        total_with_tax=money(doc, doc.total_with_tax),
+        total_paid=money(doc, doc.total_paid),
+        total_credited=money(doc, doc.total_credited),
+        total_due=money(doc, due),
+        note=doc.note,
+        footer=doc.footer,
+        metadata=doc.metadata_ or {},
+        created_at=doc.created_at,
+        issued_at=doc.issued_at,
     )
 
 
 def invoice_out(doc: Document) -> InvoiceOut:
-    return InvoiceOut(**_common(doc), credit_note_ids=list(doc.credit_note_ids or []), voided_at=doc.voided_at,
-                      void_reason=doc.void_reason)
+    return InvoiceOut(
+        **_common(doc),
+        credit_note_ids=list(doc.credit_note_ids or []),
+        voided_at=doc.voided_at,
+        void_reason=doc.void_reason,
+    )
 
 
 def credit_note_out(doc: Document) -> CreditNoteOut:
-    return CreditNoteOut(**_common(doc), invoice_id=doc.invoice_id or "", invoice_number=doc.invoice_number,
-                         invoice_date=doc.invoice_date)
+    return CreditNoteOut(
+        **_common(doc),
+        invoice_id=doc.invoice_id or "",
+        invoice_number=doc.invoice_number,
+        invoice_date=doc.invoice_date,
+    )
 
 
 def document_out(doc: Document) -> DocumentOut:

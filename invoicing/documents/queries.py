@@ -12,8 +12,9 @@ from invoicing.auth.context import Scope
 from invoicing.db.models import Document
 
 
-async def get_document(session: AsyncSession, scope: Scope, doc_id: str, doc_type: str, *, lock: bool = False,
-                       field: str | None = None) -> Document:
+async def get_document(
+    session: AsyncSession, scope: Scope, doc_id: str, doc_type: str, *, lock: bool = False, field: str | None = None
+) -> Document:
     """The entity's document of ``doc_type``; 404, or a 422 naming ``field`` when the id came in a body."""
     doc = await session.get(Document, doc_id, with_for_update=lock)
     if doc is None or doc.entity_id != scope.entity_id or doc.type != doc_type:
@@ -24,9 +25,17 @@ async def get_document(session: AsyncSession, scope: Scope, doc_id: str, doc_typ
     return doc
 
 
-def list_stmt(scope: Scope, doc_type: str, *, status: str | None = None, date_from: date | None = None,
-              date_to: date | None = None, search: str | None = None, customer_id: str | None = None,
-              invoice_id: str | None = None) -> Select:
+def list_stmt(
+    scope: Scope,
+    doc_type: str,
+    *,
+    status: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    search: str | None = None,
+    customer_id: str | None = None,
+    invoice_id: str | None = None,
+) -> Select:
     stmt = select(Document).where(Document.entity_id == scope.entity_id, Document.type == doc_type)
     if status:
         stmt = stmt.where(Document.status == status)
@@ -40,6 +49,10 @@ def list_stmt(scope: Scope, doc_type: str, *, status: str | None = None, date_fr
         stmt = stmt.where(Document.invoice_id == invoice_id)
     if search:
         text = search.lower()
-        stmt = stmt.where(or_(func.lower(Document.number).contains(text, autoescape=True),
-                              func.lower(Document.customer["name"].as_string()).contains(text, autoescape=True)))
+        stmt = stmt.where(
+            or_(
+                func.lower(Document.number).contains(text, autoescape=True),
+                func.lower(Document.customer["name"].as_string()).contains(text, autoescape=True),
+            )
+        )
     return stmt

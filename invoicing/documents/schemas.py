@@ -8,7 +8,17 @@ from typing import Annotated, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from invoicing.core.schemas import CurrencyCode, DecimalIn, Ident, LocaleCode, LongText, Metadata, MoneyOut, Taxes, TaxOut
+from invoicing.core.schemas import (
+    CurrencyCode,
+    DecimalIn,
+    Ident,
+    LocaleCode,
+    LongText,
+    Metadata,
+    MoneyOut,
+    Taxes,
+    TaxOut,
+)
 from invoicing.customers.schemas import CustomerCreate
 
 ItemName = Annotated[str, Meta(min_length=1, max_length=500)]
@@ -55,12 +65,12 @@ class InvoiceUpdate(Struct, forbid_unknown_fields=True):
     customer: CustomerCreate | UnsetType = UNSET
     customer_id: Ident | UnsetType = UNSET
     date: date | UnsetType = UNSET
-    date_due: date | None | UnsetType = UNSET
-    date_service: date | None | UnsetType = UNSET
+    date_due: date | UnsetType | None = UNSET
+    date_service: date | UnsetType | None = UNSET
     currency_code: CurrencyCode | UnsetType = UNSET
     locale: LocaleCode | UnsetType = UNSET
-    note: LongText | None | UnsetType = UNSET
-    footer: LongText | None | UnsetType = UNSET
+    note: LongText | UnsetType | None = UNSET
+    footer: LongText | UnsetType | None = UNSET
     prices_include_tax: bool | UnsetType = UNSET
     metadata: Metadata | UnsetType = UNSET
 

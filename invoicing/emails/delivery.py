@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import formataddr, format_datetime, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
@@ -56,8 +56,13 @@ class SmtpTarget:
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
             raise ValueError(f"FOLIO_SMTP_URL must look like smtp://host:port, not {url!r}")
         tls = parts.scheme == "smtps"
-        return cls(parts.hostname, parts.port or (465 if tls else 25), tls,
-                   unquote(parts.username) if parts.username else None, unquote(parts.password) if parts.password else None)
+        return cls(
+            parts.hostname,
+            parts.port or (465 if tls else 25),
+            tls,
+            unquote(parts.username) if parts.username else None,
+            unquote(parts.password) if parts.password else None,
+        )
 
 
 class PermanentFailure(Exception):
@@ -110,10 +115,8 @@ class EmailWorker:
             if done or self._stopping:
                 continue
             self._wake.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.settings.poll_seconds)
-            except TimeoutError:
-                pass
 
     async def run_once(self, now: datetime | None = None) -> int:
         """Claim the messages that are due, try each once, record the outcome. Returns how many were tried."""
@@ -124,8 +127,12 @@ class EmailWorker:
 
     async def _claim(self, now: datetime) -> list[str]:
         async with self.db.transaction() as session:
-            stmt = (select(Email).where(Email.status == "queued", Email.next_attempt_at <= now)
-                    .order_by(Email.next_attempt_at, Email.id).limit(BATCH))
+            stmt = (
+                select(Email)
+                .where(Email.status == "queued", Email.next_attempt_at <= now)
+                .order_by(Email.next_attempt_at, Email.id)
+                .limit(BATCH)
+            )
             if not self.db.is_sqlite:
                 stmt = stmt.with_for_update(skip_locked=True)
             rows = (await session.execute(stmt)).scalars().all()
@@ -156,8 +163,16 @@ class EmailWorker:
 
     async def _send(self, message: EmailMessage) -> None:
         t = self.target
-        await aiosmtplib.send(message, hostname=t.hostname, port=t.port, use_tls=t.use_tls, username=t.username,
-                              password=t.password, timeout=self.settings.smtp_timeout, sender=self.settings.from_address)
+        await aiosmtplib.send(
+            message,
+            hostname=t.hostname,
+            port=t.port,
+            use_tls=t.use_tls,
+            username=t.username,
+            password=t.password,
+            timeout=self.settings.smtp_timeout,
+            sender=self.settings.from_address,
+        )
 
     async def _record(self, email_id: str, error: str | None, permanent: bool) -> None:
         now = utcnow()
@@ -174,10 +189,22 @@ class EmailWorker:
                 email.next_attempt_at, email.last_error = now + backoff(self.settings, email.attempts), error[:2000]
             if email.status in ("sent", "failed"):
                 entity = await session.get(Entity, email.entity_id)
-                session.add(Event(id=new_id("event"), account_id=entity.account_id, environment=entity.environment,
-                                  entity_id=entity.id, type=f"email.{email.status}", object_id=email.id, actor=None,
-                                  data={"document_id": email.document_id, "attempts": email.attempts,
-                                        "last_error": email.last_error}))
+                session.add(
+                    Event(
+                        id=new_id("event"),
+                        account_id=entity.account_id,
+                        environment=entity.environment,
+                        entity_id=entity.id,
+                        type=f"email.{email.status}",
+                        object_id=email.id,
+                        actor=None,
+                        data={
+                            "document_id": email.document_id,
+                            "attempts": email.attempts,
+                            "last_error": email.last_error,
+                        },
+                    )
+                )
 
 
 @contextlib.asynccontextmanager

@@ -21,6 +21,7 @@ from invoicing.db.types import utcnow
 from invoicing.entities.settings import effective
 from invoicing.events import emit
 
+
 @dataclass(frozen=True)
 class Sender:
     name: str | None
@@ -46,16 +47,31 @@ class Message:
     attachments: list[str] = field(default_factory=list)
 
 
-def record(session: AsyncSession, scope: Scope, message: Message, *, document_id: str | None, deliver: bool,
-           event: dict[str, Any]) -> Email:
+def record(
+    session: AsyncSession,
+    scope: Scope,
+    message: Message,
+    *,
+    document_id: str | None,
+    deliver: bool,
+    event: dict[str, Any],
+) -> Email:
     """Add the row (``queued`` for the delivery worker, or ``captured`` without SMTP) and emit
     ``email.queued``/``email.captured`` with ``event`` as its data."""
     now = utcnow()
     email = Email(
-        id=new_id("email"), entity_id=scope.entity_id, document_id=document_id, to=list(message.to),
-        subject=message.subject, text=message.text, sender_name=message.sender.name,
-        reply_to=message.sender.reply_to, attachments=list(message.attachments),
-        status="queued" if deliver else "captured", attempts=0, next_attempt_at=now if deliver else None,
+        id=new_id("email"),
+        entity_id=scope.entity_id,
+        document_id=document_id,
+        to=list(message.to),
+        subject=message.subject,
+        text=message.text,
+        sender_name=message.sender.name,
+        reply_to=message.sender.reply_to,
+        attachments=list(message.attachments),
+        status="queued" if deliver else "captured",
+        attempts=0,
+        next_attempt_at=now if deliver else None,
         created_at=now,
     )
     session.add(email)

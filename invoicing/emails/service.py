@@ -9,24 +9,34 @@ from dataclasses import replace
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contract.addresses import check_address
 from contract.errors import Conflict, NotFound, ValidationFailed
 from invoicing.auth.context import Scope
 from invoicing.config import Settings
 from invoicing.core.deps import after_commit
+from invoicing.core.i18n import message
 from invoicing.core.paging import page
 from invoicing.db import Database
 from invoicing.db.models import Document, Email
 from invoicing.documents.output import document_out
 from invoicing.documents.queries import get_document
-from contract.addresses import check_address
 from invoicing.emails.records import Message, Sender, record
 from invoicing.emails.schemas import EmailList, EmailOut, SendIn
-from invoicing.core.i18n import message
 from invoicing.rendering import Formatter, LogoFetcher
 from invoicing.rendering.service import RenderingService
 
-__all__ = ["MAX_RECIPIENTS", "EmailService", "check_address", "check_sendable", "email_out", "get_email", "list_stmt",
-           "prepare", "queue", "recipients"]
+__all__ = [
+    "MAX_RECIPIENTS",
+    "EmailService",
+    "check_address",
+    "check_sendable",
+    "email_out",
+    "get_email",
+    "list_stmt",
+    "prepare",
+    "queue",
+    "recipients",
+]
 
 MAX_RECIPIENTS = 20
 
@@ -60,18 +70,36 @@ def defaults(doc: Document, seller: str) -> tuple[str, str]:
     fmt = Formatter(doc.locale, doc.currency_code)
     out = document_out(doc)
     amount = out.total_due if doc.type == "invoice" else out.total_with_tax
-    values = {"number": doc.number or "", "seller": seller, "amount": fmt.money(amount), "due": fmt.date(doc.date_due),
-              "invoice": doc.invoice_number or ""}
-    return (message("emails", doc.locale, f"{doc.type}.subject", values),
-            message("emails", doc.locale, f"{doc.type}.message", values))
+    values = {
+        "number": doc.number or "",
+        "seller": seller,
+        "amount": fmt.money(amount),
+        "due": fmt.date(doc.date_due),
+        "invoice": doc.invoice_number or "",
+    }
+    return (
+        message("emails", doc.locale, f"{doc.type}.subject", values),
+        message("emails", doc.locale, f"{doc.type}.message", values),
+    )
 
 
 def email_out(email: Email) -> EmailOut:
     return EmailOut(
-        id=email.id, object="email", entity_id=email.entity_id, document_id=email.document_id, to=list(email.to),
-        subject=email.subject, text=email.text, sender_name=email.sender_name, reply_to=email.reply_to,
-        attachments=list(email.attachments or []), status=email.status, attempts=email.attempts,
-        last_error=email.last_error, next_attempt_at=email.next_attempt_at, sent_at=email.sent_at,
+        id=email.id,
+        object="email",
+        entity_id=email.entity_id,
+        document_id=email.document_id,
+        to=list(email.to),
+        subject=email.subject,
+        text=email.text,
+        sender_name=email.sender_name,
+        reply_to=email.reply_to,
+        attachments=list(email.attachments or []),
+        status=email.status,
+        attempts=email.attempts,
+        last_error=email.last_error,
+        next_attempt_at=email.next_attempt_at,
+        sent_at=email.sent_at,
         created_at=email.created_at,
     )
 
@@ -90,14 +118,16 @@ def prepare(doc: Document, scope: Scope, data: SendIn) -> Message:
     return Message(to=to, subject=subject, text=text, sender=Sender.of(entity))
 
 
-async def queue(session: AsyncSession, scope: Scope, doc_type: str, doc_id: str, message: Message,
-                attachment: str, *, deliver: bool) -> EmailOut:
+async def queue(
+    session: AsyncSession, scope: Scope, doc_type: str, doc_id: str, message: Message, attachment: str, *, deliver: bool
+) -> EmailOut:
     """Record the message with its PDF's name (``queued`` for the worker, or ``captured`` without SMTP)."""
     doc = await get_document(session, scope, doc_id, doc_type)
     check_sendable(doc)
     message = replace(message, attachments=[attachment])
-    email = record(session, scope, message, document_id=doc.id, deliver=deliver,
-                   event={"document_id": doc.id, "to": message.to})
+    email = record(
+        session, scope, message, document_id=doc.id, deliver=deliver, event={"document_id": doc.id, "to": message.to}
+    )
     await session.flush()
     return email_out(email)
 
@@ -126,8 +156,15 @@ class EmailService:
     then records the message in it; the delivery worker is woken once it has committed.
     """
 
-    def __init__(self, session: AsyncSession, ctx: Scope, db: Database, logo_fetcher: LogoFetcher | None,
-                 settings: Settings, wake_mail: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        ctx: Scope,
+        db: Database,
+        logo_fetcher: LogoFetcher | None,
+        settings: Settings,
+        wake_mail: Callable[[], None],
+    ) -> None:
         self.session, self.scope, self.db, self.fetcher = session, ctx, db, logo_fetcher
         self.deliver, self.wake_mail = bool(settings.email.smtp_url), wake_mail
 

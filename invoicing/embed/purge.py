@@ -41,8 +41,9 @@ async def purge_spent_tokens(db: Database, now: datetime | None = None) -> int:
     return int(result.rowcount or 0)
 
 
-async def run_periodically(job: Callable[[], Awaitable[object]], interval: float, *,
-                           wait: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
+async def run_periodically(
+    job: Callable[[], Awaitable[object]], interval: float, *, wait: Callable[[float], Awaitable[object]] = asyncio.sleep
+) -> None:
     """``job`` every ``interval`` seconds until cancelled; a failed run is logged and the next one tried."""
     while True:
         await wait(interval)
@@ -71,8 +72,9 @@ def purge_hooks(interval: float) -> tuple[Callable[[Litestar], Awaitable[None]],
             await purge(db)
         except Exception:
             log.exception("purging spent embed tokens failed; trying again in %s s", interval)
-        app.state.token_purge = asyncio.create_task(run_periodically(lambda: purge(db), interval),
-                                                    name="folio-token-purge")
+        app.state.token_purge = asyncio.create_task(
+            run_periodically(lambda: purge(db), interval), name="folio-token-purge"
+        )
 
     async def shutdown(app: Litestar) -> None:
         task: asyncio.Task | None = getattr(app.state, "token_purge", None)

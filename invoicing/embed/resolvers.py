@@ -31,8 +31,9 @@ async def resolve_shell(connection: ASGIConnection, token: str, entity_id: str |
         entity = await session.get(Entity, entity_id)
     if entity is None:
         raise Unauthorized(f"Entity {entity_id} does not exist.")
-    return Principal(entity.account_id, entity.environment, "service", "embed-shell", SHELL_PERMISSIONS,
-                     entity_id=entity.id), entity
+    return Principal(
+        entity.account_id, entity.environment, "service", "embed-shell", SHELL_PERMISSIONS, entity_id=entity.id
+    ), entity
 
 
 def register() -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from invoicing.auth.context import Scope
 from contract.errors import Conflict, Forbidden
+from invoicing.auth.context import Scope
 from invoicing.db.models import Account, EmbedTokenUse, EntityUser
 from invoicing.embed.schemas import MeOut, ShellBranding, ShellEntity, ShellOut, TokenUseIn
 from invoicing.entities import service as entities
@@ -30,8 +30,12 @@ class EmbedService:
         scope = self.scope
         _require_user(scope)
         user = await self.session.get(EntityUser, scope.principal.credential_id)
-        return MeOut(user=users.to_out(user), entity=entities.to_out(scope.entity), role=scope.principal.role,
-                     permissions=sorted(str(p) for p in scope.principal.permissions))
+        return MeOut(
+            user=users.to_out(user),
+            entity=entities.to_out(scope.entity),
+            role=scope.principal.role,
+            permissions=sorted(str(p) for p in scope.principal.permissions),
+        )
 
     async def consume_token(self, data: TokenUseIn) -> MeOut:
         """Record the token's id; a second use of the same id is a conflict (the row's primary key)."""
@@ -39,8 +43,14 @@ class EmbedService:
         _require_user(scope)
         try:
             async with session.begin_nested():
-                session.add(EmbedTokenUse(jti=data.jti, entity_id=scope.entity_id,
-                                          user_id=scope.principal.credential_id, expires_at=data.expires_at))
+                session.add(
+                    EmbedTokenUse(
+                        jti=data.jti,
+                        entity_id=scope.entity_id,
+                        user_id=scope.principal.credential_id,
+                        expires_at=data.expires_at,
+                    )
+                )
                 await session.flush()
         except IntegrityError:
             raise Conflict("This embed token was already used; a token works once.", code="token_used") from None
@@ -51,8 +61,11 @@ class EmbedService:
         account = await self.session.get(Account, entity.account_id)
         branding = entity_settings.effective(entity.settings).branding
         return ShellOut(
-            entity=ShellEntity(id=entity.id, name=entity.name, locale=entity.locale,
-                               branding=ShellBranding(primary_color=branding.primary_color,
-                                                      logo_url=branding.logo_url)),
+            entity=ShellEntity(
+                id=entity.id,
+                name=entity.name,
+                locale=entity.locale,
+                branding=ShellBranding(primary_color=branding.primary_color, logo_url=branding.logo_url),
+            ),
             frame_ancestors=list(account.embed_allowed_origins or []) if account else [],
         )

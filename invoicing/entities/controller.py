@@ -16,7 +16,11 @@ class EntityController(Controller):
     tags = ["Entities"]
     dependencies = {"entities": Provide(EntityService, sync_to_thread=False)}
 
-    @post(operation_id="createEntity", opt={"permission": Perm.ENTITIES_CREATE}, summary="Create an entity for a business customer")
+    @post(
+        operation_id="createEntity",
+        opt={"permission": Perm.ENTITIES_CREATE},
+        summary="Create an entity for a business customer",
+    )
     async def create_entity(self, data: EntityCreate, entities: EntityService) -> EntityOut:
         return await entities.create(data)
 
@@ -28,12 +32,22 @@ class EntityController(Controller):
     async def get_entity(self, entity_id: str, entities: EntityService) -> EntityOut:
         return await entities.get(entity_id)
 
-    @patch("/{entity_id:str}", operation_id="updateEntity", opt={"permission": Perm.ENTITY_WRITE},
-           summary="Change an entity; settings merge into the stored ones")
+    @patch(
+        "/{entity_id:str}",
+        operation_id="updateEntity",
+        opt={"permission": Perm.ENTITY_WRITE},
+        summary="Change an entity; settings merge into the stored ones",
+    )
     async def update_entity(self, entity_id: str, data: EntityUpdate, entities: EntityService) -> EntityOut:
         return await entities.update(entity_id, data)
 
-    @post("/{entity_id:str}/api-keys", operation_id="createEntityApiKey", opt={"permission": Perm.API_KEYS_CREATE},
-          summary="Create an entity key (shown once)")
-    async def create_api_key(self, entity_id: str, entities: EntityService, data: ApiKeyCreate | None = None) -> ApiKeyOut:
+    @post(
+        "/{entity_id:str}/api-keys",
+        operation_id="createEntityApiKey",
+        opt={"permission": Perm.API_KEYS_CREATE},
+        summary="Create an entity key (shown once)",
+    )
+    async def create_api_key(
+        self, entity_id: str, entities: EntityService, data: ApiKeyCreate | None = None
+    ) -> ApiKeyOut:
         return await entities.create_key(entity_id, data.name if data else None)

@@ -7,7 +7,9 @@ import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from contract.schemas import (
-    BankAccount, Branding, Color, EmailDefaults, EntityOut, EntitySettings, FormatStr, NumberFormats, Url)
+    EntityOut,
+    EntitySettings,
+)
 from invoicing.core.schemas import CountryCode, CurrencyCode, Email, LocaleCode, LongText, Metadata, Name, ShortText
 
 
@@ -29,14 +31,14 @@ class EntityCreate(Struct, forbid_unknown_fields=True):
 class EntityUpdate(Struct, forbid_unknown_fields=True):
     name: Name | UnsetType = UNSET
     country: CountryCode | UnsetType = UNSET
-    address: LongText | None | UnsetType = UNSET
-    city: ShortText | None | UnsetType = UNSET
-    post_code: Annotated[str, Meta(max_length=40)] | None | UnsetType = UNSET
-    tax_number: Annotated[str, Meta(max_length=40)] | None | UnsetType = UNSET
+    address: LongText | UnsetType | None = UNSET
+    city: ShortText | UnsetType | None = UNSET
+    post_code: Annotated[str, Meta(max_length=40)] | UnsetType | None = UNSET
+    tax_number: Annotated[str, Meta(max_length=40)] | UnsetType | None = UNSET
     is_tax_subject: bool | UnsetType = UNSET
     currency_code: CurrencyCode | UnsetType = UNSET
     locale: LocaleCode | UnsetType = UNSET
-    email: Email | None | UnsetType = UNSET
+    email: Email | UnsetType | None = UNSET
     settings: EntitySettings | UnsetType = UNSET
     metadata: Metadata | UnsetType = UNSET
 

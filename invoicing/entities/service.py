@@ -7,10 +7,9 @@ from babel.numbers import get_territory_currencies
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contract.errors import NotFound
 from invoicing.auth import keys
 from invoicing.auth.context import Scope
-from contract.errors import NotFound, ValidationFailed
-from invoicing.events import emit
 from invoicing.core.ids import new_id
 from invoicing.core.locales import default_locale, locale_field
 from invoicing.core.paging import page
@@ -19,14 +18,27 @@ from invoicing.core.validate import country_field, currency_field
 from invoicing.db.models import ApiKey, Entity
 from invoicing.entities import settings as entity_settings
 from invoicing.entities.schemas import ApiKeyOut, EntityCreate, EntityList, EntityOut, EntityUpdate
+from invoicing.events import emit
+
 
 def to_out(entity: Entity) -> EntityOut:
     return EntityOut(
-        id=entity.id, object="entity", environment=entity.environment, name=entity.name, country=entity.country,
-        address=entity.address, city=entity.city, post_code=entity.post_code, tax_number=entity.tax_number,
-        is_tax_subject=entity.is_tax_subject, currency_code=entity.currency_code, locale=entity.locale,
-        email=entity.email, settings=entity_settings.as_schema(entity_settings.effective(entity.settings)),
-        metadata=entity.metadata_ or {}, created_at=entity.created_at,
+        id=entity.id,
+        object="entity",
+        environment=entity.environment,
+        name=entity.name,
+        country=entity.country,
+        address=entity.address,
+        city=entity.city,
+        post_code=entity.post_code,
+        tax_number=entity.tax_number,
+        is_tax_subject=entity.is_tax_subject,
+        currency_code=entity.currency_code,
+        locale=entity.locale,
+        email=entity.email,
+        settings=entity_settings.as_schema(entity_settings.effective(entity.settings)),
+        metadata=entity.metadata_ or {},
+        created_at=entity.created_at,
     )
 
 
@@ -38,8 +50,12 @@ def _default_currency(country: str) -> str:
 async def get_entity(session: AsyncSession, scope: Scope, entity_id: str) -> Entity:
     principal = scope.principal
     entity = await session.get(Entity, entity_id)
-    if (entity is None or entity.account_id != principal.account_id or entity.environment != principal.environment
-            or (principal.entity_id is not None and principal.entity_id != entity_id)):
+    if (
+        entity is None
+        or entity.account_id != principal.account_id
+        or entity.environment != principal.environment
+        or (principal.entity_id is not None and principal.entity_id != entity_id)
+    ):
         raise NotFound(f"Entity {entity_id} was not found.")
     return entity
 
@@ -64,13 +80,23 @@ class EntityService:
         stored = msgspec.to_builtins(data.settings) if data.settings else {}
         entity_settings.check(stored)
         entity = Entity(
-            id=new_id("entity"), account_id=principal.account_id, environment=principal.environment,
-            name=data.name.strip(), country=country, address=data.address, city=data.city, post_code=data.post_code,
+            id=new_id("entity"),
+            account_id=principal.account_id,
+            environment=principal.environment,
+            name=data.name.strip(),
+            country=country,
+            address=data.address,
+            city=data.city,
+            post_code=data.post_code,
             tax_number=validate_tax_number(data.tax_number, country, "tax_number") if data.tax_number else None,
             is_tax_subject=data.is_tax_subject,
-            currency_code=currency_field(data.currency_code, "currency_code") if data.currency_code else _default_currency(country),
+            currency_code=currency_field(data.currency_code, "currency_code")
+            if data.currency_code
+            else _default_currency(country),
             locale=locale_field(data.locale, "locale") if data.locale else default_locale(country),
-            email=data.email, settings=stored, metadata_=data.metadata or {},
+            email=data.email,
+            settings=stored,
+            metadata_=data.metadata or {},
         )
         self.session.add(entity)
         emit(self.session, Scope(principal, entity), "entity.created", entity.id)
@@ -105,17 +131,36 @@ class EntityService:
             entity.settings = merged
         if data.metadata is not msgspec.UNSET:
             entity.metadata_ = data.metadata
-        emit(self.session, self.scope, "entity.updated", entity.id,
-             {"fields": sorted(k for k, v in changes.items() if v is not msgspec.UNSET)})
+        emit(
+            self.session,
+            self.scope,
+            "entity.updated",
+            entity.id,
+            {"fields": sorted(k for k, v in changes.items() if v is not msgspec.UNSET)},
+        )
         return to_out(entity)
 
     async def create_key(self, entity_id: str, name: str | None) -> ApiKeyOut:
         entity = await get_entity(self.session, self.scope, entity_id)
         key = keys.generate("ek", entity.environment)
-        row = ApiKey(id=new_id("api_key"), account_id=entity.account_id, environment=entity.environment,
-                     entity_id=entity.id, key_hash=keys.digest(key), last4=key[-4:], name=name)
+        row = ApiKey(
+            id=new_id("api_key"),
+            account_id=entity.account_id,
+            environment=entity.environment,
+            entity_id=entity.id,
+            key_hash=keys.digest(key),
+            last4=key[-4:],
+            name=name,
+        )
         self.session.add(row)
         await self.session.flush()
         emit(self.session, Scope(self.scope.principal, entity), "api_key.created", row.id)
-        return ApiKeyOut(id=row.id, object="api_key", entity_id=entity.id, environment=entity.environment, key=key,
-                         name=name, created_at=row.created_at)
+        return ApiKeyOut(
+            id=row.id,
+            object="api_key",
+            entity_id=entity.id,
+            environment=entity.environment,
+            key=key,
+            name=name,
+            created_at=row.created_at,
+        )

@@ -95,8 +95,9 @@ def check(stored: dict[str, Any]) -> Settings:
         try:
             std_iban.validate(settings.bank_account.iban)
         except ValidationError as exc:
-            raise ValidationFailed.field("settings.bank_account.iban",
-                                         f"is not a valid IBAN ({exc.message.lower().rstrip('.')})") from None
+            raise ValidationFailed.field(
+                "settings.bank_account.iban", f"is not a valid IBAN ({exc.message.lower().rstrip('.')})"
+            ) from None
     return settings
 
 

@@ -26,12 +26,20 @@ _INSERT = insert(Event.__table__)
 def emit(session: AsyncSession, scope: Scope, type_: str, object_id: str, data: dict[str, Any] | None = None) -> None:
     """Record a state change in the outbox, inside the caller's transaction (written just before it commits)."""
     principal = scope.principal
-    session.info.setdefault(_QUEUED, []).append({
-        "id": new_id("event"), "account_id": principal.account_id, "environment": principal.environment,
-        "entity_id": scope.entity.id if scope.entity else principal.entity_id, "type": type_,
-        "object_id": object_id, "actor": principal.actor, "data": data or {}, "created_at": utcnow(),
-        "processed_at": None,
-    })
+    session.info.setdefault(_QUEUED, []).append(
+        {
+            "id": new_id("event"),
+            "account_id": principal.account_id,
+            "environment": principal.environment,
+            "entity_id": scope.entity.id if scope.entity else principal.entity_id,
+            "type": type_,
+            "object_id": object_id,
+            "actor": principal.actor,
+            "data": data or {},
+            "created_at": utcnow(),
+            "processed_at": None,
+        }
+    )
 
 
 @event.listens_for(Session, "before_commit")

@@ -24,8 +24,9 @@ class ItemController(Controller):
         return await items.create(data)
 
     @get(operation_id="listItems", opt=READ)
-    async def list_items(self, items: ItemService, limit: Limit = 20, cursor: str | None = None,
-                         search: Search = None) -> ItemList:
+    async def list_items(
+        self, items: ItemService, limit: Limit = 20, cursor: str | None = None, search: Search = None
+    ) -> ItemList:
         return await items.list(limit, cursor, search)
 
     @get("/{item_id:str}", operation_id="getItem", opt=READ)

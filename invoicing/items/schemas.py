@@ -23,8 +23,8 @@ class ItemCreate(Struct, forbid_unknown_fields=True):
 class ItemUpdate(Struct, forbid_unknown_fields=True):
     name: ItemName | UnsetType = UNSET
     price: DecimalIn | UnsetType = UNSET
-    description: LongText | None | UnsetType = UNSET
-    unit: Unit | None | UnsetType = UNSET
+    description: LongText | UnsetType | None = UNSET
+    unit: Unit | UnsetType | None = UNSET
     taxes: Taxes | UnsetType = UNSET
     metadata: Metadata | UnsetType = UNSET
 

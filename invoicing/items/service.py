@@ -8,9 +8,8 @@ import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from invoicing.auth.context import Scope
 from contract.errors import NotFound, ValidationFailed
-from invoicing.events import emit
+from invoicing.auth.context import Scope
 from invoicing.core.ids import new_id
 from invoicing.core.lines import clean_price, clean_taxes
 from invoicing.core.money import format_decimal
@@ -18,13 +17,23 @@ from invoicing.core.paging import page
 from invoicing.core.schemas import TaxOut
 from invoicing.db.models import Item
 from invoicing.db.types import utcnow
+from invoicing.events import emit
 from invoicing.items.schemas import ItemCreate, ItemList, ItemOut, ItemUpdate
 
 
 def to_out(item: Item) -> ItemOut:
-    return ItemOut(id=item.id, object="item", entity_id=item.entity_id, name=item.name, description=item.description,
-                   price=format_decimal(item.price), unit=item.unit, taxes=[TaxOut(**t) for t in item.taxes or []],
-                   metadata=item.metadata_ or {}, created_at=item.created_at)
+    return ItemOut(
+        id=item.id,
+        object="item",
+        entity_id=item.entity_id,
+        name=item.name,
+        description=item.description,
+        price=format_decimal(item.price),
+        unit=item.unit,
+        taxes=[TaxOut(**t) for t in item.taxes or []],
+        metadata=item.metadata_ or {},
+        created_at=item.created_at,
+    )
 
 
 async def get_item(session: AsyncSession, scope: Scope, item_id: str, field: str | None = None) -> Item:
@@ -50,9 +59,16 @@ class ItemService:
         self.session, self.scope = session, ctx
 
     async def create(self, data: ItemCreate) -> ItemOut:
-        item = Item(id=new_id("item"), entity_id=self.scope.entity_id, name=data.name.strip(),
-                    description=data.description, price=Decimal(clean_price(data.price, "price")), unit=data.unit,
-                    taxes=clean_taxes(data.taxes, "taxes"), metadata_=data.metadata or {})
+        item = Item(
+            id=new_id("item"),
+            entity_id=self.scope.entity_id,
+            name=data.name.strip(),
+            description=data.description,
+            price=Decimal(clean_price(data.price, "price")),
+            unit=data.unit,
+            taxes=clean_taxes(data.taxes, "taxes"),
+            metadata_=data.metadata or {},
+        )
         self.session.add(item)
         emit(self.session, self.scope, "item.created", item.id)
         return to_out(item)

@@ -19,15 +19,24 @@ class PaymentController(Controller):
     tags = ["Payments"]
     dependencies = {"payments": Provide(PaymentService, sync_to_thread=False)}
 
-    @post(operation_id="createPayment", opt={"permission": Perm.PAYMENTS_WRITE, "entity_scoped": True},
-          summary="Record a payment (partial or full; overpayments are refused)")
+    @post(
+        operation_id="createPayment",
+        opt={"permission": Perm.PAYMENTS_WRITE, "entity_scoped": True},
+        summary="Record a payment (partial or full; overpayments are refused)",
+    )
     async def create_payment(self, data: PaymentCreate, payments: PaymentService) -> PaymentOut:
         return await payments.create(data)
 
     @get(operation_id="listPayments", opt=READ, summary="List payments; filter by reference (your external id)")
-    async def list_payments(self, request: Request, payments: PaymentService, limit: Limit = 20,
-                            cursor: str | None = None, reference: str | None = None,
-                            invoice_id: str | None = None) -> PaymentList:
+    async def list_payments(
+        self,
+        request: Request,
+        payments: PaymentService,
+        limit: Limit = 20,
+        cursor: str | None = None,
+        reference: str | None = None,
+        invoice_id: str | None = None,
+    ) -> PaymentList:
         return await payments.list(limit, cursor, reference, invoice_id, metadata_filters(request))
 
     @get("/{payment_id:str}", operation_id="getPayment", opt=READ)

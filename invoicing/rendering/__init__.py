@@ -19,6 +19,20 @@ from invoicing.rendering._logo import LogoFetcher, logo_lifespan, provide_logo_f
 from invoicing.rendering._render import PREVIEW_CSP, Logo, RenderInput, Seller, build_context, render_html, render_pdf
 
 __all__ = [
-    "LABELS", "PREVIEW_CSP", "Formatter", "Logo", "LogoFetcher", "RenderInput", "Seller", "build_context", "epc_payload",
-    "language_of", "logo_lifespan", "provide_logo_fetcher", "qr_png", "render_html", "render_pdf", "sniff",
+    "LABELS",
+    "PREVIEW_CSP",
+    "Formatter",
+    "Logo",
+    "LogoFetcher",
+    "RenderInput",
+    "Seller",
+    "build_context",
+    "epc_payload",
+    "language_of",
+    "logo_lifespan",
+    "provide_logo_fetcher",
+    "qr_png",
+    "render_html",
+    "render_pdf",
+    "sniff",
 ]

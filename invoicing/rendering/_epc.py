@@ -34,8 +34,15 @@ def _clean(value: str | None) -> str:
     return " ".join((value or "").split())
 
 
-def epc_payload(*, name: str, iban: str, amount: Decimal, bic: str | None = None, text: str | None = None,
-                reference: str | None = None) -> str | None:
+def epc_payload(
+    *,
+    name: str,
+    iban: str,
+    amount: Decimal,
+    bic: str | None = None,
+    text: str | None = None,
+    reference: str | None = None,
+) -> str | None:
     """The payload, or None when no valid GiroCode exists for these values (amount out of range, no IBAN)."""
     iban = "".join((iban or "").split()).upper()
     bic = "".join((bic or "").split()).upper()
@@ -47,6 +54,7 @@ def epc_payload(*, name: str, iban: str, amount: Decimal, bic: str | None = None
     amount_str = "EUR" + format(amount.quantize(Decimal("0.01")), "f")
     reference = "".join((reference or "").split()).upper()[:35]
     text = "" if reference else _clean(text)[:140]
+
     def build(text: str) -> str:
         fields = ["BCD", "002", "1", "SCT", bic, name, iban, amount_str, "", reference, text]
         while not fields[-1]:

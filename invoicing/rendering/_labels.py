@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from invoicing.core.i18n import catalogue, language_of
 from invoicing.core.locales import SUPPORTED_LANGUAGES
 
-LABELS: Mapping[str, Mapping[str, str]] = {language: catalogue("documents", language)
-                                           for language in SUPPORTED_LANGUAGES}
+LABELS: Mapping[str, Mapping[str, str]] = {
+    language: catalogue("documents", language) for language in SUPPORTED_LANGUAGES
+}
 
 __all__ = ["LABELS", "language_of"]

@@ -43,12 +43,20 @@ def sniff(content: bytes) -> str | None:
 
 
 class LogoFetcher:
-    def __init__(self, *, timeout: float, max_bytes: int, allow_private: bool = False,
-                 transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(
+        self,
+        *,
+        timeout: float,
+        max_bytes: int,
+        allow_private: bool = False,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ):
         self.max_bytes = max_bytes
         self.allow_private = allow_private
         self.client = httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout), follow_redirects=False, transport=transport,
+            timeout=httpx.Timeout(timeout),
+            follow_redirects=False,
+            transport=transport,
             limits=httpx.Limits(max_connections=20, max_keepalive_connections=5),
             headers={"User-Agent": "Folio logo fetcher", "Accept": "image/png, image/jpeg, image/svg+xml"},
         )
@@ -118,8 +126,11 @@ class LogoFetcher:
 async def logo_lifespan(app: Litestar) -> AsyncIterator[None]:
     """One shared :class:`LogoFetcher` for the app's process (``app.state.logo_fetcher``), closed on shutdown."""
     settings = app.state.settings.rendering
-    fetcher = LogoFetcher(timeout=settings.logo_timeout, max_bytes=settings.logo_max_bytes,
-                          allow_private=settings.logo_allow_private_hosts)
+    fetcher = LogoFetcher(
+        timeout=settings.logo_timeout,
+        max_bytes=settings.logo_max_bytes,
+        allow_private=settings.logo_allow_private_hosts,
+    )
     app.state.logo_fetcher = fetcher
     try:
         yield

@@ -36,8 +36,10 @@ DESIGNS = ("classic", "modern")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 # The HTML preview is shown inside the dashboard: nothing may run, load or submit.
-PREVIEW_CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src 'none'; "
-               "script-src 'none'; form-action 'none'; base-uri 'none'; sandbox")
+PREVIEW_CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src 'none'; "
+    "script-src 'none'; form-action 'none'; base-uri 'none'; sandbox"
+)
 
 
 @dataclass(frozen=True)
@@ -77,8 +79,12 @@ class RenderInput:
 @lru_cache(maxsize=1)
 def _env() -> Environment:
     return Environment(
-        loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined, auto_reload=False, trim_blocks=True, lstrip_blocks=True,
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        auto_reload=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
 
 
@@ -94,14 +100,16 @@ def _stylesheet(design: str) -> tuple[str, CSS]:
         if design not in _css:
             if _fonts is None:
                 _fonts = FontConfiguration()
-            text = (TEMPLATES / "documents" / "base.css").read_text() + (TEMPLATES / "documents" / f"{design}.css").read_text()
+            text = (TEMPLATES / "documents" / "base.css").read_text() + (
+                TEMPLATES / "documents" / f"{design}.css"
+            ).read_text()
             _css[design] = (text, CSS(string=text, font_config=_fonts))
         return _css[design]
 
 
 def _iban(value: str | None) -> str:
     compact = "".join((value or "").split()).upper()
-    return " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
 def _lines(text: str | None) -> list[str]:
@@ -110,18 +118,26 @@ def _lines(text: str | None) -> list[str]:
 
 def _line_rows(doc: DocumentOut, fmt: Formatter) -> list[dict[str, str | None]]:
     amount = "total_with_tax" if doc.prices_include_tax else "total"
-    return [{
-        "name": li.name, "description": li.description, "unit": li.unit,
-        "quantity": fmt.number(li.quantity), "price": fmt.price(li.price),
-        "discount": fmt.percent(li.discount) if Decimal(li.discount) else "",
-        "taxes": ", ".join(fmt.percent(t.rate) for t in li.taxes) or "–",
-        "amount": fmt.money(getattr(li, amount)),
-    } for li in doc.items]
+    return [
+        {
+            "name": li.name,
+            "description": li.description,
+            "unit": li.unit,
+            "quantity": fmt.number(li.quantity),
+            "price": fmt.price(li.price),
+            "discount": fmt.percent(li.discount) if Decimal(li.discount) else "",
+            "taxes": ", ".join(fmt.percent(t.rate) for t in li.taxes) or "–",
+            "amount": fmt.money(getattr(li, amount)),
+        }
+        for li in doc.items
+    ]
 
 
 def _tax_rows(doc: DocumentOut, fmt: Formatter) -> list[dict[str, str]]:
-    return [{"name": t.name, "rate": fmt.percent(t.rate), "base": fmt.money(t.base), "amount": fmt.money(t.amount)}
-            for t in doc.taxes]
+    return [
+        {"name": t.name, "rate": fmt.percent(t.rate), "base": fmt.money(t.base), "amount": fmt.money(t.amount)}
+        for t in doc.taxes
+    ]
 
 
 def _payable(inp: RenderInput) -> bool:
@@ -135,8 +151,13 @@ def _qr(inp: RenderInput, labels: dict[str, str]) -> str | None:
     doc, bank = inp.document, inp.settings.bank_account
     if not (_payable(inp) and doc.currency_code == "EUR" and bank.iban):
         return None
-    payload = epc_payload(name=inp.seller.name, iban=bank.iban, bic=bank.bic, amount=Decimal(doc.total_due),
-                          text=f"{labels['invoice']} {doc.number}")
+    payload = epc_payload(
+        name=inp.seller.name,
+        iban=bank.iban,
+        bic=bank.bic,
+        amount=Decimal(doc.total_due),
+        text=f"{labels['invoice']} {doc.number}",
+    )
     return qr_data_uri(payload) if payload else None
 
 
@@ -144,14 +165,20 @@ def _parties(inp: RenderInput, fmt: Formatter) -> dict[str, dict[str, Any]]:
     seller, buyer = inp.seller, inp.document.customer
     return {
         "seller": {
-            "name": seller.name, "address": _lines(seller.address),
+            "name": seller.name,
+            "address": _lines(seller.address),
             "city": " ".join(p for p in (seller.post_code, seller.city) if p),
-            "country": fmt.country(seller.country), "tax_number": seller.tax_number, "email": seller.email,
+            "country": fmt.country(seller.country),
+            "tax_number": seller.tax_number,
+            "email": seller.email,
         },
         "buyer": {
-            "name": buyer.name, "address": _lines(buyer.address),
+            "name": buyer.name,
+            "address": _lines(buyer.address),
             "city": " ".join(p for p in (buyer.post_code, buyer.city) if p),
-            "country": fmt.country(buyer.country), "tax_number": buyer.tax_number, "email": buyer.email,
+            "country": fmt.country(buyer.country),
+            "tax_number": buyer.tax_number,
+            "email": buyer.email,
         },
     }
 
@@ -163,10 +190,15 @@ def _heading(inp: RenderInput, labels: dict[str, str], fmt: Formatter) -> dict[s
     return {
         "title": labels["invoice" if is_invoice else "credit_note"],
         "mark": labels["draft"] if draft else labels["voided"] if doc.status == "voided" else None,
-        "is_invoice": is_invoice, "draft": draft, "number": doc.number, "date": fmt.date(doc.date),
-        "date_due": fmt.date(doc.date_due) if is_invoice else "", "date_service": fmt.date(doc.date_service),
-        "corrects": None if is_invoice else labels["corrects"].format(number=doc.invoice_number or "",
-                                                                      date=fmt.date(doc.invoice_date)),
+        "is_invoice": is_invoice,
+        "draft": draft,
+        "number": doc.number,
+        "date": fmt.date(doc.date),
+        "date_due": fmt.date(doc.date_due) if is_invoice else "",
+        "date_service": fmt.date(doc.date_service),
+        "corrects": None
+        if is_invoice
+        else labels["corrects"].format(number=doc.invoice_number or "", date=fmt.date(doc.invoice_date)),
     }
 
 
@@ -174,7 +206,8 @@ def _figures(inp: RenderInput, fmt: Formatter) -> dict[str, Any]:
     """The totals, what was paid and credited, and the amount due."""
     doc, is_invoice = inp.document, inp.kind == "invoice"
     return {
-        "total": fmt.money(doc.total), "total_tax": fmt.money(doc.total_tax),
+        "total": fmt.money(doc.total),
+        "total_tax": fmt.money(doc.total_tax),
         "total_with_tax": fmt.money(doc.total_with_tax),
         "total_paid": fmt.money(doc.total_paid) if Decimal(doc.total_paid) else None,
         "total_credited": fmt.money(doc.total_credited) if is_invoice and Decimal(doc.total_credited) else None,
@@ -205,12 +238,24 @@ def build_context(inp: RenderInput) -> dict[str, Any]:
     design, primary = _style(inp.settings)
     lines = _line_rows(doc, fmt)
     return {
-        "lang": lang, "dir": "ltr", "L": labels, "design": design, "primary": primary,
-        **_heading(inp, labels, fmt), **_parties(inp, fmt), **_figures(inp, fmt),
+        "lang": lang,
+        "dir": "ltr",
+        "L": labels,
+        "design": design,
+        "primary": primary,
+        **_heading(inp, labels, fmt),
+        **_parties(inp, fmt),
+        **_figures(inp, fmt),
         "logo": inp.logo.data_uri() if inp.logo else None,
-        "lines": lines, "has_discount": any(li["discount"] for li in lines), "gross": doc.prices_include_tax,
-        "taxes": _tax_rows(doc, fmt), "bank": _bank(inp), "reference": doc.number if inp.kind == "invoice" else None,
-        "qr": _qr(inp, labels), "note": _lines(doc.note), "footer": _lines(doc.footer),
+        "lines": lines,
+        "has_discount": any(li["discount"] for li in lines),
+        "gross": doc.prices_include_tax,
+        "taxes": _tax_rows(doc, fmt),
+        "bank": _bank(inp),
+        "reference": doc.number if inp.kind == "invoice" else None,
+        "qr": _qr(inp, labels),
+        "note": _lines(doc.note),
+        "footer": _lines(doc.footer),
     }
 
 
@@ -218,8 +263,11 @@ def render_html(inp: RenderInput, *, preview: bool = True) -> str:
     """The document as one self-contained HTML page (styles inline, images as ``data:`` URLs)."""
     context = build_context(inp)
     css_text, _ = _stylesheet(context["design"])
-    return _env().get_template(f"documents/{context['design']}.html").render(
-        **context, inline_css=css_text if preview else None, csp=PREVIEW_CSP)
+    return (
+        _env()
+        .get_template(f"documents/{context['design']}.html")
+        .render(**context, inline_css=css_text if preview else None, csp=PREVIEW_CSP)
+    )
 
 
 _fetcher = URLFetcher(timeout=1, allowed_protocols={"data"}, allow_redirects=False)
@@ -229,5 +277,7 @@ def render_pdf(inp: RenderInput) -> bytes:
     """The document as PDF. CPU-bound and synchronous: call it from a worker thread."""
     context = build_context(inp)
     _, css = _stylesheet(context["design"])
-    html = _env().get_template(f"documents/{context['design']}.html").render(**context, inline_css=None, csp=PREVIEW_CSP)
+    html = (
+        _env().get_template(f"documents/{context['design']}.html").render(**context, inline_css=None, csp=PREVIEW_CSP)
+    )
     return HTML(string=html, url_fetcher=_fetcher).write_pdf(stylesheets=[css], font_config=_fonts)

@@ -14,26 +14,43 @@ from invoicing.rendering.schemas import FileOut
 from invoicing.rendering.service import FileService, Rendered, RenderingService
 
 READ = {"permission": Perm.DOCUMENTS_READ, "entity_scoped": True}
-PDF_DOC = "The document as PDF. An issued document is rendered once and kept: the same bytes forever. A draft is rendered on each request, marked DRAFT."
-HTML_DOC = ("A self-contained HTML preview for the dashboard (styles inline, images as data: URLs), served with a "
-            "Content-Security-Policy that allows no script, no network and no form.")
-RENDERING = {"rendering": Provide(RenderingService, sync_to_thread=False),
-             "logo_fetcher": Provide(provide_logo_fetcher, sync_to_thread=False)}
+PDF_DOC = (
+    "The document as PDF. An issued document is rendered once and kept: the same bytes forever. "
+    "A draft is rendered on each request, marked DRAFT."
+)
+HTML_DOC = (
+    "A self-contained HTML preview for the dashboard (styles inline, images as data: URLs), served with a "
+    "Content-Security-Policy that allows no script, no network and no form."
+)
+RENDERING = {
+    "rendering": Provide(RenderingService, sync_to_thread=False),
+    "logo_fetcher": Provide(provide_logo_fetcher, sync_to_thread=False),
+}
 
 
 def _pdf(rendered: Rendered) -> Response[bytes]:
-    return Response(content=rendered.content, media_type="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{rendered.filename}"',
-        "Cache-Control": "private, no-cache",
-        "X-Content-Type-Options": "nosniff",
-    })
+    return Response(
+        content=rendered.content,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{rendered.filename}"',
+            "Cache-Control": "private, no-cache",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 def _html(html: str) -> Response[str]:
-    return Response(content=html, media_type="text/html; charset=utf-8", headers={
-        "Content-Security-Policy": PREVIEW_CSP, "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer", "Cache-Control": "private, no-store",
-    })
+    return Response(
+        content=html,
+        media_type="text/html; charset=utf-8",
+        headers={
+            "Content-Security-Policy": PREVIEW_CSP,
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 class InvoiceRenderingController(Controller):
@@ -41,13 +58,25 @@ class InvoiceRenderingController(Controller):
     tags = ["Invoices"]
     dependencies = RENDERING
 
-    @get("/{invoice_id:str}/pdf", operation_id="getInvoicePdf", opt=READ, summary="The invoice as PDF",
-         description=PDF_DOC, media_type="application/pdf")
+    @get(
+        "/{invoice_id:str}/pdf",
+        operation_id="getInvoicePdf",
+        opt=READ,
+        summary="The invoice as PDF",
+        description=PDF_DOC,
+        media_type="application/pdf",
+    )
     async def invoice_pdf(self, invoice_id: str, rendering: RenderingService) -> Response[bytes]:
         return _pdf(await rendering.pdf("invoice", invoice_id))
 
-    @get("/{invoice_id:str}/html", operation_id="getInvoiceHtml", opt=READ, summary="The invoice as an HTML preview",
-         description=HTML_DOC, media_type="text/html")
+    @get(
+        "/{invoice_id:str}/html",
+        operation_id="getInvoiceHtml",
+        opt=READ,
+        summary="The invoice as an HTML preview",
+        description=HTML_DOC,
+        media_type="text/html",
+    )
     async def invoice_html(self, invoice_id: str, rendering: RenderingService) -> Response[str]:
         return _html(await rendering.html("invoice", invoice_id))
 
@@ -57,13 +86,25 @@ class CreditNoteRenderingController(Controller):
     tags = ["Credit notes"]
     dependencies = RENDERING
 
-    @get("/{credit_note_id:str}/pdf", operation_id="getCreditNotePdf", opt=READ, summary="The credit note as PDF",
-         description=PDF_DOC, media_type="application/pdf")
+    @get(
+        "/{credit_note_id:str}/pdf",
+        operation_id="getCreditNotePdf",
+        opt=READ,
+        summary="The credit note as PDF",
+        description=PDF_DOC,
+        media_type="application/pdf",
+    )
     async def credit_note_pdf(self, credit_note_id: str, rendering: RenderingService) -> Response[bytes]:
         return _pdf(await rendering.pdf("credit_note", credit_note_id))
 
-    @get("/{credit_note_id:str}/html", operation_id="getCreditNoteHtml", opt=READ,
-         summary="The credit note as an HTML preview", description=HTML_DOC, media_type="text/html")
+    @get(
+        "/{credit_note_id:str}/html",
+        operation_id="getCreditNoteHtml",
+        opt=READ,
+        summary="The credit note as an HTML preview",
+        description=HTML_DOC,
+        media_type="text/html",
+    )
     async def credit_note_html(self, credit_note_id: str, rendering: RenderingService) -> Response[str]:
         return _html(await rendering.html("credit_note", credit_note_id))
 
@@ -84,21 +125,34 @@ class FileController(Controller):
     tags = ["Entities"]
     dependencies = {"files": Provide(FileService, sync_to_thread=False), "settings": SETTINGS}
 
-    @post("/v1/entities/{entity_id:str}/logo", operation_id="uploadEntityLogo", opt={"permission": Perm.ENTITY_WRITE},
-          summary="Upload the entity's logo (PNG, JPEG or SVG)",
-          description="Send the image as the request body with its Content-Type, or as multipart/form-data field "
-                      "'file'. The logo is kept by Folio and settings.branding.logo_url points at it.")
+    @post(
+        "/v1/entities/{entity_id:str}/logo",
+        operation_id="uploadEntityLogo",
+        opt={"permission": Perm.ENTITY_WRITE},
+        summary="Upload the entity's logo (PNG, JPEG or SVG)",
+        description="Send the image as the request body with its Content-Type, or as multipart/form-data field "
+        "'file'. The logo is kept by Folio and settings.branding.logo_url points at it.",
+    )
     async def upload_logo(self, request: Request, ctx: Scope, entity_id: str, files: FileService) -> FileOut:
         content, declared = await _upload(request)
         return await files.store_logo(ctx, entity_id, content, declared)
 
-    @get("/v1/files/{file_id:str}", operation_id="getFile", opt={"permission": Perm.PUBLIC},
-         summary="An uploaded logo (public: its id is unguessable; served with a sandboxing CSP)",
-         media_type="application/octet-stream")
+    @get(
+        "/v1/files/{file_id:str}",
+        operation_id="getFile",
+        opt={"permission": Perm.PUBLIC},
+        summary="An uploaded logo (public: its id is unguessable; served with a sandboxing CSP)",
+        media_type="application/octet-stream",
+    )
     async def get_file(self, file_id: str, files: FileService) -> Response[bytes]:
         stored = await files.logo(file_id)
-        return Response(content=stored.content, media_type=stored.content_type, headers={
-            "Cache-Control": "public, max-age=31536000, immutable",
-            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-            "X-Content-Type-Options": "nosniff", "Content-Disposition": "inline",
-        })
+        return Response(
+            content=stored.content,
+            media_type=stored.content_type,
+            headers={
+                "Cache-Control": "public, max-age=31536000, immutable",
+                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+                "X-Content-Type-Options": "nosniff",
+                "Content-Disposition": "inline",
+            },
+        )

@@ -15,26 +15,25 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import msgspec
-
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from invoicing.auth.context import Scope
 from contract.errors import NotFound, ValidationFailed
-from invoicing.events import emit
+from invoicing.auth.context import Scope
+from invoicing.config import Settings as AppSettings
 from invoicing.core.ids import new_id
 from invoicing.core.money import format_decimal, round_money
-from invoicing.config import Settings as AppSettings
 from invoicing.db import Database
 from invoicing.db.models import Document, DocumentFile, Entity, StoredFile
 from invoicing.documents.output import document_out
 from invoicing.documents.queries import get_document
 from invoicing.documents.schemas import DocumentOut
-from invoicing.entities.service import get_entity
 from invoicing.entities.schemas import Branding, EntitySettings
+from invoicing.entities.service import get_entity
 from invoicing.entities.settings import Settings, effective, merged
+from invoicing.events import emit
 from invoicing.rendering._logo import LogoFetcher, sniff
 from invoicing.rendering._render import Logo, RenderInput, Seller, render_html, render_pdf
 from invoicing.rendering.schemas import FileOut
@@ -53,8 +52,15 @@ class Rendered:
 
 
 def seller_of(entity: Entity) -> Seller:
-    return Seller(name=entity.name, address=entity.address, city=entity.city, post_code=entity.post_code,
-                  country=entity.country, tax_number=entity.tax_number, email=entity.email)
+    return Seller(
+        name=entity.name,
+        address=entity.address,
+        city=entity.city,
+        post_code=entity.post_code,
+        country=entity.country,
+        tax_number=entity.tax_number,
+        email=entity.email,
+    )
 
 
 def filename(doc: Document) -> str:
@@ -88,16 +94,30 @@ def as_issued(out: DocumentOut) -> DocumentOut:
     if out.object != "invoice" or out.status == "draft":
         return out
     zero = format_decimal(round_money(Decimal(0), out.currency_code))
-    return msgspec.structs.replace(out, status="issued", total_paid=zero, total_credited=zero,
-                                   total_due=out.total_with_tax, credit_note_ids=[], voided_at=None, void_reason=None)
+    return msgspec.structs.replace(
+        out,
+        status="issued",
+        total_paid=zero,
+        total_credited=zero,
+        total_due=out.total_with_tax,
+        credit_note_ids=[],
+        voided_at=None,
+        void_reason=None,
+    )
 
 
-async def render_input(db: Database, fetcher: LogoFetcher | None, entity: Entity, doc: Document, *,
-                       issued_copy: bool = False) -> RenderInput:
+async def render_input(
+    db: Database, fetcher: LogoFetcher | None, entity: Entity, doc: Document, *, issued_copy: bool = False
+) -> RenderInput:
     settings = effective(entity.settings)
     out = document_out(doc)
-    return RenderInput(document=as_issued(out) if issued_copy else out, kind=doc.type, seller=seller_of(entity),
-                       settings=settings, logo=await resolve_logo(db, fetcher, entity, settings))
+    return RenderInput(
+        document=as_issued(out) if issued_copy else out,
+        kind=doc.type,
+        seller=seller_of(entity),
+        settings=settings,
+        logo=await resolve_logo(db, fetcher, entity, settings),
+    )
 
 
 async def in_render_thread(fn, *args):
@@ -108,9 +128,14 @@ async def _keep(db: Database, doc_id: str, content: bytes) -> bytes:
     """Store the first rendering; when another request stored one first, that one wins and is returned."""
     async with db.transaction() as session:
         insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-        await session.execute(insert(DocumentFile).values(document_id=doc_id, content=content)
-                              .on_conflict_do_nothing(index_elements=["document_id"]))
-        return (await session.execute(select(DocumentFile.content).where(DocumentFile.document_id == doc_id))).scalar_one()
+        await session.execute(
+            insert(DocumentFile)
+            .values(document_id=doc_id, content=content)
+            .on_conflict_do_nothing(index_elements=["document_id"])
+        )
+        return (
+            await session.execute(select(DocumentFile.content).where(DocumentFile.document_id == doc_id))
+        ).scalar_one()
 
 
 class RenderingService:
@@ -144,9 +169,16 @@ class RenderingService:
 
 
 def file_out(stored: StoredFile, public_url: str) -> FileOut:
-    return FileOut(id=stored.id, object="file", entity_id=stored.entity_id, kind=stored.kind,
-                   content_type=stored.content_type, size=len(stored.content),
-                   url=file_url(public_url, stored.id), created_at=stored.created_at)
+    return FileOut(
+        id=stored.id,
+        object="file",
+        entity_id=stored.entity_id,
+        kind=stored.kind,
+        content_type=stored.content_type,
+        size=len(stored.content),
+        url=file_url(public_url, stored.id),
+        created_at=stored.created_at,
+    )
 
 
 def _logo_kind(content: bytes, declared: str | None, max_bytes: int) -> str:
@@ -179,8 +211,13 @@ class FileService:
         session.add(stored)
         logo = EntitySettings(branding=Branding(logo_url=file_url(self.public_url, stored.id)))
         entity.settings = merged(entity.settings, logo)
-        emit(session, Scope(scope.principal, entity), "entity.updated", entity.id,
-             {"fields": ["settings.branding.logo_url"]})
+        emit(
+            session,
+            Scope(scope.principal, entity),
+            "entity.updated",
+            entity.id,
+            {"fields": ["settings.branding.logo_url"]},
+        )
         await session.flush()
         return file_out(stored, self.public_url)
 

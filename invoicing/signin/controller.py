@@ -24,13 +24,19 @@ class SignInInternalController(Controller):
     include_in_schema = False
     dependencies = {"signin": Provide(SignInService, sync_to_thread=False), "settings": SETTINGS}
 
-    @post("/link-uses", operation_id="redeemSignInLink", opt=PUBLIC, security=[],
-          response_headers=[ResponseHeader(name="Cache-Control", value="no-store")])
+    @post(
+        "/link-uses",
+        operation_id="redeemSignInLink",
+        opt=PUBLIC,
+        security=[],
+        response_headers=[ResponseHeader(name="Cache-Control", value="no-store")],
+    )
     async def redeem(self, data: LinkUseIn, signin: SignInService) -> SignInOut:
         return await signin.redeem(data.token)
 
     @post("/requests", operation_id="requestSignInLinks", opt=PUBLIC, status_code=202)
-    async def request_links(self, signin: SignInService,
-                            authorization: str = Parameter(header="authorization", default="")) -> SignInRequestOut:
+    async def request_links(
+        self, signin: SignInService, authorization: str = Parameter(header="authorization", default="")
+    ) -> SignInRequestOut:
         scheme, _, credential = authorization.partition(" ")
         return await signin.request_links(credential.strip() if scheme.lower() == "bearer" else "")

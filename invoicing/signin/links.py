@@ -40,6 +40,7 @@ MAX_LINK_LENGTH = 2048
 
 LinkRefused = Refused  # the name the sign-in modules use
 
+
 @dataclass(frozen=True)
 class LinkClaims:
     account_id: str
@@ -55,10 +56,17 @@ class LinkClaims:
         return datetime.fromtimestamp(self.issued_at + LINK_TTL, UTC)
 
 
-def sign_link(keys: list[str], *, account_id: str, environment: str, entity_id: str, user_id: str,
-              generation: int) -> tuple[str, LinkClaims]:
-    payload = {"a": account_id, "e": environment, "n": entity_id, "u": user_id, "j": secrets.token_urlsafe(18),
-               "g": generation}
+def sign_link(
+    keys: list[str], *, account_id: str, environment: str, entity_id: str, user_id: str, generation: int
+) -> tuple[str, LinkClaims]:
+    payload = {
+        "a": account_id,
+        "e": environment,
+        "n": entity_id,
+        "u": user_id,
+        "j": secrets.token_urlsafe(18),
+        "g": generation,
+    }
     token = serializer(tuple(keys), LINK_SALT).dumps(payload)
     return token, _claims(payload, int(time.time()))
 
@@ -67,29 +75,39 @@ def read_link(keys: list[str], token: str) -> LinkClaims:
     """The link's claims if its signature and age are right; whether it is still usable is the database's call."""
     token = (token or "").strip()
     if not token or len(token) > MAX_LINK_LENGTH or token.count(".") not in (2, 3):  # 3: a compressed payload
-        raise LinkRefused("This is not a sign-in link: it is empty, truncated or too long. Open the link from the "
-                          "e-mail exactly as it was sent.", "tampered")
+        raise LinkRefused(
+            "This is not a sign-in link: it is empty, truncated or too long. Open the link from the "
+            "e-mail exactly as it was sent.",
+            "tampered",
+        )
     try:
         payload, stamp = serializer(tuple(keys), LINK_SALT).loads(token, max_age=LINK_TTL, return_timestamp=True)
     except SignatureExpired:
-        raise LinkRefused("This sign-in link has expired (links are valid for 72 hours). Ask for a new one.",
-                          "expired") from None
+        raise LinkRefused(
+            "This sign-in link has expired (links are valid for 72 hours). Ask for a new one.", "expired"
+        ) from None
     except BadSignature:
-        raise LinkRefused("This sign-in link was altered or is not a sign-in link: its signature does not match.",
-                          "tampered") from None
+        raise LinkRefused(
+            "This sign-in link was altered or is not a sign-in link: its signature does not match.", "tampered"
+        ) from None
     return _claims(payload, int(stamp.timestamp()))
 
 
 def _claims(payload: object, issued_at: int) -> LinkClaims:
     try:
         assert isinstance(payload, dict)
-        return LinkClaims(account_id=str(payload["a"]), environment=str(payload["e"]), entity_id=str(payload["n"]),
-                          user_id=str(payload["u"]), jti=str(payload["j"]), generation=int(payload["g"]),
-                          issued_at=issued_at)
+        return LinkClaims(
+            account_id=str(payload["a"]),
+            environment=str(payload["e"]),
+            entity_id=str(payload["n"]),
+            user_id=str(payload["u"]),
+            jti=str(payload["j"]),
+            generation=int(payload["g"]),
+            issued_at=issued_at,
+        )
     except (AssertionError, KeyError, TypeError, ValueError):
         raise LinkRefused("The sign-in link's signed content is incomplete.", "tampered") from None
 
 
 def link_url(public_url: str, entity_id: str, token: str) -> str:
     return f"{public_url.rstrip('/')}/app/sign-in?entity={entity_id}#token={token}"
-

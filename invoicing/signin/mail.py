@@ -47,19 +47,41 @@ def render(kind: str, locale: str | None, values: Mapping[str, Any]) -> tuple[st
     return " ".join(subject.split()), f"{greeting}\n\n{body}".strip() + "\n"
 
 
-async def send_link(session: AsyncSession, scope: Scope, entity: Entity, user: EntityUser, mailer: Mailer,
-                    kind: str) -> Email:
+async def send_link(
+    session: AsyncSession, scope: Scope, entity: Entity, user: EntityUser, mailer: Mailer, kind: str
+) -> Email:
     """Sign a link for the user's current ``link_generation`` and record the e-mail carrying it."""
     assert kind in KINDS
-    token, claims = links.sign_link(mailer.keys, account_id=entity.account_id, environment=entity.environment,
-                                    entity_id=entity.id, user_id=user.id, generation=user.link_generation)
+    token, claims = links.sign_link(
+        mailer.keys,
+        account_id=entity.account_id,
+        environment=entity.environment,
+        entity_id=entity.id,
+        user_id=user.id,
+        generation=user.link_generation,
+    )
     url = links.link_url(mailer.public_url, entity.id, token)
-    subject, text = render(kind, entity.locale, {"entity": entity.name, "role": user.role, "name": user.name or "",
-                                                 "email": user.email, "url": url, "hours": links.LINK_TTL // 3600})
+    subject, text = render(
+        kind,
+        entity.locale,
+        {
+            "entity": entity.name,
+            "role": user.role,
+            "name": user.name or "",
+            "email": user.email,
+            "url": url,
+            "hours": links.LINK_TTL // 3600,
+        },
+    )
     mail = Message(to=[user.email], subject=subject, text=text, sender=Sender.of(entity))
-    return record(session, scope, mail, document_id=None, deliver=mailer.deliver,
-                  event={"to": mail.to, "user_id": user.id, "kind": kind,
-                         "link_expires_at": claims.expires_at.isoformat()})
+    return record(
+        session,
+        scope,
+        mail,
+        document_id=None,
+        deliver=mailer.deliver,
+        event={"to": mail.to, "user_id": user.id, "kind": kind, "link_expires_at": claims.expires_at.isoformat()},
+    )
 
 
 async def next_generation(session: AsyncSession, user: EntityUser) -> int:
@@ -69,4 +91,3 @@ async def next_generation(session: AsyncSession, user: EntityUser) -> int:
     await session.flush()
     await session.refresh(user, ["link_generation"])
     return user.link_generation
-

@@ -24,8 +24,8 @@ class EntityUserCreate(Struct, forbid_unknown_fields=True):
 
 class EntityUserUpdate(Struct, forbid_unknown_fields=True):
     role: Role | UnsetType = UNSET
-    name: ShortText | None | UnsetType = UNSET
-    external_id: ExternalId | None | UnsetType = UNSET
+    name: ShortText | UnsetType | None = UNSET
+    external_id: ExternalId | UnsetType | None = UNSET
     email: Email | UnsetType = UNSET
 
 

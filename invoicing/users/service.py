@@ -8,23 +8,33 @@ import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from invoicing.auth.context import Scope
 from contract.errors import Conflict, NotFound, ValidationFailed
+from invoicing.auth.context import Scope
 from invoicing.config import Settings
 from invoicing.core.deps import after_commit
 from invoicing.core.ids import new_id
 from invoicing.core.paging import page
-from invoicing.events import emit
 from invoicing.db.models import EntityUser
 from invoicing.db.types import utcnow
+from invoicing.events import emit
 from invoicing.signin.mail import Mailer, next_generation, send_link
 from invoicing.users.schemas import EntityUserCreate, EntityUserList, EntityUserOut, EntityUserUpdate
 
 
 def to_out(user: EntityUser) -> EntityUserOut:
-    return EntityUserOut(id=user.id, object="entity_user", entity_id=user.entity_id, email=user.email, name=user.name,
-                         role=user.role, external_id=user.external_id, status=user.status, created_at=user.created_at,
-                         invited_at=user.invited_at, accepted_at=user.accepted_at)
+    return EntityUserOut(
+        id=user.id,
+        object="entity_user",
+        entity_id=user.entity_id,
+        email=user.email,
+        name=user.name,
+        role=user.role,
+        external_id=user.external_id,
+        status=user.status,
+        created_at=user.created_at,
+        invited_at=user.invited_at,
+        accepted_at=user.accepted_at,
+    )
 
 
 async def _check_unique(session: AsyncSession, user: EntityUser) -> None:
@@ -34,17 +44,28 @@ async def _check_unique(session: AsyncSession, user: EntityUser) -> None:
         value = getattr(user, field)
         if value is None:
             continue
-        clash = (await session.execute(select(EntityUser.id).where(
-            EntityUser.entity_id == user.entity_id, getattr(EntityUser, field) == value, EntityUser.id != user.id))).first()
+        clash = (
+            await session.execute(
+                select(EntityUser.id).where(
+                    EntityUser.entity_id == user.entity_id,
+                    getattr(EntityUser, field) == value,
+                    EntityUser.id != user.id,
+                )
+            )
+        ).first()
         if clash:
-            raise ValidationFailed.field(field, f"another user of this entity already has this {field.replace('_', ' ')}")
+            raise ValidationFailed.field(
+                field, f"another user of this entity already has this {field.replace('_', ' ')}"
+            )
 
 
 def _pending(user: EntityUser, what: str) -> None:
     if user.status != "invited":
-        raise Conflict(f"{user.email} already accepted the invitation; there is no pending invitation to {what}. "
-                       "Active users ask for a sign-in link at /app/sign-in; remove them with "
-                       "DELETE /v1/entity-users/{id}.")
+        raise Conflict(
+            f"{user.email} already accepted the invitation; there is no pending invitation to {what}. "
+            "Active users ask for a sign-in link at /app/sign-in; remove them with "
+            "DELETE /v1/entity-users/{id}."
+        )
 
 
 async def get_user(session: AsyncSession, scope: Scope, user_id: str) -> EntityUser:
@@ -55,8 +76,13 @@ async def get_user(session: AsyncSession, scope: Scope, user_id: str) -> EntityU
 
 
 async def _admins(session: AsyncSession, entity_id: str) -> int:
-    return (await session.execute(select(func.count()).select_from(EntityUser).where(
-        EntityUser.entity_id == entity_id, EntityUser.role == "admin", EntityUser.status != "removed"))).scalar_one()
+    return (
+        await session.execute(
+            select(func.count())
+            .select_from(EntityUser)
+            .where(EntityUser.entity_id == entity_id, EntityUser.role == "admin", EntityUser.status != "removed")
+        )
+    ).scalar_one()
 
 
 async def _guard_last_admin(session: AsyncSession, user: EntityUser, what: str) -> None:
@@ -87,22 +113,35 @@ class UserService:
     async def create(self, data: EntityUserCreate) -> EntityUserOut:
         """A new member; with ``send_invite`` the user stays ``invited`` until the e-mailed link is opened."""
         session, scope = self.session, self.scope
-        user = EntityUser(id=new_id("user"), entity_id=scope.entity_id, email=data.email.strip().lower(),
-                          name=data.name, role=data.role, external_id=data.external_id,
-                          status="invited" if data.send_invite else "active",
-                          invited_at=utcnow() if data.send_invite else None, link_generation=0)
+        user = EntityUser(
+            id=new_id("user"),
+            entity_id=scope.entity_id,
+            email=data.email.strip().lower(),
+            name=data.name,
+            role=data.role,
+            external_id=data.external_id,
+            status="invited" if data.send_invite else "active",
+            invited_at=utcnow() if data.send_invite else None,
+            link_generation=0,
+        )
         await _check_unique(session, user)
         session.add(user)
-        emit(session, scope, "entity_user.created", user.id, {"role": user.role, "email": user.email,
-                                                              "send_invite": data.send_invite})
+        emit(
+            session,
+            scope,
+            "entity_user.created",
+            user.id,
+            {"role": user.role, "email": user.email, "send_invite": data.send_invite},
+        )
         if data.send_invite:
             await self._invite(user)
             emit(session, scope, "entity_user.invited", user.id, {"role": user.role, "email": user.email})
         return to_out(user)
 
     async def list(self, limit: int, cursor: str | None, role: str | None, external_id: str | None) -> EntityUserList:
-        data, next_cursor = await page(self.session, list_stmt(self.scope, role, external_id), EntityUser.id, limit,
-                                       cursor, to_out)
+        data, next_cursor = await page(
+            self.session, list_stmt(self.scope, role, external_id), EntityUser.id, limit, cursor, to_out
+        )
         return EntityUserList(data=data, next_cursor=next_cursor)
 
     async def get(self, user_id: str) -> EntityUserOut:
@@ -130,8 +169,13 @@ class UserService:
         await next_generation(self.session, user)
         user.invited_at = utcnow()
         await self._invite(user)
-        emit(self.session, self.scope, "entity_user.invited", user.id,
-             {"role": user.role, "email": user.email, "resent": True})
+        emit(
+            self.session,
+            self.scope,
+            "entity_user.invited",
+            user.id,
+            {"role": user.role, "email": user.email, "resent": True},
+        )
         return to_out(user)
 
     async def revoke_invitation(self, user_id: str) -> None:
@@ -141,8 +185,13 @@ class UserService:
         await _guard_last_admin(self.session, user, "removed")
         await next_generation(self.session, user)
         await self.session.delete(user)
-        emit(self.session, self.scope, "entity_user.invitation_revoked", user.id,
-             {"email": user.email, "role": user.role})
+        emit(
+            self.session,
+            self.scope,
+            "entity_user.invitation_revoked",
+            user.id,
+            {"email": user.email, "role": user.role},
+        )
 
     async def delete(self, user_id: str) -> None:
         user = await get_user(self.session, self.scope, user_id)

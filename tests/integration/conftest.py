@@ -54,8 +54,14 @@ def make_account(server, name: str = "Platform") -> tuple[str, dict[str, str]]:
 
 
 def make_entity(client: httpx.Client, **overrides) -> dict:
-    body = {"name": f"Seller {next(_counter)} d.o.o.", "country": "SI", "address": "Slovenska 1", "city": "Ljubljana",
-            "post_code": "1000", **overrides}
+    body = {
+        "name": f"Seller {next(_counter)} d.o.o.",
+        "country": "SI",
+        "address": "Slovenska 1",
+        "city": "Ljubljana",
+        "post_code": "1000",
+        **overrides,
+    }
     r = client.post("/v1/entities", json=body)
     assert r.status_code == 201, r.text
     return r.json()
@@ -66,7 +72,9 @@ def tenant(server) -> Tenant:
     account_id, keys = make_account(server)
     account = server.client(keys["sandbox"])
     entity = make_entity(account)
-    return Tenant(account_id, keys["sandbox"], keys["live"], entity["id"], server.client(keys["sandbox"], entity["id"]), account)
+    return Tenant(
+        account_id, keys["sandbox"], keys["live"], entity["id"], server.client(keys["sandbox"], entity["id"]), account
+    )
 
 
 INVOICE = {
@@ -122,17 +130,27 @@ class Embed:
 
     def dashboard(self, session: dict, base_url: str | None = None) -> httpx.Client:
         """What the dashboard in the iframe does: the session token as a header, nothing else."""
-        return httpx.Client(base_url=f"{base_url or self.url}/embed/api/v1", timeout=30,
-                            headers={"Authorization": f"Bearer {session['session_token']}"})
+        return httpx.Client(
+            base_url=f"{base_url or self.url}/embed/api/v1",
+            timeout=30,
+            headers={"Authorization": f"Bearer {session['session_token']}"},
+        )
 
 
 def add_users(tenant: Tenant, entity_id: str | None = None) -> dict[str, dict]:
     users = {}
     headers = {"X-Entity-Id": entity_id or tenant.entity_id}
     for role in ("admin", "editor", "viewer"):
-        r = tenant.account.post("/v1/entity-users", headers=headers, json={
-            "email": f"{role}-{time.monotonic_ns()}@tenant.example", "name": f"The {role}", "role": role,
-            "external_id": f"platform-{role}-{time.monotonic_ns()}"})
+        r = tenant.account.post(
+            "/v1/entity-users",
+            headers=headers,
+            json={
+                "email": f"{role}-{time.monotonic_ns()}@tenant.example",
+                "name": f"The {role}",
+                "role": role,
+                "external_id": f"platform-{role}-{time.monotonic_ns()}",
+            },
+        )
         assert r.status_code == 201, r.text
         users[role] = r.json()
     return users
@@ -159,24 +177,36 @@ def bundle(tmp_path):
     (tmp_path / "assets" / "index-4f2a9c.js").write_text("import './vendor-77aa01.js';\n")
     (tmp_path / "assets" / "vendor-77aa01.js").write_text("export {};\n")
     (tmp_path / "assets" / "index-b81d3e.css").write_text(":root { --folio-primary: #000; }\n")
-    (tmp_path / ".vite" / "manifest.json").write_text(json.dumps({
-        "index.html": {"file": "assets/index-4f2a9c.js", "src": "index.html", "isEntry": True,
-                       "imports": ["_vendor-77aa01.js"], "css": ["assets/index-b81d3e.css"]},
-        "_vendor-77aa01.js": {"file": "assets/vendor-77aa01.js"},
-    }))
+    (tmp_path / ".vite" / "manifest.json").write_text(
+        json.dumps(
+            {
+                "index.html": {
+                    "file": "assets/index-4f2a9c.js",
+                    "src": "index.html",
+                    "isEntry": True,
+                    "imports": ["_vendor-77aa01.js"],
+                    "css": ["assets/index-b81d3e.css"],
+                },
+                "_vendor-77aa01.js": {"file": "assets/vendor-77aa01.js"},
+            }
+        )
+    )
     return tmp_path
 
 
 @pytest.fixture
 def shell_server(server, bundle):
-    with running(lambda s: create_server_app(s, bff_settings=BffSettings(dashboard_dir=bundle)),
-                 server_settings(server)) as url:
+    with running(
+        lambda s: create_server_app(s, bff_settings=BffSettings(dashboard_dir=bundle)), server_settings(server)
+    ) as url:
         yield url
 
 
 def csp(r: httpx.Response) -> dict[str, str]:
-    return {d.split(" ", 1)[0]: d.split(" ", 1)[1] if " " in d else ""
-            for d in (p.strip() for p in r.headers["content-security-policy"].split(";"))}
+    return {
+        d.split(" ", 1)[0]: d.split(" ", 1)[1] if " " in d else ""
+        for d in (p.strip() for p in r.headers["content-security-policy"].split(";"))
+    }
 
 
 # -- e-mail delivery -------------------------------------------------------------------------------
@@ -188,7 +218,9 @@ class Inbox:
     received: threading.Event = field(default_factory=threading.Event)
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=email.policy.default)))
+        self.messages.append(
+            (envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=email.policy.default))
+        )
         self.received.set()
         return "250 OK"
 
@@ -221,6 +253,7 @@ class Mailer:
                 return await EmailWorker(db, settings).run_once()
             finally:
                 await db.dispose()
+
         return asyncio.run(run())
 
 
@@ -243,7 +276,12 @@ def mailer(server, smtp):
 
 def _tenant(server, url: str | None = None, **entity):
     _, keys = make_account(server)
-    body = {"locale": "en", "email": "billing@seller.example", "settings": {"email": {"sender_name": "Seller Billing", "reply_to": "accounts@seller.example"}}, **entity}
+    body = {
+        "locale": "en",
+        "email": "billing@seller.example",
+        "settings": {"email": {"sender_name": "Seller Billing", "reply_to": "accounts@seller.example"}},
+        **entity,
+    }
     ent = make_entity(server.client(keys["sandbox"]), **body)
     client = server.client(keys["sandbox"], ent["id"])
     if url:
@@ -262,8 +300,9 @@ def address(role: str = "member") -> str:
 
 
 def invite(tenant: Tenant, role: str = "viewer", *, client: httpx.Client | None = None, **body) -> dict:
-    r = (client or tenant.api).post("/v1/entity-users", json={"email": address(role), "role": role,
-                                                              "send_invite": True, **body})
+    r = (client or tenant.api).post(
+        "/v1/entity-users", json={"email": address(role), "role": role, "send_invite": True, **body}
+    )
     assert r.status_code == 201, r.text
     return r.json()
 

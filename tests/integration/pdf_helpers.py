@@ -27,5 +27,7 @@ def pdf_images(content: bytes):
 def decode_qr_codes(content: bytes) -> list[str]:
     found = []
     for image in pdf_images(content):
-        found += [r.text for r in zxingcpp.read_barcodes(image.convert("L")) if r.format == zxingcpp.BarcodeFormat.QRCode]
+        found += [
+            r.text for r in zxingcpp.read_barcodes(image.convert("L")) if r.format == zxingcpp.BarcodeFormat.QRCode
+        ]
     return found

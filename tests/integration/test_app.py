@@ -105,8 +105,9 @@ def test_viewer_reads_but_cannot_create_and_unsafe_calls_need_the_csrf_token(ser
     assert client.get("/app/api/v1/me").json()["role"] == "viewer"
 
     assert_problem(client.post("/app/api/v1/invoices", json=INVOICE), 403, code="csrf", words="CSRF")
-    assert_problem(client.post("/app/api/v1/invoices", json=INVOICE, headers={"X-CSRF-Token": "forged"}), 403,
-                   code="csrf")
+    assert_problem(
+        client.post("/app/api/v1/invoices", json=INVOICE, headers={"X-CSRF-Token": "forged"}), 403, code="csrf"
+    )
     refused = assert_problem(client.post("/app/api/v1/invoices", json=INVOICE, headers=csrf(session)), 403)
     assert "viewer" in refused["detail"] and refused.get("code") != "csrf"
 
@@ -115,8 +116,9 @@ def test_csrf_token_of_another_session_does_not_pass(server, tenant):
     first, _, first_session = signed_in(server, tenant, "editor")
     _, _, second_session = signed_in(server, tenant, "editor")
     assert first_session["csrf_token"] != second_session["csrf_token"]
-    assert_problem(first.post("/app/api/v1/customers", json={"name": "Buyer"}, headers=csrf(second_session)), 403,
-                   code="csrf")
+    assert_problem(
+        first.post("/app/api/v1/customers", json={"name": "Buyer"}, headers=csrf(second_session)), 403, code="csrf"
+    )
     assert first.post("/app/api/v1/customers", json={"name": "Buyer"}, headers=csrf(first_session)).status_code == 201
 
 
@@ -241,8 +243,14 @@ def test_a_link_signed_with_another_secret_is_tampered(server, tenant):
     from invoicing.signin import links
 
     user = invite(tenant)
-    foreign, _ = links.sign_link(["some-other-secret"], account_id=tenant.account_id, environment="sandbox",
-                                 entity_id=tenant.entity_id, user_id=user["id"], generation=0)
+    foreign, _ = links.sign_link(
+        ["some-other-secret"],
+        account_id=tenant.account_id,
+        environment="sandbox",
+        entity_id=tenant.entity_id,
+        user_id=user["id"],
+        generation=0,
+    )
     assert_problem(redeem(browser(server), foreign), 401, code="tampered")
 
 
@@ -273,14 +281,16 @@ def test_sign_in_reaches_every_entity_of_the_address_and_invited_users_too(serve
     email = address()
     invite(tenant, "viewer", email=email)
     other = make_entity(tenant.account)
-    tenant.account.post("/v1/entity-users", headers={"X-Entity-Id": other["id"]},
-                        json={"email": email, "role": "admin"}).raise_for_status()
+    tenant.account.post(
+        "/v1/entity-users", headers={"X-Entity-Id": other["id"]}, json={"email": email, "role": "admin"}
+    ).raise_for_status()
     old = latest_link(tenant, email)
     assert browser(server).post("/app/sign-in", json={"email": email}).status_code == 202
     new = link_of(wait_for_emails(tenant, email, 2)[0])[2]
     other_api = tenant.account
-    other_mail = [m for m in other_api.get("/v1/emails", headers={"X-Entity-Id": other["id"]}).json()["data"]
-                  if email in m["to"]]
+    other_mail = [
+        m for m in other_api.get("/v1/emails", headers={"X-Entity-Id": other["id"]}).json()["data"] if email in m["to"]
+    ]
     assert len(other_mail) == 1 and link_of(other_mail[0])[1] == other["id"]
     # the new link replaces the invitation's; it still accepts the invitation
     assert_problem(redeem(browser(server), old), 401, code="revoked")
@@ -310,8 +320,10 @@ def test_the_api_side_of_sign_in_requests_needs_the_bff_credential(server):
 def test_the_app_shell_is_first_party_and_configured_for_app_mode(server, tenant, shell_server, path):
     import json
 
-    tenant.api.patch(f"/v1/entities/{tenant.entity_id}", json={
-        "locale": "de", "settings": {"branding": {"primary_color": "#B45309"}}}).raise_for_status()
+    tenant.api.patch(
+        f"/v1/entities/{tenant.entity_id}",
+        json={"locale": "de", "settings": {"branding": {"primary_color": "#B45309"}}},
+    ).raise_for_status()
     r = httpx.get(f"{shell_server}{path}", params={"entity": tenant.entity_id})
     assert r.status_code == 200, r.text
     assert r.headers["referrer-policy"] == "no-referrer" and r.headers["cache-control"] == "no-store"
@@ -320,8 +332,12 @@ def test_the_app_shell_is_first_party_and_configured_for_app_mode(server, tenant
     assert f"'nonce-{nonce}'" in csp(r)["script-src"]
     config = json.loads(raw)
     assert {k: config[k] for k in ("mode", "apiBase", "sessionUrl", "signInUrl", "signOutUrl")} == {
-        "mode": "app", "apiBase": "/app/api/v1", "sessionUrl": "/app/session", "signInUrl": "/app/sign-in",
-        "signOutUrl": "/app/sign-out"}
+        "mode": "app",
+        "apiBase": "/app/api/v1",
+        "sessionUrl": "/app/session",
+        "signInUrl": "/app/sign-in",
+        "signOutUrl": "/app/sign-out",
+    }
     assert config["locale"] == "de" and config["branding"]["primary_color"] == "#B45309"
     assert config["entityId"] == tenant.entity_id
     assert "#B45309" in r.text and "set-cookie" not in r.headers
@@ -330,8 +346,9 @@ def test_the_app_shell_is_first_party_and_configured_for_app_mode(server, tenant
 def test_the_app_shell_takes_the_branding_of_the_signed_in_entity(server, tenant, shell_server):
     import json
 
-    tenant.api.patch(f"/v1/entities/{tenant.entity_id}", json={
-        "settings": {"branding": {"primary_color": "#0F766E"}}}).raise_for_status()
+    tenant.api.patch(
+        f"/v1/entities/{tenant.entity_id}", json={"settings": {"branding": {"primary_color": "#0F766E"}}}
+    ).raise_for_status()
     user = invite(tenant)
     client = httpx.Client(base_url=shell_server, timeout=30)
     assert redeem(client, latest_link(tenant, user["email"])).status_code == 201
@@ -345,13 +362,16 @@ def test_the_app_shell_takes_the_branding_of_the_signed_in_entity(server, tenant
 def test_an_admin_manages_the_team_from_app_and_the_audit_log_names_them(server, tenant):
     client, admin, session = signed_in(server, tenant, "admin")
     headers = csrf(session)
-    r = client.post("/app/api/v1/entity-users", json={"email": address(), "role": "viewer", "send_invite": True},
-                    headers=headers)
+    r = client.post(
+        "/app/api/v1/entity-users", json={"email": address(), "role": "viewer", "send_invite": True}, headers=headers
+    )
     assert r.status_code == 201, r.text
     member = r.json()
     assert redeem(browser(server), latest_link(tenant, member["email"])).status_code == 201
-    assert client.patch(f"/app/api/v1/entity-users/{member['id']}", json={"role": "editor"},
-                        headers=headers).status_code == 200
+    assert (
+        client.patch(f"/app/api/v1/entity-users/{member['id']}", json={"role": "editor"}, headers=headers).status_code
+        == 200
+    )
     assert client.delete(f"/app/api/v1/entity-users/{member['id']}", headers=headers).status_code == 204
     # the admin alone cannot step down
     r = client.patch(f"/app/api/v1/entity-users/{admin['id']}", json={"role": "viewer"}, headers=headers)

@@ -49,9 +49,12 @@ class Apart:
         return httpx.Client(base_url=self.api, headers=headers, timeout=30)
 
     def mint(self, role: str) -> httpx.Response:
-        return httpx.post(f"{self.bff}/embed/tokens", json={"entity_id": self.entity_id,
-                                                             "user_id": self.users[role]["id"]},
-                          headers={"Authorization": f"Bearer {self.account_key}"}, timeout=30)
+        return httpx.post(
+            f"{self.bff}/embed/tokens",
+            json={"entity_id": self.entity_id, "user_id": self.users[role]["id"]},
+            headers={"Authorization": f"Bearer {self.account_key}"},
+            timeout=30,
+        )
 
     def session(self, role: str) -> dict:
         minted = self.mint(role)
@@ -61,8 +64,11 @@ class Apart:
         return r.json()
 
     def dashboard(self, session: dict) -> httpx.Client:
-        return httpx.Client(base_url=f"{self.bff}/embed/api/v1", timeout=30,
-                            headers={"Authorization": f"Bearer {session['session_token']}"})
+        return httpx.Client(
+            base_url=f"{self.bff}/embed/api/v1",
+            timeout=30,
+            headers={"Authorization": f"Bearer {session['session_token']}"},
+        )
 
 
 def _wait_until_up(process: subprocess.Popen, url: str, log: Path) -> None:
@@ -91,8 +97,13 @@ def api_process(tmp_path_factory) -> Iterator[tuple[str, str, str, str]]:
     env.update(FOLIO_SECRET_KEYS=secret, FOLIO_PUBLIC_URL=bff, FOLIO_DATABASE_URL=database_url)
     log = directory / "serve.log"
     with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "folio.cli", "serve", "--port", str(api_port)], cwd=ROOT,
-                                   env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "folio.cli", "serve", "--port", str(api_port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         _wait_until_up(process, api, log)
         yield api, bff, database_url, secret
@@ -108,26 +119,54 @@ def bundle(tmp_path_factory) -> Path:
     (directory / ".vite").mkdir()
     (directory / "assets").mkdir()
     (directory / "assets" / "index-4f2a9c.js").write_text("export {};\n")
-    (directory / ".vite" / "manifest.json").write_text(json.dumps(
-        {"index.html": {"file": "assets/index-4f2a9c.js", "src": "index.html", "isEntry": True}}))
+    (directory / ".vite" / "manifest.json").write_text(
+        json.dumps({"index.html": {"file": "assets/index-4f2a9c.js", "src": "index.html", "isEntry": True}})
+    )
     return directory
 
 
 @pytest.fixture(scope="module")
 def apart(api_process, bundle) -> Iterator[Apart]:
     api, bff, database_url, secret = api_process
-    created = subprocess.run([sys.executable, "-m", "folio.cli", "account", "create", "--name", "Platform", "--json",
-                              "--database", database_url], cwd=ROOT, capture_output=True, text=True, check=True)
+    created = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "folio.cli",
+            "account",
+            "create",
+            "--name",
+            "Platform",
+            "--json",
+            "--database",
+            database_url,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     account_key = json.loads(created.stdout)["keys"]["sandbox"]
     platform = httpx.Client(base_url=api, headers={"Authorization": f"Bearer {account_key}"}, timeout=30)
     assert platform.patch("/v1/account", json={"embed_allowed_origins": [HOST]}).status_code == 200
-    entity = platform.post("/v1/entities", json={"name": "Apart d.o.o.", "country": "SI", "address": "Slovenska 1",
-                                                 "city": "Ljubljana", "post_code": "1000"})
+    entity = platform.post(
+        "/v1/entities",
+        json={
+            "name": "Apart d.o.o.",
+            "country": "SI",
+            "address": "Slovenska 1",
+            "city": "Ljubljana",
+            "post_code": "1000",
+        },
+    )
     assert entity.status_code == 201, entity.text
     users = {}
     for role in ("admin", "editor", "viewer"):
-        r = platform.post("/v1/entity-users", headers={"X-Entity-Id": entity.json()["id"]}, json={
-            "email": f"{role}@apart.example", "name": f"The {role}", "role": role})
+        r = platform.post(
+            "/v1/entity-users",
+            headers={"X-Entity-Id": entity.json()["id"]},
+            json={"email": f"{role}@apart.example", "name": f"The {role}", "role": role},
+        )
         assert r.status_code == 201, r.text
         users[role] = r.json()
 
@@ -162,9 +201,11 @@ def test_a_token_minted_with_the_account_key_opens_a_session_once(apart):
     again = httpx.post(f"{apart.bff}/embed/session", json={"token": token})  # the API spent its jti
     assert again.status_code == 401 and again.json()["code"] == "used"
     assert apart.mint("viewer").status_code == 201
-    refused = httpx.post(f"{apart.bff}/embed/tokens", json={"entity_id": apart.entity_id,
-                                                             "user_id": apart.users["viewer"]["id"]},
-                         headers={"Authorization": "Bearer sk_sandbox_not_a_real_key"})
+    refused = httpx.post(
+        f"{apart.bff}/embed/tokens",
+        json={"entity_id": apart.entity_id, "user_id": apart.users["viewer"]["id"]},
+        headers={"Authorization": "Bearer sk_sandbox_not_a_real_key"},
+    )
     assert refused.status_code == 401
 
 
@@ -190,8 +231,9 @@ def test_the_proxy_calls_the_api_as_the_sessions_user(apart):
 
 def test_the_shell_is_branded_and_framed_from_the_apis_answer(apart):
     with apart.account(entity=False) as platform:
-        r = platform.patch(f"/v1/entities/{apart.entity_id}",
-                           json={"settings": {"branding": {"primary_color": "#0F766E"}}})
+        r = platform.patch(
+            f"/v1/entities/{apart.entity_id}", json={"settings": {"branding": {"primary_color": "#0F766E"}}}
+        )
         assert r.status_code == 200, r.text
     shell = httpx.get(f"{apart.bff}/embed", params={"entity": apart.entity_id})
     assert shell.status_code == 200, shell.text

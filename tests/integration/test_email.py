@@ -48,7 +48,9 @@ def test_defaults_follow_the_document_language(server):
     assert sent["subject"] == f"Rechnung {inv['number']} von {ent['name']}"
     assert "120,78\xa0€" in sent["text"] and "15.03.2025" in sent["text"]
     assert sent["to"] == ["a@x.example", "b@x.example"]
-    custom = api.post(f"/v1/invoices/{inv['id']}/send", json={"to": "c@x.example", "subject": "Your invoice", "message": "Hi!"}).json()
+    custom = api.post(
+        f"/v1/invoices/{inv['id']}/send", json={"to": "c@x.example", "subject": "Your invoice", "message": "Hi!"}
+    ).json()
     assert (custom["subject"], custom["text"], custom["to"]) == ("Your invoice", "Hi!", ["c@x.example"])
 
 
@@ -96,7 +98,9 @@ def test_delivered_over_smtp_with_the_pdf_attached(server, smtp, mailer):
     _, inbox = smtp
     api, ent = _tenant(server, mailer.url)
     inv = _invoice(api)
-    r = api.post(f"/v1/invoices/{inv['id']}/send", json={"to": ["buyer@example.com", "cfo@example.com"], "message": "Thanks!"})
+    r = api.post(
+        f"/v1/invoices/{inv['id']}/send", json={"to": ["buyer@example.com", "cfo@example.com"], "message": "Thanks!"}
+    )
     assert r.status_code == 202, r.text
     queued = r.json()
     assert queued["status"] == "queued" and queued["attempts"] == 0
@@ -164,12 +168,14 @@ def test_retries_wait_for_their_backoff(server, mailer):
 
         from invoicing.db.models import Email
         from invoicing.db.types import utcnow
+
         db = Database(mailer.settings.database.url)
         try:
             async with db.transaction() as s:
                 await s.execute(update(Email).where(Email.id == queued["id"]).values(next_attempt_at=utcnow()))
         finally:
             await db.dispose()
+
     asyncio.run(expire())
     assert mailer.run_worker(dead, max_attempts=2) == 1
     assert api.get(f"/v1/emails/{queued['id']}").json()["status"] == "failed"
@@ -179,6 +185,7 @@ def test_the_worker_in_the_lifespan_delivers(tmp_path, smtp):
     """The app's own worker picks a message up without anyone calling it (own SQLite database, so it
     delivers nothing that belongs to the tests above)."""
     from invoicing.config import Settings
+
     controller, inbox = smtp
     inbox.received.clear()
     before = len(inbox.messages)

@@ -9,7 +9,6 @@ import httpx
 import pytest
 import time_machine
 
-from bff.config import BffSettings
 from invoicing.auth.permissions import ROLES
 from tests.conftest import running, server_settings
 from tests.integration.conftest import HOST, assert_problem, make_account, make_entity
@@ -43,9 +42,14 @@ def test_token_carries_the_entity_and_opens_a_session(embed):
 
 def test_token_by_external_id_and_explicit_origin(embed):
     embed.tenant.account.patch("/v1/account", json={"embed_allowed_origins": [HOST, "https://app.platform.example"]})
-    r = embed.tenant.account.post("/embed/tokens", json={
-        "entity_id": embed.tenant.entity_id, "external_id": embed.users["editor"]["external_id"],
-        "origin": "https://APP.platform.example/"})
+    r = embed.tenant.account.post(
+        "/embed/tokens",
+        json={
+            "entity_id": embed.tenant.entity_id,
+            "external_id": embed.users["editor"]["external_id"],
+            "origin": "https://APP.platform.example/",
+        },
+    )
     assert r.status_code == 201, r.text
     session = httpx.post(f"{embed.url}/embed/session", json={"token": r.json()["token"]}).json()
     assert session["user"]["id"] == embed.users["editor"]["id"]
@@ -56,19 +60,22 @@ def test_token_by_external_id_and_explicit_origin(embed):
     assert session["origin"] is None
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"entity_id": None}, "entity_id"),
-    ({"entity_id": "inv_123"}, "entity_id"),
-    ({"user_id": None}, "user_id"),
-    ({"external_id": "someone"}, "user_id"),  # both user_id and external_id
-    ({"user_id": "not-a-user"}, "user_id"),
-    ({"ttl_seconds": 0}, "ttl_seconds"),
-    ({"ttl_seconds": 301}, "ttl_seconds"),
-    ({"ttl_seconds": "soon"}, "ttl_seconds"),
-    ({"origin": "https://evil.example"}, "origin"),
-    ({"origin": "not an origin"}, "origin"),
-    ({"origin": "https://localhost:8001/path"}, "origin"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"entity_id": None}, "entity_id"),
+        ({"entity_id": "inv_123"}, "entity_id"),
+        ({"user_id": None}, "user_id"),
+        ({"external_id": "someone"}, "user_id"),  # both user_id and external_id
+        ({"user_id": "not-a-user"}, "user_id"),
+        ({"ttl_seconds": 0}, "ttl_seconds"),
+        ({"ttl_seconds": 301}, "ttl_seconds"),
+        ({"ttl_seconds": "soon"}, "ttl_seconds"),
+        ({"origin": "https://evil.example"}, "origin"),
+        ({"origin": "not an origin"}, "origin"),
+        ({"origin": "https://localhost:8001/path"}, "origin"),
+    ],
+)
 def test_mint_rejects_bad_input_naming_the_field(embed, body, field):
     payload = {"entity_id": embed.tenant.entity_id, "user_id": embed.users["admin"]["id"], **body}
     payload = {k: v for k, v in payload.items() if v is not None}
@@ -85,14 +92,23 @@ def test_mint_rejects_a_body_that_is_not_json(embed):
 def test_mint_needs_an_account_key(embed, server):
     body = {"entity_id": embed.tenant.entity_id, "user_id": embed.users["admin"]["id"]}
     assert_problem(httpx.post(f"{server.url}/embed/tokens", json=body), 401, words="account key")
-    assert_problem(httpx.post(f"{server.url}/embed/tokens", json=body,
-                              headers={"Authorization": "Bearer sk_sandbox_" + "x" * 40}), 401)
+    assert_problem(
+        httpx.post(f"{server.url}/embed/tokens", json=body, headers={"Authorization": "Bearer sk_sandbox_" + "x" * 40}),
+        401,
+    )
     entity_key = embed.tenant.account.post(f"/v1/entities/{embed.tenant.entity_id}/api-keys", json={}).json()["key"]
-    assert_problem(httpx.post(f"{server.url}/embed/tokens", json=body,
-                              headers={"Authorization": f"Bearer {entity_key}"}), 403, words="account key")
+    assert_problem(
+        httpx.post(f"{server.url}/embed/tokens", json=body, headers={"Authorization": f"Bearer {entity_key}"}),
+        403,
+        words="account key",
+    )
     session = embed.session("admin")
-    assert_problem(httpx.post(f"{server.url}/embed/tokens", json=body,
-                              headers={"Authorization": f"Bearer {session['session_token']}"}), 401)
+    assert_problem(
+        httpx.post(
+            f"{server.url}/embed/tokens", json=body, headers={"Authorization": f"Bearer {session['session_token']}"}
+        ),
+        401,
+    )
     # the live key of the same account does not see sandbox entities
     live = server.client(embed.tenant.live_key)
     assert_problem(live.post("/embed/tokens", json=body), 404)
@@ -107,8 +123,9 @@ def test_mint_answers_404_outside_the_account(embed, server):
 
     sibling = make_entity(embed.tenant.account)  # same account, another entity: the user is not its user
     assert_problem(embed.mint("admin", entity_id=sibling["id"]), 404)
-    r = embed.tenant.account.post("/embed/tokens", json={"entity_id": embed.tenant.entity_id,
-                                                          "external_id": "nobody-has-this"})
+    r = embed.tenant.account.post(
+        "/embed/tokens", json={"entity_id": embed.tenant.entity_id, "external_id": "nobody-has-this"}
+    )
     assert_problem(r, 404, words="external_id")
 
 
@@ -150,12 +167,15 @@ def test_tampered_tokens_are_refused(embed):
     entity, _, signed = token.partition(".")
     payload, stamp, signature = signed.rsplit(".", 2)
     flipped = signature[:-2] + ("A" if signature[-2] != "A" else "B") + signature[-1]
-    assert_problem(httpx.post(f"{embed.url}/embed/session", json={"token": f"{entity}.{payload}.{stamp}.{flipped}"}),
-                   401, code="tampered", words="tampered")
+    assert_problem(
+        httpx.post(f"{embed.url}/embed/session", json={"token": f"{entity}.{payload}.{stamp}.{flipped}"}),
+        401,
+        code="tampered",
+        words="tampered",
+    )
     # another entity's id in front of a valid signed part
     other = make_entity(embed.tenant.account)["id"]
-    assert_problem(httpx.post(f"{embed.url}/embed/session", json={"token": f"{other}.{signed}"}),
-                   401, code="tampered")
+    assert_problem(httpx.post(f"{embed.url}/embed/session", json={"token": f"{other}.{signed}"}), 401, code="tampered")
     assert_problem(httpx.post(f"{embed.url}/embed/session", json={"token": "hello"}), 401, code="malformed")
     assert_problem(httpx.post(f"{embed.url}/embed/session", json={"token": ""}), 422)
     assert_problem(httpx.post(f"{embed.url}/embed/session", json={}), 422)

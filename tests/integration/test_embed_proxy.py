@@ -34,8 +34,11 @@ def test_the_editor_creates_as_itself(embed):
         again = dashboard.post("/invoices", json=INVOICE, headers={"Idempotency-Key": "dash-1"})
         assert again.status_code == 201 and again.json()["id"] == invoice["id"]
         assert again.headers.get("idempotent-replayed") == "true"
-        assert_problem(dashboard.patch(f"/entities/{embed.tenant.entity_id}", json={"name": "Renamed"}), 403,
-                       words="editor role may not change the entity")
+        assert_problem(
+            dashboard.patch(f"/entities/{embed.tenant.entity_id}", json={"name": "Renamed"}),
+            403,
+            words="editor role may not change the entity",
+        )
         me = dashboard.get("/me").json()
         assert me["user"]["id"] == embed.users["editor"]["id"] and me["role"] == "editor"
     assert embed.tenant.api.get(f"/v1/invoices/{invoice['id']}").status_code == 200
@@ -78,10 +81,15 @@ def test_a_role_change_applies_on_the_next_request(embed):
 
 def test_sessions_are_required(embed, server):
     assert_problem(httpx.get(f"{server.url}/embed/api/v1/invoices"), 401, code="no_session")
-    assert_problem(httpx.get(f"{server.url}/embed/api/v1/invoices", headers={"Authorization": "Bearer nonsense"}),
-                   401, code="malformed")
+    assert_problem(
+        httpx.get(f"{server.url}/embed/api/v1/invoices", headers={"Authorization": "Bearer nonsense"}),
+        401,
+        code="malformed",
+    )
     # an account key is no session: the caller's Authorization never reaches the API
-    r = httpx.get(f"{server.url}/embed/api/v1/invoices", headers={"Authorization": f"Bearer {embed.tenant.sandbox_key}"})
+    r = httpx.get(
+        f"{server.url}/embed/api/v1/invoices", headers={"Authorization": f"Bearer {embed.tenant.sandbox_key}"}
+    )
     assert_problem(r, 401)
 
 
@@ -164,8 +172,13 @@ def test_an_in_process_api_that_hangs_is_504(embed, server):
 
     session = embed.session("viewer")
     bff_settings = BffSettings(api_timeout=0.2)
-    with running(lambda s: create_server_app(s, bff_settings=bff_settings, extra_route_handlers=[hang]),
-                 server_settings(server)) as url, embed.dashboard(session, url) as dashboard:
+    with (
+        running(
+            lambda s: create_server_app(s, bff_settings=bff_settings, extra_route_handlers=[hang]),
+            server_settings(server),
+        ) as url,
+        embed.dashboard(session, url) as dashboard,
+    ):
         assert_problem(dashboard.get("/test-hang"), 504, words="did not answer in time")
         assert dashboard.get("/invoices").status_code == 200
     assert cancelled == [True]
@@ -175,9 +188,11 @@ def test_a_bff_deployed_apart_reaches_the_api_over_http(embed, server):
     """FOLIO_API_URL: the same BFF, its shared client talking HTTP to the API's own deployment."""
     invoice = embed.tenant.api.post("/v1/invoices", json=INVOICE).json()
     with running(create_bff_app, bff_settings_of(server, api_url=server.url)) as url:
-        r = httpx.post(f"{url}/embed/tokens", json={"entity_id": embed.tenant.entity_id,
-                                                    "user_id": embed.users["viewer"]["id"]},
-                       headers={"Authorization": f"Bearer {embed.tenant.sandbox_key}"})
+        r = httpx.post(
+            f"{url}/embed/tokens",
+            json={"entity_id": embed.tenant.entity_id, "user_id": embed.users["viewer"]["id"]},
+            headers={"Authorization": f"Bearer {embed.tenant.sandbox_key}"},
+        )
         assert r.status_code == 201, r.text
         assert r.json()["url"].startswith(f"{url}/embed?entity=")
         session = httpx.post(f"{url}/embed/session", json={"token": r.json()["token"]})

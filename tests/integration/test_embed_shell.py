@@ -14,9 +14,16 @@ from tests.integration.conftest import CONFIG, HOST, assert_problem, csp, make_a
 
 
 def test_the_shell_is_branded_framed_by_the_account_only_and_never_cached(embed, shell_server):
-    r = embed.tenant.api.patch(f"/v1/entities/{embed.tenant.entity_id}", json={
-        "name": "Bäckerei </script> & Söhne", "locale": "de",
-        "settings": {"branding": {"primary_color": "#B45309", "logo_url": "https://cdn.example/logo.svg?a=1&b=\"x\")"}}})
+    r = embed.tenant.api.patch(
+        f"/v1/entities/{embed.tenant.entity_id}",
+        json={
+            "name": "Bäckerei </script> & Söhne",
+            "locale": "de",
+            "settings": {
+                "branding": {"primary_color": "#B45309", "logo_url": 'https://cdn.example/logo.svg?a=1&b="x")'}
+            },
+        },
+    )
     assert r.status_code == 200, r.text
 
     r = httpx.get(f"{shell_server}/embed", params={"entity": embed.tenant.entity_id})
@@ -35,9 +42,15 @@ def test_the_shell_is_branded_framed_by_the_account_only_and_never_cached(embed,
     tag_nonce, raw = CONFIG.search(html).groups()
     assert tag_nonce == nonce
     config = json.loads(raw)
-    assert config == {"mode": "embed", "apiBase": "/embed/api/v1", "sessionUrl": "/embed/session", "locale": "de",
-                      "branding": {"primary_color": "#B45309", "logo_url": "https://cdn.example/logo.svg?a=1&b=\"x\")"},
-                      "entityId": embed.tenant.entity_id, "entityName": "Bäckerei </script> & Söhne"}
+    assert config == {
+        "mode": "embed",
+        "apiBase": "/embed/api/v1",
+        "sessionUrl": "/embed/session",
+        "locale": "de",
+        "branding": {"primary_color": "#B45309", "logo_url": 'https://cdn.example/logo.svg?a=1&b="x")'},
+        "entityId": embed.tenant.entity_id,
+        "entityName": "Bäckerei </script> & Söhne",
+    }
     assert "</script> &" not in raw  # escaped inside the JSON, so it cannot close the element
     style = re.search(rf'<style nonce="{nonce}">(.*?)</style>', html, re.S).group(1)
     assert "--folio-primary: #B45309;" in style
@@ -74,8 +87,10 @@ def test_bundle_assets_are_cached_for_good(shell_server):
 
 
 def test_a_missing_bundle_says_how_to_build_it(embed, server, tmp_path):
-    with running(lambda s: create_server_app(s, bff_settings=BffSettings(dashboard_dir=tmp_path / "none")),
-                 server_settings(server)) as url:
+    with running(
+        lambda s: create_server_app(s, bff_settings=BffSettings(dashboard_dir=tmp_path / "none")),
+        server_settings(server),
+    ) as url:
         r = httpx.get(f"{url}/embed", params={"entity": embed.tenant.entity_id})
     assert r.status_code == 503
     assert r.headers["content-type"].startswith("text/html")

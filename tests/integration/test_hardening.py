@@ -72,8 +72,16 @@ def now_second() -> datetime:
 # -- 1. cross-site posts to the session doors -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("headers", [{"Origin": EVIL}, {"Origin": "null"}, {"Origin": "http://127.0.0.1"},
-                                     {"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "same-site"}])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": EVIL},
+        {"Origin": "null"},
+        {"Origin": "http://127.0.0.1"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+    ],
+)
 def test_a_sign_in_link_posted_from_another_site_is_refused_and_stays_unspent(server, tenant, headers):
     user = invite(tenant)
     token = latest_link(tenant, user["email"])
@@ -82,8 +90,9 @@ def test_a_sign_in_link_posted_from_another_site_is_refused_and_stays_unspent(se
     assert "/app/session" in body["detail"]
     assert "set-cookie" not in r.headers
     # the link was not spent: from Folio's own page it still signs in
-    ok = browser(server, Origin=server.url, **{"Sec-Fetch-Site": "same-origin"}).post("/app/session",
-                                                                                     json={"token": token})
+    ok = browser(server, Origin=server.url, **{"Sec-Fetch-Site": "same-origin"}).post(
+        "/app/session", json={"token": token}
+    )
     assert ok.status_code == 201, ok.text
 
 
@@ -117,8 +126,9 @@ def test_unsafe_app_api_calls_from_another_site_are_refused_even_with_the_csrf_t
     client = browser(server)
     session = client.post("/app/session", json={"token": latest_link(tenant, user["email"])}).json()
     csrf = {"X-CSRF-Token": session["csrf_token"]}
-    assert_problem(client.post("/app/api/v1/invoices", json=INVOICE, headers={**csrf, "Origin": EVIL}), 403,
-                   code="cross_origin")
+    assert_problem(
+        client.post("/app/api/v1/invoices", json=INVOICE, headers={**csrf, "Origin": EVIL}), 403, code="cross_origin"
+    )
     assert tenant.api.get("/v1/invoices").json()["data"] == []
     assert client.get("/app/api/v1/invoices", headers={"Origin": EVIL}).status_code == 200  # reads: SameSite decides
     r = client.post("/app/api/v1/invoices", json=INVOICE, headers={**csrf, "Origin": server.url})
@@ -144,10 +154,15 @@ def folio_at(server, public_url: str):
 def test_the_public_url_and_the_requests_own_host_are_the_apps_origin(server, tenant):
     with folio_at(server, "https://invoices.example.com") as url:
         port = url.rsplit(":", 1)[1]
-        for origin, status in (("https://invoices.example.com", 202), ("HTTPS://Invoices.Example.com:443", 202),
-                               (url, 202), ("http://invoices.example.com", 403),
-                               ("https://invoices.example.com.evil.example", 403), (f"http://localhost:{port}", 403),
-                               (f"https://127.0.0.1:{port}", 403)):
+        for origin, status in (
+            ("https://invoices.example.com", 202),
+            ("HTTPS://Invoices.Example.com:443", 202),
+            (url, 202),
+            ("http://invoices.example.com", 403),
+            ("https://invoices.example.com.evil.example", 403),
+            (f"http://localhost:{port}", 403),
+            (f"https://127.0.0.1:{port}", 403),
+        ):
             r = httpx.post(f"{url}/app/sign-in", json={"email": address()}, headers={"Origin": origin})
             assert r.status_code == status, (origin, r.text)
 
@@ -163,8 +178,7 @@ def test_sign_in_is_limited_per_address_and_a_refused_request_sends_nothing(serv
         for _ in range(PER_EMAIL.count):  # each from its own client address: only the per-address window fills
             r = browser(server, **{"X-Forwarded-For": new_ip()}).post("/app/sign-in", json={"email": user["email"]})
             assert r.status_code == 202, r.text
-        r = browser(server, **{"X-Forwarded-For": new_ip()}).post("/app/sign-in",
-                                                                  json={"email": user["email"].upper()})
+        r = browser(server, **{"X-Forwarded-For": new_ip()}).post("/app/sign-in", json={"email": user["email"].upper()})
     body = assert_problem(r, 429, code="rate_limited", words="this e-mail address")
     assert r.headers["retry-after"] == str(PER_EMAIL.seconds) and body["retry_after"] == PER_EMAIL.seconds
     assert r.headers["cache-control"] == "no-store"
@@ -190,8 +204,10 @@ def test_sign_in_is_limited_per_client_address(server, tenant):
     start = now_second()
     with frozen(start):
         for _ in range(PER_IP.count):
-            assert browser(server, **{"X-Forwarded-For": ip}).post("/app/sign-in",
-                                                                  json={"email": address()}).status_code == 202
+            assert (
+                browser(server, **{"X-Forwarded-For": ip}).post("/app/sign-in", json={"email": address()}).status_code
+                == 202
+            )
         r = browser(server, **{"X-Forwarded-For": ip}).post("/app/sign-in", json={"email": user["email"]})
         assert_problem(r, 429, code="rate_limited", words="from this address")
         assert r.headers["retry-after"] == str(PER_IP.seconds)
@@ -201,13 +217,22 @@ def test_sign_in_is_limited_per_client_address(server, tenant):
         # an IPv6 client counts by its /64 (one host has billions of addresses)
         prefix = f"2001:db8:0:{next(_ips):x}::"
         for n in range(PER_IP.count):
-            assert browser(server, **{"X-Forwarded-For": f"{prefix}{n + 1:x}"}).post(
-                "/app/sign-in", json={"email": address()}).status_code == 202
-        assert_problem(browser(server, **{"X-Forwarded-For": f"{prefix}ffff"}).post(
-            "/app/sign-in", json={"email": address()}), 429, code="rate_limited")
+            assert (
+                browser(server, **{"X-Forwarded-For": f"{prefix}{n + 1:x}"})
+                .post("/app/sign-in", json={"email": address()})
+                .status_code
+                == 202
+            )
+        assert_problem(
+            browser(server, **{"X-Forwarded-For": f"{prefix}ffff"}).post("/app/sign-in", json={"email": address()}),
+            429,
+            code="rate_limited",
+        )
     with frozen(start + timedelta(seconds=PER_IP.seconds)):
-        assert browser(server, **{"X-Forwarded-For": ip}).post("/app/sign-in",
-                                                              json={"email": user["email"]}).status_code == 202
+        assert (
+            browser(server, **{"X-Forwarded-For": ip}).post("/app/sign-in", json={"email": user["email"]}).status_code
+            == 202
+        )
         assert len(wait_for_emails(tenant, user["email"], before + 1)) == before + 1
 
 
@@ -222,8 +247,12 @@ def test_embed_sessions_are_limited_per_client_address_and_a_refused_token_stays
         r = dashboard.post("/embed/session", json={"token": token})
         assert_problem(r, 429, code="rate_limited", words="dashboard sessions")
         assert r.headers["retry-after"] == str(SESSIONS.seconds)
-        assert browser(server, **{"X-Forwarded-For": new_ip()}).post(
-            "/embed/session", json={"token": embed.token("viewer")}).status_code == 201
+        assert (
+            browser(server, **{"X-Forwarded-For": new_ip()})
+            .post("/embed/session", json={"token": embed.token("viewer")})
+            .status_code
+            == 201
+        )
     with frozen(start + timedelta(seconds=SESSIONS.seconds - 1)):
         r = dashboard.post("/embed/session", json={"token": token})
         assert_problem(r, 429, code="rate_limited")
@@ -257,8 +286,9 @@ def test_the_sign_in_answer_is_the_same_for_known_and_unknown_addresses(server, 
     assert known.status_code == unknown.status_code == 202
     assert known.content == unknown.content
     strip = {"date", "content-length"}
-    assert {k: v for k, v in known.headers.items() if k not in strip} == \
-        {k: v for k, v in unknown.headers.items() if k not in strip}
+    assert {k: v for k, v in known.headers.items() if k not in strip} == {
+        k: v for k, v in unknown.headers.items() if k not in strip
+    }
 
 
 # -- 3. the spent-token purge ------------------------------------------------------------------------------
@@ -269,8 +299,9 @@ def token_uses(server, user_id: str) -> list[EmbedTokenUse]:
         db = Database(server.database_url)
         try:
             async with db.transaction(write=False) as session:
-                return list((await session.execute(
-                    select(EmbedTokenUse).where(EmbedTokenUse.user_id == user_id))).scalars())
+                return list(
+                    (await session.execute(select(EmbedTokenUse).where(EmbedTokenUse.user_id == user_id))).scalars()
+                )
         finally:
             await db.dispose()
 
@@ -342,8 +373,9 @@ def test_redeemed_sign_in_links_are_purged_after_their_72_hours(server, tenant):
 
 
 def test_session_answers_are_never_cached_and_proxied_data_is_private(server, embed, tenant):
-    r = httpx.post(f"{embed.url}/embed/session", json={"token": embed.token("admin")},
-                   headers={"X-Forwarded-For": new_ip()})
+    r = httpx.post(
+        f"{embed.url}/embed/session", json={"token": embed.token("admin")}, headers={"X-Forwarded-For": new_ip()}
+    )
     assert r.headers["cache-control"] == "no-store"
     with embed.dashboard(r.json()) as dashboard:
         listed = dashboard.get("/invoices")

@@ -66,8 +66,11 @@ def test_a_failed_write_stores_nothing_under_its_key(server, tenant):
 
 def test_concurrent_retries_with_one_key_create_one_customer(server, tenant):
     async def burst():
-        headers = {"Authorization": f"Bearer {tenant.sandbox_key}", "X-Entity-Id": tenant.entity_id,
-                   "Idempotency-Key": "burst-customer"}
+        headers = {
+            "Authorization": f"Bearer {tenant.sandbox_key}",
+            "X-Entity-Id": tenant.entity_id,
+            "Idempotency-Key": "burst-customer",
+        }
         async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=60) as client:
             return await asyncio.gather(*(client.post("/v1/customers", json={"name": "Acme"}) for _ in range(8)))
 

@@ -48,8 +48,12 @@ def test_entities_accounts_and_environments_are_isolated(server, tenant):
 
 
 def test_authentication_errors_are_problems(server, tenant):
-    for headers in ({}, {"Authorization": "Basic abc"}, {"Authorization": "Bearer sk_sandbox_short"},
-                    {"Authorization": "Bearer sk_sandbox_" + "x" * 40}):
+    for headers in (
+        {},
+        {"Authorization": "Basic abc"},
+        {"Authorization": "Bearer sk_sandbox_short"},
+        {"Authorization": "Bearer sk_sandbox_" + "x" * 40},
+    ):
         r = server.client().get("/v1/invoices", headers=headers)
         assert r.status_code == 401
         assert r.headers["content-type"].startswith("application/problem+json")
@@ -59,9 +63,14 @@ def test_authentication_errors_are_problems(server, tenant):
 
 
 def test_account_settings(server, tenant):
-    r = tenant.account.patch("/v1/account", json={"embed_allowed_origins": ["https://app.example.com", "http://localhost:8001/"]})
+    r = tenant.account.patch(
+        "/v1/account", json={"embed_allowed_origins": ["https://app.example.com", "http://localhost:8001/"]}
+    )
     assert r.status_code == 200
-    assert tenant.account.get("/v1/account").json()["embed_allowed_origins"] == ["https://app.example.com", "http://localhost:8001"]
+    assert tenant.account.get("/v1/account").json()["embed_allowed_origins"] == [
+        "https://app.example.com",
+        "http://localhost:8001",
+    ]
     bad = tenant.account.patch("/v1/account", json={"embed_allowed_origins": ["https://app.example.com/path"]})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"].startswith("embed_allowed_origins")
 
@@ -78,7 +87,11 @@ def test_keys_are_stored_hashed(server, tenant):
         db = Database(server.database_url)
         try:
             async with db.transaction(write=False) as s:
-                return (await s.execute(select(ApiKey.key_hash).where(ApiKey.account_id == tenant.account_id))).scalars().all()
+                return (
+                    (await s.execute(select(ApiKey.key_hash).where(ApiKey.account_id == tenant.account_id)))
+                    .scalars()
+                    .all()
+                )
         finally:
             await db.dispose()
 

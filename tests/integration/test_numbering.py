@@ -26,8 +26,9 @@ def _numbers(client) -> list[str]:
 
 
 def test_fifty_concurrent_issues_get_exactly_one_to_fifty(server, tenant):
-    tenant.account.patch(f"/v1/entities/{tenant.entity_id}",
-                         json={"settings": {"number_formats": {"invoice": "C-{nnn}"}}}).raise_for_status()
+    tenant.account.patch(
+        f"/v1/entities/{tenant.entity_id}", json={"settings": {"number_formats": {"invoice": "C-{nnn}"}}}
+    ).raise_for_status()
 
     async def issue_all():
         headers = {"Authorization": f"Bearer {tenant.sandbox_key}", "X-Entity-Id": tenant.entity_id}
@@ -92,8 +93,9 @@ def test_drafts_take_no_number_and_deleted_drafts_leave_no_gap(server, tenant):
 
 
 def test_year_boundary_restarts_the_sequence(server, tenant):
-    tenant.account.patch(f"/v1/entities/{tenant.entity_id}",
-                         json={"settings": {"number_formats": {"invoice": "INV-{yy}-{nnn}"}}}).raise_for_status()
+    tenant.account.patch(
+        f"/v1/entities/{tenant.entity_id}", json={"settings": {"number_formats": {"invoice": "INV-{yy}-{nnn}"}}}
+    ).raise_for_status()
     with time_machine.travel(datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC), tick=False):
         a = tenant.api.post("/v1/invoices", json=INVOICE).json()
         b = tenant.api.post("/v1/invoices", json=INVOICE).json()
@@ -128,8 +130,11 @@ def test_idempotent_retry_consumes_one_number(server, tenant):
 
 def test_concurrent_idempotent_retries_create_one_invoice(server, tenant):
     async def burst():
-        headers = {"Authorization": f"Bearer {tenant.sandbox_key}", "X-Entity-Id": tenant.entity_id,
-                   "Idempotency-Key": "burst-1"}
+        headers = {
+            "Authorization": f"Bearer {tenant.sandbox_key}",
+            "X-Entity-Id": tenant.entity_id,
+            "Idempotency-Key": "burst-1",
+        }
         async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=60) as client:
             return await asyncio.gather(*(client.post("/v1/invoices", json=INVOICE) for _ in range(10)))
 
@@ -146,5 +151,3 @@ def test_failed_request_with_idempotency_key_can_be_retried(server, tenant):
     # nothing was stored for the failed attempt, so the corrected request goes through with the same key
     good = tenant.api.post("/v1/invoices", json=INVOICE, headers=key)
     assert good.status_code == 201
-
-

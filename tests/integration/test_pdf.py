@@ -11,10 +11,18 @@ from tests.integration.conftest import make_account, make_entity
 from tests.integration.pdf_helpers import decode_qr_codes, pdf_images, pdf_text
 
 IBAN = "SI56191000000123438"
-SELLER = {"name": "Sončnica d.o.o.", "country": "SI", "address": "Slovenska cesta 1", "city": "Ljubljana",
-          "post_code": "1000", "tax_number": "SI50223054",
-          "settings": {"bank_account": {"iban": IBAN, "bic": "LJBASI2X", "bank_name": "NLB"},
-                       "footer": "Registered at the Ljubljana district court"}}
+SELLER = {
+    "name": "Sončnica d.o.o.",
+    "country": "SI",
+    "address": "Slovenska cesta 1",
+    "city": "Ljubljana",
+    "post_code": "1000",
+    "tax_number": "SI50223054",
+    "settings": {
+        "bank_account": {"iban": IBAN, "bic": "LJBASI2X", "bank_name": "NLB"},
+        "footer": "Registered at the Ljubljana district court",
+    },
+}
 LINES = [
     {"name": "Consulting", "quantity": 2, "price": "617.28", "taxes": [{"rate": 22}]},
     {"name": "Handbook", "quantity": 1, "price": "100.00", "taxes": [{"rate": "9.5"}]},
@@ -30,9 +38,22 @@ def seller(server):
 
 
 def issue(api, **extra) -> dict:
-    body = {"customer": {"name": "Buyer GmbH", "email": "ap@buyer.example", "address": "Hauptstraße 5",
-                         "city": "Berlin", "post_code": "10115", "country": "DE", "tax_number": "DE136695976"},
-            "items": LINES, "date": "2025-03-01", "date_due": "2025-03-15", "date_service": "2025-02-28", **extra}
+    body = {
+        "customer": {
+            "name": "Buyer GmbH",
+            "email": "ap@buyer.example",
+            "address": "Hauptstraße 5",
+            "city": "Berlin",
+            "post_code": "10115",
+            "country": "DE",
+            "tax_number": "DE136695976",
+        },
+        "items": LINES,
+        "date": "2025-03-01",
+        "date_due": "2025-03-15",
+        "date_service": "2025-02-28",
+        **extra,
+    }
     r = api.post("/v1/invoices", json=body)
     assert r.status_code == 201, r.text
     return r.json()
@@ -54,7 +75,7 @@ def test_invoice_pdf_in_english(seller):
     assert "Sončnica d.o.o." in text and "SI50223054" in text and "Slovenska cesta 1" in text
     assert "Buyer GmbH" in text and "DE136695976" in text
     assert "Mar 1, 2025" in text and "Mar 15, 2025" in text and "Feb 28, 2025" in text
-    assert "VAT 22% €1,234.56 €271.60" in text          # rate, base, amount
+    assert "VAT 22% €1,234.56 €271.60" in text  # rate, base, amount
     assert "VAT 9.5% €100.00 €9.50" in text
     assert "Net total €1,334.56" in text and "Total tax €281.10" in text and "Total €1,615.66" in text
     assert "Amount due €1,615.66" in text
@@ -87,7 +108,10 @@ def test_document_locale_falls_back_to_the_entity(server):
 def test_the_kept_pdf_is_the_invoice_as_issued_and_the_preview_shows_payments(seller):
     api, _ = seller
     inv = issue(api, locale="en")
-    r = api.post("/v1/payments", json={"invoice_id": inv["id"], "amount": "615.66", "date": "2025-03-05", "type": "bank_transfer"})
+    r = api.post(
+        "/v1/payments",
+        json={"invoice_id": inv["id"], "amount": "615.66", "date": "2025-03-05", "type": "bank_transfer"},
+    )
     assert r.status_code == 201, r.text
     # first asked for after a payment, the PDF is still the invoice as issued: same bytes whenever it is rendered
     text = pdf_text(get_pdf(api, f"/v1/invoices/{inv['id']}/pdf"))
@@ -141,8 +165,13 @@ def test_issued_pdf_is_kept_byte_for_byte_after_a_branding_change(server, seller
     first = get_pdf(api, f"/v1/invoices/{inv['id']}/pdf")
     assert get_pdf(api, f"/v1/invoices/{inv['id']}/pdf") == first
     account = server.client(api.headers["authorization"].split()[1])
-    r = account.patch(f"/v1/entities/{entity['id']}", json={
-        "name": "Renamed d.o.o.", "settings": {"branding": {"primary_color": "#ff0000"}, "pdf_template": "modern"}})
+    r = account.patch(
+        f"/v1/entities/{entity['id']}",
+        json={
+            "name": "Renamed d.o.o.",
+            "settings": {"branding": {"primary_color": "#ff0000"}, "pdf_template": "modern"},
+        },
+    )
     assert r.status_code == 200, r.text
     assert get_pdf(api, f"/v1/invoices/{inv['id']}/pdf") == first
     # the change does apply to what is rendered next
@@ -214,8 +243,12 @@ def test_other_entities_documents_are_not_found(server, seller):
     _, keys = make_account(server)
     other = make_entity(server.client(keys["sandbox"]))
     stranger = server.client(keys["sandbox"], other["id"])
-    for path in (f"/v1/invoices/{inv['id']}/pdf", f"/v1/invoices/{inv['id']}/html", "/v1/invoices/inv_nope/pdf",
-                 f"/v1/credit-notes/{inv['id']}/pdf"):
+    for path in (
+        f"/v1/invoices/{inv['id']}/pdf",
+        f"/v1/invoices/{inv['id']}/html",
+        "/v1/invoices/inv_nope/pdf",
+        f"/v1/credit-notes/{inv['id']}/pdf",
+    ):
         r = stranger.get(path)
         assert r.status_code == 404, path
         assert r.headers["content-type"].startswith("application/problem+json")
@@ -239,12 +272,19 @@ def test_logo_upload_is_kept_and_rendered(server, seller):
     settings = account.get(f"/v1/entities/{entity['id']}").json()["settings"]
     assert settings["branding"]["logo_url"] == file["url"]
     served = server.client().get(file["url"].replace(server.url, ""))
-    assert served.status_code == 200 and served.content == logo and "sandbox" in served.headers["content-security-policy"]
+    assert (
+        served.status_code == 200 and served.content == logo and "sandbox" in served.headers["content-security-policy"]
+    )
     inv = issue(api, currency_code="USD")  # no QR code: the only image is the logo
     images = pdf_images(get_pdf(api, f"/v1/invoices/{inv['id']}/pdf"))
     assert len(images) == 1 and images[0].size == (segno.make("logo", micro=False).symbol_size(scale=6))
     # multipart works too (the dashboard's form)
-    r = account.post(f"/v1/entities/{entity['id']}/logo", files={"file": ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', "image/svg+xml")})
+    r = account.post(
+        f"/v1/entities/{entity['id']}/logo",
+        files={
+            "file": ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', "image/svg+xml")
+        },
+    )
     assert r.status_code == 201 and r.json()["content_type"] == "image/svg+xml"
 
 
@@ -259,14 +299,20 @@ def test_logo_upload_rejects_bad_files(server, seller):
     r = account.post(f"/v1/entities/{entity['id']}/logo", content=_png(), headers={"Content-Type": "image/jpeg"})
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "content_type"
     _, keys = make_account(server)
-    assert server.client(keys["sandbox"]).post(f"/v1/entities/{entity['id']}/logo", content=_png(),
-                                               headers={"Content-Type": "image/png"}).status_code == 404
+    assert (
+        server.client(keys["sandbox"])
+        .post(f"/v1/entities/{entity['id']}/logo", content=_png(), headers={"Content-Type": "image/png"})
+        .status_code
+        == 404
+    )
 
 
 def test_an_unreachable_remote_logo_never_fails_a_render(server, seller):
     api, entity = seller
     account = server.client(api.headers["authorization"].split()[1])
-    r = account.patch(f"/v1/entities/{entity['id']}", json={"settings": {"branding": {"logo_url": "http://127.0.0.1:9/logo.png"}}})
+    r = account.patch(
+        f"/v1/entities/{entity['id']}", json={"settings": {"branding": {"logo_url": "http://127.0.0.1:9/logo.png"}}}
+    )
     assert r.status_code == 200, r.text
     inv = issue(api, currency_code="USD")
     pdf = get_pdf(api, f"/v1/invoices/{inv['id']}/pdf")

@@ -9,10 +9,10 @@ import re
 
 import pytest
 
+from contract import credentials
 from folio.server import create_server_app
 from invoicing.auth.permissions import ACCOUNT_KEY, ENTITY_KEY, ROLES, Perm
 from invoicing.auth.table import markdown, route_permissions
-from contract import credentials
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +22,13 @@ def routes(server):
 
 def test_every_route_in_the_openapi_document_is_in_the_table(server, routes):
     spec = server.client().get("/schema/openapi.json").json()
-    documented = {(method.upper(), path) for path, item in spec["paths"].items() if path.startswith("/v1/")
-                  for method in item if method in ("get", "post", "patch", "put", "delete")}
+    documented = {
+        (method.upper(), path)
+        for path, item in spec["paths"].items()
+        if path.startswith("/v1/")
+        for method in item
+        if method in ("get", "post", "patch", "put", "delete")
+    }
     table = {(r.method, r.path) for r in routes}
     assert documented <= table
 
@@ -37,8 +42,9 @@ def _call(client, method: str, path: str):
 @pytest.mark.parametrize("role", ["viewer", "editor", "admin"])
 def test_each_role_gets_exactly_what_the_table_grants(server, tenant, routes, role):
     user = tenant.api.post("/v1/entity-users", json={"email": f"{role}@example.com", "role": role}).json()
-    token = credentials.sign_user(server.settings.security.signing_keys(), tenant.account_id, "sandbox",
-                                  tenant.entity_id, user["id"])
+    token = credentials.sign_user(
+        server.settings.security.signing_keys(), tenant.account_id, "sandbox", tenant.entity_id, user["id"]
+    )
     client = server.client(token)
     wrong = []
     for row in routes:

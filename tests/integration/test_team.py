@@ -32,11 +32,14 @@ def test_invitation_is_recorded_with_a_link_to_the_standalone_dashboard(server, 
     assert message["sender_name"] == entity["name"]
 
 
-@pytest.mark.parametrize(("locale", "subject", "role_word"), [
-    ("en", "You are invited to {} as viewer", "viewer"),
-    ("de-AT", "Einladung zu {} als Betrachter", "Betrachter"),
-    ("hr", "Pozivnica u {} (uloga: promatrač)", "promatrač"),
-])
+@pytest.mark.parametrize(
+    ("locale", "subject", "role_word"),
+    [
+        ("en", "You are invited to {} as viewer", "viewer"),
+        ("de-AT", "Einladung zu {} als Betrachter", "Betrachter"),
+        ("hr", "Pozivnica u {} (uloga: promatrač)", "promatrač"),
+    ],
+)
 def test_invitation_follows_the_entity_locale(server, tenant, locale, subject, role_word):
     tenant.api.patch(f"/v1/entities/{tenant.entity_id}", json={"locale": locale}).raise_for_status()
     name = tenant.api.get(f"/v1/entities/{tenant.entity_id}").json()["name"]
@@ -91,8 +94,9 @@ def test_invitations_are_admin_only(server, tenant):
 
     invited = invite(tenant)
     for role in ("viewer", "editor"):
-        token = credentials.sign_user(server.settings.security.signing_keys(), tenant.account_id, "sandbox",
-                                      tenant.entity_id, users[role]["id"])
+        token = credentials.sign_user(
+            server.settings.security.signing_keys(), tenant.account_id, "sandbox", tenant.entity_id, users[role]["id"]
+        )
         client = server.client(token)
         for method in ("POST", "DELETE"):
             r = client.request(method, f"/v1/entity-users/{invited['id']}/invitation")
@@ -100,8 +104,9 @@ def test_invitations_are_admin_only(server, tenant):
         r = client.post("/v1/entity-users", json={"email": address(), "role": "viewer", "send_invite": True})
         assert r.status_code == 403
     # an admin of the entity may
-    token = credentials.sign_user(server.settings.security.signing_keys(), tenant.account_id, "sandbox",
-                                  tenant.entity_id, users["admin"]["id"])
+    token = credentials.sign_user(
+        server.settings.security.signing_keys(), tenant.account_id, "sandbox", tenant.entity_id, users["admin"]["id"]
+    )
     admin = server.client(token)
     assert admin.post(f"/v1/entity-users/{invited['id']}/invitation").status_code == 200
 

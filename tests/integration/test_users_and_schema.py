@@ -5,12 +5,16 @@ from tests.integration.conftest import make_entity
 
 def test_entity_users_roles_and_external_ids(server, tenant):
     api = tenant.api
-    admin = api.post("/v1/entity-users", json={"email": "Owner@Example.com", "name": "Owner", "role": "admin",
-                                               "external_id": "plat_u_1"})
+    admin = api.post(
+        "/v1/entity-users",
+        json={"email": "Owner@Example.com", "name": "Owner", "role": "admin", "external_id": "plat_u_1"},
+    )
     assert admin.status_code == 201, admin.text
     admin = admin.json()
     assert admin["email"] == "owner@example.com" and admin["role"] == "admin" and admin["id"].startswith("usr_")
-    viewer = api.post("/v1/entity-users", json={"email": "v@example.com", "role": "viewer", "external_id": "plat_u_2"}).json()
+    viewer = api.post(
+        "/v1/entity-users", json={"email": "v@example.com", "role": "viewer", "external_id": "plat_u_2"}
+    ).json()
     dup = api.post("/v1/entity-users", json={"email": "owner@example.com", "role": "viewer"})
     assert dup.status_code == 422 and dup.json()["errors"][0]["field"] == "email"
     dup_ext = api.post("/v1/entity-users", json={"email": "x@example.com", "role": "viewer", "external_id": "plat_u_1"})
@@ -35,13 +39,38 @@ def test_openapi_is_generated_from_the_code(server):
     assert r.status_code == 200
     spec = r.json()
     paths = spec["paths"]
-    for path in ("/v1/account", "/v1/entities", "/v1/entities/{entity_id}", "/v1/entities/{entity_id}/api-keys",
-                 "/v1/customers", "/v1/items", "/v1/invoices", "/v1/invoices/{invoice_id}/finalize",
-                 "/v1/invoices/{invoice_id}/void", "/v1/credit-notes", "/v1/payments", "/v1/entity-users"):
+    for path in (
+        "/v1/account",
+        "/v1/entities",
+        "/v1/entities/{entity_id}",
+        "/v1/entities/{entity_id}/api-keys",
+        "/v1/customers",
+        "/v1/items",
+        "/v1/invoices",
+        "/v1/invoices/{invoice_id}/finalize",
+        "/v1/invoices/{invoice_id}/void",
+        "/v1/credit-notes",
+        "/v1/payments",
+        "/v1/entity-users",
+    ):
         assert path in paths, path
-    operation_ids = [op["operationId"] for item in paths.values() for op in item.values() if isinstance(op, dict) and "operationId" in op]
+    operation_ids = [
+        op["operationId"]
+        for item in paths.values()
+        for op in item.values()
+        if isinstance(op, dict) and "operationId" in op
+    ]
     assert len(operation_ids) == len(set(operation_ids))
     assert "createInvoice" in operation_ids and "createCreditNote" in operation_ids
     invoice = spec["components"]["schemas"]["InvoiceOut"]["properties"]
-    for field in ("number", "status", "total", "total_tax", "total_with_tax", "total_paid", "total_due", "credit_note_ids"):
+    for field in (
+        "number",
+        "status",
+        "total",
+        "total_tax",
+        "total_with_tax",
+        "total_paid",
+        "total_due",
+        "credit_note_ids",
+    ):
         assert field in invoice

@@ -20,8 +20,11 @@ def run(scenario: Callable[[], Awaitable[Any]]) -> Any:
 
 
 def client(app: App, *, read: float | None = 5, queue_size: int = 16) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=StreamingASGITransport(app, queue_size=queue_size),
-                             base_url="http://folio-api.internal", timeout=httpx.Timeout(5, read=read))
+    return httpx.AsyncClient(
+        transport=StreamingASGITransport(app, queue_size=queue_size),
+        base_url="http://folio-api.internal",
+        timeout=httpx.Timeout(5, read=read),
+    )
 
 
 async def start(send, status: int = 200, headers: list[tuple[bytes, bytes]] | None = None) -> None:
@@ -43,8 +46,11 @@ def test_the_app_sees_the_request_as_sent():
 
     async def scenario():
         async with client(app) as c:
-            return await c.post("/v1/invoices%2Fx?limit=5&q=a%20b", content=b'{"a": 1}',
-                                headers={"Authorization": "Bearer embu_x", "X-Entity-Id": "ent_1"})
+            return await c.post(
+                "/v1/invoices%2Fx?limit=5&q=a%20b",
+                content=b'{"a": 1}',
+                headers={"Authorization": "Bearer embu_x", "X-Entity-Id": "ent_1"},
+            )
 
     r = run(scenario)
     assert (r.status_code, r.headers["x-answer"], r.content) == (201, "yes", b"created")
@@ -101,6 +107,7 @@ def test_the_request_body_streams_up_chunk_by_chunk():
 
 def test_a_reader_that_does_not_read_holds_the_app_back():
     """The queue is bounded: the app waits instead of filling memory, and carries on once read."""
+
     async def scenario():
         sent = []
 
@@ -171,20 +178,22 @@ def test_closing_the_answer_early_cancels_the_app():
             finally:
                 cancelled.set()
 
-        async with client(app, queue_size=1) as c:
-            async with c.stream("GET", "/v1/endless") as r:
-                assert await anext(r.aiter_raw()) == b"x" * 1024
+        async with client(app, queue_size=1) as c, c.stream("GET", "/v1/endless") as r:
+            assert await anext(r.aiter_raw()) == b"x" * 1024
         await asyncio.wait_for(cancelled.wait(), 1)
         return True
 
     assert run(scenario)
 
 
-@pytest.mark.parametrize(("app_fails", "error", "words"), [
-    ("before", httpx.RemoteProtocolError, "the in-process API failed"),
-    ("silently", httpx.RemoteProtocolError, "sent no answer"),
-    ("midway", httpx.ReadError, "failed mid-answer"),
-])
+@pytest.mark.parametrize(
+    ("app_fails", "error", "words"),
+    [
+        ("before", httpx.RemoteProtocolError, "the in-process API failed"),
+        ("silently", httpx.RemoteProtocolError, "sent no answer"),
+        ("midway", httpx.ReadError, "failed mid-answer"),
+    ],
+)
 def test_an_app_that_fails_is_an_http_error(app_fails, error, words):
     async def app(scope, receive, send):
         if app_fails == "silently":

@@ -71,8 +71,11 @@ def _imports(path: Path) -> list[Import]:
                 anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
                 base = ".".join([*anchor, base] if base else anchor)
             found.append(Import(importer, package, base, node.lineno))
-            found += [Import(importer, package, f"{base}.{alias.name}", node.lineno) for alias in node.names
-                      if _is_module(f"{base}.{alias.name}")]
+            found += [
+                Import(importer, package, f"{base}.{alias.name}", node.lineno)
+                for alias in node.names
+                if _is_module(f"{base}.{alias.name}")
+            ]
     return found
 
 
@@ -98,14 +101,18 @@ def test_the_source_finds_every_kind_of_import():
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
 def test_no_package_imports_across_its_boundary(package):
-    crossing = [str(i) for i in _all_imports()
-                if i.importer.split(".")[0] == package and i.module.split(".")[0] in FORBIDDEN[package]]
+    crossing = [
+        str(i)
+        for i in _all_imports()
+        if i.importer.split(".")[0] == package and i.module.split(".")[0] in FORBIDDEN[package]
+    ]
     assert crossing == []
 
 
 def test_no_module_imports_another_packages_private_module():
-    reaching_in = [str(i) for i in _all_imports()
-                   if (parent := _private_parent(i.module)) is not None and i.package != parent]
+    reaching_in = [
+        str(i) for i in _all_imports() if (parent := _private_parent(i.module)) is not None and i.package != parent
+    ]
     assert reaching_in == []
 
 
@@ -125,14 +132,17 @@ def test_the_bff_runs_without_the_api_the_orm_or_the_renderer():
     loaded = _loaded_after(
         "import bff.app, bff.embed, bff.demo.host\n"
         "from bff.config import BffSettings\n"
-        "bff.app.create_bff_app(BffSettings(api_url='http://api.example'))")
+        "bff.app.create_bff_app(BffSettings(api_url='http://api.example'))"
+    )
     assert "bff.app" in loaded and "contract.schemas" in loaded
     assert _of(loaded, "invoicing", "folio", *HEAVY) == []
 
 
 def test_the_contract_needs_neither_side():
-    loaded = _loaded_after("import contract.addresses, contract.credentials, contract.errors, "
-                           "contract.permissions, contract.schemas, contract.signing")
+    loaded = _loaded_after(
+        "import contract.addresses, contract.credentials, contract.errors, "
+        "contract.permissions, contract.schemas, contract.signing"
+    )
     assert _of(loaded, "invoicing", "bff", "folio", "jinja2", *HEAVY) == []
 
 
@@ -142,6 +152,7 @@ def test_the_api_never_loads_the_bff_and_registers_nothing_on_import():
         "from invoicing.auth.guard import EXTRA_RESOLVERS\n"
         "assert EXTRA_RESOLVERS == {}, EXTRA_RESOLVERS\n"
         "invoicing.embed.register_resolvers()\n"
-        "assert sorted(EXTRA_RESOLVERS) == ['embs_', 'embu_'], EXTRA_RESOLVERS")
+        "assert sorted(EXTRA_RESOLVERS) == ['embs_', 'embu_'], EXTRA_RESOLVERS"
+    )
     assert "invoicing.app" in loaded
     assert _of(loaded, "bff", "folio") == []

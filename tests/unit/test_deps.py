@@ -62,16 +62,24 @@ async def flushed(data: NameIn, session: AsyncSession) -> AccountRef:
 
 
 @post("/raced")
-async def raced(request: Request, data: NameIn, session: AsyncSession, db: Database, flush: bool = False,
-                other: bool = False) -> AccountRef:
+async def raced(
+    request: Request, data: NameIn, session: AsyncSession, db: Database, flush: bool = False, other: bool = False
+) -> AccountRef:
     """A concurrent request with the same key (and with ``other``, another body) commits its change and
     answer while this one runs; with ``flush`` this one's own insert clashes with it inside the handler."""
     body = b"another body" if other else await request.body()
     async with db.transaction() as winner:
         winner.add(Account(id="acc_winner", name="winner", embed_allowed_origins=[]))
-        winner.add(IdempotencyRecord(account_id="acc_caller", environment="sandbox",
-                                     key=request.headers["idempotency-key"], request_hash=request_hash(request, body),
-                                     status_code=201, body='{"id":"acc_winner","name":"winner"}'))
+        winner.add(
+            IdempotencyRecord(
+                account_id="acc_caller",
+                environment="sandbox",
+                key=request.headers["idempotency-key"],
+                request_hash=request_hash(request, body),
+                status_code=201,
+                body='{"id":"acc_winner","name":"winner"}',
+            )
+        )
     session.add(Account(id="acc_winner" if flush else "acc_loser", name="loser", embed_allowed_origins=[]))
     if flush:
         await session.flush()
@@ -83,9 +91,13 @@ def client(tmp_path):
     path = tmp_path / "deps.db"
     Base.metadata.create_all(create_engine(f"sqlite:///{path}"))
     db = Database(f"sqlite:///{path}")
-    app = Litestar([bound, create, flushed, raced], guards=[_guard], dependencies=deps.app_dependencies(db),
-                   exception_handlers={**EXCEPTION_HANDLERS, **deps.EXCEPTION_HANDLERS},
-                   response_class=deps.ApiResponse)
+    app = Litestar(
+        [bound, create, flushed, raced],
+        guards=[_guard],
+        dependencies=deps.app_dependencies(db),
+        exception_handlers={**EXCEPTION_HANDLERS, **deps.EXCEPTION_HANDLERS},
+        response_class=deps.ApiResponse,
+    )
     WOKEN.clear()
     with TestClient(app) as test_client:
         test_client.rows = lambda table: sqlite3.connect(path).execute(f"SELECT count(*) FROM {table}").fetchone()[0]

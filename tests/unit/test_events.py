@@ -31,13 +31,17 @@ def _count(db: Database) -> int:
     async def run() -> int:
         async with db.transaction(write=False) as session:
             return (await session.execute(select(func.count()).select_from(Event))).scalar_one()
+
     return asyncio.run(run())
 
 
 def test_queued_events_are_inserted_in_one_statement_at_commit(db):
     inserts: list[str] = []
-    event.listen(db.writer.sync_engine, "before_cursor_execute",
-                 lambda _c, _cur, statement, *_: inserts.append(statement) if "INTO events" in statement else None)
+    event.listen(
+        db.writer.sync_engine,
+        "before_cursor_execute",
+        lambda _c, _cur, statement, *_: inserts.append(statement) if "INTO events" in statement else None,
+    )
 
     async def run() -> None:
         async with db.transaction() as session:

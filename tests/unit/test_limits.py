@@ -21,15 +21,17 @@ class Clock:
         return self.now
 
 
-@pytest.mark.parametrize(("text", "limit"), [("5/900", Limit(5, 900)), (" 120/60 ", Limit(120, 60)), ("0", None),
-                                             ("off", None), ("none", None), ("", None)])
+@pytest.mark.parametrize(
+    ("text", "limit"),
+    [("5/900", Limit(5, 900)), (" 120/60 ", Limit(120, 60)), ("0", None), ("off", None), ("none", None), ("", None)],
+)
 def test_a_limit_is_read_as_written_in_the_settings(text, limit):
     assert Limit.parse(text) == limit
 
 
 @pytest.mark.parametrize("text", ["5", "a/b", "0/10", "5/0", "-1/10", "5/900/1"])
 def test_a_malformed_limit_is_refused(text):
-    with pytest.raises(ValueError, match="COUNT/SECONDS|positive"):
+    with pytest.raises(ValueError, match=r"COUNT/SECONDS|positive"):
         Limit.parse(text)
 
 
@@ -91,8 +93,7 @@ def test_hit_refuses_with_the_longest_wait_and_counts_nothing():
     with pytest.raises(RateLimited) as refused:
         hit((per_ip, "203.0.113.1", "from this address"), (per_email, "a@example.com", "to this e-mail address"))
     assert refused.value.retry_after == 50
-    assert refused.value.detail == ("Too many requests to this e-mail address (at most 1 per 60 s); "
-                                    "try again in 50 s.")
+    assert refused.value.detail == ("Too many requests to this e-mail address (at most 1 per 60 s); try again in 50 s.")
     # the refused request was not counted in the window that had room: the address still has two
     hit((per_ip, "203.0.113.1", "from this address"), (per_email, "b@example.com", "to this e-mail address"))
     hit((per_ip, "203.0.113.1", "from this address"))
@@ -132,13 +133,16 @@ def _request_from(host: str | None) -> Request:
     return Request({"type": "http", "client": (host, 50000) if host is not None else None, "headers": []})
 
 
-@pytest.mark.parametrize(("host", "key"), [
-    ("203.0.113.9", "203.0.113.9"),
-    ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
-    ("2001:db8:1:2::ffff", "2001:db8:1:2::/64"),  # the same /64: one client
-    ("::ffff:203.0.113.9", "203.0.113.9"),  # an IPv4 client on a dual-stack socket
-    ("testclient", "testclient"),
-    (None, "unknown"),
-])
+@pytest.mark.parametrize(
+    ("host", "key"),
+    [
+        ("203.0.113.9", "203.0.113.9"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2::ffff", "2001:db8:1:2::/64"),  # the same /64: one client
+        ("::ffff:203.0.113.9", "203.0.113.9"),  # an IPv4 client on a dual-stack socket
+        ("testclient", "testclient"),
+        (None, "unknown"),
+    ],
+)
 def test_clients_are_counted_by_address_and_ipv6_by_its_64(host, key):
     assert client_key(_request_from(host)) == key

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from invoicing.auth.permissions import ROLES
+from invoicing.config import ROOT
 from invoicing.core.i18n import LOCALES, PLACEHOLDER, REFERENCE, catalogue, fill, language_of, message
 from invoicing.core.locales import SUPPORTED_LANGUAGES
-from invoicing.config import ROOT
 from invoicing.signin.mail import KINDS
 
 DOMAINS = sorted(path.name for path in LOCALES.iterdir() if path.is_dir())
@@ -35,8 +35,9 @@ def test_the_domains():
 @pytest.mark.parametrize(("domain", "path"), FILES, ids=[f"{d}/{p.name}" for d, p in FILES])
 def test_every_language_has_englishs_keys_and_placeholders(domain, path):
     english, texts = read(LOCALES / domain / f"{REFERENCE}.json"), read(path)
-    assert list(texts) == list(english), "missing: %s, extra: %s" % (english.keys() - texts.keys(),
-                                                                      texts.keys() - english.keys())
+    assert list(texts) == list(english), (
+        f"missing: {english.keys() - texts.keys()}, extra: {texts.keys() - english.keys()}"
+    )
     for key, text in texts.items():
         assert isinstance(text, str) and text.strip(), key
         assert placeholders(text) == placeholders(english[key]), key
@@ -71,8 +72,14 @@ def test_every_key_the_server_asks_for_exists():
 
 
 def test_a_locale_reads_its_language_or_english():
-    assert [language_of(tag) for tag in ("de-AT", "sl_SI", "HR", None, "", "pt-BR")] == ["de", "sl", "hr", "en", "en",
-                                                                                         "en"]
+    assert [language_of(tag) for tag in ("de-AT", "sl_SI", "HR", None, "", "pt-BR")] == [
+        "de",
+        "sl",
+        "hr",
+        "en",
+        "en",
+        "en",
+    ]
     assert catalogue("documents", "pt") == catalogue("documents", "en")
     assert message("documents", "de-CH", "invoice") == "Rechnung"
     assert message("emails", "xx", "invoice.subject", {"number": "7", "seller": "Acme"}) == "Invoice 7 from Acme"

@@ -9,12 +9,15 @@ def test_default_format():
     assert NumberFormat.parse(DEFAULT_FORMAT).render(42, date(2026, 3, 1)) == "2026-00042"
 
 
-@pytest.mark.parametrize(("pattern", "expected"), [
-    ("INV-{yyyy}-{nnnn}", "INV-2026-0007"),
-    ("{yy}/{mm}/{nnn}", "26/03/007"),
-    ("R{n}", "R7"),
-    ("{nnnnnn}", "000007"),
-])
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("INV-{yyyy}-{nnnn}", "INV-2026-0007"),
+        ("{yy}/{mm}/{nnn}", "26/03/007"),
+        ("R{n}", "R7"),
+        ("{nnnnnn}", "000007"),
+    ],
+)
 def test_render(pattern, expected):
     assert NumberFormat.parse(pattern).render(7, date(2026, 3, 1)) == expected
 

@@ -13,7 +13,9 @@ from pathlib import Path
 from tests.conftest import skip_unless_ci
 
 FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
-REFRESH = "run `.venv/bin/python frontend/scripts/dump_openapi.py && (cd frontend && npm run generate)` and commit the result"
+REFRESH = (
+    "run `.venv/bin/python frontend/scripts/dump_openapi.py && (cd frontend && npm run generate)` and commit the result"
+)
 
 
 def _dump_module():

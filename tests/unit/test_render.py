@@ -13,29 +13,42 @@ import pytest
 import zxingcpp
 from PIL import Image
 
+from contract.addresses import check_address
+from contract.errors import ValidationFailed
 from invoicing.core.lines import DocumentLine
 from invoicing.core.totals import Tax
 from invoicing.db.models import Document, Email
 from invoicing.documents.lines import apply_totals
 from invoicing.documents.output import invoice_out
 from invoicing.emails.delivery import SmtpTarget, build_message
-from contract.addresses import check_address
 from invoicing.emails.service import recipients
-from contract.errors import ValidationFailed
 from invoicing.entities.settings import effective
-from invoicing.rendering import (Formatter, LogoFetcher, RenderInput, Seller, build_context, epc_payload, qr_png,
-                                 render_html, render_pdf, sniff)
+from invoicing.rendering import (
+    Formatter,
+    LogoFetcher,
+    RenderInput,
+    Seller,
+    build_context,
+    epc_payload,
+    qr_png,
+    render_html,
+    render_pdf,
+    sniff,
+)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 
 
-@pytest.mark.parametrize("locale,money,rate,day", [
-    ("en", "€1,234.56", "9.5%", "Mar 1, 2025"),
-    ("de", "1.234,56\xa0€", "9,5\xa0%", "01.03.2025"),
-    ("sl", "1.234,56\xa0€", "9,5\xa0%", "1. mar. 2025"),
-    ("fr", "1\u202f234,56\xa0€", "9,5\xa0%", "1 mars 2025"),
-    ("hr", "1.234,56\xa0€", "9,5\xa0%", "1. ožu 2025."),
-])
+@pytest.mark.parametrize(
+    "locale,money,rate,day",
+    [
+        ("en", "€1,234.56", "9.5%", "Mar 1, 2025"),
+        ("de", "1.234,56\xa0€", "9,5\xa0%", "01.03.2025"),
+        ("sl", "1.234,56\xa0€", "9,5\xa0%", "1. mar. 2025"),
+        ("fr", "1\u202f234,56\xa0€", "9,5\xa0%", "1 mars 2025"),
+        ("hr", "1.234,56\xa0€", "9,5\xa0%", "1. ožu 2025."),
+    ],
+)
 def test_formatting_per_locale(locale, money, rate, day):
     fmt = Formatter(locale, "EUR")
     assert fmt.money(Decimal("1234.56")) == money
@@ -51,9 +64,17 @@ def test_unit_prices_keep_their_decimals_and_unknown_locales_fall_back():
 
 
 def test_epc_payload():
-    payload = epc_payload(name="  Sončnica   d.o.o. ", iban="SI56 1910 0000 0123 438", bic="ljbasi2x",
-                          amount=Decimal("1615.66"), text="Invoice 2025-00001")
-    assert payload == "BCD\n002\n1\nSCT\nLJBASI2X\nSončnica d.o.o.\nSI56191000000123438\nEUR1615.66\n\n\nInvoice 2025-00001"
+    payload = epc_payload(
+        name="  Sončnica   d.o.o. ",
+        iban="SI56 1910 0000 0123 438",
+        bic="ljbasi2x",
+        amount=Decimal("1615.66"),
+        text="Invoice 2025-00001",
+    )
+    assert (
+        payload
+        == "BCD\n002\n1\nSCT\nLJBASI2X\nSončnica d.o.o.\nSI56191000000123438\nEUR1615.66\n\n\nInvoice 2025-00001"
+    )
     no_bic = epc_payload(name="A", iban="DE89370400440532013000", amount=Decimal("5"))
     assert no_bic == "BCD\n002\n1\nSCT\n\nA\nDE89370400440532013000\nEUR5.00"
     assert epc_payload(name="A", iban="DE89370400440532013000", amount=Decimal("0")) is None
@@ -79,12 +100,17 @@ def test_sniff():
 
 def _fetch(handler, url="https://cdn.example/logo.png", **kw):
     async def run():
-        fetcher = LogoFetcher(timeout=1, max_bytes=kw.pop("max_bytes", 1000), allow_private=kw.pop("allow_private", True),
-                              transport=httpx.MockTransport(handler))
+        fetcher = LogoFetcher(
+            timeout=1,
+            max_bytes=kw.pop("max_bytes", 1000),
+            allow_private=kw.pop("allow_private", True),
+            transport=httpx.MockTransport(handler),
+        )
         try:
             return await fetcher.get(url), await fetcher.get(url)
         finally:
             await fetcher.close()
+
     return asyncio.run(run())
 
 
@@ -94,6 +120,7 @@ def test_logo_fetcher_caches_and_caps():
     def handler(request):
         calls.append(request.url)
         return httpx.Response(200, content=PNG)
+
     first, second = _fetch(handler)
     assert first is second and first.content_type == "image/png" and len(calls) == 1  # cached
     assert _fetch(lambda r: httpx.Response(200, content=PNG + b"\0" * 2000)) == (None, None)  # over the cap
@@ -103,13 +130,17 @@ def test_logo_fetcher_caches_and_caps():
 
     def slow(request):
         raise httpx.ReadTimeout("slow", request=request)
+
     assert _fetch(slow) == (None, None)
 
 
 def test_logo_fetcher_refuses_private_hosts():
     calls = []
-    assert _fetch(lambda r: calls.append(r) or httpx.Response(200, content=PNG), url="http://127.0.0.1/logo.png",
-                  allow_private=False) == (None, None)
+    assert _fetch(
+        lambda r: calls.append(r) or httpx.Response(200, content=PNG),
+        url="http://127.0.0.1/logo.png",
+        allow_private=False,
+    ) == (None, None)
     assert calls == []
 
 
@@ -131,9 +162,19 @@ def test_smtp_url():
 
 def test_message_has_the_attachment_and_headers():
     from invoicing.db.types import utcnow
-    email = Email(id="eml_1", entity_id="ent_1", document_id="inv_1", to=["a@b.example"], subject="Invoice 1",
-                  text="Hello", sender_name="Seller, Inc.", reply_to="r@s.example", attachments=["invoice-1.pdf"],
-                  created_at=utcnow())
+
+    email = Email(
+        id="eml_1",
+        entity_id="ent_1",
+        document_id="inv_1",
+        to=["a@b.example"],
+        subject="Invoice 1",
+        text="Hello",
+        sender_name="Seller, Inc.",
+        reply_to="r@s.example",
+        attachments=["invoice-1.pdf"],
+        created_at=utcnow(),
+    )
     message = build_message(email, "invoices@folio.example", b"%PDF-1.7 ...")
     assert message["From"] == '"Seller, Inc." <invoices@folio.example>' and message["Reply-To"] == "r@s.example"
     [part] = list(message.iter_attachments())
@@ -141,14 +182,41 @@ def test_message_has_the_attachment_and_headers():
 
 
 def _document(**overrides) -> Document:
-    doc = Document(id="inv_1", entity_id="ent_1", type="invoice", number="2025-00007", status="issued",
-                   date=date(2025, 3, 1), date_due=date(2025, 3, 15), date_service=None, currency_code="EUR",
-                   locale="en", customer={"id": None, "name": "Buyer"}, prices_include_tax=False, note=None,
-                   footer=None, metadata_={}, total_paid=Decimal(0), total_credited=Decimal(0), credit_note_ids=[])
+    doc = Document(
+        id="inv_1",
+        entity_id="ent_1",
+        type="invoice",
+        number="2025-00007",
+        status="issued",
+        date=date(2025, 3, 1),
+        date_due=date(2025, 3, 15),
+        date_service=None,
+        currency_code="EUR",
+        locale="en",
+        customer={"id": None, "name": "Buyer"},
+        prices_include_tax=False,
+        note=None,
+        footer=None,
+        metadata_={},
+        total_paid=Decimal(0),
+        total_credited=Decimal(0),
+        credit_note_ids=[],
+    )
     for key, value in overrides.items():
         setattr(doc, key, value)
-    apply_totals(doc, [DocumentLine(name="Work", quantity=Decimal(3), unit="h", price=Decimal("33.333"),
-                                    discount=Decimal(10), taxes=(Tax(Decimal(20)),))])
+    apply_totals(
+        doc,
+        [
+            DocumentLine(
+                name="Work",
+                quantity=Decimal(3),
+                unit="h",
+                price=Decimal("33.333"),
+                discount=Decimal(10),
+                taxes=(Tax(Decimal(20)),),
+            )
+        ],
+    )
     return doc
 
 
@@ -175,8 +243,11 @@ def test_pdf_of_a_draft_is_marked_and_of_a_void_too():
 
 def test_html_never_runs_or_loads_anything():
     doc = _document(customer={"id": None, "name": '"><script>alert(1)</script><img src="http://evil.example/x">'})
-    html = render_html(RenderInput(invoice_out(doc), "invoice", SELLER,
-                                   effective({"branding": {"primary_color": "red;}</style><script>"}})))
-    assert "<script>" not in html and "evil.example/x\">" not in html
+    html = render_html(
+        RenderInput(
+            invoice_out(doc), "invoice", SELLER, effective({"branding": {"primary_color": "red;}</style><script>"}})
+        )
+    )
+    assert "<script>" not in html and 'evil.example/x">' not in html
     assert "--primary: #1d4ed8" in html  # an invalid colour falls back
     assert 'http-equiv="Content-Security-Policy"' in html

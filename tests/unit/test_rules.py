@@ -5,16 +5,19 @@ import pytest
 from invoicing.documents.rules import amount_due, creditable, invoice_status
 
 
-@pytest.mark.parametrize(("paid", "credited", "status", "due"), [
-    ("0", "0", "issued", "100"),
-    ("40", "0", "partially_paid", "60"),
-    ("100", "0", "paid", "0"),
-    ("0", "100", "credited", "0"),
-    ("40", "60", "credited", "0"),
-    ("0", "30", "issued", "70"),
-    ("20", "30", "partially_paid", "50"),
-    ("100", "30", "paid", "0"),
-])
+@pytest.mark.parametrize(
+    ("paid", "credited", "status", "due"),
+    [
+        ("0", "0", "issued", "100"),
+        ("40", "0", "partially_paid", "60"),
+        ("100", "0", "paid", "0"),
+        ("0", "100", "credited", "0"),
+        ("40", "60", "credited", "0"),
+        ("0", "30", "issued", "70"),
+        ("20", "30", "partially_paid", "50"),
+        ("100", "30", "paid", "0"),
+    ],
+)
 def test_status_follows_payments_and_credits(paid, credited, status, due):
     assert invoice_status("issued", D("100"), D(paid), D(credited)) == status
     assert amount_due(status, D("100"), D(paid), D(credited)) == D(due)

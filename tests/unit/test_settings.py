@@ -14,13 +14,18 @@ from invoicing.entities.settings import DEFAULTS, as_schema, check, effective, m
 def test_nothing_stored_gives_the_defaults():
     settings = effective(None)
     assert settings == DEFAULTS == effective({})
-    assert (settings.payment_terms_days, settings.pdf_template, settings.branding.primary_color) == (14, "classic", "#1d4ed8")
+    assert (settings.payment_terms_days, settings.pdf_template, settings.branding.primary_color) == (
+        14,
+        "classic",
+        "#1d4ed8",
+    )
     assert settings.number_formats.of("credit_note").pattern == "CN-{yyyy}-{nnnnn}"
 
 
 def test_stored_values_override_and_a_stored_null_stays_null():
-    settings = effective({"branding": {"primary_color": None}, "email": {"reply_to": "a@b.example"},
-                          "payment_terms_days": 30})
+    settings = effective(
+        {"branding": {"primary_color": None}, "email": {"reply_to": "a@b.example"}, "payment_terms_days": 30}
+    )
     assert settings.branding.primary_color is None and settings.branding.logo_url is None
     assert settings.email.reply_to == "a@b.example" and settings.email.sender_name is None
     assert settings.payment_terms_days == 30 and settings.bank_account.iban is None
@@ -31,15 +36,23 @@ def test_the_api_view_shows_every_effective_field():
     assert out == EntitySettings(
         branding=Branding(logo_url=None, primary_color="#1d4ed8"),
         number_formats=NumberFormats(invoice="{yyyy}-{nnnnn}", credit_note="CN-{yyyy}-{nnnnn}"),
-        payment_terms_days=14, default_note=None, footer="Thanks", bank_account=as_schema(DEFAULTS).bank_account,
-        pdf_template="classic", email=EmailDefaults(sender_name=None, reply_to=None))
+        payment_terms_days=14,
+        default_note=None,
+        footer="Thanks",
+        bank_account=as_schema(DEFAULTS).bank_account,
+        pdf_template="classic",
+        email=EmailDefaults(sender_name=None, reply_to=None),
+    )
 
 
 def test_a_patch_merges_into_what_is_stored():
     stored = {"branding": {"primary_color": "#000000"}, "footer": "Old"}
     patch = EntitySettings(branding=Branding(logo_url="https://x.example/l.png"), payment_terms_days=7)
-    assert merged(stored, patch) == {"branding": {"primary_color": "#000000", "logo_url": "https://x.example/l.png"},
-                                     "footer": "Old", "payment_terms_days": 7}
+    assert merged(stored, patch) == {
+        "branding": {"primary_color": "#000000", "logo_url": "https://x.example/l.png"},
+        "footer": "Old",
+        "payment_terms_days": 7,
+    }
     assert stored == {"branding": {"primary_color": "#000000"}, "footer": "Old"}
 
 
@@ -49,10 +62,13 @@ def test_number_format_reads_the_stored_pattern_or_the_default():
     assert number_format(None, "invoice").pattern == "{yyyy}-{nnnnn}"
 
 
-@pytest.mark.parametrize("stored,field", [
-    ({"number_formats": {"credit_note": "CN"}}, "settings.number_formats.credit_note"),
-    ({"bank_account": {"iban": "SI56 0000"}}, "settings.bank_account.iban"),
-])
+@pytest.mark.parametrize(
+    "stored,field",
+    [
+        ({"number_formats": {"credit_note": "CN"}}, "settings.number_formats.credit_note"),
+        ({"bank_account": {"iban": "SI56 0000"}}, "settings.bank_account.iban"),
+    ],
+)
 def test_check_refuses_what_cannot_work(stored, field):
     with pytest.raises(ValidationFailed) as caught:
         check(stored)

@@ -12,8 +12,13 @@ from bff import APP_SESSION, DEFAULT_TOKEN_TTL, MAX_TOKEN_TTL, Claims, TokenRefu
 from contract.signing import EMBED_TOKEN, serializer
 
 START = datetime(2026, 3, 1, 9, 0, 0, tzinfo=UTC)
-WHO = {"account_id": "acc_1", "environment": "sandbox", "entity_id": "ent_abc", "user_id": "usr_1",
-       "origin": "https://platform.example"}
+WHO = {
+    "account_id": "acc_1",
+    "environment": "sandbox",
+    "entity_id": "ent_abc",
+    "user_id": "usr_1",
+    "origin": "https://platform.example",
+}
 
 
 def frozen(at: datetime):
@@ -71,7 +76,7 @@ def test_a_token_expires_after_its_ttl_to_the_second(signer):
 
 def test_a_session_expires_after_its_ttl_even_once_its_signature_was_checked(signer):
     with frozen(START):
-        token, claims = signer.mint_token(**WHO)
+        _, claims = signer.mint_token(**WHO)
         session, opened = signer.mint_session(claims, 900)
     assert opened.jti == claims.jti and opened.ttl == 900 and opened.issued_at == int(START.timestamp())
     with frozen(START + timedelta(seconds=900)):
@@ -150,18 +155,29 @@ def test_a_signer_needs_a_secret():
         TokenSigner([])
 
 
-@pytest.mark.parametrize(("token", "parts"), [
-    ("ent_abc.signed.part", ("ent_abc", "signed.part")),
-    ("  ent_abc.signed  ", ("ent_abc", "signed")),
-    ("a.session.token", (None, "a.session.token")),
-    ("", (None, "")),
-])
+@pytest.mark.parametrize(
+    ("token", "parts"),
+    [
+        ("ent_abc.signed.part", ("ent_abc", "signed.part")),
+        ("  ent_abc.signed  ", ("ent_abc", "signed")),
+        ("a.session.token", (None, "a.session.token")),
+        ("", (None, "")),
+    ],
+)
 def test_the_entity_prefix_is_readable_without_a_secret(token, parts):
     assert split_token(token) == parts
 
 
 def test_claims_expire_at_issue_plus_ttl():
-    claims = Claims(account_id="acc_1", environment="live", entity_id="ent_abc", user_id="usr_1", origin=None,
-                    jti="j" * 16, issued_at=int(START.timestamp()), ttl=61)
+    claims = Claims(
+        account_id="acc_1",
+        environment="live",
+        entity_id="ent_abc",
+        user_id="usr_1",
+        origin=None,
+        jti="j" * 16,
+        issued_at=int(START.timestamp()),
+        ttl=61,
+    )
     assert claims.expires_at == int(START.timestamp()) + 61
     assert claims.expires_at_iso() == "2026-03-01T09:01:01Z"

@@ -27,7 +27,10 @@ def test_mixed_rates_breakdown_sorted_by_rate():
     t = compute_totals([Line(D("2"), D("10.555"), VAT22), Line(D("3"), D("4.99"), VAT95), Line(D("1"), D("5"))], "EUR")
     # 2 × 10.555 = 21.11; 3 × 4.99 = 14.97; 5.00 untaxed
     assert [x.total for x in t.lines] == [D("21.11"), D("14.97"), D("5.00")]
-    assert [(x.rate, x.base, x.amount) for x in t.taxes] == [(D("22"), D("21.11"), D("4.64")), (D("9.5"), D("14.97"), D("1.42"))]
+    assert [(x.rate, x.base, x.amount) for x in t.taxes] == [
+        (D("22"), D("21.11"), D("4.64")),
+        (D("9.5"), D("14.97"), D("1.42")),
+    ]
     assert t.total == D("41.08") and t.total_tax == D("6.06") and t.total_with_tax == D("47.14")
 
 
@@ -38,10 +41,17 @@ def test_discount_then_half_up_rounding():
     assert t.total_discount == D("1.00")
 
 
-@pytest.mark.parametrize(("currency", "amount", "expected"), [
-    ("EUR", "1.235", "1.24"), ("EUR", "1.2349", "1.23"), ("JPY", "1.5", "2"), ("JPY", "2.4999", "2"),
-    ("BHD", "1.2345", "1.235"), ("BHD", "1.23449", "1.234"),
-])
+@pytest.mark.parametrize(
+    ("currency", "amount", "expected"),
+    [
+        ("EUR", "1.235", "1.24"),
+        ("EUR", "1.2349", "1.23"),
+        ("JPY", "1.5", "2"),
+        ("JPY", "2.4999", "2"),
+        ("BHD", "1.2345", "1.235"),
+        ("BHD", "1.23449", "1.234"),
+    ],
+)
 def test_rounding_half_up_to_the_currency_minor_unit(currency, amount, expected):
     result = round_money(D(amount), currency)
     assert result == D(expected) and str(result) == expected
