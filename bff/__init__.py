@@ -21,7 +21,7 @@ scheme, the credentials, the answers it reads); importing it loads no database d
 from bff._api import ApiProblem, FolioApi, UpstreamTimeout, api_problem, make_client, upstream_failure
 from bff._asgi import StreamingASGITransport
 from bff._limits import RATE_LIMIT_HANDLERS, Limit, Limits, RateLimited, SlidingWindow, client_key, hit
-from bff._proxy import forward, upstream_path
+from bff._proxy import PROXY_METHODS, forward, upstream_path
 from bff._shell import IMMUTABLE, Bundle, BundleMissing, ShellPage, content_security_policy, is_entity_id, shell_page
 from bff._tokens import (
     APP_SESSION,
@@ -40,6 +40,7 @@ __all__ = [
     "EMBED_SESSION",
     "IMMUTABLE",
     "MAX_TOKEN_TTL",
+    "PROXY_METHODS",
     "RATE_LIMIT_HANDLERS",
     "ApiProblem",
     "Bundle",

@@ -25,9 +25,12 @@ async def _within(future: asyncio.Future, timeout: float | None) -> Any:
     """Await ``future`` for at most ``timeout`` seconds, without wrapping it in another task."""
     if timeout is None:
         return await future
-    expire = asyncio.get_running_loop().call_later(
-        timeout, lambda: future.done() or future.set_exception(TimeoutError())
-    )
+
+    def expired() -> None:
+        if not future.done():
+            future.set_exception(TimeoutError())
+
+    expire = asyncio.get_running_loop().call_later(timeout, expired)
     try:
         return await future
     finally:
@@ -96,6 +99,10 @@ class StreamingASGITransport(httpx.AsyncBaseTransport):
         self.queue_size = queue_size
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Run the app for one request and answer as soon as it starts its response, streaming the rest.
+
+        Kept as one function on purpose: ``receive``, ``send`` and the body generator share the request's
+        flags and channel as closures, and splitting them apart would only pass that state around."""
         timeouts = request.extensions.get("timeout") or {}
         read_timeout = timeouts.get("read")
         scope = {
@@ -112,6 +119,7 @@ class StreamingASGITransport(httpx.AsyncBaseTransport):
             "client": self.client,
             "root_path": "",
         }
+        assert isinstance(request.stream, httpx.AsyncByteStream), "an AsyncClient's request streams asynchronously"
         body = request.stream.__aiter__()
         request_done = body_done = False
         response_done = asyncio.Event()

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from litestar import Request, Response
+from litestar.types import ExceptionHandlersMap
 
 from bff.config import BffSettings
 from contract.errors import FolioError, folio_error_handler
@@ -51,7 +52,7 @@ def rate_limited_handler(request: Request, exc: RateLimited) -> Response:
     return response
 
 
-RATE_LIMIT_HANDLERS = {RateLimited: rate_limited_handler}
+RATE_LIMIT_HANDLERS: ExceptionHandlersMap = {RateLimited: rate_limited_handler}
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,15 @@ from urllib.parse import unquote
 
 import httpx
 from litestar import Request, Response
+from litestar.enums import HttpMethod
 from litestar.response import Stream
 
 from bff._api import FolioApi, upstream_failure
 from bff._tokens import Claims
 from contract.errors import NotFound
+
+PROXY_METHODS = [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE]
+"""What the dashboard may call through the proxy (the API decides, per route, what each role may do)."""
 
 HOP_BY_HOP = frozenset(
     {

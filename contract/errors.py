@@ -20,6 +20,7 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.types import ExceptionHandlersMap
 
 log = logging.getLogger("folio")
 PROBLEM = "application/problem+json"
@@ -136,7 +137,7 @@ def unexpected_handler(request: Request, exc: Exception) -> Response:
     return problem(500, "Internal error", "Something went wrong on our side; nothing was changed.")
 
 
-EXCEPTION_HANDLERS = {
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     FolioError: folio_error_handler,
     ValidationException: validation_handler,
     HTTPException: http_exception_handler,

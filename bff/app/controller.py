@@ -7,7 +7,7 @@ from __future__ import annotations
 from litestar import Request, Response, get, post, route
 from litestar.background_tasks import BackgroundTask
 
-from bff import RATE_LIMIT_HANDLERS, client_key, forward, hit, is_entity_id, shell_page
+from bff import PROXY_METHODS, RATE_LIMIT_HANDLERS, client_key, forward, hit, is_entity_id, shell_page
 from bff.app import _session
 from bff.app._origin import same_origin
 from bff.app.schemas import AppSessionCreate, AppSessionOut, SignInLinkRequest, SignInLinkSent
@@ -17,7 +17,6 @@ from contract.permissions import Perm
 
 PUBLIC = {"permission": Perm.PUBLIC}
 TAGS = ["Standalone dashboard"]
-PROXY_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 APP_MODE = {
     "mode": "app",
     "apiBase": "/app/api/v1",
@@ -27,7 +26,6 @@ APP_MODE = {
 }
 NO_STORE = {"Cache-Control": "no-store", "Vary": "Cookie"}
 # the session doors: same-origin only (see bff.app._origin), 429 with Retry-After past a limit (bff._limits)
-DOOR = {"guards": [same_origin], "exception_handlers": RATE_LIMIT_HANDLERS}
 
 
 def standalone(request: Request) -> AppService:
@@ -48,7 +46,8 @@ def _refused(request: Request, exc: FolioError, service: AppService) -> Response
     opt=PUBLIC,
     tags=TAGS,
     security=[],
-    **DOOR,
+    guards=[same_origin],
+    exception_handlers=RATE_LIMIT_HANDLERS,
     summary="Sign in with an e-mailed link (once): sets the folio_app session cookie",
     description="401 problem+json with `code` `used`, `expired`, `revoked` (a newer link was sent or the "
     "invitation was revoked), `no_access` (the user was removed) or `tampered`; 403 (`cross_origin`, "
@@ -92,7 +91,8 @@ async def get_session(request: Request) -> Response[AppSessionOut]:
     tags=TAGS,
     security=[],
     status_code=204,
-    **DOOR,
+    guards=[same_origin],
+    exception_handlers=RATE_LIMIT_HANDLERS,
     summary="Sign out: clears the session cookie",
     description="403 (`cross_origin`, `cross_site`) for a request from another site.",
 )
@@ -108,7 +108,8 @@ async def sign_out(request: Request) -> Response[None]:
     tags=TAGS,
     security=[],
     status_code=202,
-    **DOOR,
+    guards=[same_origin],
+    exception_handlers=RATE_LIMIT_HANDLERS,
     summary="E-mail a sign-in link to every team member with this address",
     description='Always 202 `{"sent": true}`, whether or not the address belongs to anyone; 422 for a '
     "malformed address. Each new link replaces the ones sent before. The links are looked up "

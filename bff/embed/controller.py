@@ -10,7 +10,7 @@ from mimetypes import guess_type
 from litestar import Request, Response, get, post, route
 from litestar.response import File
 
-from bff import IMMUTABLE, RATE_LIMIT_HANDLERS, client_key, forward, hit, is_entity_id, shell_page
+from bff import IMMUTABLE, PROXY_METHODS, RATE_LIMIT_HANDLERS, client_key, forward, hit, is_entity_id, shell_page
 from bff.embed.schemas import EmbedSessionCreate, EmbedSessionOut, EmbedTokenCreate, EmbedTokenOut
 from bff.embed.service import EmbedService
 from contract.errors import NotFound
@@ -18,7 +18,6 @@ from contract.permissions import Perm
 
 PUBLIC = {"permission": Perm.PUBLIC}
 SDK = resources.files("bff.embed").joinpath("sdk.js").read_bytes()
-PROXY_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 EMBED_MODE = {"mode": "embed", "apiBase": "/embed/api/v1", "sessionUrl": "/embed/session"}
 
 
