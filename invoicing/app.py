@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, get
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.types import ControllerRouterHandler, Dependencies, LifespanHook
 
 from contract.errors import EXCEPTION_HANDLERS
 from invoicing.accounts.controller import AccountController
@@ -54,16 +56,16 @@ def create_app(
     settings: Settings | None = None,
     *,
     database: Database | None = None,
-    extra_route_handlers=(),
-    extra_dependencies=None,
-    on_startup=(),
-    on_shutdown=(),
+    extra_route_handlers: Sequence[ControllerRouterHandler] = (),
+    extra_dependencies: Dependencies | None = None,
+    on_startup: Sequence[LifespanHook] = (),
+    on_shutdown: Sequence[LifespanHook] = (),
 ) -> Litestar:
     settings = settings or Settings()
     db = database or Database(settings.database.url, echo=settings.database.echo)
 
     @asynccontextmanager
-    async def lifespan(app: Litestar):
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.db = db
         app.state.settings = settings
         try:

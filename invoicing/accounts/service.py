@@ -52,12 +52,17 @@ class AccountService:
     def __init__(self, session: AsyncSession, ctx: Scope) -> None:
         self.session, self.scope, self.principal = session, ctx, ctx.principal
 
-    async def get(self) -> AccountOut:
+    async def _account(self) -> Account:
         account = await self.session.get(Account, self.principal.account_id)
+        assert account is not None  # the calling key's account (api_keys.account_id references accounts.id)
+        return account
+
+    async def get(self) -> AccountOut:
+        account = await self._account()
         return to_out(account, self.principal.environment)
 
     async def update(self, data: AccountUpdate) -> AccountOut:
-        account = await self.session.get(Account, self.principal.account_id)
+        account = await self._account()
         if data.name is not UNSET:
             account.name = data.name
         if data.embed_allowed_origins is not UNSET:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from contract.schemas import Role
 from invoicing.auth.permissions import Perm
 from invoicing.db.models import Entity
 
@@ -16,7 +17,7 @@ class Principal:
     credential_id: str  # the API key's id, or the entity user's id
     permissions: frozenset[Perm]
     entity_id: str | None = None  # bound entity: entity keys and entity users
-    role: str | None = None
+    role: Role | None = None
 
     @property
     def actor(self) -> str:
@@ -32,3 +33,9 @@ class Scope:
     def entity_id(self) -> str:
         assert self.entity is not None
         return self.entity.id
+
+    @property
+    def bound_entity(self) -> Entity:
+        """The entity of an entity-scoped call (the guard resolved it, as for :attr:`entity_id`)."""
+        assert self.entity is not None
+        return self.entity

@@ -121,7 +121,12 @@ def _missing_entity() -> ValidationFailed:
 async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     permission = handler.opt.get("permission")
     openapi = connection.app.openapi_config
-    if permission is None and openapi is not None and connection.url.path.startswith(openapi.path):
+    if (
+        permission is None
+        and openapi is not None
+        and openapi.path is not None
+        and connection.url.path.startswith(openapi.path)
+    ):
         return  # the OpenAPI document is public
     if permission is None:
         raise Forbidden(f"Route {handler} declares no permission.")

@@ -51,6 +51,7 @@ from typing import Any
 from litestar import Request, Response
 from litestar.di import Provide
 from litestar.response.base import ASGIResponse
+from litestar.types import ExceptionHandlersMap
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -119,7 +120,7 @@ async def _pending(request: Request, db: Database, ctx: Scope | None) -> idempot
 async def _conflict_answer(db: Database, pending: idempotency.PendingKey | None) -> Response:
     """After an IntegrityError: the answer a concurrent request stored under the same key, else 409."""
     record = await pending.stored(db) if pending is not None else None
-    if record is None:
+    if pending is None or record is None:
         return problem(409, "Conflict", CONFLICT)
     if record.request_hash != pending.digest:
         return problem(409, "Conflict", idempotency.MISMATCH)
@@ -141,9 +142,13 @@ def _integrity_error(request: Request, _: IntegrityError) -> Response:
     return _state(request).get(_ANSWER) or problem(409, "Conflict", CONFLICT)
 
 
-EXCEPTION_HANDLERS = {
+def _stored_answer(_: Request, exc: idempotency.StoredAnswer) -> Response:
+    return exc.response
+
+
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     IntegrityError: _integrity_error,
-    idempotency.StoredAnswer: lambda _, exc: exc.response,
+    idempotency.StoredAnswer: _stored_answer,
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from litestar import Request
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped
 
 from contract.errors import ValidationFailed
 
@@ -30,14 +31,19 @@ def metadata_filters(request: Request) -> dict[str, str]:
     return filters
 
 
-def apply_metadata(stmt: Select, column, filters: dict[str, str]) -> Select:
+def apply_metadata(stmt: Select, column: Mapped[dict[str, str]], filters: dict[str, str]) -> Select:
     for key, value in filters.items():
         stmt = stmt.where(column[key].as_string() == value)
     return stmt
 
 
 async def page(
-    session: AsyncSession, stmt: Select, id_column, limit: int, cursor: str | None, convert: Callable[[Any], T]
+    session: AsyncSession,
+    stmt: Select,
+    id_column: Mapped[str],
+    limit: int,
+    cursor: str | None,
+    convert: Callable[[Any], T],
 ) -> tuple[list[T], str | None]:
     """Newest first; the cursor is the last id of the previous page (ids sort by creation time)."""
     if cursor:

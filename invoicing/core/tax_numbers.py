@@ -34,6 +34,7 @@ def validate_tax_number(number: str, country: str | None, field: str) -> str:
             return module.validate(compact)
     except ValidationError as exc:
         raise ValidationFailed.field(
-            field, f"is not a valid {country or 'EU'} VAT number ({exc.message.lower().rstrip('.')})"
+            field,
+            f"is not a valid {country or 'EU'} VAT number ({getattr(exc, 'message', str(exc)).lower().rstrip('.')})",
         ) from exc
     return compact

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contract.errors import NotFound, ValidationFailed
@@ -58,7 +58,7 @@ async def get_customer(session: AsyncSession, scope: Scope, customer_id: str, fi
     return customer
 
 
-def list_stmt(scope: Scope, search: str | None):
+def list_stmt(scope: Scope, search: str | None) -> Select[Customer]:
     stmt = select(Customer).where(Customer.entity_id == scope.entity_id, Customer.deleted_at.is_(None))
     if search:
         text = search.lower()

@@ -18,28 +18,32 @@ import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cache, partial
+from typing import Any
 
 import aiosqlite
 import msgspec
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import Insert, Table, event, insert, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapper
 
 
 @cache
-def _insert_plan(cls: type):
-    mapper = inspect(cls)
-    return insert(mapper.local_table), [(prop.columns[0].name, prop.key) for prop in mapper.column_attrs]
+def _insert_plan(cls: type[DeclarativeBase]) -> tuple[Insert, list[tuple[str, str]]]:
+    mapper: Mapper[Any] = inspect(cls)
+    table = mapper.local_table
+    assert isinstance(table, Table)  # a declarative class maps one Table
+    return insert(table), [(prop.columns[0].name, prop.key) for prop in mapper.column_attrs]
 
 
-async def insert_new(session: AsyncSession, obj) -> None:
+async def insert_new(session: AsyncSession, obj: DeclarativeBase) -> None:
     """Insert a new ORM object with one cached Core statement (no unit-of-work bookkeeping): the
     hot path of issuing a document. The object stays transient; build responses from it as usual."""
     statement, columns = _insert_plan(type(obj))
     await session.execute(statement, {column: getattr(obj, key) for column, key in columns})
 
 
-def _json_dumps(value) -> str:
+def _json_dumps(value: Any) -> str:
     return msgspec.json.encode(value).decode()
 
 

@@ -3,16 +3,22 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import datetime as dt
+from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, inspect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
 
+from contract.schemas import Role, UserStatus
 from invoicing.core.lines import StoredLine
 from invoicing.core.totals import TaxTotal
 from invoicing.db.types import JSONType, Money, StructList, UTCDateTime, utcnow
+from invoicing.emails.schemas import EmailStatus
+
+StoredUserStatus = UserStatus | Literal["removed"]
+"""An entity user's status as stored: ``removed`` is never written, but still read as gone."""
 
 
 class Base(DeclarativeBase):
@@ -33,8 +39,9 @@ _DEFAULTS: dict[type, list] = {}
 
 def _defaults(cls: type) -> list:
     if cls not in _DEFAULTS:
+        mapper: Mapper[Any] = inspect(cls)
         _DEFAULTS[cls] = [
-            (p.key, p.columns[0].default) for p in inspect(cls).column_attrs if p.columns[0].default is not None
+            (p.key, p.columns[0].default) for p in mapper.column_attrs if p.columns[0].default is not None
         ]
     return _DEFAULTS[cls]
 
@@ -123,9 +130,9 @@ class Document(Base):
     type: Mapped[str] = mapped_column(String(20))
     number: Mapped[str | None] = mapped_column(String(80))
     status: Mapped[str] = mapped_column(String(20))
-    date: Mapped[date] = mapped_column(Date)
-    date_due: Mapped[date | None] = mapped_column(Date)
-    date_service: Mapped[date | None] = mapped_column(Date)
+    date: Mapped[dt.date] = mapped_column(Date)
+    date_due: Mapped[dt.date | None] = mapped_column(Date)
+    date_service: Mapped[dt.date | None] = mapped_column(Date)
     currency_code: Mapped[str] = mapped_column(String(3))
     locale: Mapped[str | None] = mapped_column(String(10))
     customer_id: Mapped[str | None] = mapped_column(String(40))
@@ -143,7 +150,7 @@ class Document(Base):
     total_credited: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     invoice_id: Mapped[str | None] = mapped_column(String(40), index=True)
     invoice_number: Mapped[str | None] = mapped_column(String(80))
-    invoice_date: Mapped[date | None] = mapped_column(Date)
+    invoice_date: Mapped[dt.date | None] = mapped_column(Date)
     credit_note_ids: Mapped[list[str]] = mapped_column(JSONType, default=list)
     void_reason: Mapped[str | None] = mapped_column(String(500))
     metadata_: Mapped[dict[str, str]] = mapped_column("metadata", JSONType, default=dict)
@@ -171,7 +178,7 @@ class Payment(Base):
     invoice_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
     amount: Mapped[Decimal] = mapped_column(Money)
     currency_code: Mapped[str] = mapped_column(String(3))
-    date: Mapped[date] = mapped_column(Date)
+    date: Mapped[dt.date] = mapped_column(Date)
     type: Mapped[str] = mapped_column(String(30))
     reference: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
@@ -189,9 +196,9 @@ class EntityUser(Base):
     entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
     email: Mapped[str] = mapped_column(String(320))
     name: Mapped[str | None] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(10))
+    role: Mapped[Role] = mapped_column(String(10))
     external_id: Mapped[str | None] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(10), default="active")
+    status: Mapped[StoredUserStatus] = mapped_column(String(10), default="active")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -249,7 +256,7 @@ class Email(Base):
     sender_name: Mapped[str | None] = mapped_column(String(200))
     reply_to: Mapped[str | None] = mapped_column(String(320))
     attachments: Mapped[list[str]] = mapped_column(JSONType, default=list)
-    status: Mapped[str] = mapped_column(String(10), default="queued")
+    status: Mapped[EmailStatus] = mapped_column(String(10), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from types import GenericAlias
 from typing import Any
 
 import msgspec
 from sqlalchemy import JSON, DateTime, Numeric, String
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
@@ -74,19 +76,19 @@ class StructList(TypeDecorator):
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        return msgspec.convert(value, list[self.struct])
+        return msgspec.convert(value, GenericAlias(list, (self.struct,)))
 
 
 class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect):
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
 
-    def process_result_value(self, value: datetime | None, dialect):
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value

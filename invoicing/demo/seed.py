@@ -197,10 +197,10 @@ async def _documents(api: httpx.AsyncClient, spec: dict[str, Any]) -> None:
     items = [_ok(await api.post("/v1/items", json=i)) for i in spec["items"]]
     today = date.today()
 
-    def lines(*picks: tuple[int, str]) -> list[dict[str, Any]]:
+    def lines(*picks: tuple[int, int]) -> list[dict[str, Any]]:
         return [{"item_id": items[i]["id"], "quantity": q} for i, q in picks]
 
-    async def invoice(customer: int, days_ago: int, picks, **extra) -> dict[str, Any]:
+    async def invoice(customer: int, days_ago: int, picks: list[tuple[int, int]], **extra: Any) -> dict[str, Any]:
         day = today - timedelta(days=days_ago)
         return _ok(
             await api.post(
@@ -276,7 +276,7 @@ async def seed(settings: Settings, host_origin: str) -> DemoSetup:
     async with (
         app.lifespan(),
         httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app),
+            transport=httpx.ASGITransport(app=app),  # type: ignore[arg-type]  # an ASGI app; httpx types scopes as plain mappings
             base_url="http://folio",
             headers={"Authorization": f"Bearer {account_key}"},
         ) as api,

@@ -20,6 +20,7 @@ from invoicing.core.locales import locale_field
 from invoicing.core.paging import apply_metadata, page
 from invoicing.core.validate import currency_field
 from invoicing.customers import service as customers
+from invoicing.customers.schemas import CustomerCreate
 from invoicing.db.engine import insert_new
 from invoicing.db.models import Document
 from invoicing.db.types import utcnow
@@ -36,7 +37,7 @@ EDITABLE = ("date", "date_due", "date_service", "note", "footer", "prices_includ
 
 
 async def _customer_snapshot(
-    session: AsyncSession, scope: Scope, customer, customer_id
+    session: AsyncSession, scope: Scope, customer: CustomerCreate | None, customer_id: str | None
 ) -> tuple[dict[str, Any], str | None]:
     if customer_id:
         found = await customers.get_customer(session, scope, customer_id, field="customer_id")
@@ -113,7 +114,7 @@ class InvoiceService:
 
     async def create(self, data: InvoiceCreate) -> InvoiceOut:
         session, scope = self.session, self.scope
-        entity = scope.entity
+        entity = scope.bound_entity
         if data.customer is not None and data.customer_id:
             raise ValidationFailed.field("customer_id", "give either customer or customer_id, not both")
         settings = effective(entity.settings)

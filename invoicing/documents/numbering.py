@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningInsert
 
 from contract.errors import Conflict
 from invoicing.auth.context import Scope
@@ -24,7 +25,7 @@ from invoicing.entities.settings import number_format
 
 
 @cache
-def _counter_upsert(dialect: str):
+def _counter_upsert(dialect: str) -> ReturningInsert[int]:
     """``INSERT … ON CONFLICT DO UPDATE SET value = value + 1 RETURNING value``, built once per dialect."""
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     return (
@@ -40,6 +41,7 @@ def _counter_upsert(dialect: str):
 async def assign_number(session: AsyncSession, doc: Document, entity: Entity) -> str:
     """Take the next number inside the caller's transaction; a rollback gives it back."""
     fmt = number_format(entity.settings, doc.type)
+    assert session.bind is not None  # Database's sessions are bound to its engines
     statement = _counter_upsert(session.bind.dialect.name)
     params = {"entity_id": doc.entity_id, "doc_type": doc.type, "period": fmt.period(doc.date)}
     sequence = (await session.execute(statement, params)).scalar_one()
@@ -48,7 +50,7 @@ async def assign_number(session: AsyncSession, doc: Document, entity: Entity) ->
 
 async def issue(session: AsyncSession, scope: Scope, doc: Document, *, new: bool = False) -> None:
     """Number and issue ``doc``; a ``new`` document is inserted here, issued, in one statement."""
-    doc.number = await assign_number(session, doc, scope.entity)
+    doc.number = await assign_number(session, doc, scope.bound_entity)
     doc.status = "issued"
     doc.issued_at = utcnow()
     try:

@@ -13,7 +13,7 @@ from invoicing.core.money import format_decimal, round_money
 from invoicing.core.schemas import TaxOut
 from invoicing.db.models import Document
 from invoicing.documents import rules
-from invoicing.documents.schemas import CreditNoteOut, CustomerSnapshot, DocumentOut, InvoiceOut, LineOut, TaxTotalOut
+from invoicing.documents.schemas import CreditNoteOut, CustomerSnapshot, InvoiceOut, LineOut, TaxTotalOut
 
 
 def money(doc: Document, value: Decimal) -> str:
@@ -96,5 +96,5 @@ def credit_note_out(doc: Document) -> CreditNoteOut:
     )
 
 
-def document_out(doc: Document) -> DocumentOut:
+def document_out(doc: Document) -> InvoiceOut | CreditNoteOut:
     return invoice_out(doc) if doc.type == "invoice" else credit_note_out(doc)

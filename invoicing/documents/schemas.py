@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import datetime as dt
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -46,9 +47,9 @@ class InvoiceCreate(Struct, forbid_unknown_fields=True):
     items: Lines
     customer: CustomerCreate | None = None
     customer_id: Ident | None = None
-    date: date | None = None
-    date_due: date | None = None
-    date_service: date | None = None
+    date: dt.date | None = None
+    date_due: dt.date | None = None
+    date_service: dt.date | None = None
     currency_code: CurrencyCode | None = None
     locale: LocaleCode | None = None
     note: LongText | None = None
@@ -64,9 +65,9 @@ class InvoiceUpdate(Struct, forbid_unknown_fields=True):
     items: Lines | UnsetType = UNSET
     customer: CustomerCreate | UnsetType = UNSET
     customer_id: Ident | UnsetType = UNSET
-    date: date | UnsetType = UNSET
-    date_due: date | UnsetType | None = UNSET
-    date_service: date | UnsetType | None = UNSET
+    date: dt.date | UnsetType = UNSET
+    date_due: dt.date | UnsetType | None = UNSET
+    date_service: dt.date | UnsetType | None = UNSET
     currency_code: CurrencyCode | UnsetType = UNSET
     locale: LocaleCode | UnsetType = UNSET
     note: LongText | UnsetType | None = UNSET
@@ -79,7 +80,7 @@ class CreditNoteCreate(Struct, forbid_unknown_fields=True):
     invoice_id: Ident
     items: Annotated[list[LineIn], Meta(min_length=1, max_length=1000)] | None = None
     """Without items the credit note reverses everything not yet credited."""
-    date: date | None = None
+    date: dt.date | None = None
     note: LongText | None = None
     locale: LocaleCode | None = None
     metadata: Metadata | None = None
@@ -126,9 +127,9 @@ class DocumentOut(Struct, kw_only=True):
     entity_id: str
     number: str | None
     status: str
-    date: date
-    date_due: date | None
-    date_service: date | None
+    date: dt.date
+    date_due: dt.date | None
+    date_service: dt.date | None
     currency_code: str
     locale: str | None
     customer: CustomerSnapshot
@@ -161,7 +162,7 @@ class CreditNoteOut(DocumentOut, kw_only=True):
     invoice_id: str
     invoice_number: str | None
     """The number of the invoice this credit note corrects."""
-    invoice_date: date | None
+    invoice_date: dt.date | None
 
 
 class InvoiceList(Struct):

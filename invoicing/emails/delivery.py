@@ -144,6 +144,7 @@ class EmailWorker:
     async def _deliver(self, email_id: str) -> None:
         async with self.db.transaction(write=False) as session:
             email = await session.get(Email, email_id)
+            assert email is not None  # just claimed by _claim; e-mails are never deleted
             pdf = await session.get(DocumentFile, email.document_id) if email.document_id else None
         error: str | None = None
         permanent = False
@@ -189,6 +190,7 @@ class EmailWorker:
                 email.next_attempt_at, email.last_error = now + backoff(self.settings, email.attempts), error[:2000]
             if email.status in ("sent", "failed"):
                 entity = await session.get(Entity, email.entity_id)
+                assert entity is not None  # emails.entity_id references entities.id
                 session.add(
                     Event(
                         id=new_id("event"),

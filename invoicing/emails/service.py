@@ -106,7 +106,7 @@ def email_out(email: Email) -> EmailOut:
 
 def prepare(doc: Document, scope: Scope, data: SendIn) -> Message:
     """Everything the message will say, validated; raises 422 naming the field."""
-    entity = scope.entity
+    entity = scope.bound_entity
     to = recipients(data.to, (doc.customer or {}).get("email"))
     default_subject, default_text = defaults(doc, entity.name)
     subject = (data.subject or "").strip() or default_subject

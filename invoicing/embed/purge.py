@@ -20,9 +20,10 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from litestar import Litestar
-from sqlalchemy import delete
+from sqlalchemy import CursorResult, delete
 
 from invoicing.db import Database
 from invoicing.db.models import EmbedTokenUse
@@ -38,7 +39,7 @@ async def purge_spent_tokens(db: Database, now: datetime | None = None) -> int:
     cutoff = (now or utcnow()) - GRACE
     async with db.transaction() as session:
         result = await session.execute(delete(EmbedTokenUse).where(EmbedTokenUse.expires_at < cutoff))
-    return int(result.rowcount or 0)
+    return int(cast(CursorResult[Any], result).rowcount or 0)  # a DELETE's result is a CursorResult; typed as Result
 
 
 async def run_periodically(

@@ -30,9 +30,10 @@ class EmbedService:
         scope = self.scope
         _require_user(scope)
         user = await self.session.get(EntityUser, scope.principal.credential_id)
+        assert user is not None and scope.principal.role is not None  # the guard found this user and its role
         return MeOut(
             user=users.to_out(user),
-            entity=entities.to_out(scope.entity),
+            entity=entities.to_out(scope.bound_entity),
             role=scope.principal.role,
             permissions=sorted(str(p) for p in scope.principal.permissions),
         )
@@ -57,7 +58,7 @@ class EmbedService:
         return await self.me()
 
     async def shell(self) -> ShellOut:
-        entity = self.scope.entity
+        entity = self.scope.bound_entity
         account = await self.session.get(Account, entity.account_id)
         branding = entity_settings.effective(entity.settings).branding
         return ShellOut(

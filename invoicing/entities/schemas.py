@@ -6,10 +6,12 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from contract.schemas import (
-    EntityOut,
-    EntitySettings,
-)
+# BankAccount, Branding, EmailDefaults and NumberFormats (the parts of EntitySettings) are re-exported
+from contract.schemas import BankAccount as BankAccount
+from contract.schemas import Branding as Branding
+from contract.schemas import EmailDefaults as EmailDefaults
+from contract.schemas import EntityOut, EntitySettings
+from contract.schemas import NumberFormats as NumberFormats
 from invoicing.core.schemas import CountryCode, CurrencyCode, Email, LocaleCode, LongText, Metadata, Name, ShortText
 
 

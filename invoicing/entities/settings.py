@@ -96,7 +96,8 @@ def check(stored: dict[str, Any]) -> Settings:
             std_iban.validate(settings.bank_account.iban)
         except ValidationError as exc:
             raise ValidationFailed.field(
-                "settings.bank_account.iban", f"is not a valid IBAN ({exc.message.lower().rstrip('.')})"
+                "settings.bank_account.iban",
+                f"is not a valid IBAN ({getattr(exc, 'message', str(exc)).lower().rstrip('.')})",
             ) from None
     return settings
 

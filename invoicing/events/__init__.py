@@ -8,9 +8,9 @@ the database layer knows nothing of it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event, insert
+from sqlalchemy import Table, event, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -20,7 +20,7 @@ from invoicing.db.models import Event
 from invoicing.db.types import utcnow
 
 _QUEUED = "folio.events"
-_INSERT = insert(Event.__table__)
+_INSERT = insert(cast(Table, Event.__table__))  # declared as FromClause; a declarative class maps a Table
 
 
 def emit(session: AsyncSession, scope: Scope, type_: str, object_id: str, data: dict[str, Any] | None = None) -> None:

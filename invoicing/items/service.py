@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import msgspec
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contract.errors import NotFound, ValidationFailed
@@ -45,7 +45,7 @@ async def get_item(session: AsyncSession, scope: Scope, item_id: str, field: str
     return item
 
 
-def list_stmt(scope: Scope, search: str | None):
+def list_stmt(scope: Scope, search: str | None) -> Select[Item]:
     stmt = select(Item).where(Item.entity_id == scope.entity_id, Item.deleted_at.is_(None))
     if search:
         stmt = stmt.where(func.lower(Item.name).contains(search.lower(), autoescape=True))

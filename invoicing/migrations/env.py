@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from invoicing.db.engine import normalize_url
@@ -13,14 +14,16 @@ from invoicing.db.models import Base
 config = context.config
 
 
-def _run(connection) -> None:
+def _run(connection: Connection) -> None:
     context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True, compare_type=True)
     with context.begin_transaction():
         context.run_migrations()
 
 
 async def _main() -> None:
-    engine = create_async_engine(normalize_url(config.get_main_option("sqlalchemy.url")))
+    url = config.get_main_option("sqlalchemy.url")
+    assert url is not None, "invoicing.db.migrate sets sqlalchemy.url"
+    engine = create_async_engine(normalize_url(url))
     async with engine.connect() as connection:
         await connection.run_sync(_run)
         await connection.commit()

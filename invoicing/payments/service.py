@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contract.errors import Conflict, NotFound, ValidationFailed
@@ -40,7 +40,7 @@ def to_out(payment: Payment, invoice_status: str) -> PaymentOut:
     )
 
 
-def list_stmt(scope: Scope, reference: str | None, invoice_id: str | None):
+def list_stmt(scope: Scope, reference: str | None, invoice_id: str | None) -> Select[Payment]:
     stmt = select(Payment).where(Payment.entity_id == scope.entity_id)
     if reference:
         stmt = stmt.where(Payment.reference == reference)

@@ -12,6 +12,7 @@ import base64
 import logging
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -146,7 +147,7 @@ def _payable(inp: RenderInput) -> bool:
     return inp.kind == "invoice" and doc.status not in ("draft", "voided") and Decimal(doc.total_due) > 0
 
 
-def _qr(inp: RenderInput, labels: dict[str, str]) -> str | None:
+def _qr(inp: RenderInput, labels: Mapping[str, str]) -> str | None:
     """The EPC (SEPA) payment code for a payable euro invoice with the seller's IBAN."""
     doc, bank = inp.document, inp.settings.bank_account
     if not (_payable(inp) and doc.currency_code == "EUR" and bank.iban):
@@ -183,10 +184,14 @@ def _parties(inp: RenderInput, fmt: Formatter) -> dict[str, dict[str, Any]]:
     }
 
 
-def _heading(inp: RenderInput, labels: dict[str, str], fmt: Formatter) -> dict[str, Any]:
+def _heading(inp: RenderInput, labels: Mapping[str, str], fmt: Formatter) -> dict[str, Any]:
     """Title, mark (DRAFT, VOID), number and dates."""
     doc, is_invoice = inp.document, inp.kind == "invoice"
     draft = doc.status == "draft"
+    corrects = None
+    if not is_invoice:
+        assert isinstance(doc, CreditNoteOut)  # the kind is the document's type (render_input)
+        corrects = labels["corrects"].format(number=doc.invoice_number or "", date=fmt.date(doc.invoice_date))
     return {
         "title": labels["invoice" if is_invoice else "credit_note"],
         "mark": labels["draft"] if draft else labels["voided"] if doc.status == "voided" else None,
@@ -196,9 +201,7 @@ def _heading(inp: RenderInput, labels: dict[str, str], fmt: Formatter) -> dict[s
         "date": fmt.date(doc.date),
         "date_due": fmt.date(doc.date_due) if is_invoice else "",
         "date_service": fmt.date(doc.date_service),
-        "corrects": None
-        if is_invoice
-        else labels["corrects"].format(number=doc.invoice_number or "", date=fmt.date(doc.invoice_date)),
+        "corrects": corrects,
     }
 
 

@@ -29,7 +29,7 @@ from invoicing.db import Database
 from invoicing.db.models import Document, DocumentFile, Entity, StoredFile
 from invoicing.documents.output import document_out
 from invoicing.documents.queries import get_document
-from invoicing.documents.schemas import DocumentOut
+from invoicing.documents.schemas import CreditNoteOut, InvoiceOut
 from invoicing.entities.schemas import Branding, EntitySettings
 from invoicing.entities.service import get_entity
 from invoicing.entities.settings import Settings, effective, merged
@@ -87,7 +87,7 @@ async def resolve_logo(db: Database, fetcher: LogoFetcher | None, entity: Entity
     return await fetcher.get(url) if fetcher else None
 
 
-def as_issued(out: DocumentOut) -> DocumentOut:
+def as_issued(out: InvoiceOut | CreditNoteOut) -> InvoiceOut | CreditNoteOut:
     """The document as it was issued: the kept PDF is the legal document, so payments, credits and a
     later void (which the API and the HTML preview show) are not part of it, and its bytes do not
     depend on when it was first asked for."""
@@ -127,6 +127,7 @@ async def in_render_thread(fn, *args):
 async def _keep(db: Database, doc_id: str, content: bytes) -> bytes:
     """Store the first rendering; when another request stored one first, that one wins and is returned."""
     async with db.transaction() as session:
+        assert session.bind is not None  # Database's sessions are bound to its engines
         insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
         await session.execute(
             insert(DocumentFile)
@@ -156,7 +157,7 @@ class RenderingService:
         if kept is not None:
             return Rendered(kept.content, filename(doc), True)
         issued = doc.status != "draft"
-        inp = await render_input(self.db, self.fetcher, self.scope.entity, doc, issued_copy=issued)
+        inp = await render_input(self.db, self.fetcher, self.scope.bound_entity, doc, issued_copy=issued)
         content = await in_render_thread(render_pdf, inp)
         if not issued:
             return Rendered(content, filename(doc), False)
@@ -165,7 +166,9 @@ class RenderingService:
     async def html(self, doc_type: str, doc_id: str) -> str:
         async with self.db.transaction(write=False) as session:
             doc = await get_document(session, self.scope, doc_id, doc_type)
-        return await in_render_thread(render_html, await render_input(self.db, self.fetcher, self.scope.entity, doc))
+        return await in_render_thread(
+            render_html, await render_input(self.db, self.fetcher, self.scope.bound_entity, doc)
+        )
 
 
 def file_out(stored: StoredFile, public_url: str) -> FileOut:

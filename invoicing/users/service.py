@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import msgspec
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contract.errors import Conflict, NotFound, ValidationFailed
@@ -22,6 +22,7 @@ from invoicing.users.schemas import EntityUserCreate, EntityUserList, EntityUser
 
 
 def to_out(user: EntityUser) -> EntityUserOut:
+    assert user.status != "removed"  # removed users are not found (get_user, the guard)
     return EntityUserOut(
         id=user.id,
         object="entity_user",
@@ -90,7 +91,7 @@ async def _guard_last_admin(session: AsyncSession, user: EntityUser, what: str) 
         raise Conflict(f"{user.email} is the entity's last admin and cannot be {what}; make someone else admin first.")
 
 
-def list_stmt(scope: Scope, role: str | None, external_id: str | None):
+def list_stmt(scope: Scope, role: str | None, external_id: str | None) -> Select[EntityUser]:
     stmt = select(EntityUser).where(EntityUser.entity_id == scope.entity_id, EntityUser.status != "removed")
     if role:
         stmt = stmt.where(EntityUser.role == role)
@@ -107,7 +108,7 @@ class UserService:
         self.session, self.scope, self.settings, self.wake_mail = session, ctx, settings, wake_mail
 
     async def _invite(self, user: EntityUser) -> None:
-        await send_link(self.session, self.scope, self.scope.entity, user, Mailer.of(self.settings), "invitation")
+        await send_link(self.session, self.scope, self.scope.bound_entity, user, Mailer.of(self.settings), "invitation")
         after_commit(self.session, self.wake_mail)
 
     async def create(self, data: EntityUserCreate) -> EntityUserOut:
