@@ -16,6 +16,7 @@ from msgspec import Struct
 from stdnum import iban as std_iban
 from stdnum.exceptions import ValidationError
 
+from contract.addresses import check_address
 from contract.errors import ValidationFailed
 from invoicing.core.numbering import DEFAULT_FORMAT, FormatError, NumberFormat
 from invoicing.entities.schemas import EntitySettings
@@ -84,7 +85,8 @@ def merged(stored: dict[str, Any] | None, patch: EntitySettings) -> dict[str, An
 
 
 def check(stored: dict[str, Any]) -> Settings:
-    """The effective settings of ``stored``; a number format or an IBAN that cannot work is refused (422)."""
+    """The effective settings of ``stored``; a number format, an IBAN or a reply-to address that cannot work
+    is refused (422), so every stored reply-to passes the rule e-mails are sent by (:func:`check_address`)."""
     settings = effective(stored)
     for doc_type in ("invoice", "credit_note"):
         try:
@@ -99,6 +101,8 @@ def check(stored: dict[str, Any]) -> Settings:
                 "settings.bank_account.iban",
                 f"is not a valid IBAN ({getattr(exc, 'message', str(exc)).lower().rstrip('.')})",
             ) from None
+    if settings.email.reply_to:
+        check_address(settings.email.reply_to, "settings.email.reply_to")
     return settings
 
 

@@ -83,3 +83,10 @@ def test_one_sender_rule_for_every_email():
     entity.settings = {"email": {"reply_to": "not-an-address@x"}}
     with pytest.raises(ValidationFailed):
         Sender.of(entity)
+
+
+def test_a_reply_to_that_mail_cannot_be_sent_to_is_refused_when_stored():
+    with pytest.raises(ValidationFailed) as refused:
+        check({"email": {"reply_to": "billing@seller.x"}})
+    assert refused.value.errors[0]["field"] == "settings.email.reply_to"
+    assert check({"email": {"reply_to": "billing@seller.example"}}).email.reply_to == "billing@seller.example"
