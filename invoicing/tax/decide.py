@@ -20,6 +20,7 @@ other member state            consumer           services                       
 * A buyer is a business in another member state when it is one (``is_business``, by default
   "has a VAT number") *and* has a VAT number VIES did not call invalid; an invalid number makes it
   a consumer. ``unavailable`` counts as valid for this document (the caller re-checks later).
+* A buyer without a country is treated as domestic (VAT charged; the reason says so).
 * The EUR 10,000 threshold (Art. 59c) is crossed when cross-border B2C sales exceeded it this or
   last calendar year; an OSS-registered seller always charges the buyer country's rate.
 * ``manual``: Folio does not decide taxes for sellers outside the EU; lines keep the taxes they
@@ -77,8 +78,8 @@ def decide(seller: Seller, buyer: Buyer, lines: Sequence[Line], on: date, locale
     decided = tuple(_line(seller, buyer, line, on, f"lines[{i}].tax_class") for i, line in enumerate(given))
     code = min((line.code for line in decided), key=PRECEDENCE.index)
     keys: dict[str, list[int]] = {}
-    for number, (line, result) in sorted(enumerate(zip(given, decided), 1), key=lambda n: PRECEDENCE.index(n[1][1].code)):
-        keys.setdefault(explain.clause_key(result.code, line.kind), []).append(number)
+    for i in sorted(range(len(given)), key=lambda i: PRECEDENCE.index(decided[i].code)):
+        keys.setdefault(explain.clause_key(decided[i].code, given[i].kind), []).append(i + 1)
     return Decision(code=code, reason=explain.reason(keys, seller, buyer, given, decided, _why_oss(seller)),
                     legal_note=explain.legal_note(list(keys), seller, buyer, locale), lines=decided if lines else ())
 
@@ -99,7 +100,7 @@ def treatment(seller: Seller, buyer: Buyer, kind: str) -> str:
         return "manual"
     if not seller.is_tax_subject:
         return "not_taxable"
-    if iso_country(buyer.country) == iso_country(seller.country):
+    if not buyer.country or iso_country(buyer.country) == iso_country(seller.country):
         return "domestic"
     if not is_member_state(buyer.country):
         return "export"
@@ -112,7 +113,7 @@ def treatment(seller: Seller, buyer: Buyer, kind: str) -> str:
 def _line(seller: Seller, buyer: Buyer, line: Line, on: date, field: str) -> LineDecision:
     code = treatment(seller, buyer, line.kind)
     source = RATE_FROM.get(code)
-    country = iso_country(seller.country if source == "seller" else buyer.country) if source else None
+    country = iso_country(buyer.country if source == "buyer" else seller.country) if source else None
     decided = rate(country, line.tax_class, on, field) if country else ZERO
     category = CATEGORY.get(code) or CATEGORY.get((code, line.kind)) or ("Z" if decided == ZERO else "S")
     if line.taxes is None:

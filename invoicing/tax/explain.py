@@ -75,12 +75,15 @@ def legal_note(keys: Sequence[str], seller: Seller, buyer: Buyer, locale: str | 
 def reason(keys: dict[str, list[int]], seller: Seller, buyer: Buyer, lines: Sequence[Line],
            decided: Sequence[LineDecision], why_oss: str) -> str:
     """One English sentence: the clause of each key (with its line numbers when the lines differ), VIES, contradictions."""
-    values = {"seller": country_name(seller.country), "buyer": country_name(buyer.country),
+    values = {"seller": country_name(seller.country), "buyer": country_name(buyer.country or "?"),
               "vat": buyer.vat_number or "none", "why": why_oss}
     clauses = [CLAUSES[key].format(**values) for key in keys]
+    if not buyer.country and "domestic" in keys:
+        clauses[list(keys).index("domestic")] = f"the buyer's country is not known, so the sale is treated as " \
+                                                f"domestic and {values['seller']} VAT applies"
     if len(keys) > 1:
         clauses = [f"{_numbers(numbers)}: {clause}" for clause, numbers in zip(clauses, keys.values())]
-    if buyer.vat_number and buyer.vies == "invalid":
+    if buyer.vat_number and buyer.vies == "invalid" and any(k.startswith(("oss", "intra_eu_b2c")) for k in keys):
         clauses.append(f"VIES reports VAT number {buyer.vat_number} as invalid, so the buyer is treated as a consumer")
     elif buyer.vat_number and buyer.vies == "unavailable" and any(k in keys for k in ("reverse_charge", "intra_eu_supply")):
         clauses.append(f"VIES could not answer, so VAT number {buyer.vat_number} counts as valid for this document")

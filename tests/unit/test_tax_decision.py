@@ -164,6 +164,12 @@ def test_classes_and_zero_rates():
     assert decide(Seller("DE"), Buyer("FR", vat_number="FR1"), [Line(tax_class="super_reduced")], DAY).lines[0].rate == 0
 
 
+def test_a_buyer_without_a_country_is_domestic():
+    got = decide(Seller("AT"), Buyer(""), [Line(tax_class="reduced")], DAY)
+    assert (got.code, got.lines[0].rate, got.legal_note) == ("domestic", 13, "")
+    assert got.reason == "The buyer's country is not known, so the sale is treated as domestic and Austria VAT applies."
+
+
 def test_a_document_without_lines():
     got = decide(Seller("SI"), Buyer("DE", vat_number="DE123456789"), [], DAY, "sl")
     assert (got.code, got.lines, got.legal_note) == ("reverse_charge", (), NOTES["sl"]["note.reverse_charge"])
