@@ -29,7 +29,7 @@ def placeholders(text: str) -> set[str]:
 
 
 def test_the_domains():
-    assert DOMAINS == ["documents", "emails", "ui"]
+    assert DOMAINS == ["documents", "emails", "tax", "ui"]
 
 
 @pytest.mark.parametrize(("domain", "path"), FILES, ids=[f"{d}/{p.name}" for d, p in FILES])
@@ -44,7 +44,7 @@ def test_every_language_has_englishs_keys_and_placeholders(domain, path):
         assert "{" not in PLACEHOLDER.sub("", text) and "}" not in PLACEHOLDER.sub("", text), key
 
 
-@pytest.mark.parametrize("domain", ["documents", "emails"])
+@pytest.mark.parametrize("domain", ["documents", "emails", "tax"])
 def test_the_server_domains_have_every_supported_language(domain):
     assert {path.stem for path in (LOCALES / domain).glob("*.json")} == set(SUPPORTED_LANGUAGES)
 
