@@ -23,8 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from invoicing.tax import Buyer, Line, Seller, decide  # noqa: E402
-from invoicing.tax import rates  # noqa: E402
+from invoicing.tax import (
+    Buyer,
+    Line,
+    Seller,
+    decide,
+    rates,
+)
 
 DAY = date(2026, 3, 2)
 LOCALES = ("en", "de", "sl", "hr", "it", "fr", "es")
@@ -60,8 +65,10 @@ def main() -> None:
     warm = [per_decision(args.count, clear=False) for _ in range(args.rounds)]
     cold = [per_decision(args.count, clear=True) for _ in range(args.rounds)]
     print(f"first decision in the process: {first:8.1f} µs")
-    print(f"warm, 3-line invoice:          {statistics.median(warm):8.1f} µs per decision (median of {args.rounds} "
-          f"rounds of {args.count}; best {min(warm):.1f})")
+    print(
+        f"warm, 3-line invoice:          {statistics.median(warm):8.1f} µs per decision (median of {args.rounds} "
+        f"rounds of {args.count}; best {min(warm):.1f})"
+    )
     print(f"cold rates, 3-line invoice:    {statistics.median(cold):8.1f} µs per decision (best {min(cold):.1f})")
 
 

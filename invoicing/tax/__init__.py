@@ -14,5 +14,22 @@ from invoicing.tax.decide import THRESHOLD, decide, treatment
 from invoicing.tax.model import CATEGORIES, CODES, KINDS, Buyer, Decision, Line, LineDecision, Seller
 from invoicing.tax.rates import MEMBER_STATES, TAX_CLASSES, RateNotFound, iso_country, rate, rates_for
 
-__all__ = ["CATEGORIES", "CODES", "KINDS", "MEMBER_STATES", "TAX_CLASSES", "THRESHOLD", "Buyer", "Decision", "Line",
-           "LineDecision", "RateNotFound", "Seller", "decide", "iso_country", "rate", "rates_for", "treatment"]
+__all__ = [
+    "CATEGORIES",
+    "CODES",
+    "KINDS",
+    "MEMBER_STATES",
+    "TAX_CLASSES",
+    "THRESHOLD",
+    "Buyer",
+    "Decision",
+    "Line",
+    "LineDecision",
+    "RateNotFound",
+    "Seller",
+    "decide",
+    "iso_country",
+    "rate",
+    "rates_for",
+    "treatment",
+]

@@ -3,19 +3,19 @@
 Each line is decided on its own from where the seller and the buyer are, who the buyer is and
 what the line sells:
 
-============================  =================  ===========================================  ========
-seller / buyer                buyer              kind                                         code
-============================  =================  ===========================================  ========
-outside the EU                any                any                                          manual
-EU, not a tax subject         any                any                                          not_taxable (E, 0 %)
-same member state             any                any                                          domestic (seller's rate)
-buyer outside the EU          any                goods / services, digital                    export (G / O, 0 %)
-other member state            business           goods                                        intra_eu_supply (K, 0 %)
-other member state            business           services, digital                            reverse_charge (AE, 0 %)
-other member state            consumer           goods, digital: OSS or over EUR 10,000       oss (buyer's rate)
-other member state            consumer           goods, digital: otherwise                    intra_eu_b2c_domestic (seller's rate)
-other member state            consumer           services                                     intra_eu_b2c_domestic (seller's rate)
-============================  =================  ===========================================  ========
+=====================  ========  ======================================  =====================================
+seller / buyer         buyer     kind                                    code
+=====================  ========  ======================================  =====================================
+outside the EU         any       any                                     manual
+EU, not a tax subject  any       any                                     not_taxable (E, 0 %)
+same member state      any       any                                     domestic (seller's rate)
+buyer outside the EU   any       goods / services, digital               export (G / O, 0 %)
+other member state     business  goods                                   intra_eu_supply (K, 0 %)
+other member state     business  services, digital                       reverse_charge (AE, 0 %)
+other member state     consumer  goods, digital: OSS or over EUR 10,000  oss (buyer's rate)
+other member state     consumer  goods, digital: otherwise               intra_eu_b2c_domestic (seller's rate)
+other member state     consumer  services                                intra_eu_b2c_domestic (seller's rate)
+=====================  ========  ======================================  =====================================
 
 * A buyer is a business in another member state when it is one (``is_business``, by default
   "has a VAT number") *and* has a VAT number VIES did not call invalid; an invalid number makes it
@@ -47,11 +47,19 @@ from decimal import Decimal
 from contract.errors import ValidationFailed
 from invoicing.tax import explain
 from invoicing.tax.model import KINDS, VIES_STATUSES, ZERO, Buyer, Decision, Line, LineDecision, Seller
-from invoicing.tax.rates import RateNotFound, TAX_CLASSES, iso_country, is_member_state, rate
+from invoicing.tax.rates import TAX_CLASSES, RateNotFound, is_member_state, iso_country, rate
 
 THRESHOLD = Decimal(10_000)
-PRECEDENCE = ("manual", "not_taxable", "reverse_charge", "intra_eu_supply", "oss", "export", "intra_eu_b2c_domestic",
-              "domestic")
+PRECEDENCE = (
+    "manual",
+    "not_taxable",
+    "reverse_charge",
+    "intra_eu_supply",
+    "oss",
+    "export",
+    "intra_eu_b2c_domestic",
+    "domestic",
+)
 DISTANCE = "distance"
 
 CROSS_BORDER = {
@@ -64,8 +72,13 @@ CROSS_BORDER = {
 }
 RATE_FROM = {"domestic": "seller", "oss": "buyer", "intra_eu_b2c_domestic": "seller"}
 CATEGORY = {
-    "reverse_charge": "AE", "intra_eu_supply": "K", "not_taxable": "E", "manual": "O",
-    ("export", "goods"): "G", ("export", "services"): "O", ("export", "digital"): "O",
+    "reverse_charge": "AE",
+    "intra_eu_supply": "K",
+    "not_taxable": "E",
+    "manual": "O",
+    ("export", "goods"): "G",
+    ("export", "services"): "O",
+    ("export", "digital"): "O",
 }
 
 
@@ -80,8 +93,12 @@ def decide(seller: Seller, buyer: Buyer, lines: Sequence[Line], on: date, locale
     keys: dict[str, list[int]] = {}
     for i in sorted(range(len(given)), key=lambda i: PRECEDENCE.index(decided[i].code)):
         keys.setdefault(explain.clause_key(decided[i].code, given[i].kind), []).append(i + 1)
-    return Decision(code=code, reason=explain.reason(keys, seller, buyer, given, decided, _why_oss(seller)),
-                    legal_note=explain.legal_note(list(keys), seller, buyer, locale), lines=decided if lines else ())
+    return Decision(
+        code=code,
+        reason=explain.reason(keys, seller, buyer, given, decided, _why_oss(seller)),
+        legal_note=explain.legal_note(list(keys), seller, buyer, locale),
+        lines=decided if lines else (),
+    )
 
 
 def _check(buyer: Buyer, lines: Sequence[Line]) -> None:
@@ -91,7 +108,9 @@ def _check(buyer: Buyer, lines: Sequence[Line]) -> None:
         if line.kind not in KINDS:
             raise ValidationFailed.field(f"lines[{i}].kind", f"'{line.kind}' is not one of: {', '.join(KINDS)}")
         if line.tax_class not in TAX_CLASSES:
-            raise RateNotFound(f"lines[{i}].tax_class", f"'{line.tax_class}' is not one of: {', '.join(TAX_CLASSES)}")
+            raise RateNotFound.field(
+                f"lines[{i}].tax_class", f"'{line.tax_class}' is not one of: {', '.join(TAX_CLASSES)}"
+            )
 
 
 def treatment(seller: Seller, buyer: Buyer, kind: str) -> str:
@@ -134,7 +153,10 @@ def _why_oss(seller: Seller) -> str:
     if seller.oss_registered:
         return "is registered for the One-Stop Shop (OSS)"
     year = "this year" if seller.eu_b2c_sales_this_year > THRESHOLD else "last year"
-    return f"sold over EUR 10,000 to EU consumers abroad {year} (distance-sales threshold, Art. 59c of Directive 2006/112/EC)"
+    return (
+        f"sold over EUR 10,000 to EU consumers abroad {year} "
+        "(distance-sales threshold, Art. 59c of Directive 2006/112/EC)"
+    )
 
 
 def _over_threshold(seller: Seller) -> bool:

@@ -20,8 +20,16 @@ import msgspec
 
 KINDS = ("services", "goods", "digital")
 VIES_STATUSES = ("valid", "invalid", "unavailable")
-CODES = ("domestic", "reverse_charge", "intra_eu_supply", "oss", "intra_eu_b2c_domestic", "export",
-         "not_taxable", "manual")
+CODES = (
+    "domestic",
+    "reverse_charge",
+    "intra_eu_supply",
+    "oss",
+    "intra_eu_b2c_domestic",
+    "export",
+    "not_taxable",
+    "manual",
+)
 CATEGORIES = ("S", "Z", "E", "AE", "K", "G", "O")
 ZERO = Decimal(0)
 

@@ -33,12 +33,7 @@ RateTable = Mapping[str, tuple[Decimal, date]]
 
 
 class RateNotFound(ValidationFailed):
-    """A 422 naming ``field``: the member state has no such rate (or class) on that date."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}", errors=[{"field": field, "message": message}])
-        self.field = field
-        self.message = message
+    """A 422 naming the field (``RateNotFound.field(name, message)``): no such rate, class or country on that date."""
 
 
 def _load() -> dict[str, tuple[tuple[date, dict[str, Decimal | None]], ...]]:
@@ -92,9 +87,11 @@ def rates_for(country: str, on: date, field: str = "country") -> RateTable:
     """The member state's rates by tax class on ``on``, each with the date it holds from."""
     code = iso_country(country)
     if code not in _TABLE:
-        raise RateNotFound(field, f"'{country}' is not an EU member state (known: {', '.join(sorted(_TABLE))})")
+        raise RateNotFound.field(field, f"'{country}' is not an EU member state (known: {', '.join(sorted(_TABLE))})")
     if on < TABLE_START:
-        raise RateNotFound("date", f"VAT rates are known from {TABLE_START.isoformat()}, not for {on.isoformat()}")
+        raise RateNotFound.field(
+            "date", f"VAT rates are known from {TABLE_START.isoformat()}, not for {on.isoformat()}"
+        )
     return _rates(code, on)
 
 
@@ -102,9 +99,11 @@ def rate(country: str, tax_class: str, on: date, field: str = "tax_class") -> De
     """The rate of ``tax_class`` in ``country`` on ``on``; :class:`RateNotFound` naming ``field`` when the
     class is unknown or the member state has no such rate on that date."""
     if tax_class not in TAX_CLASSES:
-        raise RateNotFound(field, f"'{tax_class}' is not a tax class (one of: {', '.join(TAX_CLASSES)})")
+        raise RateNotFound.field(field, f"'{tax_class}' is not a tax class (one of: {', '.join(TAX_CLASSES)})")
     table = rates_for(country, on)
     if tax_class not in table:
-        raise RateNotFound(field, f"{iso_country(country)} has no {tax_class} VAT rate on {on.isoformat()} "
-                                  f"(it has: {', '.join(table)})")
+        raise RateNotFound.field(
+            field,
+            f"{iso_country(country)} has no {tax_class} VAT rate on {on.isoformat()} (it has: {', '.join(table)})",
+        )
     return table[tax_class][0]

@@ -10,19 +10,43 @@ from decimal import Decimal
 import pytest
 
 from contract.errors import ValidationFailed
-from invoicing.tax.rates import DATA, MEMBER_STATES, TAX_CLASSES, TABLE_START, RateNotFound, rate, rates_for
+from invoicing.tax.rates import DATA, MEMBER_STATES, TABLE_START, TAX_CLASSES, RateNotFound, rate, rates_for
 
 STANDARD_ON_2026_12_01 = {
-    "AT": "20", "BE": "21", "BG": "20", "CY": "19", "CZ": "21", "DE": "19", "DK": "25", "EE": "24", "ES": "21",
-    "FI": "25.5", "FR": "20", "GR": "24", "HR": "25", "HU": "27", "IE": "23", "IT": "22", "LT": "21", "LU": "17",
-    "LV": "21", "MT": "18", "NL": "21", "PL": "23", "PT": "23", "RO": "21", "SE": "25", "SI": "22", "SK": "23",
+    "AT": "20",
+    "BE": "21",
+    "BG": "20",
+    "CY": "19",
+    "CZ": "21",
+    "DE": "19",
+    "DK": "25",
+    "EE": "24",
+    "ES": "21",
+    "FI": "25.5",
+    "FR": "20",
+    "GR": "24",
+    "HR": "25",
+    "HU": "27",
+    "IE": "23",
+    "IT": "22",
+    "LT": "21",
+    "LU": "17",
+    "LV": "21",
+    "MT": "18",
+    "NL": "21",
+    "PL": "23",
+    "PT": "23",
+    "RO": "21",
+    "SE": "25",
+    "SI": "22",
+    "SK": "23",
 }
 
 D = Decimal
 
 
 def test_the_27_member_states():
-    assert MEMBER_STATES == set(STANDARD_ON_2026_12_01)
+    assert set(STANDARD_ON_2026_12_01) == MEMBER_STATES
 
 
 @pytest.mark.parametrize("country", sorted(STANDARD_ON_2026_12_01))
@@ -71,8 +95,9 @@ CHANGES = [
 ]
 
 
-@pytest.mark.parametrize(("country", "tax_class", "day", "before", "after"), CHANGES,
-                         ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in CHANGES])
+@pytest.mark.parametrize(
+    ("country", "tax_class", "day", "before", "after"), CHANGES, ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in CHANGES]
+)
 def test_a_change_applies_from_its_date(country, tax_class, day, before, after):
     eve = date.fromordinal(day.toordinal() - 1)
     for on, expected in ((eve, before), (day, after)):
@@ -84,8 +109,12 @@ def test_a_change_applies_from_its_date(country, tax_class, day, before, after):
 
 def test_rates_hold_from_their_dates():
     table = rates_for("FI", date(2026, 12, 1))
-    assert dict(table) == {"standard": (D("25.5"), date(2024, 9, 1)), "reduced": (D("13.5"), date(2026, 1, 1)),
-                           "reduced_2": (D(10), date(2023, 1, 1)), "zero": (D(0), date(2023, 1, 1))}
+    assert dict(table) == {
+        "standard": (D("25.5"), date(2024, 9, 1)),
+        "reduced": (D("13.5"), date(2026, 1, 1)),
+        "reduced_2": (D(10), date(2023, 1, 1)),
+        "zero": (D(0), date(2023, 1, 1)),
+    }
     assert list(rates_for("FR", date(2025, 1, 1))) == ["standard", "reduced", "reduced_2", "super_reduced"]
 
 
@@ -99,8 +128,12 @@ def test_a_class_the_member_state_lacks_is_a_422_naming_the_field():
         rate("DE", "super_reduced", date(2025, 3, 1), field="lines[2].tax_class")
     error = caught.value
     assert isinstance(error, ValidationFailed) and error.status == 422
-    assert error.errors == [{"field": "lines[2].tax_class",
-                             "message": "DE has no super_reduced VAT rate on 2025-03-01 (it has: standard, reduced, zero)"}]
+    assert error.errors == [
+        {
+            "field": "lines[2].tax_class",
+            "message": "DE has no super_reduced VAT rate on 2025-03-01 (it has: standard, reduced, zero)",
+        }
+    ]
     with pytest.raises(RateNotFound, match="RO has no reduced_2"):
         rate("RO", "reduced_2", date(2025, 8, 1))
     assert rate("RO", "reduced_2", date(2025, 7, 31)) == D(5)
