@@ -29,3 +29,4 @@ class Perm(StrEnum):
     TEAM_READ = "team:read"
     TEAM_MANAGE = "team:manage"
     AUDIT_READ = "audit:read"
+    TAX_READ = "tax:read"

@@ -56,6 +56,19 @@ class RenderingSettings:
 
 
 @dataclass
+class ViesSettings:
+    url: str = field(
+        default_factory=lambda: _env("FOLIO_VIES_URL", "https://ec.europa.eu/taxation_customs/vies/rest-api").rstrip(
+            "/"
+        )
+    )
+    """The VIES REST API base (``FOLIO_VIES_URL``); Folio posts to ``{url}/check-vat-number``. ``folio demo``
+    points it at a local stand-in (:mod:`invoicing.demo.vies`) unless it is set."""
+    timeout: float = field(default_factory=lambda: float(_env("FOLIO_VIES_TIMEOUT", "4")))
+    """Seconds a VIES check may take before its answer counts as ``unavailable`` (``FOLIO_VIES_TIMEOUT``)."""
+
+
+@dataclass
 class SecuritySettings:
     secret_keys: list[str] = field(default_factory=secret_keys_from_env)
     """Signing secrets for embed tokens, sessions and sign-in links, newest first (``FOLIO_SECRET_KEYS``,
@@ -76,5 +89,6 @@ class Settings:
     email: EmailSettings = field(default_factory=EmailSettings)
     rendering: RenderingSettings = field(default_factory=RenderingSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
+    vies: ViesSettings = field(default_factory=ViesSettings)
     public_url: str = field(default_factory=lambda: _env("FOLIO_PUBLIC_URL", "http://127.0.0.1:8000"))
     """The URL browsers reach Folio at (embed URLs and e-mailed links are built from it)."""

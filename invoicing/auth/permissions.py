@@ -18,6 +18,7 @@ VIEWER = frozenset(
         Perm.DOCUMENTS_READ,
         Perm.PAYMENTS_READ,
         Perm.EMAILS_READ,
+        Perm.TAX_READ,
     }
 )
 EDITOR = VIEWER | {Perm.CUSTOMERS_WRITE, Perm.ITEMS_WRITE, Perm.DOCUMENTS_WRITE, Perm.PAYMENTS_WRITE}
@@ -36,6 +37,7 @@ PERMISSION_WORDS = {
     Perm.TEAM_READ: "see the team",
     Perm.TEAM_MANAGE: "manage the team",
     Perm.AUDIT_READ: "read the audit log",
+    Perm.TAX_READ: "read VAT rates or check VAT numbers",
     Perm.ACCOUNT_MANAGE: "manage the platform account",
     Perm.ENTITIES_CREATE: "create entities",
     Perm.API_KEYS_CREATE: "create API keys",

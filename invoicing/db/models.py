@@ -298,3 +298,20 @@ class EmbedTokenUse(Base):
     user_id: Mapped[str] = mapped_column(String(40))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+ViesStatus = Literal["valid", "invalid", "unavailable"]
+
+
+class ViesCheck(Base):
+    """VIES's last final answer for a VAT number (``valid`` or ``invalid``), shared by every entity and
+    process: the 24-hour cache and the evidence of :mod:`invoicing.taxes.vies`. Public register data, not
+    tenant data, so it carries no ``entity_id``."""
+
+    __tablename__ = "vies_checks"
+    vat_number: Mapped[str] = mapped_column(String(30), primary_key=True)
+    status: Mapped[ViesStatus] = mapped_column(String(12))
+    name: Mapped[str | None] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(Text)
+    request_identifier: Mapped[str | None] = mapped_column(String(100))
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
