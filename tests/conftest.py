@@ -109,6 +109,7 @@ def start_server(app, port: int) -> tuple[_ThreadedServer, threading.Thread]:
 def server_settings(server, **security) -> Settings:
     settings = Settings()
     settings.database.url = server.database_url
+    settings.vies = server.settings.vies
     settings.security.secret_keys = list(security.get("keys") or server.settings.security.signing_keys())
     return settings
 
@@ -131,8 +132,26 @@ def running(app_factory, settings: Settings | BffSettings):
         thread.join(timeout=10)
 
 
+VIES_TIMEOUT = 0.5
+"""The servers' ``FOLIO_VIES_TIMEOUT`` in tests; the stand-in's slow number sleeps past it."""
+
+
+@pytest.fixture(scope="session")
+def vies():
+    """The VIES stand-in (:mod:`invoicing.demo.vies`) as a real server; ``vies.url``, ``vies.requests``."""
+    from invoicing.demo.vies import ViesStandIn
+
+    stand_in = ViesStandIn(slow_seconds=VIES_TIMEOUT * 3)
+    port = _free_port()
+    srv, thread = start_server(stand_in.app, port)
+    stand_in.url = f"http://127.0.0.1:{port}"
+    yield stand_in
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def server(request, tmp_path_factory) -> Server:
+def server(request, tmp_path_factory, vies) -> Server:
     engine = request.param
     if engine == "sqlite":
         database_url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'folio.db'}"
@@ -143,6 +162,7 @@ def server(request, tmp_path_factory) -> Server:
     upgrade(database_url)
     settings = Settings()
     settings.database.url = database_url
+    settings.vies.url, settings.vies.timeout = vies.url, VIES_TIMEOUT
     port = _free_port()
     settings.public_url = f"http://127.0.0.1:{port}"
     from folio.server import create_server_app

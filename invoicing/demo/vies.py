@@ -53,6 +53,8 @@ class ViesStandIn:
 
     def __init__(self, slow_seconds: float = 10.0) -> None:
         self.slow_seconds = slow_seconds
+        self.url = ""
+        """Where it listens, set by whoever serves :attr:`app`."""
         self.requests: Counter[str] = Counter()
         self._ids = itertools.count(1)
         self.app = Litestar(route_handlers=[post("/check-vat-number", status_code=200)(self._check)])
