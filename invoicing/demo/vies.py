@@ -88,4 +88,3 @@ class ViesStandIn:
             name, address = VALID.get(full, ("Langzaam B.V.", "Kanaalweg 1\n1012 Amsterdam"))
             return Response(self._answer(country, number, True, name=name, address=address))
         return Response(self._answer(country, number, False))
-

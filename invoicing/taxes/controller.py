@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
+import datetime as dt
 
 from litestar import Controller, get, post
 from litestar.di import Provide
@@ -34,9 +33,9 @@ class TaxRateController(Controller):
         self,
         tax_rates: TaxRateService,
         country: str | None = Parameter(default=None, max_length=2),
-        on: Annotated[date | None, Parameter(query="date")] = None,
+        date: dt.date | None = None,
     ) -> TaxRates:
-        return tax_rates.rates(country, on)
+        return tax_rates.rates(country, date)
 
 
 class VatNumberController(Controller):
