@@ -585,6 +585,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tax-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The EU member states' VAT rates by tax class
+         * @description With `country` (ISO 3166-1 alpha-2; `EL` is read as `GR`) one member state, else all 27. Each rate carries the document date it holds from; `date` (default today) picks the rates in force then. A country outside the EU answers 422 naming `country`.
+         */
+        get: operations["listTaxRates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/vat-numbers/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a VAT number: syntax and checksum, then VIES
+         * @description A malformed number answers 422 naming `vat_number`, with the member state's format. VIES's answers are kept for 24 hours and shared. When VIES cannot answer (a member state down, a timeout, an error) the number counts as valid for now: `valid: true`, `status: unavailable`, not kept, so the next check asks VIES again.
+         */
+        post: operations["checkVatNumber"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -660,6 +700,15 @@ export interface components {
             logo_url?: string | null;
             /** @description A hex colour such as #3B82F6 */
             primary_color?: string | null;
+        };
+        /** CountryRates */
+        CountryRates: {
+            /** @description ISO 3166-1 alpha-2 (Greece is GR) */
+            country: string;
+            /** @description By tax_class (standard, reduced, reduced_2, super_reduced, zero): the classes the member state has on the date */
+            rates: {
+                [key: string]: components["schemas"]["TaxRate"];
+            };
         };
         /** CreditNoteCreate */
         CreditNoteCreate: {
@@ -1257,6 +1306,25 @@ export interface components {
             name: string;
             rate: string;
         };
+        /** TaxRate */
+        TaxRate: {
+            /** @description The rate in percent, a decimal string such as 25.5 */
+            rate: string;
+            /**
+             * Format: date
+             * @description The document date this rate holds from (the table starts on 2023-01-01)
+             */
+            valid_from: string;
+        };
+        /** TaxRates */
+        TaxRates: {
+            data: components["schemas"]["CountryRates"][];
+            /**
+             * Format: date
+             * @description The date the rates hold on: the date asked for, else today (UTC)
+             */
+            date: string;
+        };
         /** TaxTotalOut */
         TaxTotalOut: {
             /**
@@ -1271,6 +1339,33 @@ export interface components {
             base: string;
             name: string;
             rate: string;
+        };
+        /** VatNumberCheck */
+        VatNumberCheck: {
+            /** @description With its member state's prefix, e.g. DE136695976 (Greece: EL) */
+            vat_number: string;
+        };
+        /** VatNumberResult */
+        VatNumberResult: {
+            /** @description The trader's address from VIES; null when not disclosed */
+            address: string | null;
+            /**
+             * Format: date-time
+             * @description When VIES answered (a cached answer keeps its time), or when it could not
+             */
+            checked_at: string;
+            /** @description ISO 3166-1 alpha-2 (Greece is GR) */
+            country: string;
+            /** @description The trader's name from VIES; null when not disclosed */
+            name: string | null;
+            /** @description VIES's consultation number, the evidence of the check; null when none */
+            request_identifier: string | null;
+            /** @enum {string} */
+            status: "valid" | "invalid" | "unavailable";
+            /** @description False only when VIES said so; true while VIES cannot answer (status unavailable) */
+            valid: boolean;
+            /** @description Compact, with its prefix */
+            vat_number: string;
         };
         /** VoidIn */
         VoidIn: {
@@ -3131,6 +3226,83 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaymentOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    listTaxRates: {
+        parameters: {
+            query?: {
+                country?: string | null;
+                date?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxRates"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    checkVatNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VatNumberCheck"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VatNumberResult"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
