@@ -1,12 +1,14 @@
 """The ``folio`` command line: ``serve`` (the one-process server, :mod:`folio.server`), ``demo`` (that
-server plus the demo platform page, :mod:`bff.demo.host`, on a seeded sandbox), ``permissions`` (the
-route × role table), ``db upgrade`` and ``account create``."""
+server plus the demo platform page, :mod:`bff.demo.host`, on a seeded sandbox, and the VIES stand-in,
+:mod:`invoicing.demo.vies`), ``permissions`` (the route × role table), ``db upgrade`` and ``account create``."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+import os
+import socket
 import sys
 from pathlib import Path
 
@@ -52,6 +54,17 @@ def serve(host: str, port: int, database_url: str | None) -> None:
     uvicorn.run(create_server_app(settings), host=host, port=port, log_level="warning", access_log=False)
 
 
+def _vies_stand_in(settings: Settings) -> socket.socket | None:
+    """Unless ``FOLIO_VIES_URL`` is set: a socket on a free port for the VIES stand-in, which
+    ``settings.vies.url`` then points at."""
+    if os.environ.get("FOLIO_VIES_URL"):
+        return None
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    settings.vies.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    return sock
+
+
 @main.command()
 @click.option(
     "--port",
@@ -78,6 +91,7 @@ def demo(port: int, host_port: int, database_url: str | None) -> None:
     from folio.server import create_server_app
     from invoicing.db.migrate import upgrade
     from invoicing.demo.seed import seed
+    from invoicing.demo.vies import ViesStandIn
 
     if port == host_port:
         raise click.BadParameter("Folio and the demo platform need two different ports", param_hint="--host-port")
@@ -93,16 +107,19 @@ def demo(port: int, host_port: int, database_url: str | None) -> None:
     host = create_host_app(
         HostConfig(folio_url=folio_url, origin=host_origin, account_key=setup.account_key, tenants=setup.tenants)
     )
+    vies_socket = _vies_stand_in(settings)
     folio = create_server_app(settings)
 
     async def run() -> None:
-        servers = [
-            uvicorn.Server(uvicorn.Config(folio, host="127.0.0.1", port=port, log_level="warning")),
-            uvicorn.Server(uvicorn.Config(host, host="127.0.0.1", port=host_port, log_level="warning")),
+        servers: list[tuple[uvicorn.Server, list[socket.socket] | None]] = [
+            (uvicorn.Server(uvicorn.Config(folio, host="127.0.0.1", port=port, log_level="warning")), None),
+            (uvicorn.Server(uvicorn.Config(host, host="127.0.0.1", port=host_port, log_level="warning")), None),
         ]
-        tasks = [asyncio.create_task(s.serve()) for s in servers]
+        if vies_socket is not None:
+            servers.append((uvicorn.Server(uvicorn.Config(ViesStandIn().app, log_level="warning")), [vies_socket]))
+        tasks = [asyncio.create_task(s.serve(sockets=sockets)) for s, sockets in servers]
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-        for s in servers:  # one stopped (Ctrl+C, or its port was taken): stop the other too
+        for s, _ in servers:  # one stopped (Ctrl+C, or its port was taken): stop the others too
             s.should_exit = True
         await asyncio.gather(*tasks, return_exceptions=True)
 
@@ -113,7 +130,9 @@ def demo(port: int, host_port: int, database_url: str | None) -> None:
     )
     click.echo(f"  Folio (API, dashboard, SDK):  {folio_url}   (OpenAPI: {folio_url}/schema)")
     click.echo(f"  Demo platform page:           {host_origin}   <- open this one")
-    click.echo("Ctrl+C stops both.", err=True)
+    stand_in = " (stand-in: invoicing/demo/vies.py)" if vies_socket is not None else ""
+    click.echo(f"  VIES (FOLIO_VIES_URL):        {settings.vies.url}{stand_in}")
+    click.echo("Ctrl+C stops them all.", err=True)
     asyncio.run(run())
 
 

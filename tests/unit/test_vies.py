@@ -160,3 +160,20 @@ def test_a_malformed_number_is_refused_before_vies(vies, database):
         }
     ]
     assert vies.requests["DE81156986"] == 0
+
+
+def test_folio_demo_runs_the_stand_in_unless_folio_vies_url_is_set(monkeypatch):
+    from folio.cli import _vies_stand_in
+    from invoicing.config import Settings
+
+    monkeypatch.setenv("FOLIO_VIES_URL", "https://vies.example/rest-api/")
+    settings = Settings()
+    assert _vies_stand_in(settings) is None and settings.vies.url == "https://vies.example/rest-api"
+    monkeypatch.delenv("FOLIO_VIES_URL")
+    settings = Settings()
+    assert settings.vies.url == "https://ec.europa.eu/taxation_customs/vies/rest-api"
+    sock = _vies_stand_in(settings)
+    try:
+        assert sock is not None and settings.vies.url == f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        sock.close()
