@@ -110,12 +110,29 @@ class ViesClient:
             limits=httpx.Limits(max_connections=20, max_keepalive_connections=5),
             headers={"User-Agent": "Folio VAT check", "Accept": "application/json"},
         )
+        self._pending: dict[str, asyncio.Future[ViesAnswer]] = {}
 
     async def close(self) -> None:
         await self.client.aclose()
 
     async def check(self, vat_number: str) -> ViesAnswer:
-        """VIES's answer for a compact number with its prefix (``DE136695976``, ``EL094259216``)."""
+        """VIES's answer for a compact number with its prefix (``DE136695976``, ``EL094259216``). Concurrent
+        checks of one number in this process share one request."""
+        pending = self._pending.get(vat_number)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[ViesAnswer] = asyncio.get_running_loop().create_future()
+        self._pending[vat_number] = future
+        try:
+            answer = await self._ask(vat_number)
+            future.set_result(answer)
+            return answer
+        finally:
+            del self._pending[vat_number]
+            if not future.done():  # cancelled: the waiters go on without VIES
+                future.set_result(ViesAnswer("unavailable", error="cancelled"))
+
+    async def _ask(self, vat_number: str) -> ViesAnswer:
         body = {"countryCode": vat_number[:2], "vatNumber": vat_number[2:]}
         try:
             async with asyncio.timeout(self.timeout):

@@ -71,6 +71,20 @@ def test_a_slow_vies_is_unavailable_within_the_timeout(vies):
     assert VIES_TIMEOUT * 0.9 < elapsed < VIES_TIMEOUT + 0.3
 
 
+def test_concurrent_checks_of_one_number_share_one_request(vies):
+    async def run():
+        client = ViesClient(vies.url, timeout=VIES_TIMEOUT)
+        try:
+            return await asyncio.gather(*(client.check("ATU12345675") for _ in range(5)))
+        finally:
+            await client.close()
+
+    asked = vies.requests["ATU12345675"]
+    answers = asyncio.run(run())
+    assert len({a.request_identifier for a in answers}) == 1 and answers[0].status == "valid"
+    assert vies.requests["ATU12345675"] == asked + 1
+
+
 def test_no_server_is_unavailable():
     assert _check(f"http://127.0.0.1:{_free_port()}", "DE811569869").status == "unavailable"
 
