@@ -17,6 +17,8 @@ When VIES cannot answer, the policy is:
   check asks VIES again. Only ``valid`` and ``invalid`` are final answers, cached for 24 hours.
 * ``INVALID_INPUT`` is VIES refusing the number itself: ``invalid``.
 
+Concurrent checks of one number in a process share one request.
+
 :func:`vies_lifespan` gives the app's process one shared client (``app.state.vies``), provided to services
 as the ``vies`` dependency (:func:`provide_vies`).
 """
