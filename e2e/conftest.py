@@ -132,7 +132,6 @@ def _make_account(database_url: str) -> dict[str, str]:
 def _start_folio(tmp_path_factory, *, session_ttl: int | None = None):
     from bff.config import BffSettings
     from folio.server import create_server_app
-
     from invoicing.demo.vies import ViesStandIn
 
     database_url = f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'folio.db'}"
@@ -150,7 +149,8 @@ def _start_folio(tmp_path_factory, *, session_ttl: int | None = None):
     if session_ttl is not None:
         bff.session_ttl_seconds = session_ttl
     server, thread = start_server(create_server_app(settings, bff_settings=bff), port)
-    return f"http://127.0.0.1:{port}", database_url, (server, thread, vies_server, vies_thread), settings.security.signing_keys()
+    servers = (server, thread, vies_server, vies_thread)
+    return f"http://127.0.0.1:{port}", database_url, servers, settings.security.signing_keys()
 
 
 def _seed(folio: Folio, host_origin: str) -> None:
