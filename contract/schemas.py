@@ -53,6 +53,13 @@ class EmailDefaults(Struct, omit_defaults=True, forbid_unknown_fields=True):
     reply_to: Email | UnsetType | None = UNSET
 
 
+class TaxSettings(Struct, omit_defaults=True, forbid_unknown_fields=True):
+    oss_registered: bool | UnsetType = UNSET
+    """Registered for the One-Stop Shop: EU consumers abroad are charged their own country's rate."""
+    vies_check: bool | UnsetType = UNSET
+    """Check buyers' VAT numbers of other member states with VIES on documents (default true)."""
+
+
 class EntitySettings(Struct, omit_defaults=True, forbid_unknown_fields=True):
     """Every field is optional in requests; responses show the effective value (defaults filled)."""
 
@@ -64,6 +71,7 @@ class EntitySettings(Struct, omit_defaults=True, forbid_unknown_fields=True):
     bank_account: BankAccount | UnsetType = UNSET
     pdf_template: Literal["classic", "modern"] | UnsetType = UNSET
     email: EmailDefaults | UnsetType = UNSET
+    tax: TaxSettings | UnsetType = UNSET
 
 
 class EntityOut(Struct):

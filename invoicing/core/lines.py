@@ -28,6 +28,13 @@ class DocumentLine(Line, frozen=True, kw_only=True):
     description: str | None = None
     item_id: str | None = None
     unit: str | None = None
+    kind: str = "services"
+    """What the line sells for the tax decision: services, goods or digital (older lines: services)."""
+    tax_class: str = "standard"
+    """standard, reduced, super_reduced or zero (older lines: standard)."""
+    decided_taxes: bool = False
+    """The line named no taxes and carries the rate the tax decision gave it (re-decided on a draft
+    update); False for a line that named its taxes (kept as they are) and for older lines."""
 
 
 class StoredLine(DocumentLine, frozen=True, kw_only=True):
@@ -48,6 +55,9 @@ class StoredLine(DocumentLine, frozen=True, kw_only=True):
             description=line.description,
             item_id=line.item_id,
             unit=line.unit,
+            kind=line.kind,
+            tax_class=line.tax_class,
+            decided_taxes=line.decided_taxes,
             total=totals.total,
             total_tax=totals.total_tax,
             total_with_tax=totals.total_with_tax,

@@ -28,6 +28,7 @@ from msgspec import Struct
 from invoicing.core.money import ZERO, round_money
 
 HUNDRED = Decimal(100)
+TaxKey = tuple[str, Decimal, str | None]
 
 
 class Tax(Struct, frozen=True):
@@ -35,10 +36,12 @@ class Tax(Struct, frozen=True):
 
     rate: Decimal
     name: str = "VAT"
+    category: str | None = None
+    """EN 16931 VAT category code (S, Z, E, AE, K, G, O); None on lines stored before tax treatment."""
 
     @property
-    def key(self) -> tuple[str, Decimal]:
-        return (self.name, self.rate.normalize())
+    def key(self) -> tuple[str, Decimal, str | None]:
+        return (self.name, self.rate.normalize(), self.category)
 
 
 class Line(Struct, frozen=True):
@@ -61,6 +64,7 @@ class TaxTotal(Struct, frozen=True):
     rate: Decimal
     base: Decimal
     amount: Decimal
+    category: str | None = None
 
 
 class Totals(Struct, frozen=True):
@@ -91,18 +95,16 @@ def compute_totals(lines: Sequence[Line], currency: str, *, prices_include_tax: 
     return _compute_net(lines, currency)
 
 
-def _breakdown(
-    bases: dict[tuple[str, Decimal], Decimal], amounts: dict[tuple[str, Decimal], Decimal]
-) -> tuple[TaxTotal, ...]:
+def _breakdown(bases: dict[TaxKey, Decimal], amounts: dict[TaxKey, Decimal]) -> tuple[TaxTotal, ...]:
     return tuple(
-        TaxTotal(name=name, rate=rate, base=bases[(name, rate)], amount=amounts[(name, rate)])
-        for name, rate in sorted(bases, key=lambda k: (-k[1], k[0]))
+        TaxTotal(name=key[0], rate=key[1], base=bases[key], amount=amounts[key], category=key[2])
+        for key in sorted(bases, key=lambda k: (-k[1], k[0], k[2] or ""))
     )
 
 
 def _compute_net(lines: Sequence[Line], currency: str) -> Totals:
     line_totals = []
-    bases: dict[tuple[str, Decimal], Decimal] = defaultdict(lambda: ZERO)
+    bases: dict[TaxKey, Decimal] = defaultdict(lambda: ZERO)
     total = ZERO
     total_discount = ZERO
     for line in lines:
@@ -142,8 +144,8 @@ def _compute_gross(lines: Sequence[Line], currency: str) -> Totals:
         group_taxes[key] = line.taxes
         total_discount += discount
 
-    bases: dict[tuple[str, Decimal], Decimal] = defaultdict(lambda: ZERO)
-    amounts: dict[tuple[str, Decimal], Decimal] = defaultdict(lambda: ZERO)
+    bases: dict[TaxKey, Decimal] = defaultdict(lambda: ZERO)
+    amounts: dict[TaxKey, Decimal] = defaultdict(lambda: ZERO)
     total = ZERO
     total_with_tax = ZERO
     for key, gross in groups.items():

@@ -19,6 +19,8 @@ class CustomerCreate(Struct, forbid_unknown_fields=True):
     post_code: PostCode | None = None
     country: CountryCode | None = None
     tax_number: TaxNumber | None = None
+    is_business: bool | None = None
+    """A business (for the VAT decision); default: true when ``tax_number`` is present."""
     metadata: Metadata | None = None
 
 
@@ -30,6 +32,7 @@ class CustomerUpdate(Struct, forbid_unknown_fields=True):
     post_code: PostCode | UnsetType | None = UNSET
     country: CountryCode | UnsetType | None = UNSET
     tax_number: TaxNumber | UnsetType | None = UNSET
+    is_business: bool | UnsetType | None = UNSET
     metadata: Metadata | UnsetType = UNSET
 
 
@@ -44,8 +47,18 @@ class CustomerOut(Struct):
     post_code: str | None
     country: str | None
     tax_number: str | None
+    is_business: bool
+    vies: ViesEvidence | None
+    """The VIES evidence for ``tax_number`` from the last document that checked it."""
     metadata: dict[str, str]
     created_at: datetime
+
+
+class ViesEvidence(Struct):
+    status: Literal["valid", "invalid", "unavailable"]
+    checked_at: datetime
+    request_identifier: str | None = None
+    name: str | None = None
 
 
 class CustomerList(Struct):

@@ -15,12 +15,12 @@ from invoicing.core.ids import new_id
 from invoicing.core.paging import page
 from invoicing.core.tax_numbers import validate_tax_number
 from invoicing.core.validate import country_field
-from invoicing.customers.schemas import CustomerCreate, CustomerList, CustomerOut, CustomerUpdate
+from invoicing.customers.schemas import CustomerCreate, CustomerList, CustomerOut, CustomerUpdate, ViesEvidence
 from invoicing.db.models import Customer
 from invoicing.db.types import utcnow
 from invoicing.events import emit
 
-FIELDS = ("name", "email", "address", "city", "post_code", "country", "tax_number")
+FIELDS = ("name", "email", "address", "city", "post_code", "country", "tax_number", "is_business")
 
 
 def clean(data: CustomerCreate, prefix: str = "") -> dict[str, Any]:
@@ -41,8 +41,15 @@ def to_out(customer: Customer) -> CustomerOut:
         entity_id=customer.entity_id,
         metadata=customer.metadata_ or {},
         created_at=customer.created_at,
-        **{f: getattr(customer, f) for f in FIELDS},
+        vies=msgspec.convert(customer.vies, ViesEvidence) if customer.vies else None,
+        **{f: getattr(customer, f) for f in FIELDS if f != "is_business"},
+        is_business=is_business(customer.is_business, customer.tax_number),
     )
+
+
+def is_business(given: bool | None, tax_number: str | None) -> bool:
+    """``is_business`` as given, else whether there is a tax number."""
+    return bool(tax_number) if given is None else given
 
 
 def snapshot(customer: Customer) -> dict[str, Any]:

@@ -99,6 +99,10 @@ class Customer(Base):
     post_code: Mapped[str | None] = mapped_column(String(40))
     country: Mapped[str | None] = mapped_column(String(2))
     tax_number: Mapped[str | None] = mapped_column(String(40))
+    is_business: Mapped[bool | None] = mapped_column(Boolean)
+    """None: a business when it has a tax number."""
+    vies: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    """The last VIES evidence for ``tax_number`` seen on a document: status, checked_at, request_identifier, name."""
     metadata_: Mapped[dict[str, str]] = mapped_column("metadata", JSONType, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -139,6 +143,10 @@ class Document(Base):
     customer: Mapped[dict[str, Any]] = mapped_column(JSONType)
     items: Mapped[list[StoredLine]] = mapped_column(StructList(StoredLine))
     taxes: Mapped[list[TaxTotal]] = mapped_column(StructList(TaxTotal))
+    tax_treatment: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    """The VAT decision: code, reason, legal_note, vies (:mod:`invoicing.documents.treatment`); None before 0005."""
+    eu_b2c_sales: Mapped[Decimal | None] = mapped_column(Money)
+    """EUR net of the goods/digital lines sold to consumers in another member state (the OSS threshold)."""
     prices_include_tax: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(Text)
     footer: Mapped[str | None] = mapped_column(Text)

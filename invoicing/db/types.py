@@ -41,11 +41,25 @@ class Money(TypeDecorator):
         return Decimal(value).normalize() if dialect.name == "postgresql" else Decimal(value)
 
 
+OMITTED_AT_DEFAULT: dict[str, Any] = {
+    "category": None,
+    "kind": "services",
+    "tax_class": "standard",
+    "decided_taxes": False,
+}
+"""Keys of stored lines and taxes left out at their default, so a line stored before the tax decision
+(no category, services, standard class, named taxes) is written back exactly as it was."""
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
+        return {
+            key: _plain(item)
+            for key, item in value.items()
+            if key not in OMITTED_AT_DEFAULT or OMITTED_AT_DEFAULT[key] != item
+        }
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
     return value

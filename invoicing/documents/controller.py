@@ -19,6 +19,7 @@ from invoicing.documents.schemas import (
     InvoiceCreate,
     InvoiceList,
     InvoiceOut,
+    InvoicePreview,
     InvoiceStatus,
     InvoiceUpdate,
     VoidIn,
@@ -36,6 +37,19 @@ class InvoiceController(Controller):
     @post(operation_id="createInvoice", opt=WRITE, summary="Create an invoice (issued and numbered unless is_draft)")
     async def create_invoice(self, data: InvoiceCreate, invoices: InvoiceService) -> InvoiceOut:
         return await invoices.create(data)
+
+    @post(
+        "/preview",
+        operation_id="previewInvoice",
+        opt=WRITE,
+        status_code=200,
+        summary="Preview an invoice's tax treatment and totals (writes nothing)",
+        description="The same body as creating an invoice. Answers the VAT decision (`tax_treatment`), each "
+        "line's taxes with their EN 16931 category and net `total`, and the document totals, exactly as "
+        "creating it would; nothing is stored and no number is taken. For the dashboard's invoice editor.",
+    )
+    async def preview_invoice(self, data: InvoiceCreate, invoices: InvoiceService) -> InvoicePreview:
+        return await invoices.preview(data)
 
     @get(
         operation_id="listInvoices",

@@ -29,6 +29,7 @@ from invoicing.documents.numbering import issue
 from invoicing.documents.output import credit_note_out, money
 from invoicing.documents.queries import get_document, list_stmt
 from invoicing.documents.schemas import CreditNoteCreate, CreditNoteList, CreditNoteOut
+from invoicing.documents.treatment import credit_lines
 from invoicing.events import emit
 
 
@@ -115,6 +116,7 @@ class CreditNoteService:
             currency_code=invoice.currency_code,
             locale=locale_field(data.locale, "locale") if data.locale else invoice.locale,
             customer={**invoice.customer},
+            tax_treatment=dict(invoice.tax_treatment) if invoice.tax_treatment else None,
             customer_id=invoice.customer_id,
             prices_include_tax=invoice.prices_include_tax,
             note=data.note,
@@ -129,7 +131,7 @@ class CreditNoteService:
         )
         if doc.date < invoice.date:
             raise ValidationFailed.field("date", f"must not be before the invoice's date {invoice.date.isoformat()}")
-        apply_totals(doc, lines)
+        apply_totals(doc, credit_lines(invoice, lines))
         if doc.total_with_tax > limit:
             raise ValidationFailed.field(
                 "items",

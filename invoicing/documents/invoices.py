@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
+from litestar import Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contract.errors import Conflict, ValidationFailed
@@ -27,9 +28,11 @@ from invoicing.db.types import utcnow
 from invoicing.documents import rules
 from invoicing.documents.lines import apply_totals, build_lines
 from invoicing.documents.numbering import issue
-from invoicing.documents.output import invoice_out, money
+from invoicing.documents.output import invoice_out, money, preview_out
 from invoicing.documents.queries import get_document, list_stmt
-from invoicing.documents.schemas import InvoiceCreate, InvoiceList, InvoiceOut, InvoiceUpdate
+from invoicing.documents.schemas import InvoiceCreate, InvoiceList, InvoiceOut, InvoicePreview, InvoiceUpdate
+from invoicing.documents.treatment import apply_treatment
+from invoicing.documents.vies_evidence import ViesEvidence
 from invoicing.entities.settings import effective
 from invoicing.events import emit
 
@@ -81,8 +84,9 @@ def refresh_status(doc: Document) -> None:
 class InvoiceService:
     """Invoices for one request: the request's transaction and the caller's entity."""
 
-    def __init__(self, session: AsyncSession, ctx: Scope) -> None:
+    def __init__(self, session: AsyncSession, ctx: Scope, request: Request) -> None:
         self.session, self.scope = session, ctx
+        self.evidence = ViesEvidence(request, ctx)
 
     async def list(
         self,
@@ -114,10 +118,29 @@ class InvoiceService:
 
     async def create(self, data: InvoiceCreate) -> InvoiceOut:
         session, scope = self.session, self.scope
+        doc, vies = await self._compose(data)
+        await self.evidence.record(session, vies, doc.customer_id)
+        emit(session, scope, "invoice.created", doc.id)
+        if data.is_draft:
+            await insert_new(session, doc)
+        else:
+            await issue(session, scope, doc, new=True)
+            emit(session, scope, "invoice.issued", doc.id, {"number": doc.number})
+        return invoice_out(doc)
+
+    async def preview(self, data: InvoiceCreate) -> InvoicePreview:
+        """What :meth:`create` would decide and total, writing nothing."""
+        doc, _ = await self._compose(data)
+        return preview_out(doc)
+
+    async def _compose(self, data: InvoiceCreate) -> tuple[Document, dict[str, Any] | None]:
+        """The new invoice (not yet in the session) with its treatment and totals, and the VIES evidence."""
+        session, scope = self.session, self.scope
         entity = scope.bound_entity
         if data.customer is not None and data.customer_id:
             raise ValidationFailed.field("customer_id", "give either customer or customer_id, not both")
         settings = effective(entity.settings)
+        vies = await self.evidence.for_customer(settings, data.customer, data.customer_id)  # before the writer
         snapshot, customer_id = await _customer_snapshot(session, scope, data.customer, data.customer_id)
         doc_date = data.date or date.today()
         doc = Document(
@@ -143,20 +166,28 @@ class InvoiceService:
             credit_note_ids=[],
         )
         _check_dates(doc)
-        apply_totals(doc, await build_lines(session, scope, data.items))
-        emit(session, scope, "invoice.created", doc.id)
-        if data.is_draft:
-            await insert_new(session, doc)
-        else:
-            await issue(session, scope, doc, new=True)
-            emit(session, scope, "invoice.issued", doc.id, {"number": doc.number})
-        return invoice_out(doc)
+        lines = await build_lines(session, scope, data.items)
+        apply_totals(doc, await apply_treatment(session, entity, settings, doc, lines, vies))
+        return doc, vies
 
     async def update(self, invoice_id: str, data: InvoiceUpdate) -> InvoiceOut:
         session, scope = self.session, self.scope
+        settings = effective(scope.bound_entity.settings)
+        new_customer = data.customer is not msgspec.UNSET or data.customer_id is not msgspec.UNSET
+        vies = (
+            await self.evidence.for_customer(
+                settings,
+                None if data.customer is msgspec.UNSET else data.customer,
+                None if data.customer_id is msgspec.UNSET else data.customer_id,
+            )
+            if new_customer
+            else None
+        )
         doc = await get_document(session, scope, invoice_id, "invoice", lock=True)
         _must_be_draft(doc)
         await _change_customer(session, scope, doc, data)
+        if not new_customer:
+            vies = (doc.tax_treatment or {}).get("vies")
         for field in EDITABLE:
             value = getattr(data, field)
             if value is not msgspec.UNSET:
@@ -168,9 +199,10 @@ class InvoiceService:
         if data.metadata is not msgspec.UNSET:
             doc.metadata_ = data.metadata
         _check_dates(doc)
-        apply_totals(
-            doc, await build_lines(session, scope, data.items) if data.items is not msgspec.UNSET else doc.items
-        )
+        lines = await build_lines(session, scope, data.items) if data.items is not msgspec.UNSET else doc.items
+        apply_totals(doc, await apply_treatment(session, scope.bound_entity, settings, doc, lines, vies))
+        if new_customer:
+            await self.evidence.record(session, vies, doc.customer_id)
         emit(session, scope, "invoice.updated", doc.id)
         return invoice_out(doc)
 

@@ -41,12 +41,14 @@ def _line(line: LineIn, at: str, item: Item | None, *, taxable: bool) -> Documen
             if line.taxes is not None
             else msgspec.convert(item.taxes or [], tuple[Tax, ...])
         )
+        decided = line.taxes is None and not item.taxes
     else:
         if not name:
             raise ValidationFailed.field(f"{at}.name", "is required (or give item_id)")
         if price is None:
             raise ValidationFailed.field(f"{at}.price", "is required (or give item_id)")
         taxes = checked_taxes(line.taxes or [], f"{at}.taxes")
+        decided = line.taxes is None
     if taxes and not taxable:
         raise ValidationFailed.field(
             f"{at}.taxes",
@@ -63,6 +65,9 @@ def _line(line: LineIn, at: str, item: Item | None, *, taxable: bool) -> Documen
         quantity=quantity,
         price=Decimal(clean_price(Decimal(price), f"{at}.price")),
         discount=discount,
+        kind=line.kind,
+        tax_class=line.tax_class,
+        decided_taxes=decided,
     )
 
 

@@ -10,10 +10,20 @@ import msgspec
 
 from invoicing.core.lines import StoredLine
 from invoicing.core.money import format_decimal, round_money
-from invoicing.core.schemas import TaxOut
 from invoicing.db.models import Document
 from invoicing.documents import rules
-from invoicing.documents.schemas import CreditNoteOut, CustomerSnapshot, InvoiceOut, LineOut, TaxTotalOut
+from invoicing.documents.schemas import (
+    CreditNoteOut,
+    CustomerSnapshot,
+    InvoiceOut,
+    InvoicePreview,
+    LineOut,
+    LineTaxOut,
+    PreviewLine,
+    PreviewTax,
+    TaxTotalOut,
+    TaxTreatmentOut,
+)
 
 
 def money(doc: Document, value: Decimal) -> str:
@@ -30,7 +40,9 @@ def line_out(line: StoredLine) -> LineOut:
         unit=line.unit,
         price=format_decimal(line.price),
         discount=format_decimal(line.discount),
-        taxes=[TaxOut(rate=format_decimal(t.rate), name=t.name) for t in line.taxes],
+        taxes=[LineTaxOut(rate=format_decimal(t.rate), name=t.name, category=t.category) for t in line.taxes],
+        kind=line.kind,
+        tax_class=line.tax_class,
         total=format_decimal(line.total),
         total_tax=format_decimal(line.total_tax),
         total_with_tax=format_decimal(line.total_with_tax),
@@ -58,10 +70,15 @@ def _common(doc: Document) -> dict[str, Any]:
         items=[line_out(line) for line in doc.items],
         taxes=[
             TaxTotalOut(
-                name=t.name, rate=format_decimal(t.rate), base=format_decimal(t.base), amount=format_decimal(t.amount)
+                name=t.name,
+                rate=format_decimal(t.rate),
+                base=format_decimal(t.base),
+                amount=format_decimal(t.amount),
+                category=t.category,
             )
             for t in doc.taxes
         ],
+        tax_treatment=msgspec.convert(doc.tax_treatment, TaxTreatmentOut) if doc.tax_treatment else None,
         prices_include_tax=doc.prices_include_tax,
         total=money(doc, doc.total),
         total_discount=money(doc, doc.total_discount),
@@ -93,6 +110,25 @@ def credit_note_out(doc: Document) -> CreditNoteOut:
         invoice_id=doc.invoice_id or "",
         invoice_number=doc.invoice_number,
         invoice_date=doc.invoice_date,
+    )
+
+
+def preview_out(doc: Document) -> InvoicePreview:
+    """The editor's preview (``POST /v1/invoices/preview``): treatment, each line's taxes and totals."""
+    return InvoicePreview(
+        tax_treatment=msgspec.convert(doc.tax_treatment, TaxTreatmentOut),
+        items=[
+            PreviewLine(
+                taxes=[
+                    PreviewTax(rate=format_decimal(t.rate), category=t.category or "", name=t.name) for t in line.taxes
+                ],
+                total=format_decimal(line.total),
+            )
+            for line in doc.items
+        ],
+        total=money(doc, doc.total),
+        total_tax=money(doc, doc.total_tax),
+        total_with_tax=money(doc, doc.total_with_tax),
     )
 
 

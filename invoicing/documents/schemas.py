@@ -22,6 +22,8 @@ from invoicing.core.schemas import (
 )
 from invoicing.customers.schemas import CustomerCreate
 
+LineKind = Literal["services", "goods", "digital"]
+TaxClass = Literal["standard", "reduced", "super_reduced", "zero"]
 ItemName = Annotated[str, Meta(min_length=1, max_length=500)]
 
 
@@ -38,6 +40,12 @@ class LineIn(Struct, forbid_unknown_fields=True):
     description: LongText | None = None
     unit: Annotated[str, Meta(max_length=40)] | None = None
     item_id: Ident | None = None
+    kind: LineKind = "services"
+    """What the line sells, for the tax decision: ``digital`` is electronically supplied, telecom and
+    broadcasting services (they follow the buyer's country for consumers)."""
+    tax_class: TaxClass = "standard"
+    """The VAT rate class the decision picks when the line names no ``taxes``; 422 when the seller's
+    country has no such rate."""
 
 
 Lines = Annotated[list[LineIn], Meta(min_length=1, max_length=1000)]
@@ -99,6 +107,38 @@ class CustomerSnapshot(Struct):
     post_code: str | None = None
     country: str | None = None
     tax_number: str | None = None
+    is_business: bool | None = None
+
+
+class LineTaxOut(TaxOut):
+    category: str | None = None
+    """EN 16931 VAT category code: S, Z, E, AE, K, G or O (null on documents from before tax treatment)."""
+
+
+class ViesOut(Struct):
+    status: Literal["valid", "invalid", "unavailable"]
+    checked_at: datetime
+    request_identifier: str | None = None
+    name: str | None = None
+
+
+class TaxTreatmentOut(Struct):
+    code: Literal[
+        "domestic",
+        "reverse_charge",
+        "intra_eu_supply",
+        "oss",
+        "intra_eu_b2c_domestic",
+        "export",
+        "not_taxable",
+        "manual",
+    ]
+    """``manual``: a seller outside the EU names its own taxes (Folio decides none)."""
+    reason: str
+    """The decision in one English sentence."""
+    legal_note: str
+    """The clause printed on the document, in its locale; empty when none is needed."""
+    vies: ViesOut | None = None
 
 
 class LineOut(Struct):
@@ -109,7 +149,9 @@ class LineOut(Struct):
     unit: str | None
     price: str
     discount: str
-    taxes: list[TaxOut]
+    taxes: list[LineTaxOut]
+    kind: str
+    tax_class: str
     total: MoneyOut
     total_tax: MoneyOut
     total_with_tax: MoneyOut
@@ -120,6 +162,8 @@ class TaxTotalOut(Struct):
     rate: str
     base: MoneyOut
     amount: MoneyOut
+    category: str | None = None
+    """EN 16931 VAT category code (null on documents from before tax treatment)."""
 
 
 class DocumentOut(Struct, kw_only=True):
@@ -135,6 +179,8 @@ class DocumentOut(Struct, kw_only=True):
     customer: CustomerSnapshot
     items: list[LineOut]
     taxes: list[TaxTotalOut]
+    tax_treatment: TaxTreatmentOut | None
+    """The VAT decision (null only on documents created before Folio decided it)."""
     prices_include_tax: bool
     total: MoneyOut
     total_discount: MoneyOut
@@ -173,6 +219,25 @@ class InvoiceList(Struct):
 class CreditNoteList(Struct):
     data: list[CreditNoteOut]
     next_cursor: str | None
+
+
+class PreviewTax(Struct):
+    rate: str
+    category: str
+    name: str
+
+
+class PreviewLine(Struct):
+    taxes: list[PreviewTax]
+    total: MoneyOut
+
+
+class InvoicePreview(Struct):
+    tax_treatment: TaxTreatmentOut
+    items: list[PreviewLine]
+    total: MoneyOut
+    total_tax: MoneyOut
+    total_with_tax: MoneyOut
 
 
 InvoiceStatus = Literal["draft", "issued", "partially_paid", "paid", "voided", "credited"]

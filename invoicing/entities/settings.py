@@ -48,6 +48,11 @@ class EmailDefaults(Struct, frozen=True):
     reply_to: str | None = None
 
 
+class TaxSettings(Struct, frozen=True):
+    oss_registered: bool = False
+    vies_check: bool = True
+
+
 class Settings(Struct, frozen=True):
     branding: Branding = Branding()
     number_formats: NumberFormats = NumberFormats()
@@ -57,6 +62,7 @@ class Settings(Struct, frozen=True):
     bank_account: BankAccount = BankAccount()
     pdf_template: Literal["classic", "modern"] = "classic"
     email: EmailDefaults = EmailDefaults()
+    tax: TaxSettings = TaxSettings()
 
 
 DEFAULTS = Settings()

@@ -67,7 +67,7 @@ class VatNumberService:
         answer = await self.vies.check(number)
         checked_at = utcnow()
         if answer.status != "unavailable":
-            await self._store(number, answer, checked_at)
+            await self.store(number, answer, checked_at)
         return _result(number, answer, checked_at)
 
     async def cached(self, number: str) -> ViesCheck | None:
@@ -78,7 +78,8 @@ class VatNumberService:
             return None
         return row
 
-    async def _store(self, number: str, answer: ViesAnswer, checked_at: datetime) -> None:
+    async def store(self, number: str, answer: ViesAnswer, checked_at: datetime) -> None:
+        """Keep a final answer in the shared cache (in the request's transaction)."""
         values = {
             "status": answer.status,
             "name": answer.name,

@@ -383,6 +383,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/invoices/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview an invoice's tax treatment and totals (writes nothing)
+         * @description The same body as creating an invoice. Answers the VAT decision (`tax_treatment`), each line's taxes with their EN 16931 category and net `total`, and the document totals, exactly as creating it would; nothing is stored and no number is taken. For the dashboard's invoice editor.
+         */
+        post: operations["previewInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/invoices/{invoice_id}": {
         parameters: {
             query?: never;
@@ -758,6 +778,7 @@ export interface components {
             object?: "credit_note";
             prices_include_tax: boolean;
             status: string;
+            tax_treatment: components["schemas"]["TaxTreatmentOut"] | null;
             taxes: components["schemas"]["TaxTotalOut"][];
             /**
              * @description A decimal string in the currency's minor unit, e.g. "99.00".
@@ -801,6 +822,7 @@ export interface components {
             city?: string | null;
             country?: string | null;
             email?: string | null;
+            is_business?: boolean | null;
             /** @description At most 50 keys; keys [A-Za-z0-9_.-] up to 40 characters, values up to 500. */
             metadata?: {
                 [key: string]: string;
@@ -824,6 +846,7 @@ export interface components {
             email: string | null;
             entity_id: string;
             id: string;
+            is_business: boolean;
             metadata: {
                 [key: string]: string;
             };
@@ -832,6 +855,7 @@ export interface components {
             object: "customer";
             post_code: string | null;
             tax_number: string | null;
+            vies: components["schemas"]["ViesEvidence"] | null;
         };
         /** CustomerSnapshot */
         CustomerSnapshot: {
@@ -840,6 +864,7 @@ export interface components {
             country?: string | null;
             email?: string | null;
             id: string | null;
+            is_business?: boolean | null;
             name: string;
             post_code?: string | null;
             tax_number?: string | null;
@@ -850,6 +875,7 @@ export interface components {
             city?: string | null;
             country?: string | null;
             email?: string | null;
+            is_business?: boolean | null;
             /** @description At most 50 keys; keys [A-Za-z0-9_.-] up to 40 characters, values up to 500. */
             metadata?: {
                 [key: string]: string;
@@ -947,6 +973,7 @@ export interface components {
             number_formats?: components["schemas"]["NumberFormats"];
             payment_terms_days?: number;
             pdf_template?: "classic" | "modern";
+            tax?: components["schemas"]["TaxSettings"];
         };
         /** EntityUpdate */
         EntityUpdate: {
@@ -1074,6 +1101,7 @@ export interface components {
             object?: "invoice";
             prices_include_tax: boolean;
             status: string;
+            tax_treatment: components["schemas"]["TaxTreatmentOut"] | null;
             taxes: components["schemas"]["TaxTotalOut"][];
             /**
              * @description A decimal string in the currency's minor unit, e.g. "99.00".
@@ -1112,6 +1140,26 @@ export interface components {
             total_with_tax: string;
             void_reason: string | null;
             voided_at: string | null;
+        };
+        /** InvoicePreview */
+        InvoicePreview: {
+            items: components["schemas"]["PreviewLine"][];
+            tax_treatment: components["schemas"]["TaxTreatmentOut"];
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total_tax: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total_with_tax: string;
         };
         /** InvoiceUpdate */
         InvoiceUpdate: {
@@ -1188,6 +1236,11 @@ export interface components {
              */
             discount?: string;
             item_id?: string | null;
+            /**
+             * @default services
+             * @enum {string}
+             */
+            kind?: "services" | "goods" | "digital";
             name?: string | null;
             /** @description A decimal number, as a JSON number or a string ("99.90"). */
             price?: string | null;
@@ -1196,6 +1249,11 @@ export interface components {
              * @default 1
              */
             quantity?: string;
+            /**
+             * @default standard
+             * @enum {string}
+             */
+            tax_class?: "standard" | "reduced" | "super_reduced" | "zero";
             taxes?: components["schemas"]["TaxIn"][] | null;
             unit?: string | null;
         };
@@ -1204,10 +1262,12 @@ export interface components {
             description: string | null;
             discount: string;
             item_id: string | null;
+            kind: string;
             name: string;
             price: string;
             quantity: string;
-            taxes: components["schemas"]["TaxOut"][];
+            tax_class: string;
+            taxes: components["schemas"]["LineTaxOut"][];
             /**
              * @description A decimal string in the currency's minor unit, e.g. "99.00".
              * @example 99.00
@@ -1224,6 +1284,12 @@ export interface components {
              */
             total_with_tax: string;
             unit: string | null;
+        };
+        /** LineTaxOut */
+        LineTaxOut: {
+            category?: string | null;
+            name: string;
+            rate: string;
         };
         /** MeOut */
         MeOut: {
@@ -1288,6 +1354,21 @@ export interface components {
             reference: string | null;
             type: string;
         };
+        /** PreviewLine */
+        PreviewLine: {
+            taxes: components["schemas"]["PreviewTax"][];
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total: string;
+        };
+        /** PreviewTax */
+        PreviewTax: {
+            category: string;
+            name: string;
+            rate: string;
+        };
         /** SendIn */
         SendIn: {
             message?: string | null;
@@ -1325,6 +1406,11 @@ export interface components {
              */
             date: string;
         };
+        /** TaxSettings */
+        TaxSettings: {
+            oss_registered?: boolean;
+            vies_check?: boolean;
+        };
         /** TaxTotalOut */
         TaxTotalOut: {
             /**
@@ -1337,8 +1423,17 @@ export interface components {
              * @example 99.00
              */
             base: string;
+            category?: string | null;
             name: string;
             rate: string;
+        };
+        /** TaxTreatmentOut */
+        TaxTreatmentOut: {
+            /** @enum {string} */
+            code: "domestic" | "reverse_charge" | "intra_eu_supply" | "oss" | "intra_eu_b2c_domestic" | "export" | "not_taxable" | "manual";
+            legal_note: string;
+            reason: string;
+            vies?: components["schemas"]["ViesOut"] | null;
         };
         /** VatNumberCheck */
         VatNumberCheck: {
@@ -1366,6 +1461,24 @@ export interface components {
             valid: boolean;
             /** @description Compact, with its prefix */
             vat_number: string;
+        };
+        /** ViesEvidence */
+        ViesEvidence: {
+            /** Format: date-time */
+            checked_at: string;
+            name?: string | null;
+            request_identifier?: string | null;
+            /** @enum {string} */
+            status: "valid" | "invalid" | "unavailable";
+        };
+        /** ViesOut */
+        ViesOut: {
+            /** Format: date-time */
+            checked_at: string;
+            name?: string | null;
+            request_identifier?: string | null;
+            /** @enum {string} */
+            status: "valid" | "invalid" | "unavailable";
         };
         /** VoidIn */
         VoidIn: {
@@ -2590,6 +2703,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InvoiceOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    previewInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceCreate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoicePreview"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
