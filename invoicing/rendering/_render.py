@@ -258,6 +258,7 @@ def build_context(inp: RenderInput) -> dict[str, Any]:
         "reference": doc.number if inp.kind == "invoice" else None,
         "qr": _qr(inp, labels),
         "note": _lines(doc.note),
+        "legal_note": _lines(doc.tax_treatment.legal_note if doc.tax_treatment else None),
         "footer": _lines(doc.footer),
     }
 

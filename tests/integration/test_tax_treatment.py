@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.conftest import Tenant, assert_problem, make_entity
+from tests.integration.pdf_helpers import pdf_text
 
 DE_BUSINESS = {"name": "Muster Maschinenbau GmbH", "country": "DE", "tax_number": "DE811569869"}
 FR_CONSUMER = {"name": "Marie Dupont", "country": "FR"}
@@ -176,3 +177,15 @@ def test_the_preview_decides_and_totals_without_writing(tenant, vies):
 def test_bad_line_input_is_a_422_naming_the_field(tenant, line, field):
     body = assert_problem(_create(tenant, {"name": "Kupec", "country": "SI"}, [_line(**line)]), 422)
     assert [e["field"] for e in body["errors"]] == [field], body
+
+
+def test_the_pdf_prints_the_legal_note_and_both_vat_numbers(tenant, vies):
+    seller_number = tenant.api.get(f"/v1/entities/{tenant.entity_id}").json()["tax_number"]
+    inv = _invoice(tenant, DE_BUSINESS, [_line("services")], locale="en")
+    r = tenant.api.get(f"/v1/invoices/{inv['id']}/pdf")
+    assert r.status_code == 200, r.text
+    text = " ".join(pdf_text(r.content).split())
+    assert "Article 196 of Council Directive 2006/112/EC" in text
+    assert "DE811569869" in text and (seller_number is None or seller_number in text)
+    html = tenant.api.get(f"/v1/invoices/{inv['id']}/html").text
+    assert "Article 196" in html
