@@ -155,7 +155,12 @@ def _distance_sales(doc: Document, lines: Sequence[DocumentLine], decision: Deci
     ]
     if not chosen:
         return None
-    return sum((line.quantity * line.price * (1 - line.discount / 100) for line in chosen), Decimal(0))
+    return sum((_net(line, doc.prices_include_tax) for line in chosen), Decimal(0)).quantize(Decimal("0.01"))
+
+
+def _net(line: DocumentLine, gross: bool) -> Decimal:
+    amount = line.quantity * line.price * (1 - line.discount / 100)
+    return amount * 100 / (100 + sum((t.rate for t in line.taxes), Decimal(0))) if gross else amount
 
 
 def credit_lines(invoice: Document, lines: Sequence[DocumentLine]) -> list[DocumentLine]:
