@@ -37,6 +37,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # the session lifetime of the servers that test renewal: short, so a session expires while in use
 SHORT_SESSION_TTL = 4
+# how long the server waits for VIES (the stand-in's slow number takes three times as long)
+VIES_TIMEOUT = 2.0
 
 HOST_PAGE = """<!doctype html>
 <html lang="en">
@@ -130,18 +132,25 @@ def _make_account(database_url: str) -> dict[str, str]:
 def _start_folio(tmp_path_factory, *, session_ttl: int | None = None):
     from bff.config import BffSettings
     from folio.server import create_server_app
+    from invoicing.demo.vies import ViesStandIn
 
     database_url = f"sqlite:///{tmp_path_factory.mktemp('e2e-db') / 'folio.db'}"
     upgrade(database_url)
+    # the VIES stand-in (its numbers: invoicing/demo/vies.py), as tests/conftest.py's `vies` fixture
+    vies = ViesStandIn(slow_seconds=VIES_TIMEOUT * 3)
+    vies_port = _free_port()
+    vies_server, vies_thread = start_server(vies.app, vies_port)
     port = _free_port()
     settings = Settings()
     settings.database.url = database_url
+    settings.vies.url, settings.vies.timeout = f"http://127.0.0.1:{vies_port}", VIES_TIMEOUT
     settings.public_url = f"http://127.0.0.1:{port}"
     bff = BffSettings()
     if session_ttl is not None:
         bff.session_ttl_seconds = session_ttl
     server, thread = start_server(create_server_app(settings, bff_settings=bff), port)
-    return f"http://127.0.0.1:{port}", database_url, server, thread, settings.security.signing_keys()
+    servers = (server, thread, vies_server, vies_thread)
+    return f"http://127.0.0.1:{port}", database_url, servers, settings.security.signing_keys()
 
 
 def _seed(folio: Folio, host_origin: str) -> None:
@@ -212,20 +221,21 @@ def _environment(tmp_path_factory, session_ttl: int | None = None):
 
 
 def _build_environment(tmp_path_factory, session_ttl: int | None):
-    url, database_url, server, thread, signing_keys = _start_folio(tmp_path_factory, session_ttl=session_ttl)
+    url, database_url, servers, signing_keys = _start_folio(tmp_path_factory, session_ttl=session_ttl)
     keys = _make_account(database_url)
     folio = Folio(url=url, database_url=database_url, account_key=keys["sandbox"], signing_keys=signing_keys)
     gate = threading.Event()
     host_server, host_url = _start_host(folio, gate)
     _seed(folio, host_url)
-    return folio, Host(url=host_url, folio=folio, gate=gate), (server, thread, host_server)
+    return folio, Host(url=host_url, folio=folio, gate=gate), (servers, host_server)
 
 
 def _stop(handles) -> None:
-    server, thread, host_server = handles
+    (server, thread, vies_server, vies_thread), host_server = handles
     host_server.shutdown()
-    server.should_exit = True
-    thread.join(timeout=10)
+    for srv, th in ((server, thread), (vies_server, vies_thread)):
+        srv.should_exit = True
+        th.join(timeout=10)
 
 
 FRAME = "#folio iframe"

@@ -285,7 +285,8 @@ def test_deep_links_open_the_right_view(page: Page, host: Host, folio: Folio):
 
 
 def test_german_locale_shows_german_labels_and_money(page: Page, host: Host, folio: Folio):
-    create_invoice(folio, "DE", items=[{"name": "Beratung", "quantity": 1, "price": "1234.56"}])
+    # untaxed (`taxes: []`): a line naming no taxes would get the decided 19 %
+    create_invoice(folio, "DE", items=[{"name": "Beratung", "quantity": 1, "price": "1234.56", "taxes": []}])
     frame = open_dashboard(page, host, entity="DE", user="de-admin")
     expect(frame.get_by_role("heading", name="Rechnungen")).to_be_visible()
     expect(frame.get_by_role("button", name="Neue Rechnung")).to_be_visible()

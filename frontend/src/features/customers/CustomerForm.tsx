@@ -4,6 +4,7 @@ import { useI18n } from "../../i18n";
 import { useCreateCustomer, useUpdateCustomer } from "./api";
 import { Field } from "../../components/Field";
 import { RecordForm } from "../../components/RecordForm";
+import { VatNumberField } from "./VatNumberField";
 
 export const FIELDS = ["name", "email", "address", "post_code", "city", "country", "tax_number"] as const;
 
@@ -43,7 +44,7 @@ export function CustomerForm({ customer, onDone }: { customer?: Customer; onDone
             placeholder="DE"
             defaultValue={customer?.country ?? ""}
           />
-          <Field label={t("common.taxNumber")} name="tax_number" error={error} autoComplete="off" defaultValue={customer?.tax_number ?? ""} />
+          <VatNumberField error={error} defaultValue={customer?.tax_number ?? ""} />
         </>
       )}
     </RecordForm>

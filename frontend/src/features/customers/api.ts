@@ -58,3 +58,11 @@ export function useDeleteCustomer() {
     onSuccess: () => client.invalidateQueries({ queryKey: ["customers"] }),
   });
 }
+
+/** Checks a VAT number (syntax, checksum, then VIES); a malformed number is a 422 naming `vat_number`, shown inline. */
+export function useCheckVatNumber() {
+  return useMutation({
+    mutationFn: (vat_number: string) => unwrap(api.POST("/v1/vat-numbers/check", { body: { vat_number } })),
+    meta: FIELD_ERRORS_INLINE,
+  });
+}

@@ -9,7 +9,10 @@ import { useI18n } from "../../i18n";
 import { useCustomer, useCustomerMatches } from "../customers/api";
 import type { DraftState } from "./draft";
 
-type CustomerState = Pick<DraftState, "customerId" | "customerLabel" | "customerName" | "customerEmail">;
+type CustomerState = Pick<
+  DraftState,
+  "customerId" | "customerLabel" | "customerName" | "customerEmail" | "customerCountry" | "customerTaxNumber" | "customerIsBusiness"
+>;
 
 export function CustomerFields({ draft, onChange }: { draft: CustomerState; onChange: (patch: Partial<CustomerState>) => void }) {
   const { t } = useI18n();
@@ -64,6 +67,29 @@ export function CustomerFields({ draft, onChange }: { draft: CustomerState; onCh
             <label>
               {t("editor.customerEmail")}
               <input type="email" value={draft.customerEmail} onChange={(e) => onChange({ customerEmail: e.target.value })} autoComplete="off" />
+            </label>
+            <label>
+              {t("editor.customerCountry")}
+              <input
+                value={draft.customerCountry}
+                onChange={(e) => onChange({ customerCountry: e.target.value.toUpperCase() })}
+                maxLength={2}
+                placeholder="DE"
+                autoComplete="off"
+                className="short"
+              />
+            </label>
+            <label>
+              {t("editor.customerTaxNumber")}
+              <input value={draft.customerTaxNumber} onChange={(e) => onChange({ customerTaxNumber: e.target.value })} autoComplete="off" />
+            </label>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={draft.customerIsBusiness ?? !!draft.customerTaxNumber.trim()}
+                onChange={(e) => onChange({ customerIsBusiness: e.target.checked })}
+              />
+              {t("editor.customerIsBusiness")}
             </label>
           </>
         )}

@@ -1,6 +1,8 @@
 /**
  * The draft form: customer, dates, currency, lines, note, and the totals preview computed while typing with
  * the same rules as the server (src/lib/totals.ts); after saving, the server's figures are the ones shown.
+ * The VAT treatment and the rates of lines without typed taxes come from the server's preview
+ * (`POST /v1/invoices/preview`), never from a copy of the rules here.
  */
 import { type FormEvent, useMemo, useState } from "react";
 import type { Invoice } from "../../api/client";
@@ -12,15 +14,18 @@ import { knownTaxNames } from "../../lib/taxes";
 import { totalsText } from "../../lib/totals";
 import { navigate } from "../../router";
 import { useItems } from "../items/api";
-import { useCreateInvoice, useFinalize, useUpdateInvoice } from "./api";
+import { describeError } from "../../api/errors";
+import { useCreateInvoice, useFinalize, useInvoicePreview, useUpdateInvoice } from "./api";
 import { CataloguePicker } from "./CataloguePicker";
 import { CustomerFields } from "./CustomerFields";
 import { blankLine, type DraftState, draftBody, draftChanges, lineTaxes, type LineState, previewLine, taxFields } from "./draft";
 import { LineFields } from "./LineFields";
+import { TaxTreatmentPanel } from "./TaxTreatmentPanel";
 import { TotalsList } from "./TotalsList";
 
 export function DraftEditor({ initial, invoiceId }: { initial: DraftState; invoiceId?: string }) {
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const [draft, setDraft] = useState<DraftState>(initial);
   // the catalogue's first page: whether to offer it, and the tax names it uses
   const items = useItems("");
@@ -30,10 +35,19 @@ export function DraftEditor({ initial, invoiceId }: { initial: DraftState; invoi
   const busy = create.isPending || update.isPending || finalize.isPending;
   const error = create.error ?? update.error ?? finalize.error;
 
+  const body = useMemo(() => draftBody(draft), [draft]);
+  const decision = useInvoicePreview(body);
+  // the server's answer for the lines as they are now (a line added since has none yet)
+  const decided = decision.data && decision.data.items.length === draft.lines.length ? decision.data.items : undefined;
   const preview = useMemo(
-    () => totalsText(draft.lines.map(previewLine), draft.currency, draft.pricesIncludeTax),
-    [draft.lines, draft.currency, draft.pricesIncludeTax],
+    () => totalsText(draft.lines.map((line, i) => previewLine(line, decided?.[i])), draft.currency, draft.pricesIncludeTax),
+    [draft.lines, draft.currency, draft.pricesIncludeTax, decided],
   );
+  const decisionStatus = decision.isError
+    ? t("tax.previewIncomplete", { detail: describeError(decision.error, i18n) })
+    : decision.isFetching
+      ? t("tax.previewPending")
+      : undefined;
   const taxNames = useMemo(
     () => knownTaxNames(...(items.data?.data ?? []).map((item) => item.taxes), ...initial.lines.map(lineTaxes)),
     [items.data, initial.lines],
@@ -113,6 +127,7 @@ export function DraftEditor({ initial, invoiceId }: { initial: DraftState; invoi
               key={line.key}
               line={line}
               n={index + 1}
+              decided={decided?.[index]}
               onChange={(patch) => setLine(line.key, patch)}
               onRemove={
                 draft.lines.length > 1 ? () => setDraft((d) => ({ ...d, lines: d.lines.filter((l) => l.key !== line.key) })) : undefined
@@ -139,6 +154,8 @@ export function DraftEditor({ initial, invoiceId }: { initial: DraftState; invoi
         {t("invoice.note")}
         <textarea value={draft.note} onChange={(e) => change({ note: e.target.value })} rows={2} />
       </label>
+
+      <TaxTreatmentPanel labelId="treatment-title" treatment={decision.isError ? undefined : decision.data?.tax_treatment} status={decisionStatus} />
 
       <TotalsList currency={draft.currency.length === 3 ? draft.currency : "EUR"} labelId="preview-title" title={t("editor.preview")} {...preview} />
 

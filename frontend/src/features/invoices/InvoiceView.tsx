@@ -8,6 +8,7 @@ import { StatusBadge } from "../../components/StatusBadge";
 import { InvoiceActions } from "./InvoiceActions";
 import { CreditNotes } from "./CreditNotes";
 import { Payments } from "./Payments";
+import { TaxTreatmentPanel } from "./TaxTreatmentPanel";
 
 export function InvoiceView({ invoice }: { invoice: Invoice }) {
   const { t, date } = useI18n();
@@ -80,6 +81,8 @@ export function InvoiceView({ invoice }: { invoice: Invoice }) {
               ]
         }
       />
+
+      {invoice.tax_treatment && <TaxTreatmentPanel labelId="treatment-title" treatment={invoice.tax_treatment} />}
 
       {invoice.note && (
         <section aria-labelledby="note-title">

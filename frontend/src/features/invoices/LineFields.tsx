@@ -1,21 +1,26 @@
 /** One line of a draft: item, quantity, price, discount, tax name and rates; removable while others remain. */
-import { useI18n } from "../../i18n";
+import { type MessageKey, useI18n } from "../../i18n";
 import type { LineState } from "./draft";
+import { isLineKind, isTaxClass, LINE_KINDS, type PreviewLine, TAX_CLASSES } from "./tax";
 
 export function LineFields({
   line,
   n,
   onChange,
   onRemove,
+  decided,
 }: {
   line: LineState;
+  /** what the server's preview says of this line: its rates and their VAT categories */
+  decided?: PreviewLine;
   /** the line's number, from 1 */
   n: number;
   onChange: (patch: Partial<LineState>) => void;
   /** absent for the only line */
   onRemove?: () => void;
 }) {
-  const { t } = useI18n();
+  const { t, number } = useI18n();
+  const rates = decided?.taxes.map((x) => `${x.name} ${number(x.rate)} % (${t("tax.category", { code: x.category })})`).join(", ");
   return (
     <li className="line">
       <label className="grow">
@@ -49,10 +54,39 @@ export function LineFields({
         {t("invoice.taxRate")}
         <input aria-label={t("editor.lineTax", { n })} value={line.taxes} onChange={(e) => onChange({ taxes: e.target.value })} className="short" />
       </label>
+      <label>
+        {t("tax.kind")}
+        <select aria-label={t("editor.lineKind", { n })} value={line.kind} onChange={(e) => isLineKind(e.target.value) && onChange({ kind: e.target.value })}>
+          {LINE_KINDS.map((kind) => (
+            <option key={kind} value={kind}>
+              {t(`tax.kind.${kind}` as MessageKey)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t("tax.class")}
+        <select
+          aria-label={t("editor.lineTaxClass", { n })}
+          value={line.taxClass}
+          onChange={(e) => isTaxClass(e.target.value) && onChange({ taxClass: e.target.value })}
+        >
+          {TAX_CLASSES.map((taxClass) => (
+            <option key={taxClass} value={taxClass}>
+              {t(`tax.class.${taxClass}` as MessageKey)}
+            </option>
+          ))}
+        </select>
+      </label>
       {onRemove && (
         <button type="button" className="button subtle" aria-label={t("editor.removeLine", { n })} onClick={onRemove}>
           ×
         </button>
+      )}
+      {rates !== undefined && (
+        <output className="hint line-rates" data-testid={`line-rates-${n}`} aria-label={t("editor.lineRates", { n })}>
+          {t("tax.lineRate", { rates: rates || "—" })}
+        </output>
       )}
     </li>
   );

@@ -3,6 +3,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { api, type Invoice, type Schemas, unwrap } from "../../api/client";
 import { FIELD_ERRORS_INLINE } from "../../api/errors";
 import { post } from "../../embed/host";
+import { useDebounced } from "../../hooks/useDebounced";
 import type { INVOICE_STATUSES } from "../../routes/search";
 
 export interface InvoiceFilters {
@@ -179,5 +180,21 @@ export function useDownloadPdf() {
       ),
     onSuccess: (blob, invoice) => saveAs(blob, `${invoice.number ?? invoice.id}.pdf`),
     meta: { messages: { 404: "invoice.pdfUnavailable", 405: "invoice.pdfUnavailable" } },
+  });
+}
+
+/**
+ * What the server decides for a draft before it is saved (`POST /v1/invoices/preview` writes nothing): the
+ * VAT treatment and each line's rates. Keyed on the body, asked once typing has paused; a 422 while the
+ * draft is incomplete is shown by the panel, not as a toast.
+ */
+export function useInvoicePreview(body: Schemas["InvoiceCreate"]) {
+  const settled = useDebounced(body, 400);
+  return useQuery({
+    queryKey: ["invoice-preview", settled],
+    queryFn: ({ signal }) => unwrap(api.POST("/v1/invoices/preview", { body: settled, signal })),
+    placeholderData: keepPreviousData,
+    staleTime: 60_000,
+    retry: false,
   });
 }

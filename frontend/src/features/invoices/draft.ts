@@ -7,6 +7,7 @@ import type { Prefill } from "../../embed/host";
 import { today } from "../../lib/dates";
 import { DEFAULT_TAX_NAME, formatTaxes, type NamedTax, parseTaxes } from "../../lib/taxes";
 import type { DraftLine } from "../../lib/totals";
+import { isLineKind, isTaxClass, type LineKind, type PreviewLine, type TaxClass } from "./tax";
 
 export interface LineState {
   key: number;
@@ -18,6 +19,9 @@ export interface LineState {
   taxes: string;
   /** the name of the rates that carry none */
   taxName: string;
+  /** what the line sells and its rate class, for the server's VAT decision (used when `taxes` is empty) */
+  kind: LineKind;
+  taxClass: TaxClass;
 }
 
 export interface DraftState {
@@ -26,6 +30,10 @@ export interface DraftState {
   customerLabel: string;
   customerName: string;
   customerEmail: string;
+  /** a new customer's country, VAT number and whether it is a business (null: the server's default) */
+  customerCountry: string;
+  customerTaxNumber: string;
+  customerIsBusiness: boolean | null;
   date: string;
   dateDue: string;
   currency: string;
@@ -43,6 +51,8 @@ export const blankLine = (taxName: string = DEFAULT_TAX_NAME): LineState => ({
   discount: "0",
   taxes: "",
   taxName,
+  kind: "services",
+  taxClass: "standard",
 });
 export const normalize = (value: string | number | undefined | null): string => String(value ?? "").trim().replace(",", ".");
 export const taxFields = (taxes: readonly NamedTax[]) => {
@@ -51,13 +61,16 @@ export const taxFields = (taxes: readonly NamedTax[]) => {
 };
 export const lineTaxes = (line: LineState): NamedTax[] => parseTaxes(line.taxes, line.taxName);
 
-/** A line as the totals preview reads it. */
-export const previewLine = (line: LineState): DraftLine => ({
-  quantity: normalize(line.quantity),
-  price: normalize(line.price),
-  discount: normalize(line.discount),
-  taxes: lineTaxes(line),
-});
+/** A line as the totals preview reads it: its own taxes, or (none typed) those the server decided for it. */
+export const previewLine = (line: LineState, decided?: PreviewLine): DraftLine => {
+  const own = lineTaxes(line);
+  return {
+    quantity: normalize(line.quantity),
+    price: normalize(line.price),
+    discount: normalize(line.discount),
+    taxes: own.length || !decided ? own : decided.taxes.map((x) => ({ name: x.name, rate: x.rate })),
+  };
+};
 
 export function fromInvoice(invoice: Invoice): DraftState {
   const existing = !!invoice.customer.id;
@@ -66,6 +79,9 @@ export function fromInvoice(invoice: Invoice): DraftState {
     customerLabel: existing ? invoice.customer.name : "",
     customerName: existing ? "" : invoice.customer.name,
     customerEmail: existing ? "" : (invoice.customer.email ?? ""),
+    customerCountry: existing ? "" : (invoice.customer.country ?? ""),
+    customerTaxNumber: existing ? "" : (invoice.customer.tax_number ?? ""),
+    customerIsBusiness: existing ? null : (invoice.customer.is_business ?? null),
     date: invoice.date,
     dateDue: invoice.date_due ?? "",
     currency: invoice.currency_code,
@@ -78,6 +94,8 @@ export function fromInvoice(invoice: Invoice): DraftState {
       price: l.price,
       discount: l.discount,
       ...taxFields(l.taxes),
+      kind: isLineKind(l.kind) ? l.kind : "services",
+      taxClass: isTaxClass(l.tax_class) ? l.tax_class : "standard",
     })),
   };
 }
@@ -89,6 +107,9 @@ export function fromPrefill(prefill: Prefill | undefined, currency: string): Dra
     customerLabel: "",
     customerName: prefill?.customer?.name ?? "",
     customerEmail: prefill?.customer?.email ?? "",
+    customerCountry: "",
+    customerTaxNumber: "",
+    customerIsBusiness: null,
     date: today(),
     dateDue: "",
     currency: prefill?.currency_code ?? currency,
@@ -110,19 +131,33 @@ export function draftBody(draft: DraftState): Schemas["InvoiceCreate"] {
   return {
     ...(draft.customerId
       ? { customer_id: draft.customerId }
-      : { customer: { name: draft.customerName.trim(), email: draft.customerEmail.trim() || null } }),
+      : {
+          customer: {
+            name: draft.customerName.trim(),
+            email: draft.customerEmail.trim() || null,
+            country: draft.customerCountry.trim().toUpperCase() || null,
+            tax_number: draft.customerTaxNumber.trim() || null,
+            ...(draft.customerIsBusiness !== null ? { is_business: draft.customerIsBusiness } : {}),
+          },
+        }),
     date: draft.date || null,
     date_due: draft.dateDue || null,
     currency_code: draft.currency,
     prices_include_tax: draft.pricesIncludeTax,
     note: draft.note || null,
-    items: draft.lines.map((l) => ({
-      name: l.name.trim(),
-      quantity: normalize(l.quantity) || "0",
-      price: normalize(l.price) || "0",
-      discount: normalize(l.discount) || "0",
-      taxes: lineTaxes(l),
-    })),
+    items: draft.lines.map((l) => {
+      const taxes = lineTaxes(l);
+      return {
+        name: l.name.trim(),
+        quantity: normalize(l.quantity) || "0",
+        price: normalize(l.price) || "0",
+        discount: normalize(l.discount) || "0",
+        // no rate typed: the server decides it from the treatment, the line's kind and its rate class
+        ...(taxes.length ? { taxes } : {}),
+        kind: l.kind,
+        tax_class: l.taxClass,
+      };
+    }),
   };
 }
 

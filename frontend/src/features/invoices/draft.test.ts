@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { blankLine, type DraftState, draftBody, fromPrefill, previewLine } from "./draft";
+
+const draft = (patch: Partial<DraftState> = {}): DraftState => ({ ...fromPrefill(undefined, "EUR"), ...patch });
+
+describe("draftBody", () => {
+  it("leaves out the taxes of a line with none typed, so the server decides them from its kind and rate class", () => {
+    const line = { ...blankLine(), name: "E-book", price: "10", kind: "digital" as const, taxClass: "reduced" as const };
+    const [item] = draftBody(draft({ customerName: "Camille", lines: [line] })).items;
+    expect(item).not.toHaveProperty("taxes");
+    expect(item).toMatchObject({ kind: "digital", tax_class: "reduced" });
+  });
+
+  it("keeps typed taxes as the line's own", () => {
+    const line = { ...blankLine(), name: "Consulting", price: "10", taxes: "22" };
+    const [item] = draftBody(draft({ customerName: "Camille", lines: [line] })).items;
+    expect(item.taxes).toEqual([{ name: "VAT", rate: "22" }]);
+    expect(item).toMatchObject({ kind: "services", tax_class: "standard" });
+  });
+
+  it("sends a new customer's country and VAT number, and is_business only when chosen", () => {
+    const base = { customerName: "Muster GmbH", customerCountry: "de", customerTaxNumber: " DE811569869 " };
+    expect(draftBody(draft(base)).customer).toEqual({ name: "Muster GmbH", email: null, country: "DE", tax_number: "DE811569869" });
+    expect(draftBody(draft({ ...base, customerIsBusiness: false })).customer).toMatchObject({ is_business: false });
+  });
+});
+
+describe("previewLine", () => {
+  const decided = { taxes: [{ name: "VAT", rate: "20", category: "S" }], total: "10.00" };
+
+  it("takes the server's decided rates for a line with none typed", () => {
+    expect(previewLine({ ...blankLine(), price: "10" }, decided).taxes).toEqual([{ name: "VAT", rate: "20" }]);
+  });
+
+  it("keeps typed rates over the decided ones", () => {
+    expect(previewLine({ ...blankLine(), price: "10", taxes: "22" }, decided).taxes).toEqual([{ name: "VAT", rate: "22" }]);
+  });
+});
