@@ -46,6 +46,7 @@ def line_out(line: StoredLine) -> LineOut:
         total=format_decimal(line.total),
         total_tax=format_decimal(line.total_tax),
         total_with_tax=format_decimal(line.total_with_tax),
+        taxes_decided=line.decided_taxes,
     )
 
 

@@ -155,6 +155,9 @@ class LineOut(Struct):
     total: MoneyOut
     total_tax: MoneyOut
     total_with_tax: MoneyOut
+    taxes_decided: bool = False
+    """True when the line named no taxes and carries the ones the VAT decision called for (a draft's are
+    decided again whenever it changes; send ``taxes`` to fix them)."""
 
 
 class TaxTotalOut(Struct):

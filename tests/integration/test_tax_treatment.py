@@ -130,6 +130,7 @@ def test_vies_can_be_switched_off(server, tenant, vies):
 def test_a_draft_is_re_decided_and_an_issued_invoice_never_changes(tenant, vies):
     draft = _invoice(tenant, {"name": "Kupec", "country": "SI"}, [_line()], is_draft=True)
     assert draft["tax_treatment"]["code"] == "domestic" and _taxes(draft) == [("VAT", "22", "S")]
+    assert [line["taxes_decided"] for line in draft["items"]] == [True]
     r = tenant.api.patch(f"/v1/invoices/{draft['id']}", json={"customer": DE_BUSINESS})
     assert r.status_code == 200, r.text
     assert r.json()["tax_treatment"]["code"] == "reverse_charge" and _taxes(r.json()) == [("VAT", "0", "AE")]
@@ -139,6 +140,8 @@ def test_a_draft_is_re_decided_and_an_issued_invoice_never_changes(tenant, vies)
     issued = tenant.api.post(f"/v1/invoices/{draft['id']}/finalize").json()
     assert issued["tax_treatment"] == r.json()["tax_treatment"] and issued["taxes"] == r.json()["taxes"]
     assert tenant.api.patch(f"/v1/invoices/{draft['id']}", json={"customer": US_BUYER}).status_code == 409
+    named = _invoice(tenant, {"name": "Kupec", "country": "SI"}, [{**_line(), "taxes": [{"rate": 9.5}]}], is_draft=True)
+    assert [line["taxes_decided"] for line in named["items"]] == [False]
 
 
 def test_a_credit_note_carries_its_invoices_treatment_and_rates(tenant, vies):

@@ -1268,6 +1268,8 @@ export interface components {
             quantity: string;
             tax_class: string;
             taxes: components["schemas"]["LineTaxOut"][];
+            /** @default false */
+            taxes_decided?: boolean;
             /**
              * @description A decimal string in the currency's minor unit, e.g. "99.00".
              * @example 99.00

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { blankLine, type DraftState, draftBody, fromPrefill, previewLine } from "./draft";
+import type { Invoice } from "../../api/client";
+import { blankLine, type DraftState, draftBody, fromInvoice, fromPrefill, previewLine } from "./draft";
 
 const draft = (patch: Partial<DraftState> = {}): DraftState => ({ ...fromPrefill(undefined, "EUR"), ...patch });
 
@@ -34,5 +35,26 @@ describe("previewLine", () => {
 
   it("keeps typed rates over the decided ones", () => {
     expect(previewLine({ ...blankLine(), price: "10", taxes: "22" }, decided).taxes).toEqual([{ name: "VAT", rate: "22" }]);
+  });
+});
+
+describe("fromInvoice", () => {
+  const line = (taxesDecided: boolean) => ({
+    name: "Consulting", quantity: "1", price: "100.00", discount: "0", kind: "services", tax_class: "standard",
+    taxes: [{ name: "VAT", rate: "22", category: "S" }], taxes_decided: taxesDecided,
+  });
+  const invoice = (items: ReturnType<typeof line>[]) =>
+    ({
+      customer: { name: "Kupec", country: "SI" }, date: "2026-12-03", currency_code: "EUR",
+      prices_include_tax: false, items,
+    }) as unknown as Invoice;
+
+  it("leaves the rates Folio decided out of a reopened draft, so they are decided again when it changes", () => {
+    const [decided, named] = fromInvoice(invoice([line(true), line(false)])).lines;
+    expect(decided.taxes).toBe("");
+    expect(named.taxes).toBe("22");
+    const [sentDecided, sentNamed] = draftBody(fromInvoice(invoice([line(true), line(false)]))).items;
+    expect(sentDecided).not.toHaveProperty("taxes");
+    expect(sentNamed.taxes).toEqual([{ name: "VAT", rate: "22" }]);
   });
 });

@@ -93,7 +93,7 @@ export function fromInvoice(invoice: Invoice): DraftState {
       quantity: l.quantity,
       price: l.price,
       discount: l.discount,
-      ...taxFields(l.taxes),
+      ...taxFields(l.taxes_decided ? [] : l.taxes),
       kind: isLineKind(l.kind) ? l.kind : "services",
       taxClass: isTaxClass(l.tax_class) ? l.tax_class : "standard",
     })),
