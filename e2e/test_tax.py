@@ -47,6 +47,20 @@ def test_the_customer_form_checks_a_vat_number_against_vies(page: Page, host: Ho
     form.get_by_role("button", name="Create").click()
     customers = frame.get_by_role("table", name="Customer list")
     expect(customers.get_by_role("cell", name="Muster Maschinenbau GmbH", exact=True)).to_be_visible()
+    with folio.api("A") as client:
+        saved = client.get("/v1/customers", params={"search": "Muster Maschinenbau"}).json()["data"]
+    assert [(c["tax_number"], c["is_business"]) for c in saved] == [("DE811569869", True)]
+
+    # a consumer: the box unticked is saved as such
+    frame.get_by_role("button", name="New customer").click()
+    form = frame.get_by_role("form", name="New customer")
+    form.get_by_role("textbox", name="Name").fill("Camille Martin")
+    form.get_by_label("Business customer").uncheck()
+    form.get_by_role("button", name="Create").click()
+    expect(customers.get_by_role("cell", name="Camille Martin", exact=True)).to_be_visible()
+    with folio.api("A") as client:
+        saved = client.get("/v1/customers", params={"search": "Camille Martin"}).json()["data"]
+    assert [c["is_business"] for c in saved] == [False]
 
 
 SELLERS = {

@@ -6,7 +6,7 @@ import { Field } from "../../components/Field";
 import { RecordForm } from "../../components/RecordForm";
 import { VatNumberField } from "./VatNumberField";
 
-export const FIELDS = ["name", "email", "address", "post_code", "city", "country", "tax_number"] as const;
+export const FIELDS = ["name", "email", "address", "post_code", "city", "country", "tax_number", "is_business"] as const;
 
 /** Create a customer, or edit one (`customer`). */
 export function CustomerForm({ customer, onDone }: { customer?: Customer; onDone: () => void }) {
@@ -23,6 +23,7 @@ export function CustomerForm({ customer, onDone }: { customer?: Customer; onDone
       post_code: value("post_code"),
       country: value("country")?.toUpperCase() ?? null,
       tax_number: value("tax_number"),
+      is_business: form.get("is_business") === "on",
     };
   };
   return (
@@ -45,6 +46,10 @@ export function CustomerForm({ customer, onDone }: { customer?: Customer; onDone
             defaultValue={customer?.country ?? ""}
           />
           <VatNumberField error={error} defaultValue={customer?.tax_number ?? ""} />
+          <label className="check">
+            <input type="checkbox" name="is_business" defaultChecked={customer?.is_business ?? true} />
+            {t("editor.customerIsBusiness")}
+          </label>
         </>
       )}
     </RecordForm>
