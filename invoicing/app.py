@@ -28,6 +28,7 @@ from invoicing.payments.controller import PaymentController
 from invoicing.rendering import logo_lifespan
 from invoicing.rendering.controller import CreditNoteRenderingController, FileController, InvoiceRenderingController
 from invoicing.taxes.controller import TaxRateController, VatNumberController
+from invoicing.taxes.recheck import recheck_lifespan
 from invoicing.taxes.vies import vies_lifespan
 from invoicing.users.controller import EntityUserController
 
@@ -86,7 +87,7 @@ def create_app(
         dependencies={**deps.app_dependencies(db), **(extra_dependencies or {})},
         exception_handlers={**EXCEPTION_HANDLERS, **deps.EXCEPTION_HANDLERS},
         response_class=deps.ApiResponse,
-        lifespan=[lifespan, logo_lifespan, vies_lifespan, delivery_lifespan],
+        lifespan=[lifespan, logo_lifespan, vies_lifespan, recheck_lifespan, delivery_lifespan],
         on_startup=list(on_startup),
         on_shutdown=list(on_shutdown),
         request_max_body_size=2 * 1024 * 1024,

@@ -66,6 +66,10 @@ class ViesSettings:
     points it at a local stand-in (:mod:`invoicing.demo.vies`) unless it is set."""
     timeout: float = field(default_factory=lambda: float(_env("FOLIO_VIES_TIMEOUT", "4")))
     """Seconds a VIES check may take before its answer counts as ``unavailable`` (``FOLIO_VIES_TIMEOUT``)."""
+    recheck_seconds: float = field(default_factory=lambda: float(_env("FOLIO_VIES_RECHECK_SECONDS", "900")))
+    """How often each process asks VIES again about customers whose evidence says ``unavailable``, recording
+    the answer and emitting ``customer.vat_number_invalid`` for an ``invalid`` one
+    (``FOLIO_VIES_RECHECK_SECONDS``; ``0``: never; :mod:`invoicing.taxes.recheck`)."""
 
 
 @dataclass

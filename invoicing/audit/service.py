@@ -31,6 +31,8 @@ def _actor(raw: str | None, emails: dict[str, str]) -> Actor:
     kind, _, ident = raw.partition(":")
     if kind == "user":
         return Actor(type="user", id=ident, email=emails.get(ident))
+    if kind == "system":  # Folio's own background work, e.g. "system:vies-recheck"
+        return Actor(type="system", id=ident)
     return Actor(type="key", id=ident)
 
 

@@ -13,7 +13,7 @@ from invoicing.db.models import Entity
 class Principal:
     account_id: str
     environment: str
-    kind: str  # "account" | "entity" | "user"
+    kind: str  # "account" | "entity" | "user" | "system" (Folio's own background work)
     credential_id: str  # the API key's id, or the entity user's id
     permissions: frozenset[Perm]
     entity_id: str | None = None  # bound entity: entity keys and entity users
@@ -21,7 +21,9 @@ class Principal:
 
     @property
     def actor(self) -> str:
-        return f"user:{self.credential_id}" if self.kind == "user" else f"key:{self.credential_id}"
+        if self.kind in ("user", "system"):
+            return f"{self.kind}:{self.credential_id}"
+        return f"key:{self.credential_id}"
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,8 @@ class CustomerOut(Struct):
     tax_number: str | None
     is_business: bool
     vies: ViesEvidence | None
-    """The VIES evidence for ``tax_number`` from the last document that checked it."""
+    """The last VIES evidence for ``tax_number``: from saving the customer, a document that checked it, or
+    the background re-check of an ``unavailable`` answer."""
     metadata: dict[str, str]
     created_at: datetime
 

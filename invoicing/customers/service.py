@@ -1,11 +1,21 @@
 """The entity's customers (buyers). Documents keep a snapshot, so editing or deleting a customer
-never rewrites an issued document."""
+never rewrites an issued document.
+
+A customer created with a VAT number, or updated to another number (or ``is_business``), is checked
+against VIES when a document for it would be (:mod:`invoicing.documents.vies_evidence`: the entity's
+``settings.tax.vies_check`` on, the entity in the EU, a number of another member state, the customer
+not declared a consumer); a domestic number never needs VIES's evidence. The check runs before the
+request's write transaction starts (on SQLite it holds the writer from its first statement), and its
+evidence is stored as the customer's ``vies``: ``valid``, ``invalid`` (the customer is still saved:
+VIES's answer is evidence, not a validation) or ``unavailable`` (re-checked in the background,
+:mod:`invoicing.taxes.recheck`). A changed number that is not checked clears the old evidence."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import msgspec
+from litestar import Request
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +28,10 @@ from invoicing.core.validate import country_field
 from invoicing.customers.schemas import CustomerCreate, CustomerList, CustomerOut, CustomerUpdate, ViesEvidence
 from invoicing.db.models import Customer
 from invoicing.db.types import utcnow
+from invoicing.documents.vies_evidence import ViesEvidence as ViesCheck
+from invoicing.entities.settings import effective
 from invoicing.events import emit
+from invoicing.taxes.vies import compact_vat_number
 
 FIELDS = ("name", "email", "address", "city", "post_code", "country", "tax_number", "is_business")
 
@@ -81,13 +94,26 @@ def list_stmt(scope: Scope, search: str | None) -> Select[Customer]:
 class CustomerService:
     """The entity's customers, for one request."""
 
-    def __init__(self, session: AsyncSession, ctx: Scope) -> None:
+    def __init__(self, session: AsyncSession, ctx: Scope, request: Request) -> None:
         self.session, self.scope = session, ctx
+        self.vies = ViesCheck(request, ctx)
+
+    async def _evidence(self, values: dict[str, Any]) -> dict[str, Any] | None:
+        """VIES's evidence for validated customer fields, asked before the write transaction starts."""
+        settings = effective(self.scope.bound_entity.settings)
+        return await self.vies.for_number(settings, values["tax_number"], values["country"], values["is_business"])
 
     async def create(self, data: CustomerCreate) -> CustomerOut:
+        values = clean(data)
+        evidence = await self._evidence(values)  # before the writer
         customer = Customer(
-            id=new_id("customer"), entity_id=self.scope.entity_id, metadata_=data.metadata or {}, **clean(data)
+            id=new_id("customer"),
+            entity_id=self.scope.entity_id,
+            metadata_=data.metadata or {},
+            vies=evidence,
+            **values,
         )
+        await self.vies.record(self.session, evidence, None)  # VIES's final answer into the cache
         self.session.add(customer)
         emit(self.session, self.scope, "customer.created", customer.id)
         return to_out(customer)
@@ -100,13 +126,22 @@ class CustomerService:
         return to_out(await get_customer(self.session, self.scope, customer_id))
 
     async def update(self, customer_id: str, data: CustomerUpdate) -> CustomerOut:
+        checked: tuple[tuple[Any, ...], dict[str, Any] | None] | None = None
+        if any(getattr(data, f) is not msgspec.UNSET for f in ("tax_number", "country", "is_business")):
+            async with self.vies.db.transaction(write=False) as reading:  # before the writer
+                before = await get_customer(reading, self.scope, customer_id)
+            values = clean(CustomerCreate(**_merged(before, data)))
+            if _checked_fields(values) != _checked_fields(snapshot(before)):
+                checked = _checked_fields(values), await self._evidence(values)
         customer = await get_customer(self.session, self.scope, customer_id)
-        merged = {f: getattr(customer, f) for f in FIELDS}
-        merged.update(
-            {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET and k != "metadata"}
-        )
-        for field, value in clean(CustomerCreate(**merged)).items():
+        old = _checked_fields(snapshot(customer))
+        values = clean(CustomerCreate(**_merged(customer, data)))
+        for field, value in values.items():
             setattr(customer, field, value)
+        if _checked_fields(values) != old:
+            # the evidence asked for above, unless the customer changed meanwhile: then none
+            customer.vies = checked[1] if checked is not None and checked[0] == _checked_fields(values) else None
+            await self.vies.record(self.session, customer.vies, None)
         if data.metadata is not msgspec.UNSET:
             customer.metadata_ = data.metadata
         emit(self.session, self.scope, "customer.updated", customer.id)
@@ -116,3 +151,14 @@ class CustomerService:
         customer = await get_customer(self.session, self.scope, customer_id)
         customer.deleted_at = utcnow()
         emit(self.session, self.scope, "customer.deleted", customer.id)
+
+
+def _merged(customer: Customer, data: CustomerUpdate) -> dict[str, Any]:
+    merged = {f: getattr(customer, f) for f in FIELDS}
+    merged.update({k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET and k != "metadata"})
+    return merged
+
+
+def _checked_fields(values: dict[str, Any]) -> tuple[Any, ...]:
+    """What VIES's evidence depends on: the compact number and whether the customer is a business."""
+    return compact_vat_number(values.get("tax_number"), values.get("country")), values.get("is_business")

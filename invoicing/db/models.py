@@ -102,7 +102,8 @@ class Customer(Base):
     is_business: Mapped[bool | None] = mapped_column(Boolean)
     """None: a business when it has a tax number."""
     vies: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
-    """The last VIES evidence for ``tax_number`` seen on a document: status, checked_at, request_identifier, name."""
+    """The last VIES evidence for ``tax_number`` (customer saved, a document, the background re-check of an
+    ``unavailable`` one): status, checked_at, request_identifier, name."""
     metadata_: Mapped[dict[str, str]] = mapped_column("metadata", JSONType, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

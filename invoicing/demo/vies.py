@@ -20,7 +20,13 @@ IT00743110157       ``userError: MS_UNAVAILABLE`` (the member state is down)
 BE0403019261        ``userError: MS_MAX_CONCURRENT_REQ``
 NL123456782B01      slow: answers valid after ``slow_seconds`` (past Folio's timeout)
 PL5260250995        HTTP 500
+CZ25123891          ``MS_UNAVAILABLE`` to its first request, then invalid (not registered)
+DK13585628          ``MS_UNAVAILABLE`` to its first request, then valid: Dansk Handel ApS
 ==================  =================================================================
+
+The last two show a background re-check (:mod:`invoicing.taxes.recheck`) turning ``unavailable``
+evidence into a final answer. "First" counts :attr:`ViesStandIn.requests`: a test that needs the flip
+again clears the number's count (``stand_in.requests.pop(number, None)``).
 """
 
 from __future__ import annotations
@@ -46,6 +52,9 @@ INVALID_INPUT = "HR12345678903"
 UNAVAILABLE = {"IT00743110157": "MS_UNAVAILABLE", "BE0403019261": "MS_MAX_CONCURRENT_REQ"}
 SLOW = "NL123456782B01"
 FAILING = "PL5260250995"
+FLIP_INVALID = "CZ25123891"
+FLIP_VALID = "DK13585628"
+FLIP_VALID_NAME = ("Dansk Handel ApS", "Strøget 1\n1160 København K")
 
 
 class ViesStandIn:
@@ -80,6 +89,11 @@ class ViesStandIn:
             return Response({"actionSucceed": False, "errorWrappers": [{"error": "SERVER_ERROR"}]}, status_code=500)
         if full == SLOW:
             await asyncio.sleep(self.slow_seconds)
+        if full in (FLIP_INVALID, FLIP_VALID) and self.requests[full] == 1:
+            return Response(self._answer(country, number, False, userError="MS_UNAVAILABLE", requestIdentifier=""))
+        if full == FLIP_VALID:
+            name, address = FLIP_VALID_NAME
+            return Response(self._answer(country, number, True, name=name, address=address))
         if full in UNAVAILABLE:
             return Response(self._answer(country, number, False, userError=UNAVAILABLE[full], requestIdentifier=""))
         if full == INVALID_INPUT or not country or not number:

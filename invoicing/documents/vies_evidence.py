@@ -10,7 +10,8 @@ Only then does the service write: the document's ``tax_treatment.vies``, the sto
 A number is checked when the entity's ``settings.tax.vies_check`` is on, the seller is in the EU, the
 buyer is not declared a consumer (``is_business: false``) and the number belongs to another member
 state. Evidence: ``{status, checked_at, request_identifier, name}``; ``unavailable`` counts as valid for
-the document (the policy of :mod:`invoicing.taxes.vies`).
+the document (the policy of :mod:`invoicing.taxes.vies`). Saving a customer checks its number by the
+same rule (:meth:`ViesEvidence.for_number`, :mod:`invoicing.customers.service`).
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ from invoicing.db import Database
 from invoicing.db.models import Customer
 from invoicing.db.types import utcnow
 from invoicing.entities.settings import Settings
-from invoicing.tax.rates import VIES_PREFIX, is_member_state, iso_country
+from invoicing.tax.rates import is_member_state, iso_country
 from invoicing.taxes.service import VatNumberService
-from invoicing.taxes.vies import ViesAnswer, ViesClient
+from invoicing.taxes.vies import ViesAnswer, ViesClient, compact_vat_number, evidence_of
 
 
 class ViesEvidence:
@@ -62,7 +63,13 @@ class ViesEvidence:
             country, number, business = found.country, found.tax_number, found.is_business
         else:
             return None
-        number = _compact(number, country)
+        return await self.for_number(settings, number, country, business)
+
+    async def for_number(
+        self, settings: Settings, number: str | None, country: str | None, business: bool | None
+    ) -> dict[str, Any] | None:
+        """The evidence for one buyer's VAT number (None when it is not checked: see the module docstring)."""
+        number = compact_vat_number(number, country)
         if not self._wanted(settings, number, business):
             return None
         assert number is not None
@@ -73,12 +80,14 @@ class ViesEvidence:
         service = VatNumberService(None, self.db, self.vies)  # type: ignore[arg-type]  # no writes here
         cached = await service.cached(number)
         if cached is not None:
-            return _evidence(cached.status, cached.checked_at, cached.request_identifier, cached.name)
+            return evidence_of(
+                ViesAnswer(cached.status, cached.name, request_identifier=cached.request_identifier), cached.checked_at
+            )
         answer = await self.vies.check(number)
         checked_at = utcnow()
         if answer.status != "unavailable":
             self.pending = (number, answer, checked_at)
-        return _evidence(answer.status, checked_at, answer.request_identifier, answer.name)
+        return evidence_of(answer, checked_at)
 
     async def record(self, session: AsyncSession, evidence: dict[str, Any] | None, customer_id: str | None) -> None:
         """In the request's transaction: the customer's evidence and VIES's final answer in the cache."""
@@ -91,21 +100,3 @@ class ViesEvidence:
         if self.pending is not None and self.vies is not None:
             await VatNumberService(session, self.db, self.vies).store(*self.pending)
             self.pending = None
-
-
-def _compact(number: str | None, country: str | None) -> str | None:
-    """``"DE 123 456 789"`` → ``"DE123456789"``; a number without its prefix takes the country's."""
-    compact = "".join(ch for ch in (number or "") if ch.isalnum()).upper()
-    if compact and not compact[:2].isalpha() and country:
-        code = iso_country(country)
-        compact = VIES_PREFIX.get(code, code) + compact
-    return compact or None
-
-
-def _evidence(status: str, checked_at: datetime, request_identifier: str | None, name: str | None) -> dict[str, Any]:
-    return {
-        "status": status,
-        "checked_at": checked_at.isoformat(),
-        "request_identifier": request_identifier,
-        "name": name,
-    }

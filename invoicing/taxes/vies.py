@@ -15,6 +15,9 @@ When VIES cannot answer, the policy is:
 * The caller (:mod:`invoicing.taxes.service`) answers such a number as valid for now (``valid: true``,
   ``status: "unavailable"``; its syntax and checksum were checked first) and never caches it: the next
   check asks VIES again. Only ``valid`` and ``invalid`` are final answers, cached for 24 hours.
+* A customer left with ``unavailable`` evidence is re-checked in the background
+  (:mod:`invoicing.taxes.recheck`); a later ``invalid`` is recorded on the customer and raised as the
+  event ``customer.vat_number_invalid``. Issued documents keep their evidence.
 * ``INVALID_INPUT`` is VIES refusing the number itself: ``invalid``.
 
 Concurrent checks of one number in a process share one request.
@@ -30,12 +33,14 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import httpx
 from litestar import Litestar, Request
 
 from invoicing.db.models import ViesStatus
+from invoicing.tax.rates import VIES_PREFIX, iso_country
 
 log = logging.getLogger("folio.vies")
 
@@ -63,6 +68,25 @@ class ViesAnswer:
     request_identifier: str | None = None
     error: str | None = None
     """Why the answer is ``unavailable`` (or VIES's ``INVALID_INPUT``), for the log."""
+
+
+def compact_vat_number(number: str | None, country: str | None) -> str | None:
+    """``"DE 123 456 789"`` → ``"DE123456789"``; a number without its prefix takes the country's."""
+    compact = "".join(ch for ch in (number or "") if ch.isalnum()).upper()
+    if compact and not compact[:2].isalpha() and country:
+        code = iso_country(country)
+        compact = VIES_PREFIX.get(code, code) + compact
+    return compact or None
+
+
+def evidence_of(answer: ViesAnswer, checked_at: datetime) -> dict[str, Any]:
+    """The evidence kept on documents and customers: ``{status, checked_at, request_identifier, name}``."""
+    return {
+        "status": answer.status,
+        "checked_at": checked_at.isoformat(),
+        "request_identifier": answer.request_identifier,
+        "name": answer.name,
+    }
 
 
 def _text(value: Any) -> str | None:
