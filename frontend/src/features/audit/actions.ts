@@ -7,7 +7,7 @@ export const ACTION_GROUPS: [string, string[]][] = [
   ["invoice", ["invoice.created", "invoice.updated", "invoice.deleted", "invoice.issued", "invoice.paid", "invoice.voided", "invoice.credited"]],
   ["credit_note", ["credit_note.issued"]],
   ["payment", ["payment.created"]],
-  ["customer", ["customer.created", "customer.updated", "customer.deleted"]],
+  ["customer", ["customer.created", "customer.updated", "customer.deleted", "customer.vat_number_invalid"]],
   ["item", ["item.created", "item.updated", "item.deleted"]],
   ["entity", ["entity.updated"]],
   ["entity_user", ["entity_user.created", "entity_user.invited", "entity_user.invitation_revoked", "entity_user.accepted",
