@@ -14,6 +14,7 @@ import pytest
 from contract.errors import ValidationFailed
 from invoicing.config import ROOT
 from invoicing.tax import Buyer, Line, RateNotFound, Seller, decide
+from tests.unit.eu_vat import STANDARD_2026
 
 DAY = date(2026, 3, 2)
 EU = [
@@ -46,35 +47,6 @@ EU = [
     "SK",
 ]
 NON_EU = ("US", "CH", "GB", "NO")
-STANDARD = {  # on 2026-03-02, written out independently of rates.json
-    "AT": "20",
-    "BE": "21",
-    "BG": "20",
-    "CY": "19",
-    "CZ": "21",
-    "DE": "19",
-    "DK": "25",
-    "EE": "24",
-    "ES": "21",
-    "FI": "25.5",
-    "FR": "20",
-    "GR": "24",
-    "HR": "25",
-    "HU": "27",
-    "IE": "23",
-    "IT": "22",
-    "LT": "21",
-    "LU": "17",
-    "LV": "21",
-    "MT": "18",
-    "NL": "21",
-    "PL": "23",
-    "PT": "23",
-    "RO": "21",
-    "SE": "25",
-    "SI": "22",
-    "SK": "23",
-}
 SALES = {"below": ("9000", "10000"), "over_this_year": ("10000.01", "0"), "over_last_year": ("0", "12000")}
 LANGUAGES = ("en", "de", "sl", "hr", "it", "fr", "es")
 NOTES = {
@@ -88,7 +60,7 @@ def oracle(
     """(code, category, rate, note key) by the rules of issue 9, as a tax adviser would state them."""
     over = any(Decimal(amount) > 10000 for amount in SALES[sales])
     if buyer == seller:
-        return "domestic", "S", STANDARD[seller], None
+        return "domestic", "S", STANDARD_2026[seller], None
     if buyer not in EU:
         return (
             ("export", "G", "0", "note.export.goods")
@@ -102,8 +74,8 @@ def oracle(
             else ("reverse_charge", "AE", "0", "note.reverse_charge")
         )
     if kind in ("goods", "digital") and (oss or over):
-        return "oss", "S", STANDARD[buyer], "note.oss"
-    return "intra_eu_b2c_domestic", "S", STANDARD[seller], None
+        return "oss", "S", STANDARD_2026[buyer], "note.oss"
+    return "intra_eu_b2c_domestic", "S", STANDARD_2026[seller], None
 
 
 @pytest.mark.parametrize("seller", EU)

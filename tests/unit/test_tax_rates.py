@@ -11,47 +11,18 @@ import pytest
 
 from contract.errors import ValidationFailed
 from invoicing.tax.rates import DATA, MEMBER_STATES, TABLE_START, TAX_CLASSES, RateNotFound, rate, rates_for
-
-STANDARD_ON_2026_12_01 = {
-    "AT": "20",
-    "BE": "21",
-    "BG": "20",
-    "CY": "19",
-    "CZ": "21",
-    "DE": "19",
-    "DK": "25",
-    "EE": "24",
-    "ES": "21",
-    "FI": "25.5",
-    "FR": "20",
-    "GR": "24",
-    "HR": "25",
-    "HU": "27",
-    "IE": "23",
-    "IT": "22",
-    "LT": "21",
-    "LU": "17",
-    "LV": "21",
-    "MT": "18",
-    "NL": "21",
-    "PL": "23",
-    "PT": "23",
-    "RO": "21",
-    "SE": "25",
-    "SI": "22",
-    "SK": "23",
-}
+from tests.unit.eu_vat import STANDARD_2026
 
 D = Decimal
 
 
 def test_the_27_member_states():
-    assert set(STANDARD_ON_2026_12_01) == MEMBER_STATES
+    assert set(STANDARD_2026) == MEMBER_STATES
 
 
-@pytest.mark.parametrize("country", sorted(STANDARD_ON_2026_12_01))
+@pytest.mark.parametrize("country", sorted(STANDARD_2026))
 def test_standard_rate_today(country):
-    assert rate(country, "standard", date(2026, 12, 1)) == D(STANDARD_ON_2026_12_01[country])
+    assert rate(country, "standard", date(2026, 12, 1)) == D(STANDARD_2026[country])
 
 
 def test_the_data_file_is_plausible():
