@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -14,6 +13,7 @@ from invoicing.core.totals import Tax, TaxTotal
 from invoicing.db.models import Document
 from invoicing.documents.lines import apply_totals
 from invoicing.documents.output import invoice_out
+from tests.unit.builders import issued_invoice
 
 OLD_ROW = [
     {
@@ -44,29 +44,6 @@ def _bind(name: str, value, dialect):
 
 def _result(name: str, value, dialect):
     return _column(name).dialect_impl(dialect).process_result_value(value, dialect)
-
-
-def _document() -> Document:
-    return Document(
-        id="inv_1",
-        entity_id="ent_1",
-        type="invoice",
-        number="2025-00007",
-        status="issued",
-        date=date(2025, 3, 1),
-        date_due=date(2025, 3, 15),
-        date_service=None,
-        currency_code="EUR",
-        locale="en",
-        customer={"id": None, "name": "Buyer"},
-        prices_include_tax=False,
-        note=None,
-        footer=None,
-        metadata_={},
-        total_paid=Decimal(0),
-        total_credited=Decimal(0),
-        credit_note_ids=[],
-    )
 
 
 @pytest.mark.parametrize("dialect", DIALECTS, ids=lambda d: d.name)
@@ -118,7 +95,7 @@ def test_decimals_are_stored_without_exponents():
 
 
 def test_apply_totals_stores_typed_lines_and_the_api_shows_the_same_strings():
-    doc = _document()
+    doc = issued_invoice()
     apply_totals(
         doc,
         [
@@ -134,7 +111,7 @@ def test_apply_totals_stores_typed_lines_and_the_api_shows_the_same_strings():
     )
     assert _bind("items", doc.items, sqlite.dialect()) == OLD_ROW
     assert _bind("taxes", doc.taxes, sqlite.dialect()) == OLD_TAXES
-    reread = _document()
+    reread = issued_invoice()
     reread.items, reread.taxes = (
         _result("items", OLD_ROW, sqlite.dialect()),
         _result("taxes", OLD_TAXES, sqlite.dialect()),

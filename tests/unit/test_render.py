@@ -35,6 +35,7 @@ from invoicing.rendering import (
     render_pdf,
     sniff,
 )
+from tests.unit.builders import issued_invoice
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 
@@ -182,28 +183,7 @@ def test_message_has_the_attachment_and_headers():
 
 
 def _document(**overrides) -> Document:
-    doc = Document(
-        id="inv_1",
-        entity_id="ent_1",
-        type="invoice",
-        number="2025-00007",
-        status="issued",
-        date=date(2025, 3, 1),
-        date_due=date(2025, 3, 15),
-        date_service=None,
-        currency_code="EUR",
-        locale="en",
-        customer={"id": None, "name": "Buyer"},
-        prices_include_tax=False,
-        note=None,
-        footer=None,
-        metadata_={},
-        total_paid=Decimal(0),
-        total_credited=Decimal(0),
-        credit_note_ids=[],
-    )
-    for key, value in overrides.items():
-        setattr(doc, key, value)
+    doc = issued_invoice(**overrides)
     apply_totals(
         doc,
         [
