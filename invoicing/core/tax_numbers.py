@@ -15,7 +15,8 @@ from stdnum.exceptions import ValidationError
 
 from contract.errors import ValidationFailed
 
-_EU_PREFIX = {"GR": "EL"}
+VIES_PREFIX = {"GR": "EL"}
+"""ISO country → VAT number prefix where they differ (Greece); the one place this is written."""
 FORMATS = {
     "AT": "ATU and 8 digits",
     "BE": "BE and 10 digits, the first 0 or 1",
@@ -66,14 +67,14 @@ def validate_tax_number(number: str, country: str | None, field: str) -> str:
     """The compact, validated number; 422 naming ``field`` when it is wrong."""
     compact = _compact(number, field)
     country = (country or "").upper()
-    prefix = _EU_PREFIX.get(country, country)
+    prefix = VIES_PREFIX.get(country, country)
     try:
         if prefix.lower() in eu_vat.MEMBER_STATES or compact[:2].lower() in eu_vat.MEMBER_STATES:
             if not compact[:2].isalpha():
                 compact = prefix + compact
             if country and compact[:2] != prefix:
                 raise ValidationFailed.field(field, f"is a {compact[:2]} VAT number, but the country is {country}")
-            prefix = _EU_PREFIX.get(compact[:2], compact[:2])
+            prefix = VIES_PREFIX.get(compact[:2], compact[:2])
             return eu_vat.validate(compact)
         module = get_cc_module(country.lower(), "vat") if country else None
         if module is not None:
@@ -87,7 +88,7 @@ def validate_eu_vat_number(number: str, field: str) -> str:
     """A member state's VAT number with its prefix (Greece ``EL``; ``GR`` is read as ``EL``), compact and
     checked for syntax and checksum; 422 naming ``field`` otherwise."""
     compact = _compact(number, field)
-    prefix = _EU_PREFIX.get(compact[:2], compact[:2])
+    prefix = VIES_PREFIX.get(compact[:2], compact[:2])
     if prefix not in FORMATS:
         raise ValidationFailed.field(
             field, "must start with the prefix of an EU member state (AT, BE, … EL for Greece, … SK), e.g. DE123456789"

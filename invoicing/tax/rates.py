@@ -23,11 +23,11 @@ from pathlib import Path
 from types import MappingProxyType
 
 from contract.errors import ValidationFailed
+from invoicing.core.tax_numbers import VIES_PREFIX
 
 TAX_CLASSES = ("standard", "reduced", "reduced_2", "super_reduced", "zero")
 DATA = Path(__file__).with_name("rates.json")
-VIES_PREFIX = {"GR": "EL"}
-ISO_COUNTRY = {"EL": "GR"}
+ISO_COUNTRY = {prefix: iso for iso, prefix in VIES_PREFIX.items()}
 
 RateTable = Mapping[str, tuple[Decimal, date]]
 

@@ -39,8 +39,9 @@ from typing import Any
 import httpx
 from litestar import Litestar, Request
 
+from invoicing.core.tax_numbers import VIES_PREFIX
 from invoicing.db.models import ViesStatus
-from invoicing.tax.rates import VIES_PREFIX, iso_country
+from invoicing.tax.rates import iso_country
 
 log = logging.getLogger("folio.vies")
 
