@@ -16,7 +16,7 @@ from contract.errors import ValidationFailed
 from invoicing.core.money import ZERO, format_decimal
 from invoicing.core.schemas import TaxIn
 from invoicing.core.totals import Line, LineTotals, Tax
-from invoicing.core.validate import decimal_field
+from invoicing.core.validate import MAX_AMOUNT, decimal_field
 
 HUNDRED = Decimal(100)
 
@@ -87,5 +87,7 @@ def clean_taxes(taxes: list[TaxIn], field: str) -> list[dict[str, str]]:
     return [{"rate": format_decimal(t.rate), "name": t.name} for t in checked_taxes(taxes, field)]
 
 
-def clean_price(price: Decimal, field: str) -> str:
-    return format_decimal(decimal_field(price, field))
+def clean_price(price: Decimal, field: str, *, signed: bool = False) -> str:
+    """A price as stored: at least 0 for a catalogue item; ``signed`` (a document line) it may be negative
+    (a voucher), down to minus the largest amount."""
+    return format_decimal(decimal_field(price, field, minimum=-MAX_AMOUNT if signed else Decimal(0)))

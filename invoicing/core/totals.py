@@ -6,12 +6,19 @@ API response, the PDF and the e-mails read those stored figures, so nothing reco
 Rules (EN 16931):
 
 * a line's net amount is ``quantity × price × (1 − discount/100)`` rounded half-up to the
-  currency's minor unit;
-* tax is computed per tax (name and rate) on the *sum* of the line nets that carry it, then
-  rounded, so ``total_with_tax == total + total_tax`` exactly;
-* with ``prices_include_tax`` the prices are gross: lines sharing the same set of taxes are summed
-  gross, the net is taken out of that sum once and the tax is the difference, so the document's
-  gross total is exactly the sum of the gross line amounts the buyer saw.
+  currency's minor unit; a line may be negative (a voucher, a return);
+* document-level allowances (BG-20) and charges (BG-21) sit on one set of taxes (a VAT rate) each;
+  one that names no taxes is spread over the document's sets of taxes in proportion to their line
+  amounts (one stored entry per set), a percent one takes that percent of each set's line amount;
+* tax is computed per tax (name and rate) on the *sum* of the line nets that carry it, less the
+  allowances and plus the charges on it (BT-116), then rounded, so
+  ``total_with_tax == total + total_tax`` exactly, where ``total`` is the amount the tax is computed
+  on (BT-109) = ``total_lines`` (BT-106) − ``total_allowances`` (BT-107) + ``total_charges`` (BT-108);
+* with ``prices_include_tax`` the prices (and allowance and charge amounts) are gross: lines sharing
+  the same set of taxes are summed gross, the allowances and charges on that set are taken off and
+  added gross, the net is taken out of that sum once and the tax is the difference, so the document's
+  gross total is exactly the sum of the gross amounts the buyer saw. An allowance's net amount is the
+  change it makes to its set's net, so the net figures add up exactly too.
 
 A line's own ``tax``/``total_with_tax`` are for display; the document figures come from the
 per-rate breakdown.
@@ -21,14 +28,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
-from msgspec import Struct
+from msgspec import Struct, structs
 
-from invoicing.core.money import ZERO, round_money
+from contract.errors import ValidationFailed
+from invoicing.core.money import ZERO, format_decimal, quantum, round_money
 
 HUNDRED = Decimal(100)
 TaxKey = tuple[str, Decimal, str | None]
+SetKey = tuple[TaxKey, ...]
 
 
 class Tax(Struct, frozen=True):
@@ -53,6 +62,45 @@ class Line(Struct, frozen=True):
     discount: Decimal = ZERO
 
 
+class Adjustment(Struct, frozen=True, kw_only=True):
+    """A document-level allowance (EN 16931 BG-20) or charge (BG-21) as asked for: an ``amount`` (net, or
+    gross with ``prices_include_tax``) or a ``percent`` of the line amounts it applies to, on the lines'
+    set of ``taxes`` it names (matched by name and rate), or spread over all of them when ``taxes`` is None."""
+
+    charge: bool = False
+    index: int = 0
+    """Its position in the request's ``allowances`` or ``charges`` (for the field a 422 names)."""
+    reason: str
+    reason_code: str | None = None
+    amount: Decimal | None = None
+    percent: Decimal | None = None
+    taxes: tuple[Tax, ...] | None = None
+
+    @property
+    def field(self) -> str:
+        return f"{'charges' if self.charge else 'allowances'}[{self.index}]"
+
+
+class AllowanceCharge(Struct, frozen=True, kw_only=True):
+    """One allowance or charge on one set of taxes, as stored on the document."""
+
+    charge: bool = False
+    reason: str
+    reason_code: str | None = None
+    percent: Decimal | None = None
+    base: Decimal | None = None
+    """With ``percent``: the line amount of its set of taxes it is a percent of (BT-93/BT-100)."""
+    amount: Decimal
+    """In the document's price terms: net, or gross with ``prices_include_tax``."""
+    net: Decimal
+    """The net amount (BT-92/BT-99): what it takes off (adds to) its set's tax base."""
+    taxes: tuple[Tax, ...] = ()
+    spread: bool = False
+    """It named no taxes and was spread over the document's sets of taxes (spread again on a draft's update)."""
+    source: int = 0
+    """The index of the request's allowance or charge it comes from (one per set when spread)."""
+
+
 class LineTotals(Struct, frozen=True):
     total: Decimal
     total_tax: Decimal
@@ -72,9 +120,14 @@ class Totals(Struct, frozen=True):
     lines: tuple[LineTotals, ...]
     taxes: tuple[TaxTotal, ...]
     total: Decimal
+    """The net amount the tax is computed on (BT-109): ``total_lines − total_allowances + total_charges``."""
     total_tax: Decimal
     total_with_tax: Decimal
     total_discount: Decimal = ZERO
+    total_lines: Decimal = ZERO
+    total_allowances: Decimal = ZERO
+    total_charges: Decimal = ZERO
+    allowance_charges: tuple[AllowanceCharge, ...] = ()
 
 
 def _line_amount(line: Line, currency: str) -> tuple[Decimal, Decimal]:
@@ -89,10 +142,103 @@ def _tax_set_rate(taxes: tuple[Tax, ...]) -> Decimal:
     return sum((t.rate for t in taxes), ZERO)
 
 
-def compute_totals(lines: Sequence[Line], currency: str, *, prices_include_tax: bool = False) -> Totals:
-    if prices_include_tax:
-        return _compute_gross(lines, currency)
-    return _compute_net(lines, currency)
+def _set_key(taxes: tuple[Tax, ...]) -> SetKey:
+    return tuple(sorted((t.key for t in taxes), key=lambda k: (k[0], k[1], k[2] or "")))
+
+
+def _named(taxes: tuple[Tax, ...]) -> tuple[tuple[str, Decimal], ...]:
+    return tuple(sorted((t.name, t.rate.normalize()) for t in taxes))
+
+
+def describe(taxes: tuple[Tax, ...]) -> str:
+    """``VAT 22 %`` (``no tax`` for none), for messages."""
+    return ", ".join(f"{t.name} {format_decimal(t.rate)} %" for t in taxes) or "no tax"
+
+
+def compute_totals(
+    lines: Sequence[Line],
+    currency: str,
+    *,
+    prices_include_tax: bool = False,
+    adjustments: Sequence[Adjustment] = (),
+) -> Totals:
+    amounts = [_line_amount(line, currency) for line in lines]
+    groups: dict[SetKey, Decimal] = {}  # set of taxes → line amount (net, or gross), in the lines' order
+    taxes_of: dict[SetKey, tuple[Tax, ...]] = {}
+    for line, (amount, _) in zip(lines, amounts, strict=True):
+        key = _set_key(line.taxes)
+        groups[key] = groups.get(key, ZERO) + amount
+        taxes_of[key] = line.taxes
+    entries = _resolve(adjustments, groups, taxes_of, currency)
+    compute = _compute_gross if prices_include_tax else _compute_net
+    totals = compute(lines, [a for a, _ in amounts], groups, taxes_of, entries, currency)
+    return structs.replace(totals, total_discount=sum((d for _, d in amounts), ZERO))
+
+
+def _resolve(
+    adjustments: Sequence[Adjustment],
+    groups: dict[SetKey, Decimal],
+    taxes_of: dict[SetKey, tuple[Tax, ...]],
+    currency: str,
+) -> list[tuple[SetKey, AllowanceCharge]]:
+    """Each allowance and charge on its set(s) of taxes with its amount; a 422 names the one at fault."""
+    out = []
+    for adj in adjustments:
+        if adj.taxes is not None:
+            wanted = _named(adj.taxes)
+            key = next((k for k in groups if _named(taxes_of[k]) == wanted), None)
+            if key is None:
+                raise ValidationFailed.field(
+                    f"{adj.field}.taxes",
+                    f"no line carries {describe(adj.taxes)}: an allowance or charge goes on the taxes of some "
+                    "of the document's lines (leave taxes out to spread it over all of them)",
+                )
+            targets = [key]
+        else:
+            targets = [k for k, amount in groups.items() if amount > 0]
+            if not targets:
+                raise ValidationFailed.field(adj.field, "the document has no line amounting to more than 0 for it")
+        if adj.percent is not None:
+            if groups[targets[0]] <= 0:
+                raise ValidationFailed.field(
+                    f"{adj.field}.percent",
+                    f"the lines with {describe(taxes_of[targets[0]])} amount to "
+                    f"{format_decimal(groups[targets[0]])}; a percent applies to an amount above zero",
+                )
+            parts = [(k, round_money(adj.percent * groups[k] / HUNDRED, currency)) for k in targets]
+        else:
+            assert adj.amount is not None  # one of amount and percent (documents.lines)
+            parts = _split(round_money(adj.amount, currency), [(k, groups[k]) for k in targets], currency)
+        for key, amount in parts:
+            entry = AllowanceCharge(
+                charge=adj.charge,
+                reason=adj.reason,
+                reason_code=adj.reason_code,
+                percent=adj.percent,
+                base=groups[key] if adj.percent is not None else None,
+                amount=amount,
+                net=amount,
+                taxes=taxes_of[key],
+                spread=adj.taxes is None,
+                source=adj.index,
+            )
+            out.append((key, entry))
+    return out
+
+
+def _split(amount: Decimal, weights: list[tuple[SetKey, Decimal]], currency: str) -> list[tuple[SetKey, Decimal]]:
+    """``amount`` in parts proportional to the (positive) weights, in whole minor units that add up exactly
+    (largest remainder: the parts rounded down, the units left over to the largest fractions)."""
+    if len(weights) == 1:
+        return [(weights[0][0], amount)]
+    unit = quantum(currency)
+    whole = sum((w for _, w in weights), ZERO)
+    exact = [amount * w / whole for _, w in weights]
+    parts = [(e / unit).to_integral_value(ROUND_FLOOR) * unit for e in exact]
+    left = int((amount - sum(parts, ZERO)) / unit)
+    for i in sorted(range(len(parts)), key=lambda i: (parts[i] - exact[i], i))[:left]:
+        parts[i] += unit
+    return [(key, part) for (key, _), part in zip(weights, parts, strict=True)]
 
 
 def _breakdown(bases: dict[TaxKey, Decimal], amounts: dict[TaxKey, Decimal]) -> tuple[TaxTotal, ...]:
@@ -102,71 +248,112 @@ def _breakdown(bases: dict[TaxKey, Decimal], amounts: dict[TaxKey, Decimal]) -> 
     )
 
 
-def _compute_net(lines: Sequence[Line], currency: str) -> Totals:
-    line_totals = []
-    bases: dict[TaxKey, Decimal] = defaultdict(lambda: ZERO)
-    total = ZERO
-    total_discount = ZERO
-    for line in lines:
-        net, discount = _line_amount(line, currency)
-        line_tax = ZERO
-        for tax in line.taxes:
-            bases[tax.key] += net
-            line_tax += round_money(net * tax.rate / HUNDRED, currency)
-        line_totals.append(LineTotals(total=net, total_tax=line_tax, total_with_tax=net + line_tax))
-        total += net
-        total_discount += discount
-    amounts = {key: round_money(base * key[1] / HUNDRED, currency) for key, base in bases.items()}
-    total_tax = sum(amounts.values(), ZERO)
+def _totals(
+    currency: str,
+    lines: list[LineTotals],
+    taxes: tuple[TaxTotal, ...],
+    entries: tuple[AllowanceCharge, ...],
+    *,
+    total: Decimal,
+    total_with_tax: Decimal,
+    total_lines: Decimal,
+) -> Totals:
     return Totals(
         currency=currency,
-        lines=tuple(line_totals),
-        taxes=_breakdown(bases, amounts),
-        total=total,
-        total_tax=total_tax,
-        total_with_tax=total + total_tax,
-        total_discount=total_discount,
-    )
-
-
-def _compute_gross(lines: Sequence[Line], currency: str) -> Totals:
-    line_totals = []
-    groups: dict[tuple, Decimal] = defaultdict(lambda: ZERO)  # tax set → gross sum
-    group_taxes: dict[tuple, tuple[Tax, ...]] = {}
-    total_discount = ZERO
-    for line in lines:
-        gross, discount = _line_amount(line, currency)
-        rate = _tax_set_rate(line.taxes)
-        net = round_money(gross * HUNDRED / (HUNDRED + rate), currency)
-        line_totals.append(LineTotals(total=net, total_tax=gross - net, total_with_tax=gross))
-        key = tuple(sorted(t.key for t in line.taxes))
-        groups[key] += gross
-        group_taxes[key] = line.taxes
-        total_discount += discount
-
-    bases: dict[TaxKey, Decimal] = defaultdict(lambda: ZERO)
-    amounts: dict[TaxKey, Decimal] = defaultdict(lambda: ZERO)
-    total = ZERO
-    total_with_tax = ZERO
-    for key, gross in groups.items():
-        taxes = group_taxes[key]
-        rate = _tax_set_rate(taxes)
-        net = round_money(gross * HUNDRED / (HUNDRED + rate), currency)
-        remaining = gross - net
-        for i, tax in enumerate(taxes):
-            # the last tax takes the rounding remainder so net + taxes == gross exactly
-            amount = remaining if i == len(taxes) - 1 else round_money(net * tax.rate / HUNDRED, currency)
-            remaining -= amount
-            bases[tax.key] += net
-            amounts[tax.key] += amount
-        total += net
-        total_with_tax += gross
-    return Totals(
-        currency=currency,
-        lines=tuple(line_totals),
-        taxes=_breakdown(bases, amounts),
+        lines=tuple(lines),
+        taxes=taxes,
         total=total,
         total_tax=total_with_tax - total,
         total_with_tax=total_with_tax,
-        total_discount=total_discount,
+        total_lines=total_lines,
+        total_allowances=sum((e.net for e in entries if not e.charge), ZERO),
+        total_charges=sum((e.net for e in entries if e.charge), ZERO),
+        allowance_charges=entries,
+    )
+
+
+def _signed(entry: AllowanceCharge) -> Decimal:
+    return entry.amount if entry.charge else -entry.amount
+
+
+def _compute_net(
+    lines: Sequence[Line],
+    amounts: list[Decimal],
+    groups: dict[SetKey, Decimal],
+    taxes_of: dict[SetKey, tuple[Tax, ...]],
+    entries: list[tuple[SetKey, AllowanceCharge]],
+    currency: str,
+) -> Totals:
+    line_totals = []
+    for line, net in zip(lines, amounts, strict=True):
+        line_tax = sum((round_money(net * tax.rate / HUNDRED, currency) for tax in line.taxes), ZERO)
+        line_totals.append(LineTotals(total=net, total_tax=line_tax, total_with_tax=net + line_tax))
+    bases: dict[TaxKey, Decimal] = defaultdict(lambda: ZERO)
+    total = ZERO
+    for key, amount in groups.items():
+        net = amount + sum((_signed(e) for k, e in entries if k == key), ZERO)
+        for tax in taxes_of[key]:
+            bases[tax.key] += net
+        total += net
+    tax_amounts = {key: round_money(base * key[1] / HUNDRED, currency) for key, base in bases.items()}
+    return _totals(
+        currency,
+        line_totals,
+        _breakdown(bases, tax_amounts),
+        tuple(e for _, e in entries),
+        total=total,
+        total_with_tax=total + sum(tax_amounts.values(), ZERO),
+        total_lines=sum(amounts, ZERO),
+    )
+
+
+def _compute_gross(
+    lines: Sequence[Line],
+    amounts: list[Decimal],
+    groups: dict[SetKey, Decimal],
+    taxes_of: dict[SetKey, tuple[Tax, ...]],
+    entries: list[tuple[SetKey, AllowanceCharge]],
+    currency: str,
+) -> Totals:
+    def net_of(gross: Decimal, rate: Decimal) -> Decimal:
+        return round_money(gross * HUNDRED / (HUNDRED + rate), currency)
+
+    line_totals = []
+    for line, gross in zip(lines, amounts, strict=True):
+        net = net_of(gross, _tax_set_rate(line.taxes))
+        line_totals.append(LineTotals(total=net, total_tax=gross - net, total_with_tax=gross))
+
+    bases: dict[TaxKey, Decimal] = defaultdict(lambda: ZERO)
+    tax_amounts: dict[TaxKey, Decimal] = defaultdict(lambda: ZERO)
+    resolved = [e for _, e in entries]
+    total = total_lines = total_with_tax = ZERO
+    for key, lines_gross in groups.items():
+        taxes = taxes_of[key]
+        rate = _tax_set_rate(taxes)
+        gross = lines_gross
+        for i, (k, entry) in enumerate(entries):
+            if k == key:
+                before = net_of(gross, rate)
+                gross += _signed(entry)
+                change = net_of(gross, rate) - before
+                resolved[i] = structs.replace(entry, net=change if entry.charge else -change)
+        net = net_of(gross, rate)
+        remaining = gross - net
+        for j, tax in enumerate(taxes):
+            # the last tax takes the rounding remainder so net + taxes == gross exactly
+            amount = remaining if j == len(taxes) - 1 else round_money(net * tax.rate / HUNDRED, currency)
+            remaining -= amount
+            bases[tax.key] += net
+            tax_amounts[tax.key] += amount
+        total += net
+        total_lines += net_of(lines_gross, rate)
+        total_with_tax += gross
+    return _totals(
+        currency,
+        line_totals,
+        _breakdown(bases, tax_amounts),
+        tuple(resolved),
+        total=total,
+        total_with_tax=total_with_tax,
+        total_lines=total_lines,
     )

@@ -13,7 +13,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
 
 from contract.schemas import Role, UserStatus
 from invoicing.core.lines import StoredLine
-from invoicing.core.totals import TaxTotal
+from invoicing.core.totals import AllowanceCharge, TaxTotal
 from invoicing.db.types import JSONType, Money, StructList, UTCDateTime, utcnow
 from invoicing.emails.schemas import EmailStatus
 
@@ -149,6 +149,8 @@ class Document(Base):
     eu_b2c_sales: Mapped[Decimal | None] = mapped_column(Money)
     """EUR net of the goods/digital lines sold to consumers in another member state (the OSS threshold)."""
     prices_include_tax: Mapped[bool] = mapped_column(Boolean, default=False)
+    allowance_charges: Mapped[list[AllowanceCharge] | None] = mapped_column(StructList(AllowanceCharge))
+    """Document-level allowances and charges, one per tax set (:mod:`invoicing.core.totals`); None without any."""
     note: Mapped[str | None] = mapped_column(Text)
     footer: Mapped[str | None] = mapped_column(Text)
     total: Mapped[Decimal] = mapped_column(Money)

@@ -34,9 +34,10 @@ from invoicing.events import emit
 
 
 def remaining_lines(invoice: Document, credit_notes: list[Document]) -> list[DocumentLine]:
-    """Lines that credit everything not yet credited: the invoice's own lines when nothing was credited,
-    otherwise one line per set of taxes with the remaining amount (gross for gross invoices)."""
-    if not credit_notes:
+    """Lines that credit everything not yet credited: the invoice's own lines when nothing was credited
+    (and it has no document-level allowances or charges), otherwise one line per set of taxes with the
+    remaining amount (gross for gross invoices), after the invoice's allowances and charges on it."""
+    if not credit_notes and not invoice.allowance_charges:
         return list(invoice.items)
     remaining: dict[tuple, Decimal] = defaultdict(Decimal)
     taxes_of: dict[tuple, tuple[Tax, ...]] = {}
@@ -46,6 +47,9 @@ def remaining_lines(invoice: Document, credit_notes: list[Document]) -> list[Doc
                 key = tuple(sorted((t.name, t.rate) for t in line.taxes))
                 remaining[key] += sign * (line.total_with_tax if invoice.prices_include_tax else line.total)
                 taxes_of.setdefault(key, line.taxes)
+    for entry in invoice.allowance_charges or []:  # in the lines' terms (net, or gross), on their taxes
+        key = tuple(sorted((t.name, t.rate) for t in entry.taxes))
+        remaining[key] += entry.amount if entry.charge else -entry.amount
     lines = []
     for key, amount in remaining.items():
         if amount > 0:

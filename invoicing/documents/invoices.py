@@ -167,7 +167,8 @@ class InvoiceService:
         )
         _check_dates(doc)
         lines = await build_lines(session, scope, data.items)
-        apply_totals(doc, await apply_treatment(session, entity, settings, doc, lines, vies))
+        decided = await apply_treatment(session, entity, settings, doc, lines, vies)
+        apply_totals(doc, decided, allowances=data.allowances, charges=data.charges)
         return doc, vies
 
     async def update(self, invoice_id: str, data: InvoiceUpdate) -> InvoiceOut:
@@ -200,7 +201,8 @@ class InvoiceService:
             doc.metadata_ = data.metadata
         _check_dates(doc)
         lines = await build_lines(session, scope, data.items) if data.items is not msgspec.UNSET else doc.items
-        apply_totals(doc, await apply_treatment(session, scope.bound_entity, settings, doc, lines, vies))
+        decided = await apply_treatment(session, scope.bound_entity, settings, doc, lines, vies)
+        apply_totals(doc, decided, allowances=data.allowances, charges=data.charges)
         if new_customer:
             await self.evidence.record(session, vies, doc.customer_id)
         emit(session, scope, "invoice.updated", doc.id)

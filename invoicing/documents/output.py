@@ -9,10 +9,12 @@ from typing import Any
 import msgspec
 
 from invoicing.core.lines import StoredLine
-from invoicing.core.money import format_decimal, round_money
+from invoicing.core.money import ZERO, format_decimal, round_money
+from invoicing.core.totals import AllowanceCharge
 from invoicing.db.models import Document
 from invoicing.documents import rules
 from invoicing.documents.schemas import (
+    AllowanceChargeOut,
     CreditNoteOut,
     CustomerSnapshot,
     InvoiceOut,
@@ -50,6 +52,46 @@ def line_out(line: StoredLine) -> LineOut:
     )
 
 
+def _allowance_charge_out(doc: Document, entry: AllowanceCharge) -> AllowanceChargeOut:
+    return AllowanceChargeOut(
+        reason=entry.reason,
+        reason_code=entry.reason_code,
+        percent=None if entry.percent is None else format_decimal(entry.percent),
+        base_amount=None if entry.base is None else money(doc, entry.base),
+        amount=money(doc, entry.amount),
+        net_amount=money(doc, entry.net),
+        taxes=[LineTaxOut(rate=format_decimal(t.rate), name=t.name, category=t.category) for t in entry.taxes],
+    )
+
+
+def _adjustments(doc: Document) -> dict[str, Any]:
+    """Allowances, charges and the totals around them (BT-106..BT-108); documents without any (and those
+    stored before them) show empty lists and ``total_lines == total``."""
+    entries = doc.allowance_charges or []
+    allowances = sum((e.net for e in entries if not e.charge), ZERO)
+    charges = sum((e.net for e in entries if e.charge), ZERO)
+    return dict(
+        allowances=[_allowance_charge_out(doc, e) for e in entries if not e.charge],
+        charges=[_allowance_charge_out(doc, e) for e in entries if e.charge],
+        total_lines=money(doc, doc.total + allowances - charges),
+        total_allowances=money(doc, allowances),
+        total_charges=money(doc, charges),
+    )
+
+
+def _tax_totals(doc: Document) -> list[TaxTotalOut]:
+    return [
+        TaxTotalOut(
+            name=t.name,
+            rate=format_decimal(t.rate),
+            base=format_decimal(t.base),
+            amount=format_decimal(t.amount),
+            category=t.category,
+        )
+        for t in doc.taxes
+    ]
+
+
 def _common(doc: Document) -> dict[str, Any]:
     """The fields every document type shows, for :func:`invoice_out` and :func:`credit_note_out`."""
     due = (
@@ -69,18 +111,10 @@ def _common(doc: Document) -> dict[str, Any]:
         locale=doc.locale,
         customer=msgspec.convert(doc.customer, CustomerSnapshot),
         items=[line_out(line) for line in doc.items],
-        taxes=[
-            TaxTotalOut(
-                name=t.name,
-                rate=format_decimal(t.rate),
-                base=format_decimal(t.base),
-                amount=format_decimal(t.amount),
-                category=t.category,
-            )
-            for t in doc.taxes
-        ],
+        taxes=_tax_totals(doc),
         tax_treatment=msgspec.convert(doc.tax_treatment, TaxTreatmentOut) if doc.tax_treatment else None,
         prices_include_tax=doc.prices_include_tax,
+        **_adjustments(doc),
         total=money(doc, doc.total),
         total_discount=money(doc, doc.total_discount),
         total_tax=money(doc, doc.total_tax),
@@ -127,6 +161,8 @@ def preview_out(doc: Document) -> InvoicePreview:
             )
             for line in doc.items
         ],
+        taxes=_tax_totals(doc),
+        **_adjustments(doc),
         total=money(doc, doc.total),
         total_tax=money(doc, doc.total_tax),
         total_with_tax=money(doc, doc.total_with_tax),

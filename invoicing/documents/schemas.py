@@ -29,11 +29,15 @@ ItemName = Annotated[str, Meta(min_length=1, max_length=500)]
 
 class LineIn(Struct, forbid_unknown_fields=True):
     """A document line. Give ``name`` and ``price``, or ``item_id`` to take them (and the taxes) from the
-    catalogue; anything given overrides the item."""
+    catalogue; anything given overrides the item. A line may be negative (a negative ``price`` for a voucher,
+    a negative ``quantity`` for a return) as long as no tax rate's base and not the document's total with tax
+    goes below zero."""
 
     name: ItemName | None = None
     price: DecimalIn | None = None
+    """Per unit: net, or gross with ``prices_include_tax``; may be negative."""
     quantity: DecimalIn = Decimal(1)
+    """Not 0; may be negative (a return)."""
     taxes: Taxes | None = None
     discount: DecimalIn = Decimal(0)
     """Percent off this line, 0–100."""
@@ -51,6 +55,30 @@ class LineIn(Struct, forbid_unknown_fields=True):
 Lines = Annotated[list[LineIn], Meta(min_length=1, max_length=1000)]
 
 
+class AllowanceChargeIn(Struct, forbid_unknown_fields=True):
+    """A document-level allowance (EN 16931 BG-20: a discount, a voucher) or charge (BG-21: shipping,
+    packing). Give ``amount`` or ``percent``. With ``taxes`` it applies to the lines carrying exactly those
+    taxes (a VAT rate of the document's lines); without, it is spread over the document's rates in
+    proportion to their line amounts (a percent takes that percent of each rate's lines), which shows as
+    one entry per rate in the answer."""
+
+    reason: Annotated[str, Meta(min_length=1, max_length=200)]
+    """Printed on the document (BT-97 / BT-104), e.g. "Voucher SUMMER10" or "Shipping"."""
+    amount: DecimalIn | None = None
+    """Above 0, in the document's currency (rounded to its minor unit): net, or gross with
+    ``prices_include_tax``."""
+    percent: DecimalIn | None = None
+    """Above 0, at most 100: of the line amounts (net, or gross) of the rate(s) it applies to."""
+    reason_code: Annotated[str, Meta(min_length=1, max_length=3)] | None = None
+    """Optional code: UNTDID 5189 for an allowance (e.g. "95" discount), UNTDID 7161 for a charge
+    (e.g. "FC" freight)."""
+    taxes: Taxes | None = None
+    """The taxes (name and rate) of the lines it applies to; leave out to spread it over all rates."""
+
+
+AllowancesCharges = Annotated[list[AllowanceChargeIn], Meta(max_length=50)]
+
+
 class InvoiceCreate(Struct, forbid_unknown_fields=True):
     items: Lines
     customer: CustomerCreate | None = None
@@ -64,6 +92,10 @@ class InvoiceCreate(Struct, forbid_unknown_fields=True):
     footer: LongText | None = None
     prices_include_tax: bool = False
     """Prices are gross (tax included); the net is taken out per tax rate."""
+    allowances: AllowancesCharges | None = None
+    """Document-level discounts (EN 16931 BG-20), taken off the tax base of their rate."""
+    charges: AllowancesCharges | None = None
+    """Document-level charges (EN 16931 BG-21), added to the tax base of their rate."""
     metadata: Metadata | None = None
     is_draft: bool = False
     """Default false: the invoice is issued (numbered) at once. True keeps an editable, unnumbered draft."""
@@ -81,6 +113,10 @@ class InvoiceUpdate(Struct, forbid_unknown_fields=True):
     note: LongText | UnsetType | None = UNSET
     footer: LongText | UnsetType | None = UNSET
     prices_include_tax: bool | UnsetType = UNSET
+    allowances: AllowancesCharges | UnsetType = UNSET
+    """Replaces the draft's allowances (``[]`` removes them); left out, they stay and are recomputed."""
+    charges: AllowancesCharges | UnsetType = UNSET
+    """Replaces the draft's charges (``[]`` removes them); left out, they stay and are recomputed."""
     metadata: Metadata | UnsetType = UNSET
 
 
@@ -160,6 +196,22 @@ class LineOut(Struct):
     decided again whenever it changes; send ``taxes`` to fix them)."""
 
 
+class AllowanceChargeOut(Struct):
+    """A document-level allowance or charge on one tax rate (one request entry without ``taxes`` shows as
+    one of these per rate it was spread over)."""
+
+    reason: str
+    reason_code: str | None
+    percent: str | None
+    base_amount: MoneyOut | None
+    """With ``percent``: the line amount of its rate it is a percent of (net, or gross)."""
+    amount: MoneyOut
+    """Net, or gross with ``prices_include_tax`` (the terms of the line prices)."""
+    net_amount: MoneyOut
+    """Net (BT-92 / BT-99): what it takes off (adds to) its rate's tax base."""
+    taxes: list[LineTaxOut]
+
+
 class TaxTotalOut(Struct):
     name: str
     rate: str
@@ -185,8 +237,21 @@ class DocumentOut(Struct, kw_only=True):
     tax_treatment: TaxTreatmentOut | None
     """The VAT decision (null only on documents created before Folio decided it)."""
     prices_include_tax: bool
+    allowances: list[AllowanceChargeOut]
+    """Document-level allowances (EN 16931 BG-20), one per tax rate."""
+    charges: list[AllowanceChargeOut]
+    """Document-level charges (EN 16931 BG-21), one per tax rate."""
+    total_lines: MoneyOut
+    """Sum of the line net amounts (BT-106)."""
+    total_allowances: MoneyOut
+    """Sum of the allowances' net amounts (BT-107)."""
+    total_charges: MoneyOut
+    """Sum of the charges' net amounts (BT-108)."""
     total: MoneyOut
+    """The net amount the tax is computed on (BT-109): ``total_lines − total_allowances + total_charges``;
+    ``total_with_tax == total + total_tax``."""
     total_discount: MoneyOut
+    """What the lines' own ``discount`` percentages took off (not the allowances)."""
     total_tax: MoneyOut
     total_with_tax: MoneyOut
     total_paid: MoneyOut
@@ -238,6 +303,12 @@ class PreviewLine(Struct):
 class InvoicePreview(Struct):
     tax_treatment: TaxTreatmentOut
     items: list[PreviewLine]
+    allowances: list[AllowanceChargeOut]
+    charges: list[AllowanceChargeOut]
+    taxes: list[TaxTotalOut]
+    total_lines: MoneyOut
+    total_allowances: MoneyOut
+    total_charges: MoneyOut
     total: MoneyOut
     total_tax: MoneyOut
     total_with_tax: MoneyOut
