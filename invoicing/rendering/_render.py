@@ -141,6 +141,19 @@ def _tax_rows(doc: DocumentOut, fmt: Formatter) -> list[dict[str, str]]:
     ]
 
 
+def _adjustment_rows(doc: DocumentOut, fmt: Formatter) -> list[dict[str, str]]:
+    """Document-level allowances (shown negative) and charges, each with its reason, percent and tax rate,
+    in the terms of the line amounts (gross with prices_include_tax)."""
+    rows = []
+    for sign, entries in ((-1, doc.allowances), (1, doc.charges)):
+        for entry in entries:
+            parts = [fmt.percent(entry.percent)] if entry.percent else []
+            parts += [f"{t.name} {fmt.percent(t.rate)}" for t in entry.taxes]
+            label = f"{entry.reason} ({', '.join(parts)})" if parts else entry.reason
+            rows.append({"label": label, "amount": fmt.money(sign * Decimal(entry.amount))})
+    return rows
+
+
 def _payable(inp: RenderInput) -> bool:
     """Whether the document asks for a payment: an issued, unpaid part of an invoice."""
     doc = inp.document
@@ -254,6 +267,7 @@ def build_context(inp: RenderInput) -> dict[str, Any]:
         "has_discount": any(li["discount"] for li in lines),
         "gross": doc.prices_include_tax,
         "taxes": _tax_rows(doc, fmt),
+        "adjustments": _adjustment_rows(doc, fmt),
         "bank": _bank(inp),
         "reference": doc.number if inp.kind == "invoice" else None,
         "qr": _qr(inp, labels),
