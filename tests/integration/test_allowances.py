@@ -136,6 +136,12 @@ def test_a_draft_spreads_its_allowances_again_over_new_lines(tenant):
     ]
     r = tenant.api.patch(f"/v1/invoices/{draft['id']}", json={"allowances": []})
     assert r.json()["allowances"] == [] and r.json()["total"] == r.json()["total_lines"] == "300.00"
+    # a voucher line naming no taxes is decided like any other line
+    voucher = {"name": "Voucher", "price": "-30.00", "kind": "goods"}
+    r = tenant.api.patch(f"/v1/invoices/{draft['id']}", json={"items": [*decided, book, voucher]})
+    assert r.status_code == 200, r.text
+    assert r.json()["items"][2]["taxes"] == [{"rate": "22", "name": "VAT", "category": "S"}]
+    assert [(t["rate"], t["base"]) for t in r.json()["taxes"]] == [("22", "170.00"), ("9.5", "100.00")]
 
 
 def test_the_pdf_prints_each_allowance_and_charge_in_the_totals(tenant):
