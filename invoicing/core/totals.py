@@ -150,6 +150,20 @@ def _named(taxes: tuple[Tax, ...]) -> tuple[tuple[str, Decimal], ...]:
     return tuple(sorted((t.name, t.rate.normalize()) for t in taxes))
 
 
+def _matching(
+    taxes: tuple[Tax, ...], groups: dict[SetKey, Decimal], taxes_of: dict[SetKey, tuple[Tax, ...]]
+) -> SetKey | None:
+    """The lines' set of taxes with these names and rates; else the only one with these rates (the name
+    given may be the default while the lines carry the seller's own name for VAT)."""
+    wanted = _named(taxes)
+    exact = [k for k in groups if _named(taxes_of[k]) == wanted]
+    if exact:
+        return exact[0]
+    rates = sorted(rate for _, rate in wanted)
+    by_rate = [k for k in groups if sorted(rate for _, rate in _named(taxes_of[k])) == rates]
+    return by_rate[0] if len(by_rate) == 1 else None
+
+
 def describe(taxes: tuple[Tax, ...]) -> str:
     """``VAT 22 %`` (``no tax`` for none), for messages."""
     return ", ".join(f"{t.name} {format_decimal(t.rate)} %" for t in taxes) or "no tax"
@@ -185,8 +199,7 @@ def _resolve(
     out = []
     for adj in adjustments:
         if adj.taxes is not None:
-            wanted = _named(adj.taxes)
-            key = next((k for k in groups if _named(taxes_of[k]) == wanted), None)
+            key = _matching(adj.taxes, groups, taxes_of)
             if key is None:
                 raise ValidationFailed.field(
                     f"{adj.field}.taxes",

@@ -105,6 +105,13 @@ def test_an_allowance_on_a_rate_no_line_carries_is_refused():
     ]
 
 
+def test_an_allowance_finds_its_rate_under_the_seller_s_own_tax_name():
+    lines = [Line(D(1), D(100), (Tax(D(22), "DDV"),)), Line(D(1), D(50), (Tax(D("9.5"), "DDV"),))]
+    t = compute_totals(lines, "EUR", adjustments=[Adjustment(index=0, reason="V", amount=D(10), taxes=(Tax(D(22)),))])
+    assert [(x.rate, x.base) for x in t.taxes] == [(D(22), D("90.00")), (D("9.5"), D("50.00"))]
+    assert t.allowance_charges[0].taxes == (Tax(D(22), "DDV"),)
+
+
 def _line(price: str, taxes=VAT22, quantity: str = "1") -> DocumentLine:
     return DocumentLine(name="L", quantity=D(quantity), price=D(price), taxes=taxes)
 
