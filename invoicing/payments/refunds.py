@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contract.errors import Conflict, NotFound, ValidationFailed
+from contract.errors import Conflict, ValidationFailed
 from invoicing.auth.context import Scope
 from invoicing.core.ids import new_id
 from invoicing.core.money import format_decimal, round_money
@@ -21,7 +21,7 @@ from invoicing.documents.queries import get_document
 from invoicing.events import emit
 from invoicing.payments.records import add_with_reference, amount_field
 from invoicing.payments.schemas import RefundCreate, RefundList, RefundOut
-from invoicing.payments.service import statuses
+from invoicing.payments.service import statuses, with_status
 
 
 def to_out(refund: Refund, invoice_status: str) -> RefundOut:
@@ -141,13 +141,4 @@ class RefundService:
         return RefundList(data=[to_out(r, status_of.get(r.invoice_id, "")) for r in rows], next_cursor=next_cursor)
 
     async def get(self, refund_id: str) -> RefundOut:
-        row = (
-            await self.session.execute(
-                select(Refund, Document.status)
-                .join(Document, Document.id == Refund.invoice_id)
-                .where(Refund.id == refund_id, Refund.entity_id == self.scope.entity_id)
-            )
-        ).first()
-        if row is None:
-            raise NotFound(f"Refund {refund_id} was not found.")
-        return to_out(row[0], row[1])
+        return to_out(*await with_status(self.session, self.scope, Refund, refund_id))

@@ -4,6 +4,8 @@ mistake can be deleted (audited), a payment's reference is claimed once per enti
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,7 +13,7 @@ from contract.errors import Conflict, NotFound
 from invoicing.auth.context import Scope
 from invoicing.core.money import format_decimal, round_money
 from invoicing.core.paging import apply_metadata, page
-from invoicing.db.models import Document, Payment
+from invoicing.db.models import Document, Payment, Refund
 from invoicing.documents import rules
 from invoicing.documents.invoices import refresh_status
 from invoicing.documents.output import money
@@ -56,6 +58,23 @@ async def statuses(session: AsyncSession, invoice_ids: set[str]) -> dict[str, st
         return {}
     rows = await session.execute(select(Document.id, Document.status).where(Document.id.in_(invoice_ids)))
     return dict(rows.tuples().all())
+
+
+Recorded = TypeVar("Recorded", Payment, Refund)
+
+
+async def with_status(session: AsyncSession, scope: Scope, model: type[Recorded], row_id: str) -> tuple[Recorded, str]:
+    """The entity's payment or refund ``row_id`` and its invoice's current status; 404 when there is none."""
+    row = (
+        await session.execute(
+            select(model, Document.status)
+            .join(Document, Document.id == model.invoice_id)
+            .where(model.id == row_id, model.entity_id == scope.entity_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"{model.__name__} {row_id} was not found.")
+    return row[0], row[1]
 
 
 class PaymentService:
@@ -142,16 +161,7 @@ class PaymentService:
         return PaymentList(data=[to_out(p, status_of.get(p.invoice_id, "")) for p in rows], next_cursor=next_cursor)
 
     async def get(self, payment_id: str) -> PaymentOut:
-        row = (
-            await self.session.execute(
-                select(Payment, Document.status)
-                .join(Document, Document.id == Payment.invoice_id)
-                .where(Payment.id == payment_id, Payment.entity_id == self.scope.entity_id)
-            )
-        ).first()
-        if row is None:
-            raise NotFound(f"Payment {payment_id} was not found.")
-        return to_out(row[0], row[1])
+        return to_out(*await with_status(self.session, self.scope, Payment, payment_id))
 
     async def _get(self, payment_id: str, *, fresh: bool = False) -> Payment:
         payment = await self.session.get(Payment, payment_id, populate_existing=fresh)
