@@ -7,6 +7,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 
 from tests.integration.conftest import INVOICE, assert_problem, make_entity
+from tests.integration.pdf_helpers import decode_qr_codes
 
 TOTAL = "120.78"  # INVOICE: 99.00 + 22 % VAT
 
@@ -225,3 +226,22 @@ def test_an_invoice_created_paid_never_asks_for_money(server, tenant):
     too_much = assert_problem(api.post("/v1/invoices", json={**INVOICE, "paid": {"amount": "120.79"}}), 422)
     assert too_much["errors"][0]["field"] == "paid.amount"
     assert _invoice(api)["paid_on_issue"] is None
+
+
+def test_the_pdf_of_an_invoice_created_paid_asks_for_no_money(server, tenant):
+    """The issued original is rendered from the invoice as issued, which includes the payment it was
+    created with: no GiroCode, while an unpaid invoice of the same seller has one. (That later payments
+    stay out of the original: tests/unit/test_rules_as_issued.py.)"""
+    iban = "SI56191000000123438"
+    entity = make_entity(tenant.account, settings={"bank_account": {"iban": iban, "bic": "LJBASI2X"}})
+    api = server.client(tenant.sandbox_key, entity["id"])
+
+    def pdf(invoice: dict) -> bytes:
+        r = api.get(f"/v1/invoices/{invoice['id']}/pdf")
+        assert r.status_code == 200, r.text
+        return r.content
+
+    unpaid = _invoice(api)
+    assert [code.split("\n")[6] for code in decode_qr_codes(pdf(unpaid))] == [iban]
+    paid = _invoice(api, paid={"type": "card", "reference": "ch_pdf"})
+    assert decode_qr_codes(pdf(paid)) == []
