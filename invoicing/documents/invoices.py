@@ -2,7 +2,8 @@
 
 Issued invoices are immutable; only the aggregates ``total_paid``/``total_credited``/``total_refunded``
 (and the status they imply, :func:`refresh_status`) change afterwards, inside the transaction that
-records the payment (or deletes it), the credit note or the refund. States (README "Invoice states")::
+records the payment (or deletes it), the credit note or the refund. The states (README "Payments,
+refunds and invoice states")::
 
     draft ──issue──▶ issued ⇄ partially_paid ⇄ paid      (payments, payment deletions, refunds)
       │               │ └──── credited ◀───────┘         (credit notes cancelling it, or settling it)

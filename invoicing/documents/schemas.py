@@ -255,6 +255,6 @@ class InvoicePreview(Struct):
 
 
 InvoiceStatus = Literal["draft", "issued", "partially_paid", "paid", "voided", "credited"]
-"""An invoice's status (the fixed public set; README "Invoice states"): ``draft`` and ``voided`` are set
-by what was done to it; the others follow from what was paid, credited and refunded
+"""An invoice's status, a fixed public set (README "Payments, refunds and invoice states"): ``draft`` and
+``voided`` are set by what was done to it; the others follow from what was paid, credited and refunded
 (:func:`invoicing.documents.rules.invoice_status`)."""

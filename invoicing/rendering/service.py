@@ -100,7 +100,7 @@ def as_issued(out: InvoiceOut | CreditNoteOut) -> InvoiceOut | CreditNoteOut:
     return msgspec.structs.replace(
         out,
         status=rules.invoice_status("issued", total, paid, Decimal(0)),
-        total_paid=format_decimal(round_money(paid, out.currency_code)),
+        total_paid=out.paid_on_issue or zero,
         total_credited=zero,
         total_refunded=zero,
         total_due=format_decimal(round_money(rules.amount_due("issued", total, paid, Decimal(0)), out.currency_code)),
