@@ -24,7 +24,7 @@ from invoicing.emails.controller import EmailController, SendController
 from invoicing.emails.delivery import delivery_lifespan
 from invoicing.entities.controller import EntityController
 from invoicing.items.controller import ItemController
-from invoicing.payments.controller import PaymentController
+from invoicing.payments.controller import PaymentController, RefundController
 from invoicing.rendering import logo_lifespan
 from invoicing.rendering.controller import CreditNoteRenderingController, FileController, InvoiceRenderingController
 from invoicing.taxes.controller import TaxRateController, VatNumberController
@@ -40,6 +40,7 @@ API_CONTROLLERS = [
     InvoiceController,
     CreditNoteController,
     PaymentController,
+    RefundController,
     EntityUserController,
     InvoiceRenderingController,
     CreditNoteRenderingController,

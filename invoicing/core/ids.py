@@ -21,6 +21,7 @@ PREFIXES = {
     "invoice": "inv",
     "credit_note": "cre",
     "payment": "pay",
+    "refund": "rfd",
     "user": "usr",
     "webhook": "whk",
     "event": "evt",

@@ -8,7 +8,19 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, inspect
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    inspect,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
 
 from contract.schemas import Role, UserStatus
@@ -159,6 +171,10 @@ class Document(Base):
     total_with_tax: Mapped[Decimal] = mapped_column(Money)
     total_paid: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     total_credited: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    total_refunded: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    """Refunds recorded against this invoice (or, on a credit note, against this credit note)."""
+    paid_on_issue: Mapped[Decimal | None] = mapped_column(Money)
+    """What was recorded as paid when the invoice was created (``paid``); the issued original shows it."""
     invoice_id: Mapped[str | None] = mapped_column(String(40), index=True)
     invoice_number: Mapped[str | None] = mapped_column(String(80))
     invoice_date: Mapped[dt.date | None] = mapped_column(Date)
@@ -182,6 +198,15 @@ class NumberCounter(Base):
     value: Mapped[int] = mapped_column(Integer, default=0)
 
 
+UNSPLIT_REFERENCE = "reference IS NOT NULL AND NOT split"
+HAS_REFERENCE = "reference IS NOT NULL"
+
+
+def _where(condition: str) -> dict[str, Any]:
+    """A partial index's condition, for both engines (SQLite and PostgreSQL support partial indexes)."""
+    return {"sqlite_where": text(condition), "postgresql_where": text(condition)}
+
+
 class Payment(Base):
     __tablename__ = "payments"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -195,9 +220,36 @@ class Payment(Base):
     note: Mapped[str | None] = mapped_column(Text)
     metadata_: Mapped[dict[str, str]] = mapped_column("metadata", JSONType, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    split: Mapped[bool] = mapped_column(Boolean, default=False)
+    """One part of a payment split over several invoices: may share its ``reference`` with other splits."""
+    at_issue: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Recorded when the invoice was created (``paid``), so printed on the issued original."""
     __table_args__ = (
         Index("ix_payments_entity", "entity_id", "id"),
         Index("ix_payments_reference", "entity_id", "reference"),
+        Index("uq_payments_reference", "entity_id", "reference", unique=True, **_where(UNSPLIT_REFERENCE)),
+    )
+
+
+class Refund(Base):
+    """Money given back to the customer, against an invoice or one of its credit notes."""
+
+    __tablename__ = "refunds"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), index=True)
+    credit_note_id: Mapped[str | None] = mapped_column(ForeignKey("documents.id"))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    currency_code: Mapped[str] = mapped_column(String(3))
+    date: Mapped[dt.date] = mapped_column(Date)
+    type: Mapped[str] = mapped_column(String(30))
+    reference: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    metadata_: Mapped[dict[str, str]] = mapped_column("metadata", JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __table_args__ = (
+        Index("ix_refunds_entity", "entity_id", "id"),
+        Index("uq_refunds_reference", "entity_id", "reference", unique=True, **_where(HAS_REFERENCE)),
     )
 
 

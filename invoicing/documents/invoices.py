@@ -1,7 +1,15 @@
-"""Invoices: drafts, issuing, voiding, and the status that follows payments and credit notes.
+"""Invoices: drafts, issuing, voiding, and the status that follows payments, credit notes and refunds.
 
-Issued invoices are immutable; only the aggregates ``total_paid``/``total_credited`` (and the status
-they imply) change afterwards, inside the transaction that records the payment or the credit note.
+Issued invoices are immutable; only the aggregates ``total_paid``/``total_credited``/``total_refunded``
+(and the status they imply, :func:`refresh_status`) change afterwards, inside the transaction that
+records the payment (or deletes it), the credit note or the refund. The states (README "Payments,
+refunds and invoice states")::
+
+    draft ──issue──▶ issued ⇄ partially_paid ⇄ paid      (payments, payment deletions, refunds)
+      │               │ └──── credited ◀───────┘         (credit notes cancelling it, or settling it)
+      └─delete        └──void (nothing paid, nothing credited)──▶ voided
+
+An invoice created with ``paid`` is issued with its payment in one transaction (``paid_on_issue``).
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from typing import Any
 
 import msgspec
 from litestar import Request
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contract.errors import Conflict, ValidationFailed
@@ -23,7 +32,7 @@ from invoicing.core.validate import currency_field
 from invoicing.customers import service as customers
 from invoicing.customers.schemas import CustomerCreate
 from invoicing.db.engine import insert_new
-from invoicing.db.models import Document
+from invoicing.db.models import Document, Payment
 from invoicing.db.types import utcnow
 from invoicing.documents import rules
 from invoicing.documents.lines import apply_totals, build_lines
@@ -35,6 +44,8 @@ from invoicing.documents.treatment import apply_treatment
 from invoicing.documents.vies_evidence import ViesEvidence
 from invoicing.entities.settings import effective
 from invoicing.events import emit
+from invoicing.payments.records import add_with_reference, amount_field, new_payment
+from invoicing.payments.schemas import PaidAtIssue
 
 EDITABLE = ("date", "date_due", "date_service", "note", "footer", "prices_include_tax")
 
@@ -76,9 +87,33 @@ async def _change_customer(session: AsyncSession, scope: Scope, doc: Document, d
     )
 
 
+def _paid_at_issue(doc: Document, paid: PaidAtIssue) -> Payment:
+    """The payment that ``paid`` records (by default the whole invoice), set on ``doc`` before it is inserted."""
+    if paid.amount is None:
+        amount = doc.total_with_tax
+        if amount <= 0:
+            raise ValidationFailed.field("paid", "the invoice's total is 0; there is nothing to pay")
+    else:
+        amount = amount_field(
+            paid.amount, "paid.amount", doc.currency_code, doc.total_with_tax, "of the invoice's total_with_tax"
+        )
+    doc.total_paid = doc.paid_on_issue = amount
+    return new_payment(
+        doc,
+        amount,
+        day=paid.date or doc.date,
+        type_=paid.type,
+        reference=paid.reference,
+        split=paid.split,
+        at_issue=True,
+    )
+
+
 def refresh_status(doc: Document) -> None:
     """Set the status that the invoice's stored aggregates imply (:func:`rules.invoice_status`)."""
-    doc.status = rules.invoice_status(doc.status, doc.total_with_tax, doc.total_paid, doc.total_credited)
+    doc.status = rules.invoice_status(
+        doc.status, doc.total_with_tax, doc.total_paid, doc.total_credited, doc.total_refunded
+    )
 
 
 class InvoiceService:
@@ -118,7 +153,10 @@ class InvoiceService:
 
     async def create(self, data: InvoiceCreate) -> InvoiceOut:
         session, scope = self.session, self.scope
+        if data.paid is not None and data.is_draft:
+            raise ValidationFailed.field("paid", "a draft cannot be paid; record a payment once it is issued")
         doc, vies = await self._compose(data)
+        paid = _paid_at_issue(doc, data.paid) if data.paid is not None else None
         await self.evidence.record(session, vies, doc.customer_id)
         emit(session, scope, "invoice.created", doc.id)
         if data.is_draft:
@@ -126,7 +164,22 @@ class InvoiceService:
         else:
             await issue(session, scope, doc, new=True)
             emit(session, scope, "invoice.issued", doc.id, {"number": doc.number})
+        if paid is not None:
+            await self._record_paid(doc, paid)
         return invoice_out(doc)
+
+    async def _record_paid(self, doc: Document, payment: Payment) -> None:
+        """The payment of an invoice created ``paid``: the row was inserted with ``total_paid`` and
+        ``paid_on_issue``; its status follows here."""
+        session, scope = self.session, self.scope
+        await add_with_reference(session, payment)
+        refresh_status(doc)
+        await session.execute(update(Document).where(Document.id == doc.id).values(status=doc.status))
+        emit(
+            session, scope, "payment.created", payment.id, {"invoice_id": doc.id, "amount": money(doc, payment.amount)}
+        )
+        if doc.status == "paid":
+            emit(session, scope, "invoice.paid", doc.id)
 
     async def preview(self, data: InvoiceCreate) -> InvoicePreview:
         """What :meth:`create` would decide and total, writing nothing."""

@@ -95,7 +95,7 @@ def _tax_totals(doc: Document) -> list[TaxTotalOut]:
 def _common(doc: Document) -> dict[str, Any]:
     """The fields every document type shows, for :func:`invoice_out` and :func:`credit_note_out`."""
     due = (
-        rules.amount_due(doc.status, doc.total_with_tax, doc.total_paid, doc.total_credited)
+        rules.amount_due(doc.status, doc.total_with_tax, doc.total_paid, doc.total_credited, doc.total_refunded)
         if doc.type == "invoice"
         else Decimal(0)
     )
@@ -121,6 +121,7 @@ def _common(doc: Document) -> dict[str, Any]:
         total_with_tax=money(doc, doc.total_with_tax),
         total_paid=money(doc, doc.total_paid),
         total_credited=money(doc, doc.total_credited),
+        total_refunded=money(doc, doc.total_refunded),
         total_due=money(doc, due),
         note=doc.note,
         footer=doc.footer,
@@ -133,6 +134,10 @@ def _common(doc: Document) -> dict[str, Any]:
 def invoice_out(doc: Document) -> InvoiceOut:
     return InvoiceOut(
         **_common(doc),
+        amount_to_refund=money(
+            doc, rules.amount_to_refund(doc.total_with_tax, doc.total_paid, doc.total_credited, doc.total_refunded)
+        ),
+        paid_on_issue=None if doc.paid_on_issue is None else money(doc, doc.paid_on_issue),
         credit_note_ids=list(doc.credit_note_ids or []),
         voided_at=doc.voided_at,
         void_reason=doc.void_reason,

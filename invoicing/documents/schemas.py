@@ -21,6 +21,7 @@ from invoicing.core.schemas import (
     TaxOut,
 )
 from invoicing.customers.schemas import CustomerCreate
+from invoicing.payments.schemas import PaidAtIssue
 
 LineKind = Literal["services", "goods", "digital"]
 TaxClass = Literal["standard", "reduced", "super_reduced", "zero"]
@@ -99,6 +100,9 @@ class InvoiceCreate(Struct, forbid_unknown_fields=True):
     metadata: Metadata | None = None
     is_draft: bool = False
     """Default false: the invoice is issued (numbered) at once. True keeps an editable, unnumbered draft."""
+    paid: PaidAtIssue | None = None
+    """The invoice is already paid (e.g. by card at checkout): a payment is recorded with it, in the same
+    transaction, and even the issued original shows it paid. Not on drafts (422)."""
 
 
 class InvoiceUpdate(Struct, forbid_unknown_fields=True):
@@ -256,6 +260,8 @@ class DocumentOut(Struct, kw_only=True):
     total_with_tax: MoneyOut
     total_paid: MoneyOut
     total_credited: MoneyOut
+    total_refunded: MoneyOut
+    """Refunds recorded against the invoice (on a credit note: against this credit note)."""
     total_due: MoneyOut
     note: str | None
     footer: str | None
@@ -266,6 +272,11 @@ class DocumentOut(Struct, kw_only=True):
 
 class InvoiceOut(DocumentOut, kw_only=True):
     object: Literal["invoice"] = "invoice"
+    amount_to_refund: MoneyOut
+    """What the business owes the customer: paid − refunded − (total − credited), when positive (e.g. paid
+    in full, then credited); 0 otherwise. ``total_due`` is the opposite direction; at most one is above 0."""
+    paid_on_issue: MoneyOut | None
+    """What was recorded as paid when the invoice was created (``paid``); null when nothing was."""
     credit_note_ids: list[str]
     voided_at: datetime | None
     void_reason: str | None
@@ -315,3 +326,6 @@ class InvoicePreview(Struct):
 
 
 InvoiceStatus = Literal["draft", "issued", "partially_paid", "paid", "voided", "credited"]
+"""An invoice's status, a fixed public set (README "Payments, refunds and invoice states"): ``draft`` and
+``voided`` are set by what was done to it; the others follow from what was paid, credited and refunded
+(:func:`invoicing.documents.rules.invoice_status`)."""

@@ -27,6 +27,7 @@ from invoicing.core.ids import new_id
 from invoicing.core.money import format_decimal, round_money
 from invoicing.db import Database
 from invoicing.db.models import Document, DocumentFile, Entity, StoredFile
+from invoicing.documents import rules
 from invoicing.documents.output import document_out
 from invoicing.documents.queries import get_document
 from invoicing.documents.schemas import CreditNoteOut, InvoiceOut
@@ -88,18 +89,22 @@ async def resolve_logo(db: Database, fetcher: LogoFetcher | None, entity: Entity
 
 
 def as_issued(out: InvoiceOut | CreditNoteOut) -> InvoiceOut | CreditNoteOut:
-    """The document as it was issued: the kept PDF is the legal document, so payments, credits and a
-    later void (which the API and the HTML preview show) are not part of it, and its bytes do not
-    depend on when it was first asked for."""
+    """The document as it was issued: the kept PDF is the legal document, so later payments, credits,
+    refunds and a void (which the API and the HTML preview show) are not part of it, and its bytes do
+    not depend on when it was first asked for. A payment recorded with the invoice (``paid_on_issue``)
+    is part of it: such an invoice was issued paid."""
     if out.object != "invoice" or out.status == "draft":
         return out
+    total, paid = Decimal(out.total_with_tax), Decimal(out.paid_on_issue or 0)
     zero = format_decimal(round_money(Decimal(0), out.currency_code))
     return msgspec.structs.replace(
         out,
-        status="issued",
-        total_paid=zero,
+        status=rules.invoice_status("issued", total, paid, Decimal(0)),
+        total_paid=out.paid_on_issue or zero,
         total_credited=zero,
-        total_due=out.total_with_tax,
+        total_refunded=zero,
+        total_due=format_decimal(round_money(rules.amount_due("issued", total, paid, Decimal(0)), out.currency_code)),
+        amount_to_refund=zero,
         credit_note_ids=[],
         voided_at=None,
         void_reason=None,
