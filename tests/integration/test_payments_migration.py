@@ -51,7 +51,7 @@ def database_url(request, tmp_path):
 
 
 def test_payments_sharing_a_reference_become_split(database_url):
-    upgrade(database_url, "0005")
+    upgrade(database_url, "0006")
     rows = [("pay_1", "ch_1"), ("pay_2", "ch_1"), ("pay_3", "ch_2"), ("pay_4", None), ("pay_5", None)]
     asyncio.run(_run(database_url, [(INSERT, {"id": i, "reference": r}) for i, r in rows]))
     upgrade(database_url)

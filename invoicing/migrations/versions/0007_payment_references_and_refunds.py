@@ -1,7 +1,7 @@
 """payments: unique references (unless split), at_issue; refunds; documents.total_refunded and paid_on_issue
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-03 09:30:00.000000
 
 Payments that already share a reference within an entity are marked ``split`` before the unique
@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql
 import invoicing.db.types
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
