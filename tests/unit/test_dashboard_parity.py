@@ -1,4 +1,6 @@
-"""The dashboard formats money like the PDF: ``frontend/src/lib/format.cases.json`` holds what Babel prints (the
+"""Data the dashboard keeps beside the server's, checked against it.
+
+Money is formatted like the PDF: ``frontend/src/lib/format.cases.json`` holds what Babel prints (the
 PDF's formatter, :class:`invoicing.rendering.Formatter`), and Vitest (``src/lib/format.test.ts``) checks the
 dashboard prints the same strings. This checks the file still says what Babel prints."""
 
@@ -7,6 +9,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+import pycountry
 import pytest
 
 from invoicing.config import ROOT
@@ -27,3 +30,8 @@ def test_the_pdf_prints_the_numbers_the_dashboard_is_tested_against(case):
 
 def test_every_document_language_is_covered():
     assert {c["locale"] for c in CASES["money"]} == {"en", "de", "sl", "fr", "it", "es", "hr"}
+
+
+def test_the_dashboards_countries_are_the_ones_the_api_accepts():
+    codes = json.loads((ROOT / "frontend" / "src" / "lib" / "countries.json").read_text(encoding="utf-8"))
+    assert codes == sorted(country.alpha_2 for country in pycountry.countries)
