@@ -7,6 +7,7 @@ import { Link } from "../../components/Link";
 import { StatusBadge } from "../../components/StatusBadge";
 import { InvoiceActions } from "./InvoiceActions";
 import { CreditNotes } from "./CreditNotes";
+import { DocumentEmails } from "./DocumentEmails";
 import { Payments } from "./Payments";
 import { TaxTreatmentPanel } from "./TaxTreatmentPanel";
 
@@ -44,6 +45,8 @@ export function InvoiceView({ invoice }: { invoice: Invoice }) {
         <dl className="facts">
           <dt>{t("invoice.dateIssued")}</dt>
           <dd>{date(invoice.date)}</dd>
+          <dt>{t("invoice.dateService")}</dt>
+          <dd>{date(invoice.date_service ?? invoice.date)}</dd>
           <dt>{t("invoice.dateDue")}</dt>
           <dd>{date(invoice.date_due)}</dd>
         </dl>
@@ -95,6 +98,7 @@ export function InvoiceView({ invoice }: { invoice: Invoice }) {
         <>
           <Payments invoice={invoice} />
           <CreditNotes invoice={invoice} />
+          <DocumentEmails documentId={invoice.id} />
         </>
       )}
     </article>
