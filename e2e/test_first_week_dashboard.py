@@ -258,3 +258,23 @@ def test_slovenian_amounts_are_grouped_as_on_the_pdf(page: Page, host: Host, fol
     expect(row).to_contain_text("1.439,10\u00a0€")
     row.get_by_role("link", name=invoice["number"]).click()
     expect(frame.get_by_test_id("totals-title-due")).to_have_text("1.439,10\u00a0€")
+
+
+def test_the_editor_takes_the_date_of_supply(page: Page, host: Host, folio: Folio, tenant: str):
+    frame = open_dashboard(page, host, entity=tenant, user=f"{tenant}-admin", view="invoice/new")
+    frame.get_by_label("Customer name").fill("Kupec d.o.o.")
+    frame.get_by_label("Item name, line 1").fill("Svetovanje, november")
+    frame.get_by_label("Price, line 1").fill("100")
+    frame.get_by_label("Tax %, line 1").fill("22")
+    frame.get_by_label("Date of supply").fill("2026-11-30")
+    frame.get_by_role("button", name="Save draft").click()
+    expect(frame.get_by_role("heading", name="Draft invoice")).to_be_visible()
+    facts = frame.locator("dl.facts").first
+    expect(facts).to_contain_text("Date of supply")
+    expect(facts).to_contain_text("Nov 30, 2026")
+    [draft] = _api(folio, tenant, "GET", "/v1/invoices")["data"]
+    assert draft["date_service"] == "2026-11-30"
+
+    # reopened, the editor shows it
+    frame.get_by_role("button", name="Edit draft").click()
+    expect(frame.get_by_label("Date of supply")).to_have_value("2026-11-30")

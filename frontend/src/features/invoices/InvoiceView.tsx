@@ -1,6 +1,7 @@
 /** An invoice as the API has it: bill-to, dates, lines, tax breakdown and totals, note, payments and credit notes. */
 import { type Invoice } from "../../api/client";
 import { useI18n } from "../../i18n";
+import { countryName } from "../../lib/countries";
 import { LinesTable } from "./LinesTable";
 import { TotalsList } from "./TotalsList";
 import { Link } from "../../components/Link";
@@ -12,7 +13,7 @@ import { Payments } from "./Payments";
 import { TaxTreatmentPanel } from "./TaxTreatmentPanel";
 
 export function InvoiceView({ invoice }: { invoice: Invoice }) {
-  const { t, date } = useI18n();
+  const { t, date, locale } = useI18n();
   const currency = invoice.currency_code;
   const title = invoice.number ? t("invoice.title", { number: invoice.number }) : t("invoice.draftTitle");
   return (
@@ -33,7 +34,7 @@ export function InvoiceView({ invoice }: { invoice: Invoice }) {
           <h2 id="bill-to">{t("invoice.billTo")}</h2>
           <address>
             <strong>{invoice.customer.name}</strong>
-            {[invoice.customer.address, [invoice.customer.post_code, invoice.customer.city].filter(Boolean).join(" "), invoice.customer.country, invoice.customer.email]
+            {[invoice.customer.address, [invoice.customer.post_code, invoice.customer.city].filter(Boolean).join(" "), countryName(locale, invoice.customer.country), invoice.customer.email]
               .filter(Boolean)
               .map((line, i) => (
                 <span key={i} className="block">
