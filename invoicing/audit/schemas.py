@@ -24,6 +24,12 @@ class AuditEntry(Struct):
     actor: Actor
     data: dict[str, Any]
     created_at: datetime
+    label: str | None = None
+    """What a person calls the object: a document's number (a draft's customer name), a customer's or item's
+    name, a member's e-mail, the number of the invoice a payment was for, an e-mail's recipients; ``null`` once
+    the object is gone and nothing recorded names it."""
+    currency: str | None = None
+    """The currency of the document or payment, for amounts in ``data`` (``payment.created``'s ``amount``)."""
 
 
 class AuditLog(Struct):

@@ -16,7 +16,7 @@ from invoicing.audit.schemas import Actor, AuditEntry, AuditLog
 from invoicing.auth.context import Scope
 from invoicing.core.ids import PREFIXES
 from invoicing.core.paging import page
-from invoicing.db.models import EntityUser, Event
+from invoicing.db.models import Customer, Document, Email, Entity, EntityUser, Event, Item, Payment
 
 _TYPES = {prefix: kind for kind, prefix in PREFIXES.items()}
 
@@ -59,6 +59,61 @@ def list_stmt(
     return stmt
 
 
+Label = tuple[str | None, str | None]
+"""an object's label and currency"""
+
+
+async def _labels(session: AsyncSession, entity_id: str | None, object_ids: set[str]) -> dict[str, Label]:
+    """What a person calls each object (and its currency), read in one query per kind of object on the page."""
+    by_type: dict[str, list[str]] = {}
+    for object_id in object_ids:
+        by_type.setdefault(_object_type(object_id), []).append(object_id)
+    out: dict[str, Label] = {}
+    ids = by_type.get("invoice", []) + by_type.get("credit_note", [])
+    if ids:
+        rows = await session.execute(
+            select(Document.id, Document.number, Document.customer, Document.currency_code).where(
+                Document.entity_id == entity_id, Document.id.in_(ids)
+            )
+        )
+        for id_, number, customer, currency in rows.all():
+            out[id_] = (number or (customer or {}).get("name"), currency)
+    if ids := by_type.get("payment", []):
+        rows = await session.execute(
+            select(Payment.id, Document.number, Payment.currency_code)
+            .join(Document, Document.id == Payment.invoice_id)
+            .where(Payment.entity_id == entity_id, Payment.id.in_(ids))
+        )
+        out.update({id_: (number, currency) for id_, number, currency in rows.all()})
+    for kind, model in (("customer", Customer), ("item", Item)):
+        if ids := by_type.get(kind, []):
+            rows = await session.execute(
+                select(model.id, model.name).where(model.entity_id == entity_id, model.id.in_(ids))
+            )
+            out.update({id_: (name, None) for id_, name in rows.all()})
+    if ids := by_type.get("user", []):
+        rows = await session.execute(
+            select(EntityUser.id, EntityUser.email).where(EntityUser.entity_id == entity_id, EntityUser.id.in_(ids))
+        )
+        out.update({id_: (email, None) for id_, email in rows.all()})
+    if ids := by_type.get("email", []):
+        rows = await session.execute(select(Email.id, Email.to).where(Email.entity_id == entity_id, Email.id.in_(ids)))
+        out.update({id_: (", ".join(to or []), None) for id_, to in rows.all()})
+    if entity_id in by_type.get("entity", []):
+        name = await session.scalar(select(Entity.name).where(Entity.id == entity_id))
+        out[entity_id] = (name, None)
+    return out
+
+
+def _recorded_label(event: Event) -> str | None:
+    """A label the event itself recorded, for an object that is gone (a removed member's e-mail, a number)."""
+    data = event.data or {}
+    for key in ("number", "email"):
+        if isinstance(data.get(key), str) and data[key]:
+            return str(data[key])
+    return None
+
+
 async def entries(session: AsyncSession, events: list[Event]) -> list[AuditEntry]:
     user_ids = {e.actor.split(":", 1)[1] for e in events if e.actor and e.actor.startswith("user:")}
     emails: dict[str, str] = {}
@@ -70,6 +125,8 @@ async def entries(session: AsyncSession, events: list[Event]) -> list[AuditEntry
     for e in events:
         if e.type == "entity_user.removed" and e.data.get("email"):
             emails.setdefault(e.object_id, e.data["email"])
+    entity_id = events[0].entity_id if events else None
+    labels = await _labels(session, entity_id, {e.object_id for e in events})
     return [
         AuditEntry(
             id=e.id,
@@ -81,6 +138,8 @@ async def entries(session: AsyncSession, events: list[Event]) -> list[AuditEntry
             actor=_actor(e.actor, emails),
             data=e.data or {},
             created_at=e.created_at,
+            label=labels.get(e.object_id, (None, None))[0] or _recorded_label(e),
+            currency=labels.get(e.object_id, (None, None))[1],
         )
         for e in events
     ]

@@ -1,6 +1,6 @@
 """The message catalogues (``locales/<domain>/<language>.json``): every language has exactly English's keys
-with the same placeholders, the server's domains cover every supported language, the dashboard imports every
-UI language, every key the code asks for exists; and how placeholders are filled."""
+with the same placeholders, every domain (the dashboard's too) covers every supported language, the dashboard
+imports every UI language, every key the code asks for exists; and how placeholders are filled."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from contract.errors import ValidationFailed
 from invoicing.auth.permissions import ROLES
 from invoicing.config import ROOT
 from invoicing.core.i18n import LOCALES, PLACEHOLDER, REFERENCE, catalogue, fill, language_of, message
-from invoicing.core.locales import SUPPORTED_LANGUAGES
+from invoicing.core.locales import SUPPORTED_LANGUAGES, locale_field
 from invoicing.signin.mail import KINDS
 
 DOMAINS = sorted(path.name for path in LOCALES.iterdir() if path.is_dir())
@@ -44,8 +45,8 @@ def test_every_language_has_englishs_keys_and_placeholders(domain, path):
         assert "{" not in PLACEHOLDER.sub("", text) and "}" not in PLACEHOLDER.sub("", text), key
 
 
-@pytest.mark.parametrize("domain", ["documents", "emails", "tax"])
-def test_the_server_domains_have_every_supported_language(domain):
+@pytest.mark.parametrize("domain", ["documents", "emails", "tax", "ui"])
+def test_every_domain_has_every_supported_language(domain):
     assert {path.stem for path in (LOCALES / domain).glob("*.json")} == set(SUPPORTED_LANGUAGES)
 
 
@@ -81,6 +82,10 @@ def test_a_locale_reads_its_language_or_english():
         "en",
     ]
     assert catalogue("documents", "pt") == catalogue("documents", "en")
+    for tag in ("de-AT", "sl_si", "hr"):
+        assert locale_field(tag, "locale").split("-")[0] in SUPPORTED_LANGUAGES
+    with pytest.raises(ValidationFailed):  # documents are not written in Portuguese: refused, not English
+        locale_field("pt-BR", "locale")
     assert message("documents", "de-CH", "invoice") == "Rechnung"
     assert message("emails", "xx", "invoice.subject", {"number": "7", "seller": "Acme"}) == "Invoice 7 from Acme"
 

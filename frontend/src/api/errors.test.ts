@@ -17,9 +17,16 @@ describe("describeError", () => {
     expect(describeError(new ApiError({ status: 403, title: "Forbidden" }), en)).toBe(en.t("error.forbiddenGeneric", { role: en.t("role.viewer") }));
   });
 
-  it("shows the problem's detail for other statuses, and the network and not-found messages", () => {
-    expect(describeError(new ApiError({ status: 409, title: "Conflict", detail: "The last admin cannot be removed." }), en)).toBe("The last admin cannot be removed.");
-    expect(describeError(new ApiError({ status: 500, title: "Internal Server Error" }), en)).toBe("Internal Server Error");
+  it("shows other refusals with a title in the UI language and the problem's detail, and the network and not-found messages", () => {
+    const conflict = new ApiError({ status: 409, title: "Conflict", detail: "The last admin cannot be removed." });
+    expect(describeError(conflict, en)).toBe(en.t("error.conflict", { detail: "The last admin cannot be removed." }));
+    const de = makeI18n("de");
+    expect(describeError(conflict, de)).toBe(de.t("error.conflict", { detail: "The last admin cannot be removed." }));
+    expect(describeError(conflict, de)).not.toBe(describeError(conflict, en));
+    expect(describeError(new ApiError({ status: 422, title: "Unprocessable", detail: "amount is too high" }), en)).toBe(
+      en.t("error.invalid", { detail: "amount is too high" }),
+    );
+    expect(describeError(new ApiError({ status: 500, title: "Internal Server Error" }), en)).toBe(en.t("error.server", { detail: "Internal Server Error" }));
     expect(describeError(new ApiError({ status: 0, title: "Network error" }), en)).toBe(en.t("error.network"));
     expect(describeError(new ApiError({ status: 404, title: "Not Found" }), en)).toBe(en.t("error.notFound"));
   });
@@ -27,7 +34,7 @@ describe("describeError", () => {
   it("uses a call's own words for a status when its meta names them", () => {
     const meta = { messages: { 404: "invoice.pdfUnavailable" as const } };
     expect(describeError(new ApiError({ status: 404, title: "Not Found" }), en, meta)).toBe(en.t("invoice.pdfUnavailable"));
-    expect(describeError(new ApiError({ status: 500, title: "Boom" }), en, meta)).toBe("Boom");
+    expect(describeError(new ApiError({ status: 500, title: "Boom" }), en, meta)).toBe(en.t("error.server", { detail: "Boom" }));
   });
 
   it("passes on what is not an API error as its message", () => {

@@ -3,7 +3,8 @@
  * - 401: the client already asked the host for a fresh token and retried; reaching here means the
  *   renewal failed, so say the session ended and tell the host;
  * - 403: say, in words, what the user's role does not allow;
- * - anything else: a toast with the problem's `detail` — except a 422 naming its fields for a mutation whose
+ * - anything else: a toast with a title in the UI language for its kind (409 "Not possible", 422 "Please check…",
+ *   429, 5xx, other refusals) and the problem's `detail` — except a 422 naming its fields for a mutation whose
  *   form shows each message next to its field (`meta: FIELD_ERRORS_INLINE`); a query or mutation may name
  *   its own message for a status (`meta: { messages: { 404: "invoice.pdfUnavailable" } }`).
  *
@@ -36,6 +37,15 @@ declare module "@tanstack/react-query" {
 /** A mutation's `meta` when its form shows a 422's `errors[]` itself (next to the fields). */
 export const FIELD_ERRORS_INLINE = { fieldErrorsInline: true } as const satisfies ErrorMeta;
 
+/** The UI's title for a refusal, by status (the API's `detail` follows it). */
+const REFUSALS: Partial<Record<number, MessageKey>> = {
+  400: "error.invalid",
+  409: "error.conflict",
+  413: "error.invalid",
+  422: "error.invalid",
+  429: "error.tooMany",
+};
+
 export function describeError(error: unknown, { t }: I18n, meta?: ErrorMeta): string {
   if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
   const own = meta?.messages?.[error.status];
@@ -57,8 +67,11 @@ export function describeError(error: unknown, { t }: I18n, meta?: ErrorMeta): st
     }
     case 404:
       return t("error.notFound");
-    default:
-      return error.problem.detail || error.problem.title;
+    default: {
+      const detail = error.problem.detail || error.problem.title;
+      const key = REFUSALS[error.status] ?? (error.status >= 500 ? "error.server" : "error.refused");
+      return t(key, { detail });
+    }
   }
 }
 

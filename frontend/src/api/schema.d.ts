@@ -694,11 +694,13 @@ export interface components {
             actor: components["schemas"]["Actor"];
             /** Format: date-time */
             created_at: string;
+            currency?: string | null;
             data: {
                 [key: string]: unknown;
             };
             entity_id: string | null;
             id: string;
+            label?: string | null;
             /** @constant */
             object: "audit_entry";
             object_id: string;

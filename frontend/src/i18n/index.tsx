@@ -1,16 +1,25 @@
 /** The UI language and Intl formatting (numbers, money, dates) for the current locale. */
 import { createContext, type ReactNode, useContext, useMemo } from "react";
-import { catalogues, type MessageKey, SUPPORTED } from "./messages";
+import { formatMoney, formatNumber } from "../lib/format";
+import { catalogues, type Language, type MessageKey, SUPPORTED } from "./messages";
 
 export type { MessageKey } from "./messages";
 
 /** `{name}` in a message, replaced in one pass (a value is never searched for placeholders) */
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
+const isLanguage = (language: string): language is Language => (SUPPORTED as readonly string[]).includes(language);
+
+/** The UI locale for a requested one: a tag of one of the seven UI languages as given (`de-AT`), anything else English. */
 export function pickLocale(requested: string | null | undefined): string {
   const tag = (requested || "en").replace("_", "-");
   const language = tag.split("-")[0].toLowerCase();
-  return SUPPORTED.includes(language) ? tag : "en";
+  if (!isLanguage(language)) return "en";
+  try {
+    return Intl.getCanonicalLocales(tag)[0];
+  } catch {
+    return language;
+  }
 }
 
 export interface I18n {
@@ -23,20 +32,9 @@ export interface I18n {
   dateTime: (iso: string | null | undefined) => string;
 }
 
-const cache = new Map<string, Intl.NumberFormat>();
-function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
-  const key = locale + JSON.stringify(options);
-  let format = cache.get(key);
-  if (!format) {
-    format = new Intl.NumberFormat(locale, options);
-    cache.set(key, format);
-  }
-  return format;
-}
-
 export function makeI18n(locale: string): I18n {
   const language = locale.split("-")[0].toLowerCase();
-  const messages = catalogues[language] ?? catalogues.en;
+  const messages = isLanguage(language) ? catalogues[language] : catalogues.en;
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
   const moments = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
   return {
@@ -45,16 +43,8 @@ export function makeI18n(locale: string): I18n {
       const text = messages[key] ?? catalogues.en[key] ?? key;
       return vars ? text.replace(PLACEHOLDER, (match, name: string) => (name in vars ? String(vars[name]) : match)) : text;
     },
-    money: (amount, currency) => {
-      if (amount === null || amount === undefined || amount === "") return "—";
-      try {
-        // decimal strings render exactly: Intl accepts numeric strings without going through a float
-        return numberFormat(locale, { style: "currency", currency }).format(String(amount) as unknown as number);
-      } catch {
-        return `${amount} ${currency}`;
-      }
-    },
-    number: (value) => numberFormat(locale, { maximumFractionDigits: 6 }).format(String(value) as unknown as number),
+    money: (amount, currency) => formatMoney(locale, amount, currency),
+    number: (value) => formatNumber(locale, value),
     date: (iso) => {
       if (!iso) return "—";
       const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);

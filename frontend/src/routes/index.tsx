@@ -3,6 +3,7 @@ import { lazy, type ReactElement } from "react";
 import InvoiceList from "../features/invoices/InvoiceList";
 
 const InvoiceDetail = lazy(() => import("../features/invoices/InvoiceDetail"));
+const CreditNoteDetail = lazy(() => import("../features/invoices/CreditNoteDetail"));
 const InvoiceEditor = lazy(() => import("../features/invoices/InvoiceEditor"));
 const CustomersPage = lazy(() => import("../features/customers/CustomersPage"));
 const ItemsPage = lazy(() => import("../features/items/ItemsPage"));
@@ -16,6 +17,7 @@ const routes: [RegExp, (m: RegExpMatchArray) => ReactElement][] = [
   [/^invoice\/new$/, () => <InvoiceEditor />],
   [new RegExp(`^invoice/(${ID})/edit$`), (m) => <InvoiceEditor key={m[1]} id={m[1]} />],
   [new RegExp(`^invoice/(${ID})$`), (m) => <InvoiceDetail key={m[1]} id={m[1]} />],
+  [new RegExp(`^credit-note/(${ID})$`), (m) => <CreditNoteDetail key={m[1]} id={m[1]} />],
   [/^customers$/, () => <CustomersPage />],
   [/^items$/, () => <ItemsPage />],
   [/^settings$/, () => <SettingsPage />],
@@ -23,7 +25,7 @@ const routes: [RegExp, (m: RegExpMatchArray) => ReactElement][] = [
   [/^audit$/, () => <AuditLogPage />],
 ];
 
-export const VIEWS = ["invoices", "invoice/new", "invoice/inv_…", "customers", "items", "settings", "team", "audit"];
+export const VIEWS = ["invoices", "invoice/new", "invoice/inv_…", "credit-note/cre_…", "customers", "items", "settings", "team", "audit"];
 
 export function isKnownView(view: string): boolean {
   return routes.some(([pattern]) => pattern.test(view));

@@ -1,7 +1,7 @@
 /** The audit log (admins): who did what to which object and when; filters and pagination live in the URL. */
 import { useI18n } from "../../i18n";
-import { ACTION_GROUPS, actionLabel, actorLabel, details, groupLabel } from "./actions";
-import { useAuditLog } from "./api";
+import { ACTION_GROUPS, actionLabel, actorLabel, details, groupLabel, objectView } from "./actions";
+import { type AuditEntry, useAuditLog } from "./api";
 import { auditLogSearch } from "../../routes/search";
 import { DateRange } from "../../components/DateRange";
 import { FilterActions } from "../../components/FilterActions";
@@ -70,13 +70,7 @@ export default function AuditLogPage() {
               <td>{actorLabel(i18n, entry.actor)}</td>
               <td>{actionLabel(i18n, entry.action, entry.data as Record<string, unknown>)}</td>
               <td>
-                {entry.object_id.startsWith("inv_") && !entry.action.endsWith(".deleted") ? (
-                  <Link view={`invoice/${entry.object_id}`}>
-                    <code>{entry.object_id}</code>
-                  </Link>
-                ) : (
-                  <code>{entry.object_id}</code>
-                )}
+                <AuditObject entry={entry} />
               </td>
               <td>{details(i18n, entry)}</td>
             </tr>
@@ -85,4 +79,11 @@ export default function AuditLogPage() {
       </PagedTable>
     </section>
   );
+}
+
+/** The entry's object as people know it (a number, a name, an e-mail; the id only when nothing names it), a link when it has a page. */
+function AuditObject({ entry }: { entry: AuditEntry }) {
+  const view = objectView(entry);
+  const text = entry.label ? <span title={entry.object_id}>{entry.label}</span> : <code>{entry.object_id}</code>;
+  return view ? <Link view={view}>{text}</Link> : text;
 }

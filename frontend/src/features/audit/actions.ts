@@ -40,18 +40,29 @@ export function actorLabel({ t }: I18n, actor: AuditEntry["actor"]): string {
 
 const ROLES = new Set(["admin", "editor", "viewer"]);
 
-/** The few facts of an entry's data worth a glance: the document number, the member's e-mail and role, … */
+/** The few facts of an entry's data worth a glance: the member's role, a void's reason, a payment's amount (formatted), … */
 export function details(i18n: I18n, entry: AuditEntry): string {
   const { t } = i18n;
   const data = (entry.data ?? {}) as Record<string, unknown>;
   const parts: string[] = [];
   const str = (name: string) => (typeof data[name] === "string" || typeof data[name] === "number" ? String(data[name]) : null);
-  for (const name of ["number", "email", "to", "reason", "amount"]) {
+  for (const name of ["number", "email", "to", "reason"]) {
     const value = str(name);
-    if (value) parts.push(value);
+    // the object's label already says it (a number, an e-mail)
+    if (value && value !== entry.label) parts.push(value);
   }
+  const amount = str("amount");
+  if (amount) parts.push(entry.currency ? i18n.money(amount, entry.currency) : i18n.number(amount));
   const role = str("role");
   if (role) parts.push(t("audit.roleTo", { role: ROLES.has(role) ? t(`role.${role}` as MessageKey) : role }));
   if (Array.isArray(data.fields)) parts.push(data.fields.join(", "));
   return parts.join(" · ");
+}
+
+/** The in-app view of an entry's object, if it has one (a document that still exists). */
+export function objectView(entry: AuditEntry): string | null {
+  if (entry.action.endsWith(".deleted")) return null;
+  if (entry.object_type === "invoice") return `invoice/${entry.object_id}`;
+  if (entry.object_type === "credit_note") return `credit-note/${entry.object_id}`;
+  return null;
 }

@@ -1,9 +1,10 @@
-/** Create a customer, or edit one. */
+/** Create a customer, or edit one: name, e-mail, address, country (named in the UI language), VAT number, business. */
 import type { Customer } from "../../api/client";
 import { useI18n } from "../../i18n";
 import { useCreateCustomer, useUpdateCustomer } from "./api";
 import { Field } from "../../components/Field";
 import { RecordForm } from "../../components/RecordForm";
+import { CountrySelect } from "./CountrySelect";
 import { VatNumberField } from "./VatNumberField";
 
 export const FIELDS = ["name", "email", "address", "post_code", "city", "country", "tax_number", "is_business"] as const;
@@ -35,16 +36,7 @@ export function CustomerForm({ customer, onDone }: { customer?: Customer; onDone
           <Field label={t("common.address")} name="address" error={error} autoComplete="off" defaultValue={customer?.address ?? ""} />
           <Field label={t("common.postCode")} name="post_code" error={error} autoComplete="off" className="short" defaultValue={customer?.post_code ?? ""} />
           <Field label={t("common.city")} name="city" error={error} autoComplete="off" defaultValue={customer?.city ?? ""} />
-          <Field
-            label={t("common.country")}
-            name="country"
-            error={error}
-            maxLength={2}
-            autoComplete="off"
-            className="short"
-            placeholder="DE"
-            defaultValue={customer?.country ?? ""}
-          />
+          <CountrySelect label={t("common.country")} error={error} defaultValue={customer?.country} />
           <VatNumberField error={error} defaultValue={customer?.tax_number ?? ""} />
           <label className="check">
             <input type="checkbox" name="is_business" defaultChecked={customer?.is_business ?? true} />

@@ -1,8 +1,10 @@
-/** The credit notes issued against an invoice. */
+/** The credit notes issued against an invoice: each a link to its own page, with its PDF. */
 import { type Invoice } from "../../api/client";
 import { useI18n } from "../../i18n";
 import { useCreditNotes } from "./api";
 import { Empty } from "../../components/Empty";
+import { Link } from "../../components/Link";
+import { PdfButton } from "./PdfButton";
 import { Money } from "../../components/Money";
 import { QueryResult } from "../../components/QueryResult";
 
@@ -25,16 +27,22 @@ export function CreditNotes({ invoice }: { invoice: Invoice }) {
                 <th scope="col" className="num">
                   {t("invoices.total")}
                 </th>
+                <th scope="col">
+                  <span className="sr-only">{t("invoice.actions")}</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {data.data.map((note) => (
                 <tr key={note.id}>
-                  <td>{note.number ?? t("invoices.draftNumber")}</td>
+                  <td>
+                    <Link view={`credit-note/${note.id}`}>{note.number ?? t("invoices.draftNumber")}</Link>
+                  </td>
                   <td>{date(note.date)}</td>
                   <td className="num">
                     <Money amount={note.total_with_tax} currency={note.currency_code} />
                   </td>
+                  <td>{note.status !== "draft" && <PdfButton doc={note} label={t("invoice.pdfOf", { number: note.number ?? "" })} />}</td>
                 </tr>
               ))}
             </tbody>

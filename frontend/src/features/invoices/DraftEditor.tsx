@@ -94,6 +94,19 @@ export function DraftEditor({ initial, invoiceId }: { initial: DraftState; invoi
           <input type="date" value={draft.date} onChange={(e) => change({ date: e.target.value })} />
         </label>
         <label>
+          {t("invoice.dateService")}
+          <input
+            type="date"
+            name="date_service"
+            value={draft.dateService}
+            onChange={(e) => change({ dateService: e.target.value })}
+            aria-describedby="date-service-hint"
+          />
+          <span id="date-service-hint" className="hint">
+            {t("editor.dateServiceHint")}
+          </span>
+        </label>
+        <label>
           {t("invoice.dateDue")}
           <input type="date" value={draft.dateDue} onChange={(e) => change({ dateDue: e.target.value })} />
         </label>

@@ -1,4 +1,7 @@
-/** What can be done with an invoice, as the role allows: issue, edit or delete a draft, record a payment, credit, void, the PDF. */
+/**
+ * What can be done with an invoice, as the role and its state allow: issue, edit or delete a draft, record a
+ * payment, credit, send by e-mail, void (only where the API accepts it: `rules.ts`), the PDF.
+ */
 import { useState } from "react";
 import { type Invoice } from "../../api/client";
 import { can } from "../../embed/session";
@@ -11,18 +14,20 @@ import { FieldErrors } from "../../components/FieldErrors";
 import { toast } from "../../components/toast";
 import { PaymentForm } from "./PaymentForm";
 import { PdfButton } from "./PdfButton";
+import { canSend, canVoid } from "./rules";
+import { SendForm } from "./SendForm";
 import { VoidForm } from "./VoidForm";
 
 export function InvoiceActions({ invoice }: { invoice: Invoice }) {
   const { t } = useI18n();
-  const [panel, setPanel] = useState<"payment" | "void" | "credit" | "delete" | null>(null);
+  const [panel, setPanel] = useState<"payment" | "void" | "credit" | "delete" | "send" | null>(null);
   const finalize = useFinalize();
   const remove = useDeleteDraft();
   const writer = can("documents:write");
   const payer = can("payments:write");
   const open = ["issued", "partially_paid"].includes(invoice.status);
   const creditable = ["issued", "partially_paid", "paid"].includes(invoice.status);
-  const voidable = invoice.status === "issued" && Number(invoice.total_paid) === 0;
+  const voidable = canVoid(invoice);
   const toggle = (name: typeof panel) => setPanel((p) => (p === name ? null : name));
 
   return (
@@ -58,15 +63,21 @@ export function InvoiceActions({ invoice }: { invoice: Invoice }) {
             {t("invoice.creditNote")}
           </button>
         )}
+        {canSend(invoice) && writer && (
+          <button type="button" className="button" aria-expanded={panel === "send"} onClick={() => toggle("send")}>
+            {t("send.button")}
+          </button>
+        )}
         {voidable && writer && (
           <button type="button" className="button danger" aria-expanded={panel === "void"} onClick={() => toggle("void")}>
             {t("invoice.void")}
           </button>
         )}
-        {invoice.status !== "draft" && <PdfButton invoice={invoice} />}
+        {invoice.status !== "draft" && <PdfButton doc={invoice} />}
       </div>
       {panel === "payment" && <PaymentForm invoice={invoice} onDone={() => setPanel(null)} />}
       {panel === "void" && <VoidForm invoice={invoice} onDone={() => setPanel(null)} />}
+      {panel === "send" && <SendForm doc={invoice} onDone={() => setPanel(null)} />}
       {panel === "credit" && <CreditNoteForm invoice={invoice} onDone={() => setPanel(null)} />}
       {panel === "delete" && (
         <Confirm

@@ -1,17 +1,19 @@
 /** An invoice as the API has it: bill-to, dates, lines, tax breakdown and totals, note, payments and credit notes. */
 import { type Invoice } from "../../api/client";
 import { useI18n } from "../../i18n";
+import { countryName } from "../../lib/countries";
 import { LinesTable } from "./LinesTable";
 import { TotalsList } from "./TotalsList";
 import { Link } from "../../components/Link";
 import { StatusBadge } from "../../components/StatusBadge";
 import { InvoiceActions } from "./InvoiceActions";
 import { CreditNotes } from "./CreditNotes";
+import { DocumentEmails } from "./DocumentEmails";
 import { Payments } from "./Payments";
 import { TaxTreatmentPanel } from "./TaxTreatmentPanel";
 
 export function InvoiceView({ invoice }: { invoice: Invoice }) {
-  const { t, date } = useI18n();
+  const { t, date, locale } = useI18n();
   const currency = invoice.currency_code;
   const title = invoice.number ? t("invoice.title", { number: invoice.number }) : t("invoice.draftTitle");
   return (
@@ -32,7 +34,7 @@ export function InvoiceView({ invoice }: { invoice: Invoice }) {
           <h2 id="bill-to">{t("invoice.billTo")}</h2>
           <address>
             <strong>{invoice.customer.name}</strong>
-            {[invoice.customer.address, [invoice.customer.post_code, invoice.customer.city].filter(Boolean).join(" "), invoice.customer.country, invoice.customer.email]
+            {[invoice.customer.address, [invoice.customer.post_code, invoice.customer.city].filter(Boolean).join(" "), countryName(locale, invoice.customer.country), invoice.customer.email]
               .filter(Boolean)
               .map((line, i) => (
                 <span key={i} className="block">
@@ -44,6 +46,8 @@ export function InvoiceView({ invoice }: { invoice: Invoice }) {
         <dl className="facts">
           <dt>{t("invoice.dateIssued")}</dt>
           <dd>{date(invoice.date)}</dd>
+          <dt>{t("invoice.dateService")}</dt>
+          <dd>{date(invoice.date_service ?? invoice.date)}</dd>
           <dt>{t("invoice.dateDue")}</dt>
           <dd>{date(invoice.date_due)}</dd>
         </dl>
@@ -95,6 +99,7 @@ export function InvoiceView({ invoice }: { invoice: Invoice }) {
         <>
           <Payments invoice={invoice} />
           <CreditNotes invoice={invoice} />
+          <DocumentEmails documentId={invoice.id} />
         </>
       )}
     </article>

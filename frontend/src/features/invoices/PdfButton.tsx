@@ -1,13 +1,13 @@
-/** Download the invoice as PDF (a failure is reported by the error policy). */
-import type { Invoice } from "../../api/client";
+/** Download the invoice or credit note as PDF (a failure is reported by the error policy). */
 import { useI18n } from "../../i18n";
-import { useDownloadPdf } from "./api";
+import { type Sendable, useDownloadPdf } from "./api";
 
-export function PdfButton({ invoice }: { invoice: Invoice }) {
+/** `label`: an accessible name that tells this button from others in a list ("Download PDF of CN-2026-00001"). */
+export function PdfButton({ doc, label }: { doc: Sendable; label?: string }) {
   const { t } = useI18n();
   const download = useDownloadPdf();
   return (
-    <button type="button" className="button" onClick={() => download.mutate(invoice)} disabled={download.isPending}>
+    <button type="button" className="button" onClick={() => download.mutate(doc)} disabled={download.isPending} aria-label={label}>
       {t("invoice.pdf")}
     </button>
   );

@@ -1,6 +1,6 @@
 /** Server state for invoices, payments and credit notes (TanStack Query over the typed client). */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, type Invoice, type Schemas, unwrap } from "../../api/client";
+import { api, type CreditNote, type Invoice, type Schemas, unwrap } from "../../api/client";
 import { FIELD_ERRORS_INLINE } from "../../api/errors";
 import { post } from "../../embed/host";
 import { useDebounced } from "../../hooks/useDebounced";
@@ -51,6 +51,41 @@ export function useCreditNotes(invoiceId: string, enabled: boolean) {
     queryFn: ({ signal }) =>
       unwrap(api.GET("/v1/credit-notes", { params: { query: { invoice_id: invoiceId, limit: 100 } }, signal })),
     enabled,
+  });
+}
+
+export function useCreditNote(id: string) {
+  return useQuery({
+    queryKey: ["credit-note", id],
+    queryFn: ({ signal }) => unwrap(api.GET("/v1/credit-notes/{credit_note_id}", { params: { path: { credit_note_id: id } }, signal })),
+    enabled: !!id,
+  });
+}
+
+/** An issued document the dashboard can download and send: an invoice or a credit note. */
+export type Sendable = Invoice | CreditNote;
+export const isCreditNote = (doc: Sendable): doc is CreditNote => "invoice_id" in doc;
+
+/** E-mail an issued invoice or credit note (`POST …/send`); the API records the message (`/v1/emails`). */
+export function useSendDocument(doc: Sendable) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Schemas["SendIn"]) =>
+      unwrap(
+        isCreditNote(doc)
+          ? api.POST("/v1/credit-notes/{credit_note_id}/send", { params: { path: { credit_note_id: doc.id } }, body })
+          : api.POST("/v1/invoices/{invoice_id}/send", { params: { path: { invoice_id: doc.id } }, body }),
+      ),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["emails", doc.id] }),
+    meta: FIELD_ERRORS_INLINE,
+  });
+}
+
+/** The e-mails sent for a document, newest first. */
+export function useDocumentEmails(documentId: string) {
+  return useQuery({
+    queryKey: ["emails", documentId],
+    queryFn: ({ signal }) => unwrap(api.GET("/v1/emails", { params: { query: { document_id: documentId, limit: 20 } }, signal })),
   });
 }
 
@@ -167,18 +202,24 @@ function saveAs(blob: Blob, name: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-/** Download an invoice's PDF; a failure is reported by the error policy (404/405: PDFs are not available here). */
+/** Download an invoice's or credit note's PDF; a failure is reported by the error policy (404/405: PDFs are not available here). */
 export function useDownloadPdf() {
   return useMutation({
-    mutationFn: (invoice: Invoice) =>
+    mutationFn: (doc: Sendable) =>
       unwrap(
-        api.GET("/v1/invoices/{invoice_id}/pdf", {
-          params: { path: { invoice_id: invoice.id } },
-          headers: { Accept: "application/pdf" },
-          parseAs: "blob",
-        }),
+        isCreditNote(doc)
+          ? api.GET("/v1/credit-notes/{credit_note_id}/pdf", {
+              params: { path: { credit_note_id: doc.id } },
+              headers: { Accept: "application/pdf" },
+              parseAs: "blob",
+            })
+          : api.GET("/v1/invoices/{invoice_id}/pdf", {
+              params: { path: { invoice_id: doc.id } },
+              headers: { Accept: "application/pdf" },
+              parseAs: "blob",
+            }),
       ),
-    onSuccess: (blob, invoice) => saveAs(blob, `${invoice.number ?? invoice.id}.pdf`),
+    onSuccess: (blob, doc) => saveAs(blob as Blob, `${doc.number ?? doc.id}.pdf`),
     meta: { messages: { 404: "invoice.pdfUnavailable", 405: "invoice.pdfUnavailable" } },
   });
 }

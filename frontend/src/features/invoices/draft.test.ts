@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Invoice } from "../../api/client";
-import { blankLine, type DraftState, draftBody, fromInvoice, fromPrefill, previewLine } from "./draft";
+import { blankLine, type DraftState, draftBody, draftChanges, fromInvoice, fromPrefill, previewLine } from "./draft";
 
 const draft = (patch: Partial<DraftState> = {}): DraftState => ({ ...fromPrefill(undefined, "EUR"), ...patch });
 
@@ -23,6 +23,23 @@ describe("draftBody", () => {
     const base = { customerName: "Muster GmbH", customerCountry: "de", customerTaxNumber: " DE811569869 " };
     expect(draftBody(draft(base)).customer).toEqual({ name: "Muster GmbH", email: null, country: "DE", tax_number: "DE811569869" });
     expect(draftBody(draft({ ...base, customerIsBusiness: false })).customer).toMatchObject({ is_business: false });
+  });
+});
+
+describe("the date of supply", () => {
+  it("is sent as typed, and left to the server (the issue date) when empty", () => {
+    expect(draftBody(draft({ customerName: "Camille", dateService: "2026-11-30" })).date_service).toBe("2026-11-30");
+    expect(draftBody(draft({ customerName: "Camille" })).date_service).toBeNull();
+  });
+
+  it("is kept when a draft is reopened and saved again", () => {
+    const invoice = {
+      customer: { name: "Kupec", country: "SI" }, date: "2026-12-03", date_service: "2026-11-30", currency_code: "EUR",
+      prices_include_tax: false, items: [],
+    } as unknown as Invoice;
+    const state = fromInvoice(invoice);
+    expect(state.dateService).toBe("2026-11-30");
+    expect(draftChanges(state).date_service).toBe("2026-11-30");
   });
 });
 

@@ -35,6 +35,8 @@ export interface DraftState {
   customerTaxNumber: string;
   customerIsBusiness: boolean | null;
   date: string;
+  /** the date of supply (or the service's last day); empty: the issue date */
+  dateService: string;
   dateDue: string;
   currency: string;
   pricesIncludeTax: boolean;
@@ -83,6 +85,7 @@ export function fromInvoice(invoice: Invoice): DraftState {
     customerTaxNumber: existing ? "" : (invoice.customer.tax_number ?? ""),
     customerIsBusiness: existing ? null : (invoice.customer.is_business ?? null),
     date: invoice.date,
+    dateService: invoice.date_service ?? "",
     dateDue: invoice.date_due ?? "",
     currency: invoice.currency_code,
     pricesIncludeTax: invoice.prices_include_tax,
@@ -111,6 +114,7 @@ export function fromPrefill(prefill: Prefill | undefined, currency: string): Dra
     customerTaxNumber: "",
     customerIsBusiness: null,
     date: today(),
+    dateService: "",
     dateDue: "",
     currency: prefill?.currency_code ?? currency,
     pricesIncludeTax: false,
@@ -141,6 +145,7 @@ export function draftBody(draft: DraftState): Schemas["InvoiceCreate"] {
           },
         }),
     date: draft.date || null,
+    date_service: draft.dateService || null,
     date_due: draft.dateDue || null,
     currency_code: draft.currency,
     prices_include_tax: draft.pricesIncludeTax,
@@ -163,7 +168,15 @@ export function draftBody(draft: DraftState): Schemas["InvoiceCreate"] {
 
 /** The body of `PATCH /v1/invoices/{id}` for `draft`. */
 export function draftChanges(draft: DraftState): Schemas["InvoiceUpdate"] {
-  const { customer, customer_id, date, currency_code, items, date_due, prices_include_tax, note } = draftBody(draft);
-  const changes: Schemas["InvoiceUpdate"] = { items, date_due, prices_include_tax, note, ...(date ? { date } : {}), ...(currency_code ? { currency_code } : {}) };
+  const { customer, customer_id, date, date_service, currency_code, items, date_due, prices_include_tax, note } = draftBody(draft);
+  const changes: Schemas["InvoiceUpdate"] = {
+    items,
+    date_service,
+    date_due,
+    prices_include_tax,
+    note,
+    ...(date ? { date } : {}),
+    ...(currency_code ? { currency_code } : {}),
+  };
   return customer_id ? { ...changes, customer_id } : { ...changes, customer: customer! };
 }

@@ -1,22 +1,45 @@
-/** The entity's settings form (read-only for those who may not change them). */
+/**
+ * The entity's settings form (read-only for those who may not change them): business details, bank account,
+ * document numbering (with a live example) and PDF design, e-mail sender and reply-to, branding (colour, logo
+ * upload). Each input is named by its API field, so a 422's `errors[].field` shows under it.
+ */
 import { type FormEvent, useEffect, useState } from "react";
 import type { Entity } from "../../api/client";
-import { useI18n } from "../../i18n";
-import { applyTheme, currentPrimary } from "../../theme";
-import { useUpdateEntity } from "../entity/api";
+import { Field } from "../../components/Field";
+import { fieldError } from "../../components/fieldErrors";
 import { FieldErrors } from "../../components/FieldErrors";
 import { toast } from "../../components/toast";
+import { useI18n } from "../../i18n";
+import { applyTheme, currentPrimary } from "../../theme";
+import { useUpdateEntity, useUploadLogo } from "../entity/api";
+import { exampleNumber } from "./numberFormat";
 
 export const COLOR = /^#[0-9a-fA-F]{6}$/;
+export const PDF_TEMPLATES = ["classic", "modern"] as const;
+
+/** The fields this form shows next to their input (the rest of a 422 is listed above the form). */
+const SHOWN = [
+  "name", "email", "address", "post_code", "city", "tax_number", "settings.payment_terms_days", "settings.default_note",
+  "settings.bank_account", "settings.number_formats", "settings.pdf_template", "settings.email", "settings.branding",
+] as const;
 
 export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: boolean }) {
-  const { t } = useI18n();
+  const { t, date } = useI18n();
   const update = useUpdateEntity();
-  const branding = entity.settings.branding && typeof entity.settings.branding === "object" ? entity.settings.branding : {};
+  const upload = useUploadLogo();
+  const settings = entity.settings;
+  const branding = settings.branding && typeof settings.branding === "object" ? settings.branding : {};
+  const bank = settings.bank_account ?? {};
+  const mail = settings.email ?? {};
   const saved = branding.primary_color || currentPrimary();
   const [color, setColor] = useState(saved);
   const [logo, setLogo] = useState(branding.logo_url ?? "");
+  const [formats, setFormats] = useState({
+    invoice: settings.number_formats?.invoice ?? "{yyyy}-{nnnnn}",
+    credit_note: settings.number_formats?.credit_note ?? "CN-{yyyy}-{nnnnn}",
+  });
   const valid = COLOR.test(color);
+  const error = update.error;
 
   // live preview while editing; leaving without saving restores the saved colour
   useEffect(() => {
@@ -28,7 +51,7 @@ export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: b
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const value = (name: string) => String(form.get(name) ?? "").trim() || null;
-    const terms = value("payment_terms_days");
+    const terms = value("settings.payment_terms_days");
     update.mutate(
       {
         name: value("name") ?? entity.name,
@@ -40,53 +63,111 @@ export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: b
         settings: {
           branding: { primary_color: valid ? color : null, logo_url: logo.trim() || null },
           ...(terms !== null ? { payment_terms_days: Number(terms) } : {}),
-          default_note: value("default_note"),
+          default_note: value("settings.default_note"),
+          bank_account: {
+            iban: value("settings.bank_account.iban"),
+            bic: value("settings.bank_account.bic"),
+            bank_name: value("settings.bank_account.bank_name"),
+          },
+          number_formats: { invoice: formats.invoice.trim(), credit_note: formats.credit_note.trim() },
+          pdf_template: (value("settings.pdf_template") ?? "classic") as (typeof PDF_TEMPLATES)[number],
+          email: { sender_name: value("settings.email.sender_name"), reply_to: value("settings.email.reply_to") },
         },
       },
       { onSuccess: () => toast(t("settings.saved")) },
     );
   };
 
+  const onLogo = (file: File | undefined) => {
+    if (!file) return;
+    upload.mutate(file, {
+      onSuccess: (stored) => {
+        setLogo(stored.url);
+        toast(t("settings.logoUploaded"));
+      },
+    });
+  };
+
+  const today = new Date();
+  const templateError = fieldError(error, "settings.pdf_template");
   return (
-    <form className="settings" onSubmit={submit}>
-      <FieldErrors error={update.error} />
+    <form className="settings" onSubmit={submit} noValidate>
+      <FieldErrors error={error} shown={SHOWN} />
       <fieldset disabled={readOnly}>
         <legend>{t("settings.business")}</legend>
         <div className="grid">
-          <label>
-            {t("common.name")}
-            <input name="name" required defaultValue={entity.name} />
-          </label>
-          <label>
-            {t("common.email")}
-            <input name="email" type="email" defaultValue={entity.email ?? ""} />
-          </label>
-          <label>
-            {t("common.address")}
-            <input name="address" defaultValue={entity.address ?? ""} />
-          </label>
-          <label>
-            {t("common.postCode")}
-            <input name="post_code" defaultValue={entity.post_code ?? ""} className="short" />
-          </label>
-          <label>
-            {t("common.city")}
-            <input name="city" defaultValue={entity.city ?? ""} />
-          </label>
-          <label>
-            {t("common.taxNumber")}
-            <input name="tax_number" defaultValue={entity.tax_number ?? ""} />
-          </label>
-          <label>
-            {t("settings.paymentTerms")}
-            <input name="payment_terms_days" type="number" min={0} max={365} defaultValue={entity.settings.payment_terms_days ?? ""} className="short" />
-          </label>
-          <label className="grow">
-            {t("settings.defaultNote")}
-            <input name="default_note" defaultValue={entity.settings.default_note ?? ""} />
-          </label>
+          <Field label={t("common.name")} name="name" error={error} required defaultValue={entity.name} />
+          <Field label={t("common.email")} name="email" error={error} type="email" defaultValue={entity.email ?? ""} />
+          <Field label={t("common.address")} name="address" error={error} defaultValue={entity.address ?? ""} />
+          <Field label={t("common.postCode")} name="post_code" error={error} defaultValue={entity.post_code ?? ""} className="short" />
+          <Field label={t("common.city")} name="city" error={error} defaultValue={entity.city ?? ""} />
+          <Field label={t("common.taxNumber")} name="tax_number" error={error} defaultValue={entity.tax_number ?? ""} />
+          <Field
+            label={t("settings.paymentTerms")}
+            name="settings.payment_terms_days"
+            error={error}
+            type="number"
+            min={0}
+            max={365}
+            defaultValue={settings.payment_terms_days ?? ""}
+            className="short"
+          />
+          <Field label={t("settings.defaultNote")} name="settings.default_note" error={error} defaultValue={settings.default_note ?? ""} grow />
         </div>
       </fieldset>
+
+      <fieldset disabled={readOnly}>
+        <legend>{t("settings.bank")}</legend>
+        <div className="grid">
+          <Field label={t("settings.iban")} name="settings.bank_account.iban" error={error} autoComplete="off" defaultValue={bank.iban ?? ""} grow />
+          <Field label={t("settings.bic")} name="settings.bank_account.bic" error={error} autoComplete="off" defaultValue={bank.bic ?? ""} />
+          <Field label={t("settings.bankName")} name="settings.bank_account.bank_name" error={error} defaultValue={bank.bank_name ?? ""} />
+        </div>
+      </fieldset>
+
+      <fieldset disabled={readOnly}>
+        <legend>{t("settings.documents")}</legend>
+        <div className="grid">
+          {(["invoice", "credit_note"] as const).map((kind) => {
+            const example = exampleNumber(formats[kind], today);
+            return (
+              <div key={kind} className="field">
+                <Field
+                  label={kind === "invoice" ? t("settings.invoiceNumbers") : t("settings.creditNoteNumbers")}
+                  name={`settings.number_formats.${kind}`}
+                  error={error}
+                  autoComplete="off"
+                  value={formats[kind]}
+                  onChange={(e) => setFormats((f) => ({ ...f, [kind]: e.target.value }))}
+                />
+                <output className="hint" data-testid={`example-${kind}`}>
+                  {example ? t("settings.numberExample", { number: example, date: date(today.toISOString()) }) : t("settings.numberFormatHelp")}
+                </output>
+              </div>
+            );
+          })}
+          <div className="field">
+            <label htmlFor="pdf-template">{t("settings.pdfTemplate")}</label>
+            <select id="pdf-template" name="settings.pdf_template" defaultValue={settings.pdf_template ?? "classic"} aria-invalid={templateError ? true : undefined}>
+              {PDF_TEMPLATES.map((template) => (
+                <option key={template} value={template}>
+                  {t(`settings.template.${template}`)}
+                </option>
+              ))}
+            </select>
+            {templateError && <span className="hint error">{templateError}</span>}
+          </div>
+        </div>
+      </fieldset>
+
+      <fieldset disabled={readOnly}>
+        <legend>{t("settings.emailTitle")}</legend>
+        <div className="grid">
+          <Field label={t("settings.senderName")} name="settings.email.sender_name" error={error} defaultValue={mail.sender_name ?? ""} placeholder={entity.name} />
+          <Field label={t("settings.replyTo")} name="settings.email.reply_to" error={error} type="email" defaultValue={mail.reply_to ?? ""} grow />
+        </div>
+      </fieldset>
+
       <fieldset disabled={readOnly}>
         <legend>{t("settings.branding")}</legend>
         <div className="grid">
@@ -100,13 +181,17 @@ export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: b
             onChange={(e) => setColor(e.target.value)}
             aria-label={t("settings.pickColor")}
           />
-          <label className="grow">
-            {t("settings.logoUrl")}
-            <input type="url" value={logo} onChange={(e) => setLogo(e.target.value)} />
-          </label>
+          <Field label={t("settings.logoUrl")} name="settings.branding.logo_url" error={error} type="url" value={logo} onChange={(e) => setLogo(e.target.value)} grow />
+          <div className="field">
+            <label htmlFor="logo-file">{t("settings.logoUpload")}</label>
+            <input id="logo-file" type="file" accept="image/png,image/jpeg,image/svg+xml" disabled={upload.isPending} onChange={(e) => onLogo(e.target.files?.[0])} />
+            <span className="hint error" role={upload.isError ? "alert" : undefined}>
+              {upload.isError ? (fieldError(upload.error, "file") ?? fieldError(upload.error, "content_type") ?? "") : ""}
+            </span>
+          </div>
         </div>
         <p id="color-help" className={valid ? "hint" : "hint error"}>
-          {valid ? "" : t("settings.invalidColor")}
+          {valid ? fieldError(error, "settings.branding.primary_color") ?? "" : t("settings.invalidColor")}
         </p>
         <section className="preview" aria-labelledby="preview-title">
           <h2 id="preview-title">{t("settings.preview")}</h2>
