@@ -6,7 +6,7 @@ from litestar import Controller, Request, get, post
 from litestar.di import Provide
 
 from invoicing.auth import Perm
-from invoicing.core.paging import metadata_filters
+from invoicing.core.paging import METADATA_FILTERS, metadata_filters
 from invoicing.core.params import Limit
 from invoicing.payments.schemas import PaymentCreate, PaymentList, PaymentOut
 from invoicing.payments.service import PaymentService
@@ -27,7 +27,11 @@ class PaymentController(Controller):
     async def create_payment(self, data: PaymentCreate, payments: PaymentService) -> PaymentOut:
         return await payments.create(data)
 
-    @get(operation_id="listPayments", opt=READ, summary="List payments; filter by reference (your external id)")
+    @get(
+        operation_id="listPayments",
+        opt={**READ, **METADATA_FILTERS},
+        summary="List payments; filter by reference (your external id)",
+    )
     async def list_payments(
         self,
         request: Request,
