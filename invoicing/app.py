@@ -17,7 +17,7 @@ from invoicing.accounts.controller import AccountController
 from invoicing.audit.controller import AuditLogController
 from invoicing.auth import Perm, authorize
 from invoicing.config import Settings
-from invoicing.core import deps
+from invoicing.core import deps, openapi
 from invoicing.core.paging import check_query
 from invoicing.core.validate import validation_handler
 from invoicing.customers.controller import CustomerController
@@ -108,4 +108,5 @@ def create_app(
         ),
         debug=False,
     )
+    openapi.install(app)  # the real error answers (422 problem+json, …) and metadata filters in the document
     return app
