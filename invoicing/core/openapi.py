@@ -21,10 +21,10 @@ all as ``application/problem+json`` with the ``Problem`` schema; and lists with 
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from litestar import Litestar
-from litestar._openapi.plugin import OpenAPIPlugin
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.spec import OpenAPI, OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Parameter, Reference, Schema
 from litestar.routes import HTTPRoute
@@ -149,17 +149,26 @@ def document(openapi: OpenAPI, app: Litestar) -> OpenAPI:
     return openapi
 
 
-class _DocumentedOpenAPIPlugin(OpenAPIPlugin):
-    """Litestar's OpenAPI plugin, its document passed through :func:`document` (still built lazily, once)."""
+@cache
+def _documented(plugin_class: Any) -> Any:
+    """Litestar's OpenAPI plugin class, its document passed through :func:`document` (still built lazily,
+    once). Made from the class at hand: the plugin's module is Litestar's private one."""
 
-    __slots__ = ()
+    class DocumentedOpenAPIPlugin(plugin_class):
+        __slots__ = ()
 
-    def provide_openapi(self) -> OpenAPI:
-        return document(super().provide_openapi(), self.app)
+        def provide_openapi(self) -> OpenAPI:
+            return document(super().provide_openapi(), self.app)
+
+    # still found by its name (``app.plugins.get("OpenAPIPlugin")``)
+    DocumentedOpenAPIPlugin.__name__ = plugin_class.__name__
+    DocumentedOpenAPIPlugin.__qualname__ = plugin_class.__qualname__
+    DocumentedOpenAPIPlugin.__module__ = plugin_class.__module__
+    return DocumentedOpenAPIPlugin
 
 
 def install(app: Litestar) -> None:
     """Make the app's OpenAPI document (served at ``/schema`` and ``app.openapi_schema`` alike) the
     :func:`document`-ed one. Litestar always builds its own plugin, so that instance takes the subclass."""
-    plugin = app.plugins.get(OpenAPIPlugin)
-    plugin.__class__ = _DocumentedOpenAPIPlugin
+    plugin: Any = app.plugins.get("OpenAPIPlugin")
+    plugin.__class__ = _documented(plugin.__class__)
