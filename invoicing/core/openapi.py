@@ -73,6 +73,7 @@ ERRORS = {
     "422": "Invalid input: `errors` names each field or query parameter and what is wrong with it.",
 }
 
+CURSOR = "The `next_cursor` of the previous page, passed back unchanged (anything else: 422 naming `cursor`)."
 METADATA_PARAMETER = Parameter(
     name="metadata",
     param_in="query",
@@ -141,6 +142,9 @@ def document(openapi: OpenAPI, app: Litestar) -> OpenAPI:
             for code in _errors(path, method, handler, had_400, operation.request_body is not None):
                 responses.setdefault(code, _problem(ERRORS[code]))
             operation.responses = dict(sorted(responses.items()))
+            for parameter in operation.parameters or []:
+                if isinstance(parameter, Parameter) and parameter.name == "cursor" and not parameter.description:
+                    parameter.description = CURSOR
             if handler.opt.get(METADATA_OPT):
                 operation.parameters = [
                     *(p for p in operation.parameters or [] if getattr(p, "name", None) != "metadata"),
