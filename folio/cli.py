@@ -49,9 +49,20 @@ def serve(host: str, port: int, database_url: str | None) -> None:
     from invoicing.db.migrate import upgrade
 
     settings = _settings(database_url)
+    if not os.environ.get("FOLIO_PUBLIC_URL"):
+        settings.public_url = served_url(host, port)
     upgrade(settings.database.url)
     click.echo(f"Folio listening on http://{host}:{port}  (OpenAPI: http://{host}:{port}/schema)", err=True)
+    click.echo(f"Public URL (embed and e-mailed links; FOLIO_PUBLIC_URL): {settings.public_url}", err=True)
     uvicorn.run(create_server_app(settings), host=host, port=port, log_level="warning", access_log=False)
+
+
+def served_url(host: str, port: int) -> str:
+    """The URL ``folio serve --host --port`` is reached at, the public URL unless ``FOLIO_PUBLIC_URL`` is set
+    (an unspecified address, 0.0.0.0 or ::, is reached at 127.0.0.1 here)."""
+    if host in ("0.0.0.0", "::", ""):
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def _vies_stand_in(settings: Settings) -> socket.socket | None:
@@ -128,7 +139,14 @@ def demo(port: int, host_port: int, database_url: str | None) -> None:
         + "; ".join(f"{t.name} ({t.entity_id}, {t.locale})" for t in setup.tenants),
         err=True,
     )
+    first = setup.tenants[0]
     click.echo(f"  Folio (API, dashboard, SDK):  {folio_url}   (OpenAPI: {folio_url}/schema)")
+    click.echo(f"  Sandbox account key:          {setup.account_key}   (new on every start; the last one is revoked)")
+    click.echo(
+        f"  Try the API ({first.name}):\n"
+        f'    curl -s {folio_url}/v1/invoices -H "Authorization: Bearer {setup.account_key}" '
+        f'-H "X-Entity-Id: {first.entity_id}"'
+    )
     click.echo(f"  Demo platform page:           {host_origin}   <- open this one")
     stand_in = " (stand-in: invoicing/demo/vies.py)" if vies_socket is not None else ""
     click.echo(f"  VIES (FOLIO_VIES_URL):        {settings.vies.url}{stand_in}")

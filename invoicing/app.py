@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, get
+from litestar.exceptions import ValidationException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler, Dependencies, LifespanHook
@@ -16,7 +17,9 @@ from invoicing.accounts.controller import AccountController
 from invoicing.audit.controller import AuditLogController
 from invoicing.auth import Perm, authorize
 from invoicing.config import Settings
-from invoicing.core import deps
+from invoicing.core import deps, openapi
+from invoicing.core.paging import check_query
+from invoicing.core.validate import validation_handler
 from invoicing.customers.controller import CustomerController
 from invoicing.db import Database
 from invoicing.documents.controller import CreditNoteController, InvoiceController
@@ -82,11 +85,15 @@ def create_app(
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per BFF → API call would drown the rest
-    return Litestar(
+    app = Litestar(
         route_handlers=[*API_CONTROLLERS, health, *extra_route_handlers],
-        guards=[authorize],
+        guards=[authorize, check_query],
         dependencies={**deps.app_dependencies(db), **(extra_dependencies or {})},
-        exception_handlers={**EXCEPTION_HANDLERS, **deps.EXCEPTION_HANDLERS},
+        exception_handlers={
+            **EXCEPTION_HANDLERS,
+            ValidationException: validation_handler,
+            **deps.EXCEPTION_HANDLERS,
+        },
         response_class=deps.ApiResponse,
         lifespan=[lifespan, logo_lifespan, vies_lifespan, recheck_lifespan, delivery_lifespan],
         on_startup=list(on_startup),
@@ -102,3 +109,5 @@ def create_app(
         ),
         debug=False,
     )
+    openapi.install(app)  # the real error answers (422 problem+json, …) and metadata filters in the document
+    return app

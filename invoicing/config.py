@@ -95,4 +95,5 @@ class Settings:
     security: SecuritySettings = field(default_factory=SecuritySettings)
     vies: ViesSettings = field(default_factory=ViesSettings)
     public_url: str = field(default_factory=lambda: _env("FOLIO_PUBLIC_URL", "http://127.0.0.1:8000"))
-    """The URL browsers reach Folio at (embed URLs and e-mailed links are built from it)."""
+    """The URL browsers reach Folio at (embed URLs and e-mailed links are built from it). Unset, ``folio serve``
+    uses the address it serves (``--host``, ``--port``) and ``folio demo`` its own port."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import Provide
 
 from invoicing.auth import Perm
+from invoicing.core.paging import METADATA_FILTERS, metadata_filters
 from invoicing.core.params import Limit, Search
 from invoicing.customers.schemas import CustomerCreate, CustomerList, CustomerOut, CustomerUpdate
 from invoicing.customers.service import CustomerService
@@ -23,11 +24,22 @@ class CustomerController(Controller):
     async def create_customer(self, data: CustomerCreate, customers: CustomerService) -> CustomerOut:
         return await customers.create(data)
 
-    @get(operation_id="listCustomers", opt=READ)
+    @get(
+        operation_id="listCustomers",
+        opt={**READ, **METADATA_FILTERS},
+        summary="List customers, newest first",
+        description="Filter by text (name or e-mail), your `external_id` and metadata[KEY]=VALUE.",
+    )
     async def list_customers(
-        self, customers: CustomerService, limit: Limit = 20, cursor: str | None = None, search: Search = None
+        self,
+        request: Request,
+        customers: CustomerService,
+        limit: Limit = 20,
+        cursor: str | None = None,
+        search: Search = None,
+        external_id: str | None = None,
     ) -> CustomerList:
-        return await customers.list(limit, cursor, search)
+        return await customers.list(limit, cursor, metadata_filters(request), search=search, external_id=external_id)
 
     @get("/{customer_id:str}", operation_id="getCustomer", opt=READ)
     async def get_customer(self, customer_id: str, customers: CustomerService) -> CustomerOut:

@@ -9,6 +9,15 @@ from invoicing.core.schemas import CountryCode, Email, LongText, Metadata, Name,
 
 PostCode = Annotated[str, Meta(max_length=40)]
 TaxNumber = Annotated[str, Meta(max_length=40)]
+ExternalId = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=200,
+        description="Your own id for this customer; unique among the entity's customers. On an invoice's inline "
+        "`customer` it is what finds the stored customer.",
+    ),
+]
 
 
 class CustomerCreate(Struct, forbid_unknown_fields=True):
@@ -21,6 +30,7 @@ class CustomerCreate(Struct, forbid_unknown_fields=True):
     tax_number: TaxNumber | None = None
     is_business: bool | None = None
     """A business (for the VAT decision); default: true when ``tax_number`` is present."""
+    external_id: ExternalId | None = None
     metadata: Metadata | None = None
 
 
@@ -33,6 +43,7 @@ class CustomerUpdate(Struct, forbid_unknown_fields=True):
     country: CountryCode | UnsetType | None = UNSET
     tax_number: TaxNumber | UnsetType | None = UNSET
     is_business: bool | UnsetType | None = UNSET
+    external_id: ExternalId | UnsetType | None = UNSET
     metadata: Metadata | UnsetType = UNSET
 
 
@@ -51,6 +62,7 @@ class CustomerOut(Struct):
     vies: ViesEvidence | None
     """The last VIES evidence for ``tax_number``: from saving the customer, a document that checked it, or
     the background re-check of an ``unavailable`` answer."""
+    external_id: str | None
     metadata: dict[str, str]
     created_at: datetime
 

@@ -8,21 +8,30 @@ not declared a consumer); a domestic number never needs VIES's evidence. The che
 request's write transaction starts (on SQLite it holds the writer from its first statement), and its
 evidence is stored as the customer's ``vies``: ``valid``, ``invalid`` (the customer is still saved:
 VIES's answer is evidence, not a validation) or ``unavailable`` (re-checked in the background,
-:mod:`invoicing.taxes.recheck`). A changed number that is not checked clears the old evidence."""
+:mod:`invoicing.taxes.recheck`). A changed number that is not checked clears the old evidence.
+
+``external_id`` is the platform's own id for a customer, unique per entity among customers not deleted
+(a partial unique index). A customer given inline on an invoice is matched to a stored one, or saved
+(:func:`match_or_create`): by ``external_id``; else by VAT number (compact, as stored); else by
+e-mail (case-insensitive); with none of the three, by identical details (name, address, city, post code,
+country). A matched customer is never changed by the inline data: the document keeps the inline data as
+its snapshot and points at the stored customer with ``customer_id``."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 from litestar import Request
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import CursorResult, Select, Table, func, inspect, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contract.errors import NotFound, ValidationFailed
+from contract.errors import Conflict, NotFound, ValidationFailed
 from invoicing.auth.context import Scope
 from invoicing.core.ids import new_id
-from invoicing.core.paging import page
+from invoicing.core.paging import apply_metadata, page
 from invoicing.core.tax_numbers import validate_tax_number
 from invoicing.core.validate import country_field
 from invoicing.customers.schemas import CustomerCreate, CustomerList, CustomerOut, CustomerUpdate, ViesEvidence
@@ -52,6 +61,7 @@ def to_out(customer: Customer) -> CustomerOut:
         id=customer.id,
         object="customer",
         entity_id=customer.entity_id,
+        external_id=customer.external_id,
         metadata=customer.metadata_ or {},
         created_at=customer.created_at,
         vies=msgspec.convert(customer.vies, ViesEvidence) if customer.vies else None,
@@ -78,8 +88,14 @@ async def get_customer(session: AsyncSession, scope: Scope, customer_id: str, fi
     return customer
 
 
-def list_stmt(scope: Scope, search: str | None) -> Select[Customer]:
-    stmt = select(Customer).where(Customer.entity_id == scope.entity_id, Customer.deleted_at.is_(None))
+def _live(scope: Scope) -> Select:
+    return select(Customer).where(Customer.entity_id == scope.entity_id, Customer.deleted_at.is_(None))
+
+
+def list_stmt(scope: Scope, search: str | None, external_id: str | None = None) -> Select:
+    stmt = _live(scope)
+    if external_id:
+        stmt = stmt.where(Customer.external_id == external_id)
     if search:
         text = search.lower()
         stmt = stmt.where(
@@ -106,9 +122,11 @@ class CustomerService:
     async def create(self, data: CustomerCreate) -> CustomerOut:
         values = clean(data)
         evidence = await self._evidence(values)  # before the writer
+        await _external_id_free(self.session, self.scope, data.external_id, None)
         customer = Customer(
             id=new_id("customer"),
             entity_id=self.scope.entity_id,
+            external_id=data.external_id,
             metadata_=data.metadata or {},
             vies=evidence,
             **values,
@@ -118,8 +136,11 @@ class CustomerService:
         emit(self.session, self.scope, "customer.created", customer.id)
         return to_out(customer)
 
-    async def list(self, limit: int, cursor: str | None, search: str | None) -> CustomerList:
-        data, next_cursor = await page(self.session, list_stmt(self.scope, search), Customer.id, limit, cursor, to_out)
+    async def list(
+        self, limit: int, cursor: str | None, metadata: dict[str, str], *, search: str | None, external_id: str | None
+    ) -> CustomerList:
+        stmt = apply_metadata(list_stmt(self.scope, search, external_id), Customer.metadata_, metadata)
+        data, next_cursor = await page(self.session, stmt, Customer.id, limit, cursor, to_out)
         return CustomerList(data=data, next_cursor=next_cursor)
 
     async def get(self, customer_id: str) -> CustomerOut:
@@ -142,6 +163,9 @@ class CustomerService:
             # the evidence asked for above, unless the customer changed meanwhile: then none
             customer.vies = checked[1] if checked is not None and checked[0] == _checked_fields(values) else None
             await self.vies.record(self.session, customer.vies, None)
+        if data.external_id is not msgspec.UNSET and data.external_id != customer.external_id:
+            await _external_id_free(self.session, self.scope, data.external_id, customer.id)
+            customer.external_id = data.external_id
         if data.metadata is not msgspec.UNSET:
             customer.metadata_ = data.metadata
         emit(self.session, self.scope, "customer.updated", customer.id)
@@ -155,10 +179,98 @@ class CustomerService:
 
 def _merged(customer: Customer, data: CustomerUpdate) -> dict[str, Any]:
     merged = {f: getattr(customer, f) for f in FIELDS}
-    merged.update({k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET and k != "metadata"})
+    merged.update({k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET and k in FIELDS})
     return merged
 
 
 def _checked_fields(values: dict[str, Any]) -> tuple[Any, ...]:
     """What VIES's evidence depends on: the compact number and whether the customer is a business."""
     return compact_vat_number(values.get("tax_number"), values.get("country")), values.get("is_business")
+
+
+async def _external_id_free(session: AsyncSession, scope: Scope, external_id: str | None, own_id: str | None) -> None:
+    """409 when another live customer of the entity has ``external_id``."""
+    if not external_id:
+        return
+    taken = (await session.execute(_live(scope).where(Customer.external_id == external_id))).scalars().first()
+    if taken is not None and taken.id != own_id:
+        raise Conflict(f"Customer {taken.id} already has external_id {external_id!r}.", existing_id=taken.id)
+
+
+async def _first(session: AsyncSession, stmt: Select) -> Customer | None:
+    return (await session.execute(stmt.order_by(Customer.id).limit(1))).scalars().first()
+
+
+async def find_match(
+    session: AsyncSession, scope: Scope, values: dict[str, Any], external_id: str | None
+) -> Customer | None:
+    """The stored customer an inline one is (see the module docstring), or None."""
+    live = _live(scope)
+    if external_id:
+        found = await _first(session, live.where(Customer.external_id == external_id))
+        if found is not None:
+            return found
+        live = live.where(Customer.external_id.is_(None))  # another platform id is another customer
+    if values["tax_number"]:
+        found = await _first(session, live.where(Customer.tax_number == values["tax_number"]))
+        if found is not None:
+            return found
+    if values["email"]:
+        found = await _first(session, live.where(func.lower(Customer.email) == values["email"].lower()))
+        if found is not None:
+            return found
+    if external_id or values["tax_number"] or values["email"]:
+        return None
+    same = [getattr(Customer, f).is_not_distinct_from(values[f]) for f in ("address", "city", "post_code", "country")]
+    return await _first(
+        session,
+        live.where(
+            func.lower(Customer.name) == values["name"].lower(),
+            Customer.tax_number.is_(None),
+            Customer.email.is_(None),
+            *same,
+        ),
+    )
+
+
+async def match_or_create(
+    session: AsyncSession, scope: Scope, data: CustomerCreate, prefix: str, *, save: bool = True
+) -> tuple[dict[str, Any], str | None]:
+    """A document's snapshot of the inline customer ``data`` (as given) and the id of the stored customer it
+    matched or, with ``save``, created in the request's transaction (without ``save``, e.g. a preview,
+    nothing is written and an unmatched customer has no id). A matched customer is not changed."""
+    values = clean(data, prefix)
+    found = await find_match(session, scope, values, data.external_id)
+    if found is None and save:
+        found = await _insert(session, scope, data, values)
+    return {"id": found.id if found else None, **values}, found.id if found else None
+
+
+async def _insert(session: AsyncSession, scope: Scope, data: CustomerCreate, values: dict[str, Any]) -> Customer:
+    """A new customer. With an ``external_id``, ``INSERT … ON CONFLICT DO NOTHING`` on the partial unique index:
+    a concurrent request that saved the same id first wins (PostgreSQL waits for it to commit), and its
+    customer is read back and used."""
+    customer = Customer(
+        id=new_id("customer"), entity_id=scope.entity_id, external_id=data.external_id, metadata_=data.metadata or {}
+    )
+    for field, value in values.items():
+        setattr(customer, field, value)
+    if not data.external_id:
+        session.add(customer)
+    else:
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        row = {prop.columns[0].name: getattr(customer, prop.key) for prop in inspect(Customer).column_attrs}
+        table = cast(Table, Customer.__table__)
+        statement = (
+            insert(table)
+            .values(row)
+            .on_conflict_do_nothing(
+                index_elements=["entity_id", "external_id"], index_where=table.c.deleted_at.is_(None)
+            )
+        )
+        if cast(CursorResult, await session.execute(statement)).rowcount == 0:
+            winner = await _first(session, _live(scope).where(Customer.external_id == data.external_id))
+            assert winner is not None
+            return winner
+    emit(session, scope, "customer.created", customer.id, {"source": "invoice"})
+    return customer

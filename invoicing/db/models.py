@@ -116,10 +116,22 @@ class Customer(Base):
     vies: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     """The last VIES evidence for ``tax_number`` (customer saved, a document, the background re-check of an
     ``unavailable`` one): status, checked_at, request_identifier, name."""
+    external_id: Mapped[str | None] = mapped_column(String(200))
+    """The platform's own id for this customer: unique per entity among customers not deleted."""
     metadata_: Mapped[dict[str, str]] = mapped_column("metadata", JSONType, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    __table_args__ = (Index("ix_customers_entity", "entity_id", "id"),)
+    __table_args__ = (
+        Index("ix_customers_entity", "entity_id", "id"),
+        Index(
+            "uq_customers_external_id",
+            "entity_id",
+            "external_id",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+    )
 
 
 class Item(Base):

@@ -168,13 +168,8 @@ def _ok(response: httpx.Response) -> Any:
 
 
 async def _entity(api: httpx.AsyncClient, spec: dict[str, Any], logo_url: str | None) -> dict[str, Any]:
-    existing, cursor = None, None
-    while existing is None:
-        page = _ok(await api.get("/v1/entities", params={"limit": 100, **({"cursor": cursor} if cursor else {})}))
-        existing = next((e for e in page["data"] if e["metadata"].get("demo") == spec["slug"]), None)
-        cursor = page["next_cursor"]
-        if not cursor:
-            break
+    found = _ok(await api.get("/v1/entities", params={"metadata[demo]": spec["slug"], "limit": 1}))["data"]
+    existing = found[0] if found else None
     settings = {"branding": {"primary_color": spec["color"], "logo_url": logo_url}}
     if existing is None:
         return _ok(

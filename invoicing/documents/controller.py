@@ -8,7 +8,7 @@ from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import Provide
 
 from invoicing.auth import Perm
-from invoicing.core.paging import metadata_filters
+from invoicing.core.paging import METADATA_FILTERS, metadata_filters
 from invoicing.core.params import Limit, Search
 from invoicing.documents.credit_notes import CreditNoteService
 from invoicing.documents.invoices import InvoiceService
@@ -53,7 +53,7 @@ class InvoiceController(Controller):
 
     @get(
         operation_id="listInvoices",
-        opt=READ,
+        opt={**READ, **METADATA_FILTERS},
         summary="List invoices, newest first",
         description="Filter by status, date range, customer, text (number or customer name) and metadata[KEY]=VALUE.",
     )
@@ -126,7 +126,7 @@ class CreditNoteController(Controller):
     async def create_credit_note(self, data: CreditNoteCreate, credit_notes: CreditNoteService) -> CreditNoteOut:
         return await credit_notes.create(data)
 
-    @get(operation_id="listCreditNotes", opt=READ)
+    @get(operation_id="listCreditNotes", opt={**READ, **METADATA_FILTERS})
     async def list_credit_notes(
         self,
         request: Request,

@@ -51,13 +51,15 @@ EDITABLE = ("date", "date_due", "date_service", "note", "footer", "prices_includ
 
 
 async def _customer_snapshot(
-    session: AsyncSession, scope: Scope, customer: CustomerCreate | None, customer_id: str | None
+    session: AsyncSession, scope: Scope, customer: CustomerCreate | None, customer_id: str | None, *, save: bool = True
 ) -> tuple[dict[str, Any], str | None]:
+    """The document's customer snapshot and ``customer_id``. An inline ``customer`` is matched to a stored one
+    or saved (:func:`customers.match_or_create`; not saved when ``save`` is false, for a preview)."""
     if customer_id:
         found = await customers.get_customer(session, scope, customer_id, field="customer_id")
         return customers.snapshot(found), found.id
     if customer is not None:
-        return {"id": None, **customers.clean(customer, "customer.")}, None
+        return await customers.match_or_create(session, scope, customer, "customer.", save=save)
     raise ValidationFailed.field("customer", "give customer (an object) or customer_id")
 
 
@@ -183,10 +185,12 @@ class InvoiceService:
 
     async def preview(self, data: InvoiceCreate) -> InvoicePreview:
         """What :meth:`create` would decide and total, writing nothing."""
-        doc, _ = await self._compose(data)
+        doc, _ = await self._compose(data, save_customer=False)
         return preview_out(doc)
 
-    async def _compose(self, data: InvoiceCreate) -> tuple[Document, dict[str, Any] | None]:
+    async def _compose(
+        self, data: InvoiceCreate, *, save_customer: bool = True
+    ) -> tuple[Document, dict[str, Any] | None]:
         """The new invoice (not yet in the session) with its treatment and totals, and the VIES evidence."""
         session, scope = self.session, self.scope
         entity = scope.bound_entity
@@ -194,7 +198,9 @@ class InvoiceService:
             raise ValidationFailed.field("customer_id", "give either customer or customer_id, not both")
         settings = effective(entity.settings)
         vies = await self.evidence.for_customer(settings, data.customer, data.customer_id)  # before the writer
-        snapshot, customer_id = await _customer_snapshot(session, scope, data.customer, data.customer_id)
+        snapshot, customer_id = await _customer_snapshot(
+            session, scope, data.customer, data.customer_id, save=save_customer
+        )
         doc_date = data.date or date.today()
         doc = Document(
             id=new_id("invoice"),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get, patch, post
+from litestar import Controller, Request, get, patch, post
 from litestar.di import Provide
 
 from invoicing.auth import Perm
+from invoicing.core.paging import METADATA_FILTERS, metadata_filters
 from invoicing.core.params import Limit
 from invoicing.entities.schemas import ApiKeyCreate, ApiKeyOut, EntityCreate, EntityList, EntityOut, EntityUpdate
 from invoicing.entities.service import EntityService
@@ -24,9 +25,16 @@ class EntityController(Controller):
     async def create_entity(self, data: EntityCreate, entities: EntityService) -> EntityOut:
         return await entities.create(data)
 
-    @get(operation_id="listEntities", opt={"permission": Perm.ENTITY_READ})
-    async def list_entities(self, entities: EntityService, limit: Limit = 20, cursor: str | None = None) -> EntityList:
-        return await entities.list(limit, cursor)
+    @get(
+        operation_id="listEntities",
+        opt={"permission": Perm.ENTITY_READ, **METADATA_FILTERS},
+        summary="List entities, newest first",
+        description="Filter by metadata[KEY]=VALUE.",
+    )
+    async def list_entities(
+        self, request: Request, entities: EntityService, limit: Limit = 20, cursor: str | None = None
+    ) -> EntityList:
+        return await entities.list(limit, cursor, metadata_filters(request))
 
     @get("/{entity_id:str}", operation_id="getEntity", opt={"permission": Perm.ENTITY_READ})
     async def get_entity(self, entity_id: str, entities: EntityService) -> EntityOut:

@@ -12,7 +12,7 @@ from invoicing.auth import keys
 from invoicing.auth.context import Scope
 from invoicing.core.ids import new_id
 from invoicing.core.locales import default_locale, locale_field
-from invoicing.core.paging import page
+from invoicing.core.paging import apply_metadata, page
 from invoicing.core.tax_numbers import validate_tax_number
 from invoicing.core.validate import country_field, currency_field
 from invoicing.db.models import ApiKey, Entity
@@ -102,8 +102,9 @@ class EntityService:
         emit(self.session, Scope(principal, entity), "entity.created", entity.id)
         return to_out(entity)
 
-    async def list(self, limit: int, cursor: str | None) -> EntityList:
-        data, next_cursor = await page(self.session, _visible(self.scope), Entity.id, limit, cursor, to_out)
+    async def list(self, limit: int, cursor: str | None, metadata: dict[str, str]) -> EntityList:
+        stmt = apply_metadata(_visible(self.scope), Entity.metadata_, metadata)
+        data, next_cursor = await page(self.session, stmt, Entity.id, limit, cursor, to_out)
         return EntityList(data=data, next_cursor=next_cursor)
 
     async def get(self, entity_id: str) -> EntityOut:

@@ -92,7 +92,12 @@ def merged(stored: dict[str, Any] | None, patch: EntitySettings) -> dict[str, An
 
 def check(stored: dict[str, Any]) -> Settings:
     """The effective settings of ``stored``; a number format, an IBAN or a reply-to address that cannot work
-    is refused (422), so every stored reply-to passes the rule e-mails are sent by (:func:`check_address`)."""
+    is refused (422), so every stored reply-to passes the rule e-mails are sent by (:func:`check_address`).
+    A valid IBAN is normalised in ``stored`` itself, like a VAT number: compact and upper-case
+    (``si56 1910 0000 0123 438`` is stored as ``SI56191000000123438``; documents print it in groups of four)."""
+    bank = stored.get("bank_account")
+    if isinstance(bank, dict) and isinstance(bank.get("iban"), str):
+        bank["iban"] = std_iban.compact(bank["iban"]) or None
     settings = effective(stored)
     for doc_type in ("invoice", "credit_note"):
         try:

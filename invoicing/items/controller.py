@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import Provide
 
 from invoicing.auth import Perm
+from invoicing.core.paging import METADATA_FILTERS, metadata_filters
 from invoicing.core.params import Limit, Search
 from invoicing.items.schemas import ItemCreate, ItemList, ItemOut, ItemUpdate
 from invoicing.items.service import ItemService
@@ -23,11 +24,11 @@ class ItemController(Controller):
     async def create_item(self, data: ItemCreate, items: ItemService) -> ItemOut:
         return await items.create(data)
 
-    @get(operation_id="listItems", opt=READ)
+    @get(operation_id="listItems", opt={**READ, **METADATA_FILTERS})
     async def list_items(
-        self, items: ItemService, limit: Limit = 20, cursor: str | None = None, search: Search = None
+        self, request: Request, items: ItemService, limit: Limit = 20, cursor: str | None = None, search: Search = None
     ) -> ItemList:
-        return await items.list(limit, cursor, search)
+        return await items.list(limit, cursor, search, metadata_filters(request))
 
     @get("/{item_id:str}", operation_id="getItem", opt=READ)
     async def get_item(self, item_id: str, items: ItemService) -> ItemOut:

@@ -13,7 +13,7 @@ from invoicing.auth.context import Scope
 from invoicing.core.ids import new_id
 from invoicing.core.lines import clean_price, clean_taxes
 from invoicing.core.money import format_decimal
-from invoicing.core.paging import page
+from invoicing.core.paging import apply_metadata, page
 from invoicing.core.schemas import TaxOut
 from invoicing.db.models import Item
 from invoicing.db.types import utcnow
@@ -73,8 +73,9 @@ class ItemService:
         emit(self.session, self.scope, "item.created", item.id)
         return to_out(item)
 
-    async def list(self, limit: int, cursor: str | None, search: str | None) -> ItemList:
-        data, next_cursor = await page(self.session, list_stmt(self.scope, search), Item.id, limit, cursor, to_out)
+    async def list(self, limit: int, cursor: str | None, search: str | None, metadata: dict[str, str]) -> ItemList:
+        stmt = apply_metadata(list_stmt(self.scope, search), Item.metadata_, metadata)
+        data, next_cursor = await page(self.session, stmt, Item.id, limit, cursor, to_out)
         return ItemList(data=data, next_cursor=next_cursor)
 
     async def get(self, item_id: str) -> ItemOut:

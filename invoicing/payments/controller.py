@@ -6,7 +6,7 @@ from litestar import Controller, Request, delete, get, post
 from litestar.di import Provide
 
 from invoicing.auth import Perm
-from invoicing.core.paging import metadata_filters
+from invoicing.core.paging import METADATA_FILTERS, metadata_filters
 from invoicing.core.params import Limit
 from invoicing.payments.refunds import RefundService
 from invoicing.payments.schemas import PaymentCreate, PaymentList, PaymentOut, RefundCreate, RefundList, RefundOut
@@ -31,7 +31,11 @@ class PaymentController(Controller):
     async def create_payment(self, data: PaymentCreate, payments: PaymentService) -> PaymentOut:
         return await payments.create(data)
 
-    @get(operation_id="listPayments", opt=READ, summary="List payments; filter by reference (your external id)")
+    @get(
+        operation_id="listPayments",
+        opt={**READ, **METADATA_FILTERS},
+        summary="List payments; filter by reference (your external id)",
+    )
     async def list_payments(
         self,
         request: Request,
@@ -76,7 +80,7 @@ class RefundController(Controller):
     async def create_refund(self, data: RefundCreate, refunds: RefundService) -> RefundOut:
         return await refunds.create(data)
 
-    @get(operation_id="listRefunds", opt=READ, summary="List refunds")
+    @get(operation_id="listRefunds", opt={**READ, **METADATA_FILTERS}, summary="List refunds")
     async def list_refunds(
         self,
         request: Request,
