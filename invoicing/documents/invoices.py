@@ -27,7 +27,7 @@ from invoicing.db.models import Document
 from invoicing.db.types import utcnow
 from invoicing.documents import rules
 from invoicing.documents.lines import apply_totals, build_lines
-from invoicing.documents.numbering import issue
+from invoicing.documents.numbering import check_date, issue
 from invoicing.documents.output import invoice_out, money, preview_out
 from invoicing.documents.queries import get_document, list_stmt
 from invoicing.documents.schemas import InvoiceCreate, InvoiceList, InvoiceOut, InvoicePreview, InvoiceUpdate
@@ -51,8 +51,19 @@ async def _customer_snapshot(
 
 
 def _check_dates(doc: Document) -> None:
+    """A draft may not be dated in the future either (:func:`check_date`), so it can always be issued as
+    dated; its ``date_service`` stays empty (editable) until it is issued."""
+    check_date(doc.date)
     if doc.date_due is not None and doc.date_due < doc.date:
         raise ValidationFailed.field("date_due", "must not be before date")
+
+
+async def _issue(session: AsyncSession, scope: Scope, doc: Document, *, new: bool = False) -> None:
+    """Issue the invoice: a date of supply not given is the issue date (required on an invoice in most
+    member states), then the number (:func:`issue`: the date rules of its sequence)."""
+    if doc.date_service is None:
+        doc.date_service = doc.date
+    await issue(session, scope, doc, new=new)
 
 
 def _must_be_draft(doc: Document) -> None:
@@ -124,7 +135,7 @@ class InvoiceService:
         if data.is_draft:
             await insert_new(session, doc)
         else:
-            await issue(session, scope, doc, new=True)
+            await _issue(session, scope, doc, new=True)
             emit(session, scope, "invoice.issued", doc.id, {"number": doc.number})
         return invoice_out(doc)
 
@@ -218,7 +229,7 @@ class InvoiceService:
         doc = await get_document(session, scope, invoice_id, "invoice", lock=True)
         if doc.status != "draft":
             raise Conflict(f"Invoice {invoice_id} is already {doc.status} (number {doc.number}).")
-        await issue(session, scope, doc)
+        await _issue(session, scope, doc)
         emit(session, scope, "invoice.issued", doc.id, {"number": doc.number})
         return invoice_out(doc)
 
