@@ -30,6 +30,7 @@ from invoicing.documents.lines import apply_totals, build_lines
 from invoicing.documents.numbering import check_date, issue
 from invoicing.documents.output import invoice_out, money, preview_out
 from invoicing.documents.queries import get_document, list_stmt
+from invoicing.documents.remainder import fill_creditable
 from invoicing.documents.schemas import InvoiceCreate, InvoiceList, InvoiceOut, InvoicePreview, InvoiceUpdate
 from invoicing.documents.treatment import apply_treatment
 from invoicing.documents.vies_evidence import ViesEvidence
@@ -121,11 +122,24 @@ class InvoiceService:
             customer_id=customer_id,
         )
         stmt = apply_metadata(stmt, Document.metadata_, metadata)
-        data, next_cursor = await page(self.session, stmt, Document.id, limit, cursor, invoice_out)
+        docs: list[Document] = []
+
+        def convert(doc: Document) -> InvoiceOut:
+            docs.append(doc)
+            return invoice_out(doc)
+
+        data, next_cursor = await page(self.session, stmt, Document.id, limit, cursor, convert)
+        await fill_creditable(self.session, list(zip(data, docs, strict=True)))
         return InvoiceList(data=data, next_cursor=next_cursor)
 
     async def get(self, invoice_id: str) -> InvoiceOut:
-        return invoice_out(await get_document(self.session, self.scope, invoice_id, "invoice"))
+        return await self._out(await get_document(self.session, self.scope, invoice_id, "invoice"))
+
+    async def _out(self, doc: Document) -> InvoiceOut:
+        """The answer, with what is left to credit per rate (``creditable``)."""
+        out = invoice_out(doc)
+        await fill_creditable(self.session, [(out, doc)])
+        return out
 
     async def create(self, data: InvoiceCreate) -> InvoiceOut:
         session, scope = self.session, self.scope
@@ -137,7 +151,7 @@ class InvoiceService:
         else:
             await _issue(session, scope, doc, new=True)
             emit(session, scope, "invoice.issued", doc.id, {"number": doc.number})
-        return invoice_out(doc)
+        return await self._out(doc)
 
     async def preview(self, data: InvoiceCreate) -> InvoicePreview:
         """What :meth:`create` would decide and total, writing nothing."""
@@ -215,7 +229,7 @@ class InvoiceService:
         if new_customer:
             await self.evidence.record(session, vies, doc.customer_id)
         emit(session, scope, "invoice.updated", doc.id)
-        return invoice_out(doc)
+        return await self._out(doc)
 
     async def delete(self, invoice_id: str) -> None:
         session, scope = self.session, self.scope
@@ -231,7 +245,7 @@ class InvoiceService:
             raise Conflict(f"Invoice {invoice_id} is already {doc.status} (number {doc.number}).")
         await _issue(session, scope, doc)
         emit(session, scope, "invoice.issued", doc.id, {"number": doc.number})
-        return invoice_out(doc)
+        return await self._out(doc)
 
     async def void(self, invoice_id: str, reason: str | None) -> InvoiceOut:
         session, scope = self.session, self.scope
@@ -249,4 +263,4 @@ class InvoiceService:
             raise Conflict(f"Invoice {doc.number} has credit notes; it cannot be voided.")
         doc.status, doc.voided_at, doc.void_reason = "voided", utcnow(), reason
         emit(session, scope, "invoice.voided", doc.id, {"reason": reason})
-        return invoice_out(doc)
+        return await self._out(doc)
