@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import httpx
 import pytest
 import time_machine
+from alembic import command
 
-from tests.integration.conftest import INVOICE, assert_problem
+from folio.server import create_server_app
+from invoicing.db.migrate import alembic_config, upgrade
+from tests.conftest import drop_postgres_database, postgres_database, running, server_settings
+from tests.integration.conftest import INVOICE, assert_problem, make_account, make_entity
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 
@@ -143,3 +148,32 @@ def test_concurrent_issues_with_mixed_dates_never_number_out_of_date_order(serve
     assert [number for number, _ in issued] == [f"2026-{n:05d}" for n in range(1, len(issued) + 1)]
     assert [d for _, d in issued] == sorted(d for _, d in issued)
     assert sum(r.json()["date"] == "2026-12-03" for r in responses if r.status_code == 201) == 10
+
+
+def test_migration_0009_fills_each_sequences_latest_date_from_its_documents(server, tmp_path, today):
+    """A database numbered before the rule: upgrading takes each sequence's latest date from its documents."""
+    url = f"sqlite:///{tmp_path}/before.db" if server.engine == "sqlite" else postgres_database()
+    assert url is not None
+    try:
+        upgrade(url)
+        settings = server_settings(server)
+        settings.database.url = url
+        _, keys = make_account(SimpleNamespace(database_url=url))
+
+        def issue(base: str, entity_id: str, on: str) -> httpx.Response:
+            headers = {"Authorization": f"Bearer {keys['sandbox']}", "X-Entity-Id": entity_id}
+            return httpx.post(f"{base}/v1/invoices", json={**INVOICE, "date": on}, headers=headers, timeout=30)
+
+        with running(create_server_app, settings) as base:
+            entity = make_entity(httpx.Client(base_url=base, headers={"Authorization": f"Bearer {keys['sandbox']}"}))
+            assert issue(base, entity["id"], "2026-12-01").json()["number"] == "2026-00001"
+            assert issue(base, entity["id"], "2025-06-01").json()["number"] == "2025-00001"  # another sequence
+        command.downgrade(alembic_config(url), "0005")
+        upgrade(url)
+        with running(create_server_app, settings) as base:
+            assert_problem(issue(base, entity["id"], "2026-11-30"), 409, words="2026-00001")
+            assert_problem(issue(base, entity["id"], "2025-05-31"), 409, words="2025-00001")
+            assert issue(base, entity["id"], "2025-06-02").json()["number"] == "2025-00002"
+    finally:
+        if server.engine != "sqlite":
+            drop_postgres_database(url)
