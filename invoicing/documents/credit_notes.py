@@ -30,7 +30,7 @@ from invoicing.documents.lines import apply_totals, build_lines
 from invoicing.documents.numbering import issue
 from invoicing.documents.output import credit_note_out, money
 from invoicing.documents.queries import get_document, list_stmt
-from invoicing.documents.remainder import Portion, RateKey, credit_notes_of, remainder, settle
+from invoicing.documents.remainder import Holding, credit_notes_of, remainder, settle
 from invoicing.documents.schemas import CreditNoteCreate, CreditNoteList, CreditNoteOut
 from invoicing.documents.treatment import credit_lines
 from invoicing.events import emit
@@ -46,7 +46,7 @@ def _rate_label(taxes: tuple[Tax, ...], locale: str | None) -> str:
     )
 
 
-def remaining_lines(invoice: Document, left: dict[RateKey, Portion], locale: str | None) -> list[DocumentLine]:
+def remaining_lines(invoice: Document, left: Holding, locale: str | None) -> list[DocumentLine]:
     """Lines that credit everything not yet credited: one per rate with something left, for its remaining
     net (gross, for gross-price invoices), named in the credit note's language (:func:`settle` then gives
     each rate exactly its remaining tax)."""
@@ -60,7 +60,7 @@ def remaining_lines(invoice: Document, left: dict[RateKey, Portion], locale: str
             discount=Decimal(0),
             taxes=part.taxes,
         )
-        for part in left.values()
+        for part in left.portions().values()
         if part.total > 0
     ]
 

@@ -1,23 +1,24 @@
 """What is left to credit on an invoice, per rate, so that credit notes always add up to it exactly.
 
-A *rate* here is the set of taxes a line carries (``VAT 22 %``; ``()`` for untaxed lines): each
-document holds, per rate, a net amount and the tax of each of its taxes, read from its stored tax
-breakdown (the per-rate figures the totals function computed; so a document-level rounding, allowance
-or gross-price split is taken as stored). What remains to credit per rate is the invoice's portion
-minus its credit notes' portions. A credit note may not exceed it at any rate; one that credits the
-whole remaining net (gross, for gross-price invoices) of a rate takes exactly the remaining tax of it,
-and otherwise never more tax than remains, so the rounding of partial credits never leaves a cent
-behind or asks for one more (:func:`settle`).
+A *rate* here is the set of taxes a line carries (``VAT 22 %``; ``()`` for untaxed lines). A document
+holds a net amount per rate and an amount per tax, both read from its stored tax breakdown (the figures
+the totals function computed, so a document-level rounding, allowance or gross-price split is taken as
+stored): :class:`Holding`. What is left to credit is the invoice's holding minus its credit notes'.
+A credit note may not exceed it at any rate; one that credits the whole remaining net (gross, for
+gross-price invoices) of every rate carrying a tax takes exactly the tax left of it, and otherwise never
+more tax than is left, so the rounding of partial credits never leaves a cent behind or asks for one more
+(:func:`settle`).
 
-A tax shared by two different sets (a line with ``VAT 22 %`` and another with ``VAT 22 % + Eco 1 %``)
-cannot be split from the breakdown; such sets are read from their lines' own figures instead.
+A tax carried by two different rates (a line with ``VAT 22 %`` and another with ``VAT 22 % + Eco 1 %``)
+has one amount in the breakdown: those rates take their net from their lines, and for display the tax is
+split between them (each its rounded share, the last what is left: :meth:`Holding.portions`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 import msgspec
@@ -38,11 +39,11 @@ RateKey = tuple[TaxKey, ...]
 
 @dataclass
 class Portion:
-    """What a document holds at one rate: its net and the amount of each of its taxes."""
+    """One rate's figures: its net and its share of each of its taxes."""
 
     taxes: tuple[Tax, ...]
     net: Decimal
-    tax: dict[TaxKey, Decimal] = field(default_factory=dict)
+    tax: dict[TaxKey, Decimal]
 
     @property
     def total_tax(self) -> Decimal:
@@ -53,28 +54,147 @@ class Portion:
         return self.net + self.total_tax
 
 
-def _key(t: TaxTotal) -> TaxKey:
-    return (t.name, t.rate.normalize(), t.category)
+@dataclass
+class Holding:
+    """What a document holds, or what is left to credit: the net per rate and the amount per tax."""
+
+    currency: str
+    rates: dict[RateKey, tuple[Tax, ...]]
+    net: dict[RateKey, Decimal]
+    tax: dict[TaxKey, Decimal]
+
+    @classmethod
+    def of(cls, doc: Document) -> Holding:
+        rates: dict[RateKey, tuple[Tax, ...]] = {}
+        lines_net: dict[RateKey, Decimal] = {}
+        for line in doc.items:
+            key = tax_set(line.taxes)
+            rates.setdefault(key, line.taxes)
+            lines_net[key] = lines_net.get(key, ZERO) + line.total
+        carriers = Counter(k for key in rates for k in key)
+        breakdown = {(t.name, t.rate.normalize(), t.category): t for t in doc.taxes or []}
+        net = {}
+        rest = [key for key in rates if not (key and all(carriers[k] == 1 and k in breakdown for k in key))]
+        for key in rates:
+            net[key] = lines_net[key] if key in rest else breakdown[key[0]].base
+        if rest:  # lines' nets are rounded shares (gross prices): the last such rate makes the total exact
+            net[rest[-1]] = doc.total - sum((v for key, v in net.items() if key != rest[-1]), ZERO)
+        tax = {k: breakdown[k].amount if k in breakdown else ZERO for k in carriers}
+        return cls(doc.currency_code, rates, net, tax)
+
+    def portions(self) -> dict[RateKey, Portion]:
+        """Each rate's net and its share of each tax (a tax on one rate is all that rate's)."""
+        out = {key: Portion(taxes, self.net[key], {}) for key, taxes in self.rates.items()}
+        for k, amount in self.tax.items():
+            holders = [part for key, part in out.items() if k in key]
+            rest = amount
+            for part in holders[:-1]:
+                part.tax[k] = min(round_money(part.net * k[1] / HUNDRED, self.currency), rest)
+                rest -= part.tax[k]
+            holders[-1].tax[k] = rest
+        return out
 
 
-def portions(doc: Document) -> dict[RateKey, Portion]:
-    """``doc``'s figures per rate, in the order its lines first use them."""
-    sets: dict[RateKey, tuple[Tax, ...]] = {}
-    nets: dict[RateKey, Decimal] = {}
+def remainder(invoice: Document, credit_notes: Iterable[Document]) -> Holding:
+    """What is left to credit (never below zero)."""
+    left = Holding.of(invoice)
+    for note in credit_notes:
+        held = Holding.of(note)
+        for key, amount in held.net.items():
+            if key in left.net:
+                left.net[key] -= amount
+        for k, amount in held.tax.items():
+            if k in left.tax:
+                left.tax[k] -= amount
+    left.net = {key: max(v, ZERO) for key, v in left.net.items()}
+    left.tax = {k: max(v, ZERO) for k, v in left.tax.items()}
+    return left
+
+
+def settle(doc: Document, left: Holding) -> ValidationFailed | None:
+    """Hold the credit note ``doc`` (totals applied) to what is ``left``. A tax all of whose rates it
+    credits in full (their whole remaining net; gross, for gross prices) takes exactly what is left of
+    it; otherwise never more than that. ``doc``'s tax breakdown and totals are rewritten when that changed
+    a figure. Returns the 422 for the first rate it credits more than is left at (the caller raises it,
+    unless the total is over as well)."""
+    gross = doc.prices_include_tax
+    mine = Holding.of(doc)
+    left_parts = left.portions()
+    entered = dict(mine.net)
+    if gross:  # the gross the lines were entered with, per rate
+        entered = {key: ZERO for key in mine.rates}
+        for line in doc.items:
+            entered[tax_set(line.taxes)] += line.total_with_tax
+    over: ValidationFailed | None = None
+    closed = set()
+    for key, amount in entered.items():
+        rest = left_parts.get(key)
+        most = ZERO if rest is None else rest.total if gross else rest.net
+        if amount > most and over is None:
+            over = ValidationFailed.field(
+                "items",
+                f"credits {money(doc, amount)} {doc.currency_code} {'gross' if gross else 'net'} at "
+                f"{describe_rates([mine.rates[key]])} but only {money(doc, most)} {doc.currency_code} "
+                "is left to credit at that rate",
+            )
+        if amount == most:
+            closed.add(key)
+    taxes = {}
+    for k, amount in mine.tax.items():
+        carriers = [key for key in left.rates if k in key]
+        everything = all(key in closed or (key not in mine.rates and left.net[key] == 0) for key in carriers)
+        taxes[k] = left.tax.get(k, ZERO) if everything else min(amount, left.tax.get(k, ZERO))
+    if over or taxes == mine.tax:
+        return over
+    settled = Holding(mine.currency, mine.rates, dict(mine.net), taxes)
+    for key in closed:
+        settled.net[key] = left.net[key]
+    if gross:  # keep the gross as entered: the net is what the tax leaves of it
+        for key, part in settled.portions().items():
+            if key not in closed:
+                settled.net[key] = entered[key] - part.total_tax
+    _rewrite(doc, settled)
+    return None
+
+
+def _rewrite(doc: Document, settled: Holding) -> None:
+    doc.taxes = [
+        TaxTotal(
+            name=k[0],
+            rate=k[1],
+            base=sum((net for key, net in settled.net.items() if k in key), ZERO),
+            amount=amount,
+            category=k[2],
+        )
+        for k, amount in sorted(settled.tax.items(), key=lambda item: (-item[0][1], item[0][0], item[0][2] or ""))
+    ]
+    doc.total = sum(settled.net.values(), ZERO)
+    doc.total_tax = sum(settled.tax.values(), ZERO)
+    doc.total_with_tax = doc.total + doc.total_tax
+    parts = settled.portions()
+    lines_at = Counter(tax_set(line.taxes) for line in doc.items)
+    items: list[StoredLine] = []
     for line in doc.items:
         key = tax_set(line.taxes)
-        sets.setdefault(key, line.taxes)
-        nets[key] = nets.get(key, ZERO) + line.total
-    owners = Counter(k for key in sets for k in key)
-    breakdown = {_key(t): t for t in doc.taxes or []}
-    out = {}
-    for key, taxes in sets.items():
-        if key and all(owners[k] == 1 and k in breakdown for k in key):
-            out[key] = Portion(taxes, breakdown[key[0]].base, {k: breakdown[k].amount for k in key})
-        else:
-            net = nets[key]
-            out[key] = Portion(taxes, net, {k: round_money(net * k[1] / HUNDRED, doc.currency_code) for k in key})
-    return out
+        if lines_at[key] == 1:  # a rate's only line shows the rate's figures
+            part = parts[key]
+            line = msgspec.structs.replace(line, total=part.net, total_tax=part.total_tax, total_with_tax=part.total)
+        items.append(line)
+    doc.items = items
+
+
+def creditable_out(left: Holding, doc: Document) -> list[CreditableOut]:
+    """The API's view of :func:`remainder`: one entry per rate with something left."""
+    return [
+        CreditableOut(
+            taxes=[LineTaxOut(rate=format_decimal(t.rate), name=t.name, category=t.category) for t in part.taxes],
+            net=money(doc, part.net),
+            tax=money(doc, part.total_tax),
+            total=money(doc, part.total),
+        )
+        for part in left.portions().values()
+        if part.total > 0
+    ]
 
 
 async def credit_notes_of(session: AsyncSession, invoices: Iterable[Document]) -> dict[str, list[Document]]:
@@ -93,89 +213,3 @@ async def fill_creditable(session: AsyncSession, pairs: Sequence[tuple[InvoiceOu
     for out, doc in pairs:
         draft_or_void = doc.status in ("draft", "voided")
         out.creditable = [] if draft_or_void else creditable_out(remainder(doc, notes.get(doc.id, [])), doc)
-
-
-def remainder(invoice: Document, credit_notes: Iterable[Document]) -> dict[RateKey, Portion]:
-    """What is left to credit per rate (never below zero)."""
-    left = portions(invoice)
-    for note in credit_notes:
-        for key, part in portions(note).items():
-            if key in left:
-                rest = left[key]
-                rest.net -= part.net
-                for k, amount in part.tax.items():
-                    rest.tax[k] = rest.tax.get(k, ZERO) - amount
-    for rest in left.values():
-        rest.net = max(rest.net, ZERO)
-        rest.tax = {k: max(v, ZERO) for k, v in rest.tax.items()}
-    return left
-
-
-def settle(doc: Document, left: dict[RateKey, Portion]) -> ValidationFailed | None:
-    """Hold the credit note ``doc`` (totals applied) to what is ``left`` per rate: the whole remaining net
-    (gross) of a rate takes exactly its remaining tax; a partial credit never takes more tax than remains.
-    ``doc``'s tax breakdown and totals are rewritten when that changed a figure. Returns the 422 for the
-    first rate it credits more than is left at (the caller raises it, unless the total is over as well)."""
-    gross = doc.prices_include_tax
-    mine = portions(doc)
-    settled: dict[RateKey, Portion] = {}
-    over: ValidationFailed | None = None
-    for key, part in mine.items():
-        rest = left.get(key) or Portion(part.taxes, ZERO, {k: ZERO for k in key})
-        amount, most = (part.total, rest.total) if gross else (part.net, rest.net)
-        if amount > most:
-            what = "gross" if gross else "net"
-            over = over or ValidationFailed.field(
-                "items",
-                f"credits {money(doc, amount)} {doc.currency_code} {what} at {describe_rates([part.taxes])} "
-                f"but only {money(doc, most)} {doc.currency_code} is left to credit at that rate",
-            )
-            settled[key] = part
-        elif amount == most:
-            settled[key] = Portion(part.taxes, rest.net, dict(rest.tax))
-        else:
-            tax = {k: min(v, rest.tax.get(k, ZERO)) for k, v in part.tax.items()}
-            net = amount - sum(tax.values(), ZERO) if gross else part.net
-            settled[key] = Portion(part.taxes, net, tax)
-    if any(settled[k].net != p.net or settled[k].tax != p.tax for k, p in mine.items()):
-        _rewrite(doc, settled)
-    return over
-
-
-def _rewrite(doc: Document, settled: dict[RateKey, Portion]) -> None:
-    bases: dict[TaxKey, Decimal] = {}
-    amounts: dict[TaxKey, Decimal] = {}
-    for part in settled.values():
-        for k, amount in part.tax.items():
-            bases[k] = bases.get(k, ZERO) + part.net
-            amounts[k] = amounts.get(k, ZERO) + amount
-    doc.taxes = [
-        TaxTotal(name=k[0], rate=k[1], base=bases[k], amount=amounts[k], category=k[2])
-        for k in sorted(bases, key=lambda k: (-k[1], k[0], k[2] or ""))
-    ]
-    doc.total = sum((p.net for p in settled.values()), ZERO)
-    doc.total_tax = sum((p.total_tax for p in settled.values()), ZERO)
-    doc.total_with_tax = doc.total + doc.total_tax
-    lines_at = Counter(tax_set(line.taxes) for line in doc.items)
-    items: list[StoredLine] = []
-    for line in doc.items:
-        key = tax_set(line.taxes)
-        if lines_at[key] == 1:  # a rate's only line shows the rate's figures
-            part = settled[key]
-            line = msgspec.structs.replace(line, total=part.net, total_tax=part.total_tax, total_with_tax=part.total)
-        items.append(line)
-    doc.items = items
-
-
-def creditable_out(left: dict[RateKey, Portion], doc: Document) -> list[CreditableOut]:
-    """The API's view of :func:`remainder`: one entry per rate with something left."""
-    return [
-        CreditableOut(
-            taxes=[LineTaxOut(rate=format_decimal(t.rate), name=t.name, category=t.category) for t in part.taxes],
-            net=money(doc, part.net),
-            tax=money(doc, part.total_tax),
-            total=money(doc, part.total),
-        )
-        for part in left.values()
-        if part.total > 0
-    ]
