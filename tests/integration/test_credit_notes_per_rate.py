@@ -54,7 +54,8 @@ def test_a_credit_note_may_only_use_its_invoices_rates(tenant):
     r = _credit(tenant, inv, [_line("Kava", "10.00", 5)])
     body = assert_problem(r, 422)
     assert body["errors"][0]["field"] == "items[0].taxes"
-    assert "VAT 22 %" in body["errors"][0]["message"] and "VAT 9.5 %" in body["errors"][0]["message"]
+    vat = inv["taxes"][0]["name"]
+    assert f"{vat} 22 %" in body["errors"][0]["message"] and f"{vat} 9.5 %" in body["errors"][0]["message"]
     # another tax name at the same rate is another tax
     r = _credit(tenant, inv, [_line("A", "1", 9.5), {"name": "B", "price": "1", "taxes": [{"rate": 22, "name": "X"}]}])
     assert assert_problem(r, 422)["errors"][0]["field"] == "items[1].taxes"
@@ -75,6 +76,13 @@ def test_a_line_without_taxes_takes_the_single_rate_of_its_invoice(tenant):
     assert note["total_with_tax"] == "43.80"
 
 
+def test_a_rate_named_without_its_tax_name_matches_the_invoices_tax_of_that_rate(tenant):
+    inv = _invoice(tenant, [{"name": "A", "price": "100.00", "taxes": [{"rate": 22, "name": "DDV"}]}])
+    note = _credit(tenant, inv, [_line("A", "10.00", 22)])
+    assert note.status_code == 201, note.text
+    assert [(t["name"], t["rate"]) for t in note.json()["taxes"]] == [("DDV", "22")]
+
+
 def test_what_remains_is_tracked_per_rate_and_credited_exactly(tenant):
     inv = _invoice(tenant, AWKWARD)
     assert inv["total_with_tax"] == "115.22"
@@ -91,7 +99,7 @@ def test_what_remains_is_tracked_per_rate_and_credited_exactly(tenant):
     # more than is left at a rate is refused, naming the rate
     r = _credit(tenant, inv, [_line("Knjiga", "38.92", 9.5)])
     body = assert_problem(r, 422)
-    assert "VAT 9.5 %" in body["detail"] and "38.91" in body["detail"]
+    assert f"{inv['taxes'][0]['name']} 9.5 %" in body["detail"] and "38.91" in body["detail"]
     # the whole net left at a rate takes exactly the tax left at it
     exact = _credit(tenant, inv, [_line("Knjiga", "38.91", 9.5)]).json()
     assert _per_rate(exact) == {"9.5": (Decimal("38.91"), Decimal("3.71"))} and exact["total_with_tax"] == "42.62"
@@ -141,9 +149,10 @@ def test_generated_credit_lines_speak_the_documents_language(tenant):
     _credit(tenant, inv, [_line("Kava", "13.37", 22)]).raise_for_status()
     rest = _credit(tenant, inv).json()
     names = [_plain(line["name"]) for line in rest["items"]]
+    vat = inv["taxes"][0]["name"]
     assert names == [
-        f"Dobropis za račun {inv['number']} (VAT 22 %)",
-        f"Dobropis za račun {inv['number']} (VAT 9,5 %)",
+        f"Dobropis za račun {inv['number']} ({vat} 22 %)",
+        f"Dobropis za račun {inv['number']} ({vat} 9,5 %)",
     ]
     assert "Credit for invoice" not in _plain(pdf_text(tenant.api.get(f"/v1/credit-notes/{rest['id']}/pdf").content))
     assert "Dobropis za račun" in _plain(pdf_text(tenant.api.get(f"/v1/credit-notes/{rest['id']}/pdf").content))
@@ -152,7 +161,7 @@ def test_generated_credit_lines_speak_the_documents_language(tenant):
     _credit(tenant, other, [_line("A", "1.00", 9.5)]).raise_for_status()
     german = _credit(tenant, other, locale="de").json()
     assert [_plain(line["name"]) for line in german["items"]] == [
-        f"Gutschrift zur Rechnung {other['number']} (VAT 9,5 %)",
+        f"Gutschrift zur Rechnung {other['number']} ({vat} 9,5 %)",
         f"Gutschrift zur Rechnung {other['number']} (ohne Steuer)",
     ]
     assert german["total_with_tax"] == "14.85"  # 9.00 + 0.85 (0.95 − 0.10 credited) + 5.00 untaxed
