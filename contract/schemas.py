@@ -60,6 +60,12 @@ class TaxSettings(Struct, omit_defaults=True, forbid_unknown_fields=True):
     """Check buyers' VAT numbers of other member states with VIES on documents (default true)."""
 
 
+class NumberingSettings(Struct, omit_defaults=True, forbid_unknown_fields=True):
+    allow_backdating: bool | UnsetType = UNSET
+    """Allow issuing a document dated before the last issued one of its number sequence (default false:
+    409 naming the last issued number and date)."""
+
+
 class EntitySettings(Struct, omit_defaults=True, forbid_unknown_fields=True):
     """Every field is optional in requests; responses show the effective value (defaults filled)."""
 
@@ -72,6 +78,7 @@ class EntitySettings(Struct, omit_defaults=True, forbid_unknown_fields=True):
     pdf_template: Literal["classic", "modern"] | UnsetType = UNSET
     email: EmailDefaults | UnsetType = UNSET
     tax: TaxSettings | UnsetType = UNSET
+    numbering: NumberingSettings | UnsetType = UNSET
 
 
 class EntityOut(Struct):

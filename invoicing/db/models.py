@@ -208,6 +208,8 @@ class NumberCounter(Base):
     doc_type: Mapped[str] = mapped_column(String(20), primary_key=True)
     period: Mapped[str] = mapped_column(String(10), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+    last_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    """The latest date issued in this sequence (issue dates may not go back before it)."""
 
 
 UNSPLIT_REFERENCE = "reference IS NOT NULL AND NOT split"

@@ -228,9 +228,9 @@ async def _documents(api: httpx.AsyncClient, spec: dict[str, Any]) -> None:
     await pay(paid, paid["total_with_tax"], 30, "pi_demo_1001")
     partly = await invoice(1, 21, [(1, 12)])
     await pay(partly, "50.00", 10, "pi_demo_1002")
-    await invoice(2, 9, [(0, 12), (1, 3)])
-    credited = await invoice(0, 15, [(2, 2)])
+    credited = await invoice(0, 15, [(2, 2)])  # in date order: issue dates may not go backwards
     _ok(await api.post("/v1/credit-notes", json={"invoice_id": credited["id"], "note": "Storno / Gutschrift"}))
+    await invoice(2, 9, [(0, 12), (1, 3)])
     voided = await invoice(1, 6, [(1, 1)])
     _ok(await api.post(f"/v1/invoices/{voided['id']}/void", json={"reason": "Issued to the wrong customer"}))
     await invoice(2, 1, [(0, 40), (2, 5)])

@@ -1,24 +1,26 @@
 """Credit notes: correcting an issued invoice, in full or in part, never beyond what is left to credit.
 
 A credit note is issued (numbered) when it is created; the invoice's ``total_credited`` and status
-change in the same transaction.
+change in the same transaction. It uses only its invoice's rates (:func:`credit_lines`) and is held to
+what is left to credit at each of them (:mod:`invoicing.documents.remainder`); without items it credits
+exactly that remainder, with lines named in its own language. Its date follows its own number sequence's
+rules (:mod:`invoicing.documents.numbering`) and is never before the invoice's.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from babel.numbers import format_percent
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contract.errors import Conflict, ValidationFailed
 from invoicing.auth.context import Scope
+from invoicing.core.i18n import language_of, message
 from invoicing.core.ids import new_id
 from invoicing.core.lines import DocumentLine, plain
 from invoicing.core.locales import locale_field
-from invoicing.core.money import format_decimal
 from invoicing.core.paging import apply_metadata, page
 from invoicing.core.totals import Tax
 from invoicing.db.models import Document
@@ -28,49 +30,39 @@ from invoicing.documents.lines import apply_totals, build_lines
 from invoicing.documents.numbering import issue
 from invoicing.documents.output import credit_note_out, money
 from invoicing.documents.queries import get_document, list_stmt
+from invoicing.documents.remainder import Holding, credit_notes_of, remainder, settle
 from invoicing.documents.schemas import CreditNoteCreate, CreditNoteList, CreditNoteOut
 from invoicing.documents.treatment import credit_lines
 from invoicing.events import emit
 
 
-def remaining_lines(invoice: Document, credit_notes: list[Document]) -> list[DocumentLine]:
-    """Lines that credit everything not yet credited: the invoice's own lines when nothing was credited
-    (and it has no document-level allowances or charges), otherwise one line per set of taxes with the
-    remaining amount (gross for gross invoices), after the invoice's allowances and charges on it."""
-    if not credit_notes and not invoice.allowance_charges:
-        return list(invoice.items)
-    remaining: dict[tuple, Decimal] = defaultdict(Decimal)
-    taxes_of: dict[tuple, tuple[Tax, ...]] = {}
-    for sign, docs in ((1, [invoice]), (-1, credit_notes)):
-        for doc in docs:
-            for line in doc.items:
-                key = tuple(sorted((t.name, t.rate) for t in line.taxes))
-                remaining[key] += sign * (line.total_with_tax if invoice.prices_include_tax else line.total)
-                taxes_of.setdefault(key, line.taxes)
-    for entry in invoice.allowance_charges or []:  # in the lines' terms (net, or gross), on their taxes
-        key = tuple(sorted((t.name, t.rate) for t in entry.taxes))
-        remaining[key] += entry.amount if entry.charge else -entry.amount
-    lines = []
-    for key, amount in remaining.items():
-        if amount > 0:
-            rates = ", ".join(f"{t.name} {format_decimal(t.rate)} %" for t in taxes_of[key]) or "no tax"
-            lines.append(
-                DocumentLine(
-                    name=f"Credit for invoice {invoice.number} ({rates})",
-                    quantity=Decimal(1),
-                    price=plain(amount),
-                    discount=Decimal(0),
-                    taxes=taxes_of[key],
-                )
-            )
-    return lines
+def _rate_label(taxes: tuple[Tax, ...], locale: str | None) -> str:
+    """``DDV 9,5 %``: the tax names with their rates in the document's number format."""
+    language = language_of(locale)
+    if not taxes:
+        return message("documents", locale, "credit_line_no_tax")
+    return " + ".join(
+        f"{t.name} {format_percent(t.rate / 100, locale=language, decimal_quantization=False)}" for t in taxes
+    )
 
 
-async def _lines(session: AsyncSession, scope: Scope, invoice: Document, data: CreditNoteCreate) -> list[DocumentLine]:
-    if data.items:
-        return await build_lines(session, scope, data.items)
-    stmt = select(Document).where(Document.id.in_(invoice.credit_note_ids or []))
-    return remaining_lines(invoice, list((await session.execute(stmt)).scalars().all()))
+def remaining_lines(invoice: Document, left: Holding, locale: str | None) -> list[DocumentLine]:
+    """Lines that credit everything not yet credited: one per rate with something left, for its remaining
+    net (gross, for gross-price invoices), named in the credit note's language (:func:`settle` then gives
+    each rate exactly its remaining tax)."""
+    return [
+        DocumentLine(
+            name=message(
+                "documents", locale, "credit_line", {"number": invoice.number, "taxes": _rate_label(part.taxes, locale)}
+            ),
+            quantity=Decimal(1),
+            price=plain(part.total if invoice.prices_include_tax else part.net),
+            discount=Decimal(0),
+            taxes=part.taxes,
+        )
+        for part in left.portions().values()
+        if part.total > 0
+    ]
 
 
 class CreditNoteService:
@@ -108,7 +100,8 @@ class CreditNoteService:
         limit = rules.creditable(invoice.total_with_tax, invoice.total_credited)
         if limit <= 0:
             raise Conflict(f"Invoice {invoice.number} is already credited in full.")
-        lines = await _lines(session, scope, invoice, data)
+        notes = (await credit_notes_of(session, [invoice])).get(invoice.id, [])
+        left = remainder(invoice, notes)
         doc = Document(
             id=new_id("credit_note"),
             entity_id=invoice.entity_id,
@@ -116,7 +109,7 @@ class CreditNoteService:
             status="draft",
             date=data.date or date.today(),
             date_due=None,
-            date_service=invoice.date_service,
+            date_service=invoice.date_service or invoice.date,
             currency_code=invoice.currency_code,
             locale=locale_field(data.locale, "locale") if data.locale else invoice.locale,
             customer={**invoice.customer},
@@ -135,13 +128,22 @@ class CreditNoteService:
         )
         if doc.date < invoice.date:
             raise ValidationFailed.field("date", f"must not be before the invoice's date {invoice.date.isoformat()}")
-        apply_totals(doc, credit_lines(invoice, lines))
+        if data.items:
+            lines = credit_lines(invoice, await build_lines(session, scope, data.items))
+        elif notes or invoice.allowance_charges:
+            lines = remaining_lines(invoice, left, doc.locale)
+        else:  # nothing credited yet and no document-level allowances or charges: the invoice's own lines
+            lines = list(invoice.items)
+        apply_totals(doc, lines)
+        over_at_a_rate = settle(doc, left)
         if doc.total_with_tax > limit:
             raise ValidationFailed.field(
                 "items",
                 f"credits {money(doc, doc.total_with_tax)} {doc.currency_code} but only "
                 f"{money(doc, limit)} {doc.currency_code} of invoice {invoice.number} is left to credit",
             )
+        if over_at_a_rate:
+            raise over_at_a_rate
         await issue(session, scope, doc, new=True)
         invoice.total_credited = invoice.total_credited + doc.total_with_tax
         invoice.credit_note_ids = [*(invoice.credit_note_ids or []), doc.id]

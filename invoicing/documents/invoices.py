@@ -36,9 +36,10 @@ from invoicing.db.models import Document, Payment
 from invoicing.db.types import utcnow
 from invoicing.documents import rules
 from invoicing.documents.lines import apply_totals, build_lines
-from invoicing.documents.numbering import issue
+from invoicing.documents.numbering import check_date, issue
 from invoicing.documents.output import invoice_out, money, preview_out
 from invoicing.documents.queries import get_document, list_stmt
+from invoicing.documents.remainder import fill_creditable
 from invoicing.documents.schemas import InvoiceCreate, InvoiceList, InvoiceOut, InvoicePreview, InvoiceUpdate
 from invoicing.documents.treatment import apply_treatment
 from invoicing.documents.vies_evidence import ViesEvidence
@@ -64,8 +65,19 @@ async def _customer_snapshot(
 
 
 def _check_dates(doc: Document) -> None:
+    """A draft may not be dated in the future either (:func:`check_date`), so it can always be issued as
+    dated; its ``date_service`` stays empty (editable) until it is issued."""
+    check_date(doc.date)
     if doc.date_due is not None and doc.date_due < doc.date:
         raise ValidationFailed.field("date_due", "must not be before date")
+
+
+async def _issue(session: AsyncSession, scope: Scope, doc: Document, *, new: bool = False) -> None:
+    """Issue the invoice: a date of supply not given is the issue date (required on an invoice in most
+    member states), then the number (:func:`issue`: the date rules of its sequence)."""
+    if doc.date_service is None:
+        doc.date_service = doc.date
+    await issue(session, scope, doc, new=new)
 
 
 def _must_be_draft(doc: Document) -> None:
@@ -147,11 +159,24 @@ class InvoiceService:
             customer_id=customer_id,
         )
         stmt = apply_metadata(stmt, Document.metadata_, metadata)
-        data, next_cursor = await page(self.session, stmt, Document.id, limit, cursor, invoice_out)
+        docs: list[Document] = []
+
+        def convert(doc: Document) -> InvoiceOut:
+            docs.append(doc)
+            return invoice_out(doc)
+
+        data, next_cursor = await page(self.session, stmt, Document.id, limit, cursor, convert)
+        await fill_creditable(self.session, list(zip(data, docs, strict=True)))
         return InvoiceList(data=data, next_cursor=next_cursor)
 
     async def get(self, invoice_id: str) -> InvoiceOut:
-        return invoice_out(await get_document(self.session, self.scope, invoice_id, "invoice"))
+        return await self._out(await get_document(self.session, self.scope, invoice_id, "invoice"))
+
+    async def _out(self, doc: Document) -> InvoiceOut:
+        """The answer, with what is left to credit per rate (``creditable``)."""
+        out = invoice_out(doc)
+        await fill_creditable(self.session, [(out, doc)])
+        return out
 
     async def create(self, data: InvoiceCreate) -> InvoiceOut:
         session, scope = self.session, self.scope
@@ -164,11 +189,11 @@ class InvoiceService:
         if data.is_draft:
             await insert_new(session, doc)
         else:
-            await issue(session, scope, doc, new=True)
+            await _issue(session, scope, doc, new=True)
             emit(session, scope, "invoice.issued", doc.id, {"number": doc.number})
         if paid is not None:
             await self._record_paid(doc, paid)
-        return invoice_out(doc)
+        return await self._out(doc)
 
     async def _record_paid(self, doc: Document, payment: Payment) -> None:
         """The payment of an invoice created ``paid``: the row was inserted with ``total_paid`` and
@@ -265,7 +290,7 @@ class InvoiceService:
         if new_customer:
             await self.evidence.record(session, vies, doc.customer_id)
         emit(session, scope, "invoice.updated", doc.id)
-        return invoice_out(doc)
+        return await self._out(doc)
 
     async def delete(self, invoice_id: str) -> None:
         session, scope = self.session, self.scope
@@ -279,9 +304,9 @@ class InvoiceService:
         doc = await get_document(session, scope, invoice_id, "invoice", lock=True)
         if doc.status != "draft":
             raise Conflict(f"Invoice {invoice_id} is already {doc.status} (number {doc.number}).")
-        await issue(session, scope, doc)
+        await _issue(session, scope, doc)
         emit(session, scope, "invoice.issued", doc.id, {"number": doc.number})
-        return invoice_out(doc)
+        return await self._out(doc)
 
     async def void(self, invoice_id: str, reason: str | None) -> InvoiceOut:
         session, scope = self.session, self.scope
@@ -299,4 +324,4 @@ class InvoiceService:
             raise Conflict(f"Invoice {doc.number} has credit notes; it cannot be voided.")
         doc.status, doc.voided_at, doc.void_reason = "voided", utcnow(), reason
         emit(session, scope, "invoice.voided", doc.id, {"reason": reason})
-        return invoice_out(doc)
+        return await self._out(doc)

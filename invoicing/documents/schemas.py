@@ -270,6 +270,15 @@ class DocumentOut(Struct, kw_only=True):
     issued_at: datetime | None
 
 
+class CreditableOut(Struct):
+    """What is left to credit at one rate (the set of taxes a line carries; empty for untaxed lines)."""
+
+    taxes: list[LineTaxOut]
+    net: MoneyOut
+    tax: MoneyOut
+    total: MoneyOut
+
+
 class InvoiceOut(DocumentOut, kw_only=True):
     object: Literal["invoice"] = "invoice"
     amount_to_refund: MoneyOut
@@ -280,6 +289,10 @@ class InvoiceOut(DocumentOut, kw_only=True):
     credit_note_ids: list[str]
     voided_at: datetime | None
     void_reason: str | None
+    creditable: list[CreditableOut] | None = None
+    """What credit notes may still credit, per rate (a credit note without items credits exactly this);
+    empty when nothing can be (a draft, a voided or a fully credited invoice). Given in every answer of
+    ``/v1/invoices``; null where an invoice is shown elsewhere (e-mails, rendering)."""
 
 
 class CreditNoteOut(DocumentOut, kw_only=True):

@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contract.errors import ValidationFailed
 from invoicing.core.lines import DocumentLine
-from invoicing.core.totals import Tax
+from invoicing.core.totals import Tax, TaxKey
 from invoicing.customers.service import is_business
 from invoicing.db.models import Document, Entity
 from invoicing.entities.settings import Settings
@@ -163,21 +163,57 @@ def _net(line: DocumentLine, gross: bool) -> Decimal:
     return amount * 100 / (100 + sum((t.rate for t in line.taxes), Decimal(0))) if gross else amount
 
 
+def tax_set(taxes: Sequence[Tax]) -> tuple[TaxKey, ...]:
+    """A line's taxes as one comparable key (``()``: untaxed): the "rate" a credit note is tracked by."""
+    return tuple(sorted(t.key for t in taxes))
+
+
+def describe_rates(sets: Sequence[Sequence[Tax]], no_tax: str = "no tax") -> str:
+    """``VAT 22 %, VAT 9.5 %`` (in English, for error messages)."""
+    return ", ".join(" + ".join(f"{t.name} {t.rate.normalize():f} %" for t in taxes) or no_tax for taxes in sets)
+
+
 def credit_lines(invoice: Document, lines: Sequence[DocumentLine]) -> list[DocumentLine]:
-    """A credit note's lines with its invoice's rates: a line naming no taxes takes the taxes of the
-    invoice's decided line of the same kind and class (else of its first decided line); a named tax takes
-    the category the invoice gave that tax. The credit note keeps the invoice's ``tax_treatment``."""
-    decided = {(line.kind, line.tax_class): line.taxes for line in invoice.items if line.decided_taxes}
-    first = next(iter(decided.values()), ())
-    categories = {(t.name, t.rate): t.category for line in invoice.items for t in line.taxes}
-    out = []
-    for line in lines:
+    """A credit note's lines with its invoice's rates, refused (422 ``items[i].taxes``, listing the invoice's
+    rates) when they name another. A credit note keeps the invoice's ``tax_treatment``; its lines may only
+    carry a set of taxes that a line of the invoice carries, with the invoice's categories:
+
+    * a line naming ``taxes`` is matched by name and rate (a tax named ``VAT``, the default name, also
+      by its rate alone when the invoice has one tax of that rate under another name);
+    * a line naming none takes the invoice's taxes when the invoice has one set of them; otherwise it
+      must name one (422).
+    """
+    sets: dict[tuple[TaxKey, ...], tuple[Tax, ...]] = {}
+    for stored in invoice.items:
+        sets.setdefault(tax_set(stored.taxes), stored.taxes)
+    known = {(t.name, t.rate.normalize()): t for taxes in sets.values() for t in taxes}
+    by_rate: dict[Decimal, list[Tax]] = {}
+    for tax in known.values():
+        by_rate.setdefault(tax.rate.normalize(), []).append(tax)
+    rates = describe_rates(list(sets.values()))
+    out: list[DocumentLine] = []
+    for i, line in enumerate(lines):
+        field = f"items[{i}].taxes"
         if line.decided_taxes:
-            taxes = decided.get((line.kind, line.tax_class), first)
+            if len(sets) != 1:
+                raise ValidationFailed.field(
+                    field, f"name the tax of this line: invoice {invoice.number} carries {rates}"
+                )
+            taxes = next(iter(sets.values()))
         else:
-            taxes = tuple(
-                Tax(rate=t.rate, name=t.name, category=t.category or categories.get((t.name, t.rate)))
-                for t in line.taxes
-            )
+            chosen = []
+            for tax in line.taxes:
+                rate = tax.rate.normalize()
+                match = known.get((tax.name, rate))
+                if match is None and tax.name == VAT and len(by_rate.get(rate, [])) == 1:
+                    match = by_rate[rate][0]
+                if match is None:
+                    break
+                chosen.append(match)
+            taxes = tuple(chosen)
+            if len(chosen) != len(line.taxes) or tax_set(taxes) not in sets:
+                raise ValidationFailed.field(
+                    field, f"must be a rate of invoice {invoice.number}, which carries {rates}"
+                )
         out.append(msgspec.structs.replace(line, taxes=taxes))
     return out

@@ -53,6 +53,11 @@ class TaxSettings(Struct, frozen=True):
     vies_check: bool = True
 
 
+class NumberingSettings(Struct, frozen=True):
+    allow_backdating: bool = False
+    """Issue documents dated before the last issued one of their sequence (default: refused, 409)."""
+
+
 class Settings(Struct, frozen=True):
     branding: Branding = Branding()
     number_formats: NumberFormats = NumberFormats()
@@ -63,6 +68,7 @@ class Settings(Struct, frozen=True):
     pdf_template: Literal["classic", "modern"] = "classic"
     email: EmailDefaults = EmailDefaults()
     tax: TaxSettings = TaxSettings()
+    numbering: NumberingSettings = NumberingSettings()
 
 
 DEFAULTS = Settings()
@@ -77,6 +83,11 @@ def number_format(stored: dict[str, Any] | None, doc_type: str) -> NumberFormat:
     """The format for ``doc_type``, read from the stored settings alone: this runs on every issue."""
     formats = (stored or {}).get("number_formats") or {}
     return NumberFormat(formats.get(doc_type) or DEFAULTS.number_formats.of(doc_type).pattern)
+
+
+def allow_backdating(stored: dict[str, Any] | None) -> bool:
+    """``settings.numbering.allow_backdating``, read from the stored settings alone (on every issue)."""
+    return bool(((stored or {}).get("numbering") or {}).get("allow_backdating", False))
 
 
 def merged(stored: dict[str, Any] | None, patch: EntitySettings) -> dict[str, Any]:

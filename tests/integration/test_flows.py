@@ -248,10 +248,11 @@ def test_credit_notes_never_exceed_the_invoice(server, tenant):
         items=[{"name": "A", "price": "50", "taxes": [{"rate": 22}]}, {"name": "B", "price": "10", "taxes": []}],
     )
     assert inv["total_with_tax"] == "71.00"
-    too_much = tenant.api.post(
-        "/v1/credit-notes", json={"invoice_id": inv["id"], "items": [{"name": "A", "price": "72"}]}
-    )
+    line = {"name": "A", "price": "72", "taxes": [{"rate": 22}]}
+    too_much = tenant.api.post("/v1/credit-notes", json={"invoice_id": inv["id"], "items": [line]})
     assert too_much.status_code == 422 and "71.00 EUR" in too_much.json()["detail"]
+    at_a_rate = tenant.api.post("/v1/credit-notes", json={"invoice_id": inv["id"], "items": [{**line, "price": "51"}]})
+    assert at_a_rate.status_code == 422 and "50.00 EUR is left to credit at that rate" in at_a_rate.json()["detail"]
     part = tenant.api.post(
         "/v1/credit-notes",
         json={"invoice_id": inv["id"], "items": [{"name": "A", "price": "20", "taxes": [{"rate": 22}]}]},

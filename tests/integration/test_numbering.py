@@ -12,7 +12,7 @@ import time_machine
 from invoicing.db import Database
 from invoicing.db.models import Document, Entity
 from invoicing.documents.numbering import assign_number
-from tests.integration.conftest import INVOICE
+from tests.integration.conftest import INVOICE, assert_problem
 
 
 def _numbers(client) -> list[str]:
@@ -93,19 +93,24 @@ def test_drafts_take_no_number_and_deleted_drafts_leave_no_gap(server, tenant):
 
 
 def test_year_boundary_restarts_the_sequence(server, tenant):
-    tenant.account.patch(
-        f"/v1/entities/{tenant.entity_id}", json={"settings": {"number_formats": {"invoice": "INV-{yy}-{nnn}"}}}
-    ).raise_for_status()
+    entity = f"/v1/entities/{tenant.entity_id}"
+    formats = {"number_formats": {"invoice": "INV-{yy}-{nnn}"}}
+    tenant.account.patch(entity, json={"settings": formats}).raise_for_status()
     with time_machine.travel(datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC), tick=False):
         a = tenant.api.post("/v1/invoices", json=INVOICE).json()
         b = tenant.api.post("/v1/invoices", json=INVOICE).json()
     with time_machine.travel(datetime(2027, 1, 1, 0, 0, 0, tzinfo=UTC), tick=False):
         c = tenant.api.post("/v1/invoices", json=INVOICE).json()
-    assert (a["date"], b["date"], c["date"]) == ("2026-12-31", "2026-12-31", "2027-01-01")
-    assert (a["number"], b["number"], c["number"]) == ("INV-26-001", "INV-26-002", "INV-27-001")
-    # a back-dated invoice continues its own year's sequence
-    d = tenant.api.post("/v1/invoices", json={**INVOICE, "date": "2026-12-30"}).json()
-    assert d["number"] == "INV-26-003"
+        # a back-dated invoice belongs to its own year's sequence, which has a later date: refused
+        late = tenant.api.post("/v1/invoices", json={**INVOICE, "date": "2026-12-30"})
+        assert_problem(late, 409, words="INV-26-002")
+        assert late.json()["last_number"] == "INV-26-002" and late.json()["last_date"] == "2026-12-31"
+        # allowed by the entity: it continues its year's sequence
+        tenant.account.patch(entity, json={"settings": {"numbering": {"allow_backdating": True}}}).raise_for_status()
+        d = tenant.api.post("/v1/invoices", json={**INVOICE, "date": "2026-12-30"}).json()
+    assert (a["date"], b["date"], c["date"], d["date"]) == ("2026-12-31", "2026-12-31", "2027-01-01", "2026-12-30")
+    numbers = (a["number"], b["number"], c["number"], d["number"])
+    assert numbers == ("INV-26-001", "INV-26-002", "INV-27-001", "INV-26-003")
 
 
 def test_credit_notes_have_their_own_sequence(server, tenant):

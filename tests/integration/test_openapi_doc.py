@@ -10,7 +10,15 @@ from tests.integration.conftest import assert_problem
 
 PROBLEM = "application/problem+json"
 METHODS = ("get", "put", "post", "delete", "patch")
-WITH_METADATA = {"listEntities", "listCustomers", "listItems", "listInvoices", "listCreditNotes", "listPayments"}
+WITH_METADATA = {
+    "listEntities",
+    "listCustomers",
+    "listItems",
+    "listInvoices",
+    "listCreditNotes",
+    "listPayments",
+    "listRefunds",
+}
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from contract.errors import ValidationFailed
-from contract.schemas import TaxSettings
+from contract.schemas import NumberingSettings, TaxSettings
 from invoicing.db.models import Entity
 from invoicing.emails.records import Sender
 from invoicing.entities.schemas import Branding, EmailDefaults, EntitySettings, NumberFormats
@@ -44,6 +44,7 @@ def test_the_api_view_shows_every_effective_field():
         pdf_template="classic",
         email=EmailDefaults(sender_name=None, reply_to=None),
         tax=TaxSettings(oss_registered=False, vies_check=True),
+        numbering=NumberingSettings(allow_backdating=False),
     )
 
 
