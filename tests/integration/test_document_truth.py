@@ -119,3 +119,15 @@ def test_line_breaks_in_descriptions_and_notes_are_kept(api):
     text = pdf_text(get_pdf(api, f"/v1/invoices/{inv['id']}/pdf"))
     assert "Monday: soup\nTuesday: pasta" in text
     assert "Thank you!\nPay within 14 days." in text
+
+
+def test_the_dashboards_proxy_passes_original_through(embed):
+    api = embed.tenant.api
+    inv = issue(api, locale="en")
+    _pay(api, inv, "100.00")
+    path = f"/invoices/{inv['id']}/pdf"
+    with embed.dashboard(embed.session("viewer")) as dashboard:
+        current, original = dashboard.get(path), dashboard.get(f"{path}?original=true")
+    assert current.status_code == 200 and original.status_code == 200
+    assert "PARTIALLY PAID" in pdf_text(current.content) and "PARTIALLY PAID" not in pdf_text(original.content)
+    assert original.content == get_pdf(api, f"/v1{path}?original=true")

@@ -88,3 +88,12 @@ def test_catalogue_items_name_their_unnamed_taxes_too(server):
     )
     assert r.status_code == 201, r.text
     assert _names(r.json()) == [("MwSt.", "7")]
+
+
+def test_the_tax_rates_name_the_tax_for_editors(server):
+    api = _api(server, "SI")
+    body = api.get("/v1/tax-rates", params={"country": "SI", "date": "2026-06-01"}).json()
+    assert body["data"][0]["tax_name"] == "DDV"
+    everyone = api.get("/v1/tax-rates", params={"date": "2026-06-01"}).json()["data"]
+    names = {entry["country"]: entry["tax_name"] for entry in everyone}
+    assert names["DE"] == "MwSt." and names["FR"] == "TVA" and names["GR"] == "ΦΠΑ" and names["IE"] == "VAT"
