@@ -11,6 +11,7 @@ import pypdf
 import pytest
 
 from invoicing.core.lines import DocumentLine
+from invoicing.core.locales import SUPPORTED_LANGUAGES
 from invoicing.core.totals import Tax
 from invoicing.db.models import Document
 from invoicing.documents.lines import apply_totals
@@ -66,6 +67,13 @@ def test_every_box_lies_within_the_margins(design, seller):
     for doc in (_invoice(), _invoice(status="partially_paid", total_paid=Decimal(50)), _invoice(status="voided")):
         inp = _input(doc, design, seller)
         assert _overflowing(inp) == [], (design, doc.status)
+
+
+@pytest.mark.parametrize("locale", SUPPORTED_LANGUAGES)
+def test_every_language_fits_too(locale):
+    doc = _invoice(status="partially_paid", total_paid=Decimal(50), prices_include_tax=True, locale=locale)
+    for design in ("classic", "modern"):
+        assert _overflowing(_input(doc, design)) == [], design
 
 
 def _text(pdf: bytes) -> str:
