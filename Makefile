@@ -16,10 +16,14 @@ $(UV):
 
 deps: .venv/.installed
 
+# fonts: DejaVu (Latin, Greek, Cyrillic, Hebrew…), Noto CJK (Chinese, Japanese, Korean), Noto Color Emoji
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi dejavu; then \
+	@fonts="$$(fc-list : family 2>/dev/null)"; \
+	if ! command -v chromium >/dev/null 2>&1 || ! grep -qi "dejavu sans" <<<"$$fonts" \
+	    || ! grep -qi "noto sans cjk" <<<"$$fonts" || ! grep -qi "noto color emoji" <<<"$$fonts"; then \
 	  echo "installing Debian packages (chromium, fonts)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core \
+	    fonts-noto-cjk fonts-noto-color-emoji >/dev/null; \
 	fi
 
 frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json

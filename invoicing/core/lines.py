@@ -17,6 +17,7 @@ from invoicing.core.money import ZERO, format_decimal
 from invoicing.core.schemas import TaxIn
 from invoicing.core.totals import Line, LineTotals, Tax
 from invoicing.core.validate import MAX_AMOUNT, decimal_field
+from invoicing.tax.names import DEFAULT as DEFAULT_TAX_NAME
 
 HUNDRED = Decimal(100)
 
@@ -69,22 +70,24 @@ def plain(value: Decimal) -> Decimal:
     return Decimal(format_decimal(value))
 
 
-def checked_taxes(taxes: list[TaxIn], field: str) -> tuple[Tax, ...]:
-    """The taxes with their rates normalised (``22.0`` → ``22``); a repeated tax is refused."""
+def checked_taxes(taxes: list[TaxIn], field: str, unnamed: str = DEFAULT_TAX_NAME) -> tuple[Tax, ...]:
+    """The taxes with their rates normalised (``22.0`` → ``22``), a tax given without a name called
+    ``unnamed`` (the seller country's name, :func:`invoicing.tax.tax_name`); a repeated tax is refused."""
     seen = set()
     out = []
     for i, tax in enumerate(taxes):
         rate = plain(decimal_field(tax.rate, f"{field}[{i}].rate", maximum=HUNDRED, places=4).normalize())
-        if (tax.name, rate) in seen:
+        name = tax.name or unnamed
+        if (name, rate) in seen:
             raise ValidationFailed.field(f"{field}[{i}]", "repeats a tax already on this line")
-        seen.add((tax.name, rate))
-        out.append(Tax(rate=rate, name=tax.name))
+        seen.add((name, rate))
+        out.append(Tax(rate=rate, name=name))
     return tuple(out)
 
 
-def clean_taxes(taxes: list[TaxIn], field: str) -> list[dict[str, str]]:
+def clean_taxes(taxes: list[TaxIn], field: str, unnamed: str = DEFAULT_TAX_NAME) -> list[dict[str, str]]:
     """:func:`checked_taxes` in the JSON shape a catalogue item stores."""
-    return [{"rate": format_decimal(t.rate), "name": t.name} for t in checked_taxes(taxes, field)]
+    return [{"rate": format_decimal(t.rate), "name": t.name} for t in checked_taxes(taxes, field, unnamed)]
 
 
 def clean_price(price: Decimal, field: str, *, signed: bool = False) -> str:

@@ -37,7 +37,9 @@ class Page(msgspec.Struct):
 class TaxIn(msgspec.Struct, forbid_unknown_fields=True):
     rate: DecimalIn
     """Percent, 0–100 (22 for 22 % VAT)."""
-    name: Annotated[str, Meta(min_length=1, max_length=40)] = "VAT"
+    name: Annotated[str, Meta(min_length=1, max_length=40)] | None = None
+    """Kept as given; without it, VAT's name in the seller country's language (SI ``DDV``, DE ``MwSt.``,
+    FR ``TVA``; ``VAT`` where Folio knows none)."""
 
 
 class TaxOut(msgspec.Struct):

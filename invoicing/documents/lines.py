@@ -20,6 +20,7 @@ from invoicing.core.validate import decimal_field
 from invoicing.db.models import Document, Item
 from invoicing.documents.schemas import AllowanceChargeIn, LineIn
 from invoicing.items import service as items
+from invoicing.tax.names import tax_name
 
 HUNDRED = Decimal(100)
 MAX_QUANTITY = Decimal("1000000000")
@@ -36,8 +37,9 @@ def _quantity(value: Decimal, field: str) -> Decimal:
     return plain(quantity.normalize() if quantity == quantity.to_integral() else quantity)
 
 
-def _line(line: LineIn, at: str, item: Item | None, *, taxable: bool) -> DocumentLine:
-    """One line from the request, with what it leaves out taken from the catalogue ``item``."""
+def _line(line: LineIn, at: str, item: Item | None, *, taxable: bool, unnamed: str) -> DocumentLine:
+    """One line from the request, with what it leaves out taken from the catalogue ``item``; a tax
+    without a name is called ``unnamed`` (the seller country's name for VAT)."""
     name, price, description, unit = line.name, line.price, line.description, line.unit
     if item is not None:
         name = name or item.name
@@ -45,7 +47,7 @@ def _line(line: LineIn, at: str, item: Item | None, *, taxable: bool) -> Documen
         description = description if description is not None else item.description
         unit = unit or item.unit
         taxes = (
-            checked_taxes(line.taxes, f"{at}.taxes")
+            checked_taxes(line.taxes, f"{at}.taxes", unnamed)
             if line.taxes is not None
             else msgspec.convert(item.taxes or [], tuple[Tax, ...])
         )
@@ -55,7 +57,7 @@ def _line(line: LineIn, at: str, item: Item | None, *, taxable: bool) -> Documen
             raise ValidationFailed.field(f"{at}.name", "is required (or give item_id)")
         if price is None:
             raise ValidationFailed.field(f"{at}.price", "is required (or give item_id)")
-        taxes = checked_taxes(line.taxes or [], f"{at}.taxes")
+        taxes = checked_taxes(line.taxes or [], f"{at}.taxes", unnamed)
         decided = line.taxes is None
     if taxes and not taxable:
         raise ValidationFailed.field(
@@ -84,11 +86,12 @@ async def build_lines(
 ) -> list[DocumentLine]:
     """The request's lines, validated, with catalogue items resolved; a 422 names the field at fault."""
     taxable = scope.entity is None or scope.entity.is_tax_subject
+    unnamed = tax_name(scope.entity.country if scope.entity else None)
     out = []
     for i, line in enumerate(lines):
         at = f"{field}[{i}]"
         item = await items.get_item(session, scope, line.item_id, field=f"{at}.item_id") if line.item_id else None
-        out.append(_line(line, at, item, taxable=taxable))
+        out.append(_line(line, at, item, taxable=taxable, unnamed=unnamed))
     return out
 
 

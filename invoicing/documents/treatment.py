@@ -10,8 +10,9 @@
     lines   = kind, tax_class, and the rates of the taxes a line named (None: Folio picks)
 
 A line that named its taxes keeps them; each of its taxes gets the line's EN 16931 category. A line
-that named none carries one tax named ``VAT`` at the decided rate with its category (0 % lines too:
-reverse charge is ``VAT 0 % AE``), except when the decision calls for no VAT line at all (``manual``:
+that named none carries one tax at the decided rate with its category, named in the seller country's
+language (:func:`invoicing.tax.tax_name`: ``DDV``, ``MwSt.``; 0 % lines too: reverse charge is
+``DDV 0 % AE``), except when the decision calls for no VAT line at all (``manual``:
 a seller outside the EU, and ``not_taxable``: a seller that is not a tax subject), where it carries
 none, as before. The document keeps ``tax_treatment`` = ``{code, reason, legal_note, vies}``.
 
@@ -38,9 +39,9 @@ from invoicing.db.models import Document, Entity
 from invoicing.entities.settings import Settings
 from invoicing.tax import decide
 from invoicing.tax.model import Buyer, Decision, Line, Seller
+from invoicing.tax.names import VAT_NAMES, tax_name
 from invoicing.tax.rates import TABLE_START
 
-VAT = "VAT"
 NO_TAX_LINE = frozenset({"manual", "not_taxable"})
 DISTANCE_KINDS = frozenset({"goods", "digital"})
 SALES_CODES = ("oss", "intra_eu_b2c_domestic")
@@ -130,15 +131,16 @@ async def apply_treatment(
         "legal_note": decision.legal_note,
         "vies": vies,
     }
-    out = [_with_taxes(line, d) for line, d in zip(lines, decision.lines, strict=True)]
+    name = tax_name(entity.country)
+    out = [_with_taxes(line, d, name) for line, d in zip(lines, decision.lines, strict=True)]
     doc.eu_b2c_sales = _distance_sales(doc, out, decision)
     return out
 
 
-def _with_taxes(line: DocumentLine, decided: Any) -> DocumentLine:
+def _with_taxes(line: DocumentLine, decided: Any, name: str) -> DocumentLine:
     taxes: tuple[Tax, ...]
     if line.decided_taxes:
-        taxes = () if decided.code in NO_TAX_LINE else (Tax(rate=decided.rate, name=VAT, category=decided.category),)
+        taxes = () if decided.code in NO_TAX_LINE else (Tax(rate=decided.rate, name=name, category=decided.category),)
     else:
         taxes = tuple(Tax(rate=t.rate, name=t.name, category=decided.category) for t in line.taxes)
     return msgspec.structs.replace(line, taxes=taxes)
@@ -205,7 +207,7 @@ def credit_lines(invoice: Document, lines: Sequence[DocumentLine]) -> list[Docum
             for tax in line.taxes:
                 rate = tax.rate.normalize()
                 match = known.get((tax.name, rate))
-                if match is None and tax.name == VAT and len(by_rate.get(rate, [])) == 1:
+                if match is None and tax.name in VAT_NAMES and len(by_rate.get(rate, [])) == 1:
                     match = by_rate[rate][0]
                 if match is None:
                     break

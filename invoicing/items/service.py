@@ -19,6 +19,7 @@ from invoicing.db.models import Item
 from invoicing.db.types import utcnow
 from invoicing.events import emit
 from invoicing.items.schemas import ItemCreate, ItemList, ItemOut, ItemUpdate
+from invoicing.tax.names import tax_name
 
 
 def to_out(item: Item) -> ItemOut:
@@ -66,7 +67,7 @@ class ItemService:
             description=data.description,
             price=Decimal(clean_price(data.price, "price")),
             unit=data.unit,
-            taxes=clean_taxes(data.taxes, "taxes"),
+            taxes=clean_taxes(data.taxes, "taxes", tax_name(self.scope.bound_entity.country)),
             metadata_=data.metadata or {},
         )
         self.session.add(item)
@@ -92,7 +93,7 @@ class ItemService:
         if data.unit is not msgspec.UNSET:
             item.unit = data.unit
         if data.taxes is not msgspec.UNSET:
-            item.taxes = clean_taxes(data.taxes, "taxes")
+            item.taxes = clean_taxes(data.taxes, "taxes", tax_name(self.scope.bound_entity.country))
         if data.metadata is not msgspec.UNSET:
             item.metadata_ = data.metadata
         emit(self.session, self.scope, "item.updated", item.id)

@@ -16,7 +16,16 @@ from invoicing.rendering._epc import epc_payload, qr_png
 from invoicing.rendering._format import Formatter
 from invoicing.rendering._labels import LABELS, language_of
 from invoicing.rendering._logo import LogoFetcher, logo_lifespan, provide_logo_fetcher, sniff
-from invoicing.rendering._render import PREVIEW_CSP, Logo, RenderInput, Seller, build_context, render_html, render_pdf
+from invoicing.rendering._render import (
+    PREVIEW_CSP,
+    Logo,
+    RenderInput,
+    Seller,
+    build_context,
+    layout,
+    render_html,
+    render_pdf,
+)
 
 __all__ = [
     "LABELS",
@@ -29,6 +38,7 @@ __all__ = [
     "build_context",
     "epc_payload",
     "language_of",
+    "layout",
     "logo_lifespan",
     "provide_logo_fetcher",
     "qr_png",

@@ -42,4 +42,9 @@ class Formatter:
         return format_date(value, "medium", locale=self.locale) if value else ""
 
     def country(self, code: str | None) -> str:
-        return self.locale.territories.get(code, code) if code else ""
+        """The country's name in the document's language (``DE`` → ``Nemčija`` in Slovenian); Greece's
+        VAT prefix ``EL`` is Greece; a code Babel does not know prints as given."""
+        if not code:
+            return ""
+        iso = code.strip().upper()
+        return self.locale.territories.get("GR" if iso == "EL" else iso, code)

@@ -160,6 +160,41 @@ def _payable(inp: RenderInput) -> bool:
     return inp.kind == "invoice" and doc.status not in ("draft", "voided") and Decimal(doc.total_due) > 0
 
 
+def _asks_for_money(inp: RenderInput) -> bool:
+    """Whether the document prints what is to pay and how (bank details, the amount due): a payable
+    invoice, or a draft one (a preview of what it will ask). No QR code on a draft (:func:`_qr`)."""
+    return _payable(inp) or (inp.kind == "invoice" and inp.document.status == "draft")
+
+
+def _state(inp: RenderInput, labels: Mapping[str, str], fmt: Formatter) -> dict[str, Any] | None:
+    """The stamp of an issued document's current state, from its figures: VOID (with the reason), PAID,
+    CREDITED (credit notes brought it to zero) or PARTIALLY PAID (with what was paid and what remains).
+    None while it is simply issued (or a draft, which has its own mark)."""
+    doc = inp.document
+    if doc.status == "voided":
+        reason = doc.void_reason if isinstance(doc, InvoiceOut) else None
+        return {
+            "kind": "voided",
+            "label": labels["voided"],
+            "details": [f"{labels['reason']}: {reason}"] if reason else [],
+        }
+    if inp.kind != "invoice" or doc.status == "draft":
+        return None
+    due, paid, credited = Decimal(doc.total_due), Decimal(doc.total_paid), Decimal(doc.total_credited)
+    if due > 0:
+        if not paid:
+            return None
+        details = [
+            f"{labels['paid_so_far']}: {fmt.money(doc.total_paid)}",
+            f"{labels['remaining']}: {fmt.money(doc.total_due)}",
+        ]
+        return {"kind": "partially_paid", "label": labels["partially_paid"], "details": details}
+    if not (paid or credited):
+        return None  # nothing was ever due (a zero invoice)
+    kind = "credited" if credited >= Decimal(doc.total_with_tax) or not paid else "paid"
+    return {"kind": kind, "label": labels[kind], "details": []}
+
+
 def _qr(inp: RenderInput, labels: Mapping[str, str]) -> str | None:
     """The EPC (SEPA) payment code for a payable euro invoice with the seller's IBAN."""
     doc, bank = inp.document, inp.settings.bank_account
@@ -208,32 +243,35 @@ def _heading(inp: RenderInput, labels: Mapping[str, str], fmt: Formatter) -> dic
     return {
         "title": labels["invoice" if is_invoice else "credit_note"],
         "mark": labels["draft"] if draft else labels["voided"] if doc.status == "voided" else None,
+        "state": _state(inp, labels, fmt),
         "is_invoice": is_invoice,
         "draft": draft,
         "number": doc.number,
         "date": fmt.date(doc.date),
         "date_due": fmt.date(doc.date_due) if is_invoice else "",
-        "date_service": fmt.date(doc.date_service),
+        "date_service": fmt.date(doc.date_service or doc.date),  # the date of supply: the issue date unless given
         "corrects": corrects,
     }
 
 
 def _figures(inp: RenderInput, fmt: Formatter) -> dict[str, Any]:
-    """The totals, what was paid and credited, and the amount due."""
+    """The totals, what was paid and credited, and the amount due (only while the invoice asks for it)."""
     doc, is_invoice = inp.document, inp.kind == "invoice"
     return {
         "total": fmt.money(doc.total),
+        "tax_totals": [{"name": t.name, "rate": fmt.percent(t.rate), "amount": fmt.money(t.amount)} for t in doc.taxes],
         "total_tax": fmt.money(doc.total_tax),
         "total_with_tax": fmt.money(doc.total_with_tax),
         "total_paid": fmt.money(doc.total_paid) if Decimal(doc.total_paid) else None,
         "total_credited": fmt.money(doc.total_credited) if is_invoice and Decimal(doc.total_credited) else None,
-        "amount_due": fmt.money(doc.total_due),
+        "amount_due": fmt.money(doc.total_due) if _asks_for_money(inp) else None,
     }
 
 
 def _bank(inp: RenderInput) -> dict[str, str | None] | None:
+    """The seller's bank details, while the invoice asks for money."""
     bank = inp.settings.bank_account
-    if inp.kind != "invoice" or not bank.iban:
+    if not (_asks_for_money(inp) and bank.iban):
         return None
     return {"iban": _iban(bank.iban), "bic": bank.bic, "name": bank.bank_name}
 
@@ -291,11 +329,16 @@ def render_html(inp: RenderInput, *, preview: bool = True) -> str:
 _fetcher = URLFetcher(timeout=1, allowed_protocols={"data"}, allow_redirects=False)
 
 
-def render_pdf(inp: RenderInput) -> bytes:
-    """The document as PDF. CPU-bound and synchronous: call it from a worker thread."""
+def layout(inp: RenderInput) -> Any:
+    """The document laid out in pages (a WeasyPrint ``Document``): what :func:`render_pdf` writes."""
     context = build_context(inp)
     _, css = _stylesheet(context["design"])
     html = (
         _env().get_template(f"documents/{context['design']}.html").render(**context, inline_css=None, csp=PREVIEW_CSP)
     )
-    return HTML(string=html, url_fetcher=_fetcher).write_pdf(stylesheets=[css], font_config=_fonts)
+    return HTML(string=html, url_fetcher=_fetcher).render(stylesheets=[css], font_config=_fonts)
+
+
+def render_pdf(inp: RenderInput) -> bytes:
+    """The document as PDF. CPU-bound and synchronous: call it from a worker thread."""
+    return layout(inp).write_pdf()

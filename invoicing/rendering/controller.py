@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
+from litestar.params import Parameter
 
 from contract.errors import ValidationFailed
 from invoicing.auth import Perm, Scope
@@ -15,8 +16,16 @@ from invoicing.rendering.service import FileService, Rendered, RenderingService
 
 READ = {"permission": Perm.DOCUMENTS_READ, "entity_scoped": True}
 PDF_DOC = (
-    "The document as PDF. An issued document is rendered once and kept: the same bytes forever. "
+    "The document as PDF, showing its current state: while nothing happened to an issued document this is "
+    "its original; once voided, paid (in part) or credited, a copy stamped VOID, PAID, PARTIALLY PAID (with "
+    "what was paid and what remains) or CREDITED, without payment instructions once nothing is due. "
+    "`original=true` answers the original as issued, rendered once and kept: the same bytes forever. "
     "A draft is rendered on each request, marked DRAFT."
+)
+Original = Parameter(
+    query="original",
+    default=False,
+    description="true: the document as issued, byte for byte the kept original (a draft: the draft).",
 )
 HTML_DOC = (
     "A self-contained HTML preview for the dashboard (styles inline, images as data: URLs), served with a "
@@ -66,8 +75,10 @@ class InvoiceRenderingController(Controller):
         description=PDF_DOC,
         media_type="application/pdf",
     )
-    async def invoice_pdf(self, invoice_id: str, rendering: RenderingService) -> Response[bytes]:
-        return _pdf(await rendering.pdf("invoice", invoice_id))
+    async def invoice_pdf(
+        self, invoice_id: str, rendering: RenderingService, original: bool = Original
+    ) -> Response[bytes]:
+        return _pdf(await rendering.pdf("invoice", invoice_id, original=original))
 
     @get(
         "/{invoice_id:str}/html",
@@ -94,8 +105,10 @@ class CreditNoteRenderingController(Controller):
         description=PDF_DOC,
         media_type="application/pdf",
     )
-    async def credit_note_pdf(self, credit_note_id: str, rendering: RenderingService) -> Response[bytes]:
-        return _pdf(await rendering.pdf("credit_note", credit_note_id))
+    async def credit_note_pdf(
+        self, credit_note_id: str, rendering: RenderingService, original: bool = Original
+    ) -> Response[bytes]:
+        return _pdf(await rendering.pdf("credit_note", credit_note_id, original=original))
 
     @get(
         "/{credit_note_id:str}/html",

@@ -1,15 +1,22 @@
 """The I/O around rendering (:class:`RenderingService`): the document and its seller, the logo, and
 the kept PDF; and uploaded logos (:class:`FileService`).
 
-An issued document's PDF is rendered the first time it is asked for and stored (``DocumentFile``);
-from then on those bytes are served, whatever changes later (branding, templates, Folio's own
-version). A draft is rendered on every request, marked DRAFT.
+An issued document's original (the document as issued, :func:`as_issued`) is rendered the first time
+it is asked for and stored (``DocumentFile``); from then on those bytes are served as the original,
+whatever changes later (branding, templates, Folio's own version). What is served by default is the
+document's current state: the original while nothing happened to it, otherwise a copy rendered on
+demand with a VOID / PAID / CREDITED / PARTIALLY PAID stamp and without payment instructions once
+nothing is due (kept in a small per-process cache keyed by everything it prints). A draft is rendered
+on every request, marked DRAFT.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
@@ -43,6 +50,7 @@ from invoicing.rendering.schemas import FileOut
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="folio-render")
 _FILE_URL = re.compile(r"/v1/files/(fil_[0-9a-z]{26})$")
 LOGO_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
+COPIES_KEPT = 32
 
 
 @dataclass
@@ -144,6 +152,35 @@ async def _keep(db: Database, doc_id: str, content: bytes) -> bytes:
         ).scalar_one()
 
 
+class _Copies:
+    """The last current-state copies rendered in this process, by a digest of everything they print."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.lock, self.items = size, threading.Lock(), OrderedDict[str, bytes]()
+
+    @staticmethod
+    def key(inp: RenderInput) -> str:
+        digest = hashlib.sha256(msgspec.json.encode(inp.document))
+        digest.update(msgspec.json.encode([inp.kind, inp.seller, inp.settings]))
+        digest.update(inp.logo.content if inp.logo else b"")
+        return digest.hexdigest()
+
+    def get(self, key: str) -> bytes | None:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+            return self.items.get(key)
+
+    def put(self, key: str, content: bytes) -> None:
+        with self.lock:
+            self.items[key] = content
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+_copies = _Copies(COPIES_KEPT)
+
+
 class RenderingService:
     """The caller's documents as PDF and HTML.
 
@@ -154,19 +191,31 @@ class RenderingService:
     def __init__(self, db: Database, ctx: Scope, logo_fetcher: LogoFetcher | None) -> None:
         self.db, self.scope, self.fetcher = db, ctx, logo_fetcher
 
-    async def pdf(self, doc_type: str, doc_id: str) -> Rendered:
-        """The kept PDF of an issued document (rendered and kept the first time), or a draft's, fresh."""
+    async def pdf(self, doc_type: str, doc_id: str, *, original: bool = False) -> Rendered:
+        """An issued document's current state (its kept original while nothing changed it since, else a
+        stamped copy), or with ``original`` the kept original (rendered and kept the first time); a
+        draft's, fresh."""
         async with self.db.transaction(write=False) as session:
             doc = await get_document(session, self.scope, doc_id, doc_type)
             kept = None if doc.status == "draft" else await session.get(DocumentFile, doc.id)
-        if kept is not None:
-            return Rendered(kept.content, filename(doc), True)
-        issued = doc.status != "draft"
-        inp = await render_input(self.db, self.fetcher, self.scope.bound_entity, doc, issued_copy=issued)
-        content = await in_render_thread(render_pdf, inp)
-        if not issued:
+        entity = self.scope.bound_entity
+        if doc.status == "draft":
+            content = await in_render_thread(render_pdf, await render_input(self.db, self.fetcher, entity, doc))
             return Rendered(content, filename(doc), False)
-        return Rendered(await _keep(self.db, doc.id, content), filename(doc), True)
+        out = document_out(doc)
+        if original or as_issued(out) == out:
+            if kept is not None:
+                return Rendered(kept.content, filename(doc), True)
+            inp = await render_input(self.db, self.fetcher, entity, doc, issued_copy=True)
+            content = await in_render_thread(render_pdf, inp)
+            return Rendered(await _keep(self.db, doc.id, content), filename(doc), True)
+        inp = await render_input(self.db, self.fetcher, entity, doc)
+        key = _copies.key(inp)
+        content = _copies.get(key)
+        if content is None:
+            content = await in_render_thread(render_pdf, inp)
+            _copies.put(key, content)
+        return Rendered(content, filename(doc), False)
 
     async def html(self, doc_type: str, doc_id: str) -> str:
         async with self.db.transaction(write=False) as session:

@@ -6,12 +6,14 @@
     model.py                   Seller, Buyer, Line ─► Decision(LineDecision, …)
     decide.py                  decide(seller, buyer, lines, on, locale): the rule table
     explain.py                 the English reason and the legal note from locales/tax/
+    names.py                   tax_name(country): what VAT is called on the seller's documents (DDV, MwSt.)
 
 Pure: no database, no HTTP. VIES results come in as ``Buyer.vies``.
 """
 
 from invoicing.tax.decide import THRESHOLD, decide, treatment
 from invoicing.tax.model import CATEGORIES, CODES, KINDS, Buyer, Decision, Line, LineDecision, Seller
+from invoicing.tax.names import tax_name
 from invoicing.tax.rates import MEMBER_STATES, TAX_CLASSES, RateNotFound, iso_country, rate, rates_for
 
 __all__ = [
@@ -31,5 +33,6 @@ __all__ = [
     "iso_country",
     "rate",
     "rates_for",
+    "tax_name",
     "treatment",
 ]

@@ -20,6 +20,13 @@ class TaxRate(Struct):
 
 class CountryRates(Struct):
     country: Country
+    tax_name: Annotated[
+        str,
+        Meta(
+            description="What VAT is called on documents of a seller in this country (DDV, MwSt., TVA…): the name a "
+            "tax gets when taxes[].name is not given"
+        ),
+    ]
     rates: Annotated[
         dict[str, TaxRate],
         Meta(

@@ -20,6 +20,7 @@ from invoicing.core.tax_numbers import validate_eu_vat_number
 from invoicing.db import Database
 from invoicing.db.models import ViesCheck
 from invoicing.db.types import utcnow
+from invoicing.tax.names import tax_name
 from invoicing.tax.rates import MEMBER_STATES, iso_country, rates_for
 from invoicing.taxes.schemas import CountryRates, TaxRate, TaxRates, VatNumberCheck, VatNumberResult
 from invoicing.taxes.vies import ViesAnswer, ViesClient
@@ -36,7 +37,8 @@ class TaxRateService:
         for given in sorted(MEMBER_STATES) if country is None else [country]:
             table = rates_for(given, on)
             rates = {tax_class: TaxRate(rate=value, valid_from=since) for tax_class, (value, since) in table.items()}
-            data.append(CountryRates(country=iso_country(given), rates=rates))
+            code = iso_country(given)
+            data.append(CountryRates(country=code, tax_name=tax_name(code), rates=rates))
         return TaxRates(date=on, data=data)
 
 

@@ -74,9 +74,11 @@ def test_invoice_pdf_in_english(seller):
     assert "Invoice" in text and inv["number"] in text
     assert "Sončnica d.o.o." in text and "SI50223054" in text and "Slovenska cesta 1" in text
     assert "Buyer GmbH" in text and "DE136695976" in text
-    assert "Mar 1, 2025" in text and "Mar 15, 2025" in text and "Feb 28, 2025" in text
-    assert "VAT 22% €1,234.56 €271.60" in text  # rate, base, amount
-    assert "VAT 9.5% €100.00 €9.50" in text
+    assert "Mar 1, 2025" in text and "Mar 15, 2025" in text and "Date of supply Feb 28, 2025" in text
+    assert "Slovenia" in text and "Germany" in text  # countries by name, in the document's language
+    assert "DDV 22% €1,234.56 €271.60" in text  # rate, base, amount (the seller's name for VAT: SI)
+    assert "DDV 9.5% €100.00 €9.50" in text
+    assert "DDV 22% €271.60" in text and "DDV 9.5% €9.50" in text  # the totals, per rate
     assert "Net total €1,334.56" in text and "Total tax €281.10" in text and "Total €1,615.66" in text
     assert "Amount due €1,615.66" in text
     assert "SI56 1910 0000 0123 438" in text and "LJBASI2X" in text
@@ -90,8 +92,9 @@ def test_invoice_pdf_in_german(seller):
     text = pdf_text(get_pdf(api, f"/v1/invoices/{inv['id']}/pdf"))
     assert "Rechnung" in text and inv["number"] in text
     assert "01.03.2025" in text and "15.03.2025" in text
-    assert "VAT 22 % 1.234,56 € 271,60 €" in text
-    assert "VAT 9,5 % 100,00 € 9,50 €" in text
+    assert "Leistungsdatum 28.02.2025" in text and "Slowenien" in text and "Deutschland" in text
+    assert "DDV 22 % 1.234,56 € 271,60 €" in text
+    assert "DDV 9,5 % 100,00 € 9,50 €" in text
     assert "Nettobetrag 1.334,56 €" in text and "Steuer gesamt 281,10 €" in text
     assert "Gesamtbetrag 1.615,66 €" in text and "Offener Betrag 1.615,66 €" in text
 
@@ -113,9 +116,15 @@ def test_the_kept_pdf_is_the_invoice_as_issued_and_the_preview_shows_payments(se
         json={"invoice_id": inv["id"], "amount": "615.66", "date": "2025-03-05", "type": "bank_transfer"},
     )
     assert r.status_code == 201, r.text
-    # first asked for after a payment, the PDF is still the invoice as issued: same bytes whenever it is rendered
-    text = pdf_text(get_pdf(api, f"/v1/invoices/{inv['id']}/pdf"))
+    # first asked for after a payment, the original is still the invoice as issued: same bytes whenever rendered
+    original = get_pdf(api, f"/v1/invoices/{inv['id']}/pdf?original=true")
+    text = pdf_text(original)
     assert "Amount due €1,615.66" in text and "Paid" not in text
+    assert get_pdf(api, f"/v1/invoices/{inv['id']}/pdf?original=true") == original
+    # by default, the current state: what was paid and what remains
+    text = pdf_text(get_pdf(api, f"/v1/invoices/{inv['id']}/pdf"))
+    assert "PARTIALLY PAID" in text and "Paid so far: €615.66" in text and "Remaining: €1,000.00" in text
+    assert "Amount due €1,000.00" in text
     # the live HTML preview shows what was paid and what is left
     html = api.get(f"/v1/invoices/{inv['id']}/html").text.replace("\xa0", " ")
     assert "€615.66" in html and "€1,000.00" in html

@@ -20,6 +20,7 @@ def test_one_member_states_rates_with_the_dates_they_hold_from(tenant):
         "data": [
             {
                 "country": "DE",
+                "tax_name": "MwSt.",
                 "rates": {
                     "standard": {"rate": "19", "valid_from": "2023-01-01"},
                     "reduced": {"rate": "7", "valid_from": "2023-01-01"},

@@ -45,36 +45,36 @@ def test_si_seller_to_a_german_business_services_are_reverse_charge(tenant, vies
     assert treatment["code"] == "reverse_charge"
     assert "reverse" in treatment["legal_note"].lower() or "196" in treatment["legal_note"]
     assert treatment["vies"]["status"] == "valid" and treatment["vies"]["name"] == "Muster Maschinenbau GmbH"
-    assert inv["items"][0]["taxes"] == [{"rate": "0", "name": "VAT", "category": "AE"}]
-    assert _taxes(inv) == [("VAT", "0", "AE")] and inv["total_tax"] == "0.00" and inv["total_with_tax"] == "100.00"
+    assert inv["items"][0]["taxes"] == [{"rate": "0", "name": "DDV", "category": "AE"}]
+    assert _taxes(inv) == [("DDV", "0", "AE")] and inv["total_tax"] == "0.00" and inv["total_with_tax"] == "100.00"
 
 
 def test_goods_to_a_german_business_are_an_intra_community_supply(tenant, vies):
     inv = _invoice(tenant, DE_BUSINESS, [_line("goods")])
     assert inv["tax_treatment"]["code"] == "intra_eu_supply"
-    assert _taxes(inv) == [("VAT", "0", "K")] and inv["items"][0]["kind"] == "goods"
+    assert _taxes(inv) == [("DDV", "0", "K")] and inv["items"][0]["kind"] == "goods"
 
 
 def test_a_french_consumer_buying_digital_services_from_an_oss_seller_pays_the_french_rate(server, tenant):
     oss = _other_entity(server, tenant, settings={"tax": {"oss_registered": True}})
     inv = _invoice(oss, FR_CONSUMER, [_line("digital")])
     assert inv["tax_treatment"]["code"] == "oss" and "One-Stop Shop" in inv["tax_treatment"]["reason"]
-    assert _taxes(inv) == [("VAT", "20", "S")] and inv["total_with_tax"] == "120.00"
+    assert _taxes(inv) == [("DDV", "20", "S")] and inv["total_with_tax"] == "120.00"
 
 
 def test_over_the_threshold_a_french_consumer_pays_the_french_rate(tenant):
     below = _invoice(tenant, FR_CONSUMER, [_line("digital", price="9000.00")])
-    assert below["tax_treatment"]["code"] == "intra_eu_b2c_domestic" and _taxes(below) == [("VAT", "22", "S")]
+    assert below["tax_treatment"]["code"] == "intra_eu_b2c_domestic" and _taxes(below) == [("DDV", "22", "S")]
     _invoice(tenant, FR_CONSUMER, [_line("goods", price="2000.00")])  # 11,000 EUR this year
     above = _invoice(tenant, FR_CONSUMER, [_line("digital")])
     assert above["tax_treatment"]["code"] == "oss" and "10,000" in above["tax_treatment"]["reason"]
-    assert _taxes(above) == [("VAT", "20", "S")]
+    assert _taxes(above) == [("DDV", "20", "S")]
 
 
 def test_a_us_buyer_is_an_export_and_a_seller_not_subject_to_vat_is_not_taxable(server, tenant):
     inv = _invoice(tenant, US_BUYER, [_line("services"), _line("goods")])
     assert inv["tax_treatment"]["code"] == "export"
-    assert sorted(_taxes(inv), key=str) == [("VAT", "0", "G"), ("VAT", "0", "O")]
+    assert sorted(_taxes(inv), key=str) == [("DDV", "0", "G"), ("DDV", "0", "O")]
     small = _other_entity(server, tenant, is_tax_subject=False)
     inv = _invoice(small, {"name": "Kupec", "country": "SI"}, [_line()])
     assert inv["tax_treatment"]["code"] == "not_taxable" and inv["tax_treatment"]["legal_note"]
@@ -85,7 +85,7 @@ def test_explicit_taxes_are_kept_and_the_contradiction_is_stated(tenant, vies):
     inv = _invoice(tenant, DE_BUSINESS, [_line("services", taxes=[{"rate": 22}])])
     assert inv["tax_treatment"]["code"] == "reverse_charge"
     assert "22" in inv["tax_treatment"]["reason"]
-    assert _taxes(inv) == [("VAT", "22", "S")] and inv["total_tax"] == "22.00"
+    assert _taxes(inv) == [("DDV", "22", "S")] and inv["total_tax"] == "22.00"
 
 
 def test_a_domestic_invoice_with_explicit_taxes_is_as_before(tenant):
@@ -93,13 +93,13 @@ def test_a_domestic_invoice_with_explicit_taxes_is_as_before(tenant):
         tenant, {"name": "Kupec d.o.o.", "country": "SI"}, [{"name": "X", "price": "10", "taxes": [{"rate": 22}]}]
     )
     assert inv["tax_treatment"]["code"] == "domestic" and inv["tax_treatment"]["vies"] is None
-    assert inv["total_with_tax"] == "12.20" and _taxes(inv) == [("VAT", "22", "S")]
+    assert inv["total_with_tax"] == "12.20" and _taxes(inv) == [("DDV", "22", "S")]
 
 
 def test_an_invalid_vat_number_makes_the_buyer_a_consumer(tenant, vies):
     inv = _invoice(tenant, {"name": "Nobody GmbH", "country": "DE", "tax_number": "DE123456788"}, [_line()])
     assert inv["tax_treatment"]["vies"]["status"] == "invalid"
-    assert inv["tax_treatment"]["code"] == "intra_eu_b2c_domestic" and _taxes(inv) == [("VAT", "22", "S")]
+    assert inv["tax_treatment"]["code"] == "intra_eu_b2c_domestic" and _taxes(inv) == [("DDV", "22", "S")]
 
 
 def test_vies_unavailable_counts_as_valid_with_that_status_on_a_stored_customer(tenant, vies):
@@ -129,11 +129,11 @@ def test_vies_can_be_switched_off(server, tenant, vies):
 
 def test_a_draft_is_re_decided_and_an_issued_invoice_never_changes(tenant, vies):
     draft = _invoice(tenant, {"name": "Kupec", "country": "SI"}, [_line()], is_draft=True)
-    assert draft["tax_treatment"]["code"] == "domestic" and _taxes(draft) == [("VAT", "22", "S")]
+    assert draft["tax_treatment"]["code"] == "domestic" and _taxes(draft) == [("DDV", "22", "S")]
     assert [line["taxes_decided"] for line in draft["items"]] == [True]
     r = tenant.api.patch(f"/v1/invoices/{draft['id']}", json={"customer": DE_BUSINESS})
     assert r.status_code == 200, r.text
-    assert r.json()["tax_treatment"]["code"] == "reverse_charge" and _taxes(r.json()) == [("VAT", "0", "AE")]
+    assert r.json()["tax_treatment"]["code"] == "reverse_charge" and _taxes(r.json()) == [("DDV", "0", "AE")]
     r = tenant.api.patch(f"/v1/invoices/{draft['id']}", json={"items": [_line("goods")]})
     assert r.json()["tax_treatment"]["code"] == "intra_eu_supply"
     assert r.json()["tax_treatment"]["vies"]["status"] == "valid"
@@ -149,9 +149,9 @@ def test_a_credit_note_carries_its_invoices_treatment_and_rates(tenant, vies):
     r = tenant.api.post("/v1/credit-notes", json={"invoice_id": inv["id"], "items": [_line(price="40.00")]})
     assert r.status_code == 201, r.text
     note = r.json()
-    assert note["tax_treatment"] == inv["tax_treatment"] and _taxes(note) == [("VAT", "0", "AE")]
+    assert note["tax_treatment"] == inv["tax_treatment"] and _taxes(note) == [("DDV", "0", "AE")]
     full = tenant.api.post("/v1/credit-notes", json={"invoice_id": inv["id"]}).json()
-    assert full["tax_treatment"]["code"] == "reverse_charge" and _taxes(full) == [("VAT", "0", "AE")]
+    assert full["tax_treatment"]["code"] == "reverse_charge" and _taxes(full) == [("DDV", "0", "AE")]
 
 
 def test_the_preview_decides_and_totals_without_writing(tenant, vies):
@@ -165,8 +165,8 @@ def test_the_preview_decides_and_totals_without_writing(tenant, vies):
     }
     assert preview["tax_treatment"]["code"] == "intra_eu_b2c_domestic"
     assert preview["items"] == [
-        {"taxes": [{"rate": "22", "category": "S", "name": "VAT"}], "total": "100.00"},
-        {"taxes": [{"rate": "9.5", "category": "S", "name": "VAT"}], "total": "100.00"},
+        {"taxes": [{"rate": "22", "category": "S", "name": "DDV"}], "total": "100.00"},
+        {"taxes": [{"rate": "9.5", "category": "S", "name": "DDV"}], "total": "100.00"},
     ]
     assert (preview["total"], preview["total_tax"], preview["total_with_tax"]) == ("200.00", "31.50", "231.50")
     assert tenant.api.get("/v1/invoices").json()["data"] == []

@@ -1,0 +1,99 @@
+"""VAT is named in the seller country's language unless the platform names it (issue 10, point 6a), on
+both engines: decided taxes, taxes given without a name, catalogue items, and the PDF's tax summary."""
+
+from __future__ import annotations
+
+import pytest
+
+from invoicing.tax import tax_name
+from tests.integration.conftest import make_account, make_entity
+from tests.integration.pdf_helpers import pdf_text
+
+BUYER = {"name": "Kupec d.o.o.", "country": "SI"}
+
+
+@pytest.mark.parametrize(
+    ("country", "name"),
+    [
+        *[("SI", "DDV"), ("DE", "MwSt."), ("AT", "MwSt."), ("FR", "TVA"), ("BE", "TVA"), ("LU", "TVA")],
+        *[("IT", "IVA"), ("ES", "IVA"), ("PT", "IVA"), ("HR", "PDV"), ("NL", "BTW"), ("EL", "ΦΠΑ")],
+        *[("US", "VAT"), (None, "VAT")],
+    ],
+)
+def test_the_table(country, name):
+    assert tax_name(country) == name
+
+
+def _api(server, country: str):
+    _, keys = make_account(server)
+    entity = make_entity(server.client(keys["sandbox"]), country=country)
+    return server.client(keys["sandbox"], entity["id"])
+
+
+def _names(doc: dict) -> list[tuple[str, str]]:
+    return [(t["name"], t["rate"]) for t in doc["taxes"]]
+
+
+def test_decided_and_unnamed_taxes_take_the_seller_countrys_name(server):
+    api = _api(server, "SI")
+    r = api.post(
+        "/v1/invoices",
+        json={
+            "customer": BUYER,
+            "date": "2026-06-01",
+            "locale": "sl",
+            "items": [
+                {"name": "Decided", "price": "100.00"},
+                {"name": "Unnamed", "price": "100.00", "taxes": [{"rate": "9.5"}]},
+            ],
+        },
+    )
+    assert r.status_code == 201, r.text
+    inv = r.json()
+    assert _names(inv) == [("DDV", "22"), ("DDV", "9.5")]
+    assert [t["name"] for line in inv["items"] for t in line["taxes"]] == ["DDV", "DDV"]
+    text = pdf_text(api.get(f"/v1/invoices/{inv['id']}/pdf").content)
+    assert "DDV 22 % 100,00 € 22,00 €" in text and "DDV 9,5 % 100,00 € 9,50 €" in text
+    assert "VAT" not in text
+
+
+def test_a_name_the_platform_gives_is_kept(server):
+    api = _api(server, "SI")
+    items = [{"name": "Named", "price": "10", "taxes": [{"rate": 22, "name": "VAT"}, {"rate": 5, "name": "Eco"}]}]
+    r = api.post("/v1/invoices", json={"customer": BUYER, "date": "2026-06-01", "items": items})
+    assert r.status_code == 201, r.text
+    assert sorted(_names(r.json())) == [("Eco", "5"), ("VAT", "22")]
+
+
+def test_german_and_french_sellers(server):
+    for country, name, rate in (("DE", "MwSt.", "19"), ("FR", "TVA", "20")):
+        api = _api(server, country)
+        customer = {"name": "Kunde", "country": country}
+        r = api.post(
+            "/v1/invoices", json={"customer": customer, "date": "2026-06-01", "items": [{"name": "X", "price": 1}]}
+        )
+        assert r.status_code == 201, r.text
+        assert _names(r.json()) == [(name, rate)]
+
+
+def test_catalogue_items_name_their_unnamed_taxes_too(server):
+    api = _api(server, "DE")
+    r = api.post("/v1/items", json={"name": "Brot", "price": "3.50", "taxes": [{"rate": 7}]})
+    assert r.status_code == 201, r.text
+    item = r.json()
+    assert item["taxes"] == [{"rate": "7", "name": "MwSt."}]
+    r = api.post(
+        "/v1/invoices",
+        json={"customer": {"name": "Kunde", "country": "DE"}, "date": "2026-06-01", "items": [{"item_id": item["id"]}]},
+    )
+    assert r.status_code == 201, r.text
+    assert _names(r.json()) == [("MwSt.", "7")]
+
+
+def test_the_tax_rates_name_the_tax_for_editors(server):
+    api = _api(server, "SI")
+    body = api.get("/v1/tax-rates", params={"country": "SI", "date": "2026-06-01"}).json()
+    assert body["data"][0]["tax_name"] == "DDV"
+    everyone = api.get("/v1/tax-rates", params={"date": "2026-06-01"}).json()["data"]
+    names = {entry["country"]: entry["tax_name"] for entry in everyone}
+    assert names["DE"] == "MwSt." and names["FR"] == "TVA" and names["GR"] == "ΦΠΑ" and names["IE"] == "VAT"
