@@ -152,6 +152,10 @@ def test_every_menu_entry_is_reachable_on_a_phone(browser: Browser, demo: Demo):
             link = frame.locator("header nav").get_by_role("link", name=name, exact=True)
             link.click()
             expect(link).to_have_attribute("aria-current", "page")
+            # the section has loaded (its heading, no spinner) before its width is measured
+            expect(frame.locator("main h1").first).to_be_visible()
+            expect(frame.locator("main .state-loading")).to_have_count(0)
+            expect(frame.locator("main table").or_(frame.locator("main form")).first).to_be_visible()
             # the current entry is scrolled into the tab row's view, whole
             box = link.bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (name, box)
