@@ -1,14 +1,16 @@
 """The dashboard on a phone (390 × 844), embedded in the demo platform page (`folio demo`, seeded as `make run`
-seeds it): nothing is cut off, every menu entry is reachable, the page never scrolls sideways, toasts keep clear
-of the menu. And on a wide screen: toasts sit clear of the menu too."""
+seeds it) and standalone at /app: nothing is cut off, every menu entry is reachable, the page never scrolls
+sideways, toasts keep clear of the menu. And on a wide screen: toasts sit clear of the menu too."""
 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, FrameLocator, Locator, Page, expect
 
@@ -18,6 +20,7 @@ from tests.conftest import _free_port, start_server
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 FRAME = "#folio iframe"
+LINK = re.compile(r"https?://\S+/app/sign-in\?\S*#token=\S+")
 
 
 @dataclass
@@ -25,6 +28,8 @@ class Demo:
     url: str
     """The demo platform page (another site than Folio)."""
     tenants: list
+    folio_url: str
+    account_key: str
 
 
 def _start_demo(tmp_path_factory):
@@ -51,7 +56,7 @@ def _start_demo(tmp_path_factory):
     )
     host_server, host_thread = start_server(host, host_port)
     servers = [(vies_server, vies_thread), (folio_server, folio_thread), (host_server, host_thread)]
-    return Demo(url=host_origin, tenants=setup.tenants), servers
+    return Demo(url=host_origin, tenants=setup.tenants, folio_url=folio_url, account_key=setup.account_key), servers
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +83,33 @@ def open_demo(browser: Browser, demo: Demo, viewport: dict, **query: str) -> tup
     return page, frame
 
 
-def no_sideways_scroll(page: Page, frame: FrameLocator) -> None:
+def open_app(browser: Browser, demo: Demo, viewport: dict) -> tuple[Page, Page]:
+    """The standalone dashboard (/app), signed in with the link e-mailed to Kavarna Lipa's admin."""
+    address = "ana@kavarna-lipa.example"
+    lipa = next(t for t in demo.tenants if t.slug == "lipa")
+    with httpx.Client(base_url=demo.folio_url, timeout=30) as client:
+        assert client.post("/app/sign-in", json={"email": address}).status_code < 300
+        headers = {"Authorization": f"Bearer {demo.account_key}", "X-Entity-Id": lipa.entity_id}
+        link = None
+        for _ in range(500):  # the link is recorded just after the answer
+            emails = client.get("/v1/emails", params={"limit": 100}, headers=headers).json()["data"]
+            found = [
+                re.search(r"https?://\S+/app/sign-in\?\S*#token=\S+", m["text"]) for m in emails if address in m["to"]
+            ]
+            link = next((f.group(0) for f in found if f), None)
+            if link:
+                break
+    assert link, f"no sign-in link was e-mailed to {address}"
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(link)
+    expect(page.locator("header nav")).to_be_visible()
+    # the standalone page is its own "frame": the same checks apply to it
+    return page, page
+
+
+def no_sideways_scroll(page: Page, frame: FrameLocator | Page) -> None:
     """Neither the host page nor the dashboard in it is wider than the screen."""
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     html = frame.locator("html")
@@ -105,8 +136,12 @@ def overlap(a: dict, b: dict) -> bool:
     )
 
 
-def test_invoice_list_and_detail_fit_a_phone(browser: Browser, demo: Demo):
-    page, frame = open_demo(browser, demo, PHONE)
+OPEN = {"embedded": open_demo, "app": open_app}
+
+
+@pytest.mark.parametrize("where", OPEN)
+def test_invoice_list_and_detail_fit_a_phone(browser: Browser, demo: Demo, where: str):
+    page, frame = OPEN[where](browser, demo, PHONE)
     try:
         table = frame.get_by_role("table", name="Seznam računov")
         expect(table).to_be_visible()
@@ -142,8 +177,9 @@ def test_invoice_list_and_detail_fit_a_phone(browser: Browser, demo: Demo):
         page.context.close()
 
 
-def test_every_menu_entry_is_reachable_on_a_phone(browser: Browser, demo: Demo):
-    page, frame = open_demo(browser, demo, PHONE)
+@pytest.mark.parametrize("where", OPEN)
+def test_every_menu_entry_is_reachable_on_a_phone(browser: Browser, demo: Demo, where: str):
+    page, frame = OPEN[where](browser, demo, PHONE)
     try:
         links = frame.locator("header nav").get_by_role("link")
         names = links.all_inner_texts()
