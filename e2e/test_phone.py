@@ -184,6 +184,10 @@ def test_every_menu_entry_is_reachable_on_a_phone(browser: Browser, demo: Demo, 
         links = frame.locator("header nav").get_by_role("link")
         names = links.all_inner_texts()
         assert names == ["Računi", "Stranke", "Artikli", "Nastavitve", "Ekipa", "Revizijska sled"]
+        # the row runs on past the right edge, and says so (its edge fades)
+        row = frame.locator("header nav ul")
+        expect(row).to_have_attribute("data-more", "right")
+        assert row.evaluate("e => getComputedStyle(e).maskImage") != "none"
         for name in reversed(names):
             link = frame.locator("header nav").get_by_role("link", name=name, exact=True)
             link.click()
@@ -197,6 +201,15 @@ def test_every_menu_entry_is_reachable_on_a_phone(browser: Browser, demo: Demo, 
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (name, box)
             no_sideways_scroll(page, frame)
         expect(frame.get_by_role("heading", name="Računi")).to_be_visible()
+        expect(row).to_have_attribute("data-more", "right")
+        if where == "embedded":
+            # the platform opens the last section: the row scrolls to it by itself, no click needed
+            page.evaluate("handle.navigate('audit')")
+            last = frame.locator("header nav").get_by_role("link", name=names[-1], exact=True)
+            expect(last).to_have_attribute("aria-current", "page")
+            expect(row).to_have_attribute("data-more", "left")
+            box = last.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
     finally:
         page.context.close()
 

@@ -33,6 +33,24 @@ export function Layout({ children }: { children: ReactNode }) {
     if (left < list.scrollLeft || left + current.offsetWidth > list.scrollLeft + list.clientWidth)
       list.scrollLeft = left - (list.clientWidth - current.offsetWidth) / 2;
   }, [view]);
+  // say which way the row runs on past the screen (styles.css fades that edge)
+  useLayoutEffect(() => {
+    const list = tabs.current;
+    if (!list) return;
+    const update = () => {
+      const left = list.scrollLeft > 1;
+      const right = list.scrollLeft + list.clientWidth < list.scrollWidth - 1;
+      list.dataset.more = [left && "left", right && "right"].filter(Boolean).join(" ");
+    };
+    update();
+    list.addEventListener("scroll", update, { passive: true });
+    const observer = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(update);
+    observer?.observe(list);
+    return () => {
+      list.removeEventListener("scroll", update);
+      observer?.disconnect();
+    };
+  }, []);
   return (
     <div className="app">
       <header className="topbar">
