@@ -11,7 +11,8 @@ from playwright.sync_api import Page, expect
 
 from e2e.conftest import Folio, Host
 
-# every onEvent call of the host page (e2e/conftest.py's HOST_PAGE), kept in window.events
+# every onEvent call of the host page (e2e/conftest.py's HOST_PAGE), kept in window.events; window.extraOptions
+# are added to its mount options
 RECORD_EVENTS = """
 window.events = [];
 let sdk;
@@ -19,10 +20,11 @@ Object.defineProperty(window, "Folio", {
   configurable: true,
   get: () => sdk,
   set: (value) => {
-    sdk = {...value, mount: (element, options) => value.mount(element, {...options, onEvent: (event) => {
+    const mount = (element, options) => value.mount(element, {...options, ...window.extraOptions, onEvent: (event) => {
       window.events.push(event);
       options.onEvent(event);
-    }})};
+    }});
+    sdk = {...value, mount};
   },
 });
 """
@@ -59,7 +61,7 @@ def retry_mounts_the_dashboard(page: Page, button: str) -> None:
     page.wait_for_function("window.events.some((e) => e.type === 'ready')")
 
 
-def test_a_failing_token_endpoint_shows_an_error_with_retry_in_the_slot(page: Page, host: Host, folio: Folio):
+def test_a_failing_token_endpoint_shows_an_error_with_retry_in_the_slot(page: Page, host: Host):
     calls = open_slot(page, host, {"status": 502, "body": '{"title": "Bad gateway"}'}, locale="de")
     alert = page.locator("#folio").get_by_role("alert")
     expect(alert).to_have_text(re.compile("Die Rechnungsverwaltung konnte nicht geladen werden."))
@@ -77,7 +79,7 @@ def test_a_failing_token_endpoint_shows_an_error_with_retry_in_the_slot(page: Pa
     expect(frame.get_by_role("link", name="Rechnungen")).to_be_visible()  # the mount's locale reached the dashboard
 
 
-def test_garbage_from_fetch_token_is_a_token_failure(page: Page, host: Host, folio: Folio):
+def test_garbage_from_fetch_token_is_a_token_failure(page: Page, host: Host):
     open_slot(page, host, {"status": 200, "body": '{"token": "<html>Bad gateway</html>"}'}, locale="fr")
     alert = page.locator("#folio").get_by_role("alert")
     expect(alert).to_contain_text("Le tableau de bord de facturation n’a pas pu être chargé.")
@@ -98,3 +100,17 @@ def test_a_refused_token_is_a_session_failure(page: Page, host: Host, folio: Fol
     assert error["code"] == "session_failed", error
     retry_mounts_the_dashboard(page, "Poskusi znova")
     assert [e["code"] for e in errors(page)] == ["session_failed"]
+
+
+def test_a_page_the_account_does_not_allow_gets_an_error_not_a_blank_slot(page: Page, host: Host):
+    # the same host page at 127.0.0.1 instead of localhost: another origin than the embed token was minted for and
+    # the account allows, so the browser refuses to frame the dashboard (CSP frame-ancestors) and nothing answers
+    page.add_init_script("window.extraOptions = {loadTimeout: 3000};")
+    page.add_init_script(RECORD_EVENTS)
+    page.goto(host.page_url(entity="A", user="admin").replace("//localhost:", "//127.0.0.1:"))
+    alert = page.locator("#folio").get_by_role("alert")
+    expect(alert).to_contain_text("The invoicing dashboard could not be loaded.")
+    (error,) = errors(page)
+    assert error["code"] == "load_failed"
+    assert "http://127.0.0.1:" in error["message"] and "embed_allowed_origins" in error["message"]
+    expect(page.locator("#folio iframe")).to_be_hidden()

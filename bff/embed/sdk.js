@@ -5,6 +5,7 @@
  *     fetchToken: () => fetch("/my-backend/folio-token", {method: "POST"}).then(r => r.json()).then(j => j.token),
  *     view: "invoices",              // "invoices" | "invoice/inv_…" | "invoice/new" | "customers" | "items" | "settings"
  *     locale: "de", theme: "light",  // optional
+ *     loadTimeout: 20000,            // optional: ms the dashboard may take to start before the slot says it failed
  *     onEvent: (e) => console.log(e.type, e),
  *   });
  *   folio.navigate("invoice/new", {customer: {name: "ACME"}}); folio.setLocale("sl"); folio.destroy();
@@ -21,6 +22,8 @@
  * An "error" event has a `code` and a `message`:
  *   token_failed     fetchToken() rejected or resolved to something that is not an embed token
  *   session_failed   the dashboard could not open its session with the token (expired, used, refused: POST /embed/session)
+ *   load_failed      the dashboard did not start within loadTimeout (unreachable, or this page's origin is not among
+ *                    the account's embed_allowed_origins, so the browser refuses to frame it); it still may, late
  *   dashboard_error  the running dashboard reported a problem
  * Until the dashboard is up, a token_failed or session_failed error shows in the slot: a short message in the
  * mount's `locale` (en, de, sl, fr, it, es, hr) and a Retry button (class "folio-error"), which calls fetchToken
@@ -89,6 +92,8 @@
     var onEvent = typeof options.onEvent === "function" ? options.onEvent : function () {};
     var iframe = null, entity = null, ready = false, destroyed = false;
     var locale = options.locale || null;
+    var loadTimeout = typeof options.loadTimeout === "number" && options.loadTimeout > 0 ? options.loadTimeout : 20000;
+    var loadTimer = null;
     var failure = null;             // the error shown in the slot while the dashboard is not up
     var viewport = "", viewportFrame = 0;
     var queue = [];                 // host → iframe messages waiting for "ready"
@@ -123,6 +128,7 @@
         (options.height ? String(options.height).replace(/[^0-9a-z%.]/gi, "") : "480px");
       iframe.src = frameUrl(token);
       element.appendChild(iframe);
+      watchLoad();
     }
 
     // the dashboard is not up: say so in the slot, with a Retry that fetches a token again
@@ -154,6 +160,17 @@
       failure.firstChild.textContent = words[0];
       failure.lastChild.textContent = words[1];
       failure.lastChild.disabled = false;
+    }
+
+    // a shell that never says ready nor error (the browser refused to frame it, Folio unreachable) must not leave
+    // the slot blank
+    function watchLoad() {
+      clearTimeout(loadTimer);
+      loadTimer = setTimeout(function () {
+        if (destroyed || ready || failure) return;
+        showFailure("load_failed", "The dashboard did not start within " + Math.round(loadTimeout / 1000) + " s: is " +
+                    window.location.origin + " among the account's embed_allowed_origins, and is " + origin + " reachable?");
+      }, loadTimeout);
     }
 
     function clearFailure() {
@@ -207,6 +224,7 @@
         if (tokenEntity !== entity) {  // another tenant: start over in a fresh shell
           entity = tokenEntity; ready = false; expiresAt = null; viewport = "";
           iframe.src = frameUrl(token);
+          watchLoad();
           return token;
         }
         send({type: "token", token: token});
@@ -245,6 +263,8 @@
       switch (m.type) {
         case "ready":
           ready = true;
+          clearTimeout(loadTimer);
+          clearFailure();  // a slow start that was given up on came through after all
           scheduleRenewal(m.expires_at);
           var waiting = queue; queue = [];
           for (var i = 0; i < waiting.length; i++) iframe.contentWindow.postMessage(waiting[i], origin);
@@ -310,7 +330,7 @@
         document.removeEventListener("visibilitychange", onVisibility);
         window.removeEventListener("scroll", onScroll, true);
         window.removeEventListener("resize", onScroll);
-        clearTimeout(retryTimer); clearTimeout(refreshTimer);
+        clearTimeout(retryTimer); clearTimeout(refreshTimer); clearTimeout(loadTimer);
         clearFailure();
         if (iframe && iframe.parentNode) iframe.parentNode.removeChild(iframe);
         iframe = null; queue = [];
