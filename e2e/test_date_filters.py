@@ -39,12 +39,19 @@ def test_date_filters_are_written_the_dashboard_locales_way(page: Page, host: Ho
     table = frame.get_by_role("table", name="Seznam računov")
     expect(table.get_by_role("link", name=january["number"])).to_be_visible()
 
+    # the calendar (the browser's own picker) fills the field the Slovenian way too
+    frame.get_by_role("button", name="Do datuma: izberite v koledarju").click()
+    frame.locator(".date-field", has=frame.get_by_role("textbox", name="Do datuma")).locator("input[type=date]").fill(
+        "2026-03-31", force=True
+    )
+    expect(frame.get_by_role("textbox", name="Do datuma")).to_have_value("31. 3. 2026")
     date_from.fill("1. 2. 2026")
     frame.get_by_role("button", name=re.compile("Uporabi filtre")).click()
     expect(table.get_by_role("link", name=february["number"])).to_be_visible()
     expect(table.get_by_role("link", name=january["number"])).to_have_count(0)
     # the filter lives in the URL as the API writes dates, and the field shows it the Slovenian way
-    assert "date_from=2026-02-01" in frame.locator("html").evaluate("() => location.search")
+    search = frame.locator("html").evaluate("() => location.search")
+    assert "date_from=2026-02-01" in search and "date_to=2026-03-31" in search, search
     expect(frame.get_by_role("textbox", name="Od datuma")).to_have_value("1. 2. 2026")
 
     # something that is no date is refused in words, and the list stays as it was
