@@ -25,7 +25,7 @@
  *   load_failed      the dashboard did not start within loadTimeout (unreachable, or this page's origin is not among
  *                    the account's embed_allowed_origins, so the browser refuses to frame it); it still may, late
  *   dashboard_error  the running dashboard reported a problem
- * Until the dashboard is up, a token_failed or session_failed error shows in the slot: a short message in the
+ * Until the dashboard is up, a token_failed, session_failed or load_failed error shows in the slot: a message in the
  * mount's `locale` (en, de, sl, fr, it, es, hr) and a Retry button (class "folio-error"), which calls fetchToken
  * again and mounts on success. Once it is up, a fresh token is fetched when the dashboard asks (token:request,
  * e.g. after a 401), shortly before the session expires, and when the tab becomes visible again after a while;
