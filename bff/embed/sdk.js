@@ -5,6 +5,7 @@
  *     fetchToken: () => fetch("/my-backend/folio-token", {method: "POST"}).then(r => r.json()).then(j => j.token),
  *     view: "invoices",              // "invoices" | "invoice/inv_…" | "invoice/new" | "customers" | "items" | "settings"
  *     locale: "de", theme: "light",  // optional
+ *     loadTimeout: 20000,            // optional: ms the dashboard may take to start before the slot says it failed
  *     onEvent: (e) => console.log(e.type, e),
  *   });
  *   folio.navigate("invoice/new", {customer: {name: "ACME"}}); folio.setLocale("sl"); folio.destroy();
@@ -14,12 +15,21 @@
  *
  *   iframe → host   ready {expires_at}, session {expires_at}, resize {height}, navigate {view},
  *                   token:request, event {name, id, number}, error {message}
- *   host → iframe   token {token}, navigate {view, prefill?}, locale {locale}, theme {theme}
+ *   host → iframe   token {token}, navigate {view, prefill?}, locale {locale}, theme {theme},
+ *                   viewport {top, bottom} (the part of the iframe the page shows, so toasts stay in sight)
  *
  * onEvent receives {type: "ready" | "navigate" | "document.created" | "document.issued" | "document.paid" | "error", ...}.
- * A fresh token is fetched when the dashboard asks (token:request, e.g. after a 401), shortly before the session
- * expires, and when the tab becomes visible again after a while; a failed fetch is retried with exponential
- * backoff and reported as an "error" event each time, never dropped.
+ * An "error" event has a `code` and a `message`:
+ *   token_failed     fetchToken() rejected or resolved to something that is not an embed token
+ *   session_failed   the dashboard could not open its session with the token (expired, used, refused: POST /embed/session)
+ *   load_failed      the dashboard did not start within loadTimeout (unreachable, or this page's origin is not among
+ *                    the account's embed_allowed_origins, so the browser refuses to frame it); it still may, late
+ *   dashboard_error  the running dashboard reported a problem
+ * Until the dashboard is up, a token_failed, session_failed or load_failed error shows in the slot: a message in the
+ * mount's `locale` (en, de, sl, fr, it, es, hr) and a Retry button (class "folio-error"), which calls fetchToken
+ * again and mounts on success. Once it is up, a fresh token is fetched when the dashboard asks (token:request,
+ * e.g. after a 401), shortly before the session expires, and when the tab becomes visible again after a while;
+ * a failed fetch is then retried with exponential backoff and reported as an "error" event each time, never dropped.
  */
 (function (window, document) {
   "use strict";
@@ -31,6 +41,24 @@
   var BACKOFF_START_MS = 1000;
   var BACKOFF_MAX_MS = 30 * 1000;
   var EVENTS = {"document.created": 1, "document.issued": 1, "document.paid": 1};
+  var FAILURE_TEXT = {
+    en: ["The invoicing dashboard could not be loaded.", "Retry"],
+    de: ["Die Rechnungsverwaltung konnte nicht geladen werden.", "Erneut versuchen"],
+    sl: ["Nadzorne plošče za račune ni bilo mogoče naložiti.", "Poskusi znova"],
+    fr: ["Le tableau de bord de facturation n’a pas pu être chargé.", "Réessayer"],
+    it: ["Non è stato possibile caricare il pannello di fatturazione.", "Riprova"],
+    es: ["No se ha podido cargar el panel de facturación.", "Reintentar"],
+    hr: ["Nadzorna ploča za račune nije se mogla učitati.", "Pokušaj ponovno"]
+  };
+
+  function failureText(locale) {
+    var tags = [locale, document.documentElement.lang, window.navigator && window.navigator.language];
+    for (var i = 0; i < tags.length; i++) {
+      var language = typeof tags[i] === "string" ? tags[i].slice(0, 2).toLowerCase() : "";
+      if (FAILURE_TEXT[language]) return FAILURE_TEXT[language];
+    }
+    return FAILURE_TEXT.en;
+  }
 
   var current = document.currentScript;
   var SCRIPT_ORIGIN = null;
@@ -63,6 +91,11 @@
 
     var onEvent = typeof options.onEvent === "function" ? options.onEvent : function () {};
     var iframe = null, entity = null, ready = false, destroyed = false;
+    var locale = options.locale || null;
+    var loadTimeout = typeof options.loadTimeout === "number" && options.loadTimeout > 0 ? options.loadTimeout : 20000;
+    var loadTimer = null;
+    var failure = null;             // the error shown in the slot while the dashboard is not up
+    var viewport = "", viewportFrame = 0;
     var queue = [];                 // host → iframe messages waiting for "ready"
     var pending = null;             // the token fetch in flight, shared by every reason to refresh
     var attempts = 0, retryTimer = null, refreshTimer = null;
@@ -95,6 +128,75 @@
         (options.height ? String(options.height).replace(/[^0-9a-z%.]/gi, "") : "480px");
       iframe.src = frameUrl(token);
       element.appendChild(iframe);
+      watchLoad();
+    }
+
+    // the dashboard is not up: say so in the slot, with a Retry that fetches a token again
+    function showFailure(code, message) {
+      emit("error", {code: code, message: message});
+      if (iframe) iframe.style.display = "none";
+      if (!failure) {
+        failure = document.createElement("div");
+        failure.className = "folio-error";
+        failure.setAttribute("role", "alert");
+        failure.style.cssText = "box-sizing:border-box;padding:1rem;border:1px solid #f29b9b;border-radius:6px;" +
+          "background:#fdf2f2;color:#7a1c14;font:14px/1.45 system-ui,sans-serif";
+        var text = document.createElement("p");
+        text.style.cssText = "margin:0 0 .75rem";
+        var button = document.createElement("button");
+        button.type = "button";
+        button.style.cssText = "font:inherit;padding:.35rem .8rem;border:1px solid currentColor;border-radius:6px;" +
+          "background:#fff;color:inherit;cursor:pointer";
+        button.addEventListener("click", function () {
+          button.disabled = true;
+          refresh("retry");
+        });
+        failure.appendChild(text);
+        failure.appendChild(button);
+        element.appendChild(failure);
+      }
+      var words = failureText(locale);
+      failure.setAttribute("data-code", code);
+      failure.firstChild.textContent = words[0];
+      failure.lastChild.textContent = words[1];
+      failure.lastChild.disabled = false;
+    }
+
+    // a shell that never says ready nor error (the browser refused to frame it, Folio unreachable) must not leave
+    // the slot blank
+    function watchLoad() {
+      clearTimeout(loadTimer);
+      loadTimer = setTimeout(function () {
+        if (destroyed || ready || failure) return;
+        showFailure("load_failed", "The dashboard did not start within " + Math.round(loadTimeout / 1000) + " s: is " +
+                    window.location.origin + " among the account's embed_allowed_origins, and is " + origin + " reachable?");
+      }, loadTimeout);
+    }
+
+    function clearFailure() {
+      if (failure && failure.parentNode) failure.parentNode.removeChild(failure);
+      failure = null;
+      if (iframe) iframe.style.display = "block";
+    }
+
+    // tell the dashboard which part of the iframe the page shows (it is as tall as the dashboard)
+    function sendViewport() {
+      viewportFrame = 0;
+      if (!iframe || !ready || !iframe.contentWindow) return;
+      var rect = iframe.getBoundingClientRect();
+      var height = window.innerHeight || document.documentElement.clientHeight;
+      var top = Math.max(0, Math.min(rect.height, -rect.top));
+      var bottom = Math.max(Math.min(rect.height, 120), Math.min(rect.height, height - rect.top));
+      var key = Math.round(top) + ":" + Math.round(bottom);
+      if (key === viewport) return;
+      viewport = key;
+      iframe.contentWindow.postMessage({folio: PROTOCOL, type: "viewport", top: Math.round(top),
+                                        bottom: Math.round(bottom)}, origin);
+    }
+
+    function onScroll() {
+      if (viewportFrame) return;
+      viewportFrame = window.requestAnimationFrame ? window.requestAnimationFrame(sendViewport) : setTimeout(sendViewport, 16);
     }
 
     function fetchToken() {
@@ -113,10 +215,16 @@
         pending = null; attempts = 0;
         if (destroyed) return null;
         var tokenEntity = entityOf(token);
+        if (failure !== null && iframe) {  // the last shell failed: a fresh one (a new fragment alone would not reload it)
+          if (iframe.parentNode) iframe.parentNode.removeChild(iframe);
+          iframe = null; ready = false; expiresAt = null; viewport = "";
+        }
+        clearFailure();
         if (!iframe) { entity = tokenEntity; createFrame(token); return token; }
         if (tokenEntity !== entity) {  // another tenant: start over in a fresh shell
-          entity = tokenEntity; ready = false; expiresAt = null;
+          entity = tokenEntity; ready = false; expiresAt = null; viewport = "";
           iframe.src = frameUrl(token);
+          watchLoad();
           return token;
         }
         send({type: "token", token: token});
@@ -124,11 +232,15 @@
       }, function (error) {
         pending = null;
         if (destroyed) return null;
+        var message = "Could not get a Folio token (" + reason + "): " + (error && error.message || error);
+        if (!ready) {  // nothing to keep alive: show it in the slot and wait for Retry
+          showFailure("token_failed", message);
+          return null;
+        }
         var delay = Math.min(BACKOFF_MAX_MS, BACKOFF_START_MS * Math.pow(2, attempts));
         delay = Math.round(delay * (0.8 + Math.random() * 0.4));
         attempts += 1;
-        emit("error", {message: "Could not get a Folio token (" + reason + "): " + (error && error.message || error),
-                       source: "fetchToken", attempt: attempts, retryInMs: delay});
+        emit("error", {code: "token_failed", message: message, source: "fetchToken", attempt: attempts, retryInMs: delay});
         retryTimer = setTimeout(function () { refresh(reason); }, delay);
         return null;
       });
@@ -151,10 +263,13 @@
       switch (m.type) {
         case "ready":
           ready = true;
+          clearTimeout(loadTimer);
+          clearFailure();  // a slow start that was given up on came through after all
           scheduleRenewal(m.expires_at);
           var waiting = queue; queue = [];
           for (var i = 0; i < waiting.length; i++) iframe.contentWindow.postMessage(waiting[i], origin);
           resolveReady(handle);
+          sendViewport();
           emit("ready", {expires_at: m.expires_at});
           break;
         case "session":
@@ -163,6 +278,7 @@
         case "resize":
           if (typeof m.height === "number" && isFinite(m.height) && m.height >= 0) {
             iframe.style.height = Math.ceil(m.height) + "px";
+            onScroll();
           }
           break;
         case "navigate":
@@ -175,7 +291,9 @@
           if (EVENTS[m.name]) emit(m.name, {id: m.id, number: m.number});
           break;
         case "error":
-          emit("error", {message: String(m.message || "The dashboard reported an error"), source: "dashboard"});
+          var text = String(m.message || "The dashboard reported an error");
+          if (!ready) showFailure("session_failed", "The dashboard could not open its session: " + text);
+          else emit("error", {code: "dashboard_error", message: text, source: "dashboard"});
           break;
       }
     }
@@ -196,14 +314,24 @@
         if (prefill !== undefined) message.prefill = prefill;
         send(message);
       },
-      setLocale: function (locale) { send({type: "locale", locale: String(locale)}); },
+      setLocale: function (value) {
+        locale = String(value);
+        if (failure) {
+          failure.firstChild.textContent = failureText(locale)[0];
+          failure.lastChild.textContent = failureText(locale)[1];
+        }
+        send({type: "locale", locale: locale});
+      },
       setTheme: function (theme) { send({type: "theme", theme: theme}); },
       destroy: function () {
         if (destroyed) return;
         destroyed = true;
         window.removeEventListener("message", onMessage);
         document.removeEventListener("visibilitychange", onVisibility);
-        clearTimeout(retryTimer); clearTimeout(refreshTimer);
+        window.removeEventListener("scroll", onScroll, true);
+        window.removeEventListener("resize", onScroll);
+        clearTimeout(retryTimer); clearTimeout(refreshTimer); clearTimeout(loadTimer);
+        clearFailure();
         if (iframe && iframe.parentNode) iframe.parentNode.removeChild(iframe);
         iframe = null; queue = [];
       }
@@ -211,6 +339,8 @@
 
     window.addEventListener("message", onMessage);
     document.addEventListener("visibilitychange", onVisibility);
+    window.addEventListener("scroll", onScroll, {capture: true, passive: true});
+    window.addEventListener("resize", onScroll);
     if (options.view) handle.navigate(options.view, options.prefill);
     if (options.locale) handle.setLocale(options.locale);
     if (options.theme) handle.setTheme(options.theme);

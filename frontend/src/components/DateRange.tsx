@@ -1,19 +1,75 @@
-/** The "from" and "to" date filters of a list. */
+/** The "from" and "to" date filters of a list, written the dashboard locale's way (not the browser's). */
+import { useMemo, useRef, useState } from "react";
 import { useI18n } from "../i18n";
+import { datePattern } from "./dateFormat";
+
+/**
+ * A date typed as the locale writes it (`3. 11. 2026` in Slovenian; placeholder `d. m. yyyy`), or picked from the
+ * calendar; the form receives it as `YYYY-MM-DD` under `name`. Text that is no date blocks the form's submit.
+ */
+export function DateField({ name, label, value }: { name: string; label: string; value: string | undefined }) {
+  const { t, locale } = useI18n();
+  const pattern = useMemo(() => datePattern(locale), [locale]);
+  const [text, setText] = useState(value ? pattern.format(value) : "");
+  const picker = useRef<HTMLInputElement>(null);
+  const iso = pattern.parse(text) ?? "";
+  const invalid = text.trim() !== "" && !iso;
+
+  return (
+    <div className="date-field">
+      <label>
+        {label}
+        <input
+          type="text"
+          inputMode="numeric"
+          autoComplete="off"
+          placeholder={pattern.placeholder}
+          value={text}
+          aria-invalid={invalid || undefined}
+          ref={(input) => input?.setCustomValidity(invalid ? t("dates.invalid", { pattern: pattern.placeholder }) : "")}
+          onChange={(e) => setText(e.target.value)}
+          onBlur={() => iso && setText(pattern.format(iso))}
+        />
+      </label>
+      <button
+        type="button"
+        className="button subtle date-pick"
+        aria-label={t("dates.calendar", { field: label })}
+        onClick={() => {
+          const input = picker.current;
+          if (!input) return;
+          try {
+            input.showPicker();
+          } catch {
+            input.focus();
+          }
+        }}
+      >
+        <svg aria-hidden="true" viewBox="0 0 16 16" width="16" height="16">
+          <path d="M3 3h10v10H3zM3 6h10M6 1.5v3M10 1.5v3" fill="none" stroke="currentColor" strokeWidth="1.3" />
+        </svg>
+      </button>
+      <input
+        ref={picker}
+        type="date"
+        className="date-picker"
+        tabIndex={-1}
+        aria-hidden="true"
+        value={iso}
+        onChange={(e) => setText(e.target.value ? pattern.format(e.target.value) : "")}
+      />
+      <input type="hidden" name={name} value={iso} />
+    </div>
+  );
+}
 
 /** The "from" and "to" date filters. */
 export function DateRange({ from, to }: { from: string | undefined; to: string | undefined }) {
   const { t } = useI18n();
   return (
     <>
-      <label>
-        {t("invoices.dateFrom")}
-        <input type="date" name="date_from" defaultValue={from ?? ""} />
-      </label>
-      <label>
-        {t("invoices.dateTo")}
-        <input type="date" name="date_to" defaultValue={to ?? ""} />
-      </label>
+      <DateField name="date_from" label={t("invoices.dateFrom")} value={from} />
+      <DateField name="date_to" label={t("invoices.dateTo")} value={to} />
     </>
   );
 }

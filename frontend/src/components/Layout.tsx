@@ -1,5 +1,6 @@
-/** The dashboard frame: the entity's logo and name, the main navigation, the toasts. */
-import type { ReactNode } from "react";
+/** The dashboard frame: the entity's logo and name, the main navigation, the toasts. On a narrow screen the
+ * navigation is one row that scrolls sideways (styles.css), kept scrolled to the current section. */
+import { type ReactNode, useLayoutEffect, useRef } from "react";
 import { config, isAppMode } from "../embed/config";
 import { can, useSession } from "../embed/session";
 import { type MessageKey, useI18n } from "../i18n";
@@ -22,6 +23,34 @@ export function Layout({ children }: { children: ReactNode }) {
   const session = useSession();
   const name = session?.entity.name ?? config.entityName ?? "";
   const logo = config.branding.logo_url;
+  const tabs = useRef<HTMLUListElement>(null);
+  // bring the current section into the tab row's view (by its own scroll: scrollIntoView would move the host page)
+  useLayoutEffect(() => {
+    const list = tabs.current;
+    const current = list?.querySelector<HTMLElement>('[aria-current="page"]');
+    if (!list || !current || list.scrollWidth <= list.clientWidth) return;
+    const left = current.offsetLeft; // the list is positioned: offsets are within it
+    if (left < list.scrollLeft || left + current.offsetWidth > list.scrollLeft + list.clientWidth)
+      list.scrollLeft = left - (list.clientWidth - current.offsetWidth) / 2;
+  }, [view]);
+  // say which way the row runs on past the screen (styles.css fades that edge)
+  useLayoutEffect(() => {
+    const list = tabs.current;
+    if (!list) return;
+    const update = () => {
+      const left = list.scrollLeft > 1;
+      const right = list.scrollLeft + list.clientWidth < list.scrollWidth - 1;
+      list.dataset.more = [left && "left", right && "right"].filter(Boolean).join(" ");
+    };
+    update();
+    list.addEventListener("scroll", update, { passive: true });
+    const observer = typeof ResizeObserver === "undefined" ? null : new ResizeObserver(update);
+    observer?.observe(list);
+    return () => {
+      list.removeEventListener("scroll", update);
+      observer?.disconnect();
+    };
+  }, []);
   return (
     <div className="app">
       <header className="topbar">
@@ -30,7 +59,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <span className="brand-name">{name}</span>
         </div>
         <nav aria-label={t("nav.label")}>
-          <ul className="tabs">
+          <ul className="tabs" ref={tabs}>
             {SECTIONS.filter((s) => !s.permission || can(s.permission)).map((s) => (
               <li key={s.view}>
                 <a

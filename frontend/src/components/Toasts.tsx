@@ -1,32 +1,61 @@
-/** Toasts: short messages in a live region (errors are announced assertively). */
-import { useSyncExternalStore } from "react";
+/** Toasts: short messages in a live region (errors are announced assertively), each with a dismiss button.
+ * They sit at the bottom right (across the bottom on a phone), clear of the menu; embedded, at the bottom of
+ * the part of the iframe the host page shows (`--folio-toast-offset`, see `embed/host.ts`). While any shows, the
+ * page keeps that much room below its content (`--folio-toasts-space`), so its last buttons are never under one. */
+import { useEffect, useLayoutEffect, useRef, useSyncExternalStore } from "react";
+import { followHostViewport } from "../embed/host";
 import { useI18n } from "../i18n";
-import { dismiss, snapshot, subscribe } from "./toast";
+import { dismiss, snapshot, subscribe, type Toast } from "./toast";
+
+function Item({ toast }: { toast: Toast }) {
+  const { t } = useI18n();
+  return (
+    <div role={toast.kind === "error" ? "alert" : "status"} className={toast.kind === "error" ? "toast toast-error" : "toast"}>
+      <span>{toast.text}</span>
+      <button type="button" className="link toast-dismiss" onClick={() => dismiss(toast.id)} aria-label={t("common.dismiss")}>
+        ×
+      </button>
+    </div>
+  );
+}
 
 export function Toasts() {
-  const { t } = useI18n();
   const items = useSyncExternalStore(subscribe, snapshot);
-  const errors = items.filter((x) => x.kind === "error");
-  const infos = items.filter((x) => x.kind === "info");
+  const stack = useRef<HTMLDivElement>(null);
+  useEffect(() => followHostViewport(), []);
+  useLayoutEffect(() => {
+    const element = stack.current;
+    if (!element || typeof ResizeObserver === "undefined") return;
+    const root = document.documentElement;
+    const reserve = () => {
+      // the stack and its margin (not the host's offset: that would grow the iframe, and the offset with it)
+      const height = element.getBoundingClientRect().height;
+      root.style.setProperty("--folio-toasts-space", height ? `${Math.ceil(height) + 24}px` : "0px");
+    };
+    const observer = new ResizeObserver(reserve);
+    observer.observe(element);
+    reserve();
+    return () => {
+      observer.disconnect();
+      root.style.removeProperty("--folio-toasts-space");
+    };
+  }, []);
   // the live regions stay mounted (so additions are announced); each toast carries its own role
   return (
-    <div className="toasts">
+    <div className="toasts" ref={stack}>
       <div aria-live="assertive" className="toast-region">
-        {errors.map((x) => (
-          <div key={x.id} role="alert" className="toast toast-error">
-            <span>{x.text}</span>
-            <button type="button" className="link" onClick={() => dismiss(x.id)} aria-label={t("common.dismiss")}>
-              ×
-            </button>
-          </div>
-        ))}
+        {items
+          .filter((x) => x.kind === "error")
+          .map((x) => (
+            <Item key={x.id} toast={x} />
+          ))}
       </div>
       <div aria-live="polite" className="toast-region">
-        {infos.map((x) => (
-          <div key={x.id} role="status" className="toast">
-            <span>{x.text}</span>
-          </div>
-        ))}
+        {items
+          .filter((x) => x.kind === "info")
+          .map((x) => (
+            <Item key={x.id} toast={x} />
+          ))}
       </div>
     </div>
   );

@@ -4,7 +4,7 @@
  * messages only from `window.parent` at that origin.
  *
  *   iframe → host: ready, session, resize, navigate, token:request, event, error
- *   host → iframe: token, navigate, locale, theme
+ *   host → iframe: token, navigate, locale, theme, viewport
  */
 export const PROTOCOL = 1;
 
@@ -12,7 +12,9 @@ export type HostMessage =
   | { folio: 1; type: "token"; token: string }
   | { folio: 1; type: "navigate"; view: string; prefill?: Prefill }
   | { folio: 1; type: "locale"; locale: string }
-  | { folio: 1; type: "theme"; theme: { primary_color?: string } };
+  | { folio: 1; type: "theme"; theme: { primary_color?: string } }
+  /** the part of the iframe the host page shows, in the iframe's pixels (it is as tall as the dashboard) */
+  | { folio: 1; type: "viewport"; top: number; bottom: number };
 
 export interface Prefill {
   customer?: { name?: string; email?: string; address?: string; city?: string; post_code?: string; country?: string };
@@ -67,6 +69,16 @@ if (embedded) {
     const data = event.data as { folio?: unknown; type?: unknown } | null;
     if (!data || data.folio !== PROTOCOL || typeof data.type !== "string") return;
     for (const handler of handlers) handler(data as HostMessage);
+  });
+}
+
+/** Keep what floats at the bottom of the window (the toasts) at the bottom of what the host page shows:
+ * the iframe is as tall as the dashboard, so its own bottom edge may lie far below the host's fold. */
+export function followHostViewport(root: HTMLElement = document.documentElement): () => void {
+  return onHostMessage((message) => {
+    if (message.type !== "viewport" || !Number.isFinite(message.bottom)) return;
+    const offset = Math.max(0, Math.round(window.innerHeight - message.bottom));
+    root.style.setProperty("--folio-toast-offset", `${offset}px`);
   });
 }
 
