@@ -45,6 +45,17 @@ def test_every_language_has_englishs_keys_and_placeholders(domain, path):
         assert "{" not in PLACEHOLDER.sub("", text) and "}" not in PLACEHOLDER.sub("", text), key
 
 
+UI_TRANSLATIONS = sorted(path for path in (LOCALES / "ui").glob("*.json") if path.stem != REFERENCE)
+
+
+@pytest.mark.parametrize("path", UI_TRANSLATIONS, ids=[path.name for path in UI_TRANSLATIONS])
+def test_every_ui_language_is_translated_not_copied(path):
+    """A copy of English passes the key and placeholder checks; most of a real translation's texts differ."""
+    english, texts = read(LOCALES / "ui" / f"{REFERENCE}.json"), read(path)
+    differ = sum(texts.get(key) != text for key, text in english.items())
+    assert differ >= 0.7 * len(english), f"{path.name}: only {differ} of {len(english)} texts differ from English"
+
+
 @pytest.mark.parametrize("domain", ["documents", "emails", "tax", "ui"])
 def test_every_domain_has_every_supported_language(domain):
     assert {path.stem for path in (LOCALES / domain).glob("*.json")} == set(SUPPORTED_LANGUAGES)
