@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_TAX_NAME, formatTaxes, knownTaxNames, parseTaxes } from "./taxes";
+import { apiTaxes, DEFAULT_TAX_NAME, formatTaxes, knownTaxNames, parseTaxes } from "./taxes";
 
 describe("parseTaxes", () => {
   it("gives a bare rate the line's tax name", () => {
@@ -23,7 +23,7 @@ describe("parseTaxes", () => {
   });
 
   it("passes on what is no rate for the server to refuse, and ignores empty text", () => {
-    expect(parseTaxes("lots")).toEqual([{ name: "VAT", rate: "lots" }]);
+    expect(parseTaxes("lots")).toEqual([{ name: "", rate: "lots" }]);
     expect(parseTaxes("  ")).toEqual([]);
   });
 
@@ -50,7 +50,11 @@ describe("formatTaxes", () => {
 });
 
 describe("knownTaxNames", () => {
-  it("suggests the default first, then each name in use once", () => {
-    expect(knownTaxNames([{ name: "GST", rate: "5" }], [{ name: "VAT", rate: "20" }, { name: "GST", rate: "10" }])).toEqual(["VAT", "GST"]);
+  it("suggests each name in use once", () => {
+    expect(knownTaxNames([{ name: "GST", rate: "5" }], [{ name: "VAT", rate: "20" }, { name: "GST", rate: "10" }])).toEqual(["GST", "VAT"]);
+  });
+
+  it("sends an unnamed tax without a name, so the API names it after the seller's country", () => {
+    expect(apiTaxes([{ name: "", rate: "22" }, { name: "ECO", rate: "1" }])).toEqual([{ rate: "22" }, { name: "ECO", rate: "1" }]);
   });
 });

@@ -10,15 +10,15 @@ export interface NamedTax {
   rate: string;
 }
 
-/** The API's own default (`TaxIn.name`). */
-export const DEFAULT_TAX_NAME = "VAT";
+/** No name: the API names the tax in the seller country's language (DDV, MwSt., TVA…). */
+export const DEFAULT_TAX_NAME = "";
 
 const SEGMENT = /^(.*?)\s*([+-]?\d+(?:[.,]\d*)?)\s*%?$/;
 const normalizeRate = (rate: string): string => rate.trim().replace(",", ".");
 
 /** The taxes in `text`; unnamed rates take `fallback`. Text that is no rate is passed on for the server to refuse. */
 export function parseTaxes(text: string, fallback: string = DEFAULT_TAX_NAME): NamedTax[] {
-  const name = fallback.trim() || DEFAULT_TAX_NAME;
+  const name = fallback.trim();
   const taxes: NamedTax[] = [];
   for (const raw of text.split(/[;+]/)) {
     const segment = raw.trim();
@@ -41,9 +41,13 @@ export function formatTaxes(taxes: readonly NamedTax[], fallback: string = DEFAU
   return { name: fallback, text: taxes.map((t) => `${t.name} ${t.rate}`).join(" + ") };
 }
 
-/** Tax names worth suggesting: the default first, then every name already in use. */
+/** Tax names worth suggesting: every name already in use. */
 export function knownTaxNames(...groups: readonly (readonly NamedTax[])[]): string[] {
-  const names = new Set<string>([DEFAULT_TAX_NAME]);
+  const names = new Set<string>();
   for (const group of groups) for (const t of group) if (t.name) names.add(t.name);
   return [...names];
 }
+
+/** Taxes as the API takes them: an unnamed one leaves `name` out, so the seller's own name is used. */
+export const apiTaxes = (taxes: readonly NamedTax[]): { name?: string; rate: string }[] =>
+  taxes.map((t) => (t.name ? { name: t.name, rate: t.rate } : { rate: t.rate }));

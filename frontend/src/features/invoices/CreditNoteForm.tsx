@@ -9,7 +9,7 @@ import { ApiError, type Invoice, type Schemas } from "../../api/client";
 import { describeError } from "../../api/errors";
 import { useI18n } from "../../i18n";
 import { cmp, dec, sub, toFixed } from "../../lib/decimal";
-import { DEFAULT_TAX_NAME, knownTaxNames, type NamedTax, parseTaxes } from "../../lib/taxes";
+import { apiTaxes, DEFAULT_TAX_NAME, knownTaxNames, type NamedTax, parseTaxes } from "../../lib/taxes";
 import { minorUnit, totalsText } from "../../lib/totals";
 import { CreditLines, type LineChoice } from "./CreditLines";
 import { type CustomLine, CustomCreditLine } from "./CustomCreditLine";
@@ -61,7 +61,7 @@ export function CreditNoteForm({ invoice, onDone }: { invoice: Invoice; onDone: 
         name: custom.name.trim() || t("credit.customDefaultName", { number: invoice.number ?? "" }),
         quantity: "1",
         price: normalize(custom.amount) || "0",
-        taxes: parseTaxes(custom.taxes, custom.taxName),
+        taxes: apiTaxes(parseTaxes(custom.taxes, custom.taxName)),
       });
     return chosen;
   }, [invoice, choices, custom, t]);
@@ -69,7 +69,7 @@ export function CreditNoteForm({ invoice, onDone }: { invoice: Invoice; onDone: 
   const preview = useMemo(
     () =>
       totalsText(
-        lines.map((l) => ({ quantity: l.quantity ?? "1", price: l.price ?? "0", discount: l.discount ?? "0", taxes: (l.taxes ?? []).map((x) => ({ name: x.name, rate: x.rate })) })),
+        lines.map((l) => ({ quantity: l.quantity ?? "1", price: l.price ?? "0", discount: l.discount ?? "0", taxes: (l.taxes ?? []).map((x) => ({ name: x.name ?? undefined, rate: x.rate })) })),
         currency,
         invoice.prices_include_tax,
       ),

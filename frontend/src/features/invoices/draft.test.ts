@@ -12,10 +12,10 @@ describe("draftBody", () => {
     expect(item).toMatchObject({ kind: "digital", tax_class: "reduced" });
   });
 
-  it("keeps typed taxes as the line's own", () => {
+  it("keeps typed taxes as the line's own, unnamed so the seller's own tax name is used", () => {
     const line = { ...blankLine(), name: "Consulting", price: "10", taxes: "22" };
     const [item] = draftBody(draft({ customerName: "Camille", lines: [line] })).items;
-    expect(item.taxes).toEqual([{ name: "VAT", rate: "22" }]);
+    expect(item.taxes).toEqual([{ rate: "22" }]);
     expect(item).toMatchObject({ kind: "services", tax_class: "standard" });
   });
 
@@ -51,7 +51,7 @@ describe("previewLine", () => {
   });
 
   it("keeps typed rates over the decided ones", () => {
-    expect(previewLine({ ...blankLine(), price: "10", taxes: "22" }, decided).taxes).toEqual([{ name: "VAT", rate: "22" }]);
+    expect(previewLine({ ...blankLine(), price: "10", taxes: "22" }, decided).taxes).toEqual([{ name: "", rate: "22" }]);
   });
 });
 

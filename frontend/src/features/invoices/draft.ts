@@ -5,7 +5,7 @@
 import type { Invoice, Schemas } from "../../api/client";
 import type { Prefill } from "../../embed/host";
 import { today } from "../../lib/dates";
-import { DEFAULT_TAX_NAME, formatTaxes, type NamedTax, parseTaxes } from "../../lib/taxes";
+import { apiTaxes, DEFAULT_TAX_NAME, formatTaxes, type NamedTax, parseTaxes } from "../../lib/taxes";
 import type { DraftLine } from "../../lib/totals";
 import { isLineKind, isTaxClass, type LineKind, type PreviewLine, type TaxClass } from "./tax";
 
@@ -158,7 +158,7 @@ export function draftBody(draft: DraftState): Schemas["InvoiceCreate"] {
         price: normalize(l.price) || "0",
         discount: normalize(l.discount) || "0",
         // no rate typed: the server decides it from the treatment, the line's kind and its rate class
-        ...(taxes.length ? { taxes } : {}),
+        ...(taxes.length ? { taxes: apiTaxes(taxes) } : {}),
         kind: l.kind,
         tax_class: l.taxClass,
       };

@@ -1,7 +1,7 @@
 /** Create a catalogue item, or edit one. */
 import type { Item } from "../../api/client";
 import { useI18n } from "../../i18n";
-import { formatTaxes, parseTaxes } from "../../lib/taxes";
+import { apiTaxes, formatTaxes, parseTaxes } from "../../lib/taxes";
 import { useCreateItem, useUpdateItem } from "./api";
 import { Field } from "../../components/Field";
 import { RecordForm } from "../../components/RecordForm";
@@ -21,7 +21,7 @@ export function ItemForm({ item, taxNames, onDone }: { item?: Item; taxNames: st
       price: value("price").replace(/^(-?\d+),(\d+)$/, "$1.$2"),
       unit: value("unit") || null,
       description: value("description") || null,
-      taxes: parseTaxes(value("taxes"), value("tax_name")),
+      taxes: apiTaxes(parseTaxes(value("taxes"), value("tax_name"))),
     };
   };
   return (
