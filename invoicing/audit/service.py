@@ -16,7 +16,7 @@ from invoicing.audit.schemas import Actor, AuditEntry, AuditLog
 from invoicing.auth.context import Scope
 from invoicing.core.ids import PREFIXES
 from invoicing.core.paging import page
-from invoicing.db.models import Customer, Document, Email, Entity, EntityUser, Event, Item, Payment
+from invoicing.db.models import Customer, Document, Email, Entity, EntityUser, Event, Item, Payment, Refund
 
 _TYPES = {prefix: kind for kind, prefix in PREFIXES.items()}
 
@@ -78,13 +78,14 @@ async def _labels(session: AsyncSession, entity_id: str | None, object_ids: set[
         )
         for id_, number, customer, currency in rows.all():
             out[id_] = (number or (customer or {}).get("name"), currency)
-    if ids := by_type.get("payment", []):
-        rows = await session.execute(
-            select(Payment.id, Document.number, Payment.currency_code)
-            .join(Document, Document.id == Payment.invoice_id)
-            .where(Payment.entity_id == entity_id, Payment.id.in_(ids))
-        )
-        out.update({id_: (number, currency) for id_, number, currency in rows.all()})
+    for kind, money_model in (("payment", Payment), ("refund", Refund)):
+        if ids := by_type.get(kind, []):
+            rows = await session.execute(
+                select(money_model.id, Document.number, money_model.currency_code)
+                .join(Document, Document.id == money_model.invoice_id)
+                .where(money_model.entity_id == entity_id, money_model.id.in_(ids))
+            )
+            out.update({id_: (number, currency) for id_, number, currency in rows.all()})
     for kind, model in (("customer", Customer), ("item", Item)):
         if ids := by_type.get(kind, []):
             rows = await session.execute(

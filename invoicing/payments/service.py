@@ -145,6 +145,7 @@ class PaymentService:
             payment.id,
             {
                 "invoice_id": invoice.id,
+                "number": invoice.number,
                 "amount": format_decimal(round_money(payment.amount, payment.currency_code)),
                 "reference": payment.reference,
                 "invoice_status": invoice.status,

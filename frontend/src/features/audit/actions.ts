@@ -6,7 +6,8 @@ import type { AuditEntry } from "./api";
 export const ACTION_GROUPS: [string, string[]][] = [
   ["invoice", ["invoice.created", "invoice.updated", "invoice.deleted", "invoice.issued", "invoice.paid", "invoice.voided", "invoice.credited"]],
   ["credit_note", ["credit_note.issued"]],
-  ["payment", ["payment.created"]],
+  ["payment", ["payment.created", "payment.deleted"]],
+  ["refund", ["refund.created"]],
   ["customer", ["customer.created", "customer.updated", "customer.deleted", "customer.vat_number_invalid"]],
   ["item", ["item.created", "item.updated", "item.deleted"]],
   ["entity", ["entity.updated"]],
