@@ -100,7 +100,7 @@ def test_nothing_may_total_below_zero(tenant):
     # positive in all, but the 9.5 % base would be negative
     returned = {"name": "Cookbook returned", "quantity": -2, "price": "40.00", "taxes": [{"rate": "9.5"}]}
     body = assert_problem(_create(tenant.api, items=[*LINES, returned], allowances=[], charges=[]), 422)
-    assert [e["field"] for e in body["errors"]] == ["items"] and "VAT 9.5 % base would be -40.00" in body["detail"]
+    assert [e["field"] for e in body["errors"]] == ["items"] and "DDV 9.5 % base would be -40.00" in body["detail"]
     too_much = [{"reason": "Too much", "amount": "41", "taxes": [{"rate": "9.5"}]}]
     body = assert_problem(_create(tenant.api, allowances=too_much), 422)
     assert [e["field"] for e in body["errors"]] == ["allowances"]
@@ -140,7 +140,7 @@ def test_a_draft_spreads_its_allowances_again_over_new_lines(tenant):
     voucher = {"name": "Voucher", "price": "-30.00", "kind": "goods"}
     r = tenant.api.patch(f"/v1/invoices/{draft['id']}", json={"items": [*decided, book, voucher]})
     assert r.status_code == 200, r.text
-    assert r.json()["items"][2]["taxes"] == [{"rate": "22", "name": "VAT", "category": "S"}]
+    assert r.json()["items"][2]["taxes"] == [{"rate": "22", "name": "DDV", "category": "S"}]
     assert [(t["rate"], t["base"]) for t in r.json()["taxes"]] == [("22", "170.00"), ("9.5", "100.00")]
 
 

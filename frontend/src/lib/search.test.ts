@@ -32,6 +32,7 @@ describe("validators", () => {
 
   it("cursor and trail: ids, and `-` for the first page", () => {
     expect(cursor("inv_01HX")).toBe("inv_01HX");
+    expect(cursor("inv_01hx.1a2b3c4d")).toBe("inv_01hx.1a2b3c4d"); // the API's opaque cursor: id and check
     expect(cursor("inv 1")).toBeUndefined();
     expect(cursor("<script>")).toBeUndefined();
     expect(trail("-,inv_2")).toEqual(["-", "inv_2"]);

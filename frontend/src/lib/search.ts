@@ -43,8 +43,8 @@ export const positiveInt =
     return value >= 1 && value <= max ? value : undefined;
   };
 
-/** A list cursor: the id of the last record on the previous page (`inv_…`). */
-export const cursor = matching(/^[A-Za-z0-9_-]{1,100}$/);
+/** A list cursor as the API gives it (opaque: the last id of the previous page and a check, `inv_….1a2b3c4d`). */
+export const cursor = matching(/^[A-Za-z0-9_.-]{1,200}$/);
 
 /** The cursors of the pages before this one, comma-separated, `-` for the first page. */
 export const trail: Param<string[]> = (raw) => {
