@@ -108,6 +108,7 @@ def test_the_customer_form_saves_address_country_and_vat_number(page: Page, host
     form.get_by_role("textbox", name="City").fill("Berlin")
     form.get_by_role("combobox", name="Country").select_option(label="Germany")
     form.get_by_role("textbox", name="Tax number").fill("DE811569869")
+    form.get_by_role("textbox", name="Buyer reference").fill("PO-2026-17")
     form.get_by_role("button", name="Create").click()
     expect(
         frame.get_by_role("table", name="Customer list").get_by_role("cell", name="Muster GmbH", exact=True)
@@ -124,6 +125,7 @@ def test_the_customer_form_saves_address_country_and_vat_number(page: Page, host
         "tax_number": "DE811569869",
     }
     assert customer["is_business"] is True
+    assert customer["buyer_reference"] == "PO-2026-17"
 
     # editing shows the country by its name, and a change is saved
     frame.get_by_role("button", name="Edit Muster GmbH").click()

@@ -9,6 +9,15 @@ from invoicing.core.schemas import CountryCode, Email, LongText, Metadata, Name,
 
 PostCode = Annotated[str, Meta(max_length=40)]
 TaxNumber = Annotated[str, Meta(max_length=40)]
+BuyerReference = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=200,
+        description="The buyer's own reference to quote on its invoices (EN 16931 BT-10: a purchase order or "
+        "cost centre; for German public buyers the Leitweg-ID). Printed on every document for this customer.",
+    ),
+]
 ExternalId = Annotated[
     str,
     Meta(
@@ -30,6 +39,7 @@ class CustomerCreate(Struct, forbid_unknown_fields=True):
     tax_number: TaxNumber | None = None
     is_business: bool | None = None
     """A business (for the VAT decision); default: true when ``tax_number`` is present."""
+    buyer_reference: BuyerReference | None = None
     external_id: ExternalId | None = None
     metadata: Metadata | None = None
 
@@ -43,6 +53,7 @@ class CustomerUpdate(Struct, forbid_unknown_fields=True):
     country: CountryCode | UnsetType | None = UNSET
     tax_number: TaxNumber | UnsetType | None = UNSET
     is_business: bool | UnsetType | None = UNSET
+    buyer_reference: BuyerReference | UnsetType | None = UNSET
     external_id: ExternalId | UnsetType | None = UNSET
     metadata: Metadata | UnsetType = UNSET
 
@@ -59,6 +70,7 @@ class CustomerOut(Struct):
     country: str | None
     tax_number: str | None
     is_business: bool
+    buyer_reference: str | None
     vies: ViesEvidence | None
     """The last VIES evidence for ``tax_number``: from saving the customer, a document that checked it, or
     the background re-check of an ``unavailable`` answer."""

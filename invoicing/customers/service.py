@@ -42,7 +42,7 @@ from invoicing.entities.settings import effective
 from invoicing.events import emit
 from invoicing.taxes.vies import compact_vat_number
 
-FIELDS = ("name", "email", "address", "city", "post_code", "country", "tax_number", "is_business")
+FIELDS = ("name", "email", "address", "city", "post_code", "country", "tax_number", "is_business", "buyer_reference")
 
 
 def clean(data: CustomerCreate, prefix: str = "") -> dict[str, Any]:

@@ -112,6 +112,7 @@ class Customer(Base):
     country: Mapped[str | None] = mapped_column(String(2))
     tax_number: Mapped[str | None] = mapped_column(String(40))
     is_business: Mapped[bool | None] = mapped_column(Boolean)
+    buyer_reference: Mapped[str | None] = mapped_column(String(200))
     """None: a business when it has a tax number."""
     vies: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     """The last VIES evidence for ``tax_number`` (customer saved, a document, the background re-check of an

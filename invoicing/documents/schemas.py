@@ -148,6 +148,8 @@ class CustomerSnapshot(Struct):
     country: str | None = None
     tax_number: str | None = None
     is_business: bool | None = None
+    buyer_reference: str | None = None
+    """EN 16931 BT-10, the buyer's reference (purchase order, cost centre, Leitweg-ID)."""
 
 
 class LineTaxOut(TaxOut):

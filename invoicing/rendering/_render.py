@@ -228,6 +228,7 @@ def _parties(inp: RenderInput, fmt: Formatter) -> dict[str, dict[str, Any]]:
             "country": fmt.country(buyer.country),
             "tax_number": buyer.tax_number,
             "email": buyer.email,
+            "reference": buyer.buyer_reference,
         },
     }
 

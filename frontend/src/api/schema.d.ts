@@ -947,6 +947,8 @@ export interface components {
         /** CustomerCreate */
         CustomerCreate: {
             address?: string | null;
+            /** @description The buyer's own reference to quote on its invoices (EN 16931 BT-10: a purchase order or cost centre; for German public buyers the Leitweg-ID). Printed on every document for this customer. */
+            buyer_reference?: string | null;
             city?: string | null;
             country?: string | null;
             email?: string | null;
@@ -969,6 +971,7 @@ export interface components {
         /** CustomerOut */
         CustomerOut: {
             address: string | null;
+            buyer_reference: string | null;
             city: string | null;
             country: string | null;
             /** Format: date-time */
@@ -991,6 +994,7 @@ export interface components {
         /** CustomerSnapshot */
         CustomerSnapshot: {
             address?: string | null;
+            buyer_reference?: string | null;
             city?: string | null;
             country?: string | null;
             email?: string | null;
@@ -1003,6 +1007,8 @@ export interface components {
         /** CustomerUpdate */
         CustomerUpdate: {
             address?: string | null;
+            /** @description The buyer's own reference to quote on its invoices (EN 16931 BT-10: a purchase order or cost centre; for German public buyers the Leitweg-ID). Printed on every document for this customer. */
+            buyer_reference?: string | null;
             city?: string | null;
             country?: string | null;
             email?: string | null;

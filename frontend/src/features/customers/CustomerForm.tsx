@@ -7,7 +7,7 @@ import { RecordForm } from "../../components/RecordForm";
 import { CountrySelect } from "./CountrySelect";
 import { VatNumberField } from "./VatNumberField";
 
-export const FIELDS = ["name", "email", "address", "post_code", "city", "country", "tax_number", "is_business"] as const;
+export const FIELDS = ["name", "email", "address", "post_code", "city", "country", "tax_number", "is_business", "buyer_reference"] as const;
 
 /** Create a customer, or edit one (`customer`). */
 export function CustomerForm({ customer, onDone }: { customer?: Customer; onDone: () => void }) {
@@ -25,6 +25,7 @@ export function CustomerForm({ customer, onDone }: { customer?: Customer; onDone
       country: value("country")?.toUpperCase() ?? null,
       tax_number: value("tax_number"),
       is_business: form.get("is_business") === "on",
+      buyer_reference: value("buyer_reference"),
     };
   };
   return (
@@ -38,6 +39,7 @@ export function CustomerForm({ customer, onDone }: { customer?: Customer; onDone
           <Field label={t("common.city")} name="city" error={error} autoComplete="off" defaultValue={customer?.city ?? ""} />
           <CountrySelect label={t("common.country")} error={error} defaultValue={customer?.country} />
           <VatNumberField error={error} defaultValue={customer?.tax_number ?? ""} />
+          <Field label={t("customer.buyerReference")} name="buyer_reference" error={error} autoComplete="off" defaultValue={customer?.buyer_reference ?? ""} title={t("customer.buyerReferenceHint")} />
           <label className="check">
             <input type="checkbox" name="is_business" defaultChecked={customer?.is_business ?? true} />
             {t("editor.customerIsBusiness")}
