@@ -98,8 +98,10 @@ def test_a_payment_recorded_by_mistake_is_deleted_and_audited(server, tenant):
     deleted = api.get("/v1/audit-log", params={"action": "payment.deleted"}).json()["data"]
     assert [e["object_id"] for e in deleted] == [wrong["id"]]
     assert deleted[0]["object_type"] == "payment" and deleted[0]["actor"]["type"] == "key"
+    assert deleted[0]["label"] == inv["number"]  # the payment is gone; the event recorded its invoice's number
     assert deleted[0]["data"] == {
         "invoice_id": inv["id"],
+        "number": inv["number"],
         "amount": "100.00",
         "reference": "typo-1",
         "invoice_status": "partially_paid",
