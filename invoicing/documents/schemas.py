@@ -59,8 +59,8 @@ class LineIn(Struct, forbid_unknown_fields=True):
     """Percent off this line, 0–100."""
     description: LongText | None = None
     unit: Annotated[str, Meta(max_length=40)] | None = None
-    """Free text, printed as given; e-invoices carry a UN/ECE Rec. 20 code (e.g. ``C62`` one, ``HUR`` hour,
-    ``KGM`` kilogram): a unit that is such a code is used as it is, common names are mapped, else ``C62``."""
+    """Free text, printed as given (e.g. "h", "kg", "Stk"). An e-invoice carries a UN/ECE Rec. 20 code
+    (BT-130): a unit that is one (``C62`` one, ``HUR`` hour, ``KGM`` kilogram) is used as it is."""
     item_id: Ident | None = None
     kind: LineKind = "services"
     """What the line sells, for the tax decision: ``digital`` is electronically supplied, telecom and
