@@ -100,6 +100,10 @@ def test_the_editor_takes_the_service_period_and_payment_terms_and_a_credit_note
         "Net 30",
     )
     assert invoice["date_service"] == "2026-11-30"
+    facts = frame.locator("dl.facts").first
+    expect(facts).to_contain_text("Service period")
+    expect(facts).to_contain_text("Nov 1, 2026 – Nov 30, 2026")
+    expect(facts).to_contain_text("Net 30")
 
     frame.get_by_role("button", name="Create credit note").click()
     form = frame.get_by_role("form", name="Create credit note")
@@ -108,3 +112,6 @@ def test_the_editor_takes_the_service_period_and_payment_terms_and_a_credit_note
     expect(frame.get_by_role("table", name="Credit notes")).to_contain_text("€122.00")
     [note] = _api(folio, tenant, "GET", f"/v1/credit-notes?invoice_id={invoice['id']}")["data"]
     assert note["reason"] == "Service outage"
+    frame.get_by_role("table", name="Credit notes").get_by_role("link", name=note["number"]).click()
+    expect(frame.get_by_role("heading", name=f"Credit note {note['number']}")).to_be_visible()
+    expect(frame.locator("dl.facts").first).to_contain_text("Service outage")
