@@ -66,12 +66,20 @@ class NumberingSettings(Struct, omit_defaults=True, forbid_unknown_fields=True):
     409 naming the last issued number and date)."""
 
 
+class EinvoiceSettings(Struct, omit_defaults=True, forbid_unknown_fields=True):
+    pdf: bool | UnsetType = UNSET
+    """The document's PDF is itself the Factur-X PDF/A-3 with the CII XML embedded (default true for
+    entities in the EU, false elsewhere)."""
+
+
 class EntitySettings(Struct, omit_defaults=True, forbid_unknown_fields=True):
     """Every field is optional in requests; responses show the effective value (defaults filled)."""
 
     branding: Branding | UnsetType = UNSET
     number_formats: NumberFormats | UnsetType = UNSET
     payment_terms_days: Annotated[int, Meta(ge=0, le=365)] | UnsetType = UNSET
+    payment_terms_text: Annotated[str, Meta(max_length=1000)] | UnsetType | None = UNSET
+    """The payment terms new invoices take when they name none (``payment_terms``, EN 16931 BT-20)."""
     default_note: LongText | UnsetType | None = UNSET
     footer: LongText | UnsetType | None = UNSET
     bank_account: BankAccount | UnsetType = UNSET
@@ -79,6 +87,15 @@ class EntitySettings(Struct, omit_defaults=True, forbid_unknown_fields=True):
     email: EmailDefaults | UnsetType = UNSET
     tax: TaxSettings | UnsetType = UNSET
     numbering: NumberingSettings | UnsetType = UNSET
+    einvoice: EinvoiceSettings | UnsetType = UNSET
+
+
+class Contact(Struct, forbid_unknown_fields=True):
+    """The seller's contact point (EN 16931 BG-6; XRechnung requires all three)."""
+
+    name: ShortText | None = None
+    phone: Annotated[str, Meta(max_length=40, pattern=r"^\+?[0-9 ()/.-]{3,40}$")] | None = None
+    email: Email | None = None
 
 
 class EntityOut(Struct):
@@ -95,6 +112,11 @@ class EntityOut(Struct):
     currency_code: str
     locale: str
     email: str | None
+    registration_number: str | None
+    """The legal registration identifier (EN 16931 BT-30), e.g. the company register number."""
+    peppol_id: str | None
+    """The Peppol participant id ``scheme:id`` (BT-34)."""
+    contact: Contact
     settings: EntitySettings
     metadata: dict[str, str]
     created_at: datetime

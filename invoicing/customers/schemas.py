@@ -6,6 +6,16 @@ from typing import Annotated, Literal
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from invoicing.core.schemas import CountryCode, Email, LongText, Metadata, Name, ShortText
+from invoicing.customers.peppol import EinvoiceFormat
+
+PeppolId = Annotated[
+    str,
+    Meta(
+        max_length=100,
+        description='The Peppol participant id "scheme:id" (scheme: a 4-digit code of the Peppol EAS list, e.g. '
+        '"0088:4012345000009", "0208:0123456789", "9930:DE123456789"): the electronic address in e-invoices.',
+    ),
+]
 
 PostCode = Annotated[str, Meta(max_length=40)]
 TaxNumber = Annotated[str, Meta(max_length=40)]
@@ -40,6 +50,9 @@ class CustomerCreate(Struct, forbid_unknown_fields=True):
     is_business: bool | None = None
     """A business (for the VAT decision); default: true when ``tax_number`` is present."""
     buyer_reference: BuyerReference | None = None
+    peppol_id: PeppolId | None = None
+    einvoice_format: EinvoiceFormat | None = None
+    """The e-invoice format the customer requires: documents for it that cannot produce it are refused."""
     external_id: ExternalId | None = None
     metadata: Metadata | None = None
 
@@ -54,6 +67,8 @@ class CustomerUpdate(Struct, forbid_unknown_fields=True):
     tax_number: TaxNumber | UnsetType | None = UNSET
     is_business: bool | UnsetType | None = UNSET
     buyer_reference: BuyerReference | UnsetType | None = UNSET
+    peppol_id: PeppolId | UnsetType | None = UNSET
+    einvoice_format: EinvoiceFormat | UnsetType | None = UNSET
     external_id: ExternalId | UnsetType | None = UNSET
     metadata: Metadata | UnsetType = UNSET
 
@@ -71,6 +86,8 @@ class CustomerOut(Struct):
     tax_number: str | None
     is_business: bool
     buyer_reference: str | None
+    peppol_id: str | None
+    einvoice_format: EinvoiceFormat | None
     vies: ViesEvidence | None
     """The last VIES evidence for ``tax_number``: from saving the customer, a document that checked it, or
     the background re-check of an ``unavailable`` answer."""

@@ -34,6 +34,7 @@ from invoicing.core.ids import new_id
 from invoicing.core.paging import apply_metadata, page
 from invoicing.core.tax_numbers import validate_tax_number
 from invoicing.core.validate import country_field
+from invoicing.customers.peppol import peppol_id_field
 from invoicing.customers.schemas import CustomerCreate, CustomerList, CustomerOut, CustomerUpdate, ViesEvidence
 from invoicing.db.models import Customer
 from invoicing.db.types import utcnow
@@ -42,7 +43,19 @@ from invoicing.entities.settings import effective
 from invoicing.events import emit
 from invoicing.taxes.vies import compact_vat_number
 
-FIELDS = ("name", "email", "address", "city", "post_code", "country", "tax_number", "is_business", "buyer_reference")
+FIELDS = (
+    "name",
+    "email",
+    "address",
+    "city",
+    "post_code",
+    "country",
+    "tax_number",
+    "is_business",
+    "buyer_reference",
+    "peppol_id",
+    "einvoice_format",
+)
 
 
 def clean(data: CustomerCreate, prefix: str = "") -> dict[str, Any]:
@@ -53,6 +66,8 @@ def clean(data: CustomerCreate, prefix: str = "") -> dict[str, Any]:
         values["country"] = country_field(values["country"], f"{prefix}country")
     if values["tax_number"]:
         values["tax_number"] = validate_tax_number(values["tax_number"], values["country"], f"{prefix}tax_number")
+    if values["peppol_id"]:
+        values["peppol_id"] = peppol_id_field(values["peppol_id"], f"{prefix}peppol_id")
     return values
 
 

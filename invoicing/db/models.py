@@ -95,6 +95,12 @@ class Entity(Base):
     locale: Mapped[str] = mapped_column(String(10))
     email: Mapped[str | None] = mapped_column(String(320))
     settings: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    registration_number: Mapped[str | None] = mapped_column(String(100))
+    """The legal registration identifier (EN 16931 BT-30), e.g. a company register number."""
+    peppol_id: Mapped[str | None] = mapped_column(String(100))
+    """The Peppol participant id ``scheme:id`` (BT-34, the seller's electronic address)."""
+    contact: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    """The seller contact (BG-6): name, phone, email; None when none was given."""
     metadata_: Mapped[dict[str, str]] = mapped_column("metadata", JSONType, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     __table_args__ = (Index("ix_entities_scope", "account_id", "environment", "id"),)
@@ -114,6 +120,10 @@ class Customer(Base):
     is_business: Mapped[bool | None] = mapped_column(Boolean)
     buyer_reference: Mapped[str | None] = mapped_column(String(200))
     """None: a business when it has a tax number."""
+    peppol_id: Mapped[str | None] = mapped_column(String(100))
+    """The Peppol participant id ``scheme:id`` (BT-49, the buyer's electronic address)."""
+    einvoice_format: Mapped[str | None] = mapped_column(String(20))
+    """The e-invoice format the customer requires (facturx, cii, ubl, xrechnung, peppol); None: none."""
     vies: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     """The last VIES evidence for ``tax_number`` (customer saved, a document, the background re-check of an
     ``unavailable`` one): status, checked_at, request_identifier, name."""
@@ -163,6 +173,13 @@ class Document(Base):
     date: Mapped[dt.date] = mapped_column(Date)
     date_due: Mapped[dt.date | None] = mapped_column(Date)
     date_service: Mapped[dt.date | None] = mapped_column(Date)
+    period_start: Mapped[dt.date | None] = mapped_column(Date)
+    period_end: Mapped[dt.date | None] = mapped_column(Date)
+    """The service period (BG-14): both or neither."""
+    payment_terms: Mapped[str | None] = mapped_column(Text)
+    """The payment terms (BT-20) as printed."""
+    reason: Mapped[str | None] = mapped_column(String(500))
+    """A credit note's reason (printed; BT-22 note in the e-invoice)."""
     currency_code: Mapped[str] = mapped_column(String(3))
     locale: Mapped[str | None] = mapped_column(String(10))
     customer_id: Mapped[str | None] = mapped_column(String(40))

@@ -48,7 +48,17 @@ from invoicing.events import emit
 from invoicing.payments.records import add_with_reference, amount_field, new_payment
 from invoicing.payments.schemas import PaidAtIssue
 
-EDITABLE = ("date", "date_due", "date_service", "note", "footer", "prices_include_tax")
+EDITABLE = (
+    "date",
+    "date_due",
+    "date_service",
+    "period_start",
+    "period_end",
+    "payment_terms",
+    "note",
+    "footer",
+    "prices_include_tax",
+)
 
 
 async def _customer_snapshot(
@@ -70,13 +80,19 @@ def _check_dates(doc: Document) -> None:
     check_date(doc.date)
     if doc.date_due is not None and doc.date_due < doc.date:
         raise ValidationFailed.field("date_due", "must not be before date")
+    if (doc.period_start is None) != (doc.period_end is None):
+        missing = "period_end" if doc.period_end is None else "period_start"
+        raise ValidationFailed.field(missing, "give period_start and period_end together, or neither")
+    if doc.period_start is not None and doc.period_end is not None and doc.period_end < doc.period_start:
+        raise ValidationFailed.field("period_end", "must not be before period_start")
 
 
 async def _issue(session: AsyncSession, scope: Scope, doc: Document, *, new: bool = False) -> None:
-    """Issue the invoice: a date of supply not given is the issue date (required on an invoice in most
-    member states), then the number (:func:`issue`: the date rules of its sequence)."""
+    """Issue the invoice: a date of supply not given is the end of the service period, else the issue date
+    (required on an invoice in most member states), then the number (:func:`issue`: the date rules of its
+    sequence)."""
     if doc.date_service is None:
-        doc.date_service = doc.date
+        doc.date_service = doc.period_end or doc.date
     await issue(session, scope, doc, new=new)
 
 
@@ -235,6 +251,9 @@ class InvoiceService:
             date=doc_date,
             date_due=data.date_due or doc_date + timedelta(days=settings.payment_terms_days),
             date_service=data.date_service,
+            period_start=data.period_start,
+            period_end=data.period_end,
+            payment_terms=data.payment_terms if data.payment_terms is not None else settings.payment_terms_text,
             currency_code=currency_field(data.currency_code, "currency_code")
             if data.currency_code
             else entity.currency_code,

@@ -107,6 +107,9 @@ def _common(doc: Document) -> dict[str, Any]:
         date=doc.date,
         date_due=doc.date_due,
         date_service=doc.date_service,
+        period_start=doc.period_start,
+        period_end=doc.period_end,
+        payment_terms=doc.payment_terms,
         currency_code=doc.currency_code,
         locale=doc.locale,
         customer=msgspec.convert(doc.customer, CustomerSnapshot),
@@ -150,6 +153,7 @@ def credit_note_out(doc: Document) -> CreditNoteOut:
         invoice_id=doc.invoice_id or "",
         invoice_number=doc.invoice_number,
         invoice_date=doc.invoice_date,
+        reason=doc.reason,
     )
 
 

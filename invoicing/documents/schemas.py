@@ -26,6 +26,21 @@ from invoicing.payments.schemas import PaidAtIssue
 LineKind = Literal["services", "goods", "digital"]
 TaxClass = Literal["standard", "reduced", "super_reduced", "zero"]
 ItemName = Annotated[str, Meta(min_length=1, max_length=500)]
+PaymentTerms = Annotated[
+    str,
+    Meta(
+        max_length=1000,
+        description='The payment terms as printed (EN 16931 BT-20), e.g. "Payable within 30 days, 2 % discount '
+        "within 10 days\". Default: the entity's `settings.payment_terms_text`.",
+    ),
+]
+CreditReason = Annotated[
+    str,
+    Meta(
+        max_length=500,
+        description="Why the invoice is credited, printed on the credit note and carried in its e-invoice.",
+    ),
+]
 
 
 class LineIn(Struct, forbid_unknown_fields=True):
@@ -44,6 +59,8 @@ class LineIn(Struct, forbid_unknown_fields=True):
     """Percent off this line, 0–100."""
     description: LongText | None = None
     unit: Annotated[str, Meta(max_length=40)] | None = None
+    """Free text, printed as given (e.g. "h", "kg", "Stk"). An e-invoice carries a UN/ECE Rec. 20 code
+    (BT-130): a unit that is one (``C62`` one, ``HUR`` hour, ``KGM`` kilogram) is used as it is."""
     item_id: Ident | None = None
     kind: LineKind = "services"
     """What the line sells, for the tax decision: ``digital`` is electronically supplied, telecom and
@@ -87,6 +104,11 @@ class InvoiceCreate(Struct, forbid_unknown_fields=True):
     date: dt.date | None = None
     date_due: dt.date | None = None
     date_service: dt.date | None = None
+    period_start: dt.date | None = None
+    """The service period (EN 16931 BG-14), with ``period_end``: both or neither. Printed instead of the
+    date of supply, which then defaults to ``period_end``."""
+    period_end: dt.date | None = None
+    payment_terms: PaymentTerms | None = None
     currency_code: CurrencyCode | None = None
     locale: LocaleCode | None = None
     note: LongText | None = None
@@ -112,6 +134,9 @@ class InvoiceUpdate(Struct, forbid_unknown_fields=True):
     date: dt.date | UnsetType = UNSET
     date_due: dt.date | UnsetType | None = UNSET
     date_service: dt.date | UnsetType | None = UNSET
+    period_start: dt.date | UnsetType | None = UNSET
+    period_end: dt.date | UnsetType | None = UNSET
+    payment_terms: PaymentTerms | UnsetType | None = UNSET
     currency_code: CurrencyCode | UnsetType = UNSET
     locale: LocaleCode | UnsetType = UNSET
     note: LongText | UnsetType | None = UNSET
@@ -129,6 +154,7 @@ class CreditNoteCreate(Struct, forbid_unknown_fields=True):
     items: Annotated[list[LineIn], Meta(min_length=1, max_length=1000)] | None = None
     """Without items the credit note reverses everything not yet credited."""
     date: dt.date | None = None
+    reason: CreditReason | None = None
     note: LongText | None = None
     locale: LocaleCode | None = None
     metadata: Metadata | None = None
@@ -150,6 +176,10 @@ class CustomerSnapshot(Struct):
     is_business: bool | None = None
     buyer_reference: str | None = None
     """EN 16931 BT-10, the buyer's reference (purchase order, cost centre, Leitweg-ID)."""
+    peppol_id: str | None = None
+    """EN 16931 BT-49, the buyer's Peppol participant id ``scheme:id``."""
+    einvoice_format: str | None = None
+    """The e-invoice format the customer requires, if any."""
 
 
 class LineTaxOut(TaxOut):
@@ -235,6 +265,10 @@ class DocumentOut(Struct, kw_only=True):
     date: dt.date
     date_due: dt.date | None
     date_service: dt.date | None
+    period_start: dt.date | None
+    period_end: dt.date | None
+    """The service period (EN 16931 BG-14): both or neither."""
+    payment_terms: str | None
     currency_code: str
     locale: str | None
     customer: CustomerSnapshot
@@ -303,6 +337,8 @@ class CreditNoteOut(DocumentOut, kw_only=True):
     invoice_number: str | None
     """The number of the invoice this credit note corrects."""
     invoice_date: dt.date | None
+    reason: str | None
+    """Why the invoice was credited (printed; carried in the e-invoice)."""
 
 
 class InvoiceList(Struct):

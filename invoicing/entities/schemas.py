@@ -9,10 +9,15 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 # BankAccount, Branding, EmailDefaults and NumberFormats (the parts of EntitySettings) are re-exported
 from contract.schemas import BankAccount as BankAccount
 from contract.schemas import Branding as Branding
+from contract.schemas import Contact as Contact
+from contract.schemas import EinvoiceSettings as EinvoiceSettings
 from contract.schemas import EmailDefaults as EmailDefaults
 from contract.schemas import EntityOut, EntitySettings
 from contract.schemas import NumberFormats as NumberFormats
 from invoicing.core.schemas import CountryCode, CurrencyCode, Email, LocaleCode, LongText, Metadata, Name, ShortText
+from invoicing.customers.schemas import PeppolId
+
+RegistrationNumber = Annotated[str, Meta(max_length=100)]
 
 
 class EntityCreate(Struct, forbid_unknown_fields=True):
@@ -26,6 +31,9 @@ class EntityCreate(Struct, forbid_unknown_fields=True):
     currency_code: CurrencyCode | None = None
     locale: LocaleCode | None = None
     email: Email | None = None
+    registration_number: RegistrationNumber | None = None
+    peppol_id: PeppolId | None = None
+    contact: Contact | None = None
     settings: EntitySettings | None = None
     metadata: Metadata | None = None
 
@@ -41,6 +49,10 @@ class EntityUpdate(Struct, forbid_unknown_fields=True):
     currency_code: CurrencyCode | UnsetType = UNSET
     locale: LocaleCode | UnsetType = UNSET
     email: Email | UnsetType | None = UNSET
+    registration_number: RegistrationNumber | UnsetType | None = UNSET
+    peppol_id: PeppolId | UnsetType | None = UNSET
+    contact: Contact | UnsetType | None = UNSET
+    """Replaces the whole contact (a field left out is cleared); null clears it."""
     settings: EntitySettings | UnsetType = UNSET
     metadata: Metadata | UnsetType = UNSET
 

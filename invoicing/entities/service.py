@@ -15,9 +15,10 @@ from invoicing.core.locales import default_locale, locale_field
 from invoicing.core.paging import apply_metadata, page
 from invoicing.core.tax_numbers import validate_tax_number
 from invoicing.core.validate import country_field, currency_field
+from invoicing.customers.peppol import peppol_id_field
 from invoicing.db.models import ApiKey, Entity
 from invoicing.entities import settings as entity_settings
-from invoicing.entities.schemas import ApiKeyOut, EntityCreate, EntityList, EntityOut, EntityUpdate
+from invoicing.entities.schemas import ApiKeyOut, Contact, EntityCreate, EntityList, EntityOut, EntityUpdate
 from invoicing.events import emit
 
 
@@ -36,10 +37,26 @@ def to_out(entity: Entity) -> EntityOut:
         currency_code=entity.currency_code,
         locale=entity.locale,
         email=entity.email,
-        settings=entity_settings.as_schema(entity_settings.effective(entity.settings)),
+        registration_number=entity.registration_number,
+        peppol_id=entity.peppol_id,
+        contact=msgspec.convert(entity.contact or {}, Contact),
+        settings=entity_settings.as_schema(entity_settings.effective(entity.settings), entity.country),
         metadata=entity.metadata_ or {},
         created_at=entity.created_at,
     )
+
+
+def _text(value: str | None) -> str | None:
+    """Stripped; None when empty."""
+    return (value or "").strip() or None
+
+
+def _contact(contact: Contact | None) -> dict[str, str] | None:
+    """What is stored of the contact: its non-empty fields, None without any."""
+    if contact is None:
+        return None
+    stored = {k: v.strip() for k, v in msgspec.structs.asdict(contact).items() if v and v.strip()}
+    return stored or None
 
 
 def _default_currency(country: str) -> str:
@@ -95,6 +112,9 @@ class EntityService:
             else _default_currency(country),
             locale=locale_field(data.locale, "locale") if data.locale else default_locale(country),
             email=data.email,
+            registration_number=_text(data.registration_number),
+            peppol_id=peppol_id_field(data.peppol_id, "peppol_id") if data.peppol_id else None,
+            contact=_contact(data.contact),
             settings=stored,
             metadata_=data.metadata or {},
         )
@@ -125,6 +145,12 @@ class EntityService:
                 value = currency_field(value, "currency_code")
             elif field == "locale":
                 value = locale_field(value, "locale")
+            elif field == "registration_number":
+                value = _text(value)
+            elif field == "peppol_id" and value:
+                value = peppol_id_field(value, "peppol_id")
+            elif field == "contact":
+                value = _contact(value)
             setattr(entity, field, value)
         if data.settings is not msgspec.UNSET:
             merged = entity_settings.merged(entity.settings, data.settings)

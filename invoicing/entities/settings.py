@@ -20,6 +20,7 @@ from contract.addresses import check_address
 from contract.errors import ValidationFailed
 from invoicing.core.numbering import DEFAULT_FORMAT, FormatError, NumberFormat
 from invoicing.entities.schemas import EntitySettings
+from invoicing.tax.rates import is_member_state
 
 DEFAULT_COLOR = "#1d4ed8"
 
@@ -58,10 +59,16 @@ class NumberingSettings(Struct, frozen=True):
     """Issue documents dated before the last issued one of their sequence (default: refused, 409)."""
 
 
+class EinvoiceSettings(Struct, frozen=True):
+    pdf: bool | None = None
+    """None: the default, true for entities in the EU (:func:`einvoice_pdf`)."""
+
+
 class Settings(Struct, frozen=True):
     branding: Branding = Branding()
     number_formats: NumberFormats = NumberFormats()
     payment_terms_days: int = 14
+    payment_terms_text: str | None = None
     default_note: str | None = None
     footer: str | None = None
     bank_account: BankAccount = BankAccount()
@@ -69,6 +76,7 @@ class Settings(Struct, frozen=True):
     email: EmailDefaults = EmailDefaults()
     tax: TaxSettings = TaxSettings()
     numbering: NumberingSettings = NumberingSettings()
+    einvoice: EinvoiceSettings = EinvoiceSettings()
 
 
 DEFAULTS = Settings()
@@ -128,6 +136,13 @@ def check(stored: dict[str, Any]) -> Settings:
     return settings
 
 
-def as_schema(settings: Settings) -> EntitySettings:
-    """The API's view of the effective settings (every field shown)."""
-    return msgspec.convert(msgspec.to_builtins(settings), EntitySettings)
+def einvoice_pdf(settings: Settings, country: str) -> bool:
+    """``settings.einvoice.pdf``: as set, else true for an entity in the EU."""
+    return is_member_state(country) if settings.einvoice.pdf is None else settings.einvoice.pdf
+
+
+def as_schema(settings: Settings, country: str) -> EntitySettings:
+    """The API's view of the effective settings of an entity in ``country`` (every field shown)."""
+    shown = msgspec.to_builtins(settings)
+    shown["einvoice"]["pdf"] = einvoice_pdf(settings, country)
+    return msgspec.convert(shown, EntitySettings)

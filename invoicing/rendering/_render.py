@@ -237,10 +237,14 @@ def _heading(inp: RenderInput, labels: Mapping[str, str], fmt: Formatter) -> dic
     """Title, mark (DRAFT, VOID), number and dates."""
     doc, is_invoice = inp.document, inp.kind == "invoice"
     draft = doc.status == "draft"
-    corrects = None
+    corrects = credit_reason = None
     if not is_invoice:
         assert isinstance(doc, CreditNoteOut)  # the kind is the document's type (render_input)
         corrects = labels["corrects"].format(number=doc.invoice_number or "", date=fmt.date(doc.invoice_date))
+        credit_reason = doc.reason
+    period = None
+    if doc.period_start and doc.period_end:  # the service period, printed instead of the date of supply
+        period = f"{fmt.date(doc.period_start)} – {fmt.date(doc.period_end)}"
     return {
         "title": labels["invoice" if is_invoice else "credit_note"],
         "mark": labels["draft"] if draft else labels["voided"] if doc.status == "voided" else None,
@@ -251,7 +255,9 @@ def _heading(inp: RenderInput, labels: Mapping[str, str], fmt: Formatter) -> dic
         "date": fmt.date(doc.date),
         "date_due": fmt.date(doc.date_due) if is_invoice else "",
         "date_service": fmt.date(doc.date_service or doc.date),  # the date of supply: the issue date unless given
+        "period": period,
         "corrects": corrects,
+        "credit_reason": credit_reason,
     }
 
 
@@ -310,6 +316,7 @@ def build_context(inp: RenderInput) -> dict[str, Any]:
         "bank": _bank(inp),
         "reference": doc.number if inp.kind == "invoice" else None,
         "qr": _qr(inp, labels),
+        "payment_terms": _lines(doc.payment_terms),
         "note": _lines(doc.note),
         "legal_note": _lines(doc.tax_treatment.legal_note if doc.tax_treatment else None),
         "footer": _lines(doc.footer),

@@ -8,7 +8,7 @@ from contract.errors import ValidationFailed
 from contract.schemas import NumberingSettings, TaxSettings
 from invoicing.db.models import Entity
 from invoicing.emails.records import Sender
-from invoicing.entities.schemas import Branding, EmailDefaults, EntitySettings, NumberFormats
+from invoicing.entities.schemas import Branding, EinvoiceSettings, EmailDefaults, EntitySettings, NumberFormats
 from invoicing.entities.settings import DEFAULTS, as_schema, check, effective, merged, number_format
 
 
@@ -33,19 +33,24 @@ def test_stored_values_override_and_a_stored_null_stays_null():
 
 
 def test_the_api_view_shows_every_effective_field():
-    out = as_schema(effective({"footer": "Thanks"}))
+    out = as_schema(effective({"footer": "Thanks"}), "SI")
     assert out == EntitySettings(
         branding=Branding(logo_url=None, primary_color="#1d4ed8"),
         number_formats=NumberFormats(invoice="{yyyy}-{nnnnn}", credit_note="CN-{yyyy}-{nnnnn}"),
         payment_terms_days=14,
+        payment_terms_text=None,
         default_note=None,
         footer="Thanks",
-        bank_account=as_schema(DEFAULTS).bank_account,
+        bank_account=as_schema(DEFAULTS, "SI").bank_account,
         pdf_template="classic",
         email=EmailDefaults(sender_name=None, reply_to=None),
         tax=TaxSettings(oss_registered=False, vies_check=True),
         numbering=NumberingSettings(allow_backdating=False),
+        einvoice=EinvoiceSettings(pdf=True),
     )
+    # settings.einvoice.pdf defaults to true in the EU only; set, it is what was set
+    assert as_schema(effective({}), "CH").einvoice == EinvoiceSettings(pdf=False)
+    assert as_schema(effective({"einvoice": {"pdf": False}}), "DE").einvoice == EinvoiceSettings(pdf=False)
 
 
 def test_a_patch_merges_into_what_is_stored():

@@ -806,6 +806,12 @@ export interface components {
             /** @description A hex colour such as #3B82F6 */
             primary_color?: string | null;
         };
+        /** Contact */
+        Contact: {
+            email?: string | null;
+            name?: string | null;
+            phone?: string | null;
+        };
         /** CountryRates */
         CountryRates: {
             /** @description ISO 3166-1 alpha-2 (Greece is GR) */
@@ -828,6 +834,8 @@ export interface components {
                 [key: string]: string;
             } | null;
             note?: string | null;
+            /** @description Why the invoice is credited, printed on the credit note and carried in its e-invoice. */
+            reason?: string | null;
         };
         /** CreditNoteList */
         CreditNoteList: {
@@ -865,7 +873,11 @@ export interface components {
              * @constant
              */
             object?: "credit_note";
+            payment_terms: string | null;
+            period_end: string | null;
+            period_start: string | null;
             prices_include_tax: boolean;
+            reason: string | null;
             status: string;
             tax_treatment: components["schemas"]["TaxTreatmentOut"] | null;
             taxes: components["schemas"]["TaxTotalOut"][];
@@ -951,6 +963,8 @@ export interface components {
             buyer_reference?: string | null;
             city?: string | null;
             country?: string | null;
+            /** @enum {null|string} */
+            einvoice_format?: "facturx" | "cii" | "ubl" | "xrechnung" | "peppol" | null;
             email?: string | null;
             /** @description Your own id for this customer; unique among the entity's customers. On an invoice's inline `customer` it is what finds the stored customer. */
             external_id?: string | null;
@@ -960,6 +974,8 @@ export interface components {
                 [key: string]: string;
             } | null;
             name: string;
+            /** @description The Peppol participant id "scheme:id" (scheme: a 4-digit code of the Peppol EAS list, e.g. "0088:4012345000009", "0208:0123456789", "9930:DE123456789"): the electronic address in e-invoices. */
+            peppol_id?: string | null;
             post_code?: string | null;
             tax_number?: string | null;
         };
@@ -976,6 +992,8 @@ export interface components {
             country: string | null;
             /** Format: date-time */
             created_at: string;
+            /** @enum {null|string} */
+            einvoice_format: "facturx" | "cii" | "ubl" | "xrechnung" | "peppol" | null;
             email: string | null;
             entity_id: string;
             external_id: string | null;
@@ -987,6 +1005,7 @@ export interface components {
             name: string;
             /** @constant */
             object: "customer";
+            peppol_id: string | null;
             post_code: string | null;
             tax_number: string | null;
             vies: components["schemas"]["ViesEvidence"] | null;
@@ -997,10 +1016,12 @@ export interface components {
             buyer_reference?: string | null;
             city?: string | null;
             country?: string | null;
+            einvoice_format?: string | null;
             email?: string | null;
             id: string | null;
             is_business?: boolean | null;
             name: string;
+            peppol_id?: string | null;
             post_code?: string | null;
             tax_number?: string | null;
         };
@@ -1011,6 +1032,7 @@ export interface components {
             buyer_reference?: string | null;
             city?: string | null;
             country?: string | null;
+            einvoice_format?: ("facturx" | "cii" | "ubl" | "xrechnung" | "peppol") | null;
             email?: string | null;
             /** @description Your own id for this customer; unique among the entity's customers. On an invoice's inline `customer` it is what finds the stored customer. */
             external_id?: string | null;
@@ -1020,8 +1042,14 @@ export interface components {
                 [key: string]: string;
             };
             name?: string;
+            /** @description The Peppol participant id "scheme:id" (scheme: a 4-digit code of the Peppol EAS list, e.g. "0088:4012345000009", "0208:0123456789", "9930:DE123456789"): the electronic address in e-invoices. */
+            peppol_id?: string | null;
             post_code?: string | null;
             tax_number?: string | null;
+        };
+        /** EinvoiceSettings */
+        EinvoiceSettings: {
+            pdf?: boolean;
         };
         /** EmailDefaults */
         EmailDefaults: {
@@ -1059,6 +1087,7 @@ export interface components {
         EntityCreate: {
             address?: string | null;
             city?: string | null;
+            contact?: components["schemas"]["Contact"] | null;
             country: string;
             currency_code?: string | null;
             email?: string | null;
@@ -1070,7 +1099,10 @@ export interface components {
                 [key: string]: string;
             } | null;
             name: string;
+            /** @description The Peppol participant id "scheme:id" (scheme: a 4-digit code of the Peppol EAS list, e.g. "0088:4012345000009", "0208:0123456789", "9930:DE123456789"): the electronic address in e-invoices. */
+            peppol_id?: string | null;
             post_code?: string | null;
+            registration_number?: string | null;
             settings?: components["schemas"]["EntitySettings"] | null;
             tax_number?: string | null;
         };
@@ -1083,6 +1115,7 @@ export interface components {
         EntityOut: {
             address: string | null;
             city: string | null;
+            contact: components["schemas"]["Contact"];
             country: string;
             /** Format: date-time */
             created_at: string;
@@ -1098,7 +1131,9 @@ export interface components {
             name: string;
             /** @constant */
             object: "entity";
+            peppol_id: string | null;
             post_code: string | null;
+            registration_number: string | null;
             settings: components["schemas"]["EntitySettings"];
             tax_number: string | null;
         };
@@ -1107,11 +1142,13 @@ export interface components {
             bank_account?: components["schemas"]["BankAccount"];
             branding?: components["schemas"]["Branding"];
             default_note?: string | null;
+            einvoice?: components["schemas"]["EinvoiceSettings"];
             email?: components["schemas"]["EmailDefaults"];
             footer?: string | null;
             number_formats?: components["schemas"]["NumberFormats"];
             numbering?: components["schemas"]["NumberingSettings"];
             payment_terms_days?: number;
+            payment_terms_text?: string | null;
             pdf_template?: "classic" | "modern";
             tax?: components["schemas"]["TaxSettings"];
         };
@@ -1119,6 +1156,7 @@ export interface components {
         EntityUpdate: {
             address?: string | null;
             city?: string | null;
+            contact?: components["schemas"]["Contact"] | null;
             country?: string;
             currency_code?: string;
             email?: string | null;
@@ -1129,7 +1167,10 @@ export interface components {
                 [key: string]: string;
             };
             name?: string;
+            /** @description The Peppol participant id "scheme:id" (scheme: a 4-digit code of the Peppol EAS list, e.g. "0088:4012345000009", "0208:0123456789", "9930:DE123456789"): the electronic address in e-invoices. */
+            peppol_id?: string | null;
             post_code?: string | null;
+            registration_number?: string | null;
             settings?: components["schemas"]["EntitySettings"];
             tax_number?: string | null;
         };
@@ -1207,6 +1248,10 @@ export interface components {
             } | null;
             note?: string | null;
             paid?: components["schemas"]["PaidAtIssue"] | null;
+            /** @description The payment terms as printed (EN 16931 BT-20), e.g. "Payable within 30 days, 2 % discount within 10 days". Default: the entity's `settings.payment_terms_text`. */
+            payment_terms?: string | null;
+            period_end?: string | null;
+            period_start?: string | null;
             /** @default false */
             prices_include_tax?: boolean;
         };
@@ -1255,6 +1300,9 @@ export interface components {
              * @example 99.00
              */
             paid_on_issue: string | null;
+            payment_terms: string | null;
+            period_end: string | null;
+            period_start: string | null;
             prices_include_tax: boolean;
             status: string;
             tax_treatment: components["schemas"]["TaxTreatmentOut"] | null;
@@ -1373,6 +1421,10 @@ export interface components {
                 [key: string]: string;
             };
             note?: string | null;
+            /** @description The payment terms as printed (EN 16931 BT-20), e.g. "Payable within 30 days, 2 % discount within 10 days". Default: the entity's `settings.payment_terms_text`. */
+            payment_terms?: string | null;
+            period_end?: string | null;
+            period_start?: string | null;
             prices_include_tax?: boolean;
         };
         /** ItemCreate */

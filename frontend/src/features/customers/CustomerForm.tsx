@@ -1,13 +1,21 @@
-/** Create a customer, or edit one: name, e-mail, address, country (named in the UI language), VAT number, business. */
+/**
+ * Create a customer, or edit one: name, e-mail, address, country (named in the UI language), VAT number, business,
+ * buyer reference, Peppol id and the e-invoice format it requires.
+ */
 import type { Customer } from "../../api/client";
 import { useI18n } from "../../i18n";
 import { useCreateCustomer, useUpdateCustomer } from "./api";
 import { Field } from "../../components/Field";
 import { RecordForm } from "../../components/RecordForm";
+import { SelectField } from "../../components/SelectField";
 import { CountrySelect } from "./CountrySelect";
 import { VatNumberField } from "./VatNumberField";
 
-export const FIELDS = ["name", "email", "address", "post_code", "city", "country", "tax_number", "is_business", "buyer_reference"] as const;
+export const FIELDS = ["name", "email", "address", "post_code", "city", "country", "tax_number", "is_business", "buyer_reference", "peppol_id", "einvoice_format"] as const;
+
+/** The e-invoice formats a customer may require (`einvoice_format`). */
+export const EINVOICE_FORMATS = ["facturx", "cii", "ubl", "xrechnung", "peppol"] as const;
+type EinvoiceFormat = (typeof EINVOICE_FORMATS)[number];
 
 /** Create a customer, or edit one (`customer`). */
 export function CustomerForm({ customer, onDone }: { customer?: Customer; onDone: () => void }) {
@@ -26,6 +34,8 @@ export function CustomerForm({ customer, onDone }: { customer?: Customer; onDone
       tax_number: value("tax_number"),
       is_business: form.get("is_business") === "on",
       buyer_reference: value("buyer_reference"),
+      peppol_id: value("peppol_id"),
+      einvoice_format: value("einvoice_format") as EinvoiceFormat | null,
     };
   };
   return (
@@ -40,6 +50,24 @@ export function CustomerForm({ customer, onDone }: { customer?: Customer; onDone
           <CountrySelect label={t("common.country")} error={error} defaultValue={customer?.country} />
           <VatNumberField error={error} defaultValue={customer?.tax_number ?? ""} />
           <Field label={t("customer.buyerReference")} name="buyer_reference" error={error} autoComplete="off" defaultValue={customer?.buyer_reference ?? ""} title={t("customer.buyerReferenceHint")} />
+          <Field
+            label={t("common.peppolId")}
+            name="peppol_id"
+            error={error}
+            autoComplete="off"
+            defaultValue={customer?.peppol_id ?? ""}
+            placeholder="0088:4012345000009"
+            title={t("common.peppolIdHint")}
+          />
+          <SelectField
+            label={t("customer.einvoiceFormat")}
+            name="einvoice_format"
+            defaultValue={customer?.einvoice_format ?? ""}
+            options={EINVOICE_FORMATS}
+            optionLabel={(format) => t(`einvoice.format.${format}`)}
+          >
+            <option value="">{t("customer.einvoiceFormatNone")}</option>
+          </SelectField>
           <label className="check">
             <input type="checkbox" name="is_business" defaultChecked={customer?.is_business ?? true} />
             {t("editor.customerIsBusiness")}

@@ -84,6 +84,12 @@ function CreditNoteView({ note }: { note: CreditNote }) {
               <dd>{date(note.invoice_date)}</dd>
             </>
           )}
+          {note.reason && (
+            <>
+              <dt>{t("credit.reason")}</dt>
+              <dd className="pre">{note.reason}</dd>
+            </>
+          )}
         </dl>
       </div>
 

@@ -29,6 +29,7 @@ export function CreditNoteForm({ invoice, onDone }: { invoice: Invoice; onDone: 
   const scale = minorUnit(currency);
   const remaining = toFixed(sub(dec(invoice.total_with_tax), dec(invoice.total_credited)), scale);
   const [mode, setMode] = useState<"remaining" | "lines">("remaining");
+  const [reason, setReason] = useState("");
   const [choices, setChoices] = useState<LineChoice[]>(() => invoice.items.map((line) => ({ selected: false, quantity: line.quantity })));
   const firstTaxes = invoice.items.find((line) => line.taxes.length)?.taxes ?? [];
   const [custom, setCustom] = useState<CustomLine>({
@@ -91,7 +92,7 @@ export function CreditNoteForm({ invoice, onDone }: { invoice: Invoice; onDone: 
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    create.mutate(mode === "remaining" ? undefined : lines, {
+    create.mutate({ items: mode === "remaining" ? undefined : lines, reason: reason.trim() || null }, {
       onSuccess: (note) => {
         toast(t("invoice.creditNoteCreated", { number: note.number ?? "" }));
         onDone();
@@ -134,6 +135,10 @@ export function CreditNoteForm({ invoice, onDone }: { invoice: Invoice; onDone: 
           )}
         </>
       )}
+      <label>
+        {t("credit.reason")}
+        <input name="reason" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} placeholder={t("credit.reasonPlaceholder")} />
+      </label>
       {refused && (
         <div className="field-errors" role="alert">
           <p>{describeError(refused, i18n)}</p>

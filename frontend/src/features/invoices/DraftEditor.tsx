@@ -107,6 +107,14 @@ export function DraftEditor({ initial, invoiceId }: { initial: DraftState; invoi
           </span>
         </label>
         <label>
+          {t("invoice.periodStart")}
+          <input type="date" name="period_start" value={draft.periodStart} onChange={(e) => change({ periodStart: e.target.value })} />
+        </label>
+        <label>
+          {t("invoice.periodEnd")}
+          <input type="date" name="period_end" value={draft.periodEnd} onChange={(e) => change({ periodEnd: e.target.value })} />
+        </label>
+        <label>
           {t("invoice.dateDue")}
           <input type="date" value={draft.dateDue} onChange={(e) => change({ dateDue: e.target.value })} />
         </label>
@@ -162,6 +170,17 @@ export function DraftEditor({ initial, invoiceId }: { initial: DraftState; invoi
           )}
         </div>
       </fieldset>
+
+      <label>
+        {t("invoice.paymentTerms")}
+        <input
+          name="payment_terms"
+          value={draft.paymentTerms}
+          onChange={(e) => change({ paymentTerms: e.target.value })}
+          maxLength={1000}
+          placeholder={t("editor.paymentTermsPlaceholder")}
+        />
+      </label>
 
       <label>
         {t("invoice.note")}

@@ -46,10 +46,27 @@ export function InvoiceView({ invoice }: { invoice: Invoice }) {
         <dl className="facts">
           <dt>{t("invoice.dateIssued")}</dt>
           <dd>{date(invoice.date)}</dd>
-          <dt>{t("invoice.dateService")}</dt>
-          <dd>{date(invoice.date_service ?? invoice.date)}</dd>
+          {invoice.period_start && invoice.period_end ? (
+            <>
+              <dt>{t("invoice.servicePeriod")}</dt>
+              <dd>
+                {date(invoice.period_start)} – {date(invoice.period_end)}
+              </dd>
+            </>
+          ) : (
+            <>
+              <dt>{t("invoice.dateService")}</dt>
+              <dd>{date(invoice.date_service ?? invoice.date)}</dd>
+            </>
+          )}
           <dt>{t("invoice.dateDue")}</dt>
           <dd>{date(invoice.date_due)}</dd>
+          {invoice.payment_terms && (
+            <>
+              <dt>{t("invoice.paymentTerms")}</dt>
+              <dd className="pre">{invoice.payment_terms}</dd>
+            </>
+          )}
         </dl>
       </div>
 

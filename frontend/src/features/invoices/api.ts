@@ -177,8 +177,9 @@ export function useCreateCreditNote(invoice: Invoice) {
   const refresh = useRefresh();
   const client = useQueryClient();
   return useMutation({
-    /** without `items`, the credit note reverses everything not yet credited */
-    mutationFn: (items?: Schemas["LineIn"][]) => unwrap(api.POST("/v1/credit-notes", { body: { invoice_id: invoice.id, ...(items ? { items } : {}) } })),
+    /** without `items`, the credit note reverses everything not yet credited; `reason` is printed on it */
+    mutationFn: ({ items, reason }: { items?: Schemas["LineIn"][]; reason?: string | null }) =>
+      unwrap(api.POST("/v1/credit-notes", { body: { invoice_id: invoice.id, ...(items ? { items } : {}), reason: reason || null } })),
     onSuccess: async (note) => {
       refresh();
       await client.invalidateQueries({ queryKey: ["invoice", invoice.id] });

@@ -37,7 +37,12 @@ export interface DraftState {
   date: string;
   /** the date of supply (or the service's last day); empty: the issue date */
   dateService: string;
+  /** the service period, both or neither (printed instead of the date of supply) */
+  periodStart: string;
+  periodEnd: string;
   dateDue: string;
+  /** empty on a new invoice: the entity's `settings.payment_terms_text` */
+  paymentTerms: string;
   currency: string;
   pricesIncludeTax: boolean;
   note: string;
@@ -86,7 +91,10 @@ export function fromInvoice(invoice: Invoice): DraftState {
     customerIsBusiness: existing ? null : (invoice.customer.is_business ?? null),
     date: invoice.date,
     dateService: invoice.date_service ?? "",
+    periodStart: invoice.period_start ?? "",
+    periodEnd: invoice.period_end ?? "",
     dateDue: invoice.date_due ?? "",
+    paymentTerms: invoice.payment_terms ?? "",
     currency: invoice.currency_code,
     pricesIncludeTax: invoice.prices_include_tax,
     note: invoice.note ?? "",
@@ -115,7 +123,10 @@ export function fromPrefill(prefill: Prefill | undefined, currency: string): Dra
     customerIsBusiness: null,
     date: today(),
     dateService: "",
+    periodStart: "",
+    periodEnd: "",
     dateDue: "",
+    paymentTerms: "",
     currency: prefill?.currency_code ?? currency,
     pricesIncludeTax: false,
     note: prefill?.note ?? "",
@@ -146,7 +157,10 @@ export function draftBody(draft: DraftState): Schemas["InvoiceCreate"] {
         }),
     date: draft.date || null,
     date_service: draft.dateService || null,
+    period_start: draft.periodStart || null,
+    period_end: draft.periodEnd || null,
     date_due: draft.dateDue || null,
+    payment_terms: draft.paymentTerms.trim() || null,
     currency_code: draft.currency,
     prices_include_tax: draft.pricesIncludeTax,
     note: draft.note || null,
@@ -168,10 +182,14 @@ export function draftBody(draft: DraftState): Schemas["InvoiceCreate"] {
 
 /** The body of `PATCH /v1/invoices/{id}` for `draft`. */
 export function draftChanges(draft: DraftState): Schemas["InvoiceUpdate"] {
-  const { customer, customer_id, date, date_service, currency_code, items, date_due, prices_include_tax, note } = draftBody(draft);
+  const { customer, customer_id, date, date_service, period_start, period_end, payment_terms, currency_code, items, date_due, prices_include_tax, note } =
+    draftBody(draft);
   const changes: Schemas["InvoiceUpdate"] = {
     items,
     date_service,
+    period_start,
+    period_end,
+    payment_terms,
     date_due,
     prices_include_tax,
     note,

@@ -1,7 +1,7 @@
 /**
  * The entity's settings form (read-only for those who may not change them): business details, bank account,
  * document numbering (with a live example) and PDF design, e-mail sender and reply-to, branding (colour, logo
- * upload). Each input is named by its API field, so a 422's `errors[].field` shows under it.
+ * upload), e-invoices (registration number, Peppol id, the seller contact, the Factur-X PDF). Each input is named by its API field, so a 422's `errors[].field` shows under it.
  */
 import { type FormEvent, useEffect, useState } from "react";
 import type { Entity } from "../../api/client";
@@ -19,8 +19,8 @@ export const PDF_TEMPLATES = ["classic", "modern"] as const;
 
 /** The fields this form shows next to their input (the rest of a 422 is listed above the form). */
 const SHOWN = [
-  "name", "email", "address", "post_code", "city", "tax_number", "settings.payment_terms_days", "settings.default_note",
-  "settings.bank_account", "settings.number_formats", "settings.pdf_template", "settings.email", "settings.branding",
+  "name", "email", "address", "post_code", "city", "tax_number", "registration_number", "peppol_id", "contact",
+  "settings.payment_terms_days", "settings.payment_terms_text", "settings.default_note", "settings.einvoice", "settings.bank_account", "settings.number_formats", "settings.pdf_template", "settings.email", "settings.branding",
 ] as const;
 
 export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: boolean }) {
@@ -31,6 +31,7 @@ export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: b
   const branding = settings.branding && typeof settings.branding === "object" ? settings.branding : {};
   const bank = settings.bank_account ?? {};
   const mail = settings.email ?? {};
+  const contact = entity.contact ?? {};
   const saved = branding.primary_color || currentPrimary();
   const [color, setColor] = useState(saved);
   const [logo, setLogo] = useState(branding.logo_url ?? "");
@@ -60,10 +61,15 @@ export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: b
         post_code: value("post_code"),
         email: value("email"),
         tax_number: value("tax_number"),
+        registration_number: value("registration_number"),
+        peppol_id: value("peppol_id"),
+        contact: { name: value("contact.name"), phone: value("contact.phone"), email: value("contact.email") },
         settings: {
           branding: { primary_color: valid ? color : null, logo_url: logo.trim() || null },
           ...(terms !== null ? { payment_terms_days: Number(terms) } : {}),
+          payment_terms_text: value("settings.payment_terms_text"),
           default_note: value("settings.default_note"),
+          einvoice: { pdf: form.get("settings.einvoice.pdf") === "on" },
           bank_account: {
             iban: value("settings.bank_account.iban"),
             bic: value("settings.bank_account.bic"),
@@ -103,6 +109,13 @@ export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: b
           <Field label={t("common.city")} name="city" error={error} defaultValue={entity.city ?? ""} />
           <Field label={t("common.taxNumber")} name="tax_number" error={error} defaultValue={entity.tax_number ?? ""} />
           <Field
+            label={t("settings.registrationNumber")}
+            name="registration_number"
+            error={error}
+            defaultValue={entity.registration_number ?? ""}
+            title={t("settings.registrationNumberHint")}
+          />
+          <Field
             label={t("settings.paymentTerms")}
             name="settings.payment_terms_days"
             error={error}
@@ -112,8 +125,39 @@ export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: b
             defaultValue={settings.payment_terms_days ?? ""}
             className="short"
           />
+          <Field
+            label={t("settings.paymentTermsText")}
+            name="settings.payment_terms_text"
+            error={error}
+            defaultValue={settings.payment_terms_text ?? ""}
+            title={t("settings.paymentTermsTextHint")}
+            grow
+          />
           <Field label={t("settings.defaultNote")} name="settings.default_note" error={error} defaultValue={settings.default_note ?? ""} grow />
         </div>
+      </fieldset>
+
+      <fieldset disabled={readOnly}>
+        <legend>{t("settings.einvoiceTitle")}</legend>
+        <div className="grid">
+          <Field
+            label={t("common.peppolId")}
+            name="peppol_id"
+            error={error}
+            autoComplete="off"
+            defaultValue={entity.peppol_id ?? ""}
+            placeholder="0088:4012345000009"
+            title={t("common.peppolIdHint")}
+          />
+          <Field label={t("settings.contactName")} name="contact.name" error={error} defaultValue={contact.name ?? ""} />
+          <Field label={t("settings.contactPhone")} name="contact.phone" error={error} type="tel" defaultValue={contact.phone ?? ""} />
+          <Field label={t("settings.contactEmail")} name="contact.email" error={error} type="email" defaultValue={contact.email ?? ""} />
+          <label className="check">
+            <input type="checkbox" name="settings.einvoice.pdf" defaultChecked={settings.einvoice?.pdf ?? true} />
+            {t("settings.einvoicePdf")}
+          </label>
+        </div>
+        <p className="hint">{t("settings.contactHint")}</p>
       </fieldset>
 
       <fieldset disabled={readOnly}>
