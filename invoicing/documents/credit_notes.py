@@ -33,6 +33,8 @@ from invoicing.documents.queries import get_document, list_stmt
 from invoicing.documents.remainder import Holding, credit_notes_of, remainder, settle
 from invoicing.documents.schemas import CreditNoteCreate, CreditNoteList, CreditNoteOut
 from invoicing.documents.treatment import credit_lines
+from invoicing.einvoice.formats import check_issuable
+from invoicing.entities.settings import effective
 from invoicing.events import emit
 
 
@@ -147,6 +149,7 @@ class CreditNoteService:
             )
         if over_at_a_rate:
             raise over_at_a_rate
+        check_issuable(doc, scope.bound_entity, effective(scope.bound_entity.settings))
         await issue(session, scope, doc, new=True)
         invoice.total_credited = invoice.total_credited + doc.total_with_tax
         invoice.credit_note_ids = [*(invoice.credit_note_ids or []), doc.id]

@@ -43,6 +43,7 @@ from invoicing.documents.remainder import fill_creditable
 from invoicing.documents.schemas import InvoiceCreate, InvoiceList, InvoiceOut, InvoicePreview, InvoiceUpdate
 from invoicing.documents.treatment import apply_treatment
 from invoicing.documents.vies_evidence import ViesEvidence
+from invoicing.einvoice.formats import check_issuable
 from invoicing.entities.settings import effective
 from invoicing.events import emit
 from invoicing.payments.records import add_with_reference, amount_field, new_payment
@@ -93,6 +94,8 @@ async def _issue(session: AsyncSession, scope: Scope, doc: Document, *, new: boo
     sequence)."""
     if doc.date_service is None:
         doc.date_service = doc.period_end or doc.date
+    entity = scope.bound_entity
+    check_issuable(doc, entity, effective(entity.settings))
     await issue(session, scope, doc, new=new)
 
 

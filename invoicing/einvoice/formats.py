@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+from contract.errors import ValidationFailed
 from invoicing.einvoice import cii
-from invoicing.einvoice.model import EInvoice
+from invoicing.einvoice.model import EInvoice, build
 
 KNOWN = ("facturx", "cii", "ubl", "xrechnung", "peppol")
 """Every format the contract names, in its order; :data:`FORMATS` holds those Folio can write."""
@@ -136,3 +138,24 @@ def requirements(format: str, inv: EInvoice) -> list[Requirement]:
     """What ``inv`` lacks for ``format`` (any of :data:`KNOWN`): empty when it can be produced."""
     extra = EXTRA.get(format)
     return _common(inv) + (extra(inv) if extra else [])
+
+
+def missing(name: str, inv: EInvoice) -> None:
+    """A 422 naming every field ``inv`` lacks for the format ``name``, with its business term."""
+    found = requirements(name, inv)
+    if found:
+        errors = [
+            {"field": field, "message": f"{message} ({term})", "business_term": term} for field, term, message in found
+        ]
+        detail = f"The document cannot be produced as {name}: " + "; ".join(
+            f"{e['field']}: {e['message']}" for e in errors
+        )
+        raise ValidationFailed(detail, errors=errors)
+
+
+def check_issuable(doc: Any, entity: Any, settings: Any) -> None:
+    """Before a number is taken: a customer that declared the e-invoice format it requires
+    (``einvoice_format``) gets no document that cannot be produced in it (422 naming each missing field)."""
+    name = (doc.customer or {}).get("einvoice_format")
+    if name in KNOWN:
+        missing(name, build(doc, entity, settings))

@@ -525,7 +525,7 @@ def build(doc: Any, entity: Any, settings: Any) -> EInvoice:
     if "O" in categories:  # BR-O-2: no VAT identifiers on an invoice not subject to VAT
         identifier = _text(entity.tax_number)
         seller_tax_reg, seller_vat, buyer_vat = None, None, None
-    contact = getattr(entity, "contact", None) or {}
+    contact = entity.contact or {}
     seller = Party(
         name=entity.name,
         address=Address(
@@ -536,9 +536,9 @@ def build(doc: Any, entity: Any, settings: Any) -> EInvoice:
         ),
         vat_id=seller_vat,
         tax_registration_id=seller_tax_reg,
-        registration_id=_text(getattr(entity, "registration_number", None)),
+        registration_id=_text(entity.registration_number),
         identifier=identifier,
-        endpoint=endpoint(getattr(entity, "peppol_id", None)),
+        endpoint=endpoint(entity.peppol_id),
         contact=Contact(
             name=_text(contact.get("name")),
             phone=_text(contact.get("phone")),
@@ -562,8 +562,8 @@ def build(doc: Any, entity: Any, settings: Any) -> EInvoice:
         contact=Contact(email=_text(customer.get("email"))) if _text(customer.get("email")) else None,
     )
 
-    period_start = getattr(doc, "period_start", None)
-    period_end = getattr(doc, "period_end", None)
+    period_start = doc.period_start
+    period_end = doc.period_end
     delivery_date = doc.date_service or (None if period_start else doc.date)
     delivery = Delivery(date=delivery_date, address=Address(country=buyer_country) if "K" in categories else None)
 
@@ -578,7 +578,7 @@ def build(doc: Any, entity: Any, settings: Any) -> EInvoice:
             bic=_text(bank.bic),
         )
 
-    notes = tuple(n for n in (_text(doc.note), _text(getattr(doc, "reason", None))) if n)
+    notes = tuple(n for n in (_text(doc.note), _text(doc.reason)) if n)
     return EInvoice(
         number=doc.number or doc.id,
         issue_date=doc.date,
@@ -591,7 +591,7 @@ def build(doc: Any, entity: Any, settings: Any) -> EInvoice:
         lines=tuple(lines),
         due_date=doc.date_due or (doc.date if doc.type == "credit_note" else None),
         buyer_reference=_text(customer.get("buyer_reference")),
-        payment_terms=_text(getattr(doc, "payment_terms", None)),
+        payment_terms=_text(doc.payment_terms),
         notes=notes,
         preceding_invoice=doc.invoice_number if doc.type == "credit_note" else None,
         preceding_invoice_date=doc.invoice_date if doc.type == "credit_note" else None,

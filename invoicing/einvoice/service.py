@@ -19,7 +19,7 @@ from invoicing.db import Database
 from invoicing.db.models import Document, StoredFile
 from invoicing.documents.queries import get_document
 from invoicing.einvoice import facturx
-from invoicing.einvoice.formats import FORMATS, Format, requirements
+from invoicing.einvoice.formats import FORMATS, Format, missing
 from invoicing.einvoice.model import EInvoice, build
 from invoicing.entities.settings import effective
 from invoicing.rendering import LogoFetcher, RenderInput
@@ -40,19 +40,6 @@ def format_of(name: str) -> Format:
     if fmt is None:
         raise ValidationFailed.field("format", f"must be one of: {', '.join(FORMATS)} (got {name!r})")
     return fmt
-
-
-def missing(name: str, inv: EInvoice) -> None:
-    """A 422 naming every field ``inv`` lacks for the format ``name``, with its business term."""
-    found = requirements(name, inv)
-    if found:
-        errors = [
-            {"field": field, "message": f"{message} ({term})", "business_term": term} for field, term, message in found
-        ]
-        detail = f"The document cannot be produced as {name}: " + "; ".join(
-            f"{e['field']}: {e['message']}" for e in errors
-        )
-        raise ValidationFailed(detail, errors=errors)
 
 
 def file_id(doc: Document, fmt: Format) -> str:
