@@ -168,6 +168,9 @@ class Party(Struct, frozen=True):
     """BT-34 / BT-49."""
     contact: Contact | None = None
     """BG-6 / BG-9."""
+    identifier: str | None = None
+    """BT-29 / BT-46 (no scheme): the seller's tax number on an invoice not subject to VAT (category O), where
+    BR-O-2 forbids the VAT identifier and BR-CO-26 asks for BT-29, BT-30 or BT-31."""
 
 
 class Delivery(Struct, frozen=True):
@@ -511,8 +514,10 @@ def build(doc: Any, entity: Any, settings: Any) -> EInvoice:
     seller_vat = _vat_id(entity.tax_number) if entity.is_tax_subject else None
     seller_tax_reg = None if seller_vat else _text(entity.tax_number)
     buyer_vat = _vat_id(customer.get("tax_number"))
+    identifier = None
     if "O" in categories:  # BR-O-2: no VAT identifiers on an invoice not subject to VAT
-        seller_tax_reg, seller_vat, buyer_vat = seller_tax_reg or seller_vat, None, None
+        identifier = _text(entity.tax_number)
+        seller_tax_reg, seller_vat, buyer_vat = None, None, None
     contact = getattr(entity, "contact", None) or {}
     seller = Party(
         name=entity.name,
@@ -525,6 +530,7 @@ def build(doc: Any, entity: Any, settings: Any) -> EInvoice:
         vat_id=seller_vat,
         tax_registration_id=seller_tax_reg,
         registration_id=_text(getattr(entity, "registration_number", None)),
+        identifier=identifier,
         endpoint=endpoint(getattr(entity, "peppol_id", None)),
         contact=Contact(
             name=_text(contact.get("name")),
