@@ -7,9 +7,10 @@
 * ``peppol``: Peppol BIS Billing 3.0 (electronic addresses BT-34/BT-49 with their EAS scheme,
   a buyer reference).
 
-Elements are written in the order of the OASIS UBL 2.1 schema; amounts carry ``currencyID`` and the
-currency's decimals (EUR 2, JPY 0, BHD 3), prices the decimals they have. :func:`missing` names what a
-flavour needs and the document lacks (the API answers it as 422); :func:`to_ubl` serialises.
+Elements are written in the order of the OASIS UBL 2.1 schema; amounts carry ``currencyID`` and are written
+as in the CII (the currency's minor unit: EUR 2, JPY 0, BHD 3 less the zeros EN 16931 forbids past two
+decimals), prices with the decimals they have. :func:`missing` names what a flavour needs and the document
+lacks (the API answers it as 422); :func:`to_ubl` serialises.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Literal
 from lxml import etree  # type: ignore[import-untyped]
 
 from contract.errors import ValidationFailed
-from invoicing.core.money import format_decimal, round_money
+from invoicing.einvoice.cii import amount, number
 from invoicing.einvoice.model import Address, AllowanceCharge, EInvoice, Line, Party
 
 Flavour = Literal["ubl", "xrechnung", "peppol"]
@@ -120,21 +121,12 @@ class _Writer:
         self.el(parent, CBC, name, value.isoformat() if isinstance(value, date) else value, **attrs)
 
     def amount(self, parent: etree._Element, name: str, value: Decimal) -> None:
-        """An amount in the document's currency, with its decimals."""
-        text = format_decimal(round_money(value, self.currency))
-        self.el(parent, CBC, name, text, currencyID=self.currency)
+        """An amount in the document's currency at its minor unit, as the CII has it (:func:`cii.amount`)."""
+        self.el(parent, CBC, name, amount(value, self.currency), currencyID=self.currency)
 
     def price(self, parent: etree._Element, name: str, value: Decimal) -> None:
-        """A unit price (BT-146/147/148): as many decimals as it has, at least the currency's."""
-        exact = format_decimal(value)
-        rounded = format_decimal(round_money(value, self.currency))
-        text = rounded if Decimal(rounded) == value else exact
-        self.el(parent, CBC, name, text, currencyID=self.currency)
-
-    @staticmethod
-    def number(value: Decimal) -> str:
-        """A rate or quantity without trailing zeros: ``22``, ``9.5``, ``-2``."""
-        return format_decimal(value.normalize() + Decimal(0))
+        """A unit price (BT-146/147/148): as many decimals as it has."""
+        self.el(parent, CBC, name, number(value), currencyID=self.currency)
 
     # --- the document -----------------------------------------------------------------------------
 
@@ -193,6 +185,8 @@ class _Writer:
         el = self.cac(parent, "Party")
         if party.endpoint is not None:
             self.cbc(el, "EndpointID", party.endpoint.id, schemeID=party.endpoint.scheme)
+        if party.identifier:
+            self.cbc(self.cac(el, "PartyIdentification"), "ID", party.identifier)
         self._address(el, "PostalAddress", party.address)
         if party.vat_id:
             scheme = self.cac(el, "PartyTaxScheme")
@@ -242,7 +236,7 @@ class _Writer:
         el = self.cac(parent, name)
         self.cbc(el, "ID", category)
         if category != "O" and rate is not None:  # BR-O-5..7: no rate on "not subject to VAT"
-            self.cbc(el, "Percent", self.number(rate))
+            self.cbc(el, "Percent", number(rate))
         elif parent.tag == f"{{{CAC}}}TaxSubtotal":
             # BT-119 in every breakdown, O too (0): XRechnung BR-DE-14, Peppol DE-R-014; EN 16931 allows it
             self.cbc(el, "Percent", "0")
@@ -257,7 +251,7 @@ class _Writer:
         self.cbc(el, "AllowanceChargeReasonCode", entry.reason_code)
         self.cbc(el, "AllowanceChargeReason", entry.reason)
         if entry.percent is not None and entry.base is not None:
-            self.cbc(el, "MultiplierFactorNumeric", self.number(entry.percent))
+            self.cbc(el, "MultiplierFactorNumeric", number(entry.percent))
         self.amount(el, "Amount", entry.amount)
         if entry.percent is not None and entry.base is not None:
             self.amount(el, "BaseAmount", entry.base)
@@ -297,7 +291,7 @@ class _Writer:
         self.cbc(el, "ID", line.id)
         self.cbc(el, "Note", line.note)
         tag = "CreditedQuantity" if self.credit else "InvoicedQuantity"
-        self.cbc(el, tag, self.number(line.quantity), unitCode=line.unit)
+        self.cbc(el, tag, number(line.quantity), unitCode=line.unit)
         self.amount(el, "LineExtensionAmount", line.net_amount)
         if line.period_start or line.period_end:
             period = self.cac(el, "InvoicePeriod")

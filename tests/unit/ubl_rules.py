@@ -150,16 +150,19 @@ def _core(doc: _Doc) -> list[str]:
             out.append(f"BR-23: line {i + 1} quantity has no unitCode")
         if _d(line.find("cac:Price/cbc:PriceAmount", NS)) < 0:
             out.append(f"BR-27: line {i + 1} net price is negative")
-    # Every amount in the document's currency, with that currency's decimals.
+    # Every amount in the document's currency, at its minor unit.
     places = DECIMALS.get(doc.currency, 2)
+    prices = set(r.iterfind(".//cac:Price//*", NS))  # unit prices (BT-146..148) may have more decimals
     for el in r.iter():
         if el.get("currencyID") is None:
             continue
         name = etree.QName(el).localname
         if el.get("currencyID") != doc.currency:
             out.append(f"PEPPOL-EN16931-R051: {name} currencyID {el.get('currencyID')} != {doc.currency}")
-        if name != "PriceAmount" and -Decimal(el.text).as_tuple().exponent != places:  # type: ignore[operator]
-            out.append(f"decimals: {name} {el.text} does not have the {places} decimals of {doc.currency}")
+        decimals = len(el.text.partition(".")[2])
+        if el not in prices and not (decimals == places if places <= 2 else 2 <= decimals <= places):
+            # the currency's minor unit; past two decimals only the digits that are not 0 (BR-DEC-*)
+            out.append(f"decimals: {name} {el.text} is not at the minor unit of {doc.currency}")
     # PEPPOL-EN16931-R008 (also good UBL): no empty elements.
     for el in r.iter():
         if len(el) == 0 and not (el.text or "").strip():
@@ -276,9 +279,21 @@ def _vat(doc: _Doc) -> list[str]:
     categories = doc.categories()
     seller_vat, buyer_vat = doc.vat_id(doc.seller), doc.vat_id(doc.buyer)
     buyer_legal = doc.buyer is not None and _t(doc.buyer, "cac:PartyLegalEntity/cbc:CompanyID")
+    seller_tax_reg = doc.seller is not None and any(
+        _t(scheme, "cac:TaxScheme/cbc:ID") != "VAT" and _t(scheme, "cbc:CompanyID")
+        for scheme in doc.seller.findall("cac:PartyTaxScheme", NS)
+    )
     for code in categories & {"S", "Z", "E", "AE", "K", "G"}:
-        if not seller_vat:
+        # S, Z, E: the seller's VAT id (BT-31) or tax registration (BT-32); AE, K, G: the VAT id
+        if not (seller_vat or (code in {"S", "Z", "E"} and seller_tax_reg)):
             out.append(f"BR-{code}-02: category {code} without the seller's VAT identifier (BT-31)")
+    seller_ids = doc.seller is not None and (
+        seller_vat
+        or _t(doc.seller, "cac:PartyIdentification/cbc:ID")
+        or _t(doc.seller, "cac:PartyLegalEntity/cbc:CompanyID")
+    )
+    if not seller_ids:
+        out.append("BR-CO-26: the seller has no identifier (BT-29), legal registration (BT-30) or VAT id (BT-31)")
     if "AE" in categories and not (buyer_vat or buyer_legal):
         out.append("BR-AE-02: reverse charge without the buyer's VAT identifier (BT-48) or legal id")
     if "K" in categories:
@@ -338,12 +353,13 @@ def _xrechnung(doc: _Doc) -> list[str]:
             out.append(f"BR-DE-14: VAT breakdown {_t(st, 'cac:TaxCategory/cbc:ID')} has no rate (BT-119)")
     if not _t(r, "cbc:BuyerReference"):
         out.append("BR-DE-15: no buyer reference (BT-10)")
-    if doc.categories() & {"S", "Z", "E", "AE", "K", "G", "L", "M"} and not doc.vat_id(doc.seller):
-        tax_reg = doc.seller is not None and any(
-            _t(s, "cac:TaxScheme/cbc:ID") != "VAT" for s in doc.seller.findall("cac:PartyTaxScheme", NS)
-        )
-        if not tax_reg:
-            out.append("BR-DE-16: VAT categories without the seller's VAT id (BT-31) or tax registration (BT-32)")
+    tax_registration = doc.seller is not None and any(
+        _t(s, "cac:TaxScheme/cbc:ID") != "VAT" for s in doc.seller.findall("cac:PartyTaxScheme", NS)
+    )
+    if doc.categories() & {"S", "Z", "E", "AE", "K", "G", "L", "M"} and not (
+        doc.vat_id(doc.seller) or tax_registration
+    ):
+        out.append("BR-DE-16: VAT categories without the seller's VAT id (BT-31) or tax registration (BT-32)")
     type_code = _t(r, "cbc:InvoiceTypeCode" if doc.kind == "Invoice" else "cbc:CreditNoteTypeCode")
     if type_code not in {"326", "380", "384", "389", "381", "875", "876", "877"}:
         out.append(f"BR-DE-17: document type {type_code} is not one XRechnung allows")
