@@ -23,6 +23,7 @@ from invoicing.core.validate import validation_handler
 from invoicing.customers.controller import CustomerController
 from invoicing.db import Database
 from invoicing.documents.controller import CreditNoteController, InvoiceController
+from invoicing.einvoice.controller import CreditNoteEInvoiceController, InvoiceEInvoiceController
 from invoicing.emails.controller import EmailController, SendController
 from invoicing.emails.delivery import delivery_lifespan
 from invoicing.entities.controller import EntityController
@@ -47,6 +48,8 @@ API_CONTROLLERS = [
     EntityUserController,
     InvoiceRenderingController,
     CreditNoteRenderingController,
+    InvoiceEInvoiceController,
+    CreditNoteEInvoiceController,
     FileController,
     SendController,
     EmailController,

@@ -20,6 +20,8 @@ Two derivations, both exact to the stored figures:
 
 Lines that carry no tax (sellers outside the EU: ``manual``; sellers that are not tax subjects:
 ``not_taxable``) get category O and E at 0 % and their own breakdown entry with no tax.
+
+A credit note without a due date is due on its date (BT-9), as BR-CO-25 asks of any positive amount due.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any, Literal
 
 from msgspec import Struct
 
+from contract.errors import ValidationFailed
 from invoicing.core.money import ZERO, round_money
 
 VatCategory = str
@@ -400,7 +403,11 @@ def build(doc: Any, entity: Any, settings: Any) -> EInvoice:
 
     # lines, with their category and the category's line sum
     raw = []
-    for line in doc.items:
+    for i, line in enumerate(doc.items):
+        if len(line.taxes) > 1:
+            raise ValidationFailed.field(
+                f"items[{i}].taxes", "an EN 16931 e-invoice carries one VAT rate per line (BT-151, BT-152)"
+            )
         category, rate = _category(tuple(line.taxes), code)
         raw.append((line, category, rate))
     entries = []
@@ -582,7 +589,7 @@ def build(doc: Any, entity: Any, settings: Any) -> EInvoice:
         totals=totals,
         vat=tuple(vat),
         lines=tuple(lines),
-        due_date=doc.date_due if doc.type == "invoice" else None,
+        due_date=doc.date_due or (doc.date if doc.type == "credit_note" else None),
         buyer_reference=_text(customer.get("buyer_reference")),
         payment_terms=_text(getattr(doc, "payment_terms", None)),
         notes=notes,

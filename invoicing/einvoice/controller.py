@@ -1,0 +1,68 @@
+"""Routes: an issued invoice's or credit note's e-invoice (EN 16931) in a format."""
+
+from __future__ import annotations
+
+from litestar import Controller, Response, get
+from litestar.di import Provide
+from litestar.params import Parameter
+
+from invoicing.einvoice.schemas import EINVOICE_DOC, FORMAT_DOC
+from invoicing.einvoice.service import EFile, EInvoiceService
+from invoicing.rendering._logo import provide_logo_fetcher
+from invoicing.rendering.controller import READ
+
+DEPENDENCIES = {
+    "einvoices": Provide(EInvoiceService, sync_to_thread=False),
+    "logo_fetcher": Provide(provide_logo_fetcher, sync_to_thread=False),
+}
+FormatParam = Parameter(query="format", description=FORMAT_DOC)
+
+
+def _file(f: EFile) -> Response[bytes]:
+    return Response(
+        content=f.content,
+        media_type=f.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{f.filename}"',
+            "Cache-Control": "private, no-cache",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+class InvoiceEInvoiceController(Controller):
+    path = "/v1/invoices"
+    tags = ["Invoices"]
+    dependencies = DEPENDENCIES
+
+    @get(
+        "/{invoice_id:str}/einvoice",
+        operation_id="getInvoiceEInvoice",
+        opt=READ,
+        summary="The invoice as an e-invoice (EN 16931)",
+        description=EINVOICE_DOC,
+        media_type="application/octet-stream",
+    )
+    async def invoice_einvoice(
+        self, invoice_id: str, einvoices: EInvoiceService, format: str = FormatParam
+    ) -> Response[bytes]:
+        return _file(await einvoices.file("invoice", invoice_id, format))
+
+
+class CreditNoteEInvoiceController(Controller):
+    path = "/v1/credit-notes"
+    tags = ["Credit notes"]
+    dependencies = DEPENDENCIES
+
+    @get(
+        "/{credit_note_id:str}/einvoice",
+        operation_id="getCreditNoteEInvoice",
+        opt=READ,
+        summary="The credit note as an e-invoice (EN 16931)",
+        description=EINVOICE_DOC,
+        media_type="application/octet-stream",
+    )
+    async def credit_note_einvoice(
+        self, credit_note_id: str, einvoices: EInvoiceService, format: str = FormatParam
+    ) -> Response[bytes]:
+        return _file(await einvoices.file("credit_note", credit_note_id, format))
