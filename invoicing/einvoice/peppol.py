@@ -23,10 +23,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contract.errors import Conflict
 from invoicing.auth import Perm
 from invoicing.auth.context import Scope
-from invoicing.db.models import Entity
+from invoicing.db.models import Document, StoredFile
 from invoicing.documents.queries import get_document
-from invoicing.einvoice.model import build
-from invoicing.einvoice.ubl import to_ubl
+from invoicing.einvoice.formats import FORMATS
+from invoicing.einvoice.model import EInvoice, build
+from invoicing.einvoice.service import KIND, file_id, missing
 from invoicing.entities.settings import effective
 from invoicing.events import emit
 
@@ -99,6 +100,8 @@ def access_point(scope: Scope) -> AccessPoint:
 
 
 class PeppolService:
+    """Sends an issued document's Peppol UBL, the bytes kept for ``…/einvoice?format=peppol``."""
+
     def __init__(self, session: AsyncSession, ctx: Scope) -> None:
         self.session, self.scope = session, ctx
 
@@ -111,11 +114,11 @@ class PeppolService:
         point = access_point(self.scope)
         if not point.configured:
             raise PeppolNotConfigured()
-        entity = await self.session.get(Entity, doc.entity_id)
-        assert entity is not None
+        entity = self.scope.bound_entity
         model = build(doc, entity, effective(entity.settings))
-        ubl = to_ubl(model, "peppol")  # 422 without the seller's and buyer's Peppol ids
+        missing("peppol", model)  # 422 naming what Peppol BIS needs, e.g. the Peppol ids
         assert model.seller.endpoint is not None and model.buyer.endpoint is not None
+        ubl = await self._kept(doc, model)
         submission = await point.send(
             doc.id,
             ubl,
@@ -124,6 +127,21 @@ class PeppolService:
         )
         emit(self.session, self.scope, f"{doc_type}.peppol_submitted", doc.id, {"message_id": submission.message_id})
         return submission
+
+    async def _kept(self, doc: Document, model: EInvoice) -> bytes:
+        """The document's Peppol UBL as kept for ``…/einvoice?format=peppol``; made and kept now if never
+        asked for, so what is sent is what is kept."""
+        fmt = FORMATS["peppol"]
+        kept = await self.session.get(StoredFile, file_id(doc, fmt))
+        if kept is not None and kept.entity_id == doc.entity_id and kept.kind == KIND:
+            return kept.content
+        content = fmt.write(model)
+        self.session.add(
+            StoredFile(
+                id=file_id(doc, fmt), entity_id=doc.entity_id, kind=KIND, content_type=fmt.media_type, content=content
+            )
+        )
+        return content
 
 
 WRITE = {"permission": Perm.DOCUMENTS_WRITE, "entity_scoped": True}

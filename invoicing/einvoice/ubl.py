@@ -9,8 +9,8 @@
 
 Elements are written in the order of the OASIS UBL 2.1 schema; amounts carry ``currencyID`` and are written
 as in the CII (the currency's minor unit: EUR 2, JPY 0, BHD 3 less the zeros EN 16931 forbids past two
-decimals), prices with the decimals they have. :func:`missing` names what a flavour needs and the document
-lacks (the API answers it as 422); :func:`to_ubl` serialises.
+decimals), prices with the decimals they have. What each flavour needs of a document, and the 422 naming
+what it lacks, is :func:`invoicing.einvoice.formats.requirements`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from typing import Literal
 
 from lxml import etree  # type: ignore[import-untyped]
 
-from contract.errors import ValidationFailed
 from invoicing.einvoice.cii import amount, number
 from invoicing.einvoice.model import Address, AllowanceCharge, EInvoice, Line, Party
 
@@ -48,51 +47,9 @@ TAX_REGISTRATION_SCHEME = "FC"
 """TaxScheme/ID of the seller's tax registration identifier (BT-32), as XRechnung writes it."""
 
 
-def missing(model: EInvoice, flavour: Flavour) -> list[dict[str, str]]:
-    """What ``flavour`` needs and ``model`` lacks, as problem ``errors`` naming the API field and the
-    business term; empty when the document can be written in ``flavour``."""
-    out: list[dict[str, str]] = []
-
-    def need(ok: object, field: str, what: str) -> None:
-        if not ok:
-            out.append({"field": field, "message": f"{flavour} requires {what}"})
-
-    if flavour == "xrechnung":
-        need(model.buyer_reference, "customer.buyer_reference", "the buyer reference (BT-10, e.g. the Leitweg-ID)")
-        contact = model.seller.contact
-        need(contact and contact.name, "entity.contact.name", "the seller contact's name (BT-41)")
-        need(contact and contact.phone, "entity.contact.phone", "the seller contact's telephone (BT-42)")
-        need(contact and contact.email, "entity.contact.email", "the seller contact's e-mail (BT-43)")
-        need(model.seller.address.city, "entity.city", "the seller's city (BT-37)")
-        need(model.seller.address.post_code, "entity.post_code", "the seller's post code (BT-38)")
-        need(model.buyer.address.city, "customer.city", "the buyer's city (BT-52)")
-        need(model.buyer.address.post_code, "customer.post_code", "the buyer's post code (BT-53)")
-        need(model.payment, "settings.bank_account.iban", "payment instructions (BG-16): the seller's bank account")
-        delivery = model.delivery.address if model.delivery else None
-        if delivery is not None:
-            need(delivery.city, "customer.city", "the deliver-to city (BT-77)")
-            need(delivery.post_code, "customer.post_code", "the deliver-to post code (BT-78)")
-    if flavour == "peppol":
-        need(model.seller.endpoint, "entity.peppol_id", "the seller's Peppol id (BT-34, e.g. 0088:…)")
-        need(model.buyer.endpoint, "customer.peppol_id", "the buyer's Peppol id (BT-49, e.g. 0088:…)")
-        need(model.buyer_reference, "customer.buyer_reference", "a buyer reference (BT-10)")
-    return out
-
-
-def check(model: EInvoice, flavour: Flavour) -> None:
-    """422 naming every field ``flavour`` needs and the document lacks."""
-    errors = missing(model, flavour)
-    if errors:
-        first = errors[0]
-        raise ValidationFailed(f"{first['field']}: {first['message']}", errors=errors)
-
-
 def to_ubl(model: EInvoice, flavour: Flavour = "ubl") -> bytes:
-    """The UBL 2.1 document of ``model`` in ``flavour`` (UTF-8, with XML declaration); 422 when the
-    flavour needs a field the document lacks (:func:`missing`)."""
-    if flavour not in CUSTOMIZATION:
-        raise ValidationFailed.field("format", f"unknown UBL flavour {flavour!r}")
-    check(model, flavour)
+    """The UBL 2.1 document of ``model`` in ``flavour`` (UTF-8, with XML declaration). What a flavour needs
+    of the document is checked before, by :func:`invoicing.einvoice.formats.requirements`."""
     return _Writer(model, flavour).document()
 
 

@@ -160,14 +160,22 @@ def _core(doc: _Doc) -> list[str]:
         if el.get("currencyID") != doc.currency:
             out.append(f"PEPPOL-EN16931-R051: {name} currencyID {el.get('currencyID')} != {doc.currency}")
         decimals = len(el.text.partition(".")[2])
-        if el not in prices and not (decimals == places if places <= 2 else 2 <= decimals <= places):
-            # the currency's minor unit; past two decimals only the digits that are not 0 (BR-DEC-*)
+        if el in prices:
+            continue
+        if not (decimals == places if places <= 2 else 2 <= decimals <= places):
+            # the currency's minor unit; past two decimals only the digits that are not 0
             out.append(f"decimals: {name} {el.text} is not at the minor unit of {doc.currency}")
+        if decimals > 2:
+            out.append(f"BR-DEC: {name} {el.text} has more than two decimals")
     # PEPPOL-EN16931-R008 (also good UBL): no empty elements.
     for el in r.iter():
         if len(el) == 0 and not (el.text or "").strip():
             out.append(f"PEPPOL-EN16931-R008: empty element {etree.QName(el).localname}")
     return out
+
+
+def payable_positive(doc: _Doc) -> bool:
+    return doc.money("cbc:PayableAmount") > 0
 
 
 def _sums(doc: _Doc) -> list[str]:
@@ -188,6 +196,11 @@ def _sums(doc: _Doc) -> list[str]:
     tax_incl = doc.money("cbc:TaxInclusiveAmount")
     if line_ext != lines:
         out.append(f"BR-CO-10: sum of line net amounts {lines} != BT-106 {line_ext}")
+    if payable_positive(doc) and not (
+        _t(doc.root, "cbc:DueDate") or _t(doc.root, "cac:PaymentMeans/cbc:PaymentDueDate")
+        or _t(doc.root, "cac:PaymentTerms/cbc:Note")
+    ):  # fmt: skip
+        out.append("BR-CO-25: an amount due without a due date (BT-9) or payment terms (BT-20)")
     if doc.money("cbc:AllowanceTotalAmount") != allowances:
         out.append(f"BR-CO-11: sum of allowances {allowances} != BT-107 {doc.money('cbc:AllowanceTotalAmount')}")
     if doc.money("cbc:ChargeTotalAmount") != charges:
