@@ -55,6 +55,17 @@ def test_cii_and_facturx_are_kept_byte_for_byte(server, tenant):
     assert b"urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#" in xmp and b"EN 16931" in xmp
     files = reader.trailer["/Root"]["/AF"]
     assert [f.get_object()["/AFRelationship"] for f in files] == ["/Data"]
+    # PDF/A-3b: the identification in the XMP, an sRGB output intent, every font embedded
+    assert b"<pdfaid:part>3</pdfaid:part>" in xmp and b"<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+    intent = reader.trailer["/Root"]["/OutputIntents"][0].get_object()
+    assert intent["/S"] == "/GTS_PDFA1" and "sRGB" in intent["/OutputConditionIdentifier"]
+    assert "/DestOutputProfile" in intent
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font)["/FontDescriptor"]
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
     assert Decimal(inv["total_with_tax"]) == Decimal("120.78")
 
 

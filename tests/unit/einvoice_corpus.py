@@ -114,6 +114,9 @@ def allowance(reason: str, amount: str | None = None, percent: str | None = None
     )
 
 
+CORPUS_SELLER = entity("SI")
+
+
 def corpus() -> list[tuple[str, Document, Entity]]:
     """(name, document, seller) for every case; at least 50."""
     si, de, fr = entity("SI"), entity("DE"), entity("FR")
