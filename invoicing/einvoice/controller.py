@@ -8,7 +8,7 @@ from litestar.params import Parameter
 
 from invoicing.einvoice.schemas import EINVOICE_DOC, FORMAT_DOC
 from invoicing.einvoice.service import EFile, EInvoiceService
-from invoicing.rendering._logo import provide_logo_fetcher
+from invoicing.rendering import provide_logo_fetcher
 from invoicing.rendering.controller import READ
 
 DEPENDENCIES = {

@@ -10,7 +10,7 @@ from io import BytesIO
 from facturx import generate_from_binary  # type: ignore[import-untyped]
 
 from invoicing.einvoice.model import EInvoice
-from invoicing.rendering._render import RenderInput, layout
+from invoicing.rendering import RenderInput, layout
 
 PDF_VARIANT = "pdf/a-3b"
 LEVEL = "en16931"

@@ -22,8 +22,7 @@ from invoicing.einvoice import facturx
 from invoicing.einvoice.formats import FORMATS, Format, requirements
 from invoicing.einvoice.model import EInvoice, build
 from invoicing.entities.settings import effective
-from invoicing.rendering._logo import LogoFetcher
-from invoicing.rendering._render import RenderInput
+from invoicing.rendering import LogoFetcher, RenderInput
 from invoicing.rendering.service import filename, in_render_thread, render_input
 
 KIND = "einvoice"

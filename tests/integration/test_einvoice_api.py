@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from io import BytesIO
 
+import pytest
 from facturx import get_xml_from_pdf
 from lxml import etree
 from pypdf import PdfReader
@@ -14,6 +15,12 @@ from pypdf import PdfReader
 from invoicing.einvoice.cii import NSMAP
 from tests.integration.conftest import INVOICE, assert_problem, make_entity
 from tests.integration.pdf_helpers import pdf_text
+from tests.unit.test_einvoice_cii import Validator
+
+
+@pytest.fixture(scope="module")
+def validator() -> Validator:
+    return Validator()
 
 
 def _seller(tenant) -> str:
@@ -26,7 +33,7 @@ def _seller(tenant) -> str:
     return entity["id"]
 
 
-def test_cii_and_facturx_are_kept_byte_for_byte(server, tenant):
+def test_cii_and_facturx_are_kept_byte_for_byte(server, tenant, validator):
     api = server.client(tenant.sandbox_key, _seller(tenant))
     inv = api.post("/v1/invoices", json=INVOICE)
     assert inv.status_code == 201, inv.text
@@ -41,6 +48,7 @@ def test_cii_and_facturx_are_kept_byte_for_byte(server, tenant):
     assert root.findtext(".//ram:TaxTotalAmount", namespaces=NSMAP) == inv["total_tax"] == "21.78"
     assert root.findtext("rsm:ExchangedDocument/ram:ID", namespaces=NSMAP) == inv["number"]
     assert api.get(f"/v1/invoices/{inv['id']}/einvoice", params={"format": "cii"}).content == first.content
+    assert validator.failures(first.content) == []
 
     pdf = api.get(f"/v1/invoices/{inv['id']}/einvoice", params={"format": "facturx"})
     assert pdf.status_code == 200, pdf.text
@@ -69,7 +77,7 @@ def test_cii_and_facturx_are_kept_byte_for_byte(server, tenant):
     assert Decimal(inv["total_with_tax"]) == Decimal("120.78")
 
 
-def test_credit_notes_have_them_too(server, tenant):
+def test_credit_notes_have_them_too(server, tenant, validator):
     api = server.client(tenant.sandbox_key, _seller(tenant))
     inv = api.post("/v1/invoices", json=INVOICE).json()
     cn = api.post("/v1/credit-notes", json={"invoice_id": inv["id"]})
@@ -81,6 +89,7 @@ def test_credit_notes_have_them_too(server, tenant):
     assert root.findtext("rsm:ExchangedDocument/ram:TypeCode", namespaces=NSMAP) == "381"
     assert root.findtext(".//ram:InvoiceReferencedDocument/ram:IssuerAssignedID", namespaces=NSMAP) == inv["number"]
     assert root.findtext(".//ram:GrandTotalAmount", namespaces=NSMAP) == cn["total_with_tax"]
+    assert validator.failures(r.content) == []
 
 
 def test_drafts_unknown_formats_and_missing_fields_are_refused(server, tenant):
@@ -99,3 +108,28 @@ def test_drafts_unknown_formats_and_missing_fields_are_refused(server, tenant):
     body = assert_problem(tenant.api.get(f"/v1/invoices/{bare['id']}/einvoice", params={"format": "cii"}), 422)
     assert body["errors"][0]["field"] == "entity.tax_number"
     assert "BT-31" in body["errors"][0]["message"]
+
+
+def test_a_reverse_charge_invoice_from_the_api_passes_the_rules(server, tenant, validator):
+    api = server.client(tenant.sandbox_key, _seller(tenant))
+    body = {
+        "customer": {"name": "Kunde GmbH", "country": "AT", "tax_number": "ATU12345675", "city": "Wien"},
+        "items": [
+            {"name": "Development", "quantity": 10, "price": "95.00", "unit": "h", "discount": 10},
+            {"name": "Support", "quantity": 1, "price": "250.00"},
+        ],
+        "allowances": [{"reason": "Loyalty", "amount": "20.00"}],
+    }
+    inv = api.post("/v1/invoices", json=body)
+    assert inv.status_code == 201, inv.text
+    inv = inv.json()
+    assert inv["tax_treatment"]["code"] == "reverse_charge"
+    r = api.get(f"/v1/invoices/{inv['id']}/einvoice", params={"format": "cii"})
+    assert r.status_code == 200, r.text
+    assert validator.failures(r.content) == []
+    root = etree.fromstring(r.content)
+    tax = root.find(".//ram:ApplicableHeaderTradeSettlement/ram:ApplicableTradeTax", NSMAP)
+    assert tax.findtext("ram:CategoryCode", namespaces=NSMAP) == "AE"
+    assert tax.findtext("ram:ExemptionReasonCode", namespaces=NSMAP) == "VATEX-EU-AE"
+    assert tax.findtext("ram:BasisAmount", namespaces=NSMAP) == inv["total"] == "1085.00"  # 855 + 250 − 20
+    assert root.find(".//ram:BilledQuantity", NSMAP).get("unitCode") == "HUR"
