@@ -24,6 +24,7 @@ from invoicing.customers.controller import CustomerController
 from invoicing.db import Database
 from invoicing.documents.controller import CreditNoteController, InvoiceController
 from invoicing.einvoice.controller import CreditNoteEInvoiceController, InvoiceEInvoiceController
+from invoicing.einvoice.peppol import PeppolController
 from invoicing.emails.controller import EmailController, SendController
 from invoicing.emails.delivery import delivery_lifespan
 from invoicing.entities.controller import EntityController
@@ -50,6 +51,7 @@ API_CONTROLLERS = [
     CreditNoteRenderingController,
     InvoiceEInvoiceController,
     CreditNoteEInvoiceController,
+    PeppolController,
     FileController,
     SendController,
     EmailController,

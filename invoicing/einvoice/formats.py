@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from contract.errors import ValidationFailed
-from invoicing.einvoice import cii
+from invoicing.einvoice import cii, ubl
 from invoicing.einvoice.model import EInvoice, build
 
 KNOWN = ("facturx", "cii", "ubl", "xrechnung", "peppol")
@@ -37,6 +38,9 @@ class Format:
 FORMATS: dict[str, Format] = {
     "facturx": Format("facturx", cii.write, "application/pdf", "pdf", pdf=True),
     "cii": Format("cii", cii.write),
+    "ubl": Format("ubl", partial(ubl.to_ubl, flavour="ubl")),
+    "xrechnung": Format("xrechnung", partial(ubl.to_ubl, flavour="xrechnung")),
+    "peppol": Format("peppol", partial(ubl.to_ubl, flavour="peppol")),
 }
 
 Requirement = tuple[str, str, str]

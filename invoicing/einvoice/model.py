@@ -565,7 +565,8 @@ def build(doc: Any, entity: Any, settings: Any) -> EInvoice:
     period_start = doc.period_start
     period_end = doc.period_end
     delivery_date = doc.date_service or (None if period_start else doc.date)
-    delivery = Delivery(date=delivery_date, address=Address(country=buyer_country) if "K" in categories else None)
+    # K: delivered to the buyer's address (BT-80 country; XRechnung BR-DE-10/11 want its city and post code too)
+    delivery = Delivery(date=delivery_date, address=buyer_address if "K" in categories else None)
 
     bank = settings.bank_account
     payment = None

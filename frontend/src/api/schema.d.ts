@@ -77,6 +77,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/credit-notes/{credit_note_id}/einvoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The credit note as an e-invoice (EN 16931)
+         * @description The issued document as an EN 16931 e-invoice in `format`, produced at the first request and kept: the same bytes on every later request. application/pdf for facturx, application/xml for the others. A draft answers 409; an unknown format 422 naming `format`; a format needing data the document lacks 422 naming each missing field with its business term (e.g. `customer.buyer_reference`, BT-10, for xrechnung).
+         */
+        get: operations["getCreditNoteEInvoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/credit-notes/{credit_note_id}/html": {
         parameters: {
             query?: never;
@@ -111,6 +131,26 @@ export interface paths {
         get: operations["getCreditNotePdf"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/credit-notes/{credit_note_id}/peppol": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a credit note over Peppol (not configured: 409)
+         * @description Hand the issued document's Peppol BIS Billing 3.0 UBL to the account's Peppol access point. Folio is not an access point and none can be configured yet: this answers 409 `Peppol delivery is not configured for this account.` and sends nothing. Download the Peppol UBL with `…/einvoice?format=peppol`.
+         */
+        post: operations["sendCreditNotePeppol"];
         delete?: never;
         options?: never;
         head?: never;
@@ -428,6 +468,26 @@ export interface paths {
         patch: operations["updateInvoice"];
         trace?: never;
     };
+    "/v1/invoices/{invoice_id}/einvoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The invoice as an e-invoice (EN 16931)
+         * @description The issued document as an EN 16931 e-invoice in `format`, produced at the first request and kept: the same bytes on every later request. application/pdf for facturx, application/xml for the others. A draft answers 409; an unknown format 422 naming `format`; a format needing data the document lacks 422 naming each missing field with its business term (e.g. `customer.buyer_reference`, BT-10, for xrechnung).
+         */
+        get: operations["getInvoiceEInvoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/invoices/{invoice_id}/finalize": {
         parameters: {
             query?: never;
@@ -479,6 +539,26 @@ export interface paths {
         get: operations["getInvoicePdf"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{invoice_id}/peppol": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send an invoice over Peppol (not configured: 409)
+         * @description Hand the issued document's Peppol BIS Billing 3.0 UBL to the account's Peppol access point. Folio is not an access point and none can be configured yet: this answers 409 `Peppol delivery is not configured for this account.` and sends nothing. Download the Peppol UBL with `…/einvoice?format=peppol`.
+         */
+        post: operations["sendInvoicePeppol"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1715,6 +1795,15 @@ export interface components {
             subject?: string | null;
             to?: string | string[] | null;
         };
+        /** Submission */
+        Submission: {
+            /** Format: date-time */
+            at: string;
+            document_id: string;
+            message_id: string;
+            /** @enum {string} */
+            status: "accepted" | "delivered" | "failed";
+        };
         /** TaxIn */
         TaxIn: {
             name?: string | null;
@@ -2220,6 +2309,67 @@ export interface operations {
             };
         };
     };
+    getCreditNoteEInvoice: {
+        parameters: {
+            query: {
+                /** @description facturx (PDF/A-3 with the CII XML embedded, EN 16931 profile), cii (the same XML alone), ubl (UBL 2.1), xrechnung (XRechnung 3, UBL syntax), peppol (Peppol BIS Billing 3.0). */
+                format: string;
+            };
+            header?: never;
+            path: {
+                credit_note_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getCreditNoteHtml: {
         parameters: {
             query?: never;
@@ -2321,6 +2471,73 @@ export interface operations {
             };
             /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sendCreditNotePeppol: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                credit_note_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Submission"];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the object's state forbids it, a duplicate, or an `Idempotency-Key` reused with another body. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4245,6 +4462,67 @@ export interface operations {
             };
         };
     };
+    getInvoiceEInvoice: {
+        parameters: {
+            query: {
+                /** @description facturx (PDF/A-3 with the CII XML embedded, EN 16931 profile), cii (the same XML alone), ubl (UBL 2.1), xrechnung (XRechnung 3, UBL syntax), peppol (Peppol BIS Billing 3.0). */
+                format: string;
+            };
+            header?: never;
+            path: {
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     finalizeInvoice: {
         parameters: {
             query?: never;
@@ -4413,6 +4691,73 @@ export interface operations {
             };
             /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sendInvoicePeppol: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Submission"];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the object's state forbids it, a duplicate, or an `Idempotency-Key` reused with another body. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
