@@ -20,10 +20,10 @@ from invoicing.db.models import Document, StoredFile
 from invoicing.documents.queries import get_document
 from invoicing.einvoice import facturx
 from invoicing.einvoice.formats import FORMATS, Format, missing
-from invoicing.einvoice.model import EInvoice, build
-from invoicing.entities.settings import effective
-from invoicing.rendering import LogoFetcher, RenderInput
-from invoicing.rendering.service import filename, in_render_thread, render_input
+from invoicing.einvoice.model import build
+from invoicing.entities.settings import effective, einvoice_pdf
+from invoicing.rendering import LogoFetcher
+from invoicing.rendering.service import RenderingService, filename, in_render_thread, render_input
 
 KIND = "einvoice"
 
@@ -50,10 +50,6 @@ def download_name(doc: Document, fmt: Format) -> str:
     return f"{filename(doc).removesuffix('.pdf')}-{fmt.name}.{fmt.extension}"
 
 
-def _facturx(inp: RenderInput, xml: bytes, inv: EInvoice, lang: str | None) -> bytes:
-    return facturx.embed(facturx.base_pdf(inp), xml, inv, lang)
-
-
 class EInvoiceService:
     """The caller's issued documents as e-invoices. Built from ``db`` like the PDFs: the document is read,
     the file produced outside any transaction (a Factur-X PDF in the render thread), and kept in a short
@@ -73,12 +69,18 @@ class EInvoiceService:
         if kept is not None and kept.entity_id == doc.entity_id and kept.kind == KIND:
             return EFile(kept.content, download_name(doc, fmt), fmt.media_type)
         entity = self.scope.bound_entity
-        inv = build(doc, entity, effective(entity.settings))
+        settings = effective(entity.settings)
+        inv = build(doc, entity, settings)
         missing(fmt.name, inv)
+        if fmt.pdf and einvoice_pdf(settings, entity.country):
+            # the document's kept original PDF is its Factur-X (settings.einvoice.pdf): one file, stored once
+            original = await RenderingService(self.db, self.scope, self.fetcher).pdf(doc_type, doc_id, original=True)
+            if facturx.is_facturx(original.content):
+                return EFile(original.content, download_name(doc, fmt), fmt.media_type)
         content = fmt.write(inv)
         if fmt.pdf:
             inp = await render_input(self.db, self.fetcher, entity, doc, issued_copy=True)
-            content = await in_render_thread(_facturx, inp, content, inv, doc.locale or entity.locale)
+            content = await in_render_thread(facturx.document, inp, content, inv, doc.locale or entity.locale)
         return EFile(await self._keep(doc, fmt, content), download_name(doc, fmt), fmt.media_type)
 
     async def _keep(self, doc: Document, fmt: Format, content: bytes) -> bytes:

@@ -8,6 +8,11 @@ document's current state: the original while nothing happened to it, otherwise a
 demand with a VOID / PAID / CREDITED / PARTIALLY PAID stamp and without payment instructions once
 nothing is due (kept in a small per-process cache keyed by everything it prints). A draft is rendered
 on every request, marked DRAFT.
+
+With ``settings.einvoice.pdf`` (effective value; default true in the EU) the original is the Factur-X
+PDF/A-3 with the document's CII embedded (:mod:`invoicing.einvoice.facturx`), also served as the ``facturx``
+e-invoice; when the document cannot be written as CII (e.g. the seller has no tax number) it is the plain
+PDF. Stamped copies and drafts are always plain PDFs: they are not the legal document.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from invoicing.documents import rules
 from invoicing.documents.output import document_out
 from invoicing.documents.queries import get_document
 from invoicing.documents.schemas import CreditNoteOut, InvoiceOut
+from invoicing.einvoice import facturx
 from invoicing.entities.schemas import Branding, EntitySettings
 from invoicing.entities.service import get_entity
 from invoicing.entities.settings import Settings, effective, merged
@@ -206,8 +212,7 @@ class RenderingService:
         if original or as_issued(out) == out:
             if kept is not None:
                 return Rendered(kept.content, filename(doc), True)
-            inp = await render_input(self.db, self.fetcher, entity, doc, issued_copy=True)
-            content = await in_render_thread(render_pdf, inp)
+            content = await self._original(entity, doc)
             return Rendered(await _keep(self.db, doc.id, content), filename(doc), True)
         inp = await render_input(self.db, self.fetcher, entity, doc)
         key = _copies.key(inp)
@@ -216,6 +221,15 @@ class RenderingService:
             content = await in_render_thread(render_pdf, inp)
             _copies.put(key, content)
         return Rendered(content, filename(doc), False)
+
+    async def _original(self, entity: Entity, doc: Document) -> bytes:
+        """The issued document's original: its Factur-X when ``settings.einvoice.pdf`` and it can be one."""
+        inp = await render_input(self.db, self.fetcher, entity, doc, issued_copy=True)
+        inv = facturx.model_for_pdf(doc, entity, inp.settings)
+        if inv is None:
+            return await in_render_thread(render_pdf, inp)
+        xml = facturx.xml_of(inv)
+        return await in_render_thread(facturx.document, inp, xml, inv, doc.locale or entity.locale)
 
     async def html(self, doc_type: str, doc_id: str) -> str:
         async with self.db.transaction(write=False) as session:
