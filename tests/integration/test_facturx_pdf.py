@@ -110,3 +110,18 @@ def test_without_a_tax_number_and_for_drafts_the_pdf_is_plain(server, tenant):
     pdf = api.get(f"/v1/invoices/{draft['id']}/pdf")
     assert pdf.status_code == 200, pdf.text
     assert _attachments(pdf.content) == {} and "DRAFT" in pdf_text(pdf.content)
+
+
+def test_an_original_kept_before_the_setting_was_on_stays_plain(server, tenant):
+    entity_id = _seller(tenant, einvoice={"pdf": False})
+    api = server.client(tenant.sandbox_key, entity_id)
+    inv = api.post("/v1/invoices", json=INVOICE).json()
+    plain = api.get(f"/v1/invoices/{inv['id']}/pdf").content
+    r = tenant.account.patch(f"/v1/entities/{entity_id}", json={"settings": {"einvoice": {"pdf": True}}})
+    assert r.status_code == 200, r.text
+    assert api.get(f"/v1/invoices/{inv['id']}/pdf").content == plain
+    fx = api.get(f"/v1/invoices/{inv['id']}/einvoice", params={"format": "facturx"})
+    assert fx.status_code == 200 and fx.content != plain
+    cii = api.get(f"/v1/invoices/{inv['id']}/einvoice", params={"format": "cii"}).content
+    assert _attachments(fx.content) == {"factur-x.xml": cii}
+    assert api.get(f"/v1/invoices/{inv['id']}/einvoice", params={"format": "facturx"}).content == fx.content
