@@ -6,7 +6,7 @@ from litestar import Controller, Response, get
 from litestar.di import Provide
 from litestar.params import Parameter
 
-from invoicing.einvoice.schemas import EINVOICE_DOC, FORMAT_DOC
+from invoicing.einvoice.schemas import EINVOICE_DOC, FORMAT_DOC, FORMATS_DOC, EInvoiceFormatOut
 from invoicing.einvoice.service import EFile, EInvoiceService
 from invoicing.rendering import provide_logo_fetcher
 from invoicing.rendering.controller import READ
@@ -48,6 +48,16 @@ class InvoiceEInvoiceController(Controller):
     ) -> Response[bytes]:
         return _file(await einvoices.file("invoice", invoice_id, format))
 
+    @get(
+        "/{invoice_id:str}/einvoice-formats",
+        operation_id="listInvoiceEInvoiceFormats",
+        opt=READ,
+        summary="The e-invoice formats the invoice can be produced in",
+        description=FORMATS_DOC,
+    )
+    async def invoice_einvoice_formats(self, invoice_id: str, einvoices: EInvoiceService) -> list[EInvoiceFormatOut]:
+        return await einvoices.formats("invoice", invoice_id)
+
 
 class CreditNoteEInvoiceController(Controller):
     path = "/v1/credit-notes"
@@ -66,3 +76,15 @@ class CreditNoteEInvoiceController(Controller):
         self, credit_note_id: str, einvoices: EInvoiceService, format: str = FormatParam
     ) -> Response[bytes]:
         return _file(await einvoices.file("credit_note", credit_note_id, format))
+
+    @get(
+        "/{credit_note_id:str}/einvoice-formats",
+        operation_id="listCreditNoteEInvoiceFormats",
+        opt=READ,
+        summary="The e-invoice formats the credit note can be produced in",
+        description=FORMATS_DOC,
+    )
+    async def credit_note_einvoice_formats(
+        self, credit_note_id: str, einvoices: EInvoiceService
+    ) -> list[EInvoiceFormatOut]:
+        return await einvoices.formats("credit_note", credit_note_id)

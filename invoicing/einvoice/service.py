@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from contract.errors import Conflict, ValidationFailed
 from invoicing.auth.context import Scope
@@ -19,8 +20,9 @@ from invoicing.db import Database
 from invoicing.db.models import Document, StoredFile
 from invoicing.documents.queries import get_document
 from invoicing.einvoice import facturx
-from invoicing.einvoice.formats import FORMATS, Format, missing
+from invoicing.einvoice.formats import FORMATS, KNOWN, Format, missing, requirements
 from invoicing.einvoice.model import build
+from invoicing.einvoice.schemas import EInvoiceFormatOut, Missing
 from invoicing.entities.settings import effective, einvoice_pdf
 from invoicing.rendering import LogoFetcher
 from invoicing.rendering.service import RenderingService, filename, in_render_thread, render_input
@@ -58,13 +60,30 @@ class EInvoiceService:
     def __init__(self, db: Database, ctx: Scope, logo_fetcher: LogoFetcher | None) -> None:
         self.db, self.scope, self.fetcher = db, ctx, logo_fetcher
 
+    async def _issued(self, session: AsyncSession, doc_type: str, doc_id: str) -> Document:
+        doc = await get_document(session, self.scope, doc_id, doc_type)
+        if doc.status == "draft":
+            kind = "invoice" if doc_type == "invoice" else "credit note"
+            raise Conflict(f"This {kind} is a draft: e-invoices are made from issued documents; issue it first.")
+        return doc
+
+    async def formats(self, doc_type: str, doc_id: str) -> list[EInvoiceFormatOut]:
+        """Every known format with what the issued document lacks for it (nothing: available)."""
+        async with self.db.transaction(write=False) as session:
+            doc = await self._issued(session, doc_type, doc_id)
+        entity = self.scope.bound_entity
+        inv = build(doc, entity, effective(entity.settings))
+        required = (doc.customer or {}).get("einvoice_format")
+        out = []
+        for name in KNOWN:
+            lacks = [Missing(field, term, message) for field, term, message in requirements(name, inv)]
+            out.append(EInvoiceFormatOut(name, not lacks, name == required, lacks))
+        return out
+
     async def file(self, doc_type: str, doc_id: str, name: str) -> EFile:
         fmt = format_of(name)
         async with self.db.transaction(write=False) as session:
-            doc = await get_document(session, self.scope, doc_id, doc_type)
-            if doc.status == "draft":
-                kind = "invoice" if doc_type == "invoice" else "credit note"
-                raise Conflict(f"This {kind} is a draft: e-invoices are made from issued documents; issue it first.")
+            doc = await self._issued(session, doc_type, doc_id)
             kept = await session.get(StoredFile, file_id(doc, fmt))
         if kept is not None and kept.entity_id == doc.entity_id and kept.kind == KIND:
             return EFile(kept.content, download_name(doc, fmt), fmt.media_type)

@@ -26,12 +26,15 @@ from urllib.parse import unquote, urlsplit
 import aiosmtplib
 from litestar import Litestar
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicing.config import EmailSettings
 from invoicing.core.ids import new_id
 from invoicing.db import Database
-from invoicing.db.models import DocumentFile, Email, Entity, Event
+from invoicing.db.models import Document, DocumentFile, Email, Entity, Event, StoredFile
 from invoicing.db.types import utcnow
+from invoicing.einvoice.formats import FORMATS
+from invoicing.einvoice.service import download_name, file_id
 
 log = logging.getLogger("folio.emails")
 
@@ -69,7 +72,9 @@ class PermanentFailure(Exception):
     """Retrying cannot help (the server refused the recipients or the message with a 5xx)."""
 
 
-def build_message(email: Email, from_address: str, attachment: bytes | None) -> EmailMessage:
+def build_message(email: Email, from_address: str, attachment: bytes | list[bytes] | None) -> EmailMessage:
+    """The message with ``email.attachments`` (names) and their contents in the same order (one ``bytes``: the
+    first one); a name ending in ``.xml`` is an ``application/xml`` e-invoice, the others PDFs."""
     message = EmailMessage()
     message["From"] = formataddr((email.sender_name or "", from_address))
     message["To"] = ", ".join(email.to)
@@ -80,9 +85,33 @@ def build_message(email: Email, from_address: str, attachment: bytes | None) -> 
     message["Message-ID"] = make_msgid(idstring=email.id, domain=from_address.rpartition("@")[2] or None)
     message["X-Folio-Email-Id"] = email.id
     message.set_content(email.text)
-    if attachment is not None and email.attachments:
-        message.add_attachment(attachment, maintype="application", subtype="pdf", filename=email.attachments[0])
+    contents = [attachment] if isinstance(attachment, bytes) else attachment or []
+    for name, content in zip(email.attachments or [], contents, strict=False):
+        subtype = "xml" if name.endswith(".xml") else "pdf"
+        message.add_attachment(content, maintype="application", subtype=subtype, filename=name)
     return message
+
+
+async def attachment_contents(session: AsyncSession, email: Email) -> list[bytes]:
+    """The kept bytes of each attachment: the document's PDF, or one of its kept e-invoices (named as
+    :func:`~invoicing.einvoice.service.download_name` names them); a missing one is a permanent failure."""
+    names = list(email.attachments or [])
+    if not names:
+        return []
+    doc = await session.get(Document, email.document_id) if email.document_id else None
+    out: list[bytes] = []
+    for name in names:
+        kept: DocumentFile | StoredFile | None = None
+        if doc is not None:
+            fmt = next((f for f in FORMATS.values() if download_name(doc, f) == name), None)
+            if fmt is None:
+                kept = await session.get(DocumentFile, doc.id)
+            else:
+                kept = await session.get(StoredFile, file_id(doc, fmt))
+        if kept is None:
+            raise PermanentFailure(f"the attachment {name} is missing")
+        out.append(kept.content)
+    return out
 
 
 def backoff(settings: EmailSettings, attempts: int) -> timedelta:
@@ -145,13 +174,16 @@ class EmailWorker:
         async with self.db.transaction(write=False) as session:
             email = await session.get(Email, email_id)
             assert email is not None  # just claimed by _claim; e-mails are never deleted
-            pdf = await session.get(DocumentFile, email.document_id) if email.document_id else None
+            try:
+                files: list[bytes] | PermanentFailure = await attachment_contents(session, email)
+            except PermanentFailure as exc:
+                files = exc
         error: str | None = None
         permanent = False
         try:
-            if email.attachments and pdf is None:
-                raise PermanentFailure(f"the attachment {email.attachments[0]} is missing")
-            message = build_message(email, self.settings.from_address, pdf.content if pdf else None)
+            if isinstance(files, PermanentFailure):
+                raise files
+            message = build_message(email, self.settings.from_address, files)
             await self._send(message)
         except PermanentFailure as exc:
             error, permanent = str(exc), True

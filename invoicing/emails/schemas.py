@@ -17,6 +17,11 @@ class SendIn(Struct, forbid_unknown_fields=True):
     """Default: "Invoice {number} from {seller}" in the document's language."""
     message: Annotated[str, Meta(max_length=10000)] | None = None
     """The plain-text body; default: a short note in the document's language with the amount and due date."""
+    attach_einvoice: bool | None = None
+    """Attach the e-invoice beside the PDF (``facturx``: the Factur-X PDF instead of the plain one); default:
+    when the customer declared the format it requires (``einvoice_format``)."""
+    einvoice_format: str | None = None
+    """The format to attach (facturx, cii, ubl, xrechnung, peppol); default the customer's ``einvoice_format``."""
 
 
 class EmailOut(Struct):

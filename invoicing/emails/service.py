@@ -20,6 +20,8 @@ from invoicing.db import Database
 from invoicing.db.models import Document, Email
 from invoicing.documents.output import document_out
 from invoicing.documents.queries import get_document
+from invoicing.einvoice.formats import FORMATS
+from invoicing.einvoice.service import EInvoiceService
 from invoicing.emails.records import Message, Sender, record
 from invoicing.emails.schemas import EmailList, EmailOut, SendIn
 from invoicing.rendering import Formatter, LogoFetcher
@@ -119,12 +121,19 @@ def prepare(doc: Document, scope: Scope, data: SendIn) -> Message:
 
 
 async def queue(
-    session: AsyncSession, scope: Scope, doc_type: str, doc_id: str, message: Message, attachment: str, *, deliver: bool
+    session: AsyncSession,
+    scope: Scope,
+    doc_type: str,
+    doc_id: str,
+    message: Message,
+    attachments: list[str],
+    *,
+    deliver: bool,
 ) -> EmailOut:
-    """Record the message with its PDF's name (``queued`` for the worker, or ``captured`` without SMTP)."""
+    """Record the message with its files' names (``queued`` for the worker, or ``captured`` without SMTP)."""
     doc = await get_document(session, scope, doc_id, doc_type)
     check_sendable(doc)
-    message = replace(message, attachments=[attachment])
+    message = replace(message, attachments=attachments)
     email = record(
         session, scope, message, document_id=doc.id, deliver=deliver, event={"document_id": doc.id, "to": message.to}
     )
@@ -173,10 +182,29 @@ class EmailService:
             doc = await get_document(read, self.scope, doc_id, doc_type)
         check_sendable(doc)
         message = prepare(doc, self.scope, data)
-        pdf = await RenderingService(self.db, self.scope, self.fetcher).pdf(doc_type, doc_id)
-        email = await queue(self.session, self.scope, doc_type, doc_id, message, pdf.filename, deliver=self.deliver)
+        attachments = await self._attachments(doc, data)
+        email = await queue(self.session, self.scope, doc_type, doc_id, message, attachments, deliver=self.deliver)
         after_commit(self.session, self.wake_mail)
         return email
+
+    async def _attachments(self, doc: Document, data: SendIn) -> list[str]:
+        """The files' names, each kept before the message is recorded: the PDF, and the e-invoice when asked
+        for or when the customer requires one (a Factur-X PDF instead of the plain PDF; else the XML beside it)."""
+        name = data.einvoice_format or (doc.customer or {}).get("einvoice_format")
+        if data.attach_einvoice is False or (data.attach_einvoice is None and not name):
+            name = None
+        elif not name:
+            raise ValidationFailed.field("einvoice_format", "is required: the customer declared no e-invoice format")
+        files = []
+        if name is not None:
+            if name not in FORMATS:
+                raise ValidationFailed.field("einvoice_format", f"must be one of: {', '.join(FORMATS)} (got {name!r})")
+            einvoice = await EInvoiceService(self.db, self.scope, self.fetcher).file(doc.type, doc.id, name)
+            files.append(einvoice.filename)
+            if FORMATS[name].pdf:
+                return files
+        pdf = await RenderingService(self.db, self.scope, self.fetcher).pdf(doc.type, doc.id)
+        return [pdf.filename, *files]
 
     async def list(self, limit: int, cursor: str | None, *, document_id: str | None, status: str | None) -> EmailList:
         stmt = list_stmt(self.scope, document_id=document_id, status=status)

@@ -97,6 +97,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/credit-notes/{credit_note_id}/einvoice-formats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The e-invoice formats the credit note can be produced in
+         * @description Which e-invoice formats this issued document can be produced in: all five names (facturx, cii, ubl, xrechnung, peppol) in that order, each `available` or with the `missing` fields (the request field to fill, its EN 16931 business term, why). `required` marks the format the customer declared (`einvoice_format`). A draft answers 409.
+         */
+        get: operations["listCreditNoteEInvoiceFormats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/credit-notes/{credit_note_id}/html": {
         parameters: {
             query?: never;
@@ -480,6 +500,26 @@ export interface paths {
          * @description The issued document as an EN 16931 e-invoice in `format`, produced at the first request and kept: the same bytes on every later request. application/pdf for facturx, application/xml for the others. A draft answers 409; an unknown format 422 naming `format`; a format needing data the document lacks 422 naming each missing field with its business term (e.g. `customer.buyer_reference`, BT-10, for xrechnung).
          */
         get: operations["getInvoiceEInvoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{invoice_id}/einvoice-formats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The e-invoice formats the invoice can be produced in
+         * @description Which e-invoice formats this issued document can be produced in: all five names (facturx, cii, ubl, xrechnung, peppol) in that order, each `available` or with the `missing` fields (the request field to fill, its EN 16931 business term, why). `required` marks the format the customer declared (`einvoice_format`). A draft answers 409.
+         */
+        get: operations["listInvoiceEInvoiceFormats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1127,6 +1167,13 @@ export interface components {
             post_code?: string | null;
             tax_number?: string | null;
         };
+        /** EInvoiceFormatOut */
+        EInvoiceFormatOut: {
+            available: boolean;
+            format: string;
+            missing: components["schemas"]["Missing"][];
+            required: boolean;
+        };
         /** EinvoiceSettings */
         EinvoiceSettings: {
             pdf?: boolean;
@@ -1629,6 +1676,12 @@ export interface components {
             role: "admin" | "editor" | "viewer";
             user: components["schemas"]["EntityUserOut"];
         };
+        /** Missing */
+        Missing: {
+            business_term: string;
+            field: string;
+            message: string;
+        };
         /** NumberFormats */
         NumberFormats: {
             /** @description e.g. INV-{yyyy}-{nnnn}: {yyyy} {yy} {mm} and one {n…} sequence */
@@ -1791,6 +1844,8 @@ export interface components {
         };
         /** SendIn */
         SendIn: {
+            attach_einvoice?: boolean | null;
+            einvoice_format?: string | null;
             message?: string | null;
             subject?: string | null;
             to?: string | string[] | null;
@@ -2330,6 +2385,64 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": string;
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCreditNoteEInvoiceFormats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                credit_note_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EInvoiceFormatOut"][];
                 };
             };
             /** @description No valid credential: send `Authorization: Bearer <key>`. */
@@ -4483,6 +4596,64 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": string;
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listInvoiceEInvoiceFormats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EInvoiceFormatOut"][];
                 };
             };
             /** @description No valid credential: send `Authorization: Bearer <key>`. */

@@ -10,6 +10,7 @@ import { useI18n } from "../../i18n";
 import { useCreditNote } from "./api";
 import { DocumentEmails } from "./DocumentEmails";
 import { LinesTable } from "./LinesTable";
+import { EInvoiceMenu } from "./EInvoiceMenu";
 import { PdfButton } from "./PdfButton";
 import { canSend } from "./rules";
 import { SendForm } from "./SendForm";
@@ -53,6 +54,7 @@ function CreditNoteView({ note }: { note: CreditNote }) {
             </button>
           )}
           {note.status !== "draft" && <PdfButton doc={note} />}
+          {note.status !== "draft" && <EInvoiceMenu doc={note} />}
         </div>
         {sending && <SendForm doc={note} onDone={() => setSending(false)} />}
       </div>

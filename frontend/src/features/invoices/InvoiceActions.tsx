@@ -13,6 +13,7 @@ import { Confirm } from "../../components/Confirm";
 import { FieldErrors } from "../../components/FieldErrors";
 import { toast } from "../../components/toast";
 import { PaymentForm } from "./PaymentForm";
+import { EInvoiceMenu } from "./EInvoiceMenu";
 import { PdfButton } from "./PdfButton";
 import { canSend, canVoid } from "./rules";
 import { SendForm } from "./SendForm";
@@ -74,6 +75,7 @@ export function InvoiceActions({ invoice }: { invoice: Invoice }) {
           </button>
         )}
         {invoice.status !== "draft" && <PdfButton doc={invoice} />}
+        {invoice.status !== "draft" && <EInvoiceMenu doc={invoice} />}
       </div>
       {panel === "payment" && <PaymentForm invoice={invoice} onDone={() => setPanel(null)} />}
       {panel === "void" && <VoidForm invoice={invoice} onDone={() => setPanel(null)} />}

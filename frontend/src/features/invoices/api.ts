@@ -225,6 +225,43 @@ export function useDownloadPdf() {
   });
 }
 
+/** Which e-invoice formats an issued document can be produced in, and what each unavailable one lacks. */
+export function useEInvoiceFormats(doc: Sendable, enabled: boolean) {
+  return useQuery({
+    queryKey: ["einvoice-formats", doc.id],
+    enabled,
+    queryFn: ({ signal }) =>
+      unwrap(
+        isCreditNote(doc)
+          ? api.GET("/v1/credit-notes/{credit_note_id}/einvoice-formats", {
+              params: { path: { credit_note_id: doc.id } },
+              signal,
+            })
+          : api.GET("/v1/invoices/{invoice_id}/einvoice-formats", { params: { path: { invoice_id: doc.id } }, signal }),
+      ),
+  });
+}
+
+/** Download an issued document as an e-invoice (`facturx` is a PDF, the others XML), through the BFF like the PDF. */
+export function useDownloadEInvoice() {
+  return useMutation({
+    mutationFn: ({ doc, format }: { doc: Sendable; format: string }) =>
+      unwrap(
+        isCreditNote(doc)
+          ? api.GET("/v1/credit-notes/{credit_note_id}/einvoice", {
+              params: { path: { credit_note_id: doc.id }, query: { format } },
+              parseAs: "blob",
+            })
+          : api.GET("/v1/invoices/{invoice_id}/einvoice", {
+              params: { path: { invoice_id: doc.id }, query: { format } },
+              parseAs: "blob",
+            }),
+      ),
+    onSuccess: (blob, { doc, format }) =>
+      saveAs(blob as Blob, `${doc.number ?? doc.id}-${format}.${format === "facturx" ? "pdf" : "xml"}`),
+  });
+}
+
 /**
  * What the server decides for a draft before it is saved (`POST /v1/invoices/preview` writes nothing): the
  * VAT treatment and each line's rates. Keyed on the body, asked once typing has paused; a 422 while the
