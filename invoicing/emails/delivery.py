@@ -108,6 +108,8 @@ async def attachment_contents(session: AsyncSession, email: Email) -> list[bytes
                 kept = await session.get(DocumentFile, doc.id)
             else:
                 kept = await session.get(StoredFile, file_id(doc, fmt))
+                if kept is None and fmt.pdf:  # the kept original PDF is the Factur-X (settings.einvoice.pdf)
+                    kept = await session.get(DocumentFile, doc.id)
         if kept is None:
             raise PermanentFailure(f"the attachment {name} is missing")
         out.append(kept.content)
