@@ -9,7 +9,7 @@ from litestar.params import Parameter
 from invoicing.einvoice.schemas import EINVOICE_DOC, FORMAT_DOC, FORMATS_DOC, EInvoiceFormatOut
 from invoicing.einvoice.service import EFile, EInvoiceService
 from invoicing.rendering import provide_logo_fetcher
-from invoicing.rendering.controller import READ
+from invoicing.rendering.controller import READ, file_response
 
 DEPENDENCIES = {
     "einvoices": Provide(EInvoiceService, sync_to_thread=False),
@@ -19,15 +19,7 @@ FormatParam = Parameter(query="format", description=FORMAT_DOC)
 
 
 def _file(f: EFile) -> Response[bytes]:
-    return Response(
-        content=f.content,
-        media_type=f.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{f.filename}"',
-            "Cache-Control": "private, no-cache",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return file_response(f.content, f.media_type, f.filename, "attachment")
 
 
 class InvoiceEInvoiceController(Controller):

@@ -37,16 +37,21 @@ RENDERING = {
 }
 
 
-def _pdf(rendered: Rendered) -> Response[bytes]:
+def file_response(content: bytes, media_type: str, filename: str, disposition: str = "inline") -> Response[bytes]:
+    """A kept document file (a PDF, an e-invoice): named, private, never sniffed."""
     return Response(
-        content=rendered.content,
-        media_type="application/pdf",
+        content=content,
+        media_type=media_type,
         headers={
-            "Content-Disposition": f'inline; filename="{rendered.filename}"',
+            "Content-Disposition": f'{disposition}; filename="{filename}"',
             "Cache-Control": "private, no-cache",
             "X-Content-Type-Options": "nosniff",
         },
     )
+
+
+def _pdf(rendered: Rendered) -> Response[bytes]:
+    return file_response(rendered.content, "application/pdf", rendered.filename)
 
 
 def _html(html: str) -> Response[str]:
