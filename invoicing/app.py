@@ -13,6 +13,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler, Dependencies, LifespanHook
 
 from contract.errors import EXCEPTION_HANDLERS
+from contract.strict import StrictRequest
 from invoicing.accounts.controller import AccountController
 from invoicing.audit.controller import AuditLogController
 from invoicing.auth import Perm, authorize
@@ -100,6 +101,8 @@ def create_app(
             **deps.EXCEPTION_HANDLERS,
         },
         response_class=deps.ApiResponse,
+        request_class=StrictRequest,  # bodies decoded as strictly as the document describes them
+        plugins=openapi.SCHEMA_PLUGINS,  # additionalProperties: false, DecimalIn a number or a string
         lifespan=[lifespan, logo_lifespan, vies_lifespan, recheck_lifespan, delivery_lifespan],
         on_startup=list(on_startup),
         on_shutdown=list(on_shutdown),

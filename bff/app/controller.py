@@ -43,7 +43,7 @@ def _refused(request: Request, exc: FolioError, service: AppService) -> Response
 @post(
     "/app/session",
     operation_id="createAppSession",
-    opt=PUBLIC,
+    opt={**PUBLIC, "problems": ("401", "403", "429")},
     tags=TAGS,
     security=[],
     guards=[same_origin],
@@ -68,7 +68,7 @@ async def create_session(request: Request, data: AppSessionCreate) -> Response[A
 @get(
     "/app/session",
     operation_id="getAppSession",
-    opt=PUBLIC,
+    opt={**PUBLIC, "problems": ("401",)},
     tags=TAGS,
     security=[],
     summary="The signed-in user, with the role the API holds now (401 without a valid session cookie)",
@@ -87,7 +87,7 @@ async def get_session(request: Request) -> Response[AppSessionOut]:
 @post(
     "/app/sign-out",
     operation_id="signOutApp",
-    opt=PUBLIC,
+    opt={**PUBLIC, "problems": ("403",)},
     tags=TAGS,
     security=[],
     status_code=204,
@@ -104,7 +104,7 @@ async def sign_out(request: Request) -> Response[None]:
 @post(
     "/app/sign-in",
     operation_id="requestAppSignInLink",
-    opt=PUBLIC,
+    opt={**PUBLIC, "problems": ("403", "429")},
     tags=TAGS,
     security=[],
     status_code=202,

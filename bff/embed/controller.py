@@ -28,7 +28,7 @@ def embed(request: Request) -> EmbedService:
 @post(
     "/embed/tokens",
     operation_id="createEmbedToken",
-    opt=PUBLIC,
+    opt={**PUBLIC, "problems": ("401", "403", "404")},
     tags=["Embed"],
     summary="Mint a single-use embed token for one entity user (account key)",
 )
@@ -40,7 +40,7 @@ async def create_token(request: Request, data: EmbedTokenCreate) -> Response[Emb
 @post(
     "/embed/session",
     operation_id="createEmbedSession",
-    opt=PUBLIC,
+    opt={**PUBLIC, "problems": ("401", "429")},
     tags=["Embed"],
     security=[],
     exception_handlers=RATE_LIMIT_HANDLERS,

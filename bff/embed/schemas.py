@@ -23,7 +23,7 @@ Origin = Annotated[
 ]
 
 
-class EmbedTokenCreate(Struct):
+class EmbedTokenCreate(Struct, forbid_unknown_fields=True):
     entity_id: EntityId
     user_id: UserId | None = None
     """Either ``user_id`` or ``external_id`` names the user."""
@@ -43,7 +43,7 @@ class EmbedTokenOut(Struct):
     """The iframe's URL: ``<folio>/embed?entity=<entity_id>#token=<token>``."""
 
 
-class EmbedSessionCreate(Struct):
+class EmbedSessionCreate(Struct, forbid_unknown_fields=True):
     token: Annotated[str, Meta(min_length=1, max_length=4096)]
 
 

@@ -13,10 +13,18 @@ wraps the app's OpenAPI builder once, so the served document (``/schema``) and e
 409    a write that conflicts: the document's state, a duplicate, an ``Idempotency-Key`` reused with another body
 422    invalid input; ``errors: [{field, message}]`` names each body field or query parameter (every ``/v1``
        route refuses unknown query parameters, :func:`invoicing.core.paging.check_query`)
+429    too many requests, with ``Retry-After`` (the BFF's rate-limited doors)
 =====  ==========================================================================================
 
-all as ``application/problem+json`` with the ``Problem`` schema; and lists with metadata filters
-(:data:`invoicing.core.paging.METADATA_FILTERS`) get their ``metadata`` deepObject parameter.
+all as ``application/problem+json`` with the ``Problem`` schema. Routes outside ``/v1`` (the BFF's) name
+theirs in ``opt["problems"]``. Lists with metadata filters (:data:`invoicing.core.paging.METADATA_FILTERS`)
+get their ``metadata`` deepObject parameter; a ``204`` has no content; a route whose answer is one of
+several media types names them in ``opt["media_types"]``; a route declared with ``security=[]`` needs no
+credential (``security: []``, not the document's bearer).
+
+The request bodies' schemas are exact (:data:`SCHEMA_PLUGINS`): a Struct that forbids unknown fields is
+``additionalProperties: false``, and ``DecimalIn`` is ``anyOf: [number, string]``; the bodies are decoded as
+strictly as that (:class:`contract.strict.StrictRequest`).
 """
 
 from __future__ import annotations
@@ -24,14 +32,29 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+import msgspec
 from litestar import Litestar
+from litestar._openapi.schema_generation.plugins import StructSchemaPlugin
 from litestar.handlers import HTTPRouteHandler
-from litestar.openapi.spec import OpenAPI, OpenAPIMediaType, OpenAPIResponse, OpenAPIType, Parameter, Reference, Schema
+from litestar.openapi.spec import (
+    OpenAPI,
+    OpenAPIFormat,
+    OpenAPIHeader,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Parameter,
+    Reference,
+    Schema,
+)
+from litestar.plugins import OpenAPISchemaPlugin
 from litestar.routes import HTTPRoute
+from litestar.typing import FieldDefinition
 
 from contract.errors import PROBLEM
 from contract.permissions import Perm
 from invoicing.core.paging import METADATA_OPT, METADATA_VALUE_MAX
+from invoicing.core.schemas import DECIMAL_IN
 
 METHODS = ("get", "put", "post", "delete", "patch")
 WRITES = {"put", "post", "delete", "patch"}
@@ -71,7 +94,16 @@ ERRORS = {
     "404": "Not found, or outside the caller's account, environment or entity (the same answer).",
     "409": "Conflict: the object's state forbids it, a duplicate, or an `Idempotency-Key` reused with another body.",
     "422": "Invalid input: `errors` names each field or query parameter and what is wrong with it.",
+    "429": "Too many requests: try again after `Retry-After` seconds.",
 }
+OTHER_ERRORS = {
+    "401": "No valid credential of this route's kind; `code` says why (see the description).",
+    "403": "Refused: `code` says why (see the description).",
+}
+"""The BFF's routes (outside ``/v1``) check their own credentials: their words differ."""
+RETRY_AFTER = OpenAPIHeader(
+    schema=Schema(type=OpenAPIType.INTEGER, minimum=0), description="Seconds until a request can succeed."
+)
 
 CURSOR = "The `next_cursor` of the previous page, passed back unchanged (anything else: 422 naming `cursor`)."
 METADATA_PARAMETER = Parameter(
@@ -90,10 +122,44 @@ METADATA_PARAMETER = Parameter(
 )
 
 
-def _problem(description: str) -> OpenAPIResponse:
+class StrictStructSchemaPlugin(StructSchemaPlugin):
+    """Litestar's Struct schemas, ``additionalProperties: false`` where the Struct forbids unknown fields."""
+
+    def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: Any) -> Schema:
+        schema = super().to_openapi_schema(field_definition, schema_creator)
+        info = msgspec.inspect.type_info(field_definition.type_)
+        if isinstance(info, msgspec.inspect.StructType) and info.forbid_unknown_fields:
+            schema.additional_properties = False
+        return schema
+
+
+class DecimalInSchemaPlugin(OpenAPISchemaPlugin):
+    """``DecimalIn``: what msgspec decodes to a ``Decimal``, a JSON number or a string."""
+
+    @staticmethod
+    def is_plugin_supported_type(value: Any) -> bool:
+        return False
+
+    def is_plugin_supported_field(self, field_definition: FieldDefinition) -> bool:
+        return DECIMAL_IN in field_definition.metadata
+
+    def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: Any) -> Schema:
+        return Schema(
+            any_of=[Schema(type=OpenAPIType.NUMBER), Schema(type=OpenAPIType.STRING)],
+            description=DECIMAL_IN.description,
+            examples=["99.90"],
+        )
+
+
+SCHEMA_PLUGINS = [DecimalInSchemaPlugin(), StrictStructSchemaPlugin()]
+"""The app's ``plugins``: consulted before Litestar's own."""
+
+
+def _problem(code: str, api: bool) -> OpenAPIResponse:
     return OpenAPIResponse(
-        description=description,
+        description=ERRORS[code] if api else OTHER_ERRORS.get(code, ERRORS[code]),
         content={PROBLEM: OpenAPIMediaType(schema=Reference(ref="#/components/schemas/Problem"))},
+        headers={"Retry-After": RETRY_AFTER} if code == "429" else None,
     )
 
 
@@ -122,7 +188,7 @@ def _errors(path: str, method: str, handler: HTTPRouteHandler, had_400: bool, ha
         codes.append("409")
     if api or had_400:
         codes.append("422")
-    return codes
+    return sorted({*codes, *opt.get("problems", ())})
 
 
 def document(openapi: OpenAPI, app: Litestar) -> OpenAPI:
@@ -140,7 +206,15 @@ def document(openapi: OpenAPI, app: Litestar) -> OpenAPI:
             responses: dict[str, Any] = dict(operation.responses or {})
             had_400 = responses.pop("400", None) is not None
             for code in _errors(path, method, handler, had_400, operation.request_body is not None):
-                responses.setdefault(code, _problem(ERRORS[code]))
+                responses.setdefault(code, _problem(code, path.startswith("/v1/")))
+            if isinstance(responses.get("204"), OpenAPIResponse):
+                responses["204"].content = None
+            if handler.security is not None and not list(handler.security):
+                operation.security = []  # Litestar leaves out an empty list: the document's bearer would apply
+            media_types = handler.opt.get("media_types")
+            if media_types and isinstance(ok := responses.get("200"), OpenAPIResponse):
+                binary = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
+                ok.content = {media_type: OpenAPIMediaType(schema=binary) for media_type in media_types}
             operation.responses = dict(sorted(responses.items()))
             for parameter in operation.parameters or []:
                 if isinstance(parameter, Parameter) and parameter.name == "cursor" and not parameter.description:

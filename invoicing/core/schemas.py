@@ -24,7 +24,9 @@ Metadata = Annotated[
     dict[MetadataKey, MetadataValue],
     Meta(max_length=50, description="At most 50 keys; keys [A-Za-z0-9_.-] up to 40 characters, values up to 500."),
 ]
-DecimalIn = Annotated[Decimal, Meta(description='A decimal number, as a JSON number or a string ("99.90").')]
+DECIMAL_IN = Meta(description='A decimal number, as a JSON number or a string ("99.90").')
+DecimalIn = Annotated[Decimal, DECIMAL_IN]
+"""Documented as ``anyOf: [number, string]`` (:class:`invoicing.core.openapi.DecimalInSchemaPlugin`)."""
 MoneyOut = Annotated[
     str, Meta(description='A decimal string in the currency\'s minor unit, e.g. "99.00".', examples=["99.00"])
 ]

@@ -11,7 +11,7 @@ from msgspec import Meta, Struct
 from contract.schemas import MeOut as MeOut
 
 
-class TokenUseIn(Struct):
+class TokenUseIn(Struct, forbid_unknown_fields=True):
     jti: Annotated[str, Meta(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
     """The embed token's unique id."""
     expires_at: datetime

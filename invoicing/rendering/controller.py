@@ -12,7 +12,7 @@ from invoicing.core.deps import SETTINGS
 from invoicing.rendering._logo import provide_logo_fetcher
 from invoicing.rendering._render import PREVIEW_CSP
 from invoicing.rendering.schemas import FileOut
-from invoicing.rendering.service import FileService, Rendered, RenderingService
+from invoicing.rendering.service import LOGO_TYPES, FileService, Rendered, RenderingService
 
 READ = {"permission": Perm.DOCUMENTS_READ, "entity_scoped": True}
 PDF_DOC = (
@@ -158,7 +158,8 @@ class FileController(Controller):
     @get(
         "/v1/files/{file_id:str}",
         operation_id="getFile",
-        opt={"permission": Perm.PUBLIC},
+        opt={"permission": Perm.PUBLIC, "media_types": LOGO_TYPES},
+        security=[],
         summary="An uploaded logo (public: its id is unguessable; served with a sandboxing CSP)",
         media_type="application/octet-stream",
     )
