@@ -102,7 +102,6 @@ def create_app(
         },
         response_class=deps.ApiResponse,
         request_class=StrictRequest,  # bodies decoded as strictly as the document describes them
-        plugins=openapi.SCHEMA_PLUGINS,  # additionalProperties: false, DecimalIn a number or a string
         lifespan=[lifespan, logo_lifespan, vies_lifespan, recheck_lifespan, delivery_lifespan],
         on_startup=list(on_startup),
         on_shutdown=list(on_shutdown),
@@ -117,5 +116,5 @@ def create_app(
         ),
         debug=False,
     )
-    openapi.install(app)  # the real error answers (422 problem+json, …) and metadata filters in the document
+    openapi.install(app)  # the real error answers (422 problem+json, …), metadata filters, exact request schemas
     return app

@@ -22,9 +22,9 @@ get their ``metadata`` deepObject parameter; a ``204`` has no content; a route w
 several media types names them in ``opt["media_types"]``; a route declared with ``security=[]`` needs no
 credential (``security: []``, not the document's bearer).
 
-The request bodies' schemas are exact (:data:`SCHEMA_PLUGINS`): a Struct that forbids unknown fields is
-``additionalProperties: false``, and ``DecimalIn`` is ``anyOf: [number, string]``; the bodies are decoded as
-strictly as that (:class:`contract.strict.StrictRequest`).
+The request bodies' schemas are exact (the schema plugins :func:`install` puts first): a Struct that
+forbids unknown fields is ``additionalProperties: false``, and ``DecimalIn`` is ``anyOf: [number, string]``;
+the bodies are decoded as strictly as that (:class:`contract.strict.StrictRequest`).
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ from typing import Any
 
 import msgspec
 from litestar import Litestar
-from litestar._openapi.schema_generation.plugins import StructSchemaPlugin
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.spec import (
     OpenAPI,
@@ -47,7 +46,7 @@ from litestar.openapi.spec import (
     Reference,
     Schema,
 )
-from litestar.plugins import OpenAPISchemaPlugin
+from litestar.plugins import OpenAPISchemaPlugin, OpenAPISchemaPluginProtocol
 from litestar.routes import HTTPRoute
 from litestar.typing import FieldDefinition
 
@@ -122,14 +121,25 @@ METADATA_PARAMETER = Parameter(
 )
 
 
-class StrictStructSchemaPlugin(StructSchemaPlugin):
-    """Litestar's Struct schemas, ``additionalProperties: false`` where the Struct forbids unknown fields."""
+class StrictStructSchemaPlugin(OpenAPISchemaPlugin):
+    """Litestar's schema of a Struct that forbids unknown fields (made by ``struct_plugin``, Litestar's
+    own, which lives in a private module), with ``additionalProperties: false``."""
+
+    def __init__(self, struct_plugin: OpenAPISchemaPluginProtocol) -> None:
+        self.struct_plugin = struct_plugin
+
+    @staticmethod
+    def is_plugin_supported_type(value: Any) -> bool:
+        if not (isinstance(value, type) and issubclass(value, msgspec.Struct)):
+            return False
+        return bool(value.__struct_config__.forbid_unknown_fields)
+
+    def is_plugin_supported_field(self, field_definition: FieldDefinition) -> bool:
+        return not field_definition.is_union and self.is_plugin_supported_type(field_definition.annotation)
 
     def to_openapi_schema(self, field_definition: FieldDefinition, schema_creator: Any) -> Schema:
-        schema = super().to_openapi_schema(field_definition, schema_creator)
-        info = msgspec.inspect.type_info(field_definition.type_)
-        if isinstance(info, msgspec.inspect.StructType) and info.forbid_unknown_fields:
-            schema.additional_properties = False
+        schema = self.struct_plugin.to_openapi_schema(field_definition, schema_creator)
+        schema.additional_properties = False
         return schema
 
 
@@ -149,10 +159,6 @@ class DecimalInSchemaPlugin(OpenAPISchemaPlugin):
             description=DECIMAL_IN.description,
             examples=["99.90"],
         )
-
-
-SCHEMA_PLUGINS = [DecimalInSchemaPlugin(), StrictStructSchemaPlugin()]
-"""The app's ``plugins``: consulted before Litestar's own."""
 
 
 def _problem(code: str, api: bool) -> OpenAPIResponse:
@@ -250,3 +256,6 @@ def install(app: Litestar) -> None:
     :func:`document`-ed one. Litestar always builds its own plugin, so that instance takes the subclass."""
     plugin: Any = app.plugins.get("OpenAPIPlugin")
     plugin.__class__ = _documented(plugin.__class__)
+    struct_plugin = next(p for p in app.plugins.openapi if type(p).__name__ == "StructSchemaPlugin")
+    first = (DecimalInSchemaPlugin(), StrictStructSchemaPlugin(struct_plugin))
+    app.plugins.openapi = (*first, *app.plugins.openapi)

@@ -846,9 +846,9 @@ export interface components {
         /** AllowanceChargeIn */
         AllowanceChargeIn: {
             /** @description A decimal number, as a JSON number or a string ("99.90"). */
-            amount?: string | null;
+            amount?: (number | string) | null;
             /** @description A decimal number, as a JSON number or a string ("99.90"). */
-            percent?: string | null;
+            percent?: (number | string) | null;
             reason: string;
             reason_code?: string | null;
             taxes?: components["schemas"]["TaxIn"][] | null;
@@ -1562,8 +1562,11 @@ export interface components {
                 [key: string]: string;
             } | null;
             name: string;
-            /** @description A decimal number, as a JSON number or a string ("99.90"). */
-            price: string;
+            /**
+             * @description A decimal number, as a JSON number or a string ("99.90").
+             * @example 99.90
+             */
+            price: number | string;
             taxes?: components["schemas"]["TaxIn"][];
             unit?: string | null;
         };
@@ -1598,7 +1601,7 @@ export interface components {
             };
             name?: string;
             /** @description A decimal number, as a JSON number or a string ("99.90"). */
-            price?: string;
+            price?: number | string;
             taxes?: components["schemas"]["TaxIn"][];
             unit?: string | null;
         };
@@ -1608,8 +1611,9 @@ export interface components {
             /**
              * @description A decimal number, as a JSON number or a string ("99.90").
              * @default 0
+             * @example 99.90
              */
-            discount?: string;
+            discount?: number | string;
             item_id?: string | null;
             /**
              * @default services
@@ -1618,12 +1622,13 @@ export interface components {
             kind?: "services" | "goods" | "digital";
             name?: string | null;
             /** @description A decimal number, as a JSON number or a string ("99.90"). */
-            price?: string | null;
+            price?: (number | string) | null;
             /**
              * @description A decimal number, as a JSON number or a string ("99.90").
              * @default 1
+             * @example 99.90
              */
-            quantity?: string;
+            quantity?: number | string;
             /**
              * @default standard
              * @enum {string}
@@ -1696,7 +1701,7 @@ export interface components {
         /** PaidAtIssue */
         PaidAtIssue: {
             /** @description A decimal number, as a JSON number or a string ("99.90"). */
-            amount?: string | null;
+            amount?: (number | string) | null;
             date?: string | null;
             reference?: string | null;
             /** @default false */
@@ -1709,8 +1714,11 @@ export interface components {
         };
         /** PaymentCreate */
         PaymentCreate: {
-            /** @description A decimal number, as a JSON number or a string ("99.90"). */
-            amount: string;
+            /**
+             * @description A decimal number, as a JSON number or a string ("99.90").
+             * @example 99.90
+             */
+            amount: number | string;
             date?: string | null;
             invoice_id: string;
             /** @description At most 50 keys; keys [A-Za-z0-9_.-] up to 40 characters, values up to 500. */
@@ -1794,8 +1802,11 @@ export interface components {
         };
         /** RefundCreate */
         RefundCreate: {
-            /** @description A decimal number, as a JSON number or a string ("99.90"). */
-            amount: string;
+            /**
+             * @description A decimal number, as a JSON number or a string ("99.90").
+             * @example 99.90
+             */
+            amount: number | string;
             credit_note_id?: string | null;
             date?: string | null;
             invoice_id?: string | null;
@@ -1862,8 +1873,11 @@ export interface components {
         /** TaxIn */
         TaxIn: {
             name?: string | null;
-            /** @description A decimal number, as a JSON number or a string ("99.90"). */
-            rate: string;
+            /**
+             * @description A decimal number, as a JSON number or a string ("99.90").
+             * @example 99.90
+             */
+            rate: number | string;
         };
         /** TaxOut */
         TaxOut: {
@@ -4122,7 +4136,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/octet-stream": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/svg+xml": string;
                 };
             };
             /** @description Not found, or outside the caller's account, environment or entity (the same answer). */

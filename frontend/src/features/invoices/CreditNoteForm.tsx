@@ -70,7 +70,7 @@ export function CreditNoteForm({ invoice, onDone }: { invoice: Invoice; onDone: 
   const preview = useMemo(
     () =>
       totalsText(
-        lines.map((l) => ({ quantity: l.quantity ?? "1", price: l.price ?? "0", discount: l.discount ?? "0", taxes: (l.taxes ?? []).map((x) => ({ name: x.name ?? undefined, rate: x.rate })) })),
+        lines.map((l) => ({ quantity: String(l.quantity ?? "1"), price: String(l.price ?? "0"), discount: String(l.discount ?? "0"), taxes: (l.taxes ?? []).map((x) => ({ name: x.name ?? undefined, rate: String(x.rate) })) })),
         currency,
         invoice.prices_include_tax,
       ),
