@@ -125,7 +125,7 @@ def declared_query(handler: BaseRouteHandler) -> frozenset[str]:
 
 def check_query(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     """The app-wide guard (after the authorising one): 422 naming the first query parameter a ``/v1``
-    route does not declare; ``metadata[…]`` is declared by ``opt`` (:data:`METADATA_FILTERS`)."""
+    route does not declare, or one given twice; ``metadata[…]`` is declared by ``opt`` (:data:`METADATA_FILTERS`)."""
     if not connection.url.path.startswith("/v1/"):
         return
     params = connection.query_params
@@ -133,6 +133,11 @@ def check_query(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
         return
     declared = declared_query(handler)
     metadata = bool(handler.opt.get(METADATA_OPT))
+    seen: set[str] = set()
+    for name, _ in params.multi_items():
+        if name in seen:  # every parameter takes one value (the document has no arrays): no silent "last wins"
+            raise ValidationFailed.field(name, "is given more than once; it takes one value")
+        seen.add(name)
     for name in params:
         if name in declared or (metadata and name.startswith("metadata")):
             continue

@@ -28,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.integration.conftest import INVOICE, make_account, make_entity
 
-EXAMPLES = 6
+EXAMPLES = 10
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
