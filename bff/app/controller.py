@@ -13,6 +13,7 @@ from bff.app._origin import same_origin
 from bff.app.schemas import AppSessionCreate, AppSessionOut, SignInLinkRequest, SignInLinkSent
 from bff.app.service import AppService
 from contract.errors import FolioError, folio_error_handler
+from contract.hygiene import input_hygiene
 from contract.permissions import Perm
 
 PUBLIC = {"permission": Perm.PUBLIC}
@@ -43,6 +44,7 @@ def _refused(request: Request, exc: FolioError, service: AppService) -> Response
 @post(
     "/app/session",
     operation_id="createAppSession",
+    middleware=[input_hygiene],  # contract.hygiene: the API's input checks, for a BFF on its own too
     opt=PUBLIC,
     tags=TAGS,
     security=[],
@@ -104,6 +106,7 @@ async def sign_out(request: Request) -> Response[None]:
 @post(
     "/app/sign-in",
     operation_id="requestAppSignInLink",
+    middleware=[input_hygiene],  # contract.hygiene: the API's input checks, for a BFF on its own too
     opt=PUBLIC,
     tags=TAGS,
     security=[],

@@ -14,6 +14,7 @@ from bff import IMMUTABLE, PROXY_METHODS, RATE_LIMIT_HANDLERS, client_key, forwa
 from bff.embed.schemas import EmbedSessionCreate, EmbedSessionOut, EmbedTokenCreate, EmbedTokenOut
 from bff.embed.service import EmbedService
 from contract.errors import NotFound
+from contract.hygiene import input_hygiene
 from contract.permissions import Perm
 
 PUBLIC = {"permission": Perm.PUBLIC}
@@ -28,6 +29,7 @@ def embed(request: Request) -> EmbedService:
 @post(
     "/embed/tokens",
     operation_id="createEmbedToken",
+    middleware=[input_hygiene],  # contract.hygiene: the API's input checks, for a BFF on its own too
     opt=PUBLIC,
     tags=["Embed"],
     summary="Mint a single-use embed token for one entity user (account key)",
@@ -40,6 +42,7 @@ async def create_token(request: Request, data: EmbedTokenCreate) -> Response[Emb
 @post(
     "/embed/session",
     operation_id="createEmbedSession",
+    middleware=[input_hygiene],  # contract.hygiene: the API's input checks, for a BFF on its own too
     opt=PUBLIC,
     tags=["Embed"],
     security=[],
