@@ -28,6 +28,7 @@ from typing import Any, cast
 
 import msgspec
 from litestar import Request
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from contract.errors import BadRequest, ValidationFailed
@@ -176,7 +177,7 @@ def input_hygiene(app: ASGIApp) -> ASGIApp:
     """The middleware: refuse the request (problem+json through the app's handlers) or pass it on."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and not cast(dict, scope).get(_MARK):
+        if scope["type"] == ScopeType.HTTP and not cast(dict, scope).get(_MARK):
             cast(dict, scope)[_MARK] = True
             request: Request = Request(scope, receive)
             check_path_and_headers(request)
