@@ -18,7 +18,8 @@ BFF deployed on its own refuses the same input.
 - **Query parameter values** longer than :data:`QUERY_VALUE_MAX` characters are refused with 422 naming
   the parameter.
 
-Nothing is changed in what passes: the body is read once and left for the handler (Litestar caches it).
+Nothing is changed in what passes: the body is read and decoded once, and Litestar keeps both for the
+handler.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ from __future__ import annotations
 import re
 from typing import Any, cast
 
-import msgspec
 from litestar import Request
 from litestar.enums import ScopeType
+from litestar.exceptions import SerializationException
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from contract.errors import BadRequest, ValidationFailed
@@ -167,9 +168,9 @@ async def check_body(request: Request) -> None:
             errors=[{"field": "body", "message": f"nests objects and arrays deeper than {MAX_DEPTH} levels"}],
         )
     try:
-        value = msgspec.json.decode(body)
-    except msgspec.DecodeError:
-        return  # the handler's decoder answers 400 for malformed JSON, as it always has
+        value = await request.json()  # decoded once: Litestar keeps it for the handler
+    except SerializationException:
+        return  # the handler's decoding answers 400 for malformed JSON, as it always has
     check_json(value)
 
 
