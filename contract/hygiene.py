@@ -75,7 +75,8 @@ def too_deep(body: bytes, limit: int = MAX_DEPTH) -> bool:
 
 def _describe(char: str) -> str:
     names = {"\x00": "a NUL byte", "\n": "a line break", "\r": "a carriage return", "\x7f": "DEL"}
-    return f"{names.get(char, 'a control character')} (U+{ord(char):04X})"
+    kind = "a control character" if ord(char) <= 0x9F else "a character no text may hold"
+    return f"{names.get(char, kind)} (U+{ord(char):04X})"
 
 
 def bad_character(text: str, *, multi_line: bool = False) -> str | None:
