@@ -27,6 +27,7 @@ from bff.app import BFF_ROUTE_HANDLERS, lifespan_hooks
 from bff.config import BffSettings
 from invoicing.app import create_app
 from invoicing.config import Settings
+from invoicing.db.rate_limits import database_counts
 from invoicing.embed.purge import purge_hooks
 
 
@@ -49,7 +50,11 @@ def create_server_app(
 ) -> Litestar:
     settings = settings or Settings()
     invoicing.embed.register_resolvers()
-    startup, shutdown = lifespan_hooks(bff_settings_for(settings, bff_settings), transport=bff_transport)
+    startup, shutdown = lifespan_hooks(
+        bff_settings_for(settings, bff_settings),
+        transport=bff_transport,
+        shared_counts=lambda app: database_counts(app.state.db),  # the abuse limits: in PostgreSQL, shared
+    )
     purge_startup, purge_shutdown = purge_hooks(settings.security.token_purge_seconds)
     return create_app(
         settings,
