@@ -48,7 +48,9 @@ def create_server_app(
     bff_transport: httpx.AsyncBaseTransport | None = None,
     **kwargs: Any,
 ) -> Litestar:
-    settings = settings or Settings()
+    if settings is None:  # read from the environment, as uvicorn's --factory calls it: the address is unknown
+        settings = Settings()
+        settings.security.refuse_development_secret(None)
     invoicing.embed.register_resolvers()
     startup, shutdown = lifespan_hooks(
         bff_settings_for(settings, bff_settings),
