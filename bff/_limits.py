@@ -11,16 +11,15 @@ PostgreSQL, in the database every process shares.
     over the limit → 429 problem+json (code "rate_limited") with Retry-After: the seconds until the
                      oldest counted request leaves the window; nothing is done (no e-mail, no token spent)
 
-In memory (SQLite, one process; or a BFF deployed on its own) a window is sliding: it remembers the
-times of the requests it let through. Refused ones do not count, so a flood cannot keep an address
-locked out beyond one window. With a :class:`SharedCounts` (``folio serve`` on PostgreSQL:
-:mod:`invoicing.db.rate_limits`), every process counts in one table instead, so N processes let through
-what one would: fixed windows (``COUNT`` per ``SECONDS``-long window starting at a multiple of
-``SECONDS``), each request counted by one atomic upsert that only increments below the limit; a request
-refused by any of its windows counts in none (one transaction), and Retry-After is the time to the end
-of the window that refused it. The counted keys are stored hashed. The client
-IP is the ASGI client, which uvicorn takes from ``X-Forwarded-For`` only when the connection comes
-from a trusted proxy (``FORWARDED_ALLOW_IPS``, default loopback); IPv6 clients count per /64.
+The windows slide: a window remembers the times of the requests it let through. Refused ones do not
+count, so a flood cannot keep an address locked out beyond one window. In memory (SQLite, one process;
+or a BFF deployed on its own) they are this process's. With a :class:`SharedCounts` (``folio serve`` on
+PostgreSQL: :mod:`invoicing.db.rate_limits`) every process counts in one table instead, so N processes
+let through what one would: each window counted by one atomic upsert that only appends below the limit,
+a request's windows in one transaction (refused by any, counted in none); the keys are stored hashed.
+The client IP is the ASGI client, which uvicorn takes from ``X-Forwarded-For`` only when the
+connection comes from a trusted proxy (``FORWARDED_ALLOW_IPS``, default loopback); IPv6 clients count
+per /64.
 The clock is ``time.time`` (frozen in tests).
 """
 
@@ -96,8 +95,8 @@ class SharedCounts(Protocol):
 
 
 class SlidingWindow:
-    """At most ``limit.count`` requests per key in any ``limit.seconds`` (in this process), or, with
-    ``shared``, per fixed window of ``limit.seconds`` in ``bucket`` across every process."""
+    """At most ``limit.count`` requests per key in any ``limit.seconds``: in this process, or, with
+    ``shared``, in ``bucket`` across every process (:func:`take`)."""
 
     def __init__(
         self,

@@ -9,9 +9,10 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from sqlalchemy import (
-    BigInteger,
+    JSON,
     Boolean,
     Date,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     inspect,
     text,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
 
 from contract.schemas import Role, UserStatus
@@ -424,20 +426,20 @@ class ViesCheck(Base):
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class RateLimitCount(Base):
-    """The BFF's abuse limits on PostgreSQL, shared by every process (:mod:`bff._limits`): how many requests
-    one key made in one fixed window of one limit. Rows of windows that are over are pruned."""
+class RateLimitHits(Base):
+    """The BFF's abuse limits on PostgreSQL, shared by every process (:mod:`invoicing.db.rate_limits`): the
+    times of the requests one key made that one limit let through, within its window. Rows whose window
+    is over are pruned. (Created on SQLite too, unused: there the limits are in memory.)"""
 
-    __tablename__ = "rate_limit_counts"
+    __tablename__ = "rate_limit_hits"
     bucket: Mapped[str] = mapped_column(String(40), primary_key=True)
     """Which limit: ``sign_in_email``, ``sign_in_ip``, ``embed_session_ip``, ``app_session_ip``."""
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     """SHA-256 of what is counted (a client address, an e-mail address): never the address itself."""
-    window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    """The window's start, in seconds since the epoch (a multiple of the limit's seconds)."""
-    count: Mapped[int] = mapped_column(Integer)
-    expires_at: Mapped[int] = mapped_column(BigInteger, index=True)
-    """The window's end, in seconds since the epoch; past it the row is pruned."""
+    hits: Mapped[list[float]] = mapped_column(JSON().with_variant(ARRAY(Double()), "postgresql"))
+    """Seconds since the epoch of each request counted, oldest first."""
+    expires_at: Mapped[float] = mapped_column(Double(), index=True)
+    """When the newest hit leaves the window; past it the row is pruned."""
 
 
 # the folded copies follow their originals whenever those are set (constructor, update, assignment)

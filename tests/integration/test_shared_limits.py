@@ -18,7 +18,7 @@ from folio.server import create_server_app
 from invoicing.config import Settings
 from invoicing.db import Database
 from invoicing.db.migrate import upgrade
-from invoicing.db.models import RateLimitCount
+from invoicing.db.models import RateLimitHits
 from invoicing.db.rate_limits import DatabaseCounts, database_counts, hashed
 from tests.conftest import drop_postgres_database, postgres_database, running, skip_unless_ci
 
@@ -97,22 +97,28 @@ def test_the_store_counts_atomically_and_prunes_windows_that_are_over(pg_url):
             counts = database_counts(db)
             assert isinstance(counts, DatabaseCounts)
             limit = Limit(2, 60)
-            now = 6_000_030.0  # 30 s into a window
+            now = 6_000_000.0
             # many concurrent requests for one key: exactly the limit is counted
             results = await asyncio.gather(*(counts.take([("b", "k", limit)], now) for _ in range(10)))
-            assert results.count([None]) == 2 and results.count([30]) == 8
+            assert results.count([None]) == 2 and results.count([60]) == 8
             # all or none: the second window refuses, so the first (room left) counts nothing
-            assert await counts.take([("c", "k", limit), ("b", "k", limit)], now) == [None, 30]
-            assert await counts.take([("c", "k", limit)], now) == [None]
-            assert await counts.take([("c", "k", limit)], now) == [None]
-            assert await counts.take([("c", "k", limit)], now) == [30]
+            assert await counts.take([("c", "k", limit), ("b", "k", limit)], now + 20) == [None, 40]
+            assert await counts.take([("c", "k", limit)], now + 20) == [None]
+            assert await counts.take([("c", "k", limit)], now + 30) == [None]
+            assert await counts.take([("c", "k", limit)], now + 30) == [50]
             async with db.transaction(write=False) as session:
-                rows = (await session.execute(select(RateLimitCount.key, RateLimitCount.count))).all()
-            assert sorted(rows) == [(hashed("k"), 2), (hashed("k"), 2)]  # the key is stored hashed
-            # the next window: room again, and the windows that are over are deleted
-            assert await counts.take([("b", "k", limit)], now + 60 + counts.prune_seconds) == [None]
+                rows = (
+                    await session.execute(select(RateLimitHits.bucket, RateLimitHits.key, RateLimitHits.hits))
+                ).all()
+            assert sorted(rows) == [("b", hashed("k"), [now, now]), ("c", hashed("k"), [now + 20, now + 30])]
+            # a sliding window: the oldest hit leaves it 60 s after it was counted, making room for one
+            assert await counts.take([("c", "k", limit)], now + 79) == [1]
+            assert await counts.take([("c", "k", limit)], now + 80) == [None]
+            assert await counts.take([("c", "k", limit)], now + 80) == [10]
+            # rows whose window is over are deleted
+            assert await counts.take([("b", "k", limit)], now + 150 + counts.prune_seconds) == [None]
             async with db.transaction(write=False) as session:
-                left = (await session.execute(select(func.count()).select_from(RateLimitCount))).scalar()
+                left = (await session.execute(select(func.count()).select_from(RateLimitHits))).scalar()
             assert left == 1
         finally:
             await db.dispose()

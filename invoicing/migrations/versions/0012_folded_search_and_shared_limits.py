@@ -1,6 +1,6 @@
 """Case-folded copies of the searched text (customers' name and e-mail, items' name, documents' number and
 customer name), backfilled with the application's rule (invoicing.db.folding); the BFF's abuse-limit
-counters shared by every process on PostgreSQL (rate_limit_counts)
+windows shared by every process on PostgreSQL (rate_limit_hits)
 
 Revision ID: 0012
 Revises: 0011
@@ -9,6 +9,7 @@ Create Date: 2026-12-03 12:20:00.000000
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 from invoicing.db.folding import customer_name, fold
 
@@ -59,20 +60,19 @@ def upgrade() -> None:
                 batch_op.add_column(sa.Column(name, sa.Text(), nullable=True))
         _backfill(table_name)
     op.create_table(
-        "rate_limit_counts",
+        "rate_limit_hits",
         sa.Column("bucket", sa.String(length=40), nullable=False),
         sa.Column("key", sa.String(length=64), nullable=False),
-        sa.Column("window_start", sa.BigInteger(), nullable=False),
-        sa.Column("count", sa.Integer(), nullable=False),
-        sa.Column("expires_at", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("bucket", "key", "window_start"),
+        sa.Column("hits", sa.JSON().with_variant(postgresql.ARRAY(sa.Double()), "postgresql"), nullable=False),
+        sa.Column("expires_at", sa.Double(), nullable=False),
+        sa.PrimaryKeyConstraint("bucket", "key"),
     )
-    op.create_index("ix_rate_limit_counts_expires_at", "rate_limit_counts", ["expires_at"], unique=False)
+    op.create_index("ix_rate_limit_hits_expires_at", "rate_limit_hits", ["expires_at"], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index("ix_rate_limit_counts_expires_at", table_name="rate_limit_counts")
-    op.drop_table("rate_limit_counts")
+    op.drop_index("ix_rate_limit_hits_expires_at", table_name="rate_limit_hits")
+    op.drop_table("rate_limit_hits")
     for table_name, folded in reversed(FOLDED.items()):
         with op.batch_alter_table(table_name, schema=None) as batch_op:
             for name in reversed(list(folded)):
