@@ -27,6 +27,7 @@ from bff.app import BFF_ROUTE_HANDLERS, lifespan_hooks
 from bff.config import BffSettings
 from invoicing.app import create_app
 from invoicing.config import Settings
+from invoicing.db.rate_limits import database_counts
 from invoicing.embed.purge import purge_hooks
 
 
@@ -47,9 +48,15 @@ def create_server_app(
     bff_transport: httpx.AsyncBaseTransport | None = None,
     **kwargs: Any,
 ) -> Litestar:
-    settings = settings or Settings()
+    if settings is None:  # read from the environment, as uvicorn's --factory calls it: the address is unknown
+        settings = Settings()
+        settings.security.refuse_development_secret(None)
     invoicing.embed.register_resolvers()
-    startup, shutdown = lifespan_hooks(bff_settings_for(settings, bff_settings), transport=bff_transport)
+    startup, shutdown = lifespan_hooks(
+        bff_settings_for(settings, bff_settings),
+        transport=bff_transport,
+        shared_counts=lambda app: database_counts(app.state.db),  # the abuse limits: in PostgreSQL, shared
+    )
     purge_startup, purge_shutdown = purge_hooks(settings.security.token_purge_seconds)
     return create_app(
         settings,

@@ -10,7 +10,7 @@ from mimetypes import guess_type
 from litestar import Request, Response, get, post, route
 from litestar.response import File
 
-from bff import IMMUTABLE, PROXY_METHODS, RATE_LIMIT_HANDLERS, client_key, forward, hit, is_entity_id, shell_page
+from bff import IMMUTABLE, PROXY_METHODS, RATE_LIMIT_HANDLERS, client_key, forward, is_entity_id, shell_page, take
 from bff.embed.schemas import EmbedSessionCreate, EmbedSessionOut, EmbedTokenCreate, EmbedTokenOut
 from bff.embed.service import EmbedService
 from contract.errors import NotFound
@@ -53,7 +53,7 @@ async def create_token(request: Request, data: EmbedTokenCreate) -> Response[Emb
 )
 async def create_session(request: Request, data: EmbedSessionCreate) -> Response[EmbedSessionOut]:
     service = embed(request)
-    hit((service.limits.embed_session_ip, client_key(request), "to open dashboard sessions from this address"))
+    await take((service.limits.embed_session_ip, client_key(request), "to open dashboard sessions from this address"))
     result = await service.open_session(data)
     return Response(result, status_code=201, headers={"Cache-Control": "no-store"})
 

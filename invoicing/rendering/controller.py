@@ -57,7 +57,7 @@ def _pdf(rendered: Rendered) -> Response[bytes]:
 def _html(html: str) -> Response[str]:
     return Response(
         content=html,
-        media_type="text/html; charset=utf-8",
+        media_type="text/html",  # Litestar adds "; charset=utf-8" to every text/* type
         headers={
             "Content-Security-Policy": PREVIEW_CSP,
             "X-Content-Type-Options": "nosniff",
