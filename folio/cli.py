@@ -43,9 +43,7 @@ def main() -> None:
 @DATABASE
 def serve(host: str, port: int, database_url: str | None) -> None:
     """Run the API, the embed BFF and the dashboard in one process (applies pending migrations first)."""
-    import uvicorn
-
-    from folio.server import create_server_app
+    from folio.server import create_server_app, serve_app
     from invoicing.db.migrate import upgrade
 
     settings = _settings(database_url)
@@ -54,7 +52,7 @@ def serve(host: str, port: int, database_url: str | None) -> None:
     upgrade(settings.database.url)
     click.echo(f"Folio listening on http://{host}:{port}  (OpenAPI: http://{host}:{port}/schema)", err=True)
     click.echo(f"Public URL (embed and e-mailed links; FOLIO_PUBLIC_URL): {settings.public_url}", err=True)
-    uvicorn.run(create_server_app(settings), host=host, port=port, log_level="warning", access_log=False)
+    serve_app(create_server_app(settings), host, port)  # SIGTERM: render workers killed, stopped in seconds
 
 
 def served_url(host: str, port: int) -> str:

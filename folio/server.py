@@ -6,7 +6,8 @@
       + invoicing.embed, invoicing.signin       the endpoints the BFF calls; the BFF's credential kinds
                                                 registered with the guard (register_resolvers)
       + bff.app.BFF_ROUTE_HANDLERS              /embed…, /app…, /static/…
-      + lifespan: the spent-token purge (invoicing.embed.purge), the BFF's shared client
+      + lifespan: the spent-token purge (invoicing.embed.purge), the BFF's shared client, the render
+                  worker pool (invoicing.rendering.pool: started with the app, its workers killed at shutdown)
 
 The BFF gets the API's signing secrets, environment and public URL (one process, one set of
 settings); its client reaches ``/v1`` through the streaming ASGI transport into this same app, or
@@ -16,10 +17,13 @@ over HTTP when ``FOLIO_API_URL`` is set.
 from __future__ import annotations
 
 import dataclasses
+from types import FrameType
 from typing import Any
 
 import httpx
+import uvicorn
 from litestar import Litestar
+from litestar.types import LifespanHook
 
 import invoicing.embed
 import invoicing.signin
@@ -28,6 +32,24 @@ from bff.config import BffSettings
 from invoicing.app import create_app
 from invoicing.config import Settings
 from invoicing.embed.purge import purge_hooks
+from invoicing.rendering.pool import RenderPool, attach, close_all_soon
+
+
+def render_pool_hooks() -> tuple[LifespanHook, LifespanHook]:
+    """Start the app's render worker pool (``app.state.render_pool``, used for its database); close it at
+    shutdown: its workers are killed and renders still pending answer 503."""
+
+    def startup(app: Litestar) -> None:
+        pool = RenderPool.from_settings(app.state.settings.rendering).start()
+        app.state.render_pool = pool
+        attach(app.state.db, pool)
+
+    def shutdown(app: Litestar) -> None:
+        pool = getattr(app.state, "render_pool", None)
+        if pool is not None:
+            pool.close()
+
+    return startup, shutdown
 
 
 def bff_settings_for(settings: Settings, bff_settings: BffSettings | None = None) -> BffSettings:
@@ -51,6 +73,7 @@ def create_server_app(
     invoicing.embed.register_resolvers()
     startup, shutdown = lifespan_hooks(bff_settings_for(settings, bff_settings), transport=bff_transport)
     purge_startup, purge_shutdown = purge_hooks(settings.security.token_purge_seconds)
+    pool_startup, pool_shutdown = render_pool_hooks()
     return create_app(
         settings,
         **{
@@ -61,7 +84,24 @@ def create_server_app(
                 *BFF_ROUTE_HANDLERS,
                 *kwargs.get("extra_route_handlers", ()),
             ],
-            "on_startup": [*kwargs.get("on_startup", ()), purge_startup, startup],
-            "on_shutdown": [shutdown, purge_shutdown, *kwargs.get("on_shutdown", ())],
+            "on_startup": [*kwargs.get("on_startup", ()), pool_startup, purge_startup, startup],
+            "on_shutdown": [shutdown, purge_shutdown, pool_shutdown, *kwargs.get("on_shutdown", ())],
         },
     )
+
+
+class _Server(uvicorn.Server):
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        """SIGTERM / Ctrl+C: besides uvicorn's stop, kill the render workers at once, so a request waiting
+        for a render answers 503 now instead of holding the shutdown until the render ends."""
+        super().handle_exit(sig, frame)
+        close_all_soon()
+
+
+def serve_app(app: Litestar, host: str, port: int) -> None:
+    """Serve ``app`` until SIGTERM or Ctrl+C (``folio serve``); requests still running after a few seconds
+    are cancelled."""
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5
+    )
+    _Server(config).run()
