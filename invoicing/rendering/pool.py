@@ -44,6 +44,8 @@ log = logging.getLogger("folio.rendering")
 
 PRELOAD = ["invoicing.rendering.pool", "invoicing.rendering._render", "invoicing.einvoice.facturx"]
 """Imported once by the forkserver, so a new worker starts with them loaded."""
+READY_SECONDS = 60.0
+"""How long a new worker may take to warm up."""
 
 
 class RenderTooLong(FolioError):
@@ -104,6 +106,7 @@ def _work(conn: Connection) -> None:
     """A worker process: render what is sent, answer ``("ok", result)`` or ``("error", exception)``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole process group: the server decides
     _warm_up()
+    conn.send("ready")
     while True:
         try:
             fn, args = conn.recv()
@@ -142,6 +145,9 @@ class _Slot:
         process.start()
         child.close()
         self.process, self.conn = process, parent
+        if not parent.poll(READY_SECONDS) or parent.recv() != "ready":  # EOFError: killed meanwhile
+            process.kill()
+            raise RuntimeError(f"the render worker did not get ready in {READY_SECONDS} s")
 
     def kill(self) -> None:
         """Under the pool's lock: stop the worker now; its thread notices and, unless the pool is closed,
@@ -174,6 +180,8 @@ class _Slot:
                 if self.process is None and not pool.closed:
                     try:
                         self._spawn()
+                    except (EOFError, OSError):  # killed while warming up (closing)
+                        pass
                     except Exception:
                         log.exception("could not start a render worker")
                 job = pool._take(self)
