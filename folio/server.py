@@ -36,11 +36,12 @@ from invoicing.rendering.pool import RenderPool, attach, close_all_soon
 
 
 def render_pool_hooks() -> tuple[LifespanHook, LifespanHook]:
-    """Start the app's render worker pool (``app.state.render_pool``, used for its database); close it at
-    shutdown: its workers are killed and renders still pending answer 503."""
+    """Make the app's render worker pool (``app.state.render_pool``, used for its database; its workers start
+    with the first render, or at once under :func:`serve_app`); close it at shutdown: its workers are killed
+    and renders still pending answer 503."""
 
     def startup(app: Litestar) -> None:
-        pool = RenderPool.from_settings(app.state.settings.rendering).start()
+        pool = RenderPool.from_settings(app.state.settings.rendering)
         app.state.render_pool = pool
         attach(app.state.db, pool)
 
@@ -104,4 +105,10 @@ def serve_app(app: Litestar, host: str, port: int) -> None:
     config = uvicorn.Config(
         app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5
     )
+    app.on_startup.append(_start_render_workers)
     _Server(config).run()
+
+
+def _start_render_workers(app: Litestar) -> None:
+    """Workers warm before the first request asks for a PDF."""
+    app.state.render_pool.start()

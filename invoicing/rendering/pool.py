@@ -239,7 +239,7 @@ class RenderPool:
     def __init__(self, workers: int, timeout: float) -> None:
         if workers < 1:
             raise ValueError("a render pool needs at least one worker")
-        self.timeout = timeout
+        self.workers, self.timeout = workers, timeout
         self.ctx = _context()
         self.lock = threading.Condition()
         self.queues: dict[str, deque[_Job]] = {}

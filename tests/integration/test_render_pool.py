@@ -47,8 +47,8 @@ def alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
 
 
-def wait_until(condition, what: str) -> None:
-    deadline = time.monotonic() + HANG
+def wait_until(condition, what: str, hang: float = HANG) -> None:
+    deadline = time.monotonic() + hang
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"gave up waiting for {what}")
@@ -186,6 +186,9 @@ def folio(server, **rendering) -> Iterator[tuple[str, RenderPool]]:
     app = create_server_app(settings)
     srv, thread = start_server(app, port)
     pool: RenderPool = app.state.render_pool
+    assert pool.pids() == []  # workers start with the first render: servers that render nothing pay nothing
+    pool.start()
+    wait_until(lambda: len(pool.pids()) == pool.workers, "the workers")
     try:
         yield settings.public_url, pool
     finally:
@@ -340,7 +343,7 @@ def test_folio_serve_stops_on_sigterm_while_rendering(tmp_path):
             except httpx.TransportError:
                 return False
 
-        wait_until(up, "folio serve to start")
+        wait_until(up, "folio serve to start", hang=HANG * 5)  # a loaded machine takes its time to import
         _, keys = make_account(SimpleNamespace(database_url=database_url))
         entity = make_entity(httpx.Client(base_url=url, headers={"Authorization": f"Bearer {keys['sandbox']}"}))
         api = httpx.Client(
