@@ -74,6 +74,8 @@ async def unless_gone(request: Request, work: Awaitable[T]) -> T:
     watch: asyncio.Future[Any] = asyncio.ensure_future(_disconnected(request))
     try:
         await asyncio.wait([task, watch], return_when=asyncio.FIRST_COMPLETED)
+        if not task.done() and watch.exception() is not None:  # no telling whether the client is there
+            await asyncio.wait([task])
     finally:
         watch.cancel()
         if not task.done():
