@@ -370,3 +370,19 @@ def test_folio_serve_stops_on_sigterm_while_rendering(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_the_render_cache_is_bounded_in_entries_and_bytes():
+    from invoicing.rendering.service import _Copies
+
+    copies = _Copies(3, max_bytes=100)
+    for n in range(4):
+        copies.put(f"k{n}", b"x" * 10)
+    assert copies.get("k0") is None and copies.get("k3") == b"x" * 10  # the oldest went
+    copies.get("k1")  # used: the newest now
+    copies.put("big", "y" * 85)
+    assert copies.get("k1") == b"x" * 10 and copies.get("big") == "y" * 85
+    assert copies.get("k2") is None and copies.get("k3") is None
+    assert copies.bytes <= 100
+    copies.put("huge", b"z" * 101)  # bigger than the whole cache: not kept, nothing evicted for it
+    assert copies.get("huge") is None and copies.get("big") is not None
