@@ -7,7 +7,8 @@
                                                 registered with the guard (register_resolvers)
       + bff.app.BFF_ROUTE_HANDLERS              /embed…, /app…, /static/…
       + lifespan: the spent-token purge (invoicing.embed.purge), the BFF's shared client, the render
-                  worker pool (invoicing.rendering.pool: started with the app, its workers killed at shutdown)
+                  worker pool (invoicing.rendering.pool: workers start with the first render, or at once
+                  under serve_app, and are killed at shutdown; serve_app kills them on SIGTERM already)
 
 The BFF gets the API's signing secrets, environment and public URL (one process, one set of
 settings); its client reaches ``/v1`` through the streaming ASGI transport into this same app, or
