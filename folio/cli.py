@@ -44,9 +44,7 @@ def main() -> None:
 def serve(host: str, port: int, database_url: str | None) -> None:
     """Run the API, the embed BFF and the dashboard in one process (applies pending migrations first)."""
     _refuse_insecure_defaults(_settings(database_url), host)
-    import uvicorn
-
-    from folio.server import create_server_app
+    from folio.server import create_server_app, serve_app
     from invoicing.db.migrate import upgrade
 
     settings = _settings(database_url)
@@ -55,7 +53,7 @@ def serve(host: str, port: int, database_url: str | None) -> None:
     upgrade(settings.database.url)
     click.echo(f"Folio listening on http://{host}:{port}  (OpenAPI: http://{host}:{port}/schema)", err=True)
     click.echo(f"Public URL (embed and e-mailed links; FOLIO_PUBLIC_URL): {settings.public_url}", err=True)
-    uvicorn.run(create_server_app(settings), host=host, port=port, log_level="warning", access_log=False)
+    serve_app(create_server_app(settings), host, port)  # SIGTERM: render workers killed, stopped in seconds
 
 
 def _refuse_insecure_defaults(settings: Settings, host: str) -> None:

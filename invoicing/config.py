@@ -54,6 +54,13 @@ class RenderingSettings:
     """Largest logo accepted, uploaded or fetched (``FOLIO_LOGO_MAX_BYTES``)."""
     logo_allow_private_hosts: bool = field(default_factory=lambda: _env("FOLIO_LOGO_ALLOW_PRIVATE_HOSTS") == "1")
     """Fetch logos from loopback and private networks too (``FOLIO_LOGO_ALLOW_PRIVATE_HOSTS=1``; off: no SSRF)."""
+    workers: int = field(
+        default_factory=lambda: max(1, int(_env("FOLIO_RENDER_WORKERS") or min(2, os.cpu_count() or 1)))
+    )
+    """Render worker processes per server process (``FOLIO_RENDER_WORKERS``; default: 2, or 1 on one CPU)."""
+    timeout: float = field(default_factory=lambda: float(_env("FOLIO_RENDER_TIMEOUT_SECONDS", "30")))
+    """Seconds one render may run before its worker is killed and the request answers 422
+    (``FOLIO_RENDER_TIMEOUT_SECONDS``)."""
 
 
 @dataclass
