@@ -27,7 +27,7 @@ from invoicing.config import ROOT
 from invoicing.documents.schemas import CreditNoteOut, DocumentOut, InvoiceOut
 from invoicing.entities.settings import DEFAULT_COLOR, Settings
 from invoicing.rendering._epc import epc_payload, qr_data_uri
-from invoicing.rendering._format import Formatter
+from invoicing.rendering._format import Formatter, soft_breaks
 from invoicing.rendering._labels import LABELS, language_of
 
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one INFO line per layout step otherwise
@@ -35,6 +35,16 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one INFO l
 TEMPLATES = ROOT / "templates"
 DESIGNS = ("classic", "modern")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+# The width of the boxes that print free text, in ems of their font size (A4 less 2 x 16 mm margins is
+# 178 mm; base.css): a word wider than its box gets soft wrap opportunities (:func:`soft_breaks`). Bold
+# text counts a tenth wider.
+EM_PARTY = 13.5  # a party column: (178 mm - 70 mm facts) / 2 - 6 mm padding at 9pt, the name bold
+EM_ITEM = 24.0  # the item column: 46 % of 178 mm - 4 mm padding at 9pt
+EM_DESCRIPTION = 27.0  # the same at 8pt
+EM_FOOTER = 46.0  # the page footer: 70 % of 178 mm at 7.5pt
+EM_NOTE = 55.0  # full width at 9pt
+EM_WIDE_BOLD = 42.0  # full width at 9pt bold (the corrected invoice, the reason), 10pt bold (state details)
 
 # The HTML preview is shown inside the dashboard: nothing may run, load or submit.
 PREVIEW_CSP = (
@@ -113,16 +123,16 @@ def _iban(value: str | None) -> str:
     return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
-def _lines(text: str | None) -> list[str]:
-    return [line for line in (text or "").splitlines() if line.strip()]
+def _lines(text: str | None, width_em: float = EM_NOTE) -> list[str]:
+    return [soft_breaks(line, width_em) or "" for line in (text or "").splitlines() if line.strip()]
 
 
 def _line_rows(doc: DocumentOut, fmt: Formatter) -> list[dict[str, str | None]]:
     amount = "total_with_tax" if doc.prices_include_tax else "total"
     return [
         {
-            "name": li.name,
-            "description": li.description,
+            "name": soft_breaks(li.name, EM_ITEM),
+            "description": soft_breaks(li.description, EM_DESCRIPTION),
             "unit": li.unit,
             "quantity": fmt.number(li.quantity),
             "price": fmt.price(li.price),
@@ -176,7 +186,7 @@ def _state(inp: RenderInput, labels: Mapping[str, str], fmt: Formatter) -> dict[
         return {
             "kind": "voided",
             "label": labels["voided"],
-            "details": [f"{labels['reason']}: {reason}"] if reason else [],
+            "details": [soft_breaks(f"{labels['reason']}: {reason}", EM_WIDE_BOLD)] if reason else [],
         }
     if inp.kind != "invoice" or doc.status == "draft":
         return None
@@ -214,21 +224,21 @@ def _parties(inp: RenderInput, fmt: Formatter) -> dict[str, dict[str, Any]]:
     seller, buyer = inp.seller, inp.document.customer
     return {
         "seller": {
-            "name": seller.name,
-            "address": _lines(seller.address),
-            "city": " ".join(p for p in (seller.post_code, seller.city) if p),
+            "name": soft_breaks(seller.name, EM_PARTY),
+            "address": _lines(seller.address, EM_PARTY),
+            "city": soft_breaks(" ".join(p for p in (seller.post_code, seller.city) if p), EM_PARTY),
             "country": fmt.country(seller.country),
-            "tax_number": seller.tax_number,
-            "email": seller.email,
+            "tax_number": soft_breaks(seller.tax_number, EM_PARTY),
+            "email": soft_breaks(seller.email, EM_PARTY),
         },
         "buyer": {
-            "name": buyer.name,
-            "address": _lines(buyer.address),
-            "city": " ".join(p for p in (buyer.post_code, buyer.city) if p),
+            "name": soft_breaks(buyer.name, EM_PARTY),
+            "address": _lines(buyer.address, EM_PARTY),
+            "city": soft_breaks(" ".join(p for p in (buyer.post_code, buyer.city) if p), EM_PARTY),
             "country": fmt.country(buyer.country),
-            "tax_number": buyer.tax_number,
-            "email": buyer.email,
-            "reference": buyer.buyer_reference,
+            "tax_number": soft_breaks(buyer.tax_number, EM_PARTY),
+            "email": soft_breaks(buyer.email, EM_PARTY),
+            "reference": soft_breaks(buyer.buyer_reference, EM_PARTY),
         },
     }
 
@@ -240,8 +250,10 @@ def _heading(inp: RenderInput, labels: Mapping[str, str], fmt: Formatter) -> dic
     corrects = credit_reason = None
     if not is_invoice:
         assert isinstance(doc, CreditNoteOut)  # the kind is the document's type (render_input)
-        corrects = labels["corrects"].format(number=doc.invoice_number or "", date=fmt.date(doc.invoice_date))
-        credit_reason = doc.reason
+        corrects = soft_breaks(
+            labels["corrects"].format(number=doc.invoice_number or "", date=fmt.date(doc.invoice_date)), EM_WIDE_BOLD
+        )
+        credit_reason = soft_breaks(doc.reason, EM_WIDE_BOLD)
     period = None
     if doc.period_start and doc.period_end:  # the service period, printed instead of the date of supply
         period = f"{fmt.date(doc.period_start)} – {fmt.date(doc.period_end)}"
@@ -319,7 +331,7 @@ def build_context(inp: RenderInput) -> dict[str, Any]:
         "payment_terms": _lines(doc.payment_terms),
         "note": _lines(doc.note),
         "legal_note": _lines(doc.tax_treatment.legal_note if doc.tax_treatment else None),
-        "footer": _lines(doc.footer),
+        "footer": _lines(doc.footer, EM_FOOTER),
     }
 
 
