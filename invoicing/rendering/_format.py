@@ -23,9 +23,15 @@ def babel_locale(locale: str | None) -> Locale:
 
 
 class Formatter:
-    def __init__(self, locale: str | None, currency: str):
+    def __init__(self, locale: str | None, currency: str, *, soft_breaks: bool = False):
         self.locale = babel_locale(locale)
         self.currency = currency
+        self.soft_breaks = soft_breaks
+
+    def wrap(self, text: str | None, width_em: float) -> str | None:
+        """Free text printed in a box ``width_em`` wide: with :func:`soft_breaks` for the PDF; the HTML
+        preview leaves wrapping to the browser (``overflow-wrap: anywhere``) and keeps the text as typed."""
+        return soft_breaks(text, width_em) if self.soft_breaks else text
 
     def money(self, value: str | Decimal) -> str:
         """An amount already rounded to the currency (a stored total): ``1.234,56 €`` in German."""

@@ -18,7 +18,7 @@ from invoicing.core.totals import Tax
 from invoicing.documents.lines import apply_totals
 from invoicing.documents.output import invoice_out
 from invoicing.entities.settings import effective
-from invoicing.rendering import RenderInput, Seller, layout, render_pdf
+from invoicing.rendering import RenderInput, Seller, layout, render_html, render_pdf
 from invoicing.rendering._format import ZWSP, soft_breaks
 from tests.unit.builders import issued_invoice
 from tests.unit.test_render_layout import _overflowing
@@ -102,3 +102,10 @@ def test_a_5000_character_word_wraps_inside_the_page(design):
             )
         )
     assert starts and all(0 <= x < width for x in starts)
+
+
+def test_the_html_preview_keeps_long_words_as_typed_and_wraps_them_with_css():
+    word = _text(300, spaces=False)
+    html = render_html(_input(word, name=word))
+    assert ZWSP not in html and html.count(word) == 2
+    assert "overflow-wrap: anywhere" in html
