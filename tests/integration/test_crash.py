@@ -1,15 +1,15 @@
-"""Load and crashes against a real ``folio serve`` process, on SQLite (a file database) and PostgreSQL.
+"""Load and crashes against real servers, on SQLite (a file database) and PostgreSQL.
 
-* 50 clients issue at once, then replay their Idempotency-Keys at once: numbers 1…50, no hole, no
-  duplicate, and every replay is the first answer byte for byte.
+* 50 clients issue at once, then replay their Idempotency-Keys at once (the session's uvicorn server):
+  numbers 1…50, no hole, no duplicate, and every replay is the first answer byte for byte.
 * Concurrent clients issue a few hundred invoices and the server is killed with SIGKILL in the middle
   (at a random point after ~100 answers). After a restart on the same database: numbering is gapless
   and unique, every invoice whose 201 arrived exists with that number and those bytes (its key replays
   it), nothing is half-written (every document has its lines and totals, the counter equals the count),
   and retrying the requests lost in the crash fills the sequence on without a hole.
 
-These tests start their own server process (``kill -9`` must hit a real process, not a thread), so they
-do not use the session's ``server`` fixture; they use its database setup and the CLI a deployment runs.
+The crash test starts its own ``folio serve`` process (``kill -9`` must hit a real process, not a thread)
+on a database of its own, as a deployment runs it.
 """
 
 from __future__ import annotations
@@ -220,17 +220,23 @@ def assert_whole_and_gapless(folio: Folio, s: Seller) -> list[dict]:
 # -- 50-way concurrency ------------------------------------------------------------------------------------
 
 
-def test_fifty_concurrent_issues_are_gapless_and_their_replays_byte_for_byte(folio):
-    s = seller(folio)
+def test_fifty_concurrent_issues_are_gapless_and_their_replays_byte_for_byte(server, tenant):
+    """On the session's real uvicorn server (no process of its own needed)."""
+    r = tenant.account.patch(
+        f"/v1/entities/{tenant.entity_id}", json={"settings": {"number_formats": {"invoice": PREFIX + "{n}"}}}
+    )
+    assert r.status_code == 200, r.text
+    s = Seller(tenant.sandbox_key, tenant.entity_id)
+    here = Folio(server.database_url, Path(), port=int(server.url.rsplit(":", 1)[1]))
 
     async def burst(keys: list[str]) -> list[httpx.Response]:
         limits = httpx.Limits(max_connections=50)
-        async with httpx.AsyncClient(base_url=folio.url, headers=s.headers, timeout=120, limits=limits) as client:
+        async with httpx.AsyncClient(base_url=server.url, headers=s.headers, timeout=120, limits=limits) as client:
             return await asyncio.gather(
                 *(client.post("/v1/invoices", json=body(k), headers={"Idempotency-Key": k}) for k in keys)
             )
 
-    keys = [f"burst-{n}" for n in range(50)]
+    keys = [f"burst-{tenant.entity_id}-{n}" for n in range(50)]
     first = asyncio.run(burst(keys))
     assert [r.status_code for r in first] == [201] * 50, [r.text for r in first if r.status_code != 201][:3]
     assert sorted(seq(r.json()["number"]) for r in first) == list(range(1, 51))
@@ -243,7 +249,7 @@ def test_fifty_concurrent_issues_are_gapless_and_their_replays_byte_for_byte(fol
     for key, r in zip(again_keys, again, strict=True):
         assert r.status_code == 201 and r.headers["idempotent-replayed"] == "true"
         assert r.content == by_key[key].content, key
-    invoices = assert_whole_and_gapless(folio, s)
+    invoices = assert_whole_and_gapless(here, s)
     assert len(invoices) == 50
 
 
