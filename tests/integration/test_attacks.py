@@ -14,17 +14,24 @@ from __future__ import annotations
 
 import asyncio
 import html
+import io
 import json
 import socket
 import threading
 from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
+import segno
 
+from folio.server import create_server_app
+from invoicing.rendering._logo import LogoFetcher
+from invoicing.rendering._render import PREVIEW_CSP
+from tests.conftest import running, server_settings
 from tests.integration.conftest import (
     HOST,
     INVOICE,
@@ -39,7 +46,6 @@ from tests.integration.conftest import (
     make_entity,
     wait_for_emails,
 )
-from invoicing.rendering._render import PREVIEW_CSP
 from tests.integration.pdf_helpers import pdf_images, pdf_text
 
 # -- raw HTTP: no client library normalises what an attacker sends ------------------------------------------
@@ -594,3 +600,225 @@ def _tags(page: str):
     markup = Markup()
     markup.feed(page)
     return markup.tags
+
+
+# -- 6. SSRF through branding.logo_url -------------------------------------------------------------------------
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    segno.make("ssrf", micro=False).save(out, kind="png", scale=4)
+    return out.getvalue()
+
+
+class Recorder:
+    """A real HTTP server on every local IPv4 address and on ::1, answering a PNG and recording what it is asked
+    (``/redirect?to=URL`` answers 302 to URL)."""
+
+    def __init__(self):
+        self.requests: list[str] = []
+        png, requests = _png(), self.requests
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                requests.append(self.path)
+                if self.path.startswith("/redirect?to="):
+                    self.send_response(302)
+                    self.send_header("Location", self.path.split("=", 1)[1])
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "image/png")
+                self.send_header("Content-Length", str(len(png)))
+                self.end_headers()
+                self.wfile.write(png)
+
+            def log_message(self, *args):
+                pass
+
+        class V6(ThreadingHTTPServer):
+            address_family = socket.AF_INET6
+
+        self.v4 = ThreadingHTTPServer(("0.0.0.0", 0), Handler)
+        self.port = self.v4.server_address[1]
+        self.v6 = V6(("::1", self.port), Handler)
+        self.threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in (self.v4, self.v6)]
+        for t in self.threads:
+            t.start()
+
+    def close(self):
+        for s in (self.v4, self.v6):
+            s.shutdown()
+            s.server_close()
+
+
+@pytest.fixture(scope="module")
+def recorder():
+    r = Recorder()
+    yield r
+    r.close()
+
+
+def local_spellings(port: int) -> list[str]:
+    """Ways to name this machine in a logo URL; each reaches the recorder if fetched."""
+    return [
+        f"http://127.0.0.1:{port}/a.png",
+        f"http://localhost:{port}/b.png",
+        f"http://LOCALHOST.:{port}/c.png",
+        f"http://127.1:{port}/d.png",
+        f"http://2130706433:{port}/e.png",
+        f"http://0x7f000001:{port}/f.png",
+        f"http://0177.0.0.1:{port}/g.png",
+        f"http://0.0.0.0:{port}/h.png",
+        f"http://[::1]:{port}/i.png",
+        f"http://[::ffff:127.0.0.1]:{port}/j.png",
+        f"http://[::ffff:7f00:1]:{port}/k.png",
+        f"http://user:pass@127.0.0.1:{port}/l.png",
+        f"http://cdn.example@127.0.0.1:{port}/m.png",
+        f"http://{socket.gethostname()}:{port}/n.png",
+        f"http://127.0.0.1:{port}/redirect?to=http://127.0.0.1:{port}/o.png",
+    ]
+
+
+def _preview_images(api: httpx.Client, invoice_id: str) -> list[str]:
+    page = api.get(f"/v1/invoices/{invoice_id}/html")
+    assert page.status_code == 200, page.text
+    return [dict(a).get("src") or "" for t, a in _tags(page.text) if t == "img"]
+
+
+def test_logo_urls_naming_this_machine_are_never_fetched(server, tenant, recorder):
+    before = len(recorder.requests)
+    invoice = tenant.api.post("/v1/invoices", json={**INVOICE, "currency_code": "USD"}).json()  # USD: no QR code
+    for url in local_spellings(recorder.port):
+        r = tenant.account.patch(f"/v1/entities/{tenant.entity_id}", json={"settings": {"branding": {"logo_url": url}}})
+        assert r.status_code == 200, r.text
+        assert _preview_images(tenant.api, invoice["id"]) == [], url
+    pdf = tenant.api.post("/v1/invoices", json={**INVOICE, "currency_code": "USD"}).json()
+    r = tenant.api.get(f"/v1/invoices/{pdf['id']}/pdf")
+    assert r.status_code == 200 and pdf_images(r.content) == []
+    assert recorder.requests[before:] == []
+
+
+def test_the_recorder_is_reached_when_private_hosts_are_allowed(server, tenant, recorder):
+    """The control: the same URL is fetched by a server configured to allow private hosts."""
+    url = f"http://127.0.0.1:{recorder.port}/allowed-{tenant.entity_id}.png"
+    r = tenant.account.patch(f"/v1/entities/{tenant.entity_id}", json={"settings": {"branding": {"logo_url": url}}})
+    assert r.status_code == 200, r.text
+    settings = server_settings(server)
+    settings.rendering.logo_allow_private_hosts = True
+    with running(create_server_app, settings) as other:
+        api = httpx.Client(base_url=other, headers=dict(tenant.api.headers), timeout=60)
+        invoice = api.post("/v1/invoices", json={**INVOICE, "currency_code": "USD"}).json()
+        assert [s[:22] for s in _preview_images(api, invoice["id"])] == ["data:image/png;base64,"]
+    assert f"/allowed-{tenant.entity_id}.png" in recorder.requests
+
+
+def test_a_hostile_note_fetches_nothing_while_the_pdf_renders(server, tenant, recorder):
+    before = len(recorder.requests)
+    base = f"http://127.0.0.1:{recorder.port}"
+    note = (
+        f'<img src="{base}/note.png"><link rel=stylesheet href="{base}/n.css">'
+        f"<style>@import url({base}/i.css); body{{background:url({base}/bg.png)}}</style>"
+        f'<iframe src="{base}/frame"></iframe><object data="{base}/obj"></object>'
+    )
+    invoice = tenant.api.post("/v1/invoices", json={**INVOICE, "currency_code": "USD", "note": note}).json()
+    pdf = tenant.api.get(f"/v1/invoices/{invoice['id']}/pdf")
+    assert pdf.status_code == 200 and pdf_images(pdf.content) == []
+    assert tenant.api.get(f"/v1/invoices/{invoice['id']}/html").status_code == 200
+    assert recorder.requests[before:] == []
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://127.0.0.1/x.png", "gopher://127.0.0.1:6379/_INFO",
+                                 "data:image/svg+xml,<svg onload=alert(1)>", "javascript:alert(1)", "//127.0.0.1/x.png",
+                                 "http:/127.0.0.1/x.png", "dict://127.0.0.1:11211/stat"])  # fmt: skip
+def test_logo_urls_with_other_schemes_are_refused_naming_the_field(tenant, url):
+    r = tenant.account.patch(f"/v1/entities/{tenant.entity_id}", json={"settings": {"branding": {"logo_url": url}}})
+    problem = assert_problem(r, 422)
+    assert problem["errors"][0]["field"] == "settings.branding.logo_url", problem
+
+
+def _fetch(url: str, *, allow_private: bool = False, transport: httpx.AsyncBaseTransport | None = None):
+    async def run():
+        fetcher = LogoFetcher(timeout=2, max_bytes=100_000, allow_private=allow_private, transport=transport)
+        try:
+            return await fetcher.get(url)
+        finally:
+            await fetcher.close()
+
+    return asyncio.run(run())
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://10.0.0.1/x.png",
+        "http://172.16.5.4/x.png",
+        "http://192.168.1.1/x.png",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://100.64.0.1/x.png",
+        "http://[fe80::1]/x.png",
+        "http://[fc00::1]/x.png",
+        "http://[fd00:ec2::254]/latest/meta-data/",
+        "http://[::]/x.png",
+        "http://[::ffff:169.254.169.254]/x.png",
+        "http://[::ffff:10.0.0.1]/x.png",
+        "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/",  # NAT64 of 169.254.169.254
+        "http://[64:ff9b::7f00:1]/x.png",  # NAT64 of 127.0.0.1
+        "http://[2002:7f00:1::1]/x.png",  # 6to4 of 127.0.0.1
+        "http://[2002:a9fe:a9fe::1]/x.png",  # 6to4 of 169.254.169.254
+        "http://[::127.0.0.1]/x.png",  # IPv4-compatible (deprecated) 127.0.0.1
+        "http://[::a9fe:a9fe]/x.png",
+        "http://169.254.169.254.nip.invalid/x.png",  # a name that does not resolve: no request either
+        "file:///etc/passwd",
+        "ftp://10.0.0.1/x.png",
+    ],
+)
+def test_the_logo_fetcher_sends_nothing_to_private_link_local_or_embedded_addresses(url):
+    sent: list[httpx.Request] = []
+    transport = httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(200, content=_png()))
+    assert _fetch(url, transport=transport) is None
+    assert sent == []  # refused before any connection
+
+
+def test_the_logo_fetcher_never_follows_a_redirect(recorder):
+    """Even where private hosts are allowed: a 302 to the metadata address or back home is not followed."""
+    base = f"http://127.0.0.1:{recorder.port}"
+    for target in ("http://169.254.169.254/latest/meta-data/", f"{base}/followed-{id(recorder)}.png"):
+        before = len(recorder.requests)
+        assert _fetch(f"{base}/redirect?to={target}", allow_private=True) is None
+        assert recorder.requests[before:] == [f"/redirect?to={target}"]
+    assert _fetch(f"{base}/direct.png", allow_private=True) is not None  # the control: a direct logo is fetched
+
+
+# -- 7. oversized bodies -------------------------------------------------------------------------------------
+
+BIG = 3 * 1024 * 1024  # over the 2 MiB every door accepts
+
+
+def _chunks(size: int):
+    block = b"x" * 65536
+    for _ in range(size // len(block)):
+        yield block
+
+
+def test_oversized_bodies_are_413_problems_on_every_door(server, embed):
+    tenant = embed.tenant
+    session = embed.session("editor")
+    app_client, app_session = signed_in(server, tenant)
+    doors = [
+        (tenant.api, "/v1/invoices", {}),
+        (tenant.api, "/v1/customers", {}),
+        (tenant.account, f"/v1/entities/{tenant.entity_id}/logo", {"Content-Type": "image/png"}),
+        (httpx.Client(base_url=server.url, timeout=60), "/embed/session", {}),
+        (tenant.account, "/embed/tokens", {}),
+        (httpx.Client(base_url=server.url, timeout=60), "/app/sign-in", {}),
+        (httpx.Client(base_url=server.url, timeout=60), "/app/session", {}),
+        (embed.dashboard(session), "/invoices", {}),
+        (app_client, "/app/api/v1/invoices", {"X-CSRF-Token": app_session["csrf_token"], "Origin": server.url}),
+    ]
+    for client, path, headers in doors:
+        for content in (b"{" + b" " * BIG + b"}", _chunks(BIG)):  # with a Content-Length, and chunked without one
+            r = client.post(path, content=content, headers={"Content-Type": "application/json", **headers})
+            assert_problem(r, 413)
+    assert tenant.api.get("/v1/invoices").json()["data"] == []
+    assert tenant.api.get("/v1/customers").json()["data"] == []
