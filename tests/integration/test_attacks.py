@@ -106,6 +106,7 @@ class Victims:
     other_entity: str
     other_invoice: str
     secret: str  # a name only the other entity's data carries
+    app_cookie: str  # the standalone dashboard's session cookie (an admin of the same entity)
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +124,12 @@ def victims(server) -> Victims:
     )
     assert invoice.status_code == 201, invoice.text
     assert tenant.api.post("/v1/invoices", json=INVOICE).status_code == 201
-    return Victims(embed, embed.session("admin"), other, invoice.json()["id"], secret)
+    member = invite(tenant, "admin")
+    with httpx.Client(base_url=server.url, timeout=30) as browser:
+        opened = browser.post("/app/session", json={"token": latest_link(tenant, member["email"])})
+        assert opened.status_code == 201, opened.text
+        cookie = "; ".join(f"{k}={v}" for k, v in browser.cookies.items())
+    return Victims(embed, embed.session("admin"), other, invoice.json()["id"], secret, cookie)
 
 
 # {O}: the other entity's invoice, {E}: the other entity, {S}: the session's own entity
@@ -179,12 +185,19 @@ PATH_TRICKS = [
 ]
 
 
+OPENAPI = '"openapi":'  # what the schema document starts with (the path itself may be echoed in a 404)
+
+
 def _fill(trick: str, v: Victims) -> str:
     return trick.format(O=v.other_invoice, E=v.other_entity, S=v.embed.tenant.entity_id)
 
 
-def test_there_are_at_least_28_path_tricks():
+def test_there_are_at_least_28_path_tricks_and_the_leak_markers_would_see_a_leak(victims):
     assert len(PATH_TRICKS) >= 28
+    v = victims
+    assert OPENAPI in raw_request(v.embed.url, "/schema/openapi.json").body.decode()
+    direct = v.embed.tenant.account.get(f"/v1/invoices/{v.other_invoice}", headers={"X-Entity-Id": v.other_entity})
+    assert v.secret in direct.text
 
 
 @pytest.mark.parametrize("trick", PATH_TRICKS)
@@ -195,12 +208,25 @@ def test_a_path_trick_never_reaches_another_entity_or_a_route_outside_v1(victims
     # 401: an absolute URL is the API's own /v1/… (no API key); 422: the API refused the query, for this entity
     assert r.status in (400, 401, 404, 422), (r.status, r.body[:300])
     text = r.body.decode("utf-8", "replace")
-    for leak in (v.secret, v.other_invoice, "openapi", "sk_sandbox_", "ek_sandbox_", "embed_allowed_origins"):
+    for leak in (v.secret, v.other_invoice, OPENAPI, "sk_sandbox_", "ek_sandbox_", "embed_allowed_origins"):
         assert leak not in text or leak in _fill(trick, v), (leak, text[:300])
     if r.status in (401, 404, 422) and r.body:
         assert r.headers["content-type"].startswith("application/problem+json"), r.headers
     # the same session still reads its own entity: what was refused was the trick, not the session
     ok = raw_request(v.embed.url, "/embed/api/v1/invoices", {"Authorization": auth["Authorization"]})
+    assert ok.status == 200 and v.secret not in ok.body.decode()
+
+
+@pytest.mark.parametrize("trick", PATH_TRICKS)
+def test_the_same_tricks_through_the_standalone_dashboards_proxy(victims, trick):
+    v = victims
+    target = _fill(trick, v).replace("/embed/api", "/app/api").replace("/EMBED/api", "/APP/api")
+    r = raw_request(v.embed.url, target, {"Cookie": v.app_cookie, "X-Entity-Id": v.other_entity})
+    assert r.status in (400, 401, 404, 422), (r.status, r.body[:300])
+    text = r.body.decode("utf-8", "replace")
+    for leak in (v.secret, OPENAPI, "sk_sandbox_", "ek_sandbox_", "embed_allowed_origins"):
+        assert leak not in text, (leak, text[:300])
+    ok = raw_request(v.embed.url, "/app/api/v1/invoices", {"Cookie": v.app_cookie})
     assert ok.status == 200 and v.secret not in ok.body.decode()
 
 
