@@ -1,10 +1,13 @@
-"""PDFs rendered per second on one core, for a one-page and a 200-line invoice, and peak memory.
+"""PDFs rendered per second on one core, for a one-page and a 200-line invoice, and peak memory; a bare
+WeasyPrint A4 page in the same run (the floor: the ratio is the goal's measure, within 2.5x); render time
+against the amount of text (one line with a description of 1k/5k/20k characters, as words and as one word
+without spaces, and 40 lines of 1,000 characters), which must grow linearly; and the Factur-X one-page PDF.
 
 Renders through the same path as ``GET /v1/invoices/{id}/pdf`` minus the database: the stored
 totals (``apply_totals``), the API's figures (``invoice_out``), the template, WeasyPrint. The
 one-page invoice carries a logo and a GiroCode.
 
-    .venv/bin/python bench/render_pdf.py [--seconds 5]
+    .venv/bin/python bench/render_pdf.py [--seconds 5] [--quick]
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import msgspec
 import pypdf
 import segno
+from weasyprint import HTML
 
 from invoicing.core.lines import DocumentLine
 from invoicing.core.totals import Tax
@@ -98,13 +103,38 @@ def invoice(lines: int) -> RenderInput:
     return RenderInput(invoice_out(doc), "invoice", SELLER, SETTINGS, Logo(logo.getvalue(), "image/png"))
 
 
-def measure(name: str, inp: RenderInput, seconds: float) -> None:
-    render_pdf(inp)  # warm-up: templates, stylesheets and fonts are loaded once per process
+BARE = "<style>@page { size: A4 }</style><p>Invoice 2025-00042</p>"
+
+
+def bare_page() -> bytes:
+    return HTML(string=BARE).write_pdf()
+
+
+def with_description(chars: int, spaces: bool, lines: int = 1) -> RenderInput:
+    """An invoice of ``lines`` lines, each described by ``chars`` characters: words of nine letters, or
+    one word without any space."""
+    inp = invoice(lines)
+    word = ("abcdefghij" * (chars // 10 + 1))[:chars]
+    if spaces:
+        word = " ".join(word[i : i + 9] for i in range(0, chars, 10))
+    document = inp.document
+    items = [msgspec.structs.replace(li, description=word) for li in document.items]
+    inp.document = msgspec.structs.replace(document, items=items)
+    return inp
+
+
+def measure(name: str, inp: RenderInput | None, seconds: float) -> float:
+    """Mean seconds per PDF of ``inp`` (of the bare page when None)."""
+
+    def render() -> bytes:
+        return bare_page() if inp is None else render_pdf(inp)
+
+    render()  # warm-up: templates, stylesheets and fonts are loaded once per process
     timings = []
     started = time.perf_counter()
     while time.perf_counter() - started < seconds or len(timings) < 3:
         t = time.perf_counter()
-        pdf = render_pdf(inp)
+        pdf = render()
         timings.append(time.perf_counter() - t)
     pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
     mean = statistics.fmean(timings)
@@ -114,17 +144,74 @@ def measure(name: str, inp: RenderInput, seconds: float) -> None:
         f"p95 {sorted(timings)[int(len(timings) * 0.95) - 1] * 1000:6.1f} ms"
         f"  ({len(timings)} renders, {len(pdf) / 1024:.0f} KiB)"
     )
+    return statistics.median(timings)
+
+
+def text_size() -> None:
+    """One render per case: time against the amount of text, and per 1,000 characters."""
+    print("time against text (one render each; linear: the ms per 1k characters stays flat):")
+    base = min(timed(invoice(1)) for _ in range(3))
+    cases = [(n, spaces, 1) for spaces in (True, False) for n in (1000, 5000, 20000)]
+    cases += [(1000, True, 40), (1000, False, 40)]
+    for chars, spaces, lines in cases:
+        inp = with_description(chars, spaces, lines)
+        seconds = timed(inp)
+        pages = len(pypdf.PdfReader(io.BytesIO(render_pdf(inp))).pages)
+        kind = "words" if spaces else "one word"
+        print(
+            f"  {lines:>2} x {chars:>5} chars, {kind:<8} {seconds * 1000:8.0f} ms  {pages:>3} page(s)  "
+            f"{(seconds - base) * 1e6 / (chars * lines):6.1f} ms per 1k chars over the 1-line invoice"
+        )
+
+
+def timed(inp: RenderInput) -> float:
+    t = time.perf_counter()
+    render_pdf(inp)
+    return time.perf_counter() - t
+
+
+def facturx_page(seconds: float) -> None:
+    from einvoice import ENTITY, SETTINGS  # bench/einvoice.py
+    from einvoice import invoice as einvoice_invoice
+
+    from invoicing.documents.output import document_out
+    from invoicing.einvoice import cii, facturx
+    from invoicing.einvoice.model import build
+    from invoicing.rendering.service import seller_of
+
+    doc = einvoice_invoice(10)
+    inp = RenderInput(document=document_out(doc), kind="invoice", seller=seller_of(ENTITY), settings=SETTINGS)
+    inv = build(doc, ENTITY, SETTINGS)
+    xml = cii.write(inv)
+    facturx.document(inp, xml, inv, "en")
+    timings = []
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds or len(timings) < 3:
+        t = time.perf_counter()
+        facturx.document(inp, xml, inv, "en")
+        timings.append(time.perf_counter() - t)
+    plain = statistics.median(timed(inp) for _ in range(max(3, len(timings) // 2)))
+    print(
+        f"Factur-X one page      median {statistics.median(timings) * 1000:6.1f} ms "
+        f"(the plain PDF of the same invoice {plain * 1000:6.1f} ms; {len(timings)} renders)"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5.0, help="time spent per case (default 5)")
+    parser.add_argument("--quick", action="store_true", help="leave out the text-size cases")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
     one, many = invoice(3), invoice(200)
-    measure("one-page invoice", one, args.seconds)
+    bare = measure("bare WeasyPrint page", None, args.seconds)
+    page = measure("one-page invoice", one, args.seconds)
+    print(f"one-page invoice / bare page: {page / bare:.1f}x (median)")
     measure("200-line invoice", many, args.seconds)
+    facturx_page(args.seconds)
+    if not args.quick:
+        text_size()
     tracemalloc.start()
     render_pdf(many)
     _, peak = tracemalloc.get_traced_memory()

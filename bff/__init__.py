@@ -8,7 +8,7 @@
       _tokens.py        TokenSigner: embed tokens and dashboard sessions (the life cycle is drawn there)
       _proxy.py         forward(): a dashboard call relayed to /v1 as the session's entity user
       _shell.py         Bundle, shell_page(): the dashboard's HTML page around the built bundle
-      _limits.py        Limits, hit(): per-process abuse limits on the public doors
+      _limits.py        Limits, take(): abuse limits on the public doors (in memory, or shared in the database)
       config.py         BffSettings
     bff/embed/          the embedding door: /embed/tokens, /embed/session, /embed/api, /embed, the SDK
     bff/app/            the standalone dashboard at /app, and the BFF as an app of its own (create_bff_app)
@@ -20,7 +20,17 @@ scheme, the credentials, the answers it reads); importing it loads no database d
 
 from bff._api import ApiProblem, FolioApi, UpstreamTimeout, api_problem, make_client, upstream_failure
 from bff._asgi import StreamingASGITransport
-from bff._limits import RATE_LIMIT_HANDLERS, Limit, Limits, RateLimited, SlidingWindow, client_key, hit
+from bff._limits import (
+    RATE_LIMIT_HANDLERS,
+    Limit,
+    Limits,
+    RateLimited,
+    SharedCounts,
+    SlidingWindow,
+    client_key,
+    hit,
+    take,
+)
 from bff._proxy import PROXY_METHODS, forward, upstream_path
 from bff._shell import IMMUTABLE, Bundle, BundleMissing, ShellPage, content_security_policy, is_entity_id, shell_page
 from bff._tokens import (
@@ -50,6 +60,7 @@ __all__ = [
     "Limit",
     "Limits",
     "RateLimited",
+    "SharedCounts",
     "ShellPage",
     "SlidingWindow",
     "StreamingASGITransport",
@@ -65,6 +76,7 @@ __all__ = [
     "make_client",
     "shell_page",
     "split_token",
+    "take",
     "upstream_failure",
     "upstream_path",
 ]

@@ -1,4 +1,5 @@
-"""Abuse limits for the BFF's public doors: a sliding window per key, kept in this process's memory.
+"""Abuse limits for the BFF's public doors: a window per key, kept in this process's memory or, on
+PostgreSQL, in the database every process shares.
 
 ::
 
@@ -10,11 +11,15 @@
     over the limit → 429 problem+json (code "rate_limited") with Retry-After: the seconds until the
                      oldest counted request leaves the window; nothing is done (no e-mail, no token spent)
 
-A window remembers the times of the requests it let through (refused ones do not count, so a flood
-cannot keep an address locked out beyond one window). The limits are **per process**: N processes
-behind a load balancer let N times as much through, which is still a small, fixed amount. The client
-IP is the ASGI client, which uvicorn takes from ``X-Forwarded-For`` only when the connection comes
-from a trusted proxy (``FORWARDED_ALLOW_IPS``, default loopback); IPv6 clients count per /64.
+The windows slide: a window remembers the times of the requests it let through. Refused ones do not
+count, so a flood cannot keep an address locked out beyond one window. In memory (SQLite, one process;
+or a BFF deployed on its own) they are this process's. With a :class:`SharedCounts` (``folio serve`` on
+PostgreSQL: :mod:`invoicing.db.rate_limits`) every process counts in one table instead, so N processes
+let through what one would: each window counted by one atomic upsert that only appends below the limit,
+a request's windows in one transaction (refused by any, counted in none); the keys are stored hashed.
+The client IP is the ASGI client, which uvicorn takes from ``X-Forwarded-For`` only when the
+connection comes from a trusted proxy (``FORWARDED_ALLOW_IPS``, default loopback); IPv6 clients count
+per /64.
 The clock is ``time.time`` (frozen in tests).
 """
 
@@ -24,8 +29,9 @@ import ipaddress
 import math
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from litestar import Request, Response
 from litestar.types import ExceptionHandlersMap
@@ -79,13 +85,33 @@ class Limit:
         return f"{self.count} per {self.seconds} s"
 
 
-class SlidingWindow:
-    """At most ``limit.count`` requests per key in any ``limit.seconds``."""
+class SharedCounts(Protocol):
+    """Windows kept where every process counts (the database): see the module docstring."""
 
-    def __init__(self, limit: Limit | None, *, clock: Callable[[], float] = time.time, max_keys: int = MAX_KEYS):
+    async def take(self, requests: Sequence[tuple[str, str, Limit]], now: float) -> list[int | None]:
+        """Count one request against each ``(bucket, key, limit)``, all or none: the seconds to wait for each
+        (None where there was room); when any is not None, nothing was counted."""
+        ...
+
+
+class SlidingWindow:
+    """At most ``limit.count`` requests per key in any ``limit.seconds``: in this process, or, with
+    ``shared``, in ``bucket`` across every process (:func:`take`)."""
+
+    def __init__(
+        self,
+        limit: Limit | None,
+        *,
+        clock: Callable[[], float] = time.time,
+        max_keys: int = MAX_KEYS,
+        bucket: str = "",
+        shared: SharedCounts | None = None,
+    ):
         self.limit = limit
         self.clock = clock
         self.max_keys = max_keys
+        self.bucket = bucket
+        self.shared = shared
         self._hits: dict[str, deque[float]] = {}
 
     def retry_after(self, key: str, now: float | None = None) -> int | None:
@@ -127,15 +153,32 @@ class SlidingWindow:
 
 
 def hit(*checks: tuple[SlidingWindow, str, str]) -> None:
-    """Count one request against every ``(window, key, what)``, or refuse it (and count nothing) when any
-    window is full. ``what`` names the limit in the problem's detail."""
+    """Count one request against every ``(window, key, what)`` in this process's memory, or refuse it (and
+    count nothing) when any window is full. ``what`` names the limit in the problem's detail."""
     waits = [(window.retry_after(key), window, what) for window, key, what in checks]
+    _refuse(waits)
+    for window, key, _ in checks:
+        window.add(key)
+
+
+async def take(*checks: tuple[SlidingWindow, str, str]) -> None:
+    """:func:`hit`, where the windows keep their counts: the shared store when they have one (all of one
+    request's windows share it or none does), else this process's memory."""
+    shared = [(window, key, what) for window, key, what in checks if window.shared and window.limit]
+    if not shared:
+        hit(*checks)
+        return
+    store, now = shared[0][0].shared, shared[0][0].clock()
+    assert store is not None and all(window.shared is store for window, _, _ in shared)
+    waits = await store.take([(window.bucket, key, window.limit) for window, key, _ in shared if window.limit], now)
+    _refuse([(wait, window, what) for wait, (window, _, what) in zip(waits, shared, strict=True)])
+
+
+def _refuse(waits: list[tuple[int | None, SlidingWindow, str]]) -> None:
     refused = [(wait, window, what) for wait, window, what in waits if wait is not None]
     if refused:
         wait, window, what = max(refused, key=lambda r: r[0])
         raise RateLimited(f"Too many requests {what} (at most {window.limit}); try again in {wait} s.", wait)
-    for window, key, _ in checks:
-        window.add(key)
 
 
 def client_key(request: Request) -> str:
@@ -152,7 +195,8 @@ def client_key(request: Request) -> str:
 
 @dataclass
 class Limits:
-    """The BFF's windows, one per door and key kind; created once per app (so once per process)."""
+    """The BFF's windows, one per door and key kind; created once per app, in this process's memory or in
+    ``shared`` (then each window's bucket is its field name)."""
 
     sign_in_email: SlidingWindow
     sign_in_ip: SlidingWindow
@@ -160,11 +204,12 @@ class Limits:
     app_session_ip: SlidingWindow
 
     @classmethod
-    def of(cls, settings: BffSettings) -> Limits:
+    def of(cls, settings: BffSettings, shared: SharedCounts | None = None) -> Limits:
         session = Limit.parse(settings.limit_session_ip)
-        return cls(
-            sign_in_email=SlidingWindow(Limit.parse(settings.limit_sign_in_email)),
-            sign_in_ip=SlidingWindow(Limit.parse(settings.limit_sign_in_ip)),
-            embed_session_ip=SlidingWindow(session),
-            app_session_ip=SlidingWindow(session),
-        )
+        limits = {
+            "sign_in_email": Limit.parse(settings.limit_sign_in_email),
+            "sign_in_ip": Limit.parse(settings.limit_sign_in_ip),
+            "embed_session_ip": session,
+            "app_session_ip": session,
+        }
+        return cls(**{name: SlidingWindow(limit, bucket=name, shared=shared) for name, limit in limits.items()})

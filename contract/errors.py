@@ -129,7 +129,9 @@ def http_exception_handler(_: Request, exc: HTTPException) -> Response:
         413: "Payload too large",
         415: "Unsupported media type",
     }
-    return problem(status, titles.get(status, "Error"), exc.detail or titles.get(status, "Error"))
+    response = problem(status, titles.get(status, "Error"), exc.detail or titles.get(status, "Error"))
+    response.headers.update(exc.headers or {})  # e.g. a 405's Allow
+    return response
 
 
 def unexpected_handler(request: Request, exc: Exception) -> Response:

@@ -19,10 +19,13 @@ how both sides read the list, and refuse to start in production without one.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from functools import lru_cache
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode, want_bytes
 
 from contract.errors import Unauthorized
 
@@ -74,10 +77,28 @@ class Refused(Unauthorized):
         self.code = code
 
 
+class CanonicalSigner(TimestampSigner):
+    """itsdangerous's signer, accepting a signature only in the one form it writes. Base64 leaves the low
+    bits of a signature's last character unused, so several spellings decode to the same bytes (change
+    the last character of a token and it still verified); the signature sent is decoded strictly,
+    encoded again and must be exactly what was sent. (The payload and the timestamp are signed as sent,
+    so any other spelling of those fails the signature.)"""
+
+    def verify_signature(self, value: str | bytes, sig: str | bytes) -> bool:
+        sent = want_bytes(sig)
+        try:
+            decoded = base64.b64decode(sent + b"=" * (-len(sent) % 4), altchars=b"-_", validate=True)
+        except (binascii.Error, ValueError):
+            return False
+        if base64_encode(decoded) != sent:
+            return False
+        return super().verify_signature(value, sent)
+
+
 @lru_cache(maxsize=64)
 def serializer(keys: tuple[str, ...], salt: str) -> URLSafeTimedSerializer:
     """itsdangerous signs with the *last* key of its list; ours is newest first."""
-    return URLSafeTimedSerializer(list(reversed(keys)), salt=salt)
+    return URLSafeTimedSerializer(list(reversed(keys)), salt=salt, signer=CanonicalSigner)
 
 
 def purpose_of(keys: tuple[str, ...], signed: str, *, besides: str) -> str | None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from invoicing.config import Settings
+from invoicing.config import InsecureDefaults, Settings
 
 DATABASE = click.option(
     "--database",
@@ -43,9 +43,8 @@ def main() -> None:
 @DATABASE
 def serve(host: str, port: int, database_url: str | None) -> None:
     """Run the API, the embed BFF and the dashboard in one process (applies pending migrations first)."""
-    import uvicorn
-
-    from folio.server import create_server_app
+    _refuse_insecure_defaults(_settings(database_url), host)
+    from folio.server import create_server_app, serve_app
     from invoicing.db.migrate import upgrade
 
     settings = _settings(database_url)
@@ -54,7 +53,15 @@ def serve(host: str, port: int, database_url: str | None) -> None:
     upgrade(settings.database.url)
     click.echo(f"Folio listening on http://{host}:{port}  (OpenAPI: http://{host}:{port}/schema)", err=True)
     click.echo(f"Public URL (embed and e-mailed links; FOLIO_PUBLIC_URL): {settings.public_url}", err=True)
-    uvicorn.run(create_server_app(settings), host=host, port=port, log_level="warning", access_log=False)
+    serve_app(create_server_app(settings), host, port)  # SIGTERM: render workers killed, stopped in seconds
+
+
+def _refuse_insecure_defaults(settings: Settings, host: str) -> None:
+    """Exit (status 1, saying what to set) rather than serve beyond loopback with the public development secret."""
+    try:
+        settings.security.refuse_development_secret(host)
+    except InsecureDefaults as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def served_url(host: str, port: int) -> str:
@@ -160,7 +167,7 @@ def permissions() -> None:
     from folio.server import create_server_app
     from invoicing.auth.table import markdown
 
-    click.echo(markdown(create_server_app()))
+    click.echo(markdown(create_server_app(Settings())))  # never served: no secret needed
 
 
 @main.group()

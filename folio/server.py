@@ -6,7 +6,9 @@
       + invoicing.embed, invoicing.signin       the endpoints the BFF calls; the BFF's credential kinds
                                                 registered with the guard (register_resolvers)
       + bff.app.BFF_ROUTE_HANDLERS              /embed…, /app…, /static/…
-      + lifespan: the spent-token purge (invoicing.embed.purge), the BFF's shared client
+      + lifespan: the spent-token purge (invoicing.embed.purge), the BFF's shared client, the render
+                  worker pool (invoicing.rendering.pool: workers start with the first render, or at once
+                  under serve_app, and are killed at shutdown; serve_app kills them on SIGTERM already)
 
 The BFF gets the API's signing secrets, environment and public URL (one process, one set of
 settings); its client reaches ``/v1`` through the streaming ASGI transport into this same app, or
@@ -16,10 +18,13 @@ over HTTP when ``FOLIO_API_URL`` is set.
 from __future__ import annotations
 
 import dataclasses
+from types import FrameType
 from typing import Any
 
 import httpx
+import uvicorn
 from litestar import Litestar
+from litestar.types import LifespanHook
 
 import invoicing.embed
 import invoicing.signin
@@ -27,7 +32,27 @@ from bff.app import BFF_ROUTE_HANDLERS, lifespan_hooks
 from bff.config import BffSettings
 from invoicing.app import create_app
 from invoicing.config import Settings
+from invoicing.db.rate_limits import database_counts
 from invoicing.embed.purge import purge_hooks
+from invoicing.rendering.pool import RenderPool, attach, close_all_soon
+
+
+def render_pool_hooks() -> tuple[LifespanHook, LifespanHook]:
+    """Make the app's render worker pool (``app.state.render_pool``, used for its database; its workers start
+    with the first render, or at once under :func:`serve_app`); close it at shutdown: its workers are killed
+    and renders still pending answer 503."""
+
+    def startup(app: Litestar) -> None:
+        pool = RenderPool.from_settings(app.state.settings.rendering)
+        app.state.render_pool = pool
+        attach(app.state.db, pool)
+
+    def shutdown(app: Litestar) -> None:
+        pool = getattr(app.state, "render_pool", None)
+        if pool is not None:
+            pool.close()
+
+    return startup, shutdown
 
 
 def bff_settings_for(settings: Settings, bff_settings: BffSettings | None = None) -> BffSettings:
@@ -47,10 +72,17 @@ def create_server_app(
     bff_transport: httpx.AsyncBaseTransport | None = None,
     **kwargs: Any,
 ) -> Litestar:
-    settings = settings or Settings()
+    if settings is None:  # read from the environment, as uvicorn's --factory calls it: the address is unknown
+        settings = Settings()
+        settings.security.refuse_development_secret(None)
     invoicing.embed.register_resolvers()
-    startup, shutdown = lifespan_hooks(bff_settings_for(settings, bff_settings), transport=bff_transport)
+    startup, shutdown = lifespan_hooks(
+        bff_settings_for(settings, bff_settings),
+        transport=bff_transport,
+        shared_counts=lambda app: database_counts(app.state.db),  # the abuse limits: in PostgreSQL, shared
+    )
     purge_startup, purge_shutdown = purge_hooks(settings.security.token_purge_seconds)
+    pool_startup, pool_shutdown = render_pool_hooks()
     return create_app(
         settings,
         **{
@@ -61,7 +93,30 @@ def create_server_app(
                 *BFF_ROUTE_HANDLERS,
                 *kwargs.get("extra_route_handlers", ()),
             ],
-            "on_startup": [*kwargs.get("on_startup", ()), purge_startup, startup],
-            "on_shutdown": [shutdown, purge_shutdown, *kwargs.get("on_shutdown", ())],
+            "on_startup": [*kwargs.get("on_startup", ()), pool_startup, purge_startup, startup],
+            "on_shutdown": [shutdown, purge_shutdown, pool_shutdown, *kwargs.get("on_shutdown", ())],
         },
     )
+
+
+class _Server(uvicorn.Server):
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        """SIGTERM / Ctrl+C: besides uvicorn's stop, kill the render workers at once, so a request waiting
+        for a render answers 503 now instead of holding the shutdown until the render ends."""
+        super().handle_exit(sig, frame)
+        close_all_soon()
+
+
+def serve_app(app: Litestar, host: str, port: int) -> None:
+    """Serve ``app`` until SIGTERM or Ctrl+C (``folio serve``); requests still running after a few seconds
+    are cancelled."""
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5
+    )
+    app.on_startup.append(_start_render_workers)
+    _Server(config).run()
+
+
+def _start_render_workers(app: Litestar) -> None:
+    """Workers warm before the first request asks for a PDF."""
+    app.state.render_pool.start()

@@ -13,6 +13,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler, Dependencies, LifespanHook
 
 from contract.errors import EXCEPTION_HANDLERS
+from contract.hygiene import input_hygiene
 from contract.strict import StrictRequest
 from invoicing.accounts.controller import AccountController
 from invoicing.audit.controller import AuditLogController
@@ -94,6 +95,7 @@ def create_app(
     app = Litestar(
         route_handlers=[*API_CONTROLLERS, health, *extra_route_handlers],
         guards=[authorize, check_query],
+        middleware=[input_hygiene],  # control characters, JSON nesting, query lengths: every route's input
         dependencies={**deps.app_dependencies(db), **(extra_dependencies or {})},
         exception_handlers={
             **EXCEPTION_HANDLERS,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from contract.signing import secret_keys_from_env, signing_keys
+from contract.signing import DEV_SECRET, secret_keys_from_env, signing_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,6 +54,13 @@ class RenderingSettings:
     """Largest logo accepted, uploaded or fetched (``FOLIO_LOGO_MAX_BYTES``)."""
     logo_allow_private_hosts: bool = field(default_factory=lambda: _env("FOLIO_LOGO_ALLOW_PRIVATE_HOSTS") == "1")
     """Fetch logos from loopback and private networks too (``FOLIO_LOGO_ALLOW_PRIVATE_HOSTS=1``; off: no SSRF)."""
+    workers: int = field(
+        default_factory=lambda: max(1, int(_env("FOLIO_RENDER_WORKERS") or min(2, os.cpu_count() or 1)))
+    )
+    """Render worker processes per server process (``FOLIO_RENDER_WORKERS``; default: 2, or 1 on one CPU)."""
+    timeout: float = field(default_factory=lambda: float(_env("FOLIO_RENDER_TIMEOUT_SECONDS", "30")))
+    """Seconds one render may run before its worker is killed and the request answers 422
+    (``FOLIO_RENDER_TIMEOUT_SECONDS``)."""
 
 
 @dataclass
@@ -78,13 +86,51 @@ class SecuritySettings:
     """Signing secrets for embed tokens, sessions and sign-in links, newest first (``FOLIO_SECRET_KEYS``,
     comma-separated). Older ones keep verifying, so a secret rotates without breaking live sessions."""
     environment: str = field(default_factory=lambda: _env("FOLIO_ENV", "development"))
-    """``development`` (default) or ``production``. Production refuses to start without ``FOLIO_SECRET_KEYS``."""
+    """``development`` (default) or ``production``. Production refuses to start without ``FOLIO_SECRET_KEYS``;
+    so does any server that would sign with the public development secret beyond loopback, unless
+    ``FOLIO_ENV=development`` is set explicitly (:meth:`refuse_development_secret`)."""
+    environment_set: bool = field(default_factory=lambda: bool(_env("FOLIO_ENV")))
+    """Whether ``FOLIO_ENV`` was set at all (the default ``development`` is not a choice someone made)."""
     token_purge_seconds: float = field(default_factory=lambda: float(_env("FOLIO_TOKEN_PURGE_SECONDS", "600")))
     """How often each process deletes spent embed tokens and sign-in links that have expired
     (``FOLIO_TOKEN_PURGE_SECONDS``; also once at start; ``0``: never)."""
 
     def signing_keys(self) -> list[str]:
         return signing_keys(self.secret_keys, self.environment)
+
+    def refuse_development_secret(self, host: str | None) -> None:
+        """Raise :class:`InsecureDefaults` when a server bound to ``host`` (None: not known, as in an app
+        factory uvicorn calls) would sign with the public development secret without anyone asking for it:
+        no ``FOLIO_SECRET_KEYS``, and neither a loopback address nor ``FOLIO_ENV=development``."""
+        if self.signing_keys() != [DEV_SECRET]:
+            return
+        if self.environment_set and self.environment == "development":
+            return
+        if host is not None and is_loopback(host):
+            return
+        where = (
+            f"listening on {host}, beyond this machine" if host is not None else "listening on an address it cannot see"
+        )
+        raise InsecureDefaults(
+            "Refusing to start: FOLIO_SECRET_KEYS is not set, so embed tokens, sessions and sign-in links would be "
+            f"signed with Folio's public development secret, while {where}. Set FOLIO_SECRET_KEYS to a long random "
+            "secret of your own (and FOLIO_ENV=production), or set FOLIO_ENV=development to run with the "
+            "development secret on purpose."
+        )
+
+
+class InsecureDefaults(RuntimeError):
+    """A server that would start with the public development secret where others can reach it."""
+
+
+def is_loopback(host: str) -> bool:
+    """``localhost``, ``127.0.0.0/8`` and ``::1``; an unspecified address (``0.0.0.0``, ``::``) is every address."""
+    if host.strip("[]").lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 from litestar import Litestar
 
-from bff import Bundle, FolioApi, Limits, TokenSigner, make_client
+from bff import Bundle, FolioApi, Limits, SharedCounts, TokenSigner, make_client
 from bff.app.controller import ROUTE_HANDLERS as APP_ROUTES
 from bff.app.service import AppService
 from bff.config import BffSettings
@@ -30,10 +30,14 @@ BFF_ROUTE_HANDLERS = [*EMBED_ROUTES, *APP_ROUTES]
 
 
 def lifespan_hooks(
-    settings: BffSettings | None = None, *, transport: httpx.AsyncBaseTransport | None = None
+    settings: BffSettings | None = None,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    shared_counts: Callable[[Litestar], SharedCounts | None] | None = None,
 ) -> tuple[Callable, Callable]:
     """``on_startup`` / ``on_shutdown`` hooks that open and close the one shared API client; without an
-    API URL or a transport, the client reaches the app it starts in (the API's, in ``folio serve``)."""
+    API URL or a transport, the client reaches the app it starts in (the API's, in ``folio serve``).
+    ``shared_counts`` gives the store the abuse limits count in across processes (None: this process)."""
     settings = settings or BffSettings()
     keys = settings.signing_keys()  # refuses to start in production without a secret
 
@@ -41,7 +45,7 @@ def lifespan_hooks(
         logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per proxied call is noise
         client = make_client(settings, transport, app)
         api, signer, bundle = FolioApi(client, keys), TokenSigner(keys), Bundle(settings.dashboard_dir)
-        limits = Limits.of(settings)  # per process
+        limits = Limits.of(settings, shared_counts(app) if shared_counts else None)
         app.state.embed = EmbedService(api=api, signer=signer, settings=settings, bundle=bundle, limits=limits)
         app.state.standalone = AppService(
             api=api, signer=signer, public_url=settings.public_url, bundle=bundle, limits=limits

@@ -7,12 +7,13 @@ from __future__ import annotations
 from litestar import Request, Response, get, post, route
 from litestar.background_tasks import BackgroundTask
 
-from bff import PROXY_METHODS, RATE_LIMIT_HANDLERS, client_key, forward, hit, is_entity_id, shell_page
+from bff import PROXY_METHODS, RATE_LIMIT_HANDLERS, client_key, forward, is_entity_id, shell_page, take
 from bff.app import _session
 from bff.app._origin import same_origin
 from bff.app.schemas import AppSessionCreate, AppSessionOut, SignInLinkRequest, SignInLinkSent
 from bff.app.service import AppService
 from contract.errors import FolioError, folio_error_handler
+from contract.hygiene import input_hygiene
 from contract.permissions import Perm
 
 PUBLIC = {"permission": Perm.PUBLIC}
@@ -44,6 +45,7 @@ def _refused(request: Request, exc: FolioError, service: AppService) -> Response
     "/app/session",
     operation_id="createAppSession",
     opt={**PUBLIC, "problems": ("401", "403", "429")},
+    middleware=[input_hygiene],  # contract.hygiene: the API's input checks, for a BFF on its own too
     tags=TAGS,
     security=[],
     guards=[same_origin],
@@ -55,7 +57,7 @@ def _refused(request: Request, exc: FolioError, service: AppService) -> Response
 )
 async def create_session(request: Request, data: AppSessionCreate) -> Response[AppSessionOut]:
     service = standalone(request)
-    hit((service.limits.app_session_ip, client_key(request), "to sign in from this address"))
+    await take((service.limits.app_session_ip, client_key(request), "to sign in from this address"))
     cookie, body = await service.open_session(data.token)
     return Response(
         body,
@@ -105,6 +107,7 @@ async def sign_out(request: Request) -> Response[None]:
     "/app/sign-in",
     operation_id="requestAppSignInLink",
     opt={**PUBLIC, "problems": ("403", "429")},
+    middleware=[input_hygiene],  # contract.hygiene: the API's input checks, for a BFF on its own too
     tags=TAGS,
     security=[],
     status_code=202,
@@ -119,7 +122,7 @@ async def sign_out(request: Request) -> Response[None]:
 )
 async def request_link(request: Request, data: SignInLinkRequest) -> Response[SignInLinkSent]:
     service = standalone(request)
-    email = service.admit_sign_in(data.email, client_key(request))
+    email = await service.admit_sign_in(data.email, client_key(request))
     return Response(
         SignInLinkSent(sent=True),
         status_code=202,

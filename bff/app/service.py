@@ -11,7 +11,7 @@ from typing import Any
 
 import msgspec
 
-from bff import APP_SESSION, Bundle, Claims, FolioApi, Limits, TokenRefused, TokenSigner, api_problem, hit
+from bff import APP_SESSION, Bundle, Claims, FolioApi, Limits, TokenRefused, TokenSigner, api_problem, take
 from bff.app import _session
 from bff.app.schemas import AppSessionOut
 from bff.config import BffSettings
@@ -83,11 +83,11 @@ class AppService:
             raise api_problem(response)
         return self._out(msgspec.convert(response.json(), MeOut, strict=False), claims)
 
-    def admit_sign_in(self, email: str, client: str) -> str:
+    async def admit_sign_in(self, email: str, client: str) -> str:
         """The checked address, once the request is counted against the address's and the client's limits
         (:class:`bff.RateLimited` otherwise: then nothing is sent)."""
         email = check_address(email, "email")
-        hit(
+        await take(
             (self.limits.sign_in_ip, client, "for sign-in links from this address"),
             (self.limits.sign_in_email, email.lower(), "for sign-in links to this e-mail address"),
         )

@@ -10,10 +10,11 @@ from mimetypes import guess_type
 from litestar import Request, Response, get, post, route
 from litestar.response import File
 
-from bff import IMMUTABLE, PROXY_METHODS, RATE_LIMIT_HANDLERS, client_key, forward, hit, is_entity_id, shell_page
+from bff import IMMUTABLE, PROXY_METHODS, RATE_LIMIT_HANDLERS, client_key, forward, is_entity_id, shell_page, take
 from bff.embed.schemas import EmbedSessionCreate, EmbedSessionOut, EmbedTokenCreate, EmbedTokenOut
 from bff.embed.service import EmbedService
 from contract.errors import NotFound
+from contract.hygiene import input_hygiene
 from contract.permissions import Perm
 
 PUBLIC = {"permission": Perm.PUBLIC}
@@ -29,6 +30,7 @@ def embed(request: Request) -> EmbedService:
     "/embed/tokens",
     operation_id="createEmbedToken",
     opt={**PUBLIC, "problems": ("401", "403", "404")},
+    middleware=[input_hygiene],  # contract.hygiene: the API's input checks, for a BFF on its own too
     tags=["Embed"],
     summary="Mint a single-use embed token for one entity user (account key)",
 )
@@ -41,6 +43,7 @@ async def create_token(request: Request, data: EmbedTokenCreate) -> Response[Emb
     "/embed/session",
     operation_id="createEmbedSession",
     opt={**PUBLIC, "problems": ("401", "429")},
+    middleware=[input_hygiene],  # contract.hygiene: the API's input checks, for a BFF on its own too
     tags=["Embed"],
     security=[],
     exception_handlers=RATE_LIMIT_HANDLERS,
@@ -50,7 +53,7 @@ async def create_token(request: Request, data: EmbedTokenCreate) -> Response[Emb
 )
 async def create_session(request: Request, data: EmbedSessionCreate) -> Response[EmbedSessionOut]:
     service = embed(request)
-    hit((service.limits.embed_session_ip, client_key(request), "to open dashboard sessions from this address"))
+    await take((service.limits.embed_session_ip, client_key(request), "to open dashboard sessions from this address"))
     result = await service.open_session(data)
     return Response(result, status_code=201, headers={"Cache-Control": "no-store"})
 

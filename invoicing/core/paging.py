@@ -7,9 +7,11 @@ check that refuses query parameters a route does not declare.
 - **Metadata filters**: a list route that supports them says so with ``opt={..., **METADATA_FILTERS}``,
   takes ``request`` and hands :func:`metadata_filters` of it to its service (:func:`apply_metadata`).
   The OpenAPI document shows them as a ``metadata`` deepObject parameter (:mod:`invoicing.core.openapi`).
+  At most :data:`METADATA_FILTERS_MAX` (20) per request, else 422 naming ``metadata``.
 - **Unknown query parameters**: :func:`check_query`, an app-wide guard, answers 422 naming any query
   parameter a ``/v1`` route does not declare (``status`` on ``/v1/customers``, ``metadata[…]`` where the
-  route has no metadata filters), so a misspelt filter never silently lists everything.
+  route has no metadata filters), so a misspelt filter never silently lists everything, and any parameter
+  given twice (``?status=paid&status=void``: which one would count?).
 """
 
 from __future__ import annotations
@@ -39,11 +41,18 @@ METADATA_OPT = "metadata_filters"
 METADATA_FILTERS = {METADATA_OPT: True}
 """Spread into a list route's ``opt``: the route filters by ``metadata[KEY]=VALUE``."""
 METADATA_VALUE_MAX = 500
+METADATA_FILTERS_MAX = 20
+"""At most this many ``metadata[KEY]`` filters per request (each is a condition of the query)."""
 
 
 def metadata_filters(request: Request) -> dict[str, str]:
-    """The ``metadata[KEY]=VALUE`` query parameters of a list request."""
+    """The ``metadata[KEY]=VALUE`` query parameters of a list request (at most :data:`METADATA_FILTERS_MAX`)."""
     filters = {}
+    names = [name for name in request.query_params if name.startswith("metadata")]
+    if len(names) > METADATA_FILTERS_MAX:
+        raise ValidationFailed.field(
+            "metadata", f"has {len(names)} filters; at most {METADATA_FILTERS_MAX} per request"
+        )
     for name, value in request.query_params.items():
         if name.startswith("metadata"):
             match = _METADATA_PARAM.match(name)
@@ -125,7 +134,8 @@ def declared_query(handler: BaseRouteHandler) -> frozenset[str]:
 
 def check_query(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     """The app-wide guard (after the authorising one): 422 naming the first query parameter a ``/v1``
-    route does not declare, or one given twice; ``metadata[…]`` is declared by ``opt`` (:data:`METADATA_FILTERS`)."""
+    route does not declare, or one given more than once; ``metadata[…]`` is declared by ``opt``
+    (:data:`METADATA_FILTERS`)."""
     if not connection.url.path.startswith("/v1/"):
         return
     params = connection.query_params
@@ -133,12 +143,11 @@ def check_query(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
         return
     declared = declared_query(handler)
     metadata = bool(handler.opt.get(METADATA_OPT))
-    seen: set[str] = set()
+    seen = set()
     for name, _ in params.multi_items():
-        if name in seen:  # every parameter takes one value (the document has no arrays): no silent "last wins"
-            raise ValidationFailed.field(name, "is given more than once; it takes one value")
+        if name in seen:
+            raise ValidationFailed.field(name, "is given more than once; every parameter takes one value")
         seen.add(name)
-    for name in params:
         if name in declared or (metadata and name.startswith("metadata")):
             continue
         known = sorted(declared) + (["metadata[KEY]"] if metadata else [])

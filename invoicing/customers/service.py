@@ -23,7 +23,7 @@ from typing import Any, cast
 
 import msgspec
 from litestar import Request
-from sqlalchemy import CursorResult, Select, Table, func, inspect, or_, select
+from sqlalchemy import CursorResult, Select, Table, inspect, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,6 +36,7 @@ from invoicing.core.tax_numbers import validate_tax_number
 from invoicing.core.validate import country_field
 from invoicing.customers.peppol import peppol_id_field
 from invoicing.customers.schemas import CustomerCreate, CustomerList, CustomerOut, CustomerUpdate, ViesEvidence
+from invoicing.db.folding import fold
 from invoicing.db.models import Customer
 from invoicing.db.types import utcnow
 from invoicing.documents.vies_evidence import ViesEvidence as ViesCheck
@@ -112,11 +113,11 @@ def list_stmt(scope: Scope, search: str | None, external_id: str | None = None) 
     if external_id:
         stmt = stmt.where(Customer.external_id == external_id)
     if search:
-        text = search.lower()
+        text = fold(search)
         stmt = stmt.where(
             or_(
-                func.lower(Customer.name).contains(text, autoescape=True),
-                func.lower(Customer.email).contains(text, autoescape=True),
+                Customer.name_folded.contains(text, autoescape=True),
+                Customer.email_folded.contains(text, autoescape=True),
             )
         )
     return stmt
@@ -231,7 +232,7 @@ async def find_match(
         if found is not None:
             return found
     if values["email"]:
-        found = await _first(session, live.where(func.lower(Customer.email) == values["email"].lower()))
+        found = await _first(session, live.where(Customer.email_folded == fold(values["email"])))
         if found is not None:
             return found
     if external_id or values["tax_number"] or values["email"]:
@@ -240,7 +241,7 @@ async def find_match(
     return await _first(
         session,
         live.where(
-            func.lower(Customer.name) == values["name"].lower(),
+            Customer.name_folded == fold(values["name"]),
             Customer.tax_number.is_(None),
             Customer.email.is_(None),
             *same,

@@ -9,8 +9,10 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Date,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -21,11 +23,13 @@ from sqlalchemy import (
     inspect,
     text,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
 
 from contract.schemas import Role, UserStatus
 from invoicing.core.lines import StoredLine
 from invoicing.core.totals import AllowanceCharge, TaxTotal
+from invoicing.db.folding import customer_name, keep_folded
 from invoicing.db.types import JSONType, Money, StructList, UTCDateTime, utcnow
 from invoicing.emails.schemas import EmailStatus
 
@@ -132,6 +136,10 @@ class Customer(Base):
     metadata_: Mapped[dict[str, str]] = mapped_column("metadata", JSONType, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    name_folded: Mapped[str | None] = mapped_column(Text)
+    """``name`` case-folded (:mod:`invoicing.db.folding`), for search and duplicate detection; set with ``name``."""
+    email_folded: Mapped[str | None] = mapped_column(Text)
+    """``email`` case-folded; set with ``email``."""
     __table_args__ = (
         Index("ix_customers_entity", "entity_id", "id"),
         Index(
@@ -157,6 +165,8 @@ class Item(Base):
     metadata_: Mapped[dict[str, str]] = mapped_column("metadata", JSONType, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    name_folded: Mapped[str | None] = mapped_column(Text)
+    """``name`` case-folded (:mod:`invoicing.db.folding`), for search; set with ``name``."""
     __table_args__ = (Index("ix_items_entity", "entity_id", "id"),)
 
 
@@ -214,6 +224,10 @@ class Document(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    number_folded: Mapped[str | None] = mapped_column(Text)
+    """``number`` case-folded (:mod:`invoicing.db.folding`), for search; set with ``number``."""
+    customer_name_folded: Mapped[str | None] = mapped_column(Text)
+    """The customer snapshot's name case-folded, for search; set with ``customer``."""
     __table_args__ = (
         UniqueConstraint("entity_id", "type", "number", name="uq_documents_number"),
         Index("ix_documents_entity", "entity_id", "type", "id"),
@@ -410,3 +424,27 @@ class ViesCheck(Base):
     address: Mapped[str | None] = mapped_column(Text)
     request_identifier: Mapped[str | None] = mapped_column(String(100))
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RateLimitHits(Base):
+    """The BFF's abuse limits on PostgreSQL, shared by every process (:mod:`invoicing.db.rate_limits`): the
+    times of the requests one key made that one limit let through, within its window. Rows whose window
+    is over are pruned. (Created on SQLite too, unused: there the limits are in memory.)"""
+
+    __tablename__ = "rate_limit_hits"
+    bucket: Mapped[str] = mapped_column(String(40), primary_key=True)
+    """Which limit: ``sign_in_email``, ``sign_in_ip``, ``embed_session_ip``, ``app_session_ip``."""
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    """SHA-256 of what is counted (a client address, an e-mail address): never the address itself."""
+    hits: Mapped[list[float]] = mapped_column(JSON().with_variant(ARRAY(Double()), "postgresql"))
+    """Seconds since the epoch of each request counted, oldest first."""
+    expires_at: Mapped[float] = mapped_column(Double(), index=True)
+    """When the newest hit leaves the window; past it the row is pruned."""
+
+
+# the folded copies follow their originals whenever those are set (constructor, update, assignment)
+keep_folded(Customer.name, "name_folded")
+keep_folded(Customer.email, "email_folded")
+keep_folded(Item.name, "name_folded")
+keep_folded(Document.number, "number_folded")
+keep_folded(Document.customer, "customer_name_folded", customer_name)

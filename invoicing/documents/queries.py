@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contract.errors import NotFound, ValidationFailed
 from invoicing.auth.context import Scope
+from invoicing.db.folding import fold
 from invoicing.db.models import Document
 
 
@@ -48,11 +49,11 @@ def list_stmt(
     if invoice_id:
         stmt = stmt.where(Document.invoice_id == invoice_id)
     if search:
-        text = search.lower()
+        text = fold(search)  # the same rule as the stored *_folded columns (invoicing.db.folding)
         stmt = stmt.where(
             or_(
-                func.lower(Document.number).contains(text, autoescape=True),
-                func.lower(Document.customer["name"].as_string()).contains(text, autoescape=True),
+                Document.number_folded.contains(text, autoescape=True),
+                Document.customer_name_folded.contains(text, autoescape=True),
             )
         )
     return stmt

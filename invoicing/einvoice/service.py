@@ -25,7 +25,7 @@ from invoicing.einvoice.model import build
 from invoicing.einvoice.schemas import EInvoiceFormatOut, Missing
 from invoicing.entities.settings import effective, einvoice_pdf
 from invoicing.rendering import LogoFetcher
-from invoicing.rendering.service import RenderingService, filename, in_render_thread, render_input
+from invoicing.rendering.service import RenderingService, filename, in_worker, render_input
 
 KIND = "einvoice"
 
@@ -99,7 +99,9 @@ class EInvoiceService:
         content = fmt.write(inv)
         if fmt.pdf:
             inp = await render_input(self.db, self.fetcher, entity, doc, issued_copy=True)
-            content = await in_render_thread(facturx.document, inp, content, inv, doc.locale or entity.locale)
+            content = await in_worker(
+                self.db, doc.entity_id, facturx.document, inp, content, inv, doc.locale or entity.locale
+            )
         return EFile(await self._keep(doc, fmt, content), download_name(doc, fmt), fmt.media_type)
 
     async def _keep(self, doc: Document, fmt: Format, content: bytes) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import msgspec
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contract.errors import NotFound, ValidationFailed
@@ -15,6 +15,7 @@ from invoicing.core.lines import clean_price, clean_taxes
 from invoicing.core.money import format_decimal
 from invoicing.core.paging import apply_metadata, page
 from invoicing.core.schemas import TaxOut
+from invoicing.db.folding import fold
 from invoicing.db.models import Item
 from invoicing.db.types import utcnow
 from invoicing.events import emit
@@ -49,7 +50,7 @@ async def get_item(session: AsyncSession, scope: Scope, item_id: str, field: str
 def list_stmt(scope: Scope, search: str | None) -> Select[Item]:
     stmt = select(Item).where(Item.entity_id == scope.entity_id, Item.deleted_at.is_(None))
     if search:
-        stmt = stmt.where(func.lower(Item.name).contains(search.lower(), autoescape=True))
+        stmt = stmt.where(Item.name_folded.contains(fold(search), autoescape=True))
     return stmt
 
 

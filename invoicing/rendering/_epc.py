@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import io
 from decimal import Decimal
+from functools import lru_cache
 
 import segno
 
@@ -76,5 +77,9 @@ def qr_png(payload: str, *, scale: int = 4) -> bytes:
     return out.getvalue()
 
 
+@lru_cache(maxsize=512)
 def qr_data_uri(payload: str) -> str:
+    """The code as a ``data:`` URL. Kept per payload (a string, so immutable): choosing the QR mask and
+    writing the PNG cost as much as laying out half the page, and a document is rendered again for its
+    preview, its PDF and its Factur-X."""
     return "data:image/png;base64," + base64.b64encode(qr_png(payload)).decode()

@@ -36,7 +36,19 @@ TEMPLATES = ROOT / "templates"
 DESIGNS = ("classic", "modern")
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
+# The width of the boxes that print free text, in ems of their font size (A4 less 2 x 16 mm margins is
+# 178 mm; base.css): a word wider than its box gets soft wrap opportunities (:func:`soft_breaks`). Bold
+# text counts a tenth wider.
+EM_PARTY = 13.5  # a party column: (178 mm - 70 mm facts) / 2 - 6 mm padding at 9pt, the name bold
+EM_ITEM = 24.0  # the item column: 46 % of 178 mm - 4 mm padding at 9pt
+EM_DESCRIPTION = 27.0  # the same at 8pt
+EM_FOOTER = 46.0  # the page footer: 70 % of 178 mm at 7.5pt
+EM_NOTE = 55.0  # full width at 9pt
+EM_WIDE_BOLD = 42.0  # full width at 9pt bold (the corrected invoice, the reason), 10pt bold (state details)
+
 # The HTML preview is shown inside the dashboard: nothing may run, load or submit.
+# In the browser preview long words wrap the CSS way (the PDF gets zero-width spaces instead, base.css).
+PREVIEW_WRAP = ".party, .item, .note, .page-footer, .corrects, .doc-header > div { overflow-wrap: anywhere; }\n"
 PREVIEW_CSP = (
     "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src 'none'; "
     "script-src 'none'; form-action 'none'; base-uri 'none'; sandbox"
@@ -113,16 +125,17 @@ def _iban(value: str | None) -> str:
     return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
-def _lines(text: str | None) -> list[str]:
-    return [line for line in (text or "").splitlines() if line.strip()]
+def _lines(text: str | None, fmt: Formatter | None = None, width_em: float = EM_NOTE) -> list[str]:
+    lines = [line for line in (text or "").splitlines() if line.strip()]
+    return [fmt.wrap(line, width_em) or "" for line in lines] if fmt else lines
 
 
 def _line_rows(doc: DocumentOut, fmt: Formatter) -> list[dict[str, str | None]]:
     amount = "total_with_tax" if doc.prices_include_tax else "total"
     return [
         {
-            "name": li.name,
-            "description": li.description,
+            "name": fmt.wrap(li.name, EM_ITEM),
+            "description": fmt.wrap(li.description, EM_DESCRIPTION),
             "unit": li.unit,
             "quantity": fmt.number(li.quantity),
             "price": fmt.price(li.price),
@@ -176,7 +189,7 @@ def _state(inp: RenderInput, labels: Mapping[str, str], fmt: Formatter) -> dict[
         return {
             "kind": "voided",
             "label": labels["voided"],
-            "details": [f"{labels['reason']}: {reason}"] if reason else [],
+            "details": [fmt.wrap(f"{labels['reason']}: {reason}", EM_WIDE_BOLD)] if reason else [],
         }
     if inp.kind != "invoice" or doc.status == "draft":
         return None
@@ -214,21 +227,21 @@ def _parties(inp: RenderInput, fmt: Formatter) -> dict[str, dict[str, Any]]:
     seller, buyer = inp.seller, inp.document.customer
     return {
         "seller": {
-            "name": seller.name,
-            "address": _lines(seller.address),
-            "city": " ".join(p for p in (seller.post_code, seller.city) if p),
+            "name": fmt.wrap(seller.name, EM_PARTY),
+            "address": _lines(seller.address, fmt, EM_PARTY),
+            "city": fmt.wrap(" ".join(p for p in (seller.post_code, seller.city) if p), EM_PARTY),
             "country": fmt.country(seller.country),
-            "tax_number": seller.tax_number,
-            "email": seller.email,
+            "tax_number": fmt.wrap(seller.tax_number, EM_PARTY),
+            "email": fmt.wrap(seller.email, EM_PARTY),
         },
         "buyer": {
-            "name": buyer.name,
-            "address": _lines(buyer.address),
-            "city": " ".join(p for p in (buyer.post_code, buyer.city) if p),
+            "name": fmt.wrap(buyer.name, EM_PARTY),
+            "address": _lines(buyer.address, fmt, EM_PARTY),
+            "city": fmt.wrap(" ".join(p for p in (buyer.post_code, buyer.city) if p), EM_PARTY),
             "country": fmt.country(buyer.country),
-            "tax_number": buyer.tax_number,
-            "email": buyer.email,
-            "reference": buyer.buyer_reference,
+            "tax_number": fmt.wrap(buyer.tax_number, EM_PARTY),
+            "email": fmt.wrap(buyer.email, EM_PARTY),
+            "reference": fmt.wrap(buyer.buyer_reference, EM_PARTY),
         },
     }
 
@@ -240,8 +253,10 @@ def _heading(inp: RenderInput, labels: Mapping[str, str], fmt: Formatter) -> dic
     corrects = credit_reason = None
     if not is_invoice:
         assert isinstance(doc, CreditNoteOut)  # the kind is the document's type (render_input)
-        corrects = labels["corrects"].format(number=doc.invoice_number or "", date=fmt.date(doc.invoice_date))
-        credit_reason = doc.reason
+        corrects = fmt.wrap(
+            labels["corrects"].format(number=doc.invoice_number or "", date=fmt.date(doc.invoice_date)), EM_WIDE_BOLD
+        )
+        credit_reason = fmt.wrap(doc.reason, EM_WIDE_BOLD)
     period = None
     if doc.period_start and doc.period_end:  # the service period, printed instead of the date of supply
         period = f"{fmt.date(doc.period_start)} – {fmt.date(doc.period_end)}"
@@ -290,12 +305,13 @@ def _style(settings: Settings) -> tuple[str, str]:
     return design, color if _COLOR.match(color) else DEFAULT_COLOR
 
 
-def build_context(inp: RenderInput) -> dict[str, Any]:
-    """Everything the template prints, formatted for the document's locale and currency."""
+def build_context(inp: RenderInput, *, soft_breaks: bool = False) -> dict[str, Any]:
+    """Everything the template prints, formatted for the document's locale and currency; with
+    ``soft_breaks`` (the PDF), words too wide for their box get zero-width spaces to wrap at."""
     doc = inp.document
     lang = language_of(doc.locale)
     labels = LABELS[lang]
-    fmt = Formatter(doc.locale, doc.currency_code)
+    fmt = Formatter(doc.locale, doc.currency_code, soft_breaks=soft_breaks)
     design, primary = _style(inp.settings)
     lines = _line_rows(doc, fmt)
     return {
@@ -316,10 +332,10 @@ def build_context(inp: RenderInput) -> dict[str, Any]:
         "bank": _bank(inp),
         "reference": doc.number if inp.kind == "invoice" else None,
         "qr": _qr(inp, labels),
-        "payment_terms": _lines(doc.payment_terms),
-        "note": _lines(doc.note),
-        "legal_note": _lines(doc.tax_treatment.legal_note if doc.tax_treatment else None),
-        "footer": _lines(doc.footer),
+        "payment_terms": _lines(doc.payment_terms, fmt),
+        "note": _lines(doc.note, fmt),
+        "legal_note": _lines(doc.tax_treatment.legal_note if doc.tax_treatment else None, fmt),
+        "footer": _lines(doc.footer, fmt, EM_FOOTER),
     }
 
 
@@ -330,7 +346,7 @@ def render_html(inp: RenderInput, *, preview: bool = True) -> str:
     return (
         _env()
         .get_template(f"documents/{context['design']}.html")
-        .render(**context, inline_css=css_text if preview else None, csp=PREVIEW_CSP)
+        .render(**context, inline_css=css_text + PREVIEW_WRAP if preview else None, csp=PREVIEW_CSP)
     )
 
 
@@ -339,7 +355,7 @@ _fetcher = URLFetcher(timeout=1, allowed_protocols={"data"}, allow_redirects=Fal
 
 def layout(inp: RenderInput) -> Any:
     """The document laid out in pages (a WeasyPrint ``Document``): what :func:`render_pdf` writes."""
-    context = build_context(inp)
+    context = build_context(inp, soft_breaks=True)
     _, css = _stylesheet(context["design"])
     html = (
         _env().get_template(f"documents/{context['design']}.html").render(**context, inline_css=None, csp=PREVIEW_CSP)

@@ -1,6 +1,14 @@
-"""Routes: a document's PDF and HTML preview, the logo upload, and uploaded files."""
+"""Routes: a document's PDF and HTML preview, the logo upload, and uploaded files.
+
+A render is given up when its requester disconnects (:func:`unless_gone`): uvicorn does not cancel a
+handler whose client went away, it only says so on the ASGI ``receive`` channel, which is watched while
+the document renders; the render is then dropped from the queue or its worker killed."""
 
 from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import Provide
@@ -11,8 +19,11 @@ from invoicing.auth import Perm, Scope
 from invoicing.core.deps import SETTINGS
 from invoicing.rendering._logo import provide_logo_fetcher
 from invoicing.rendering._render import PREVIEW_CSP
+from invoicing.rendering.pool import RenderUnavailable
 from invoicing.rendering.schemas import FileOut
 from invoicing.rendering.service import LOGO_TYPES, FileService, Rendered, RenderingService
+
+T = TypeVar("T")
 
 READ = {"permission": Perm.DOCUMENTS_READ, "entity_scoped": True}
 PDF_DOC = (
@@ -50,6 +61,32 @@ def file_response(content: bytes, media_type: str, filename: str, disposition: s
     )
 
 
+async def _disconnected(request: Request) -> None:
+    """Return once the client has gone (``http.disconnect``). Only for requests without a body: what the
+    handler would have read is consumed here."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
+async def unless_gone(request: Request, work: Awaitable[T]) -> T:
+    """``work``'s result, or ``work`` cancelled (its render dropped or killed) as soon as the client goes."""
+    task: asyncio.Future[Any] = asyncio.ensure_future(work)
+    watch: asyncio.Future[Any] = asyncio.ensure_future(_disconnected(request))
+    try:
+        await asyncio.wait([task, watch], return_when=asyncio.FIRST_COMPLETED)
+        if not task.done() and watch.exception() is not None:  # no telling whether the client is there
+            await asyncio.wait([task])
+    finally:
+        watch.cancel()
+        if not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+    if task.cancelled():
+        raise RenderUnavailable("The client disconnected before the document was rendered.")
+    result: T = task.result()
+    return result
+
+
 def _pdf(rendered: Rendered) -> Response[bytes]:
     return file_response(rendered.content, "application/pdf", rendered.filename)
 
@@ -57,7 +94,7 @@ def _pdf(rendered: Rendered) -> Response[bytes]:
 def _html(html: str) -> Response[str]:
     return Response(
         content=html,
-        media_type="text/html; charset=utf-8",
+        media_type="text/html",  # Litestar adds "; charset=utf-8" to every text/* type
         headers={
             "Content-Security-Policy": PREVIEW_CSP,
             "X-Content-Type-Options": "nosniff",
@@ -81,9 +118,9 @@ class InvoiceRenderingController(Controller):
         media_type="application/pdf",
     )
     async def invoice_pdf(
-        self, invoice_id: str, rendering: RenderingService, original: bool = Original
+        self, request: Request, invoice_id: str, rendering: RenderingService, original: bool = Original
     ) -> Response[bytes]:
-        return _pdf(await rendering.pdf("invoice", invoice_id, original=original))
+        return _pdf(await unless_gone(request, rendering.pdf("invoice", invoice_id, original=original)))
 
     @get(
         "/{invoice_id:str}/html",
@@ -93,8 +130,8 @@ class InvoiceRenderingController(Controller):
         description=HTML_DOC,
         media_type="text/html",
     )
-    async def invoice_html(self, invoice_id: str, rendering: RenderingService) -> Response[str]:
-        return _html(await rendering.html("invoice", invoice_id))
+    async def invoice_html(self, request: Request, invoice_id: str, rendering: RenderingService) -> Response[str]:
+        return _html(await unless_gone(request, rendering.html("invoice", invoice_id)))
 
 
 class CreditNoteRenderingController(Controller):
@@ -111,9 +148,9 @@ class CreditNoteRenderingController(Controller):
         media_type="application/pdf",
     )
     async def credit_note_pdf(
-        self, credit_note_id: str, rendering: RenderingService, original: bool = Original
+        self, request: Request, credit_note_id: str, rendering: RenderingService, original: bool = Original
     ) -> Response[bytes]:
-        return _pdf(await rendering.pdf("credit_note", credit_note_id, original=original))
+        return _pdf(await unless_gone(request, rendering.pdf("credit_note", credit_note_id, original=original)))
 
     @get(
         "/{credit_note_id:str}/html",
@@ -123,8 +160,10 @@ class CreditNoteRenderingController(Controller):
         description=HTML_DOC,
         media_type="text/html",
     )
-    async def credit_note_html(self, credit_note_id: str, rendering: RenderingService) -> Response[str]:
-        return _html(await rendering.html("credit_note", credit_note_id))
+    async def credit_note_html(
+        self, request: Request, credit_note_id: str, rendering: RenderingService
+    ) -> Response[str]:
+        return _html(await unless_gone(request, rendering.html("credit_note", credit_note_id)))
 
 
 async def _upload(request: Request) -> tuple[bytes, str | None]:

@@ -6,8 +6,12 @@ it is asked for and stored (``DocumentFile``); from then on those bytes are serv
 whatever changes later (branding, templates, Folio's own version). What is served by default is the
 document's current state: the original while nothing happened to it, otherwise a copy rendered on
 demand with a VOID / PAID / CREDITED / PARTIALLY PAID stamp and without payment instructions once
-nothing is due (kept in a small per-process cache keyed by everything it prints). A draft is rendered
-on every request, marked DRAFT.
+nothing is due. A draft is rendered marked DRAFT. Stamped copies, drafts and HTML previews are kept in a
+small per-process cache keyed by a digest of everything they print (:class:`_Copies`), so asking again
+for an unchanged one does not render it again.
+
+Every render runs in the app's render worker pool (:mod:`invoicing.rendering.pool`), in the turn of the
+document's entity, stopped when it runs too long or its requester goes away.
 
 With ``settings.einvoice.pdf`` (effective value; default true in the EU) the original is the Factur-X
 PDF/A-3 with the document's CII embedded (:mod:`invoicing.einvoice.facturx`), also served as the ``facturx``
@@ -17,14 +21,14 @@ PDF. Stamped copies and drafts are always plain PDFs: they are not the legal doc
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import re
 import threading
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import msgspec
 from sqlalchemy import select
@@ -50,13 +54,13 @@ from invoicing.entities.settings import Settings, effective, merged
 from invoicing.events import emit
 from invoicing.rendering._logo import LogoFetcher, sniff
 from invoicing.rendering._render import Logo, RenderInput, Seller, render_html, render_pdf
+from invoicing.rendering.pool import pool_for
 from invoicing.rendering.schemas import FileOut
 
-# WeasyPrint is not thread-safe and rendering is CPU-bound: one render thread per process.
-_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="folio-render")
 _FILE_URL = re.compile(r"/v1/files/(fil_[0-9a-z]{26})$")
 LOGO_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
 COPIES_KEPT = 32
+COPIES_BYTES = 64 * 1024 * 1024
 
 
 @dataclass
@@ -139,8 +143,9 @@ async def render_input(
     )
 
 
-async def in_render_thread(fn, *args):
-    return await asyncio.get_running_loop().run_in_executor(_executor, fn, *args)
+async def in_worker(db: Database, entity_id: str, fn: Callable[..., Any], *args: Any) -> Any:
+    """``fn(*args)`` (a render) in a worker of ``db``'s app's render pool, in ``entity_id``'s turn."""
+    return await pool_for(db).run(entity_id, fn, *args)
 
 
 async def _keep(db: Database, doc_id: str, content: bytes) -> bytes:
@@ -159,29 +164,38 @@ async def _keep(db: Database, doc_id: str, content: bytes) -> bytes:
 
 
 class _Copies:
-    """The last current-state copies rendered in this process, by a digest of everything they print."""
+    """The last stamped copies, drafts (PDF) and HTML previews rendered in this process, by a digest of
+    everything they print; at most ``size`` of them and ``max_bytes`` in all."""
 
-    def __init__(self, size: int) -> None:
-        self.size, self.lock, self.items = size, threading.Lock(), OrderedDict[str, bytes]()
+    def __init__(self, size: int, max_bytes: int = COPIES_BYTES) -> None:
+        self.size, self.max_bytes, self.lock = size, max_bytes, threading.Lock()
+        self.items = OrderedDict[str, bytes | str]()
+        self.bytes = 0
 
     @staticmethod
-    def key(inp: RenderInput) -> str:
-        digest = hashlib.sha256(msgspec.json.encode(inp.document))
+    def key(inp: RenderInput, output: str = "pdf") -> str:
+        digest = hashlib.sha256(output.encode() + b"\0")
+        digest.update(msgspec.json.encode(inp.document))
         digest.update(msgspec.json.encode([inp.kind, inp.seller, inp.settings]))
         digest.update(inp.logo.content if inp.logo else b"")
         return digest.hexdigest()
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str) -> Any:
         with self.lock:
             if key in self.items:
                 self.items.move_to_end(key)
             return self.items.get(key)
 
-    def put(self, key: str, content: bytes) -> None:
+    def put(self, key: str, content: bytes | str) -> None:
+        if len(content) > self.max_bytes:
+            return
         with self.lock:
+            if key in self.items:
+                self.bytes -= len(self.items.pop(key))
             self.items[key] = content
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
+            self.bytes += len(content)
+            while len(self.items) > self.size or self.bytes > self.max_bytes:
+                self.bytes -= len(self.items.popitem(last=False)[1])
 
 
 _copies = _Copies(COPIES_KEPT)
@@ -191,22 +205,34 @@ class RenderingService:
     """The caller's documents as PDF and HTML.
 
     Built from ``db`` rather than the request's session: a document is read, rendered outside any
-    transaction (CPU, in the render thread), and an issued one's PDF kept in a short write of its own.
+    transaction (CPU, in a render worker), and an issued one's PDF kept in a short write of its own.
     """
 
     def __init__(self, db: Database, ctx: Scope, logo_fetcher: LogoFetcher | None) -> None:
         self.db, self.scope, self.fetcher = db, ctx, logo_fetcher
 
+    async def _render(self, doc: Document, fn: Callable[..., Any], *args: Any) -> Any:
+        return await in_worker(self.db, doc.entity_id, fn, *args)
+
+    async def _cached(self, inp: RenderInput, doc: Document, output: str) -> Any:
+        """``inp`` rendered as ``output`` (``pdf`` or ``html``), from the cache when it was rendered before."""
+        key = _copies.key(inp, output)
+        content = _copies.get(key)
+        if content is None:
+            content = await self._render(doc, render_pdf if output == "pdf" else render_html, inp)
+            _copies.put(key, content)
+        return content
+
     async def pdf(self, doc_type: str, doc_id: str, *, original: bool = False) -> Rendered:
         """An issued document's current state (its kept original while nothing changed it since, else a
         stamped copy), or with ``original`` the kept original (rendered and kept the first time); a
-        draft's, fresh."""
+        draft's as it is now."""
         async with self.db.transaction(write=False) as session:
             doc = await get_document(session, self.scope, doc_id, doc_type)
             kept = None if doc.status == "draft" else await session.get(DocumentFile, doc.id)
         entity = self.scope.bound_entity
         if doc.status == "draft":
-            content = await in_render_thread(render_pdf, await render_input(self.db, self.fetcher, entity, doc))
+            content = await self._cached(await render_input(self.db, self.fetcher, entity, doc), doc, "pdf")
             return Rendered(content, filename(doc), False)
         out = document_out(doc)
         if original or as_issued(out) == out:
@@ -214,12 +240,7 @@ class RenderingService:
                 return Rendered(kept.content, filename(doc), True)
             content = await self._original(entity, doc)
             return Rendered(await _keep(self.db, doc.id, content), filename(doc), True)
-        inp = await render_input(self.db, self.fetcher, entity, doc)
-        key = _copies.key(inp)
-        content = _copies.get(key)
-        if content is None:
-            content = await in_render_thread(render_pdf, inp)
-            _copies.put(key, content)
+        content = await self._cached(await render_input(self.db, self.fetcher, entity, doc), doc, "pdf")
         return Rendered(content, filename(doc), False)
 
     async def _original(self, entity: Entity, doc: Document) -> bytes:
@@ -227,16 +248,15 @@ class RenderingService:
         inp = await render_input(self.db, self.fetcher, entity, doc, issued_copy=True)
         inv = facturx.model_for_pdf(doc, entity, inp.settings)
         if inv is None:
-            return await in_render_thread(render_pdf, inp)
+            return await self._render(doc, render_pdf, inp)
         xml = facturx.xml_of(inv)
-        return await in_render_thread(facturx.document, inp, xml, inv, doc.locale or entity.locale)
+        return await self._render(doc, facturx.document, inp, xml, inv, doc.locale or entity.locale)
 
     async def html(self, doc_type: str, doc_id: str) -> str:
         async with self.db.transaction(write=False) as session:
             doc = await get_document(session, self.scope, doc_id, doc_type)
-        return await in_render_thread(
-            render_html, await render_input(self.db, self.fetcher, self.scope.bound_entity, doc)
-        )
+        inp = await render_input(self.db, self.fetcher, self.scope.bound_entity, doc)
+        return await self._cached(inp, doc, "html")
 
 
 def file_out(stored: StoredFile, public_url: str) -> FileOut:

@@ -174,8 +174,7 @@ def test_strict_nested_fields_are_named_and_decimals_take_numbers_and_strings(te
 
 def test_a_query_parameter_given_twice_is_refused_not_silently_one_of_them(tenant):
     r = tenant.api.get("/v1/credit-notes", params=[("invoice_id", "inv_a"), ("invoice_id", "inv_b")])
-    body = assert_problem(r, 422)
-    assert body["errors"] == [{"field": "invoice_id", "message": "is given more than once; it takes one value"}]
+    assert [e["field"] for e in assert_problem(r, 422)["errors"]] == ["invoice_id"]
     r = tenant.api.get("/v1/invoices", params=[("metadata[order]", "1"), ("metadata[order]", "2")])
     assert [e["field"] for e in assert_problem(r, 422)["errors"]] == ["metadata[order]"]
     assert tenant.api.get("/v1/invoices", params=[("metadata[a]", "1"), ("metadata[b]", "2")]).status_code == 200
