@@ -19,8 +19,11 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import policy as email_policy
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid
+from email.utils import format_datetime, make_msgid
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
@@ -35,6 +38,7 @@ from invoicing.db.models import Document, DocumentFile, Email, Entity, Event, St
 from invoicing.db.types import utcnow
 from invoicing.einvoice.formats import FORMATS
 from invoicing.einvoice.service import download_name, file_id
+from invoicing.emails.headers import header_problem
 
 log = logging.getLogger("folio.emails")
 
@@ -69,18 +73,31 @@ class SmtpTarget:
 
 
 class PermanentFailure(Exception):
-    """Retrying cannot help (the server refused the recipients or the message with a 5xx)."""
+    """Retrying cannot help (the server refused the recipients or the message with a 5xx, or the message
+    cannot be built from what was recorded)."""
 
 
 def build_message(email: Email, from_address: str, attachment: bytes | list[bytes] | None) -> EmailMessage:
     """The message with ``email.attachments`` (names) and their contents in the same order (one ``bytes``: the
-    first one); a name ending in ``.xml`` is an ``application/xml`` e-invoice, the others PDFs."""
-    message = EmailMessage()
-    message["From"] = formataddr((email.sender_name or "", from_address))
-    message["To"] = ", ".join(email.to)
-    if email.reply_to:
-        message["Reply-To"] = email.reply_to
-    message["Subject"] = email.subject
+    first one); a name ending in ``.xml`` is an ``application/xml`` e-invoice, the others PDFs.
+
+    Every address header is made of :class:`~email.headerregistry.Address` objects, so a display name is
+    quoted or encoded as one unit (``Ärzte GmbH, Berlin`` stays one mailbox, ``Šola <x@bank.example>`` a
+    name). A subject or sender name that is not header text (:func:`header_problem`, the rule the API
+    applies when it stores them) or an address that does not parse is a :class:`PermanentFailure`."""
+    for field, value in (("subject", email.subject), ("sender_name", email.sender_name or "")):
+        problem = header_problem(value)
+        if problem is not None:
+            raise PermanentFailure(f"{field}: {problem}")
+    message = EmailMessage(policy=email_policy.SMTP)
+    try:
+        message["From"] = Address(display_name=email.sender_name or "", addr_spec=from_address)
+        message["To"] = [Address(addr_spec=address) for address in email.to]
+        if email.reply_to:
+            message["Reply-To"] = Address(addr_spec=email.reply_to)
+        message["Subject"] = email.subject
+    except (ValueError, TypeError, HeaderParseError) as exc:  # an address the parser does not accept
+        raise PermanentFailure(f"the message's headers cannot be written: {exc}") from exc
     message["Date"] = format_datetime(email.created_at)
     message["Message-ID"] = make_msgid(idstring=email.id, domain=from_address.rpartition("@")[2] or None)
     message["X-Folio-Email-Id"] = email.id
