@@ -19,11 +19,12 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email import policy as email_policy
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import format_datetime, make_msgid
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
@@ -72,6 +73,31 @@ class SmtpTarget:
         )
 
 
+ADDRESS_HEADERS = frozenset({"from", "to", "cc", "reply-to", "sender"})
+
+
+class WirePolicy(EmailPolicy):
+    """``email.policy.SMTP`` (CRLF, lines of 78), except that an address header whose text is ASCII (or is
+    written as UTF-8) is not folded: Python 3.11's folder drops the quotes of a quoted display name too long
+    for one line (CPython gh-80222), so ``"Long …, Ltd; …"`` would reach the wire as several mailboxes. A
+    name of up to 200 characters stays far below the 998 a line may hold. A display name in another script
+    is folded as usual, as RFC 2047 encoded words of at most 75 characters."""
+
+    def fold_binary(self, name: str, value: Any) -> bytes:
+        if name.lower() in ADDRESS_HEADERS and (self.utf8 or str(value).isascii()):
+            return EmailPolicy.fold_binary(self.clone(max_line_length=998), name, value)
+        return super().fold_binary(name, value)
+
+    def fold(self, name: str, value: Any) -> str:
+        if name.lower() in ADDRESS_HEADERS and (self.utf8 or str(value).isascii()):
+            return EmailPolicy.fold(self.clone(max_line_length=998), name, value)
+        return super().fold(name, value)
+
+
+# 7bit: a body that is not ASCII is quoted-printable or base64, so any server takes the message
+WIRE = WirePolicy(linesep="\r\n", cte_type="7bit")
+
+
 class PermanentFailure(Exception):
     """Retrying cannot help (the server refused the recipients or the message with a 5xx, or the message
     cannot be built from what was recorded)."""
@@ -89,7 +115,7 @@ def build_message(email: Email, from_address: str, attachment: bytes | list[byte
         problem = header_problem(value)
         if problem is not None:
             raise PermanentFailure(f"{field}: {problem}")
-    message = EmailMessage(policy=email_policy.SMTP)
+    message = EmailMessage(policy=WIRE)
     try:
         message["From"] = Address(display_name=email.sender_name or "", addr_spec=from_address)
         message["To"] = [Address(addr_spec=address) for address in email.to]
@@ -214,9 +240,15 @@ class EmailWorker:
         await self._record(email_id, error, permanent)
 
     async def _send(self, message: EmailMessage) -> None:
+        """Send the message as :data:`WIRE` writes it (SMTPUTF8, with its headers in UTF-8, only when an
+        address needs it); aiosmtplib would write it with ``email.policy.SMTP``."""
         t = self.target
+        recipients = [address.addr_spec for address in message["To"].addresses]
+        utf8 = not "".join([self.settings.from_address, *recipients]).isascii()
         await aiosmtplib.send(
-            message,
+            message.as_bytes(policy=WIRE.clone(utf8=utf8)),
+            recipients=recipients,
+            mail_options=["SMTPUTF8"] if utf8 else None,
             hostname=t.hostname,
             port=t.port,
             use_tls=t.use_tls,
