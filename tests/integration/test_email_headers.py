@@ -173,3 +173,114 @@ def test_a_long_name_in_another_script_is_encoded_words_that_join_back(server, s
         phrase = from_text.strip().rsplit(" <", 1)[0]
         assert "=?utf-8?" in phrase and str(make_header(decode_header(phrase))) == name, from_text
         assert mailbox.display_name.replace(" ", "") == name.replace(" ", "")
+
+
+BREAKERS = ["\x0b", "\x0c", "\u2028", "\u2029", "\x85", "\r", "\n", "\r\n", "\x1b", "\x7f", "\t"]
+
+
+def test_text_that_would_break_a_header_is_refused_when_stored(server):
+    api, ent = _tenant(server)
+    inv = _invoice(api)
+    account = api.__class__(base_url=api.base_url, headers={"Authorization": api.headers["Authorization"]})
+    for ch in BREAKERS:
+        r = api.post(f"/v1/invoices/{inv['id']}/send", json={"subject": f"Your invoice{ch}Bcc: x@evil.example"})
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "subject", (ch, r.text)
+        r = api.patch(f"/v1/entities/{ent['id']}", json={"name": f"Acme{ch}Ltd"})
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "name", (ch, r.text)
+        r = api.patch(f"/v1/entities/{ent['id']}", json={"settings": {"email": {"sender_name": f"Acme{ch}Billing"}}})
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "settings.email.sender_name", (ch, r.text)
+        r = account.post("/v1/entities", json={"name": f"New{ch}Co", "country": "SI"})
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "name", (ch, r.text)
+        r = account.post(
+            "/v1/entities",
+            json={"name": "New Co", "country": "SI", "settings": {"email": {"sender_name": f"New{ch}Co"}}},
+        )
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "settings.email.sender_name", (ch, r.text)
+    assert api.get("/v1/emails").json()["data"] == []
+    now = api.get(f"/v1/entities/{ent['id']}").json()
+    assert now["name"] == ent["name"] and now["settings"]["email"]["sender_name"] == "Seller Billing"
+    # blanks at the ends are trimmed, not refused; the rest of a line is text
+    r = api.patch(f"/v1/entities/{ent['id']}", json={"name": " Ärzte GmbH, Berlin <x@y.example>\n"})
+    assert r.status_code == 200 and r.json()["name"] == "Ärzte GmbH, Berlin <x@y.example>", r.text
+    sent = api.post(f"/v1/invoices/{inv['id']}/send", json={"subject": " Invoice «1» — \"paid\"; thanks\r\n"})
+    assert sent.status_code == 202 and sent.json()["subject"] == 'Invoice «1» — "paid"; thanks', sent.text
+
+
+async def _set_entity_name(session, entity_id: str, name: str) -> None:
+    await session.execute(update(Entity).where(Entity.id == entity_id).values(name=name))
+
+
+def test_a_name_stored_before_the_rule_makes_a_one_line_default(server, smtp, mailer, sender):
+    """An entity named with a line break before names were checked: a send without a subject gets the
+    default subject and sender name on one line, not 'subject: must be one line', and delivers."""
+    _, inbox = smtp
+    api, ent = _tenant(server, mailer.url, settings={"email": {"reply_to": "accounts@seller.example"}})
+    inv = _invoice(api)
+    stored = "Acme\r\nBcc: victim@evil.example\u2028\x0bLtd\x1b"
+    run(lambda s: _set_entity_name(s, ent["id"], stored), server.database_url)
+    r = api.post(f"/v1/invoices/{inv['id']}/send", json={})
+    assert r.status_code == 202, r.text
+    queued = r.json()
+    safe = "Acme Bcc: victim@evil.example Ltd"
+    assert queued["subject"] == f"Invoice {inv['number']} from {safe}" and queued["sender_name"] == safe
+    assert mailer.run_worker() == 1
+    _sent(api, [queued["id"]])
+    rcpts, _, message = inbox.by_id(queued["id"])
+    assert rcpts == ["buyer@example.com"] and message["Bcc"] is None
+    assert message["Subject"] == queued["subject"]
+    mailbox = only_mailbox(message, "From")
+    assert (mailbox.addr_spec, mailbox.display_name) == (sender, safe)
+
+
+def test_an_invitation_is_from_the_entity_by_its_whole_name(server, smtp, mailer, sender):
+    _, inbox = smtp
+    api, ent = _tenant(server, mailer.url, name="Ärzte GmbH, Berlin", settings={})
+    r = api.post("/v1/entity-users", json={"email": "new.user@team.example", "role": "viewer", "send_invite": True})
+    assert r.status_code == 201, r.text
+    [queued] = [e for e in api.get("/v1/emails").json()["data"] if e["to"] == ["new.user@team.example"]]
+    assert queued["status"] == "queued"
+    assert mailer.run_worker() == 1
+    _sent(api, [queued["id"]])
+    rcpts, _, message = inbox.by_id(queued["id"])
+    assert rcpts == ["new.user@team.example"]
+    mailbox = only_mailbox(message, "From")
+    assert (mailbox.addr_spec, mailbox.display_name) == (sender, "Ärzte GmbH, Berlin")
+    assert only_mailbox(message, "To").addr_spec == "new.user@team.example"
+    assert message["Subject"] == queued["subject"] and "Ärzte GmbH, Berlin" in queued["subject"]
+
+
+async def _break(session, email_id: str, **values) -> None:
+    await session.execute(update(Email).where(Email.id == email_id).values(**values))
+
+
+async def _failed_events(session, email_id: str) -> list[dict]:
+    rows = await session.execute(select(Event).where(Event.object_id == email_id, Event.type == "email.failed"))
+    return [event.data for event in rows.scalars()]
+
+
+def test_a_stored_message_that_cannot_be_written_fails_once_with_its_reason(server, smtp, mailer):
+    """Messages queued before the rule (or written around the API): the worker applies the same rule,
+    and records each as failed on its first attempt, with the reason, instead of retrying it."""
+    _, inbox = smtp
+    api, _ = _tenant(server, mailer.url)
+    inv = _invoice(api)
+    broken = {
+        "subject": {"subject": "Invoice\x0bpaid"},
+        "sender_name": {"sender_name": "Acme\u2028Billing"},
+        "to": {"to": ["buyer@example.com\r\nBcc: victim@evil.example"]},
+    }
+    ids = {}
+    for what, values in broken.items():
+        queued = api.post(f"/v1/invoices/{inv['id']}/send", json={}).json()
+        run(lambda s, i=queued["id"], v=values: _break(s, i, **v), server.database_url)
+        ids[what] = queued["id"]
+    before = len(inbox.messages)
+    assert mailer.run_worker() == len(broken)
+    assert mailer.run_worker() == 0  # nothing left to retry
+    assert len(inbox.messages) == before
+    for what, email_id in ids.items():
+        out = api.get(f"/v1/emails/{email_id}").json()
+        assert out["status"] == "failed" and out["attempts"] == 1 and out["next_attempt_at"] is None, out
+        assert out["last_error"].startswith(what if what != "to" else "the message's headers"), out
+        events = run(lambda s, i=email_id: _failed_events(s, i), server.database_url)
+        assert len(events) == 1 and events[0]["last_error"] == out["last_error"]
