@@ -20,10 +20,11 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.errors import HeaderParseError
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import EmailPolicy
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -77,21 +78,44 @@ ADDRESS_HEADERS = frozenset({"from", "to", "cc", "reply-to", "sender"})
 
 
 class WirePolicy(EmailPolicy):
-    """``email.policy.SMTP`` (CRLF, lines of 78), except that an address header whose text is ASCII (or is
-    written as UTF-8) is not folded: Python 3.11's folder drops the quotes of a quoted display name too long
-    for one line (CPython gh-80222), so ``"Long …, Ltd; …"`` would reach the wire as several mailboxes. A
-    name of up to 200 characters stays far below the 998 a line may hold. A display name in another script
-    is folded as usual, as RFC 2047 encoded words of at most 75 characters."""
+    """``email.policy.SMTP`` (CRLF, lines of 78), except how it writes an address header of ASCII addresses
+    (all Folio sends): each mailbox as :func:`email.utils.formataddr` writes its :class:`Address`, a display
+    name in ASCII quoted and escaped when it must be, one in another script as RFC 2047 encoded words of at
+    most 75 characters (:class:`email.header.Header`), one mailbox a line. Python 3.11's folder drops the
+    quotes of a quoted name too long for one line (CPython gh-80222: ``"Long …, Ltd; …"`` would reach the
+    wire as several mailboxes) and, splitting a long name into encoded words, may leave a blank of the name
+    between two of them, where RFC 2047 drops it; a subject not in ASCII is written by ``Header`` too."""
 
     def fold_binary(self, name: str, value: Any) -> bytes:
-        if name.lower() in ADDRESS_HEADERS and (self.utf8 or str(value).isascii()):
-            return EmailPolicy.fold_binary(self.clone(max_line_length=998), name, value)
-        return super().fold_binary(name, value)
+        written = self._written(name, value)
+        return super().fold_binary(name, value) if written is None else written.encode("ascii")
 
     def fold(self, name: str, value: Any) -> str:
-        if name.lower() in ADDRESS_HEADERS and (self.utf8 or str(value).isascii()):
-            return EmailPolicy.fold(self.clone(max_line_length=998), name, value)
-        return super().fold(name, value)
+        written = self._written(name, value)
+        return super().fold(name, value) if written is None else written
+
+    def _written(self, name: str, value: Any) -> str | None:
+        """The header as this policy writes it, or None for the default folding."""
+        if self.utf8 or not hasattr(value, "name"):  # UTF-8 headers, or a header read from a source
+            return None
+        addresses = getattr(value, "addresses", None)
+        if name.lower() in ADDRESS_HEADERS and addresses is not None:
+            if all(a.addr_spec.isascii() for a in addresses):
+                return self._address_header(name, value)
+        elif name.lower() == "subject" and not str(value).isascii():
+            words = Header(str(value), "utf-8", header_name=name).encode(linesep=self.linesep)
+            return f"{name}: {words}{self.linesep}"
+        return None
+
+    def _address_header(self, name: str, value: Any) -> str:
+        mailboxes = []
+        for address in value.addresses:
+            if address.display_name.isascii():
+                mailboxes.append(formataddr((address.display_name, address.addr_spec)))
+            else:
+                words = Header(address.display_name, "utf-8", header_name=name).encode(linesep=self.linesep)
+                mailboxes.append(f"{words}{self.linesep} <{address.addr_spec}>")
+        return f"{name}: {f',{self.linesep} '.join(mailboxes)}{self.linesep}"
 
 
 # 7bit: a body that is not ASCII is quoted-printable or base64, so any server takes the message
