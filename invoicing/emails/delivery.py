@@ -19,8 +19,13 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.errors import HeaderParseError
+from email.header import Header
+from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import format_datetime, formataddr, make_msgid
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
@@ -35,6 +40,7 @@ from invoicing.db.models import Document, DocumentFile, Email, Entity, Event, St
 from invoicing.db.types import utcnow
 from invoicing.einvoice.formats import FORMATS
 from invoicing.einvoice.service import download_name, file_id
+from invoicing.emails.headers import header_problem
 
 log = logging.getLogger("folio.emails")
 
@@ -68,19 +74,80 @@ class SmtpTarget:
         )
 
 
+ADDRESS_HEADERS = frozenset({"from", "to", "cc", "reply-to", "sender"})
+
+
+class WirePolicy(EmailPolicy):
+    """``email.policy.SMTP`` (CRLF, lines of 78), except how it writes an address header of ASCII addresses
+    (all Folio sends): each mailbox as :func:`email.utils.formataddr` writes its :class:`Address`, a display
+    name in ASCII quoted and escaped when it must be, one in another script as RFC 2047 encoded words of at
+    most 75 characters (:class:`email.header.Header`), one mailbox a line. Python 3.11's folder drops the
+    quotes of a quoted name too long for one line (CPython gh-80222: ``"Long …, Ltd; …"`` would reach the
+    wire as several mailboxes) and, splitting a long name into encoded words, may leave a blank of the name
+    between two of them, where RFC 2047 drops it; a subject not in ASCII is written by ``Header`` too."""
+
+    def fold_binary(self, name: str, value: Any) -> bytes:
+        written = self._written(name, value)
+        return super().fold_binary(name, value) if written is None else written.encode("ascii")
+
+    def fold(self, name: str, value: Any) -> str:
+        written = self._written(name, value)
+        return super().fold(name, value) if written is None else written
+
+    def _written(self, name: str, value: Any) -> str | None:
+        """The header as this policy writes it, or None for the default folding."""
+        if self.utf8 or not hasattr(value, "name"):  # UTF-8 headers, or a header read from a source
+            return None
+        addresses = getattr(value, "addresses", None)
+        if name.lower() in ADDRESS_HEADERS and addresses is not None:
+            if all(a.addr_spec.isascii() for a in addresses):
+                return self._address_header(name, value)
+        elif name.lower() == "subject" and not str(value).isascii():
+            words = Header(str(value), "utf-8", header_name=name).encode(linesep=self.linesep)
+            return f"{name}: {words}{self.linesep}"
+        return None
+
+    def _address_header(self, name: str, value: Any) -> str:
+        mailboxes = []
+        for address in value.addresses:
+            if address.display_name.isascii():
+                mailboxes.append(formataddr((address.display_name, address.addr_spec)))
+            else:
+                words = Header(address.display_name, "utf-8", header_name=name).encode(linesep=self.linesep)
+                mailboxes.append(f"{words}{self.linesep} <{address.addr_spec}>")
+        return f"{name}: {f',{self.linesep} '.join(mailboxes)}{self.linesep}"
+
+
+# 7bit: a body that is not ASCII is quoted-printable or base64, so any server takes the message
+WIRE = WirePolicy(linesep="\r\n", cte_type="7bit")
+
+
 class PermanentFailure(Exception):
-    """Retrying cannot help (the server refused the recipients or the message with a 5xx)."""
+    """Retrying cannot help (the server refused the recipients or the message with a 5xx, or the message
+    cannot be built from what was recorded)."""
 
 
 def build_message(email: Email, from_address: str, attachment: bytes | list[bytes] | None) -> EmailMessage:
     """The message with ``email.attachments`` (names) and their contents in the same order (one ``bytes``: the
-    first one); a name ending in ``.xml`` is an ``application/xml`` e-invoice, the others PDFs."""
-    message = EmailMessage()
-    message["From"] = formataddr((email.sender_name or "", from_address))
-    message["To"] = ", ".join(email.to)
-    if email.reply_to:
-        message["Reply-To"] = email.reply_to
-    message["Subject"] = email.subject
+    first one); a name ending in ``.xml`` is an ``application/xml`` e-invoice, the others PDFs.
+
+    Every address header is made of :class:`~email.headerregistry.Address` objects, so a display name is
+    quoted or encoded as one unit (``Ärzte GmbH, Berlin`` stays one mailbox, ``Šola <x@bank.example>`` a
+    name). A subject or sender name that is not header text (:func:`header_problem`, the rule the API
+    applies when it stores them) or an address that does not parse is a :class:`PermanentFailure`."""
+    for field, value in (("subject", email.subject), ("sender_name", email.sender_name or "")):
+        problem = header_problem(value)
+        if problem is not None:
+            raise PermanentFailure(f"{field}: {problem}")
+    message = EmailMessage(policy=WIRE)
+    try:
+        message["From"] = Address(display_name=email.sender_name or "", addr_spec=from_address)
+        message["To"] = [Address(addr_spec=address) for address in email.to]
+        if email.reply_to:
+            message["Reply-To"] = Address(addr_spec=email.reply_to)
+        message["Subject"] = email.subject
+    except (ValueError, TypeError, HeaderParseError) as exc:  # an address the parser does not accept
+        raise PermanentFailure(f"the message's headers cannot be written: {exc}") from exc
     message["Date"] = format_datetime(email.created_at)
     message["Message-ID"] = make_msgid(idstring=email.id, domain=from_address.rpartition("@")[2] or None)
     message["X-Folio-Email-Id"] = email.id
@@ -197,9 +264,15 @@ class EmailWorker:
         await self._record(email_id, error, permanent)
 
     async def _send(self, message: EmailMessage) -> None:
+        """Send the message as :data:`WIRE` writes it (SMTPUTF8, with its headers in UTF-8, only when an
+        address needs it); aiosmtplib would write it with ``email.policy.SMTP``."""
         t = self.target
+        recipients = [address.addr_spec for address in message["To"].addresses]
+        utf8 = not "".join([self.settings.from_address, *recipients]).isascii()
         await aiosmtplib.send(
-            message,
+            message.as_bytes(policy=WIRE.clone(utf8=utf8)),
+            recipients=recipients,
+            mail_options=["SMTPUTF8"] if utf8 else None,
             hostname=t.hostname,
             port=t.port,
             use_tls=t.use_tls,

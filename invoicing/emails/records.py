@@ -2,7 +2,8 @@
 
 Document e-mails (:mod:`invoicing.emails.service`) and sign-in links (:mod:`invoicing.signin.mail`)
 both call :func:`record`, so the sender rules are written once: the name is the entity's
-``settings.email.sender_name`` or else its name, on one line; the reply-to is
+``settings.email.sender_name`` or else its name, on one line (:func:`~invoicing.emails.headers.one_line`:
+a value stored before the header rule is made safe, not refused); the reply-to is
 ``settings.email.reply_to`` or else the entity's e-mail, and must be a deliverable address.
 """
 
@@ -18,6 +19,7 @@ from invoicing.auth.context import Scope
 from invoicing.core.ids import new_id
 from invoicing.db.models import Email, Entity
 from invoicing.db.types import utcnow
+from invoicing.emails.headers import one_line
 from invoicing.entities.settings import effective
 from invoicing.events import emit
 
@@ -31,7 +33,7 @@ class Sender:
     def of(cls, entity: Entity) -> Sender:
         """The entity's sender; a reply-to that is not an address is refused (422 naming the setting)."""
         email = effective(entity.settings).email
-        name = " ".join((email.sender_name or entity.name or "").split()) or None
+        name = one_line(email.sender_name or entity.name or "") or None
         reply_to = email.reply_to or entity.email
         return cls(name, check_address(reply_to, "settings.email.reply_to") if reply_to else None)
 

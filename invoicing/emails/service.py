@@ -22,6 +22,7 @@ from invoicing.documents.output import document_out
 from invoicing.documents.queries import get_document
 from invoicing.einvoice.formats import FORMATS
 from invoicing.einvoice.service import EInvoiceService
+from invoicing.emails.headers import check_header, one_line
 from invoicing.emails.records import Message, Sender, record
 from invoicing.emails.schemas import EmailList, EmailOut, SendIn
 from invoicing.rendering import Formatter, LogoFetcher
@@ -111,9 +112,8 @@ def prepare(doc: Document, scope: Scope, data: SendIn) -> Message:
     entity = scope.bound_entity
     to = recipients(data.to, (doc.customer or {}).get("email"))
     default_subject, default_text = defaults(doc, entity.name)
-    subject = (data.subject or "").strip() or default_subject
-    if any(c in subject for c in "\r\n\0"):
-        raise ValidationFailed.field("subject", "must be one line")
+    # the caller's subject must be header text; the default is made so (the entity's name may predate the rule)
+    subject = check_header((data.subject or "").strip(), "subject") or one_line(default_subject)
     text = data.message if data.message and data.message.strip() else default_text
     if "\0" in text:
         raise ValidationFailed.field("message", "must not contain NUL characters")

@@ -17,8 +17,17 @@ from invoicing.core.tax_numbers import validate_tax_number
 from invoicing.core.validate import country_field, currency_field
 from invoicing.customers.peppol import peppol_id_field
 from invoicing.db.models import ApiKey, Entity
+from invoicing.emails.headers import check_header
 from invoicing.entities import settings as entity_settings
-from invoicing.entities.schemas import ApiKeyOut, Contact, EntityCreate, EntityList, EntityOut, EntityUpdate
+from invoicing.entities.schemas import (
+    ApiKeyOut,
+    Contact,
+    EntityCreate,
+    EntityList,
+    EntityOut,
+    EntitySettings,
+    EntityUpdate,
+)
 from invoicing.events import emit
 
 
@@ -59,6 +68,20 @@ def _contact(contact: Contact | None) -> dict[str, str] | None:
     return stored or None
 
 
+def _name(value: str) -> str:
+    """The entity's name, stripped; it is the default sender name and part of every default e-mail subject,
+    so it must be header text (one line: 422 naming ``name``)."""
+    return check_header(value.strip(), "name")
+
+
+def _check_sender_name(settings: EntitySettings | msgspec.UnsetType | None) -> None:
+    """A ``settings.email.sender_name`` being set must be header text (422 naming it)."""
+    email = getattr(settings, "email", None)
+    sender_name = getattr(email, "sender_name", None)
+    if isinstance(sender_name, str):
+        check_header(sender_name, "settings.email.sender_name")
+
+
 def _default_currency(country: str) -> str:
     currencies = get_territory_currencies(country, tender=True)
     return currencies[0] if currencies else "EUR"
@@ -96,11 +119,12 @@ class EntityService:
         country = country_field(data.country, "country")
         stored = msgspec.to_builtins(data.settings) if data.settings else {}
         entity_settings.check(stored)
+        _check_sender_name(data.settings)
         entity = Entity(
             id=new_id("entity"),
             account_id=principal.account_id,
             environment=principal.environment,
-            name=data.name.strip(),
+            name=_name(data.name),
             country=country,
             address=data.address,
             city=data.city,
@@ -139,6 +163,8 @@ class EntityService:
                 continue
             if field == "country":
                 value = country
+            elif field == "name":
+                value = _name(value)
             elif field == "tax_number" and value:
                 value = validate_tax_number(value, country, "tax_number")
             elif field == "currency_code":
@@ -155,6 +181,7 @@ class EntityService:
         if data.settings is not msgspec.UNSET:
             merged = entity_settings.merged(entity.settings, data.settings)
             entity_settings.check(merged)
+            _check_sender_name(data.settings)
             entity.settings = merged
         if data.metadata is not msgspec.UNSET:
             entity.metadata_ = data.metadata

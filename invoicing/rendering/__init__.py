@@ -13,7 +13,7 @@ keeping an issued document's PDF once rendered; :func:`logo_lifespan` gives the 
 """
 
 from invoicing.rendering._epc import epc_payload, qr_png
-from invoicing.rendering._format import Formatter
+from invoicing.rendering._format import ZWSP, Formatter, soft_breaks
 from invoicing.rendering._labels import LABELS, language_of
 from invoicing.rendering._logo import LogoFetcher, logo_lifespan, provide_logo_fetcher, sniff
 from invoicing.rendering._render import (
@@ -30,6 +30,7 @@ from invoicing.rendering._render import (
 __all__ = [
     "LABELS",
     "PREVIEW_CSP",
+    "ZWSP",
     "Formatter",
     "Logo",
     "LogoFetcher",
@@ -45,4 +46,5 @@ __all__ = [
     "render_html",
     "render_pdf",
     "sniff",
+    "soft_breaks",
 ]

@@ -4,7 +4,8 @@ the caller's transaction with its ``email.*`` event by :func:`invoicing.emails.r
 
 The words come from ``locales/emails/<language>.json`` (:mod:`invoicing.core.i18n`): ``<kind>.subject``,
 a greeting (``greeting.named`` when the user has a name) and ``<kind>.body``, with the role's word
-(``role.<role>``) in place of ``{role}``.
+(``role.<role>``) in place of ``{role}``. The subject is made one line of header text
+(:func:`~invoicing.emails.headers.one_line`: an entity name stored before that rule may hold a line break).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from invoicing.auth.context import Scope
 from invoicing.config import Settings
 from invoicing.core.i18n import message
 from invoicing.db.models import Email, Entity, EntityUser
+from invoicing.emails.headers import one_line
 from invoicing.emails.records import Message, Sender, record
 from invoicing.signin import links
 
@@ -44,7 +46,7 @@ def render(kind: str, locale: str | None, values: Mapping[str, Any]) -> tuple[st
     subject = message("emails", locale, f"{kind}.subject", words)
     greeting = message("emails", locale, "greeting.named" if values.get("name") else "greeting", words)
     body = message("emails", locale, f"{kind}.body", words)
-    return " ".join(subject.split()), f"{greeting}\n\n{body}".strip() + "\n"
+    return one_line(subject), f"{greeting}\n\n{body}".strip() + "\n"
 
 
 async def send_link(

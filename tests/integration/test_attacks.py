@@ -29,8 +29,7 @@ import pytest
 import segno
 
 from folio.server import create_server_app
-from invoicing.rendering._logo import LogoFetcher
-from invoicing.rendering._render import PREVIEW_CSP
+from invoicing.rendering import PREVIEW_CSP, LogoFetcher
 from tests.conftest import running, server_settings
 from tests.integration.conftest import (
     HOST,

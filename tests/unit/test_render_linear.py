@@ -18,8 +18,7 @@ from invoicing.core.totals import Tax
 from invoicing.documents.lines import apply_totals
 from invoicing.documents.output import invoice_out
 from invoicing.entities.settings import effective
-from invoicing.rendering import RenderInput, Seller, layout, render_html, render_pdf
-from invoicing.rendering._format import ZWSP, soft_breaks
+from invoicing.rendering import ZWSP, RenderInput, Seller, layout, render_html, render_pdf, soft_breaks
 from tests.unit.builders import issued_invoice
 from tests.unit.test_render_layout import _overflowing
 
