@@ -24,6 +24,7 @@ from bff.config import BffSettings
 from bff.embed import ROUTE_HANDLERS as EMBED_ROUTES
 from bff.embed import EmbedService
 from contract.errors import EXCEPTION_HANDLERS
+from contract.strict import StrictRequest
 
 BFF_ROUTE_HANDLERS = [*EMBED_ROUTES, *APP_ROUTES]
 """Every route of the BFF: the embedding door's and the standalone dashboard's."""
@@ -73,6 +74,7 @@ def create_bff_app(
         on_startup=[startup],
         on_shutdown=[shutdown],
         request_max_body_size=2 * 1024 * 1024,
+        request_class=StrictRequest,  # bodies as strict as in one process (contract.strict)
         openapi_config=None,
         debug=False,
         **kwargs,
