@@ -448,3 +448,76 @@ keep_folded(Customer.email, "email_folded")
 keep_folded(Item.name, "name_folded")
 keep_folded(Document.number, "number_folded")
 keep_folded(Document.customer, "customer_name_folded", customer_name)
+
+
+class WebhookEndpoint(Base):
+    """A URL of an account (one environment) that is sent the events it subscribed to
+    (:mod:`invoicing.webhooks`). Signed with ``secret``; after a rotation ``previous_secret`` keeps signing
+    alongside until ``previous_secret_expires_at`` (24 hours), so receivers can switch without a gap."""
+
+    __tablename__ = "webhook_endpoints"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    """``whk_…``"""
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    environment: Mapped[str] = mapped_column(String(10))
+    url: Mapped[str] = mapped_column(String(2048))
+    description: Mapped[str | None] = mapped_column(String(500))
+    events: Mapped[list[str]] = mapped_column(JSONType)
+    """The event types sent, or ``["*"]``: every type."""
+    entity_ids: Mapped[list[str] | None] = mapped_column(JSONType)
+    """Only events of these entities; None: every entity of the account and environment."""
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    disabled_reason: Mapped[str | None] = mapped_column(String(200))
+    """Why ``enabled`` is false when Folio (not the caller) disabled it, e.g. after failing for days."""
+    secret: Mapped[str] = mapped_column(String(100))
+    """``whsec_`` + base64 of random bytes (Standard Webhooks format); shown only when created or rotated."""
+    previous_secret: Mapped[str | None] = mapped_column(String(100))
+    previous_secret_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When the current run of failed deliveries began; None while the last delivery succeeded."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __table_args__ = (Index("ix_webhook_endpoints_scope", "account_id", "environment", "id"),)
+
+
+WebhookDeliveryStatus = Literal["pending", "succeeded", "failed"]
+
+
+class WebhookDelivery(Base):
+    """One attempt to deliver one event to one endpoint: the queue the webhook delivery worker reads.
+
+    A worker claims due rows with ``status = 'pending' AND next_attempt_at <= now`` ordered by
+    ``next_attempt_at`` (index ``ix_webhook_deliveries_due``), ``FOR UPDATE SKIP LOCKED`` on PostgreSQL,
+    POSTs the event, then records ``attempted_at``, ``response_status``, ``duration_ms``,
+    ``response_body`` (first 2 KB) or ``error``, and sets ``status`` to ``succeeded`` or ``failed``; a retry
+    is a new row with ``attempt + 1`` and a later ``next_attempt_at``."""
+
+    __tablename__ = "webhook_deliveries"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    """``whd_…``"""
+    endpoint_id: Mapped[str] = mapped_column(ForeignKey("webhook_endpoints.id"))
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"))
+    attempt: Mapped[int] = mapped_column(Integer, default=1)
+    """1 for the first attempt."""
+    status: Mapped[WebhookDeliveryStatus] = mapped_column(String(12), default="pending")
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    """When the attempt is due (pending rows)."""
+    response_status: Mapped[int | None] = mapped_column(Integer)
+    """The HTTP status code the endpoint answered; None when none (network error, timeout)."""
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+    response_body: Mapped[str | None] = mapped_column(Text)
+    """The answer's body, cut to 2 KB (``RESPONSE_BODY_LIMIT``)."""
+    error: Mapped[str | None] = mapped_column(Text)
+    """Why the attempt failed when no HTTP answer explains it."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    __table_args__ = (
+        Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+        Index("ix_webhook_deliveries_endpoint", "endpoint_id", "id"),
+        Index("ix_webhook_deliveries_event", "event_id"),
+    )
+
+
+RESPONSE_BODY_LIMIT = 2048
+"""How much of an endpoint's answer a :class:`WebhookDelivery` keeps."""
