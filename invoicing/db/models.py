@@ -491,13 +491,19 @@ class WebhookDelivery(Base):
     ``next_attempt_at`` (index ``ix_webhook_deliveries_due``), ``FOR UPDATE SKIP LOCKED`` on PostgreSQL,
     POSTs the event, then records ``attempted_at``, ``response_status``, ``duration_ms``,
     ``response_body`` (first 2 KB) or ``error``, and sets ``status`` to ``succeeded`` or ``failed``; a retry
-    is a new row with ``attempt + 1`` and a later ``next_attempt_at``."""
+    is a new row with ``attempt + 1`` and a later ``next_attempt_at``.
+
+    ``webhook.test`` events are targeted: ``POST /v1/webhook-endpoints/{id}/test`` writes the event (its
+    ``data.endpoint_id`` names the endpoint) and its pending delivery row in one transaction, so the
+    fan-out of events to subscribed endpoints must skip that type."""
 
     __tablename__ = "webhook_deliveries"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     """``whd_…``"""
     endpoint_id: Mapped[str] = mapped_column(ForeignKey("webhook_endpoints.id"))
-    event_id: Mapped[str] = mapped_column(ForeignKey("events.id"))
+    event_id: Mapped[str] = mapped_column(String(40))
+    """The :class:`Event` delivered (no foreign key: the outbox writes events just before the commit, and
+    old events are pruned while their delivery log stays)."""
     attempt: Mapped[int] = mapped_column(Integer, default=1)
     """1 for the first attempt."""
     status: Mapped[WebhookDeliveryStatus] = mapped_column(String(12), default="pending")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import logging
 import re
 import time
@@ -21,6 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 from litestar import Litestar, Request
 
+from invoicing.core.netsafety import check_public_host
 from invoicing.rendering._render import Logo
 
 log = logging.getLogger("folio.rendering")
@@ -40,25 +40,6 @@ def sniff(content: bytes) -> str | None:
     if _SVG.match(content[:4096]):
         return "image/svg+xml"
     return None
-
-
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
-_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
-
-
-def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """A global address, and for an IPv6 address that carries an IPv4 one (mapped, NAT64, 6to4,
-    IPv4-compatible) the IPv4 address global too: a gateway may translate it to loopback or 169.254.169.254."""
-    if not address.is_global:
-        return False
-    if isinstance(address, ipaddress.IPv6Address):
-        if address in _NAT64 or address in _IPV4_COMPATIBLE:
-            embedded: ipaddress.IPv4Address | None = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-        else:
-            embedded = address.ipv4_mapped or address.sixtofour
-        if embedded is not None and not embedded.is_global:
-            return False
-    return True
 
 
 class LogoFetcher:
@@ -113,10 +94,7 @@ class LogoFetcher:
     async def _check_host(self, host: str, port: int) -> None:
         if self.allow_private:
             return
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port)
-        for info in infos:
-            if not _public(ipaddress.ip_address(info[4][0])):
-                raise ValueError(f"{host} resolves to a non-public address")
+        await check_public_host(host, port)
 
     async def _fetch(self, url: str) -> Logo | None:
         parts = urlsplit(url)

@@ -61,7 +61,6 @@ def upgrade() -> None:
         sa.Column("created_at", DateTime, nullable=False),
         sa.Column("attempted_at", DateTime, nullable=True),
         sa.ForeignKeyConstraint(["endpoint_id"], ["webhook_endpoints.id"]),
-        sa.ForeignKeyConstraint(["event_id"], ["events.id"]),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_webhook_deliveries_due", "webhook_deliveries", ["status", "next_attempt_at"], unique=False)
