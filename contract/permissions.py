@@ -30,3 +30,4 @@ class Perm(StrEnum):
     TEAM_MANAGE = "team:manage"
     AUDIT_READ = "audit:read"
     TAX_READ = "tax:read"
+    WEBHOOKS_MANAGE = "webhooks:manage"

@@ -38,6 +38,7 @@ from invoicing.taxes.controller import TaxRateController, VatNumberController
 from invoicing.taxes.recheck import recheck_lifespan
 from invoicing.taxes.vies import vies_lifespan
 from invoicing.users.controller import EntityUserController
+from invoicing.webhooks.controller import WebhookEndpointController
 
 API_CONTROLLERS = [
     AccountController,
@@ -60,6 +61,7 @@ API_CONTROLLERS = [
     AuditLogController,
     TaxRateController,
     VatNumberController,
+    WebhookEndpointController,
 ]
 
 

@@ -133,6 +133,23 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _development() -> bool:
+    return _env("FOLIO_ENV", "development") == "development"
+
+
+@dataclass
+class WebhookSettings:
+    allow_private: bool = field(
+        default_factory=lambda: (
+            _env("FOLIO_WEBHOOK_ALLOW_PRIVATE", "true" if _development() else "false").lower() in ("1", "true")
+        )
+    )
+    """Let webhook endpoints be on loopback, private, link-local or reserved addresses
+    (``FOLIO_WEBHOOK_ALLOW_PRIVATE=true``; default: only when ``FOLIO_ENV`` is ``development``)."""
+    require_https: bool = field(default_factory=lambda: _env("FOLIO_ENV") == "production")
+    """Webhook endpoint URLs must be ``https`` (always under ``FOLIO_ENV=production``)."""
+
+
 @dataclass
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
@@ -140,6 +157,7 @@ class Settings:
     rendering: RenderingSettings = field(default_factory=RenderingSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
     vies: ViesSettings = field(default_factory=ViesSettings)
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     public_url: str = field(default_factory=lambda: _env("FOLIO_PUBLIC_URL", "http://127.0.0.1:8000"))
     """The URL browsers reach Folio at (embed URLs and e-mailed links are built from it). Unset, ``folio serve``
     uses the address it serves (``--host``, ``--port``) and ``folio demo`` its own port."""

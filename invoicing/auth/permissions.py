@@ -26,7 +26,7 @@ ADMIN = EDITOR | {Perm.ENTITY_WRITE, Perm.TEAM_READ, Perm.TEAM_MANAGE, Perm.AUDI
 
 ROLES: dict[str, frozenset[Perm]] = {"viewer": VIEWER, "editor": frozenset(EDITOR), "admin": frozenset(ADMIN)}
 ENTITY_KEY = frozenset(ADMIN)
-ACCOUNT_KEY = frozenset(ADMIN | {Perm.ACCOUNT_MANAGE, Perm.ENTITIES_CREATE, Perm.API_KEYS_CREATE})
+ACCOUNT_KEY = frozenset(ADMIN | {Perm.ACCOUNT_MANAGE, Perm.ENTITIES_CREATE, Perm.API_KEYS_CREATE, Perm.WEBHOOKS_MANAGE})
 
 PERMISSION_WORDS = {
     Perm.ENTITY_WRITE: "change the entity's settings and branding",
@@ -41,4 +41,5 @@ PERMISSION_WORDS = {
     Perm.ACCOUNT_MANAGE: "manage the platform account",
     Perm.ENTITIES_CREATE: "create entities",
     Perm.API_KEYS_CREATE: "create API keys",
+    Perm.WEBHOOKS_MANAGE: "manage webhook endpoints",
 }

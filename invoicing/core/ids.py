@@ -24,6 +24,7 @@ PREFIXES = {
     "refund": "rfd",
     "user": "usr",
     "webhook": "whk",
+    "webhook_delivery": "whd",
     "event": "evt",
     "email": "eml",
     "audit": "aud",

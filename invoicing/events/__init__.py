@@ -23,12 +23,14 @@ _QUEUED = "folio.events"
 _INSERT = insert(cast(Table, Event.__table__))  # declared as FromClause; a declarative class maps a Table
 
 
-def emit(session: AsyncSession, scope: Scope, type_: str, object_id: str, data: dict[str, Any] | None = None) -> None:
-    """Record a state change in the outbox, inside the caller's transaction (written just before it commits)."""
+def emit(session: AsyncSession, scope: Scope, type_: str, object_id: str, data: dict[str, Any] | None = None) -> str:
+    """Record a state change in the outbox, inside the caller's transaction (written just before it commits);
+    the new event's id."""
     principal = scope.principal
+    event_id = new_id("event")
     session.info.setdefault(_QUEUED, []).append(
         {
-            "id": new_id("event"),
+            "id": event_id,
             "account_id": principal.account_id,
             "environment": principal.environment,
             "entity_id": scope.entity.id if scope.entity else principal.entity_id,
@@ -40,6 +42,7 @@ def emit(session: AsyncSession, scope: Scope, type_: str, object_id: str, data: 
             "processed_at": None,
         }
     )
+    return event_id
 
 
 @event.listens_for(Session, "before_commit")
