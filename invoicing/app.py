@@ -39,6 +39,8 @@ from invoicing.taxes.recheck import recheck_lifespan
 from invoicing.taxes.vies import vies_lifespan
 from invoicing.users.controller import EntityUserController
 from invoicing.webhooks.controller import WebhookEndpointController
+from invoicing.webhooks.deliveries_controller import DeliveryController
+from invoicing.webhooks.delivery import webhook_lifespan
 
 API_CONTROLLERS = [
     AccountController,
@@ -62,6 +64,7 @@ API_CONTROLLERS = [
     TaxRateController,
     VatNumberController,
     WebhookEndpointController,
+    DeliveryController,
 ]
 
 
@@ -106,7 +109,7 @@ def create_app(
         },
         response_class=deps.ApiResponse,
         request_class=StrictRequest,  # bodies decoded as strictly as the document describes them
-        lifespan=[lifespan, logo_lifespan, vies_lifespan, recheck_lifespan, delivery_lifespan],
+        lifespan=[lifespan, logo_lifespan, vies_lifespan, recheck_lifespan, delivery_lifespan, webhook_lifespan],
         on_startup=list(on_startup),
         on_shutdown=list(on_shutdown),
         request_max_body_size=2 * 1024 * 1024,

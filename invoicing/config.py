@@ -47,6 +47,22 @@ class EmailSettings:
 
 
 @dataclass
+class WebhookDeliverySettings:
+    """The webhook delivery worker (:mod:`invoicing.webhooks.delivery`)."""
+
+    worker: bool = field(default_factory=lambda: _env("FOLIO_WEBHOOK_WORKER", "1") != "0")
+    """Run the delivery worker in this process (``FOLIO_WEBHOOK_WORKER=0`` to leave delivery to others)."""
+    poll_seconds: float = field(default_factory=lambda: float(_env("FOLIO_WEBHOOK_POLL_SECONDS", "1")))
+    """How often the worker looks for new events and due attempts when not woken."""
+    concurrency: int = field(default_factory=lambda: int(_env("FOLIO_WEBHOOK_CONCURRENCY", "4")))
+    """Requests in flight per endpoint, per process (``FOLIO_WEBHOOK_CONCURRENCY``)."""
+    timeout: float = field(default_factory=lambda: float(_env("FOLIO_WEBHOOK_TIMEOUT", "10")))
+    """Seconds for each network step of an attempt and for reading its response (``FOLIO_WEBHOOK_TIMEOUT``)."""
+    allow_private: bool | None = None
+    """Deliver to loopback and private addresses; None: as ``FOLIO_WEBHOOK_ALLOW_PRIVATE`` says."""
+
+
+@dataclass
 class RenderingSettings:
     logo_timeout: float = field(default_factory=lambda: float(_env("FOLIO_LOGO_TIMEOUT", "2")))
     """Seconds to fetch a remote ``branding.logo_url`` before rendering without it (``FOLIO_LOGO_TIMEOUT``)."""
@@ -154,6 +170,7 @@ class WebhookSettings:
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     email: EmailSettings = field(default_factory=EmailSettings)
+    webhook_delivery: WebhookDeliverySettings = field(default_factory=WebhookDeliverySettings)
     rendering: RenderingSettings = field(default_factory=RenderingSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
     vies: ViesSettings = field(default_factory=ViesSettings)
