@@ -526,3 +526,28 @@ def test_fan_out_never_doubles_with_several_workers(platform, receiver):
     assert len(log) == 10 and len({d["event_id"] for d in log}) == 10
     assert all(d["status"] == "succeeded" for d in log)
     assert len({r.headers["webhook-id"] for r in receiver.at("/ok")}) == 10
+
+
+def test_every_server_process_runs_the_worker(server, receiver):
+    """The shared test server runs the worker in its lifespan: an endpoint made through the API gets its test
+    event and an issued invoice, both signed with the secret the API showed once."""
+    account_id, keys = make_account(server)
+    account = server.client(keys["sandbox"])
+    entity = make_entity(account)
+    r = account.post("/v1/webhook-endpoints", json={"url": f"{receiver.url}/live", "events": ["invoice.issued"]})
+    assert r.status_code == 201, r.text
+    endpoint, secret = r.json()["id"], r.json()["secret"]
+    assert account.post(f"/v1/webhook-endpoints/{endpoint}/test").status_code in (200, 201, 202)
+    invoice = server.client(keys["sandbox"], entity["id"]).post("/v1/invoices", json=INVOICE).json()
+    for _ in range(300):  # stops a hang (30 s); no speed is asserted
+        if len(receiver.at("/live")) >= 2:
+            break
+        time.sleep(0.1)
+    bodies = [Webhook(secret).verify(r.body, r.headers) for r in receiver.at("/live")]
+    assert sorted(b["type"] for b in bodies) == ["invoice.issued", "webhook.test"]
+    assert invoice["number"] in json.dumps(bodies)
+    log = account.get(f"/v1/webhook-endpoints/{endpoint}/deliveries").json()["data"]
+    assert sorted((d["event_type"], d["status"]) for d in log) == [
+        ("invoice.issued", "succeeded"),
+        ("webhook.test", "succeeded"),
+    ]
