@@ -531,7 +531,7 @@ def test_fan_out_never_doubles_with_several_workers(platform, receiver):
 def test_every_server_process_runs_the_worker(server, receiver):
     """The shared test server runs the worker in its lifespan: an endpoint made through the API gets its test
     event and an issued invoice, both signed with the secret the API showed once."""
-    account_id, keys = make_account(server)
+    _, keys = make_account(server)
     account = server.client(keys["sandbox"])
     entity = make_entity(account)
     r = account.post("/v1/webhook-endpoints", json={"url": f"{receiver.url}/live", "events": ["invoice.issued"]})
