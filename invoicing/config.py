@@ -58,6 +58,9 @@ class WebhookDeliverySettings:
     """Requests in flight per endpoint, per process (``FOLIO_WEBHOOK_CONCURRENCY``)."""
     timeout: float = field(default_factory=lambda: float(_env("FOLIO_WEBHOOK_TIMEOUT", "10")))
     """Seconds for each network step of an attempt and for reading its response (``FOLIO_WEBHOOK_TIMEOUT``)."""
+    lease_seconds: float = field(default_factory=lambda: float(_env("FOLIO_WEBHOOK_LEASE_SECONDS", "60")))
+    """How long a claimed attempt is hidden from other workers: a process killed mid-attempt delays it this
+    long (``FOLIO_WEBHOOK_LEASE_SECONDS``; keep it well above three times the timeout)."""
     allow_private: bool | None = None
     """Deliver to loopback and private addresses; None: as ``FOLIO_WEBHOOK_ALLOW_PRIVATE`` says."""
 

@@ -10,8 +10,8 @@ SQLite serialises writers. ``webhook.test`` events are targeted at one endpoint 
 
 **Delivery** (:class:`WebhookWorker`): every ``folio serve`` process runs one. A pass claims due rows
 (``status = 'pending'`` and ``next_attempt_at <= now``) endpoint by endpoint, at most
-:attr:`WebhookDeliverySettings.concurrency` in flight per endpoint in this process, ``FOR UPDATE SKIP
-LOCKED`` on PostgreSQL, by pushing ``next_attempt_at`` a :data:`LEASE` ahead: a process killed mid-attempt
+:attr:`~invoicing.config.WebhookDeliverySettings.concurrency` in flight per endpoint in this process, ``FOR UPDATE SKIP
+LOCKED`` on PostgreSQL, by pushing ``next_attempt_at`` a :attr:`~invoicing.config.WebhookDeliverySettings.lease_seconds` (60 s) ahead: a process killed mid-attempt
 only delays that attempt until the lease ends (at least once). Each claimed attempt runs as its own task,
 so a slow or dead receiver only ever holds its own endpoint's slots.
 
@@ -71,8 +71,6 @@ JITTER = 0.1
 that failed together do not arrive together."""
 DISABLE_AFTER = timedelta(days=3)
 """An endpoint without a single success for this long (``failing_since`` older) is disabled."""
-LEASE = timedelta(seconds=60)
-"""How long a claimed attempt stays invisible to other workers; longer than any one attempt can take."""
 READ_CAP = 64 * 1024
 """Bytes of a response read at most (the rest is not read; the connection is closed)."""
 KEEP = 2048
@@ -344,7 +342,7 @@ class WebhookWorker:
                 if not self.db.is_sqlite:
                     stmt = stmt.with_for_update(skip_locked=True)
                 for row in (await session.execute(stmt)).scalars().all():
-                    row.next_attempt_at = now + LEASE
+                    row.next_attempt_at = now + timedelta(seconds=self.settings.lease_seconds)
                     claimed.append((row.id, endpoint_id))
         return claimed
 

@@ -10,16 +10,22 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import copy
 import json
 import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import select
 from standardwebhooks import Webhook
@@ -551,3 +557,94 @@ def test_every_server_process_runs_the_worker(server, receiver):
         ("invoice.issued", "succeeded"),
         ("webhook.test", "succeeded"),
     ]
+
+
+def _serve(database_url: str, port: int, log_path) -> subprocess.Popen:
+    """``folio serve`` on ``database_url`` in a process of its own (not waited for)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FOLIO_")}
+    env.update(
+        FOLIO_DATABASE_URL=database_url,
+        FOLIO_ENV="development",
+        FOLIO_WEBHOOK_TIMEOUT="1",
+        FOLIO_WEBHOOK_LEASE_SECONDS="5",
+        FOLIO_WEBHOOK_POLL_SECONDS="0.2",
+        FOLIO_RENDER_WORKERS="1",
+    )
+    with open(log_path, "a") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "folio.cli", "serve", "--port", str(port)],
+            cwd=Path(__file__).resolve().parents[2],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def _up(process: subprocess.Popen, port: int, log_path) -> None:
+    for _ in range(1200):  # stops a hang (120 s)
+        assert process.poll() is None, Path(log_path).read_text()
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                return
+        time.sleep(0.1)
+    raise AssertionError(f"folio serve did not start:\n{Path(log_path).read_text()}")
+
+
+def _kill(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+
+
+def test_nothing_is_lost_when_the_delivering_server_is_killed(platform, receiver, tmp_path):
+    """A few hundred invoices are issued while the process delivering them (``folio serve``) is killed with
+    SIGKILL twice and started again: every ``invoice.issued`` of the subscribed entity arrives at least once,
+    signed, with the same body on every retry of a ``webhook-id``, and nothing of the other entity arrives."""
+    endpoint = add_endpoint(
+        platform, f"{receiver.url}/crash", events=["invoice.issued"], entity_ids=[platform.entity_id]
+    )
+    receiver.fail_first["/crash"] = 3  # a few retries in the mix too
+    port, log = _free_port(), tmp_path / "serve.log"
+    process = _serve(platform.server.database_url, port, log)
+    _up(process, port, log)
+    numbers: set[str] = set()
+
+    def arrived() -> set[str]:
+        found = set()
+        for request in receiver.at("/crash"):
+            data = json.loads(request.body)["data"]
+            found.add((data.get("object") or data)["number"])
+        return found
+
+    try:
+        with platform.api() as mine, platform.api(platform.other_entity_id) as other:
+            for i in range(200):
+                client = other if i % 4 == 3 else mine
+                r = client.post("/v1/invoices", json=INVOICE)
+                assert r.status_code == 201, r.text
+                if client is mine:
+                    numbers.add(r.json()["number"])
+                if i == 70:  # killed mid-delivery; issuing goes on while it starts again
+                    _kill(process)
+                    process = _serve(platform.server.database_url, port, log)
+        _up(process, port, log)
+        for _ in range(300):  # stops a hang (30 s): the restarted process delivers some before it dies too
+            if len(arrived()) > 100:
+                break
+            time.sleep(0.1)
+        _kill(process)
+        process = _serve(platform.server.database_url, port, log)
+        _up(process, port, log)
+        for _ in range(1200):  # stops a hang (120 s); no speed is asserted
+            if numbers <= arrived():
+                break
+            time.sleep(0.1)
+    finally:
+        _kill(process)
+    assert numbers <= arrived(), sorted(numbers - arrived())[:10]
+    by_id: dict[str, set[bytes]] = defaultdict(set)
+    for request in receiver.at("/crash"):
+        body = verify(endpoint, request)
+        assert body["entity_id"] == platform.entity_id and body["type"] == "invoice.issued"
+        by_id[request.headers["webhook-id"]].add(request.body)
+    assert all(len(bodies) == 1 for bodies in by_id.values())
+    assert len(by_id) == len(numbers)
