@@ -598,7 +598,11 @@ def _kill(process: subprocess.Popen) -> None:
 def test_nothing_is_lost_when_the_delivering_server_is_killed(platform, receiver, tmp_path):
     """A few hundred invoices are issued while the process delivering them (``folio serve``) is killed with
     SIGKILL twice and started again: every ``invoice.issued`` of the subscribed entity arrives at least once,
-    signed, with the same body on every retry of a ``webhook-id``, and nothing of the other entity arrives."""
+    signed, with the same body on every retry of a ``webhook-id``, and nothing of the other entity arrives.
+    On PostgreSQL (where several processes share the work) only: three ``folio serve`` starts cost a minute
+    or two, and the claiming code is the same on SQLite (one process), where the other tests run it."""
+    if platform.server.engine != "postgresql":
+        pytest.skip("the crash test runs on PostgreSQL")
     endpoint = add_endpoint(
         platform, f"{receiver.url}/crash", events=["invoice.issued"], entity_ids=[platform.entity_id]
     )
