@@ -41,15 +41,22 @@ class NonPublicAddress(ValueError):
     """The host is, or resolves to, an address that is not public."""
 
 
+RESOLVE_TIMEOUT = 5.0
+"""Seconds to wait for a name to resolve."""
+
+
 async def check_public_host(host: str, port: int) -> None:
     """Raise :class:`NonPublicAddress` when ``host`` is a non-public IP literal or any of the addresses
-    it resolves to is not public; ``OSError`` (``socket.gaierror``) when it does not resolve."""
+    it resolves to is not public; ``OSError`` (``socket.gaierror``, ``TimeoutError``) when it does not
+    resolve (in :data:`RESOLVE_TIMEOUT`).
+
+    The check is of the name now: a caller connecting later should check again (DNS can change)."""
     literal = ip_literal(host)
     if literal is not None:
         if not is_public(literal):
             raise NonPublicAddress(f"{host} is not a public address")
         return
-    infos = await asyncio.get_running_loop().getaddrinfo(host, port)
+    infos = await asyncio.wait_for(asyncio.get_running_loop().getaddrinfo(host, port), RESOLVE_TIMEOUT)
     for info in infos:
         if not is_public(ipaddress.ip_address(info[4][0])):
             raise NonPublicAddress(f"{host} resolves to a non-public address")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import httpx
+import msgspec
 from litestar import Request
 from msgspec import UNSET
 from sqlalchemy import delete, select
@@ -223,7 +224,7 @@ class WebhookService:
             self.scope,
             "webhook.test",
             endpoint.id,
-            {"endpoint_id": endpoint.id, "object": {"id": endpoint.id, "object": "webhook_endpoint"}},
+            {"endpoint_id": endpoint.id, "object": msgspec.to_builtins(to_out(endpoint))},
         )
         delivery = WebhookDelivery(
             id=new_id("webhook_delivery"),
