@@ -12,8 +12,8 @@ SQLite serialises writers. ``webhook.test`` events are targeted at one endpoint 
 (``status = 'pending'`` and ``next_attempt_at <= now``) endpoint by endpoint, at most ``concurrency``
 (``FOLIO_WEBHOOK_CONCURRENCY``, 4) in flight per endpoint in this process, ``FOR UPDATE SKIP LOCKED`` on
 PostgreSQL, by pushing ``next_attempt_at`` a lease (``FOLIO_WEBHOOK_LEASE_SECONDS``, 60 s) ahead: a
-process killed mid-attempt only delays that attempt until the lease ends (at least once). Each claimed attempt runs as its own task,
-so a slow or dead receiver only ever holds its own endpoint's slots.
+process killed mid-attempt only delays that attempt until the lease ends (at least once). Each claimed
+attempt runs as its own task, so a slow or dead receiver only ever holds its own endpoint's slots.
 
 One attempt: the endpoint's host is resolved and every address checked to be public (unless private
 addresses are allowed), then one ``POST`` with the Standard Webhooks headers (``webhook-id`` = the event
