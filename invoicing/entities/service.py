@@ -187,7 +187,7 @@ class EntityService:
             entity.metadata_ = data.metadata
         emit(
             self.session,
-            self.scope,
+            Scope(self.scope.principal, entity),  # the entity's own event, also when an account key changes it
             "entity.updated",
             entity.id,
             {"fields": sorted(k for k, v in changes.items() if v is not msgspec.UNSET)},

@@ -33,7 +33,7 @@ class EventController(Controller):
         events: EventService,
         limit: Limit = 20,
         cursor: str | None = None,
-        event_type: str | None = Parameter(query="type", default=None, min_length=1, max_length=60),
+        event_type: str | None = Parameter(query="type", default=None),
         entity_id: str | None = Parameter(default=None, max_length=40),
         created_after: datetime | None = None,
     ) -> EventList:
