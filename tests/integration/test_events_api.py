@@ -214,3 +214,14 @@ def test_bad_filters_are_422_naming_the_field(server, tenant: Tenant):
     ):
         body = assert_problem(account.get("/v1/events", params=params), 422)
         assert field in {e["field"] for e in body["errors"]}, (params, body)
+
+
+def test_logo_upload_is_an_entity_update(server, tenant: Tenant):
+    account = tenant.account
+    ent = make_entity(account)
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
+    r = account.post(f"/v1/entities/{ent['id']}/logo", files={"file": ("logo.svg", svg, "image/svg+xml")})
+    assert r.status_code == 201, r.text
+    answer = got(account, f"/v1/entities/{ent['id']}")
+    assert answer["settings"]["branding"]["logo_url"] == r.json()["url"]
+    assert event_of(account, "entity.updated", ent["id"])["data"]["object"] == answer
