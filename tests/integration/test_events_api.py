@@ -4,10 +4,15 @@ paging, and who sees which events."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from invoicing.db import Database
+from invoicing.db.models import Event
+from invoicing.db.types import utcnow
+from invoicing.events.retention import purge_events
 from tests.conftest import _free_port
 from tests.integration.conftest import (
     INVOICE,
@@ -225,3 +230,37 @@ def test_logo_upload_is_an_entity_update(server, tenant: Tenant):
     answer = got(account, f"/v1/entities/{ent['id']}")
     assert answer["settings"]["branding"]["logo_url"] == r.json()["url"]
     assert event_of(account, "entity.updated", ent["id"])["data"]["object"] == answer
+
+
+def test_events_are_kept_30_days_then_purged(server, tenant: Tenant):
+    inv = tenant.api.post("/v1/invoices", json=INVOICE).json()
+    now = utcnow()
+    aged = {"evt_" + "0" * 25 + str(n): now - timedelta(days=days) for n, days in ((1, 40), (2, 29))}
+
+    async def run(days: int) -> int:
+        db = Database(server.database_url)
+        try:
+            if days == 7:  # first pass: write the aged events
+                async with db.transaction() as session:
+                    for event_id, created_at in aged.items():
+                        session.add(
+                            Event(
+                                id=event_id,
+                                account_id=tenant.account_id,
+                                environment="sandbox",
+                                entity_id=tenant.entity_id,
+                                type="invoice.issued",
+                                object_id=inv["id"],
+                                data={"object": inv},
+                                created_at=created_at,
+                            )
+                        )
+            return await purge_events(db, days)
+        finally:
+            await db.dispose()
+
+    listed = {e["id"] for e in events(tenant.account)}
+    assert asyncio.run(run(7)) >= 1  # asked for 7 days, kept 30: only the 40-day-old one goes
+    after = {e["id"] for e in events(tenant.account, limit=100)}
+    assert "evt_" + "0" * 25 + "1" not in after
+    assert after == listed | {"evt_" + "0" * 25 + "2"}  # today's events and the 29-day-old one stay
