@@ -29,5 +29,6 @@ class Perm(StrEnum):
     TEAM_READ = "team:read"
     TEAM_MANAGE = "team:manage"
     AUDIT_READ = "audit:read"
+    EVENTS_READ = "events:read"
     TAX_READ = "tax:read"
     WEBHOOKS_MANAGE = "webhooks:manage"

@@ -30,6 +30,8 @@ from invoicing.einvoice.peppol import PeppolController
 from invoicing.emails.controller import EmailController, SendController
 from invoicing.emails.delivery import delivery_lifespan
 from invoicing.entities.controller import EntityController
+from invoicing.events.controller import EventController
+from invoicing.events.retention import retention_lifespan
 from invoicing.items.controller import ItemController
 from invoicing.payments.controller import PaymentController, RefundController
 from invoicing.rendering import logo_lifespan
@@ -61,6 +63,7 @@ API_CONTROLLERS = [
     SendController,
     EmailController,
     AuditLogController,
+    EventController,
     TaxRateController,
     VatNumberController,
     WebhookEndpointController,
@@ -109,7 +112,15 @@ def create_app(
         },
         response_class=deps.ApiResponse,
         request_class=StrictRequest,  # bodies decoded as strictly as the document describes them
-        lifespan=[lifespan, logo_lifespan, vies_lifespan, recheck_lifespan, delivery_lifespan, webhook_lifespan],
+        lifespan=[
+            lifespan,
+            logo_lifespan,
+            vies_lifespan,
+            recheck_lifespan,
+            delivery_lifespan,
+            webhook_lifespan,
+            retention_lifespan,
+        ],
         on_startup=list(on_startup),
         on_shutdown=list(on_shutdown),
         request_max_body_size=2 * 1024 * 1024,

@@ -138,6 +138,14 @@ class SecuritySettings:
         )
 
 
+@dataclass
+class EventSettings:
+    retention_days: int = field(default_factory=lambda: int(_env("FOLIO_EVENT_RETENTION_DAYS", "30")))
+    """How long events are kept (``FOLIO_EVENT_RETENTION_DAYS``, default and minimum 30)."""
+    purge_seconds: float = field(default_factory=lambda: float(_env("FOLIO_EVENT_PURGE_SECONDS", "3600")))
+    """How often each process deletes events past their retention (``FOLIO_EVENT_PURGE_SECONDS``; ``0``: never)."""
+
+
 class InsecureDefaults(RuntimeError):
     """A server that would start with the public development secret where others can reach it."""
 
@@ -178,6 +186,7 @@ class Settings:
     security: SecuritySettings = field(default_factory=SecuritySettings)
     vies: ViesSettings = field(default_factory=ViesSettings)
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
+    events: EventSettings = field(default_factory=EventSettings)
     public_url: str = field(default_factory=lambda: _env("FOLIO_PUBLIC_URL", "http://127.0.0.1:8000"))
     """The URL browsers reach Folio at (embed URLs and e-mailed links are built from it). Unset, ``folio serve``
     uses the address it serves (``--host``, ``--port``) and ``folio demo`` its own port."""

@@ -137,7 +137,7 @@ async def entries(session: AsyncSession, events: list[Event]) -> list[AuditEntry
             object_id=e.object_id,
             object_type=_object_type(e.object_id),
             actor=_actor(e.actor, emails),
-            data=e.data or {},
+            data={k: v for k, v in (e.data or {}).items() if k != "object"},  # the webhook's object: /v1/events
             created_at=e.created_at,
             label=labels.get(e.object_id, (None, None))[0] or _recorded_label(e),
             currency=labels.get(e.object_id, (None, None))[1],

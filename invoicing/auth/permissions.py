@@ -22,7 +22,7 @@ VIEWER = frozenset(
     }
 )
 EDITOR = VIEWER | {Perm.CUSTOMERS_WRITE, Perm.ITEMS_WRITE, Perm.DOCUMENTS_WRITE, Perm.PAYMENTS_WRITE}
-ADMIN = EDITOR | {Perm.ENTITY_WRITE, Perm.TEAM_READ, Perm.TEAM_MANAGE, Perm.AUDIT_READ}
+ADMIN = EDITOR | {Perm.ENTITY_WRITE, Perm.TEAM_READ, Perm.TEAM_MANAGE, Perm.AUDIT_READ, Perm.EVENTS_READ}
 
 ROLES: dict[str, frozenset[Perm]] = {"viewer": VIEWER, "editor": frozenset(EDITOR), "admin": frozenset(ADMIN)}
 ENTITY_KEY = frozenset(ADMIN)
@@ -37,6 +37,7 @@ PERMISSION_WORDS = {
     Perm.TEAM_READ: "see the team",
     Perm.TEAM_MANAGE: "manage the team",
     Perm.AUDIT_READ: "read the audit log",
+    Perm.EVENTS_READ: "read the events",
     Perm.TAX_READ: "read VAT rates or check VAT numbers",
     Perm.ACCOUNT_MANAGE: "manage the platform account",
     Perm.ENTITIES_CREATE: "create entities",

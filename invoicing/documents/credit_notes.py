@@ -28,14 +28,14 @@ from invoicing.documents import rules
 from invoicing.documents.invoices import refresh_status
 from invoicing.documents.lines import apply_totals, build_lines
 from invoicing.documents.numbering import issue
-from invoicing.documents.output import credit_note_out, money
+from invoicing.documents.output import credit_note_out, invoice_out, money
 from invoicing.documents.queries import get_document, list_stmt
-from invoicing.documents.remainder import Holding, credit_notes_of, remainder, settle
+from invoicing.documents.remainder import Holding, credit_notes_of, fill_creditable, remainder, settle
 from invoicing.documents.schemas import CreditNoteCreate, CreditNoteList, CreditNoteOut
 from invoicing.documents.treatment import credit_lines
 from invoicing.einvoice.formats import check_issuable
 from invoicing.entities.settings import effective
-from invoicing.events import emit
+from invoicing.events import emit, publish
 
 
 def _rate_label(taxes: tuple[Tax, ...], locale: str | None) -> str:
@@ -156,4 +156,7 @@ class CreditNoteService:
         refresh_status(invoice)
         emit(session, scope, "credit_note.issued", doc.id, {"number": doc.number, "invoice_id": invoice.id})
         emit(session, scope, "invoice.credited", invoice.id, {"credit_note_id": doc.id, "status": invoice.status})
-        return credit_note_out(doc)
+        invoice_now = invoice_out(invoice)
+        await fill_creditable(session, [(invoice_now, invoice)])
+        publish(session, invoice_now)  # what GET /v1/invoices/{id} answers now, for invoice.credited
+        return publish(session, credit_note_out(doc))

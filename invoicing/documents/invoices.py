@@ -45,7 +45,7 @@ from invoicing.documents.treatment import apply_treatment
 from invoicing.documents.vies_evidence import ViesEvidence
 from invoicing.einvoice.formats import check_issuable
 from invoicing.entities.settings import effective
-from invoicing.events import emit
+from invoicing.events import emit, publish
 from invoicing.payments.records import add_with_reference, amount_field, new_payment
 from invoicing.payments.schemas import PaidAtIssue
 
@@ -195,7 +195,7 @@ class InvoiceService:
         """The answer, with what is left to credit per rate (``creditable``)."""
         out = invoice_out(doc)
         await fill_creditable(self.session, [(out, doc)])
-        return out
+        return publish(self.session, out)  # data.object of the events this request queued for the invoice
 
     async def create(self, data: InvoiceCreate) -> InvoiceOut:
         session, scope = self.session, self.scope
@@ -224,8 +224,11 @@ class InvoiceService:
         emit(
             session, scope, "payment.created", payment.id, {"invoice_id": doc.id, "amount": money(doc, payment.amount)}
         )
-        if doc.status == "paid":
-            emit(session, scope, "invoice.paid", doc.id)
+        if doc.status in ("paid", "partially_paid"):
+            emit(session, scope, f"invoice.{doc.status}", doc.id)
+        from invoicing.payments.service import to_out  # payments build on this module
+
+        publish(session, to_out(payment, doc.status))
 
     async def preview(self, data: InvoiceCreate) -> InvoicePreview:
         """What :meth:`create` would decide and total, writing nothing."""

@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
+import msgspec
 from litestar import Litestar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,6 +42,7 @@ from invoicing.db.types import utcnow
 from invoicing.einvoice.formats import FORMATS
 from invoicing.einvoice.service import download_name, file_id
 from invoicing.emails.headers import header_problem
+from invoicing.emails.service import email_out
 
 log = logging.getLogger("folio.emails")
 
@@ -308,6 +310,7 @@ class EmailWorker:
                         object_id=email.id,
                         actor=None,
                         data={
+                            "object": msgspec.to_builtins(email_out(email)),  # what GET /v1/emails/{id} answers
                             "document_id": email.document_id,
                             "attempts": email.attempts,
                             "last_error": email.last_error,

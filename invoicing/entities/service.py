@@ -28,7 +28,7 @@ from invoicing.entities.schemas import (
     EntitySettings,
     EntityUpdate,
 )
-from invoicing.events import emit
+from invoicing.events import emit, publish
 
 
 def to_out(entity: Entity) -> EntityOut:
@@ -144,7 +144,7 @@ class EntityService:
         )
         self.session.add(entity)
         emit(self.session, Scope(principal, entity), "entity.created", entity.id)
-        return to_out(entity)
+        return publish(self.session, to_out(entity))
 
     async def list(self, limit: int, cursor: str | None, metadata: dict[str, str]) -> EntityList:
         stmt = apply_metadata(_visible(self.scope), Entity.metadata_, metadata)
@@ -187,12 +187,12 @@ class EntityService:
             entity.metadata_ = data.metadata
         emit(
             self.session,
-            self.scope,
+            Scope(self.scope.principal, entity),  # the entity's own event, also when an account key changes it
             "entity.updated",
             entity.id,
             {"fields": sorted(k for k, v in changes.items() if v is not msgspec.UNSET)},
         )
-        return to_out(entity)
+        return publish(self.session, to_out(entity))
 
     async def create_key(self, entity_id: str, name: str | None) -> ApiKeyOut:
         entity = await get_entity(self.session, self.scope, entity_id)

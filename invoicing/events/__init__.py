@@ -4,12 +4,20 @@
 queued rows in one multi-row statement just before the commit, so an event exists exactly when the
 change it describes does. This module owns the ``events`` table (:class:`invoicing.db.models.Event`);
 the database layer knows nothing of it.
+
+**The object.** An event's ``data.object`` is what the matching ``GET`` answers for its object at that
+moment, so a receiver never has to call back. The service that made the change hands its answer (the
+struct its route returns, built once anyway) to :func:`publish` just before it returns; every event
+queued in the transaction for that object that has no object yet gets the answer, encoded once to
+JSON-compatible builtins. Because the answer is built after the last change of the request and the
+rows are written in ``before_commit``, the object is the committed state, never re-read later.
 """
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
+import msgspec
 from sqlalchemy import Table, event, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -19,6 +27,7 @@ from invoicing.core.ids import new_id
 from invoicing.db.models import Event
 from invoicing.db.types import utcnow
 
+T = TypeVar("T")
 _QUEUED = "folio.events"
 _INSERT = insert(cast(Table, Event.__table__))  # declared as FromClause; a declarative class maps a Table
 
@@ -43,6 +52,19 @@ def emit(session: AsyncSession, scope: Scope, type_: str, object_id: str, data: 
         }
     )
     return event_id
+
+
+def publish(session: AsyncSession, out: T, object_id: str | None = None) -> T:
+    """Attach ``out`` (what the object's ``GET`` answers now) as ``data.object`` of every event queued in
+    this transaction for ``object_id`` (default ``out.id``) that has none yet; returns ``out`` unchanged."""
+    object_id = object_id or cast(str, getattr(out, "id"))  # noqa: B009  # every answer struct has an id
+    encoded: dict[str, Any] | None = None
+    for row in session.info.get(_QUEUED, ()):
+        if row["object_id"] == object_id and "object" not in row["data"]:
+            if encoded is None:
+                encoded = msgspec.to_builtins(out)
+            row["data"] = {"object": encoded, **row["data"]}
+    return out
 
 
 @event.listens_for(Session, "before_commit")

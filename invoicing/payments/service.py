@@ -16,9 +16,10 @@ from invoicing.core.paging import apply_metadata, page
 from invoicing.db.models import Document, Payment, Refund
 from invoicing.documents import rules
 from invoicing.documents.invoices import refresh_status
-from invoicing.documents.output import money
+from invoicing.documents.output import invoice_out, money
 from invoicing.documents.queries import get_document
-from invoicing.events import emit
+from invoicing.documents.remainder import fill_creditable
+from invoicing.events import emit, publish
 from invoicing.payments.records import add_with_reference, amount_field, new_payment
 from invoicing.payments.schemas import PaymentCreate, PaymentList, PaymentOut
 
@@ -116,9 +117,12 @@ class PaymentService:
         emit(
             session, scope, "payment.created", payment.id, {"invoice_id": invoice.id, "amount": format_decimal(amount)}
         )
-        if invoice.status == "paid":
-            emit(session, scope, "invoice.paid", invoice.id)
-        return to_out(payment, invoice.status)
+        if invoice.status in ("paid", "partially_paid"):
+            emit(session, scope, f"invoice.{invoice.status}", invoice.id)
+        invoice_now = invoice_out(invoice)
+        await fill_creditable(session, [(invoice_now, invoice)])
+        publish(session, invoice_now)  # what GET /v1/invoices/{id} answers now, for the invoice.* event
+        return publish(session, to_out(payment, invoice.status))
 
     async def delete(self, payment_id: str) -> None:
         """Remove a payment recorded by mistake: the invoice's ``total_paid`` and status follow."""

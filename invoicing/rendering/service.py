@@ -50,8 +50,9 @@ from invoicing.documents.schemas import CreditNoteOut, InvoiceOut
 from invoicing.einvoice import facturx
 from invoicing.entities.schemas import Branding, EntitySettings
 from invoicing.entities.service import get_entity
+from invoicing.entities.service import to_out as entity_out
 from invoicing.entities.settings import Settings, effective, merged
-from invoicing.events import emit
+from invoicing.events import emit, publish
 from invoicing.rendering._logo import LogoFetcher, sniff
 from invoicing.rendering._render import Logo, RenderInput, Seller, render_html, render_pdf
 from invoicing.rendering.pool import pool_for
@@ -309,6 +310,7 @@ class FileService:
             entity.id,
             {"fields": ["settings.branding.logo_url"]},
         )
+        publish(session, entity_out(entity))  # data.object: the entity as GET /v1/entities/{id} answers now
         await session.flush()
         return file_out(stored, self.public_url)
 

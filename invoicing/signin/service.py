@@ -17,7 +17,7 @@ from invoicing.core.deps import after_commit
 from invoicing.db.models import EmbedTokenUse, Entity, EntityUser, Event
 from invoicing.db.types import utcnow
 from invoicing.entities import service as entities
-from invoicing.events import emit
+from invoicing.events import emit, publish
 from invoicing.signin import links
 from invoicing.signin.links import LinkRefused
 from invoicing.signin.mail import Mailer, next_generation, send_link
@@ -117,6 +117,7 @@ async def redeem(session: AsyncSession, keys: list[str], token: str) -> SignInOu
             {"email": user.email, "role": user.role, "external_id": user.external_id},
         )
     emit(session, scope, "entity_user.signed_in", user.id, {"via": "sign_in_link"})
+    publish(session, users.to_out(user))  # data.object of entity_user.accepted
     return SignInOut(
         account_id=entity.account_id,
         environment=entity.environment,

@@ -16,7 +16,7 @@ from invoicing.core.ids import new_id
 from invoicing.core.paging import page
 from invoicing.db.models import EntityUser
 from invoicing.db.types import utcnow
-from invoicing.events import emit
+from invoicing.events import emit, publish
 from invoicing.signin.mail import Mailer, next_generation, send_link
 from invoicing.users.schemas import EntityUserCreate, EntityUserList, EntityUserOut, EntityUserUpdate
 
@@ -137,7 +137,7 @@ class UserService:
         if data.send_invite:
             await self._invite(user)
             emit(session, scope, "entity_user.invited", user.id, {"role": user.role, "email": user.email})
-        return to_out(user)
+        return publish(session, to_out(user))
 
     async def list(self, limit: int, cursor: str | None, role: str | None, external_id: str | None) -> EntityUserList:
         data, next_cursor = await page(
@@ -161,7 +161,7 @@ class UserService:
                 setattr(user, field, value)
             await _check_unique(session, user)
         emit(session, self.scope, "entity_user.updated", user.id, {k: v for k, v in changes.items()})
-        return to_out(user)
+        return publish(session, to_out(user))
 
     async def resend_invitation(self, user_id: str) -> EntityUserOut:
         """A new invitation e-mail with a new link; every link sent before stops working."""
@@ -177,7 +177,7 @@ class UserService:
             user.id,
             {"role": user.role, "email": user.email, "resent": True},
         )
-        return to_out(user)
+        return publish(self.session, to_out(user))
 
     async def revoke_invitation(self, user_id: str) -> None:
         """Withdraw a pending invitation: its links stop working and the invited user is removed."""
@@ -199,3 +199,4 @@ class UserService:
         await _guard_last_admin(self.session, user, "removed")
         await self.session.delete(user)
         emit(self.session, self.scope, "entity_user.removed", user.id, {"email": user.email})
+        publish(self.session, to_out(user))  # the member as GET answered it last

@@ -1,0 +1,103 @@
+"""Events are kept ``FOLIO_EVENT_RETENTION_DAYS`` (default and minimum 30) days, then deleted.
+
+The purge is one ``DELETE … WHERE created_at < now − retention`` (batched, so a backlog never holds a long
+lock): idempotent, so any number of processes may run it at the same time. Each process runs it when it
+starts and every ``FOLIO_EVENT_PURGE_SECONDS`` (default 3600) after that.
+
+An event that some webhook delivery still needs (pending or being retried) must never go, however old:
+:func:`still_needed` is the one place that says which events those are; the delivery worker's tables
+extend it (today it keeps nothing back beyond the retention).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from litestar import Litestar
+from sqlalchemy import ColumnElement, delete, false, select
+
+from invoicing.config import Settings
+from invoicing.db import Database
+from invoicing.db.models import Event
+from invoicing.db.types import utcnow
+
+MIN_RETENTION_DAYS = 30
+BATCH = 1000
+
+log = logging.getLogger("folio.events")
+
+
+def still_needed() -> ColumnElement[bool]:
+    """Events kept past their retention because a delivery still needs them.
+
+    HOOK for the webhook delivery worker: return e.g. ``Event.id.in_(select(Delivery.event_id).where(
+    Delivery.status.in_(("pending", "retrying"))))`` so a receiver that is down for longer than the
+    retention still gets everything once it is back."""
+    return false()
+
+
+def retention(days: int) -> timedelta:
+    return timedelta(days=max(days, MIN_RETENTION_DAYS))
+
+
+async def purge_events(db: Database, days: int, now: datetime | None = None) -> int:
+    """Delete events older than the retention (never fewer than 30 days) and not :func:`still_needed`;
+    how many went."""
+    cutoff = (now or utcnow()) - retention(days)
+    total = 0
+    while True:
+        async with db.transaction() as session:
+            ids = (
+                (
+                    await session.execute(
+                        select(Event.id)
+                        .where(Event.created_at < cutoff, ~still_needed())
+                        .order_by(Event.id)
+                        .limit(BATCH)
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            if ids:
+                await session.execute(delete(Event).where(Event.id.in_(ids)))
+        total += len(ids)
+        if len(ids) < BATCH:
+            return total
+
+
+async def _run(db: Database, days: int, interval: float) -> None:
+    while True:
+        try:
+            purged = await purge_events(db, days)
+            if purged:
+                log.info("purged %d events older than %d days", purged, max(days, MIN_RETENTION_DAYS))
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("purging old events failed; trying again in %s s", interval)
+        await asyncio.sleep(interval)
+
+
+@contextlib.asynccontextmanager
+async def retention_lifespan(app: Litestar) -> AsyncIterator[None]:
+    """Purge at start and every ``FOLIO_EVENT_PURGE_SECONDS`` in a background task (``0``: never)."""
+    settings: Settings = app.state.settings
+    db: Database = app.state.db
+    task: asyncio.Task[Any] | None = None
+    if settings.events.purge_seconds > 0:
+        task = asyncio.create_task(
+            _run(db, settings.events.retention_days, settings.events.purge_seconds), name="folio-event-purge"
+        )
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
