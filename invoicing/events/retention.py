@@ -6,7 +6,7 @@ starts and every ``FOLIO_EVENT_PURGE_SECONDS`` (default 3600) after that.
 
 An event that some webhook delivery still needs (pending or being retried) must never go, however old:
 :func:`still_needed` is the one place that says which events those are; the delivery worker's tables
-extend it (today it keeps nothing back beyond the retention).
+say which (not yet fanned out, or a delivery pending).
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from litestar import Litestar
-from sqlalchemy import ColumnElement, delete, false, select
+from sqlalchemy import ColumnElement, delete, or_, select
 
 from invoicing.config import Settings
 from invoicing.db import Database
-from invoicing.db.models import Event
+from invoicing.db.models import Event, WebhookDelivery
 from invoicing.db.types import utcnow
 
 MIN_RETENTION_DAYS = 30
@@ -33,12 +33,11 @@ log = logging.getLogger("folio.events")
 
 
 def still_needed() -> ColumnElement[bool]:
-    """Events kept past their retention because a delivery still needs them.
-
-    HOOK for the webhook delivery worker: return e.g. ``Event.id.in_(select(Delivery.event_id).where(
-    Delivery.status.in_(("pending", "retrying"))))`` so a receiver that is down for longer than the
-    retention still gets everything once it is back."""
-    return false()
+    """Events kept past their retention because webhooks still need them: not yet fanned out to the
+    endpoints (``processed_at`` unset), or with a delivery still pending (the worker signs the stored event),
+    so a receiver that is down for longer than the retention still gets everything once it is back."""
+    pending = select(WebhookDelivery.event_id).where(WebhookDelivery.status == "pending")
+    return or_(Event.processed_at.is_(None), Event.id.in_(pending))
 
 
 def retention(days: int) -> timedelta:

@@ -253,6 +253,7 @@ def test_events_are_kept_30_days_then_purged(server, tenant: Tenant):
                                 object_id=inv["id"],
                                 data={"object": inv},
                                 created_at=created_at,
+                                processed_at=created_at,  # fanned out to the webhook endpoints
                             )
                         )
             return await purge_events(db, days)
