@@ -175,7 +175,8 @@ async def fan_out(db: Database, now: datetime | None = None, batch: int = FAN_OU
             if event.type in TARGETED_TYPES:
                 continue
             for endpoint in endpoints.get((event.account_id, event.environment), []):
-                if subscribed(endpoint, event):
+                # subscribed when the event happened: an endpoint created later never gets older events
+                if endpoint.created_at <= event.created_at and subscribed(endpoint, event):
                     session.add(new_delivery(endpoint.id, event.id, now))
         return len(events)
 
