@@ -33,3 +33,10 @@ def round_money(amount: Decimal, currency: str) -> Decimal:
 def format_decimal(value: Decimal) -> str:
     """A plain decimal string without exponent (``Decimal('1E+2')`` → ``"100"``)."""
     return format(value, "f")
+
+
+def format_price(value: Decimal) -> str:
+    """A stored price as the API shows it on every engine: at least two decimals, more only where given
+    (``1.8`` and ``1.80000000`` → ``"1.80"``, ``0.125`` → ``"0.125"``); PostgreSQL's NUMERIC keeps no scale."""
+    value = value.normalize()
+    return format_decimal(value.quantize(Decimal("0.01")) if value.as_tuple().exponent > -2 else value)  # type: ignore[operator]

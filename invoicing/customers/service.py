@@ -41,7 +41,7 @@ from invoicing.db.models import Customer
 from invoicing.db.types import utcnow
 from invoicing.documents.vies_evidence import ViesEvidence as ViesCheck
 from invoicing.entities.settings import effective
-from invoicing.events import emit
+from invoicing.events import emit, publish
 from invoicing.taxes.vies import compact_vat_number
 
 FIELDS = (
@@ -150,7 +150,7 @@ class CustomerService:
         await self.vies.record(self.session, evidence, None)  # VIES's final answer into the cache
         self.session.add(customer)
         emit(self.session, self.scope, "customer.created", customer.id)
-        return to_out(customer)
+        return publish(self.session, to_out(customer))
 
     async def list(
         self, limit: int, cursor: str | None, metadata: dict[str, str], *, search: str | None, external_id: str | None
@@ -185,12 +185,13 @@ class CustomerService:
         if data.metadata is not msgspec.UNSET:
             customer.metadata_ = data.metadata
         emit(self.session, self.scope, "customer.updated", customer.id)
-        return to_out(customer)
+        return publish(self.session, to_out(customer))
 
     async def delete(self, customer_id: str) -> None:
         customer = await get_customer(self.session, self.scope, customer_id)
         customer.deleted_at = utcnow()
         emit(self.session, self.scope, "customer.deleted", customer.id)
+        publish(self.session, to_out(customer))  # as it was last
 
 
 def _merged(customer: Customer, data: CustomerUpdate) -> dict[str, Any]:
@@ -289,4 +290,5 @@ async def _insert(session: AsyncSession, scope: Scope, data: CustomerCreate, val
             assert winner is not None
             return winner
     emit(session, scope, "customer.created", customer.id, {"source": "invoice"})
+    publish(session, to_out(customer))
     return customer

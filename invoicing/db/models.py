@@ -337,6 +337,8 @@ class Event(Base):
     __table_args__ = (
         Index("ix_events_pending", "processed_at", "id"),
         Index("ix_events_entity", "entity_id", "id"),
+        Index("ix_events_account", "account_id", "environment", "id"),
+        Index("ix_events_created_at", "created_at"),
     )
 
 

@@ -26,6 +26,7 @@ from invoicing.auth.context import Scope
 from invoicing.core.ids import new_id
 from invoicing.db.models import Event
 from invoicing.db.types import utcnow
+from invoicing.events.schemas import EVENT_TYPES
 
 T = TypeVar("T")
 _QUEUED = "folio.events"
@@ -34,7 +35,9 @@ _INSERT = insert(cast(Table, Event.__table__))  # declared as FromClause; a decl
 
 def emit(session: AsyncSession, scope: Scope, type_: str, object_id: str, data: dict[str, Any] | None = None) -> str:
     """Record a state change in the outbox, inside the caller's transaction (written just before it commits);
-    the new event's id."""
+    the new event's id. ``type_`` must be one of :data:`~invoicing.events.schemas.EVENT_TYPES`."""
+    if type_ not in EVENT_TYPES:
+        raise ValueError(f"{type_!r} is not in invoicing.events.schemas.EVENT_TYPES")
     principal = scope.principal
     event_id = new_id("event")
     session.info.setdefault(_QUEUED, []).append(

@@ -36,6 +36,7 @@ class ItemOut(Struct):
     name: str
     description: str | None
     price: str
+    """The unit price without tax: at least two decimals ("1.80"), more only where given ("0.125")."""
     unit: str | None
     taxes: list[TaxOut]
     metadata: dict[str, str]

@@ -12,13 +12,13 @@ from contract.errors import NotFound, ValidationFailed
 from invoicing.auth.context import Scope
 from invoicing.core.ids import new_id
 from invoicing.core.lines import clean_price, clean_taxes
-from invoicing.core.money import format_decimal
+from invoicing.core.money import format_price
 from invoicing.core.paging import apply_metadata, page
 from invoicing.core.schemas import TaxOut
 from invoicing.db.folding import fold
 from invoicing.db.models import Item
 from invoicing.db.types import utcnow
-from invoicing.events import emit
+from invoicing.events import emit, publish
 from invoicing.items.schemas import ItemCreate, ItemList, ItemOut, ItemUpdate
 from invoicing.tax.names import tax_name
 
@@ -30,7 +30,7 @@ def to_out(item: Item) -> ItemOut:
         entity_id=item.entity_id,
         name=item.name,
         description=item.description,
-        price=format_decimal(item.price),
+        price=format_price(item.price),
         unit=item.unit,
         taxes=[TaxOut(**t) for t in item.taxes or []],
         metadata=item.metadata_ or {},
@@ -73,7 +73,7 @@ class ItemService:
         )
         self.session.add(item)
         emit(self.session, self.scope, "item.created", item.id)
-        return to_out(item)
+        return publish(self.session, to_out(item))
 
     async def list(self, limit: int, cursor: str | None, search: str | None, metadata: dict[str, str]) -> ItemList:
         stmt = apply_metadata(list_stmt(self.scope, search), Item.metadata_, metadata)
@@ -98,9 +98,10 @@ class ItemService:
         if data.metadata is not msgspec.UNSET:
             item.metadata_ = data.metadata
         emit(self.session, self.scope, "item.updated", item.id)
-        return to_out(item)
+        return publish(self.session, to_out(item))
 
     async def delete(self, item_id: str) -> None:
         item = await get_item(self.session, self.scope, item_id)
         item.deleted_at = utcnow()
         emit(self.session, self.scope, "item.deleted", item.id)
+        publish(self.session, to_out(item))  # as it was last

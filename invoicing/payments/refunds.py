@@ -18,10 +18,10 @@ from invoicing.db.models import Document, Refund
 from invoicing.documents import rules
 from invoicing.documents.invoices import refresh_status
 from invoicing.documents.queries import get_document
-from invoicing.events import emit
+from invoicing.events import emit, publish
 from invoicing.payments.records import add_with_reference, amount_field
 from invoicing.payments.schemas import RefundCreate, RefundList, RefundOut
-from invoicing.payments.service import statuses, with_status
+from invoicing.payments.service import emit_invoice, statuses, with_status
 
 
 def to_out(refund: Refund, invoice_status: str) -> RefundOut:
@@ -123,7 +123,8 @@ class RefundService:
                 "invoice_status": invoice.status,
             },
         )
-        return to_out(refund, invoice.status)
+        await emit_invoice(session, scope, invoice, "invoice.payments_changed")
+        return publish(session, to_out(refund, invoice.status))
 
     async def list(
         self,

@@ -24,6 +24,14 @@ from invoicing.payments.records import add_with_reference, amount_field, new_pay
 from invoicing.payments.schemas import PaymentCreate, PaymentList, PaymentOut
 
 
+async def emit_invoice(session: AsyncSession, scope: Scope, invoice: Document, type_: str) -> None:
+    """Emit ``type_`` for ``invoice`` with what ``GET /v1/invoices/{id}`` answers now as its object."""
+    emit(session, scope, type_, invoice.id)
+    invoice_now = invoice_out(invoice)
+    await fill_creditable(session, [(invoice_now, invoice)])
+    publish(session, invoice_now)
+
+
 def to_out(payment: Payment, invoice_status: str) -> PaymentOut:
     return PaymentOut(
         id=payment.id,
@@ -118,10 +126,7 @@ class PaymentService:
             session, scope, "payment.created", payment.id, {"invoice_id": invoice.id, "amount": format_decimal(amount)}
         )
         if invoice.status in ("paid", "partially_paid"):
-            emit(session, scope, f"invoice.{invoice.status}", invoice.id)
-        invoice_now = invoice_out(invoice)
-        await fill_creditable(session, [(invoice_now, invoice)])
-        publish(session, invoice_now)  # what GET /v1/invoices/{id} answers now, for the invoice.* event
+            await emit_invoice(session, scope, invoice, f"invoice.{invoice.status}")
         return publish(session, to_out(payment, invoice.status))
 
     async def delete(self, payment_id: str) -> None:
@@ -155,6 +160,8 @@ class PaymentService:
                 "invoice_status": invoice.status,
             },
         )
+        publish(session, to_out(payment, invoice.status))  # the payment as it was, with the invoice's new status
+        await emit_invoice(session, scope, invoice, "invoice.payments_changed")
 
     async def list(
         self, limit: int, cursor: str | None, reference: str | None, invoice_id: str | None, metadata: dict[str, str]

@@ -7,38 +7,6 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 
 from invoicing.core.schemas import Ident
 
-EVENT_TYPES = frozenset(
-    {
-        "entity.created",
-        "entity.updated",
-        "customer.created",
-        "customer.updated",
-        "customer.deleted",
-        "item.created",
-        "item.updated",
-        "item.deleted",
-        "invoice.created",
-        "invoice.updated",
-        "invoice.deleted",
-        "invoice.issued",
-        "invoice.partially_paid",
-        "invoice.paid",
-        "invoice.voided",
-        "invoice.credited",
-        "credit_note.issued",
-        "payment.created",
-        "email.sent",
-        "email.failed",
-        "entity_user.created",
-        "entity_user.invited",
-        "entity_user.accepted",
-        "entity_user.updated",
-        "entity_user.removed",
-        "webhook.test",
-    }
-)
-"""The event types an endpoint may subscribe to (or ``*``: all of them)."""
-
 Url = Annotated[str, Meta(min_length=1, max_length=2048, description="An absolute http(s) URL")]
 EventType = Annotated[str, Meta(min_length=1, max_length=60)]
 Events = Annotated[list[EventType], Meta(min_length=1, max_length=100, description='Event types, or ["*"]: all')]

@@ -26,8 +26,8 @@ from invoicing.core.paging import page
 from invoicing.db.models import Entity, WebhookDelivery, WebhookEndpoint
 from invoicing.db.types import utcnow
 from invoicing.events import emit
+from invoicing.events.schemas import EVENT_TYPES
 from invoicing.webhooks.schemas import (
-    EVENT_TYPES,
     WebhookEndpointCreate,
     WebhookEndpointList,
     WebhookEndpointOut,

@@ -25,7 +25,15 @@ from folio.server import create_server_app
 from invoicing.accounts.service import create_account
 from invoicing.db import Database
 from invoicing.emails.delivery import EmailWorker
-from tests.conftest import _free_port, running, server_settings, start_server
+from tests.conftest import (
+    _free_port,
+    drop_postgres_database,
+    postgres_database,
+    running,
+    server_settings,
+    skip_unless_ci,
+    start_server,
+)
 
 _counter = itertools.count()
 
@@ -332,3 +340,16 @@ def wait_for_emails(tenant: Tenant, email: str, count: int) -> list[dict]:
         if len(sent) >= count:
             return sent
     raise AssertionError(f"{len(sent)} e-mails to {email}, expected {count}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """An empty database (no migrations run) on each engine, dropped after the test."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'folio.db'}"
+        return
+    url = postgres_database()
+    if url is None:
+        skip_unless_ci("PostgreSQL is not reachable")
+    yield url
+    drop_postgres_database(url)

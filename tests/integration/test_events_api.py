@@ -119,6 +119,61 @@ def test_an_invoice_created_paid_records_its_payment(server, tenant: Tenant):
     assert payment["data"]["object"] == got(api, f"/v1/payments/{payment['data']['object']['id']}")
 
 
+def test_a_deleted_payment_and_a_refund_tell_the_invoices_new_state(server, tenant: Tenant):
+    api = tenant.api
+    inv = api.post("/v1/invoices", json=INVOICE).json()
+    first = api.post("/v1/payments", json={"invoice_id": inv["id"], "amount": "20.00"}).json()
+    rest = got(api, f"/v1/invoices/{inv['id']}")["total_due"]
+    api.post("/v1/payments", json={"invoice_id": inv["id"], "amount": rest}).raise_for_status()
+    assert got(api, f"/v1/invoices/{inv['id']}")["status"] == "paid"
+
+    assert api.delete(f"/v1/payments/{first['id']}").status_code == 204
+    after_delete = got(api, f"/v1/invoices/{inv['id']}")
+    assert after_delete["status"] == "partially_paid"
+    [deleted] = events(api, type="payment.deleted")
+    assert deleted["data"]["object"] == {**first, "invoice_status": "partially_paid"}
+    [changed] = events(api, type="invoice.payments_changed")
+    assert changed["data"]["object"] == after_delete
+
+    refund = api.post("/v1/refunds", json={"invoice_id": inv["id"], "amount": "5.00", "note": "Goodwill"})
+    assert refund.status_code == 201, refund.text
+    after_refund = got(api, f"/v1/invoices/{inv['id']}")
+    assert after_refund["total_due"] == "25.00"  # 20.00 no longer paid, 5.00 given back
+    assert event_of(api, "refund.created", refund.json()["id"])["data"]["object"] == got(
+        api, f"/v1/refunds/{refund.json()['id']}"
+    )
+    newest = events(api, type="invoice.payments_changed")[0]
+    assert newest["data"]["object"] == after_refund
+
+
+def test_customers_and_items_carry_their_object(server, tenant: Tenant):
+    api = tenant.api
+    customer = api.post("/v1/customers", json={"name": "Šola d.o.o.", "country": "SI"}).json()
+    assert event_of(api, "customer.created", customer["id"])["data"]["object"] == customer
+    updated = api.patch(f"/v1/customers/{customer['id']}", json={"city": "Ljubljana"}).json()
+    assert event_of(api, "customer.updated", customer["id"])["data"]["object"] == updated
+    item = api.post("/v1/items", json={"name": "Espresso", "price": "1.80"}).json()
+    assert event_of(api, "item.created", item["id"])["data"]["object"] == item
+    assert api.delete(f"/v1/items/{item['id']}").status_code == 204
+    assert event_of(api, "item.deleted", item["id"])["data"]["object"] == item
+    # a customer saved from an invoice's inline details
+    inv = api.post("/v1/invoices", json={**INVOICE, "customer": {"name": "Inline Kunde GmbH", "country": "DE"}}).json()
+    saved = got(api, f"/v1/customers/{inv['customer']['id']}")
+    assert event_of(api, "customer.created", saved["id"])["data"]["object"] == saved
+
+
+def test_every_event_type_is_registered_and_documented():
+    """One list: what emit() accepts, what an endpoint may subscribe to, and what the README lists."""
+    from pathlib import Path
+
+    from invoicing.events.schemas import CONTRACT_EVENT_TYPES, EVENT_TYPES
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index("## Webhooks and events") : readme.index("### Webhook endpoints")]
+    assert [t for t in EVENT_TYPES if f"`{t}`" not in section] == []
+    assert len(CONTRACT_EVENT_TYPES) == 16 and CONTRACT_EVENT_TYPES[-1] == "webhook.test"
+
+
 def test_invitation_accepted(server, tenant: Tenant):
     user = invite(tenant, "viewer")
     browser = httpx.Client(base_url=server.url, timeout=30)

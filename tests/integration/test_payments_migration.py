@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from invoicing.db.engine import normalize_url
 from invoicing.db.migrate import upgrade
-from tests.conftest import drop_postgres_database, postgres_database, skip_unless_ci
 
 INSERT = text(
     "INSERT INTO payments (id, entity_id, invoice_id, amount, currency_code, date, type, reference, metadata,"
@@ -36,18 +35,6 @@ async def _run(url: str, statements) -> list:
             return out
     finally:
         await engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'folio.db'}"
-        return
-    url = postgres_database()
-    if url is None:
-        skip_unless_ci("PostgreSQL is not reachable")
-    yield url
-    drop_postgres_database(url)
 
 
 def test_payments_sharing_a_reference_become_split(database_url):

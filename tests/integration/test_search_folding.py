@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from invoicing.db.engine import normalize_url
 from invoicing.db.migrate import upgrade
-from tests.conftest import drop_postgres_database, postgres_database, skip_unless_ci
 from tests.integration.conftest import make_entity
 
 LINE = {"name": "Subscription", "quantity": 1, "price": "10.00", "taxes": [{"rate": 22}]}
@@ -143,18 +142,6 @@ def test_an_inline_customer_matches_a_stored_one_whatever_the_case(api):
 
 
 # -- migration 0012 folds the rows already there -----------------------------------------------------
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'folio.db'}"
-        return
-    url = postgres_database()
-    if url is None:
-        skip_unless_ci("PostgreSQL is not reachable")
-    yield url
-    drop_postgres_database(url)
 
 
 async def _run(url: str, statements: list[tuple[str, dict]]) -> list:
