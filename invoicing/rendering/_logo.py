@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 from litestar import Litestar, Request
 
-from invoicing.core.netsafety import check_public_host
+from invoicing.core.netsafety import check_public_host, public_only_transport
 from invoicing.rendering._render import Logo
 
 log = logging.getLogger("folio.rendering")
@@ -53,11 +53,14 @@ class LogoFetcher:
     ):
         self.max_bytes = max_bytes
         self.allow_private = allow_private
+        limits = httpx.Limits(max_connections=20, max_keepalive_connections=5)
+        if transport is None and not allow_private:  # checked again at each connection: no DNS rebinding
+            transport = public_only_transport(limits)
         self.client = httpx.AsyncClient(
             timeout=httpx.Timeout(timeout),
             follow_redirects=False,
             transport=transport,
-            limits=httpx.Limits(max_connections=20, max_keepalive_connections=5),
+            limits=limits,
             headers={"User-Agent": "Folio logo fetcher", "Accept": "image/png, image/jpeg, image/svg+xml"},
         )
         self.timeout = timeout
