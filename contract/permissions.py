@@ -32,3 +32,6 @@ class Perm(StrEnum):
     EVENTS_READ = "events:read"
     TAX_READ = "tax:read"
     WEBHOOKS_MANAGE = "webhooks:manage"
+    REPORTS_READ = "reports:read"
+    EXPORTS_CREATE = "exports:create"
+    USAGE_READ = "usage:read"

@@ -19,6 +19,8 @@ VIEWER = frozenset(
         Perm.PAYMENTS_READ,
         Perm.EMAILS_READ,
         Perm.TAX_READ,
+        Perm.REPORTS_READ,
+        Perm.EXPORTS_CREATE,
     }
 )
 EDITOR = VIEWER | {Perm.CUSTOMERS_WRITE, Perm.ITEMS_WRITE, Perm.DOCUMENTS_WRITE, Perm.PAYMENTS_WRITE}
@@ -26,7 +28,9 @@ ADMIN = EDITOR | {Perm.ENTITY_WRITE, Perm.TEAM_READ, Perm.TEAM_MANAGE, Perm.AUDI
 
 ROLES: dict[str, frozenset[Perm]] = {"viewer": VIEWER, "editor": frozenset(EDITOR), "admin": frozenset(ADMIN)}
 ENTITY_KEY = frozenset(ADMIN)
-ACCOUNT_KEY = frozenset(ADMIN | {Perm.ACCOUNT_MANAGE, Perm.ENTITIES_CREATE, Perm.API_KEYS_CREATE, Perm.WEBHOOKS_MANAGE})
+ACCOUNT_KEY = frozenset(
+    ADMIN | {Perm.ACCOUNT_MANAGE, Perm.ENTITIES_CREATE, Perm.API_KEYS_CREATE, Perm.WEBHOOKS_MANAGE, Perm.USAGE_READ}
+)
 
 PERMISSION_WORDS = {
     Perm.ENTITY_WRITE: "change the entity's settings and branding",
@@ -43,4 +47,7 @@ PERMISSION_WORDS = {
     Perm.ENTITIES_CREATE: "create entities",
     Perm.API_KEYS_CREATE: "create API keys",
     Perm.WEBHOOKS_MANAGE: "manage webhook endpoints",
+    Perm.REPORTS_READ: "read reports",
+    Perm.EXPORTS_CREATE: "export documents and payments",
+    Perm.USAGE_READ: "read the account's usage",
 }
