@@ -4,7 +4,7 @@ import { refreshAccess } from "./api/client";
 import { createQueryClient, useErrorPolicy } from "./api/errors";
 import { onHostMessage } from "./embed/host";
 import { announceReady, useSession, useSessionEnd } from "./embed/session";
-import { I18nProvider, pickLocale } from "./i18n";
+import { I18nProvider, loadLocale, pickLocale } from "./i18n";
 import { endedNotice } from "./features/signin/notices";
 import { navigate, useLocation } from "./router";
 import { isKnownView, resolve } from "./routes";
@@ -53,7 +53,11 @@ export function App({ initialLocale }: { initialLocale: string }) {
 
   useEffect(() => {
     const stop = onHostMessage((message) => {
-      if (message.type === "locale" && typeof message.locale === "string") setLocale(pickLocale(message.locale));
+      if (message.type === "locale" && typeof message.locale === "string") {
+        const next = pickLocale(message.locale);
+        // speak it once its texts have loaded (a chunk of their own)
+        void loadLocale(next).then(() => setLocale(next), () => setLocale(next));
+      }
       else if (message.type === "theme" && message.theme && typeof message.theme === "object") applyTheme(message.theme);
       else if (message.type === "navigate" && typeof message.view === "string" && isKnownView(message.view))
         navigate(message.view, {}, { state: message.prefill ? { prefill: message.prefill } : null, report: false });

@@ -15,13 +15,16 @@ import { openWithToken, resume, settleUrl } from "./app/session";
 import { isAppMode } from "./embed/config";
 import { SessionError, start, takeTokenFromUrl } from "./embed/session";
 import { linkNotice, type Notice } from "./features/signin/notices";
-import { I18nProvider, makeI18n, pickLocale } from "./i18n";
+import { I18nProvider, loadLocale, makeI18n, pickLocale } from "./i18n";
 import { setDefaultView } from "./router";
 import { applyTheme } from "./theme";
 
 const root = document.getElementById("root")!;
 const locale = pickLocale(new URLSearchParams(location.search).get("locale") ?? config.locale);
-const { t } = makeI18n(locale);
+// the language's texts are a chunk of their own: loaded beside the session, awaited before anything is said
+const texts = loadLocale(locale).catch(() => undefined);
+const t = (key: "app.signingIn" | "app.sessionFailed") => makeI18n(locale).t(key);
+let rendered = false;
 
 applyTheme(config.branding);
 setDefaultView(config.view);
@@ -36,15 +39,20 @@ function status(text: string, failed = false): void {
   root.appendChild(p);
 }
 
-status(t("app.signingIn"));
+void texts.then(() => {
+  if (!rendered) status(t("app.signingIn"));
+});
 
-function renderApp(): void {
+async function renderApp(): Promise<void> {
+  await texts;
+  rendered = true;
   root.replaceChildren();
   createRoot(root).render(<App initialLocale={locale} />);
 }
 
 async function renderSignIn(notice?: Notice): Promise<void> {
-  const { default: SignInPage } = await import("./features/signin/SignInPage");
+  const [{ default: SignInPage }] = await Promise.all([import("./features/signin/SignInPage"), texts]);
+  rendered = true;
   root.replaceChildren();
   createRoot(root).render(
     <I18nProvider locale={locale}>
@@ -53,7 +61,9 @@ async function renderSignIn(notice?: Notice): Promise<void> {
   );
 }
 
-function failed(error: Error): void {
+async function failed(error: Error): Promise<void> {
+  await texts;
+  rendered = true;
   status(`${t("app.sessionFailed")}: ${error.message}`, true);
   post("error", { message: error.message });
 }
@@ -63,12 +73,12 @@ async function bootApp(): Promise<void> {
   try {
     const session = token ? await openWithToken(token) : await resume();
     settleUrl();
-    if (session) renderApp();
+    if (session) await renderApp();
     else await renderSignIn();
   } catch (error) {
     if (token && error instanceof SessionError && error.status === 401) {
       await renderSignIn(linkNotice(error.problem?.code, error.problem?.detail));
-    } else failed(error as Error);
+    } else await failed(error as Error);
   }
 }
 

@@ -1,12 +1,13 @@
 // @vitest-environment jsdom
 /** The error policy's words: per status, in the UI language, with a call's own message for a status. */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { adopt } from "../embed/session";
-import { makeI18n } from "../i18n";
+import { loadLocale, makeI18n } from "../i18n";
 import { ApiError } from "./client";
 import { describeError } from "./errors";
 
 const en = makeI18n("en");
+beforeAll(() => Promise.all([loadLocale("en"), loadLocale("de")]));
 
 describe("describeError", () => {
   it("says what the role lacks for a 403, in the UI language", () => {

@@ -1,11 +1,26 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { makeI18n, pickLocale } from "./index";
-import { catalogues, SUPPORTED } from "./messages";
+import { catalogue, type Language, loadLanguage, type Messages, SUPPORTED } from "./messages";
+
+const catalogues = {} as Record<Language, Messages>;
+beforeAll(async () => {
+  for (const language of SUPPORTED) catalogues[language] = await loadLanguage(language);
+});
 
 describe("the UI languages", () => {
   it("are exactly the documents' seven", () => {
     expect([...SUPPORTED]).toEqual(["en", "de", "sl", "fr", "it", "es", "hr"]);
     expect(Object.keys(catalogues).sort()).toEqual([...SUPPORTED].sort());
+    for (const language of SUPPORTED) expect(catalogue(language)).toBe(catalogues[language]);
+  });
+
+  it.each(SUPPORTED.filter((language) => language !== "en"))("%s is translated, not English copied", (language) => {
+    const english = catalogues.en;
+    const same = Object.keys(english).filter(
+      (key) => catalogues[language][key as keyof Messages] === english[key as keyof Messages],
+    );
+    // names, codes and placeholders-only texts may read the same; most texts must not
+    expect(same.length / Object.keys(english).length).toBeLessThan(0.15);
   });
 
   it.each(SUPPORTED.filter((language) => language !== "en"))("%s has every English key and no other", (language) => {

@@ -1,7 +1,7 @@
 /** The UI language and Intl formatting (numbers, money, dates) for the current locale. */
 import { createContext, type ReactNode, useContext, useMemo } from "react";
 import { formatMoney, formatNumber } from "../lib/format";
-import { catalogues, type Language, type MessageKey, SUPPORTED } from "./messages";
+import { catalogue, type Language, loadLanguage, type MessageKey, SUPPORTED } from "./messages";
 
 export type { MessageKey } from "./messages";
 
@@ -22,6 +22,14 @@ export function pickLocale(requested: string | null | undefined): string {
   }
 }
 
+const languageOf = (locale: string): Language => {
+  const language = locale.split("-")[0].toLowerCase();
+  return isLanguage(language) ? language : "en";
+};
+
+/** Load the texts of a locale's language (a chunk of its own); `makeI18n` speaks it once this has resolved. */
+export const loadLocale = (locale: string): Promise<unknown> => loadLanguage(languageOf(locale));
+
 export interface I18n {
   locale: string;
   t: (key: MessageKey, vars?: Record<string, string | number>) => string;
@@ -33,14 +41,13 @@ export interface I18n {
 }
 
 export function makeI18n(locale: string): I18n {
-  const language = locale.split("-")[0].toLowerCase();
-  const messages = isLanguage(language) ? catalogues[language] : catalogues.en;
+  const language = languageOf(locale);
   const dates = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
   const moments = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
   return {
     locale,
     t: (key, vars) => {
-      const text = messages[key] ?? catalogues.en[key] ?? key;
+      const text = catalogue(language)?.[key] ?? catalogue("en")?.[key] ?? key;
       return vars ? text.replace(PLACEHOLDER, (match, name: string) => (name in vars ? String(vars[name]) : match)) : text;
     },
     money: (amount, currency) => formatMoney(locale, amount, currency),
