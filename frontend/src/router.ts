@@ -21,7 +21,7 @@ function subscribe(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
-let defaultView = "invoices";
+let defaultView = "home";
 export function setDefaultView(view: string | undefined | null): void {
   if (view) defaultView = view;
 }

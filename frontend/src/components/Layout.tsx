@@ -9,9 +9,12 @@ import { Account } from "./Account";
 import { Toasts } from "./Toasts";
 
 const SECTIONS: { view: string; label: MessageKey; match: (v: string) => boolean; permission?: string }[] = [
+  { view: "home", label: "nav.home", match: (v) => v === "home" },
   { view: "invoices", label: "nav.invoices", match: (v) => v === "invoices" || v.startsWith("invoice/") },
   { view: "customers", label: "nav.customers", match: (v) => v === "customers" },
   { view: "items", label: "nav.items", match: (v) => v === "items" },
+  { view: "reports", label: "nav.reports", match: (v) => v === "reports", permission: "reports:read" },
+  { view: "exports", label: "nav.exports", match: (v) => v === "exports", permission: "exports:create" },
   { view: "settings", label: "nav.settings", match: (v) => v === "settings" },
   { view: "team", label: "nav.team", match: (v) => v === "team", permission: "team:read" },
   { view: "audit", label: "nav.audit", match: (v) => v === "audit", permission: "audit:read" },

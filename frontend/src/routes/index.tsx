@@ -1,7 +1,8 @@
-/** The route table: a view name → the feature screen. The invoice list loads eagerly; the rest on demand. */
+/** The route table: a view name → the feature screen. Home, the first screen, loads eagerly; the rest on demand. */
 import { lazy, type ReactElement } from "react";
-import InvoiceList from "../features/invoices/InvoiceList";
+import HomePage from "../features/home/HomePage";
 
+const InvoiceList = lazy(() => import("../features/invoices/InvoiceList"));
 const InvoiceDetail = lazy(() => import("../features/invoices/InvoiceDetail"));
 const CreditNoteDetail = lazy(() => import("../features/invoices/CreditNoteDetail"));
 const InvoiceEditor = lazy(() => import("../features/invoices/InvoiceEditor"));
@@ -10,9 +11,12 @@ const ItemsPage = lazy(() => import("../features/items/ItemsPage"));
 const SettingsPage = lazy(() => import("../features/settings/SettingsPage"));
 const TeamPage = lazy(() => import("../features/team/TeamPage"));
 const AuditLogPage = lazy(() => import("../features/audit/AuditLogPage"));
+const ReportsPage = lazy(() => import("../features/reports/ReportsPage"));
+const ExportsPage = lazy(() => import("../features/exports/ExportsPage"));
 
 const ID = "[A-Za-z0-9_-]+";
 const routes: [RegExp, (m: RegExpMatchArray) => ReactElement][] = [
+  [/^home$/, () => <HomePage />],
   [/^invoices$/, () => <InvoiceList />],
   [/^invoice\/new$/, () => <InvoiceEditor />],
   [new RegExp(`^invoice/(${ID})/edit$`), (m) => <InvoiceEditor key={m[1]} id={m[1]} />],
@@ -23,9 +27,11 @@ const routes: [RegExp, (m: RegExpMatchArray) => ReactElement][] = [
   [/^settings$/, () => <SettingsPage />],
   [/^team$/, () => <TeamPage />],
   [/^audit$/, () => <AuditLogPage />],
+  [/^reports$/, () => <ReportsPage />],
+  [/^exports$/, () => <ExportsPage />],
 ];
 
-export const VIEWS = ["invoices", "invoice/new", "invoice/inv_…", "credit-note/cre_…", "customers", "items", "settings", "team", "audit"];
+export const VIEWS = ["home", "invoices", "invoice/new", "invoice/inv_…", "credit-note/cre_…", "customers", "items", "settings", "team", "audit", "reports", "exports"];
 
 export function isKnownView(view: string): boolean {
   return routes.some(([pattern]) => pattern.test(view));
@@ -36,5 +42,5 @@ export function resolve(view: string): ReactElement {
     const match = view.match(pattern);
     if (match) return render(match);
   }
-  return <InvoiceList />;
+  return <HomePage />;
 }

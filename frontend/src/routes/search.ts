@@ -21,3 +21,6 @@ export const auditLogSearch = {
 
 /** `?view=customers`, `?view=items` */
 export const recordsSearch = { search: text() };
+
+/** `?view=reports`: the VAT summary's period (this month when absent). */
+export const reportSearch = { date_from: isoDate, date_to: isoDate };

@@ -12,6 +12,10 @@ export interface InvoiceFilters {
   date_to?: string;
   search?: string;
   customer_id?: string;
+  /** only invoices past their due date with something due */
+  overdue?: "true";
+  /** `-total_due`: the largest amount due first (nothing due last) */
+  sort?: "-total_due";
   cursor?: string;
   limit?: number;
 }
@@ -192,7 +196,7 @@ export function useCreateCreditNote(invoice: Invoice) {
 }
 
 /** Save `blob` as a file named `name` (through a temporary link). */
-function saveAs(blob: Blob, name: string): void {
+export function saveAs(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;
