@@ -27,7 +27,7 @@ def iframe_height(page: Page) -> float:
 
 
 def test_admin_creates_and_issues_an_invoice(page: Page, host: Host, folio: Folio):
-    frame = open_dashboard(page, host, entity="A", user="admin")
+    frame = open_dashboard(page, host, entity="A", view="invoices", user="admin")
     expect(frame.get_by_role("heading", name="Invoices")).to_be_visible()
     frame.get_by_role("button", name="New invoice").click()
 
@@ -98,7 +98,7 @@ def test_admin_records_payment_and_credits(page: Page, host: Host, folio: Folio)
 
 def test_viewer_sees_no_create_action_and_a_forced_create_gets_403(page: Page, host: Host, folio: Folio):
     create_invoice(folio, "A")
-    frame = open_dashboard(page, host, entity="A", user="viewer")
+    frame = open_dashboard(page, host, entity="A", view="invoices", user="viewer")
     expect(frame.get_by_role("heading", name="Invoices")).to_be_visible()
     expect(frame.get_by_role("table", name="Invoice list")).to_be_visible()
     expect(frame.get_by_role("button", name="New invoice")).to_have_count(0)
@@ -149,7 +149,7 @@ def test_expired_session_is_renewed_without_a_visible_failure(browser, short_env
     context = browser.new_context()
     try:
         page = context.new_page()
-        frame = open_dashboard(page, host, entity="A", user="admin")
+        frame = open_dashboard(page, host, entity="A", view="invoices", user="admin")
         expect(frame.get_by_role("table", name="Invoice list")).to_be_visible()
         # the session lives a few seconds: the dashboard asks the host for new tokens, more than once
         expect(page.locator("#tokens")).to_have_text(re.compile(r"^[3-9]|\d\d"), timeout=30_000)
@@ -176,7 +176,7 @@ def test_a_call_after_expiry_waits_for_the_host_token_and_succeeds(browser, shor
         page.on(
             "response", lambda r: unauthorized.append(r.url) if r.status == 401 and "/embed/api/" in r.url else None
         )
-        frame = open_dashboard(page, host, entity="A", user="editor", gate="1")
+        frame = open_dashboard(page, host, entity="A", view="invoices", user="editor", gate="1")
         expect(frame.get_by_role("heading", name="Invoices")).to_be_visible()
         # wait for the condition "the first session has expired": past its expires_at (whole seconds, as the
         # SDK reported it) by more than the second the server still counts
@@ -288,7 +288,7 @@ def test_deep_links_open_the_right_view(page: Page, host: Host, folio: Folio):
 def test_german_locale_shows_german_labels_and_money(page: Page, host: Host, folio: Folio):
     # untaxed (`taxes: []`): a line naming no taxes would get the decided 19 %
     create_invoice(folio, "DE", items=[{"name": "Beratung", "quantity": 1, "price": "1234.56", "taxes": []}])
-    frame = open_dashboard(page, host, entity="DE", user="de-admin")
+    frame = open_dashboard(page, host, entity="DE", view="invoices", user="de-admin")
     expect(frame.get_by_role("heading", name="Rechnungen")).to_be_visible()
     expect(frame.get_by_role("button", name="Neue Rechnung")).to_be_visible()
     expect(frame.get_by_role("columnheader", name="Nummer")).to_be_visible()
@@ -298,7 +298,7 @@ def test_german_locale_shows_german_labels_and_money(page: Page, host: Host, fol
 
 
 def test_host_can_switch_the_locale(page: Page, host: Host):
-    frame = open_dashboard(page, host, entity="A", user="admin", locale="sl")
+    frame = open_dashboard(page, host, entity="A", view="invoices", user="admin", locale="sl")
     expect(frame.get_by_role("heading", name="Računi")).to_be_visible()
     expect(frame.get_by_role("link", name="Stranke")).to_be_visible()
 

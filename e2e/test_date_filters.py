@@ -27,7 +27,7 @@ def test_date_filters_are_written_the_dashboard_locales_way(page: Page, host: Ho
     january = create_invoice(folio, "SL", date="2026-01-10", customer={"name": "Januar d.o.o."})
     february = create_invoice(folio, "SL", date="2026-02-20", customer={"name": "Februar d.o.o."})
 
-    frame = open_dashboard(page, host, entity="SL", user="sl-admin")
+    frame = open_dashboard(page, host, entity="SL", user="sl-admin", view="invoices")
     date_from = frame.get_by_role("textbox", name="Od datuma")
     # Intl.DateTimeFormat("sl") writes 3. 11. 2026, whatever the browser's own language
     pattern = page.evaluate("""() => new Intl.DateTimeFormat("sl", {day: "numeric", month: "numeric", year: "numeric"})

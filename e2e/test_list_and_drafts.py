@@ -11,7 +11,7 @@ from e2e.conftest import Folio, Host, create_invoice, open_dashboard
 
 def test_paging_through_a_filtered_invoice_list(page: Page, host: Host, folio: Folio):
     numbers = [create_invoice(folio, "B", customer={"name": "Pager Paging GmbH"})["number"] for _ in range(21)]
-    frame = open_dashboard(page, host, entity="B", user="b-admin")
+    frame = open_dashboard(page, host, entity="B", user="b-admin", view="invoices")
     frame.get_by_label("Search by number or customer").fill("Pager Paging")
     frame.get_by_role("button", name="Apply filters").click()
 

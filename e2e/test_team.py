@@ -93,12 +93,13 @@ def test_invited_viewer_is_promoted_then_removed(page: Page, host: Host, folio: 
     link = emailed_link(folio, "A", address)
     mate = second()
     mate.goto(link)
-    expect(mate.get_by_role("heading", name="Invoices")).to_be_visible()
+    expect(mate.get_by_role("heading", name="Overview")).to_be_visible()
     assert "token=" not in mate.url
     assert re.search(r"/app\?entity=ent_", mate.url), mate.url
     expect(mate.get_by_text(f"Signed in as {address}")).to_be_visible()
     expect(mate.get_by_role("button", name="Sign out")).to_be_visible()
     # a viewer reads, but is offered no create action and no team controls
+    mate.get_by_role("link", name="Invoices").click()
     expect(mate.get_by_role("table", name="Invoice list").or_(mate.get_by_text("No invoices yet."))).to_be_visible()
     expect(mate.get_by_role("button", name="New invoice")).to_have_count(0)
     expect(mate.get_by_role("link", name="Team")).to_have_count(0)
@@ -221,7 +222,7 @@ def test_an_expired_link_fails_with_a_clear_page(page: Page, host: Host, folio: 
     assert "token=" not in page.url
     # the e-mailed link of the same invitation still works
     page.goto(emailed_link(folio, "A", address))
-    expect(page.get_by_role("heading", name="Invoices")).to_be_visible()
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
 
 
 def test_the_last_admin_cannot_be_demoted(page: Page, host: Host, folio: Folio):
@@ -262,11 +263,11 @@ def test_sign_in_by_email_and_sign_out(page: Page, folio: Folio):
     expect(page.get_by_role("status")).to_contain_text("Check your inbox")
 
     page.goto(emailed_link(folio, "A", "editor@example.com"))
-    expect(page.get_by_role("heading", name="Invoices")).to_be_visible()
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
     expect(page.get_by_role("button", name="New invoice")).to_be_visible()
     # a reload keeps the session (the cookie), without a link
     page.reload()
-    expect(page.get_by_role("heading", name="Invoices")).to_be_visible()
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
 
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", name="You have signed out")).to_be_visible()
