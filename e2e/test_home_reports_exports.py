@@ -66,6 +66,15 @@ def _documents(folio: Folio, tenant: str) -> dict[str, dict]:
     """Invoices in EUR this month and last month (one overdue), one in USD, a payment and a credit note."""
     day = today()
     last = month_start(day, 1)
+    # last month's first: numbers follow the dates
+    old = create_invoice(
+        folio,
+        tenant,
+        customer={"name": "Altkunde KG"},
+        date=(last + timedelta(days=9)).isoformat(),
+        date_due=(last + timedelta(days=19)).isoformat(),
+        items=[{"name": "Wartung", "quantity": 2, "price": "250.00", "taxes": [{"rate": 19}]}],
+    )
     big = create_invoice(
         folio,
         tenant,
@@ -77,14 +86,6 @@ def _documents(folio: Folio, tenant: str) -> dict[str, dict]:
         tenant,
         customer={"name": "Kleinkunde GmbH"},
         items=[{"name": "Buch", "quantity": 1, "price": "120.00", "taxes": [{"rate": 7}]}],
-    )
-    old = create_invoice(
-        folio,
-        tenant,
-        customer={"name": "Altkunde KG"},
-        date=(last + timedelta(days=9)).isoformat(),
-        date_due=(last + timedelta(days=19)).isoformat(),
-        items=[{"name": "Wartung", "quantity": 2, "price": "250.00", "taxes": [{"rate": 19}]}],
     )
     usd = create_invoice(
         folio,
