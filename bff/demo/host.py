@@ -112,11 +112,14 @@ def create_host_app(config: HostConfig) -> Litestar:
         """The platform's own endpoint: its session would say who the user is; the demo lets you pick."""
         if (data.entity_id, data.user_id) not in users():
             raise NotFound("No such demo tenant and user.")
+        body = {"entity_id": data.entity_id, "user_id": data.user_id, "origin": config.origin, "ttl_seconds": 60}
         try:
-            response = await client["folio"].post(
-                "/embed/tokens",
-                json={"entity_id": data.entity_id, "user_id": data.user_id, "origin": config.origin, "ttl_seconds": 60},
-            )
+            try:
+                response = await client["folio"].post("/embed/tokens", json=body)
+            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+                # a kept-alive connection Folio closed just as it was reused (its idle timeout): once more on a
+                # new one; at worst a second unused token, which expires in a minute
+                response = await client["folio"].post("/embed/tokens", json=body)
         except httpx.HTTPError as exc:
             raise UpstreamError(f"Folio could not be reached at {config.folio_url} ({type(exc).__name__}).") from exc
         if response.status_code != 201:
