@@ -113,7 +113,7 @@ def _sqlite_engine(url: str, *, immediate: bool, pool_size: int, echo: bool) -> 
 
     def open_sqlite() -> sqlite3.Connection:
         connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        connection.create_aggregate("decimal_sum", 1, DecimalSum)
+        connection.create_aggregate("decimal_sum", 1, DecimalSum)  # type: ignore[arg-type]  # typeshed: ints only
         return connection
 
     async def connect() -> InlineSqliteConnection:
