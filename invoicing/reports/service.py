@@ -45,6 +45,7 @@ ENTITY_IDS_MAX = 100
 COUNTED = ("draft", "voided")
 """Statuses that count nowhere."""
 ZERO = Decimal(0)
+DOCUMENT_TYPES = ("invoice", "credit_note")
 SENT = ("sent", "captured")
 """E-mails that went out: delivered to the SMTP server, or captured where none is configured."""
 
@@ -207,11 +208,11 @@ class ReportService:
     async def _execute(self, stmt: Executable) -> Sequence[Any]:
         return (await self.session.execute(stmt)).all()
 
-    def _documents(self, who: ReportScope, period: Period, doc_type: str) -> ColumnElement[bool]:
-        """The ``doc_type`` documents that count in the period (index ``ix_documents_entity_date``)."""
+    def _documents(self, who: ReportScope, period: Period) -> ColumnElement[bool]:
+        """The invoices and credit notes that count in the period (index ``ix_documents_entity_date``)."""
         return and_(
             who.covers(Document.entity_id),
-            Document.type == doc_type,
+            Document.type.in_(DOCUMENT_TYPES),
             Document.date >= period.date_from,
             Document.date <= period.date_to,
             Document.status.not_in(COUNTED),
@@ -220,8 +221,8 @@ class ReportService:
     async def _sums(
         self, who: ReportScope, period: Period, as_of: date, group_by: GroupBy | None
     ) -> dict[str | None, _Group]:
-        """The figures per group key and currency: four grouped queries (invoices, credit notes, payments,
-        refunds), their rows merged here (a few per group, never per document)."""
+        """The figures per group key and currency: three grouped queries (documents, payments, refunds), their
+        rows merged here (a few per group, never per document)."""
 
         def key(entity_column: Any, date_column: Any, customer_column: Any) -> ColumnElement[Any]:
             if group_by == "month":
@@ -243,12 +244,13 @@ class ReportService:
         k = key(Document.entity_id, Document.date, Document.customer_id).label("key")
         overdue = is_overdue(as_of)
         due = money_order(Document.total_due) > 0
-        invoices = (
+        documents = (  # invoices and credit notes in one pass over the period's rows
             select(
                 k,
                 Document.currency_code,
+                Document.type,
                 func.count().label("n"),
-                money_sum(Document.total_with_tax).label("issued"),
+                money_sum(Document.total_with_tax).label("with_tax"),
                 money_sum(Document.total).label("net"),
                 money_sum(Document.total_tax).label("tax"),
                 money_sum(case((due, Document.total_due))).label("outstanding"),
@@ -256,31 +258,19 @@ class ReportService:
                 money_sum(case((overdue, Document.total_due))).label("overdue"),
                 func.count(case((overdue, 1))).label("overdue_count"),
             )
-            .where(self._documents(who, period, "invoice"))
-            .group_by(*keyed(k), Document.currency_code)
+            .where(self._documents(who, period))
+            .group_by(*keyed(k), Document.currency_code, Document.type)
         )
-        for row in await self._execute(invoices):
+        for row in await self._execute(documents):
             s = sums(row)
-            s.invoices, s.issued, s.net, s.tax = row.n, _dec(row.issued), _dec(row.net), _dec(row.tax)
-            s.outstanding, s.outstanding_count = _dec(row.outstanding), row.outstanding_count
-            s.overdue, s.overdue_count = _dec(row.overdue), row.overdue_count
-        credit_notes = (
-            select(
-                k,
-                Document.currency_code,
-                func.count().label("n"),
-                money_sum(Document.total_with_tax).label("credited"),
-                money_sum(Document.total).label("net"),
-                money_sum(Document.total_tax).label("tax"),
-            )
-            .where(self._documents(who, period, "credit_note"))
-            .group_by(*keyed(k), Document.currency_code)
-        )
-        for row in await self._execute(credit_notes):
-            s = sums(row)
-            s.credit_notes, s.credited = row.n, _dec(row.credited)
-            s.net -= _dec(row.net)
-            s.tax -= _dec(row.tax)
+            if row.type == "invoice":
+                s.invoices, s.issued = row.n, _dec(row.with_tax)
+                s.net, s.tax = s.net + _dec(row.net), s.tax + _dec(row.tax)
+                s.outstanding, s.outstanding_count = _dec(row.outstanding), row.outstanding_count
+                s.overdue, s.overdue_count = _dec(row.overdue), row.overdue_count
+            else:  # credit notes subtract (nothing is due on them: total_due 0)
+                s.credit_notes, s.credited = row.n, _dec(row.with_tax)
+                s.net, s.tax = s.net - _dec(row.net), s.tax - _dec(row.tax)
         for model, sign in ((Payment, 1), (Refund, -1)):
             money_key = key(model.entity_id, model.date, Document.customer_id).label("key")
             stmt = select(money_key, model.currency_code, money_sum(model.amount).label("amount")).where(
@@ -376,13 +366,7 @@ class ReportService:
             )
             .select_from(Document)
             .join(line, true())
-            .where(
-                who.covers(Document.entity_id),
-                Document.type.in_(("invoice", "credit_note")),
-                Document.date >= period.date_from,
-                Document.date <= period.date_to,
-                Document.status.not_in(COUNTED),
-            )
+            .where(self._documents(who, period))
             .group_by(*(k for k in keys), country)
         )
         rows = []
