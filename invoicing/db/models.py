@@ -174,6 +174,9 @@ UNSPLIT_REFERENCE = "reference IS NOT NULL AND NOT split"
 HAS_REFERENCE = "reference IS NOT NULL"
 OPEN = "status IN ('issued', 'partially_paid')"
 """Invoices something may still be due on: the ones ``overdue`` looks at."""
+SUMMED = ["status", "currency_code", "customer_id", "total", "total_tax", "total_with_tax", "total_due", "date_due"]
+"""What the summary report reads of a document, carried in ``ix_documents_entity_date`` on PostgreSQL so the
+report is an index-only scan (the rows themselves, with their JSON, are ten times larger)."""
 
 
 def _where(condition: str) -> dict[str, Any]:
@@ -245,7 +248,7 @@ class Document(Base):
     __table_args__ = (
         UniqueConstraint("entity_id", "type", "number", name="uq_documents_number"),
         Index("ix_documents_entity", "entity_id", "type", "id"),
-        Index("ix_documents_entity_date", "entity_id", "type", "date", "id"),
+        Index("ix_documents_entity_date", "entity_id", "type", "date", "id", postgresql_include=SUMMED),
         Index("ix_documents_entity_due", "entity_id", "type", "total_due", "id"),
         Index("ix_documents_open", "entity_id", "type", "date_due", **_where(OPEN)),
     )
@@ -281,7 +284,7 @@ class Payment(Base):
     __table_args__ = (
         Index("ix_payments_entity", "entity_id", "id"),
         Index("ix_payments_reference", "entity_id", "reference"),
-        Index("ix_payments_entity_date", "entity_id", "date"),
+        Index("ix_payments_entity_date", "entity_id", "date", postgresql_include=["currency_code", "amount"]),
         Index("uq_payments_reference", "entity_id", "reference", unique=True, **_where(UNSPLIT_REFERENCE)),
     )
 
@@ -304,7 +307,7 @@ class Refund(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     __table_args__ = (
         Index("ix_refunds_entity", "entity_id", "id"),
-        Index("ix_refunds_entity_date", "entity_id", "date"),
+        Index("ix_refunds_entity_date", "entity_id", "date", postgresql_include=["currency_code", "amount"]),
         Index("uq_refunds_reference", "entity_id", "reference", unique=True, **_where(HAS_REFERENCE)),
     )
 

@@ -187,6 +187,10 @@ class _Group:
     def sums(self, currency: str) -> _Sums:
         return self.by_currency.setdefault(currency, _Sums())
 
+    def add(self, other: _Group) -> None:
+        for currency, sums in other.by_currency.items():
+            self.sums(currency).add(sums)
+
     def figures(self) -> list[Figures]:
         return [self.by_currency[c].figures(c) for c in sorted(self.by_currency)]
 
@@ -293,11 +297,11 @@ class ReportService:
         period = Period.of(date_from, date_to)
         who = await report_scope(self.session, self.scope, header_entity, entity_ids)
         as_of = date.today()
-        totals = (await self._sums(who, period, as_of, None)).get(None, _Group())
-        groups: list[SummaryGroup] = []
-        if group_by is not None:
-            found = await self._sums(who, period, as_of, group_by)
-            groups = await self._groups(group_by, period, found)
+        found = await self._sums(who, period, as_of, group_by)
+        totals = _Group()  # the groups partition the period's documents and money: their sums are the totals
+        for group in found.values():
+            totals.add(group)
+        groups = await self._groups(group_by, period, found) if group_by is not None else []
         return SummaryReport(
             date_from=period.date_from,
             date_to=period.date_to,
@@ -318,8 +322,7 @@ class ReportService:
         kept: list[tuple[str, _Group]] = []
         for group_key, group in ranked:
             if group_key is None or (group_by == "customer" and len(kept) >= CUSTOMER_GROUPS):
-                for currency, sums in group.by_currency.items():
-                    other.sums(currency).add(sums)
+                other.add(group)
             else:
                 kept.append((group_key, group))
         model = Entity if group_by == "entity" else Customer

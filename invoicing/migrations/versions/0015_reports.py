@@ -22,6 +22,7 @@ depends_on = None
 
 BATCH = 1000
 OPEN = "status IN ('issued', 'partially_paid')"
+SUMMED = ["status", "currency_code", "customer_id", "total", "total_tax", "total_with_tax", "total_due", "date_due"]
 
 
 def _backfill_total_due() -> None:
@@ -64,7 +65,13 @@ def _backfill_total_due() -> None:
 def upgrade() -> None:
     op.add_column("documents", sa.Column("total_due", invoicing.db.types.Money(length=40), nullable=True))
     _backfill_total_due()
-    op.create_index("ix_documents_entity_date", "documents", ["entity_id", "type", "date", "id"], unique=False)
+    op.create_index(
+        "ix_documents_entity_date",
+        "documents",
+        ["entity_id", "type", "date", "id"],
+        unique=False,
+        postgresql_include=SUMMED,
+    )
     op.create_index("ix_documents_entity_due", "documents", ["entity_id", "type", "total_due", "id"], unique=False)
     op.create_index(
         "ix_documents_open",
@@ -74,8 +81,14 @@ def upgrade() -> None:
         sqlite_where=sa.text(OPEN),
         postgresql_where=sa.text(OPEN),
     )
-    op.create_index("ix_payments_entity_date", "payments", ["entity_id", "date"], unique=False)
-    op.create_index("ix_refunds_entity_date", "refunds", ["entity_id", "date"], unique=False)
+    for table in ("payments", "refunds"):
+        op.create_index(
+            f"ix_{table}_entity_date",
+            table,
+            ["entity_id", "date"],
+            unique=False,
+            postgresql_include=["currency_code", "amount"],
+        )
     op.create_table(
         "active_users",
         sa.Column("entity_id", sa.String(length=40), nullable=False),
