@@ -145,7 +145,7 @@ def main() -> None:
         url = fresh_database(ADMIN, NAME)
         seeded = seed(url, args.entities, args.documents)
     print(
-        f"seeded {len(seeded.entities):,} entities, {seeded.documents:,} documents "
+        f"{'reused' if args.reuse else 'seeded'} {len(seeded.entities):,} entities, {seeded.documents:,} documents "
         f"in {time.perf_counter() - started:.0f} s",
         flush=True,
     )

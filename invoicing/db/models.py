@@ -175,8 +175,9 @@ HAS_REFERENCE = "reference IS NOT NULL"
 OPEN = "status IN ('issued', 'partially_paid')"
 """Invoices something may still be due on: the ones ``overdue`` looks at."""
 SUMMED = ["status", "currency_code", "customer_id", "total", "total_tax", "total_with_tax", "total_due", "date_due"]
-"""What the summary report reads of a document, carried in ``ix_documents_entity_date`` on PostgreSQL so the
-report is an index-only scan (the rows themselves, with their JSON, are ten times larger)."""
+"""What the summary report reads of a document, carried in ``ix_documents_entity_date`` (an entity's report)
+and ``ix_documents_date`` (the account's: every entity, one date range) on PostgreSQL, so the report is an
+index-only scan (the rows themselves, with their JSON, are ten times larger)."""
 
 
 def _where(condition: str) -> dict[str, Any]:
@@ -249,6 +250,7 @@ class Document(Base):
         UniqueConstraint("entity_id", "type", "number", name="uq_documents_number"),
         Index("ix_documents_entity", "entity_id", "type", "id"),
         Index("ix_documents_entity_date", "entity_id", "type", "date", "id", postgresql_include=SUMMED),
+        Index("ix_documents_date", "date", "type", postgresql_include=["entity_id", *SUMMED]),
         Index("ix_documents_entity_due", "entity_id", "type", "total_due", "id"),
         Index("ix_documents_open", "entity_id", "type", "date_due", **_where(OPEN)),
     )

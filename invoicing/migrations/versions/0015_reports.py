@@ -72,6 +72,9 @@ def upgrade() -> None:
         unique=False,
         postgresql_include=SUMMED,
     )
+    op.create_index(
+        "ix_documents_date", "documents", ["date", "type"], unique=False, postgresql_include=["entity_id", *SUMMED]
+    )
     op.create_index("ix_documents_entity_due", "documents", ["entity_id", "type", "total_due", "id"], unique=False)
     op.create_index(
         "ix_documents_open",
@@ -106,5 +109,6 @@ def downgrade() -> None:
     op.drop_index("ix_payments_entity_date", table_name="payments")
     op.drop_index("ix_documents_open", table_name="documents")
     op.drop_index("ix_documents_entity_due", table_name="documents")
+    op.drop_index("ix_documents_date", table_name="documents")
     op.drop_index("ix_documents_entity_date", table_name="documents")
     op.drop_column("documents", "total_due")
