@@ -408,3 +408,20 @@ def _other_account(server) -> Tenant:
     entity = make_entity(account)
     api = server.client(keys["sandbox"], entity["id"])
     return Tenant(account_id, keys["sandbox"], keys["live"], entity["id"], api, account)
+
+
+def test_an_app_sign_in_makes_an_active_user(server, tenant):
+    from tests.integration.test_app import signed_in
+
+    month = date.today().isoformat()[:7]
+
+    def usage() -> dict:
+        [row] = tenant.account.get("/v1/reports/usage", params={"month": month}).json()["data"]
+        return row
+
+    assert (usage()["active_users"], usage()["emails_sent"]) == (0, 0)
+    client, _user, _ = signed_in(server, tenant, "viewer")  # the invitation is an e-mail, the link a session
+    assert (usage()["active_users"], usage()["emails_sent"]) == (1, 1)
+    r = client.get("/app/api/v1/reports/summary", params=YEAR)
+    assert r.status_code == 200, r.text
+    assert r.json()["totals"] == []
