@@ -8,6 +8,9 @@ every token it fetched is counted in ``#tokens``.
 
 Browser: Debian's Chromium, traces kept for failed tests under ``e2e/test-results/``. ``open_dashboard``
 opens the host page and waits for the embedded dashboard; ``create_invoice`` makes one through the API.
+
+``demo`` (per module) is ``folio demo`` itself: the seeded sandbox and the Marketly page and backend
+(``bff/demo/host.py``), which registers its webhook endpoint with Folio at start.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -236,6 +240,71 @@ def _stop(handles) -> None:
     for srv, th in ((server, thread), (vies_server, vies_thread)):
         srv.should_exit = True
         th.join(timeout=10)
+
+
+@dataclass
+class Demo:
+    """``folio demo`` as ``make run`` starts it (seeded by ``invoicing.demo.seed``), on its own database."""
+
+    url: str
+    """The demo platform page (another site than Folio)."""
+    tenants: list
+    folio_url: str
+    account_key: str
+    backend_url: str
+    """Where Folio's webhook worker reaches the demo platform's backend."""
+
+
+def _start_demo(tmp_path_factory):
+    from bff.demo.host import HostConfig, create_host_app
+    from folio.server import create_server_app
+    from invoicing.demo.seed import allow_demo_webhooks, seed
+    from invoicing.demo.vies import ViesStandIn
+
+    database_url = f"sqlite:///{tmp_path_factory.mktemp('demo-db') / 'folio.db'}"
+    upgrade(database_url)
+    vies_port, port, host_port = _free_port(), _free_port(), _free_port()
+    vies_server, vies_thread = start_server(ViesStandIn(slow_seconds=VIES_TIMEOUT * 3).app, vies_port)
+    settings = Settings()
+    settings.database.url = database_url
+    settings.vies.url, settings.vies.timeout = f"http://127.0.0.1:{vies_port}", VIES_TIMEOUT
+    folio_url, host_origin = f"http://127.0.0.1:{port}", f"http://localhost:{host_port}"
+    backend_url = f"http://127.0.0.1:{host_port}"
+    settings.public_url = folio_url
+    allow_demo_webhooks(settings)
+    setup = asyncio.run(seed(settings, host_origin))
+    folio_server, folio_thread = start_server(create_server_app(settings), port)
+    host = create_host_app(
+        HostConfig(
+            folio_url=folio_url,
+            origin=host_origin,
+            account_key=setup.account_key,
+            tenants=setup.tenants,
+            backend_url=backend_url,
+        )
+    )
+    host_server, host_thread = start_server(host, host_port)
+    servers = [(vies_server, vies_thread), (folio_server, folio_thread), (host_server, host_thread)]
+    demo = Demo(
+        url=host_origin,
+        tenants=setup.tenants,
+        folio_url=folio_url,
+        account_key=setup.account_key,
+        backend_url=backend_url,
+    )
+    return demo, servers
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, dashboard_built) -> Iterator[Demo]:
+    """The demo (Folio, the demo platform's page and backend, the VIES stand-in), one per test module."""
+    # off the main thread: Playwright's sync API may already run an event loop there
+    with ThreadPoolExecutor(1) as pool:
+        started, servers = pool.submit(_start_demo, tmp_path_factory).result()
+    yield started
+    for server, thread in servers:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 FRAME = "#folio iframe"

@@ -4,70 +4,18 @@ sideways, toasts keep clear of the menu. And on a wide screen: toasts sit clear 
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, FrameLocator, Locator, Page, expect
 
-from e2e.conftest import VIES_TIMEOUT
-from tests.conftest import _free_port, start_server
+from e2e.conftest import Demo
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 FRAME = "#folio iframe"
 LINK = re.compile(r"https?://\S+/app/sign-in\?\S*#token=\S+")
-
-
-@dataclass
-class Demo:
-    url: str
-    """The demo platform page (another site than Folio)."""
-    tenants: list
-    folio_url: str
-    account_key: str
-
-
-def _start_demo(tmp_path_factory):
-    from bff.demo.host import HostConfig, create_host_app
-    from folio.server import create_server_app
-    from invoicing.config import Settings
-    from invoicing.db.migrate import upgrade
-    from invoicing.demo.seed import seed
-    from invoicing.demo.vies import ViesStandIn
-
-    database_url = f"sqlite:///{tmp_path_factory.mktemp('demo-db') / 'folio.db'}"
-    upgrade(database_url)
-    vies_port, port, host_port = _free_port(), _free_port(), _free_port()
-    vies_server, vies_thread = start_server(ViesStandIn(slow_seconds=VIES_TIMEOUT * 3).app, vies_port)
-    settings = Settings()
-    settings.database.url = database_url
-    settings.vies.url, settings.vies.timeout = f"http://127.0.0.1:{vies_port}", VIES_TIMEOUT
-    folio_url, host_origin = f"http://127.0.0.1:{port}", f"http://localhost:{host_port}"
-    settings.public_url = folio_url
-    setup = asyncio.run(seed(settings, host_origin))
-    folio_server, folio_thread = start_server(create_server_app(settings), port)
-    host = create_host_app(
-        HostConfig(folio_url=folio_url, origin=host_origin, account_key=setup.account_key, tenants=setup.tenants)
-    )
-    host_server, host_thread = start_server(host, host_port)
-    servers = [(vies_server, vies_thread), (folio_server, folio_thread), (host_server, host_thread)]
-    return Demo(url=host_origin, tenants=setup.tenants, folio_url=folio_url, account_key=setup.account_key), servers
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory, dashboard_built) -> Iterator[Demo]:
-    # off the main thread: Playwright's sync API may already run an event loop there
-    with ThreadPoolExecutor(1) as pool:
-        started, servers = pool.submit(_start_demo, tmp_path_factory).result()
-    yield started
-    for server, thread in servers:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def open_demo(browser: Browser, demo: Demo, viewport: dict, **query: str) -> tuple[Page, FrameLocator]:

@@ -108,7 +108,7 @@ def demo(port: int, host_port: int, database_url: str | None) -> None:
     from bff.demo.host import HostConfig, create_host_app
     from folio.server import create_server_app
     from invoicing.db.migrate import upgrade
-    from invoicing.demo.seed import seed
+    from invoicing.demo.seed import allow_demo_webhooks, seed
     from invoicing.demo.vies import ViesStandIn
 
     if port == host_port:
@@ -116,14 +116,22 @@ def demo(port: int, host_port: int, database_url: str | None) -> None:
     settings = _settings(database_url)
     folio_url, host_origin = f"http://127.0.0.1:{port}", f"http://localhost:{host_port}"
     settings.public_url = folio_url
+    allow_demo_webhooks(settings)  # the demo platform's backend, on loopback, receives Folio's webhooks
     if settings.database.url.startswith("sqlite:///"):
         Path(settings.database.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     upgrade(settings.database.url)
     setup = asyncio.run(seed(settings, host_origin))
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
+    backend_url = f"http://127.0.0.1:{host_port}"  # where Folio's webhook worker reaches the platform's backend
     host = create_host_app(
-        HostConfig(folio_url=folio_url, origin=host_origin, account_key=setup.account_key, tenants=setup.tenants)
+        HostConfig(
+            folio_url=folio_url,
+            origin=host_origin,
+            account_key=setup.account_key,
+            tenants=setup.tenants,
+            backend_url=backend_url,
+        )
     )
     vies_socket = _vies_stand_in(settings)
     folio = create_server_app(settings)
@@ -155,6 +163,10 @@ def demo(port: int, host_port: int, database_url: str | None) -> None:
         f'-H "X-Entity-Id: {first.entity_id}"'
     )
     click.echo(f"  Demo platform page:           {host_origin}   <- open this one")
+    click.echo(
+        f"  Webhooks received (live feed on that page): Folio signs every event to {backend_url}/folio-webhooks,\n"
+        "    the platform's backend verifies each (standardwebhooks; bff/demo/feed.py)"
+    )
     stand_in = " (stand-in: invoicing/demo/vies.py)" if vies_socket is not None else ""
     click.echo(f"  VIES (FOLIO_VIES_URL):        {settings.vies.url}{stand_in}")
     click.echo("Ctrl+C stops them all.", err=True)

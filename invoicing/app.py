@@ -36,6 +36,7 @@ from invoicing.items.controller import ItemController
 from invoicing.payments.controller import PaymentController, RefundController
 from invoicing.rendering import logo_lifespan
 from invoicing.rendering.controller import CreditNoteRenderingController, FileController, InvoiceRenderingController
+from invoicing.reports.controller import ReportController
 from invoicing.taxes.controller import TaxRateController, VatNumberController
 from invoicing.taxes.recheck import recheck_lifespan
 from invoicing.taxes.vies import vies_lifespan
@@ -68,6 +69,7 @@ API_CONTROLLERS = [
     VatNumberController,
     WebhookEndpointController,
     DeliveryController,
+    ReportController,
 ]
 
 

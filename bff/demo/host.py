@@ -8,10 +8,15 @@
     POST /folio-token     ── this backend, account key server-side ──▶ POST /embed/tokens
                           ◀── {"token"} (the key never reaches the browser)
     Folio.mount(el, {fetchToken}) ──iframe──▶ /embed?entity=…#token=…
+                          at start: POST /v1/webhook-endpoints {"url": <this backend>/folio-webhooks}
+    POST /folio-webhooks  ◀── Folio's delivery worker (signed; verified, kept: bff/demo/feed.py)
+    GET /folio-webhooks/feed  the page's live feed polls it
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +26,8 @@ from litestar import Litestar, Request, Response, get, post
 from msgspec import Struct
 
 from bff.config import ROOT
-from contract.errors import EXCEPTION_HANDLERS, NotFound, UpstreamError
+from bff.demo.feed import PATH, Feed, Unverified, keep_registering
+from contract.errors import EXCEPTION_HANDLERS, BadRequest, NotFound, UpstreamError
 
 templates = Environment(
     loader=FileSystemLoader(ROOT / "templates"),
@@ -42,6 +48,9 @@ class HostConfig:
     """``invoicing.demo.seed.DemoTenant`` records: entity id, name, users with roles."""
     folio_api_url: str | None = None
     """Where this backend reaches Folio (defaults to ``folio_url``)."""
+    backend_url: str | None = None
+    """Where Folio's webhook worker reaches this backend (defaults to ``origin``); its endpoint is
+    ``{backend_url}/folio-webhooks``."""
 
 
 class TokenRequest(Struct):
@@ -57,6 +66,9 @@ LOGOS = {"lipa": ("#0f766e", "L"), "sonne": ("#b45309", "S")}
 
 def create_host_app(config: HostConfig) -> Litestar:
     client: dict[str, httpx.AsyncClient] = {}
+    feed = Feed(entity_names={t.entity_id: t.name for t in config.tenants})
+    webhook_url = (config.backend_url or config.origin).rstrip("/") + PATH
+    tasks: set[asyncio.Task[None]] = set()
 
     async def startup() -> None:
         client["folio"] = httpx.AsyncClient(
@@ -65,9 +77,15 @@ def create_host_app(config: HostConfig) -> Litestar:
             trust_env=False,
             headers={"Authorization": f"Bearer {config.account_key}"},
         )
+        # in the background: `folio demo` starts Folio beside this backend, maybe not listening yet
+        tasks.add(asyncio.create_task(keep_registering(client["folio"], webhook_url, feed), name="demo-webhooks"))
 
     async def shutdown() -> None:
-        if "folio" in client:
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if "folio" in client:  # the endpoint stays at Folio: the next run replaces it
             await client["folio"].aclose()
 
     def users() -> dict[tuple[str, str], Any]:
@@ -85,23 +103,43 @@ def create_host_app(config: HostConfig) -> Litestar:
             }
             for t in config.tenants
         ]
-        return templates.get_template("demo/host.html").render(folio_url=config.folio_url, tenants=tenants)
+        return templates.get_template("demo/host.html").render(
+            folio_url=config.folio_url, tenants=tenants, webhook_url=webhook_url
+        )
 
     @post("/folio-token")
     async def folio_token(data: TokenRequest) -> dict[str, str]:
         """The platform's own endpoint: its session would say who the user is; the demo lets you pick."""
         if (data.entity_id, data.user_id) not in users():
             raise NotFound("No such demo tenant and user.")
+        body = {"entity_id": data.entity_id, "user_id": data.user_id, "origin": config.origin, "ttl_seconds": 60}
         try:
-            response = await client["folio"].post(
-                "/embed/tokens",
-                json={"entity_id": data.entity_id, "user_id": data.user_id, "origin": config.origin, "ttl_seconds": 60},
-            )
+            try:
+                response = await client["folio"].post("/embed/tokens", json=body)
+            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+                # a kept-alive connection Folio closed just as it was reused (its idle timeout): once more on a
+                # new one; at worst a second unused token, which expires in a minute
+                response = await client["folio"].post("/embed/tokens", json=body)
         except httpx.HTTPError as exc:
             raise UpstreamError(f"Folio could not be reached at {config.folio_url} ({type(exc).__name__}).") from exc
         if response.status_code != 201:
             raise UpstreamError(f"Folio refused the token: {response.status_code} {response.text}")
         return {"token": response.json()["token"]}
+
+    @post(PATH, status_code=200)
+    async def folio_webhook(request: Request) -> dict[str, bool]:
+        """Folio's delivery worker posts every event here: verified with the endpoint's secret (Standard
+        Webhooks), de-duplicated by ``webhook-id``; a bad or missing signature is 400 and nothing is kept."""
+        try:
+            new = feed.receive(await request.body(), request.headers)
+        except Unverified as exc:
+            raise BadRequest(f"Webhook refused: {exc}.") from None
+        return {"received": True, "duplicate": not new}
+
+    @get(f"{PATH}/feed", sync_to_thread=False)
+    def webhook_feed(after: int = 0, run: str | None = None) -> Response[dict[str, Any]]:
+        """The page's live feed: the events kept since ``after`` (of backend run ``run``), newest first."""
+        return Response(feed.state(after, run), headers={"Cache-Control": "no-store"})
 
     @get("/logos/{name:str}", sync_to_thread=False)
     def logo(name: str) -> Response:
@@ -120,7 +158,7 @@ def create_host_app(config: HostConfig) -> Litestar:
         return {"status": "ok"}
 
     return Litestar(
-        route_handlers=[page, folio_token, logo, health],
+        route_handlers=[page, folio_token, folio_webhook, webhook_feed, logo, health],
         on_startup=[startup],
         on_shutdown=[shutdown],
         exception_handlers=EXCEPTION_HANDLERS,

@@ -17,7 +17,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import cache, partial
+from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import aiosqlite
@@ -91,13 +92,32 @@ def sync_url(url: str) -> str:
     return url.replace("sqlite+aiosqlite:", "sqlite:").replace("postgresql+asyncpg:", "postgresql+asyncpg:")
 
 
+class DecimalSum:
+    """``decimal_sum(x)``: an exact SUM for SQLite, where money is TEXT (:class:`~invoicing.db.types.Money`)
+    and the built-in SUM would add floats. Answers a decimal string, or NULL over no rows like SUM;
+    :func:`invoicing.reports.sql.money_sum` uses it on SQLite and SUM on PostgreSQL (NUMERIC is exact)."""
+
+    def __init__(self) -> None:
+        self.total: Decimal | None = None
+
+    def step(self, value: object) -> None:
+        if value is not None:
+            self.total = (self.total or Decimal(0)) + Decimal(str(value))
+
+    def finalize(self) -> str | None:
+        return None if self.total is None else format(self.total, "f")
+
+
 def _sqlite_engine(url: str, *, immediate: bool, pool_size: int, echo: bool) -> AsyncEngine:
     path = make_url(url).database or ":memory:"
 
+    def open_sqlite() -> sqlite3.Connection:
+        connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        connection.create_aggregate("decimal_sum", 1, DecimalSum)  # type: ignore[arg-type]  # typeshed: ints only
+        return connection
+
     async def connect() -> InlineSqliteConnection:
-        return await InlineSqliteConnection(
-            partial(sqlite3.connect, path, check_same_thread=False, isolation_level=None), 64
-        )
+        return await InlineSqliteConnection(open_sqlite, 64)
 
     engine = create_async_engine(
         url, echo=echo, pool_size=pool_size, max_overflow=0, pool_timeout=60, async_creator=connect, **JSON_CODEC

@@ -170,6 +170,21 @@ class Item(Base):
     __table_args__ = (Index("ix_items_entity", "entity_id", "id"),)
 
 
+UNSPLIT_REFERENCE = "reference IS NOT NULL AND NOT split"
+HAS_REFERENCE = "reference IS NOT NULL"
+OPEN = "status IN ('issued', 'partially_paid')"
+"""Invoices something may still be due on: the ones ``overdue`` looks at."""
+SUMMED = ["status", "currency_code", "customer_id", "total", "total_tax", "total_with_tax", "total_due", "date_due"]
+"""What the summary report reads of a document, carried in ``ix_documents_entity_date`` (an entity's report)
+and ``ix_documents_date`` (the account's: every entity, one date range) on PostgreSQL, so the report is an
+index-only scan (the rows themselves, with their JSON, are ten times larger)."""
+
+
+def _where(condition: str) -> dict[str, Any]:
+    """A partial index's condition, for both engines (SQLite and PostgreSQL support partial indexes)."""
+    return {"sqlite_where": text(condition), "postgresql_where": text(condition)}
+
+
 class Document(Base):
     """An invoice or a credit note. Lines and the tax breakdown are stored as the JSON snapshot the
     totals function produced; once issued, nothing but the payment/credit aggregates changes."""
@@ -228,9 +243,16 @@ class Document(Base):
     """``number`` case-folded (:mod:`invoicing.db.folding`), for search; set with ``number``."""
     customer_name_folded: Mapped[str | None] = mapped_column(Text)
     """The customer snapshot's name case-folded, for search; set with ``customer``."""
+    total_due: Mapped[Decimal] = mapped_column(Money, nullable=True, default=Decimal(0))
+    """What the customer owes now (:func:`rules.amount_due`), kept by ``refresh_status``: the invoice list's
+    ``overdue`` and ``sort=-total_due`` and the reports' outstanding figures read it; 0 on credit notes."""
     __table_args__ = (
         UniqueConstraint("entity_id", "type", "number", name="uq_documents_number"),
         Index("ix_documents_entity", "entity_id", "type", "id"),
+        Index("ix_documents_entity_date", "entity_id", "type", "date", "id", postgresql_include=SUMMED),
+        Index("ix_documents_date", "date", "type", postgresql_include=["entity_id", *SUMMED]),
+        Index("ix_documents_entity_due", "entity_id", "type", "total_due", "id"),
+        Index("ix_documents_open", "entity_id", "type", "date_due", **_where(OPEN)),
     )
 
 
@@ -242,15 +264,6 @@ class NumberCounter(Base):
     value: Mapped[int] = mapped_column(Integer, default=0)
     last_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     """The latest date issued in this sequence (issue dates may not go back before it)."""
-
-
-UNSPLIT_REFERENCE = "reference IS NOT NULL AND NOT split"
-HAS_REFERENCE = "reference IS NOT NULL"
-
-
-def _where(condition: str) -> dict[str, Any]:
-    """A partial index's condition, for both engines (SQLite and PostgreSQL support partial indexes)."""
-    return {"sqlite_where": text(condition), "postgresql_where": text(condition)}
 
 
 class Payment(Base):
@@ -273,6 +286,7 @@ class Payment(Base):
     __table_args__ = (
         Index("ix_payments_entity", "entity_id", "id"),
         Index("ix_payments_reference", "entity_id", "reference"),
+        Index("ix_payments_entity_date", "entity_id", "date", postgresql_include=["currency_code", "amount"]),
         Index("uq_payments_reference", "entity_id", "reference", unique=True, **_where(UNSPLIT_REFERENCE)),
     )
 
@@ -295,6 +309,7 @@ class Refund(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     __table_args__ = (
         Index("ix_refunds_entity", "entity_id", "id"),
+        Index("ix_refunds_entity_date", "entity_id", "date", postgresql_include=["currency_code", "amount"]),
         Index("uq_refunds_reference", "entity_id", "reference", unique=True, **_where(HAS_REFERENCE)),
     )
 
@@ -340,6 +355,18 @@ class Event(Base):
         Index("ix_events_account", "account_id", "environment", "id"),
         Index("ix_events_created_at", "created_at"),
     )
+
+
+class ActiveUser(Base):
+    """An entity user who opened a dashboard session (embed token or ``/app`` sign-in link) in a month:
+    one row per entity, month and user, kept (the tokens' own rows are purged), for the usage report."""
+
+    __tablename__ = "active_users"
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    """``YYYY-MM`` (UTC)."""
+    user_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class IdempotencyRecord(Base):

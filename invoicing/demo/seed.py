@@ -122,6 +122,15 @@ class DemoSetup:
     tenants: list[DemoTenant]
 
 
+def allow_demo_webhooks(settings: Settings) -> None:
+    """The demo is a development setup on one machine: its platform backend receives Folio's webhooks on
+    loopback over plain http. Its Settings say so explicitly, whatever ``FOLIO_ENV`` and
+    ``FOLIO_WEBHOOK_ALLOW_PRIVATE`` say; the defaults of ``folio serve`` stay as they are."""
+    settings.webhooks.allow_private = True
+    settings.webhooks.require_https = False
+    settings.webhook_delivery.allow_private = True
+
+
 async def _account_and_key(database_url: str) -> tuple[str, str]:
     db = Database(database_url)
     try:

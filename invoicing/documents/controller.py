@@ -12,6 +12,7 @@ from invoicing.core.paging import METADATA_FILTERS, metadata_filters
 from invoicing.core.params import Limit, Search
 from invoicing.documents.credit_notes import CreditNoteService
 from invoicing.documents.invoices import InvoiceService
+from invoicing.documents.queries import InvoiceSort
 from invoicing.documents.schemas import (
     CreditNoteCreate,
     CreditNoteList,
@@ -54,8 +55,11 @@ class InvoiceController(Controller):
     @get(
         operation_id="listInvoices",
         opt={**READ, **METADATA_FILTERS},
-        summary="List invoices, newest first",
-        description="Filter by status, date range, customer, text (number or customer name) and metadata[KEY]=VALUE.",
+        summary="List invoices, newest first (or the largest amount due first)",
+        description="Filter by status, date range, customer, text (number or customer name), `overdue` (issued or "
+        "partially paid, past `date_due`, something due; `false`: every other invoice) and metadata[KEY]=VALUE. "
+        "`sort`: `-date` (newest first, the default) or `-total_due` (the largest amount due first, then newest; "
+        "invoices with nothing due last). Cursor paging works with either.",
     )
     async def list_invoices(
         self,
@@ -68,6 +72,8 @@ class InvoiceController(Controller):
         date_to: date | None = None,
         search: Search = None,
         customer_id: str | None = None,
+        overdue: bool | None = None,
+        sort: InvoiceSort = "-date",
     ) -> InvoiceList:
         return await invoices.list(
             limit,
@@ -78,6 +84,8 @@ class InvoiceController(Controller):
             date_to=date_to,
             search=search,
             customer_id=customer_id,
+            overdue=overdue,
+            sort=sort,
         )
 
     @get("/{invoice_id:str}", operation_id="getInvoice", opt=READ)

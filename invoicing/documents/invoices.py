@@ -27,7 +27,7 @@ from contract.errors import Conflict, ValidationFailed
 from invoicing.auth.context import Scope
 from invoicing.core.ids import new_id
 from invoicing.core.locales import locale_field
-from invoicing.core.paging import apply_metadata, page
+from invoicing.core.paging import apply_metadata
 from invoicing.core.validate import currency_field
 from invoicing.customers import service as customers
 from invoicing.customers.schemas import CustomerCreate
@@ -38,7 +38,7 @@ from invoicing.documents import rules
 from invoicing.documents.lines import apply_totals, build_lines
 from invoicing.documents.numbering import check_date, issue
 from invoicing.documents.output import invoice_out, money, preview_out
-from invoicing.documents.queries import get_document, list_stmt
+from invoicing.documents.queries import InvoiceSort, get_document, list_stmt, page_sorted
 from invoicing.documents.remainder import fill_creditable
 from invoicing.documents.schemas import InvoiceCreate, InvoiceList, InvoiceOut, InvoicePreview, InvoiceUpdate
 from invoicing.documents.treatment import apply_treatment
@@ -143,8 +143,12 @@ def _paid_at_issue(doc: Document, paid: PaidAtIssue) -> Payment:
 
 
 def refresh_status(doc: Document) -> None:
-    """Set the status that the invoice's stored aggregates imply (:func:`rules.invoice_status`)."""
+    """Set the status that the invoice's stored aggregates imply (:func:`rules.invoice_status`), and the
+    amount due now (``total_due``, :func:`rules.amount_due`) that lists sort and filter by and reports sum."""
     doc.status = rules.invoice_status(
+        doc.status, doc.total_with_tax, doc.total_paid, doc.total_credited, doc.total_refunded
+    )
+    doc.total_due = rules.amount_due(
         doc.status, doc.total_with_tax, doc.total_paid, doc.total_credited, doc.total_refunded
     )
 
@@ -167,6 +171,8 @@ class InvoiceService:
         date_to: date | None,
         search: str | None,
         customer_id: str | None,
+        overdue: bool | None = None,
+        sort: InvoiceSort = "-date",
     ) -> InvoiceList:
         stmt = list_stmt(
             self.scope,
@@ -176,6 +182,7 @@ class InvoiceService:
             date_to=date_to,
             search=search,
             customer_id=customer_id,
+            overdue=overdue,
         )
         stmt = apply_metadata(stmt, Document.metadata_, metadata)
         docs: list[Document] = []
@@ -184,7 +191,7 @@ class InvoiceService:
             docs.append(doc)
             return invoice_out(doc)
 
-        data, next_cursor = await page(self.session, stmt, Document.id, limit, cursor, convert)
+        data, next_cursor = await page_sorted(self.session, stmt, sort, limit, cursor, convert)
         await fill_creditable(self.session, list(zip(data, docs, strict=True)))
         return InvoiceList(data=data, next_cursor=next_cursor)
 
@@ -220,7 +227,9 @@ class InvoiceService:
         session, scope = self.session, self.scope
         await add_with_reference(session, payment)
         refresh_status(doc)
-        await session.execute(update(Document).where(Document.id == doc.id).values(status=doc.status))
+        await session.execute(
+            update(Document).where(Document.id == doc.id).values(status=doc.status, total_due=doc.total_due)
+        )
         emit(
             session, scope, "payment.created", payment.id, {"invoice_id": doc.id, "amount": money(doc, payment.amount)}
         )
@@ -278,6 +287,7 @@ class InvoiceService:
         lines = await build_lines(session, scope, data.items)
         decided = await apply_treatment(session, entity, settings, doc, lines, vies)
         apply_totals(doc, decided, allowances=data.allowances, charges=data.charges)
+        refresh_status(doc)  # a draft: its total_due
         return doc, vies
 
     async def update(self, invoice_id: str, data: InvoiceUpdate) -> InvoiceOut:
@@ -312,6 +322,7 @@ class InvoiceService:
         lines = await build_lines(session, scope, data.items) if data.items is not msgspec.UNSET else doc.items
         decided = await apply_treatment(session, scope.bound_entity, settings, doc, lines, vies)
         apply_totals(doc, decided, allowances=data.allowances, charges=data.charges)
+        refresh_status(doc)
         if new_customer:
             await self.evidence.record(session, vies, doc.customer_id)
         emit(session, scope, "invoice.updated", doc.id)
@@ -348,5 +359,6 @@ class InvoiceService:
         if doc.credit_note_ids:
             raise Conflict(f"Invoice {doc.number} has credit notes; it cannot be voided.")
         doc.status, doc.voided_at, doc.void_reason = "voided", utcnow(), reason
+        refresh_status(doc)  # nothing is due on a voided invoice
         emit(session, scope, "invoice.voided", doc.id, {"reason": reason})
         return await self._out(doc)

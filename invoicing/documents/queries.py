@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, and_, not_, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contract.errors import NotFound, ValidationFailed
 from invoicing.auth.context import Scope
+from invoicing.core.paging import make_cursor, page, read_cursor
 from invoicing.db.folding import fold
 from invoicing.db.models import Document
+from invoicing.reports.sql import money_order
+
+T = TypeVar("T")
+InvoiceSort = Literal["-date", "-total_due"]
+OPEN_STATUSES = ("issued", "partially_paid")
 
 
 async def get_document(
@@ -36,6 +44,7 @@ def list_stmt(
     search: str | None = None,
     customer_id: str | None = None,
     invoice_id: str | None = None,
+    overdue: bool | None = None,
 ) -> Select:
     stmt = select(Document).where(Document.entity_id == scope.entity_id, Document.type == doc_type)
     if status:
@@ -48,6 +57,8 @@ def list_stmt(
         stmt = stmt.where(Document.customer_id == customer_id)
     if invoice_id:
         stmt = stmt.where(Document.invoice_id == invoice_id)
+    if overdue is not None:
+        stmt = stmt.where(is_overdue(date.today()) if overdue else not_(is_overdue(date.today())))
     if search:
         text = fold(search)  # the same rule as the stored *_folded columns (invoicing.db.folding)
         stmt = stmt.where(
@@ -57,3 +68,38 @@ def list_stmt(
             )
         )
     return stmt
+
+
+def is_overdue(as_of: date) -> ColumnElement[bool]:
+    """An invoice issued or partially paid, past its ``date_due`` at ``as_of``, with something due
+    (index ``ix_documents_open``)."""
+    return and_(
+        Document.status.in_(OPEN_STATUSES),
+        Document.date_due < as_of,
+        money_order(Document.total_due) > 0,
+    )
+
+
+async def page_sorted(
+    session: AsyncSession,
+    stmt: Select,
+    sort: InvoiceSort,
+    limit: int,
+    cursor: str | None,
+    convert: Callable[[Any], T],
+) -> tuple[list[T], str | None]:
+    """A page of documents in ``sort`` order: ``-date`` is :func:`page` (newest first); ``-total_due`` is the
+    largest amount due first, then newest (index ``ix_documents_entity_due``). Its cursor is the same kind
+    as the other's (the last id); the next page starts after that document's (total_due, id)."""
+    if sort == "-date":
+        return await page(session, stmt, Document.id, limit, cursor, convert)
+    due = money_order(Document.total_due)
+    if cursor is not None:
+        last_id = read_cursor("documents", cursor)
+        last_due = select(due).where(Document.id == last_id).scalar_subquery()
+        stmt = stmt.where(tuple_(due, Document.id) < tuple_(last_due, last_id))
+    query = stmt.order_by(due.desc(), Document.id.desc()).limit(limit + 1)
+    rows: Sequence[Document] = (await session.execute(query)).scalars().all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return [convert(r) for r in rows], (make_cursor("documents", rows[-1].id) if more and rows else None)

@@ -12,6 +12,7 @@ from invoicing.db.models import Account, EmbedTokenUse, EntityUser
 from invoicing.embed.schemas import MeOut, ShellBranding, ShellEntity, ShellOut, TokenUseIn
 from invoicing.entities import service as entities
 from invoicing.entities import settings as entity_settings
+from invoicing.reports.activity import record_session
 from invoicing.users import service as users
 
 
@@ -55,6 +56,7 @@ class EmbedService:
                 await session.flush()
         except IntegrityError:
             raise Conflict("This embed token was already used; a token works once.", code="token_used") from None
+        await record_session(session, scope.entity_id, scope.principal.credential_id)
         return await self.me()
 
     async def shell(self) -> ShellOut:

@@ -18,6 +18,7 @@ from invoicing.db.models import EmbedTokenUse, Entity, EntityUser, Event
 from invoicing.db.types import utcnow
 from invoicing.entities import service as entities
 from invoicing.events import emit, publish
+from invoicing.reports.activity import record_session
 from invoicing.signin import links
 from invoicing.signin.links import LinkRefused
 from invoicing.signin.mail import Mailer, next_generation, send_link
@@ -105,6 +106,7 @@ async def redeem(session: AsyncSession, keys: list[str], token: str) -> SignInOu
             await session.flush()
     except IntegrityError:
         raise _used() from None
+    await record_session(session, entity.id, user.id)
     scope = user_scope(user, entity)
     if user.status == "invited":
         user.status = "active"

@@ -47,7 +47,7 @@ async def bound(session: AsyncSession, db: Database) -> dict[str, bool]:
 async def create(data: NameIn, session: AsyncSession, ctx: Scope, fail: bool = False) -> AccountRef:
     account = Account(id=f"acc_{data.name}", name=data.name, embed_allowed_origins=[])
     session.add(account)
-    emit(session, ctx, "account.created", account.id)
+    emit(session, ctx, "account.updated", account.id)
     deps.after_commit(session, lambda: WOKEN.append(account.id))
     if fail:
         raise NotFound("refused after the change")

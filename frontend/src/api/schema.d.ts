@@ -490,8 +490,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List invoices, newest first
-         * @description Filter by status, date range, customer, text (number or customer name) and metadata[KEY]=VALUE.
+         * List invoices, newest first (or the largest amount due first)
+         * @description Filter by status, date range, customer, text (number or customer name), `overdue` (issued or partially paid, past `date_due`, something due; `false`: every other invoice) and metadata[KEY]=VALUE. `sort`: `-date` (newest first, the default) or `-total_due` (the largest amount due first, then newest; invoices with nothing due last). Cursor paging works with either.
          */
         get: operations["listInvoices"];
         put?: never;
@@ -822,6 +822,66 @@ export interface paths {
         };
         /** GetRefund */
         get: operations["getRefund"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Issued, credited, paid, outstanding and overdue totals per currency
+         * @description With an account key and no `X-Entity-Id` it spans every entity of the account and environment (narrow it with `entity_ids`, comma-separated); with `X-Entity-Id` or an entity credential it covers that entity. `date_from`/`date_to` are inclusive (default: 1 January of this year .. today; at most 5 years); documents count by their own date; drafts and voided invoices count nowhere. Amounts are never summed across currencies. `group_by`: `month` (every month of the period, in order), `entity` or `customer` (ordered by net descending; at most 100 customers, the rest in a group `other`). Outstanding and overdue are what is due on the period's invoices today (`as_of`).
+         */
+        get: operations["getSummaryReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per entity: invoices and credit notes issued, e-mails sent and active users in a month
+         * @description Account keys only. Every entity of the account and environment, ordered by id. `month` is `YYYY-MM` (default: this month); active users are the entity users who opened a dashboard session (embedded or /app sign-in) in it.
+         */
+        get: operations["getUsageReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/vat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Net and tax by tax treatment, VAT category and rate (and buyer country for OSS)
+         * @description With an account key and no `X-Entity-Id` it spans every entity of the account and environment (narrow it with `entity_ids`, comma-separated); with `X-Entity-Id` or an entity credential it covers that entity. `date_from`/`date_to` are inclusive (default: 1 January of this year .. today; at most 5 years); documents count by their own date; drafts and voided invoices count nowhere. Amounts are never summed across currencies. Each row sums the documents' own tax lines; credit notes subtract.
+         */
+        get: operations["getVatReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1468,6 +1528,15 @@ export interface components {
             settings?: components["schemas"]["EntitySettings"];
             tax_number?: string | null;
         };
+        /** EntityUsage */
+        EntityUsage: {
+            active_users: number;
+            credit_notes_issued: number;
+            emails_sent: number;
+            entity_id: string;
+            invoices_issued: number;
+            name: string;
+        };
         /** EntityUserCreate */
         EntityUserCreate: {
             email: string;
@@ -1527,6 +1596,54 @@ export interface components {
             entity_id: string | null;
             id: string;
             type: string;
+        };
+        /** Figures */
+        Figures: {
+            credit_notes: number;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            credited: string;
+            currency_code: string;
+            invoices: number;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            issued: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            net: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            outstanding: string;
+            outstanding_count: number;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            overdue: string;
+            overdue_count: number;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            paid: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            tax: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total: string;
         };
         /** FileOut */
         FileOut: {
@@ -2061,6 +2178,30 @@ export interface components {
             /** @enum {string} */
             status: "accepted" | "delivered" | "failed";
         };
+        /** SummaryGroup */
+        SummaryGroup: {
+            figures: components["schemas"]["Figures"][];
+            key: string;
+            name: string | null;
+        };
+        /** SummaryReport */
+        SummaryReport: {
+            /** Format: date */
+            as_of: string;
+            /** Format: date */
+            date_from: string;
+            /** Format: date */
+            date_to: string;
+            /** @enum {null|string} */
+            group_by: "month" | "entity" | "customer" | null;
+            groups: components["schemas"]["SummaryGroup"][];
+            /**
+             * @default report.summary
+             * @constant
+             */
+            object?: "report.summary";
+            totals: components["schemas"]["Figures"][];
+        };
         /** TaxIn */
         TaxIn: {
             name?: string | null;
@@ -2123,6 +2264,17 @@ export interface components {
             reason: string;
             vies?: components["schemas"]["ViesOut"] | null;
         };
+        /** UsageReport */
+        UsageReport: {
+            data: components["schemas"]["EntityUsage"][];
+            month: string;
+            next_cursor: string | null;
+            /**
+             * @default report.usage
+             * @constant
+             */
+            object?: "report.usage";
+        };
         /** VatNumberCheck */
         VatNumberCheck: {
             /** @description With its member state's prefix, e.g. DE136695976 (Greece: EL) */
@@ -2149,6 +2301,53 @@ export interface components {
             valid: boolean;
             /** @description Compact, with its prefix */
             vat_number: string;
+        };
+        /** VatReport */
+        VatReport: {
+            /** Format: date */
+            date_from: string;
+            /** Format: date */
+            date_to: string;
+            /**
+             * @default report.vat
+             * @constant
+             */
+            object?: "report.vat";
+            rows: components["schemas"]["VatRow"][];
+            totals: components["schemas"]["VatTotal"][];
+        };
+        /** VatRow */
+        VatRow: {
+            buyer_country: string | null;
+            category: string | null;
+            currency_code: string;
+            documents: number;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            net: string;
+            rate: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            tax: string;
+            tax_treatment: string | null;
+        };
+        /** VatTotal */
+        VatTotal: {
+            currency_code: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            net: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            tax: string;
         };
         /** ViesEvidence */
         ViesEvidence: {
@@ -4630,6 +4829,8 @@ export interface operations {
                 /** @description Case-insensitive text search */
                 search?: string | null;
                 customer_id?: string | null;
+                overdue?: boolean | null;
+                sort?: "-date" | "-total_due";
                 /** @description `metadata[KEY]=VALUE`: only objects whose metadata has KEY equal to VALUE (strings, compared exactly); several combine with AND. KEY is [A-Za-z0-9_.-], up to 40 characters. */
                 metadata?: {
                     [key: string]: string;
@@ -6437,6 +6638,171 @@ export interface operations {
             };
             /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSummaryReport: {
+        parameters: {
+            query?: {
+                /** @description Account keys: only these entities (comma-separated ids, up to 100) */
+                entity_ids?: string | null;
+                date_from?: string | null;
+                date_to?: string | null;
+                group_by?: "month" | "entity" | "customer" | null;
+            };
+            header?: {
+                /** @description One entity of the account (account keys) */
+                "X-Entity-Id"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SummaryReport"];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getUsageReport: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM */
+                month?: string | null;
+                /** @description Page size (1–100, default 20) */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page, passed back unchanged (anything else: 422 naming `cursor`). */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageReport"];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getVatReport: {
+        parameters: {
+            query?: {
+                /** @description Account keys: only these entities (comma-separated ids, up to 100) */
+                entity_ids?: string | null;
+                date_from?: string | null;
+                date_to?: string | null;
+            };
+            header?: {
+                /** @description One entity of the account (account keys) */
+                "X-Entity-Id"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VatReport"];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
