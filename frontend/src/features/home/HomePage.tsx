@@ -138,7 +138,7 @@ export default function HomePage() {
   const day = today();
   const summary = useSummary(lastMonths(day, 12), "month");
   const open = useInvoices({ sort: "-total_due", limit: 5 });
-  const overdue = useInvoices({ overdue: "true", limit: 10 });
+  const overdue = useInvoices({ overdue: true, limit: 10 });
   const create = can("documents:write");
 
   return (

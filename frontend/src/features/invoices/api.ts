@@ -13,7 +13,7 @@ export interface InvoiceFilters {
   search?: string;
   customer_id?: string;
   /** only invoices past their due date with something due */
-  overdue?: "true";
+  overdue?: boolean;
   /** `-total_due`: the largest amount due first (nothing due last) */
   sort?: "-total_due";
   cursor?: string;
