@@ -15,36 +15,8 @@ import { parseSearch } from "../../lib/search";
 import { type Period, PRESETS, presetOf, presetPeriod } from "../../lib/periods";
 import { navigate, useLocation } from "../../router";
 import { reportSearch } from "../../routes/search";
-import { useVatReport, type VatReport, type VatRow } from "./api";
-
-const TREATMENT_ORDER = ["domestic", "reverse_charge", "intra_eu_supply", "oss", "intra_eu_b2c_domestic", "export", "not_taxable", "manual"];
-
-/** Rows in report order: by treatment (the order above, unknown ones after), category, rate (highest first), buyer country. */
-function ordered(rows: VatRow[]): VatRow[] {
-  const rank = (treatment: string | null) => {
-    const i = TREATMENT_ORDER.indexOf(treatment ?? "");
-    return i < 0 ? TREATMENT_ORDER.length : i;
-  };
-  return [...rows].sort(
-    (a, b) =>
-      rank(a.tax_treatment) - rank(b.tax_treatment) ||
-      (a.tax_treatment ?? "").localeCompare(b.tax_treatment ?? "") ||
-      (a.category ?? "").localeCompare(b.category ?? "") ||
-      Number(b.rate) - Number(a.rate) ||
-      (a.buyer_country ?? "").localeCompare(b.buyer_country ?? ""),
-  );
-}
-
-/** Consecutive rows of the same treatment. */
-function byTreatment(rows: VatRow[]): [string | null, VatRow[]][] {
-  const groups: [string | null, VatRow[]][] = [];
-  for (const row of rows) {
-    const last = groups[groups.length - 1];
-    if (last && last[0] === row.tax_treatment) last[1].push(row);
-    else groups.push([row.tax_treatment, [row]]);
-  }
-  return groups;
-}
+import { useVatReport, type VatReport } from "./api";
+import { byTreatment, ordered } from "./vatRows";
 
 function VatTable({ report, currency }: { report: VatReport; currency: string }) {
   const { t, locale } = useI18n();
