@@ -40,12 +40,10 @@ def month_end(day: date) -> date:
     return month_start(day, -1) - timedelta(days=1)
 
 
-@pytest.fixture
-def tenant(folio: Folio) -> str:
-    """A fresh German business with an admin (``<key>-admin``)."""
+def _tenant(folio: Folio, **entity) -> str:
     key = f"REP{next(_tenants)}"
     with folio.api() as client:
-        r = client.post("/v1/entities", json={"name": f"Bericht {key} GmbH", "country": "DE", "locale": "de"})
+        r = client.post("/v1/entities", json={"name": f"Bericht {key} GmbH", "locale": "de", **entity})
         assert r.status_code == 201, r.text
         folio.entities[key] = r.json()
     with folio.api(key) as client:
@@ -53,6 +51,18 @@ def tenant(folio: Folio) -> str:
         assert r.status_code == 201, r.text
         folio.users[f"{key}-admin"] = r.json()
     return key
+
+
+@pytest.fixture
+def tenant(folio: Folio) -> str:
+    """A fresh German business with an admin (``<key>-admin``)."""
+    return _tenant(folio, country="DE")
+
+
+@pytest.fixture
+def oss_tenant(folio: Folio) -> str:
+    """A fresh Slovenian business registered for OSS (its VAT number as e2e/test_tax.py's sellers have it)."""
+    return _tenant(folio, country="SI", tax_number="SI50223054", settings={"tax": {"oss_registered": True}})
 
 
 def _api(folio: Folio, tenant: str, method: str, path: str, body: dict | None = None, **params) -> dict:
@@ -200,8 +210,23 @@ def _check_vat(frame: FrameLocator, report: dict) -> None:
     expect(frame.locator("table[data-currency]")).to_have_count(len(report["totals"]))
 
 
-def test_reports_show_the_vat_summary_of_a_period(page: Page, host: Host, folio: Folio, tenant):
+def test_reports_show_the_vat_summary_of_a_period(page: Page, host: Host, folio: Folio, oss_tenant):
+    tenant = oss_tenant
     _documents(folio, tenant)
+    # a reverse charge for a German business (VIES: the stand-in's valid number) and OSS for a French consumer
+    reverse = create_invoice(
+        folio,
+        tenant,
+        customer={"name": "Muster Maschinenbau GmbH", "country": "DE", "tax_number": "DE811569869"},
+        items=[{"name": "Beratung", "price": "1000", "kind": "services"}],
+    )
+    oss = create_invoice(
+        folio,
+        tenant,
+        customer={"name": "Camille Martin", "country": "FR"},
+        items=[{"name": "E-Book-Abo", "price": "100", "kind": "digital"}],
+    )
+    assert (reverse["tax_treatment"]["code"], oss["tax_treatment"]["code"]) == ("reverse_charge", "oss")
     day = today()
     frame = open_dashboard(page, host, entity=tenant, user=f"{tenant}-admin", locale=LOCALE)
     frame.locator("header nav").get_by_role("link", name="Berichte").click()
@@ -218,6 +243,12 @@ def test_reports_show_the_vat_summary_of_a_period(page: Page, host: Host, folio:
     )
     expect(frame.get_by_role("button", name="Dieser Monat")).to_have_attribute("aria-pressed", "true")
     _check_vat(frame, this_month)
+    treatments = {(r["tax_treatment"], r["buyer_country"]) for r in this_month["rows"]}
+    assert {("reverse_charge", None), ("oss", "FR")} <= treatments, treatments
+    # the OSS row names its buyer country in German, under its treatment's heading
+    eur = frame.locator("table[data-currency='EUR']")
+    expect(eur.locator("tbody[data-treatment='oss'] th")).to_have_text("OSS: Umsatzsteuer des Bestimmungslandes")
+    expect(eur.locator("tbody[data-treatment='oss'] tr[data-row^='oss|'] td").nth(2)).to_have_text("Frankreich")
     # the period in the locale's date format (as the browser's Intl writes it for German)
     written = page.evaluate(
         """([a, b]) => [a, b].map((d) => new Intl.DateTimeFormat("de", {dateStyle: "medium", timeZone: "UTC"})
