@@ -48,7 +48,6 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import msgspec
@@ -59,7 +58,7 @@ from sqlalchemy.orm import load_only
 
 from invoicing.config import Settings, WebhookDeliverySettings
 from invoicing.core.ids import new_id
-from invoicing.core.netsafety import check_public_host
+from invoicing.core.netsafety import public_only_transport
 from invoicing.db import Database
 from invoicing.db.models import Event, WebhookDelivery, WebhookEndpoint
 from invoicing.db.types import utcnow
@@ -232,13 +231,6 @@ class Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-async def check_address(url: str) -> None:
-    """Raise ValueError (:class:`NonPublicAddress`) unless every address ``url``'s host is or resolves to now
-    is public: checked again at delivery, so a name re-pointed at the internal network is refused."""
-    parts = urlsplit(url)
-    await check_public_host(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
-
-
 async def _read_capped(response: httpx.Response) -> bytes:
     body = bytearray()
     async for chunk in response.aiter_raw():
@@ -282,11 +274,15 @@ class WebhookWorker:
         self.allow_private = allow_private if self.settings.allow_private is None else self.settings.allow_private
         self.clock = clock
         self.rng = rng or random.Random()
+        limits = httpx.Limits(max_connections=None, max_keepalive_connections=20)
+        if transport is None and not self.allow_private:
+            # every connection resolves the name once, checks each address and connects to a checked one
+            transport = public_only_transport(limits)
         self.client = httpx.AsyncClient(
             timeout=httpx.Timeout(self.settings.timeout),
             follow_redirects=False,
             transport=transport,
-            limits=httpx.Limits(max_connections=None, max_keepalive_connections=20),
+            limits=limits,
             headers={"user-agent": "Folio-Webhooks/1"},
         )
         self.in_flight: dict[str, int] = defaultdict(int)
@@ -460,8 +456,6 @@ class WebhookWorker:
         started = time.monotonic()
         outcome = Outcome()
         try:
-            if not self.allow_private:
-                await check_address(endpoint.url)
             now = self.clock()
             timestamp = int(now.timestamp())
             headers = {
