@@ -1,0 +1,92 @@
+"""Routes: exports of documents, document lines and payments (CSV, XLSX) and of documents' PDFs (zip)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import quote
+
+from litestar import Controller, Request, get, post
+from litestar.di import Provide
+from litestar.params import Parameter
+from litestar.response import Stream
+
+from invoicing.auth import Perm
+from invoicing.core.params import Limit
+from invoicing.db import Database
+from invoicing.exports.schemas import ExportCreate, ExportList, ExportOut
+from invoicing.exports.service import ExportService, chunks
+
+EXPORTS = {"permission": Perm.EXPORTS_CREATE}
+ENTITY_HEADER = Parameter(
+    header="X-Entity-Id",
+    default=None,
+    max_length=40,
+    description="With an account key: export this entity only (default: every entity of the account).",
+)
+
+
+def _wake_exports(request: Request) -> Callable[[], None]:
+    worker = getattr(request.app.state, "export_worker", None)
+    return worker.wake if worker is not None else _nothing
+
+
+def _nothing() -> None:
+    return None
+
+
+class ExportController(Controller):
+    path = "/v1/exports"
+    tags = ["Exports"]
+    dependencies = {
+        "exports": Provide(ExportService, sync_to_thread=False),
+        "wake_exports": Provide(_wake_exports, sync_to_thread=False),
+    }
+
+    @post(
+        operation_id="createExport",
+        opt=EXPORTS,
+        status_code=202,
+        summary="Export documents, document lines or payments (CSV, XLSX) or documents' PDFs (zip)",
+        description="Answers at once with the export `queued`; a worker makes the file (follow `status` and "
+        "`progress` with `GET /v1/exports/{id}`), kept 7 days. An account key without `X-Entity-Id` exports "
+        "every entity of the account (or `filters.entity_ids`), each row carrying its entity's id and name; an "
+        "entity credential its entity. The period (`filters.date_from`..`filters.date_to`, inclusive, at most "
+        "5 years) defaults to this year until today; documents count by their date, payments and refunds by "
+        "theirs. Drafts only when `filters.status` is `draft`.",
+    )
+    async def create_export(
+        self,
+        data: ExportCreate,
+        exports: ExportService,
+        wake_exports: Callable[[], None],
+        entity_header: str | None = ENTITY_HEADER,
+    ) -> ExportOut:
+        return await exports.create(data, entity_header, wake_exports)
+
+    @get(operation_id="listExports", opt=EXPORTS, summary="Exports, newest first")
+    async def list_exports(self, exports: ExportService, limit: Limit = 20, cursor: str | None = None) -> ExportList:
+        return await exports.list(limit, cursor)
+
+    @get("/{export_id:str}", operation_id="getExport", opt=EXPORTS, summary="One export: status, progress, file")
+    async def get_export(self, export_id: str, exports: ExportService) -> ExportOut:
+        return await exports.get(export_id)
+
+    @get(
+        "/{export_id:str}/file",
+        operation_id="getExportFile",
+        opt=EXPORTS,
+        summary="The export's file (409 until it is done, 410 once expired)",
+        media_type="application/octet-stream",
+    )
+    async def get_export_file(self, export_id: str, exports: ExportService, db: Database) -> Stream:
+        export = await exports.file(export_id)
+        name = export.file_name or f"{export.id}.bin"
+        return Stream(
+            chunks(db, export.id),
+            media_type=export.content_type or "application/octet-stream",
+            headers={
+                "Content-Disposition": f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}",
+                "Cache-Control": "private, no-store",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
