@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 from litestar import Controller, Request, get, post
 from litestar.di import Provide
 from litestar.params import Parameter
 from litestar.response import Stream
+from litestar.response.base import ASGIResponse
 
 from invoicing.auth import Perm
 from invoicing.core.params import Limit
@@ -23,6 +25,14 @@ ENTITY_HEADER = Parameter(
     max_length=40,
     description="With an account key: export this entity only (default: every entity of the account).",
 )
+
+
+class FileStream(Stream):
+    """A stream whose own media type wins over the route's (each export's file has its own)."""
+
+    def to_asgi_response(self, *args: Any, **kwargs: Any) -> ASGIResponse:
+        kwargs["media_type"] = self.media_type
+        return super().to_asgi_response(*args, **kwargs)
 
 
 def _wake_exports(request: Request) -> Callable[[], None]:
@@ -78,10 +88,10 @@ class ExportController(Controller):
         summary="The export's file (409 until it is done, 410 once expired)",
         media_type="application/octet-stream",
     )
-    async def get_export_file(self, export_id: str, exports: ExportService, db: Database) -> Stream:
+    async def get_export_file(self, export_id: str, exports: ExportService, db: Database) -> FileStream:
         export = await exports.file(export_id)
         name = export.file_name or f"{export.id}.bin"
-        return Stream(
+        return FileStream(
             chunks(db, export.id),
             media_type=export.content_type or "application/octet-stream",
             headers={

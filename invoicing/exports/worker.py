@@ -81,6 +81,7 @@ async def claim(db: Database, now: datetime, lease_seconds: float) -> Export | N
                 return None
             if export.attempts >= MAX_ATTEMPTS:
                 _finish_failed(session, export, now, f"the export was interrupted {export.attempts} times")
+                await session.flush()  # the sessions do not autoflush: the next SELECT must not find it again
                 continue
             export.status = "running"
             export.attempts += 1
