@@ -17,6 +17,7 @@ from invoicing.core.params import Limit
 from invoicing.db import Database
 from invoicing.exports.schemas import ExportCreate, ExportList, ExportOut
 from invoicing.exports.service import ExportService, chunks
+from invoicing.exports.writers import CONTENT_TYPES
 
 EXPORTS = {"permission": Perm.EXPORTS_CREATE}
 ENTITY_HEADER = Parameter(
@@ -84,9 +85,12 @@ class ExportController(Controller):
     @get(
         "/{export_id:str}/file",
         operation_id="getExportFile",
-        opt=EXPORTS,
         summary="The export's file (409 until it is done, 410 once expired)",
+        description="`text/csv; charset=utf-8`, the XLSX type or `application/zip`, as `file.content_type` "
+        "says; `Content-Disposition: attachment` with `file.name`. 409 problem while the export is not done; "
+        "410 problem once it expired (`expires_at`: its file was deleted; ask for a new export).",
         media_type="application/octet-stream",
+        opt={**EXPORTS, "problems": ("409",), "media_types": list(CONTENT_TYPES.values())},
     )
     async def get_export_file(self, export_id: str, exports: ExportService, db: Database) -> FileStream:
         export = await exports.file(export_id)

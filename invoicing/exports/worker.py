@@ -45,7 +45,7 @@ from invoicing.exports.rows import BATCH, Job, keyset, pdf_documents, source
 from invoicing.exports.schemas import ExportFilters
 from invoicing.exports.service import export_out, system_scope
 from invoicing.exports.writers import CONTENT_TYPES, CsvSink, ExportError, Sink, XlsxSink, ZipSink, file_name
-from invoicing.rendering._logo import LogoFetcher
+from invoicing.rendering import LogoFetcher
 from invoicing.rendering.service import RenderingService, filename
 
 log = logging.getLogger("folio.exports")
