@@ -207,13 +207,24 @@ class ExportWorker:
         await self._progress(export.id, attempt, 0, total)
         sink = await asyncio.to_thread(_sink, export.format, path, rows.columns, rows.currency_index)
         done = 0
+        writing: asyncio.Future[None] | None = None
         try:
+            # the next batch is read while a thread writes the last one
             async for batch in rows.batches(self.db):
-                await asyncio.to_thread(sink.write, batch)
+                if writing is not None:
+                    await writing
+                    await self._progress(export.id, attempt, done, max(total, done))
+                writing = asyncio.ensure_future(asyncio.to_thread(sink.write, batch))
                 done += len(batch)
-                await self._progress(export.id, attempt, done, max(total, done))
+            if writing is not None:
+                await writing
+                writing = None
         finally:
+            if writing is not None:
+                with contextlib.suppress(BaseException):
+                    await writing
             await asyncio.to_thread(sink.close)
+        await self._progress(export.id, attempt, done, max(total, done))
         return done
 
     async def _pdf_zip(self, export: Export, attempt: int, job: Job, path: Path) -> int:
