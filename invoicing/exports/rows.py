@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, func, literal, null, select
+from sqlalchemy import ColumnElement, Numeric, Select, String, func, literal, null, select, type_coerce
 
 from invoicing.core.lines import StoredLine
 from invoicing.core.money import ZERO, format_decimal, quantum, round_money
@@ -54,6 +54,12 @@ def documents_where(job: Job) -> list[ColumnElement[bool]]:
     where = [*_entities(job), Document.date >= f.date_from, Document.date <= f.date_to]
     where.append(Document.status == f.status if f.status else Document.status != "draft")
     return where + _metadata(Document.metadata_, f)
+
+
+def _amount(column: Any, sqlite: bool) -> Any:
+    """A money column read as the driver's Decimal on PostgreSQL (NUMERIC already is one: the column type's
+    per-value ``normalize`` is most of the read's cost); SQLite stores text, read through the column type."""
+    return column if sqlite else type_coerce(column, Numeric(28, 8, asdecimal=True)).label(column.key)
 
 
 def _money(value: Any, currency: str) -> Decimal:
@@ -98,7 +104,8 @@ async def keyset(db: Database, stmt: Select, id_column: Any, size: int) -> Async
     while True:
         query = stmt if last is None else stmt.where(id_column > last)
         async with db.transaction(write=False) as session:
-            rows = (await session.execute(query.order_by(id_column).limit(size))).all()
+            connection = await session.connection()  # Core execution: no ORM loading of plain rows
+            rows = (await connection.execute(query.order_by(id_column).limit(size))).all()
         if rows:
             yield rows
         if len(rows) < size:
@@ -163,7 +170,7 @@ def _document_row(r: Any) -> Sequence[Sequence[Any]]:
     )
 
 
-def _documents(job: Job) -> Source:
+def _documents(job: Job, sqlite: bool) -> Source:
     stmt = (
         select(
             Document.id,
@@ -178,12 +185,12 @@ def _documents(job: Job) -> Source:
             Document.customer["tax_number"].as_string().label("customer_tax_number"),
             Document.customer["country"].as_string().label("customer_country"),
             Document.currency_code,
-            Document.total,
-            Document.total_tax,
-            Document.total_with_tax,
-            Document.total_paid,
-            Document.total_credited,
-            Document.total_refunded,
+            _amount(Document.total, sqlite),
+            _amount(Document.total_tax, sqlite),
+            _amount(Document.total_with_tax, sqlite),
+            _amount(Document.total_paid, sqlite),
+            _amount(Document.total_credited, sqlite),
+            _amount(Document.total_refunded, sqlite),
             Document.invoice_number,
         )
         .join(Entity, Entity.id == Document.entity_id)
@@ -306,7 +313,7 @@ def _payment_row(r: Any) -> Sequence[Sequence[Any]]:
     )
 
 
-def _payments(job: Job) -> Source:
+def _payments(job: Job, sqlite: bool) -> Source:
     parts = []
     for model, kind in ((Payment, "payment"), (Refund, "refund")):
         where = [
@@ -323,7 +330,7 @@ def _payments(job: Job) -> Source:
                 Entity.name.label("entity_name"),
                 literal(kind, String).label("kind"),
                 model.date,
-                model.amount,
+                _amount(model.amount, sqlite),
                 model.currency_code,
                 model.type,
                 model.reference,
@@ -343,10 +350,10 @@ def _payments(job: Job) -> Source:
 
 def source(type_: str, job: Job, *, sqlite: bool) -> Source:
     if type_ == "documents":
-        return _documents(job)
+        return _documents(job, sqlite)
     if type_ == "lines":
         return _lines(job, sqlite)
-    return _payments(job)
+    return _payments(job, sqlite)
 
 
 def pdf_documents(job: Job) -> tuple[Select, Select]:
