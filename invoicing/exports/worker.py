@@ -61,19 +61,13 @@ class LeaseLost(Exception):
 
 async def claim(db: Database, now: datetime, lease_seconds: float) -> Export | None:
     """The oldest export due (queued, or running with its lease past), now leased to the caller."""
+    due = or_(Export.status == "queued", and_(Export.status == "running", Export.lease_until < now))
+    async with db.transaction(write=False) as read:  # most passes find nothing: no write transaction for that
+        if (await read.execute(select(Export.id).where(due).limit(1))).first() is None:
+            return None
     async with db.transaction() as session:
         while True:
-            stmt = (
-                select(Export)
-                .where(
-                    or_(
-                        Export.status == "queued",
-                        and_(Export.status == "running", Export.lease_until < now),
-                    )
-                )
-                .order_by(Export.id)
-                .limit(1)
-            )
+            stmt = select(Export).where(due).order_by(Export.id).limit(1)
             if not db.is_sqlite:
                 stmt = stmt.with_for_update(skip_locked=True)
             export = (await session.execute(stmt)).scalar_one_or_none()
