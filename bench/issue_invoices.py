@@ -46,9 +46,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(database_url: str) -> tuple[subprocess.Popen, str]:
+def start_server(database_url: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """``folio serve`` on ``database_url`` as a process of its own (``env``: more variables); it and its URL."""
     port = free_port()
-    env = {**os.environ, "FOLIO_DATABASE_URL": database_url, "FOLIO_EMAIL_WORKER": "0"}
+    env = {**os.environ, "FOLIO_DATABASE_URL": database_url, "FOLIO_EMAIL_WORKER": "0", **(env or {})}
     proc = subprocess.Popen(
         [sys.executable, "-m", "folio.cli", "serve", "--port", str(port)],
         cwd=ROOT,
@@ -108,15 +109,29 @@ def fresh_postgres() -> str | None:
         return None
 
 
+def fresh_database(engine: str) -> str | None:
+    """A new, empty database for ``engine`` (``sqlite`` or ``postgresql``); None when it cannot be had."""
+    if engine == "sqlite":
+        return f"sqlite:///{tempfile.mkdtemp(prefix='folio-bench-')}/bench.db"
+    return fresh_postgres()
+
+
+def create_entities(url: str, key: str, count: int = 10) -> list[str]:
+    """``count`` entities of the account of ``key``; their ids."""
+    ids = []
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=30) as client:
+        for i in range(count):
+            r = client.post("/v1/entities", json={"name": f"Bench entity {i}", "country": "SI"})
+            r.raise_for_status()
+            ids.append(r.json()["id"])
+    return ids
+
+
 async def run_load(url: str, key: str, total: int, concurrency: int, entities: int = 10) -> dict:
     headers = {"Authorization": f"Bearer {key}"}
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    ids = create_entities(url, key, entities)
     async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60, limits=limits) as client:
-        ids = []
-        for i in range(entities):
-            r = await client.post("/v1/entities", json={"name": f"Bench entity {i}", "country": "SI"})
-            r.raise_for_status()
-            ids.append(r.json()["id"])
         for entity in ids:  # warm-up
             (await client.post("/v1/invoices", json=INVOICE, headers={"X-Entity-Id": entity})).raise_for_status()
 
@@ -179,13 +194,12 @@ def _ms(text: str) -> float:
     )
 
 
-def run_wrk(url: str, key: str, seconds: int, concurrency: int, entities: int = 10, pid: int | None = None) -> dict:
-    ids = []
-    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=30) as client:
-        for i in range(entities):
-            r = client.post("/v1/entities", json={"name": f"Bench entity {i}", "country": "SI"})
-            r.raise_for_status()
-            ids.append(r.json()["id"])
+def run_wrk(
+    url: str, key: str, seconds: int, concurrency: int, entities: int | list[str] = 10, pid: int | None = None
+) -> dict:
+    """Issue invoices for ``seconds`` from ``concurrency`` keep-alive connections (closed loop) over ``entities``
+    (how many to create, or the ids of existing ones), after a 2 s warm-up; ``pid``: the server's, for its CPU."""
+    ids = create_entities(url, key, entities) if isinstance(entities, int) else entities
     script = WRK_SCRIPT % {
         "entities": ", ".join(f'"{e}"' for e in ids),
         "body": json.dumps(json.dumps(INVOICE)),
@@ -247,12 +261,9 @@ def main() -> None:
         print(json.dumps({"engine": "external", **load(args.url, args.key)}))
         return
     for engine in args.engines.split(","):
-        if engine == "sqlite":
-            database_url = f"sqlite:///{tempfile.mkdtemp(prefix='folio-bench-')}/bench.db"
-        else:
-            database_url = fresh_postgres()
-            if database_url is None:
-                continue
+        database_url = fresh_database(engine)
+        if database_url is None:
+            continue
         key = create_account(database_url)
         proc, url = start_server(database_url)
         try:

@@ -32,6 +32,8 @@ from invoicing.emails.delivery import delivery_lifespan
 from invoicing.entities.controller import EntityController
 from invoicing.events.controller import EventController
 from invoicing.events.retention import retention_lifespan
+from invoicing.exports.controller import ExportController
+from invoicing.exports.worker import export_lifespan
 from invoicing.items.controller import ItemController
 from invoicing.payments.controller import PaymentController, RefundController
 from invoicing.rendering import logo_lifespan
@@ -70,6 +72,7 @@ API_CONTROLLERS = [
     WebhookEndpointController,
     DeliveryController,
     ReportController,
+    ExportController,
 ]
 
 
@@ -122,6 +125,7 @@ def create_app(
             delivery_lifespan,
             webhook_lifespan,
             retention_lifespan,
+            export_lifespan,
         ],
         on_startup=list(on_startup),
         on_shutdown=list(on_shutdown),

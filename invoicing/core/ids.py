@@ -29,6 +29,7 @@ PREFIXES = {
     "email": "eml",
     "audit": "aud",
     "file": "fil",
+    "export": "exp",
     "invitation": "inv_link",
 }
 

@@ -556,3 +556,54 @@ class WebhookDelivery(Base):
 
 RESPONSE_BODY_LIMIT = 2048
 """How much of an endpoint's answer a :class:`WebhookDelivery` keeps."""
+
+
+ExportStatus = Literal["queued", "running", "done", "failed"]
+
+
+class Export(Base):
+    """An export job (:mod:`invoicing.exports`): what to export, its progress, and once ``done`` its file,
+    kept as :class:`ExportChunk` rows until ``expires_at``. The export worker claims ``queued`` rows, and
+    ``running`` ones whose ``lease_until`` has passed (a worker that died), ``FOR UPDATE SKIP LOCKED`` on
+    PostgreSQL; ``attempts`` counts the claims and fences a worker that lost its lease."""
+
+    __tablename__ = "exports"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    """``exp_…``"""
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    environment: Mapped[str] = mapped_column(String(10))
+    entity_id: Mapped[str | None] = mapped_column(String(40))
+    """The entity of an entity credential; None: every entity of the account (the account key)."""
+    type: Mapped[str] = mapped_column(String(20))
+    format: Mapped[str] = mapped_column(String(10))
+    filters: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    """The normalised filters (:class:`invoicing.exports.schemas.ExportFilters` as builtins)."""
+    status: Mapped[ExportStatus] = mapped_column(String(10), default="queued")
+    progress_done: Mapped[int] = mapped_column(Integer, default=0)
+    progress_total: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    file_name: Mapped[str | None] = mapped_column(String(200))
+    file_size: Mapped[int | None] = mapped_column(Integer)
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    actor: Mapped[str | None] = mapped_column(String(80))
+    """Who asked for it (as events record it)."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    __table_args__ = (
+        Index("ix_exports_scope", "account_id", "environment", "id"),
+        Index("ix_exports_due", "status", "lease_until"),
+        Index("ix_exports_expires_at", "expires_at"),
+    )
+
+
+class ExportChunk(Base):
+    """One piece (up to 1 MiB) of an export's file, in order of ``seq``: every process can serve it."""
+
+    __tablename__ = "export_chunks"
+    export_id: Mapped[str] = mapped_column(ForeignKey("exports.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -11,16 +11,23 @@ struct its route returns, built once anyway) to :func:`publish` just before it r
 queued in the transaction for that object that has no object yet gets the answer, encoded once to
 JSON-compatible builtins. Because the answer is built after the last change of the request and the
 rows are written in ``before_commit``, the object is the committed state, never re-read later.
+
+**Waking consumers.** :func:`on_events_committed` registers a callback run after every commit in this
+process that wrote events to a database (by :func:`emit` or by adding :class:`Event` rows to the session):
+the webhook worker is woken that way instead of waiting for its next poll. Events written by other
+processes are found by polling.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 import msgspec
-from sqlalchemy import Table, event, insert
+from sqlalchemy import Connection, Table, event, insert
+from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapper, Session, object_session
 
 from invoicing.auth.context import Scope
 from invoicing.core.ids import new_id
@@ -31,6 +38,8 @@ from invoicing.events.schemas import EVENT_TYPES
 T = TypeVar("T")
 _QUEUED = "folio.events"
 _INSERT = insert(cast(Table, Event.__table__))  # declared as FromClause; a declarative class maps a Table
+_WROTE = "folio.events.wrote"
+_on_commit: dict[URL, list[Callable[[], None]]] = {}
 
 
 def emit(session: AsyncSession, scope: Scope, type_: str, object_id: str, data: dict[str, Any] | None = None) -> str:
@@ -70,8 +79,44 @@ def publish(session: AsyncSession, out: T, object_id: str | None = None) -> T:
     return out
 
 
+def on_events_committed(url: URL, callback: Callable[[], None]) -> Callable[[], None]:
+    """Run ``callback`` after every commit in this process that wrote events to the database at ``url`` (an
+    engine's ``url``), in the committing thread (make it thread-safe and quick). Returns the function that
+    stops it."""
+    _on_commit.setdefault(url, []).append(callback)
+
+    def stop() -> None:
+        callbacks = _on_commit.get(url, [])
+        if callback in callbacks:
+            callbacks.remove(callback)
+        if not callbacks:
+            _on_commit.pop(url, None)
+
+    return stop
+
+
 @event.listens_for(Session, "before_commit")
 def _insert_queued(session: Session) -> None:
     queued = session.info.pop(_QUEUED, None)
     if queued:
         session.execute(_INSERT, queued)
+        session.info[_WROTE] = True
+
+
+@event.listens_for(Event, "after_insert")
+def _inserted(_mapper: Mapper[Event], _connection: Connection, target: Event) -> None:
+    session = object_session(target)
+    if session is not None:
+        session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _wake(session: Session) -> None:
+    if session.info.pop(_WROTE, False) and _on_commit and session.bind is not None:
+        for callback in list(_on_commit.get(session.bind.engine.url, ())):
+            callback()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_WROTE, None)

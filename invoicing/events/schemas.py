@@ -49,6 +49,9 @@ EVENT_TYPES: dict[str, str | None] = {
     "webhook_endpoint.disabled": "webhook endpoint",
     "api_key.created": None,
     "account.updated": None,
+    "export.created": "export",
+    "export.completed": "export",
+    "export.failed": "export",
 }
 """Every event type Folio records, and the object its ``data.object`` holds (``None``: none, the event's
 data is for the audit log). The first sixteen are the contract's (``API.md``, "Webhooks and events"). One

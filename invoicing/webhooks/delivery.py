@@ -10,10 +10,17 @@ SQLite serialises writers. ``webhook.test`` events are targeted at one endpoint 
 
 **Delivery** (:class:`WebhookWorker`): every ``folio serve`` process runs one. A pass claims due rows
 (``status = 'pending'`` and ``next_attempt_at <= now``) endpoint by endpoint, at most ``concurrency``
-(``FOLIO_WEBHOOK_CONCURRENCY``, 4) in flight per endpoint in this process, ``FOR UPDATE SKIP LOCKED`` on
+(``FOLIO_WEBHOOK_CONCURRENCY``, 16) in flight per endpoint in this process, ``FOR UPDATE SKIP LOCKED`` on
 PostgreSQL, by pushing ``next_attempt_at`` a lease (``FOLIO_WEBHOOK_LEASE_SECONDS``, 60 s) ahead: a
-process killed mid-attempt only delays that attempt until the lease ends (at least once). Each claimed
-attempt runs as its own task, so a slow or dead receiver only ever holds its own endpoint's slots.
+process killed mid-attempt only delays that attempt until the lease ends (at least once). The claim reads
+the events and endpoints too, in the same transaction. Each claimed attempt runs as its own task, so a slow
+or dead receiver only ever holds its own endpoint's slots; the outcomes of attempts that finish while one
+is being written are written together, in one transaction (:meth:`WebhookWorker.record`).
+
+**When**: a pass runs right after a commit in this process wrote events
+(:func:`invoicing.events.on_events_committed`) and whenever an attempt ends (a slot is free); otherwise
+every ``poll_seconds`` (``FOLIO_WEBHOOK_POLL_SECONDS``, 1 s), which finds events other processes wrote and
+retries that became due.
 
 One attempt: the endpoint's host is resolved and every address checked to be public (unless private
 addresses are allowed), then one ``POST`` with the Standard Webhooks headers (``webhook-id`` = the event
@@ -40,20 +47,22 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
+from typing import Any
 
 import httpx
 import msgspec
 from litestar import Litestar
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import load_only
 
 from invoicing.config import Settings, WebhookDeliverySettings
 from invoicing.core.ids import new_id
-from invoicing.core.netsafety import check_public_host
+from invoicing.core.netsafety import public_only_transport
 from invoicing.db import Database
 from invoicing.db.models import Event, WebhookDelivery, WebhookEndpoint
 from invoicing.db.types import utcnow
+from invoicing.events import on_events_committed
 from invoicing.webhooks.signing import sign, signing_secrets
 
 log = logging.getLogger("folio.webhooks")
@@ -76,6 +85,9 @@ READ_CAP = 64 * 1024
 KEEP = 2048
 """Bytes of a response kept in the delivery log."""
 FAN_OUT_BATCH = 200
+PASS_SPACING = 0.02
+"""Seconds at least between the starts of two passes: under load, the wake-ups of many commits and finished
+attempts make one pass that takes their work in batches (a few transactions) rather than a pass each."""
 CLAIM_BATCH = 50
 TARGETED_TYPES = frozenset({"webhook.test"})
 """Event types delivered only to the endpoint their recorder names (it writes the delivery row itself)."""
@@ -123,16 +135,21 @@ def subscribed(endpoint: WebhookEndpoint, event: Event) -> bool:
     return endpoint.entity_ids is None or event.entity_id in endpoint.entity_ids
 
 
+def _delivery_row(endpoint_id: str, event_id: str, now: datetime, attempt: int = 1) -> dict[str, Any]:
+    """The columns of a new pending attempt due at ``now``."""
+    return {
+        "id": new_id("webhook_delivery"),
+        "endpoint_id": endpoint_id,
+        "event_id": event_id,
+        "attempt": attempt,
+        "status": "pending",
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+
+
 def new_delivery(endpoint_id: str, event_id: str, now: datetime, attempt: int = 1) -> WebhookDelivery:
-    return WebhookDelivery(
-        id=new_id("webhook_delivery"),
-        endpoint_id=endpoint_id,
-        event_id=event_id,
-        attempt=attempt,
-        status="pending",
-        next_attempt_at=now,
-        created_at=now,
-    )
+    return WebhookDelivery(**_delivery_row(endpoint_id, event_id, now, attempt))
 
 
 async def subscribers(session: AsyncSession, event: Event) -> list[WebhookEndpoint]:
@@ -146,6 +163,12 @@ async def subscribers(session: AsyncSession, event: Event) -> list[WebhookEndpoi
     return [e for e in rows.scalars().all() if subscribed(e, event)]
 
 
+_FAN_OUT_COLUMNS = load_only(
+    Event.id, Event.account_id, Event.environment, Event.entity_id, Event.type, Event.created_at, raiseload=True
+)
+"""What the fan-out reads of an event: not ``data`` (the object, the bulk of the row)."""
+
+
 async def fan_out(db: Database, now: datetime | None = None, batch: int = FAN_OUT_BATCH) -> int:
     """Turn up to ``batch`` unprocessed events into pending deliveries; how many events were processed."""
     now = now or utcnow()
@@ -153,7 +176,13 @@ async def fan_out(db: Database, now: datetime | None = None, batch: int = FAN_OU
         if (await read.execute(select(Event.id).where(Event.processed_at.is_(None)).limit(1))).first() is None:
             return 0
     async with db.transaction() as session:
-        stmt = select(Event).where(Event.processed_at.is_(None)).order_by(Event.processed_at, Event.id).limit(batch)
+        stmt = (
+            select(Event)
+            .options(_FAN_OUT_COLUMNS)
+            .where(Event.processed_at.is_(None))
+            .order_by(Event.processed_at, Event.id)
+            .limit(batch)
+        )
         if not db.is_sqlite:
             stmt = stmt.with_for_update(skip_locked=True)
         events = (await session.execute(stmt)).scalars().all()
@@ -170,14 +199,20 @@ async def fan_out(db: Database, now: datetime | None = None, batch: int = FAN_OU
                 )
             )
             endpoints[(account_id, environment)] = list(rows.scalars().all())
+        rows_to_add = []
         for event in events:
-            event.processed_at = now
             if event.type in TARGETED_TYPES:
                 continue
             for endpoint in endpoints.get((event.account_id, event.environment), []):
                 # subscribed when the event happened: an endpoint created later never gets older events
                 if endpoint.created_at <= event.created_at and subscribed(endpoint, event):
-                    session.add(new_delivery(endpoint.id, event.id, now))
+                    rows_to_add.append(_delivery_row(endpoint.id, event.id, now))
+        await session.execute(
+            update(Event).where(Event.id.in_([e.id for e in events])).values(processed_at=now),
+            execution_options={"synchronize_session": False},
+        )
+        if rows_to_add:
+            await session.execute(insert(WebhookDelivery), rows_to_add)
         return len(events)
 
 
@@ -196,13 +231,6 @@ class Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-async def check_address(url: str) -> None:
-    """Raise ValueError (:class:`NonPublicAddress`) unless every address ``url``'s host is or resolves to now
-    is public: checked again at delivery, so a name re-pointed at the internal network is refused."""
-    parts = urlsplit(url)
-    await check_public_host(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
-
-
 async def _read_capped(response: httpx.Response) -> bytes:
     body = bytearray()
     async for chunk in response.aiter_raw():
@@ -210,6 +238,24 @@ async def _read_capped(response: httpx.Response) -> bytes:
         if len(body) >= READ_CAP:
             break
     return bytes(body[:READ_CAP])
+
+
+@dataclass
+class Claimed:
+    """An attempt this process claimed, with what sending it needs (read in the claiming transaction)."""
+
+    delivery_id: str
+    endpoint_id: str
+    endpoint: WebhookEndpoint | None
+    event: Event | None
+
+
+@dataclass
+class _Pending:
+    delivery_id: str
+    outcome: Outcome
+    final: bool
+    written: asyncio.Future[None]
 
 
 class WebhookWorker:
@@ -228,20 +274,38 @@ class WebhookWorker:
         self.allow_private = allow_private if self.settings.allow_private is None else self.settings.allow_private
         self.clock = clock
         self.rng = rng or random.Random()
+        limits = httpx.Limits(max_connections=None, max_keepalive_connections=20)
+        if transport is None and not self.allow_private:
+            # every connection resolves the name once, checks each address and connects to a checked one
+            transport = public_only_transport(limits)
         self.client = httpx.AsyncClient(
             timeout=httpx.Timeout(self.settings.timeout),
             follow_redirects=False,
             transport=transport,
-            limits=httpx.Limits(max_connections=None, max_keepalive_connections=20),
+            limits=limits,
             headers={"user-agent": "Folio-Webhooks/1"},
         )
         self.in_flight: dict[str, int] = defaultdict(int)
         self.tasks: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping = False
+        self._outcomes: list[_Pending] = []
+        self._recorder: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
-        self._wake.set()
+        """Start a pass now rather than at the next poll. Safe from any thread: a commit that wrote events
+        calls it from the thread that committed (:func:`invoicing.events.on_events_committed`)."""
+        loop = self._loop
+        try:
+            here = asyncio.get_running_loop()
+        except RuntimeError:
+            here = None
+        if loop is None or loop is here:
+            self._wake.set()
+        else:
+            with contextlib.suppress(RuntimeError):  # the worker's loop has closed
+                loop.call_soon_threadsafe(self._wake.set)
 
     async def close(self) -> None:
         self._stopping = True
@@ -251,25 +315,36 @@ class WebhookWorker:
         for task in list(self.tasks):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        if self._recorder is not None:
+            self._recorder.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._recorder
         await self.client.aclose()
 
     async def run(self) -> None:
-        """Fan out and start due attempts until stopped; sleep a poll interval (or until woken) between."""
-        while not self._stopping:
-            try:
-                started = await self.run_once(wait=False)
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # the database may be briefly away; try again next round
-                log.exception("webhook delivery pass failed")
-                started = 0
-            if started or self._stopping:
-                await asyncio.sleep(0)
+        """Fan out and start due attempts until stopped; between passes, sleep until woken (a commit in this
+        process wrote events, or an attempt ended) or a poll interval has passed."""
+        self._loop = asyncio.get_running_loop()
+        stop_listening = on_events_committed(self.db.writer.url, self.wake)
+        last = -PASS_SPACING
+        try:
+            while not self._stopping:
+                await asyncio.sleep(last + PASS_SPACING - time.monotonic())
+                last = time.monotonic()
+                self._wake.clear()  # wakes from here on start another pass
+                try:
+                    started = await self.run_once(wait=False)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:  # the database may be briefly away; try again next round
+                    log.exception("webhook delivery pass failed")
+                    started = 0
                 if started:
                     continue
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.settings.poll_seconds)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.settings.poll_seconds)
+        finally:
+            stop_listening()
 
     async def run_once(self, *, wait: bool = True) -> int:
         """One pass: fan out new events, claim due attempts and start them (``wait``: and wait for them).
@@ -281,7 +356,7 @@ class WebhookWorker:
             if n < FAN_OUT_BATCH:
                 break
         claimed = await self.claim()
-        tasks = [self._start(row) for row in claimed]
+        tasks = [self._start(c) for c in claimed]
         if wait and tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
         return events + len(claimed)
@@ -292,10 +367,10 @@ class WebhookWorker:
             if not await self.run_once():
                 return
 
-    def _start(self, claimed: tuple[str, str]) -> asyncio.Task[None]:
-        delivery_id, endpoint_id = claimed
+    def _start(self, claimed: Claimed) -> asyncio.Task[None]:
+        endpoint_id = claimed.endpoint_id
         self.in_flight[endpoint_id] += 1
-        task = asyncio.create_task(self._attempt(delivery_id, endpoint_id), name=f"folio-webhook-{delivery_id}")
+        task = asyncio.create_task(self._attempt(claimed), name=f"folio-webhook-{claimed.delivery_id}")
         self.tasks.add(task)
 
         def done(t: asyncio.Task[None]) -> None:
@@ -308,8 +383,9 @@ class WebhookWorker:
         task.add_done_callback(done)
         return task
 
-    async def claim(self) -> list[tuple[str, str]]:
-        """Claim due attempts, endpoint by endpoint, each only up to its free slots in this process."""
+    async def claim(self) -> list[Claimed]:
+        """Claim due attempts, endpoint by endpoint, each only up to its free slots in this process; with the
+        endpoints and the events, read in the same transaction."""
         now = self.clock()
         async with self.db.transaction(write=False) as read:
             due_endpoints = (
@@ -327,11 +403,11 @@ class WebhookWorker:
         free = {e: n for e, n in free.items() if n > 0}
         if not free:
             return []
-        claimed: list[tuple[str, str]] = []
+        claimed: list[tuple[str, str, str]] = []
         async with self.db.transaction() as session:
             for endpoint_id, slots in free.items():
                 stmt = (
-                    select(WebhookDelivery)
+                    select(WebhookDelivery.id, WebhookDelivery.event_id)
                     .where(
                         WebhookDelivery.endpoint_id == endpoint_id,
                         WebhookDelivery.status == "pending",
@@ -342,19 +418,27 @@ class WebhookWorker:
                 )
                 if not self.db.is_sqlite:
                     stmt = stmt.with_for_update(skip_locked=True)
-                for row in (await session.execute(stmt)).scalars().all():
-                    row.next_attempt_at = now + timedelta(seconds=self.settings.lease_seconds)
-                    claimed.append((row.id, endpoint_id))
-        return claimed
+                claimed += [(row.id, endpoint_id, row.event_id) for row in await session.execute(stmt)]
+            if not claimed:
+                return []
+            await session.execute(
+                update(WebhookDelivery)
+                .where(WebhookDelivery.id.in_([c[0] for c in claimed]))
+                .values(next_attempt_at=now + timedelta(seconds=self.settings.lease_seconds)),
+                execution_options={"synchronize_session": False},
+            )
+            endpoint_rows = await session.scalars(
+                select(WebhookEndpoint).where(WebhookEndpoint.id.in_({c[1] for c in claimed}))
+            )
+            endpoints = {e.id: e for e in endpoint_rows}
+            events = {
+                e.id: e for e in await session.scalars(select(Event).where(Event.id.in_({c[2] for c in claimed})))
+            }
+        return [Claimed(d, e, endpoints.get(e), events.get(v)) for d, e, v in claimed]
 
-    async def _attempt(self, delivery_id: str, endpoint_id: str) -> None:
+    async def _attempt(self, claimed: Claimed) -> None:
+        delivery_id, endpoint, event = claimed.delivery_id, claimed.endpoint, claimed.event
         try:
-            async with self.db.transaction(write=False) as read:
-                delivery = await read.get(WebhookDelivery, delivery_id)
-                endpoint = await read.get(WebhookEndpoint, endpoint_id)
-                event = await read.get(Event, delivery.event_id) if delivery is not None else None
-            if delivery is None or delivery.status != "pending":
-                return
             if endpoint is None or event is None or not endpoint.enabled:
                 why = "the endpoint is disabled" if endpoint is not None and event is not None else "gone"
                 await self.record(delivery_id, Outcome(error=why), final=True)
@@ -372,8 +456,6 @@ class WebhookWorker:
         started = time.monotonic()
         outcome = Outcome()
         try:
-            if not self.allow_private:
-                await check_address(endpoint.url)
             now = self.clock()
             timestamp = int(now.timestamp())
             headers = {
@@ -408,37 +490,71 @@ class WebhookWorker:
         return RETRY_SCHEDULE[attempt - 1] * self.rng.uniform(1 - JITTER, 1 + JITTER)
 
     async def record(self, delivery_id: str, outcome: Outcome, *, final: bool = False) -> None:
+        """Write an attempt's outcome (``final``: no retry). Outcomes that come in while others are being
+        written wait and are then written together, in one transaction: under load a batch per commit."""
+        pending = _Pending(delivery_id, outcome, final, asyncio.get_running_loop().create_future())
+        self._outcomes.append(pending)
+        if self._recorder is None or self._recorder.done():
+            self._recorder = asyncio.create_task(self._write_outcomes(), name="folio-webhook-recorder")
+        await pending.written
+
+    async def _write_outcomes(self) -> None:
+        while self._outcomes:
+            batch, self._outcomes = self._outcomes, []
+            try:
+                await self._write(batch)
+            except Exception as exc:  # every attempt of the batch is due again when its lease ends
+                for p in batch:
+                    if not p.written.done():
+                        p.written.set_exception(exc)
+            else:
+                for p in batch:
+                    if not p.written.done():
+                        p.written.set_result(None)
+
+    async def _write(self, batch: list[_Pending]) -> None:
         now = self.clock()
         async with self.db.transaction() as session:
-            stmt = select(WebhookDelivery).where(WebhookDelivery.id == delivery_id)
+            stmt = (
+                select(WebhookDelivery)
+                .where(WebhookDelivery.id.in_([p.delivery_id for p in batch]))
+                .order_by(WebhookDelivery.id)
+            )
             if not self.db.is_sqlite:
                 stmt = stmt.with_for_update()
-            delivery = (await session.execute(stmt)).scalar_one_or_none()
-            if delivery is None or delivery.status != "pending":
-                return  # recorded already (a lease ran out and another worker tried it too)
-            delivery.attempted_at = now
-            delivery.response_status = outcome.status_code
-            delivery.duration_ms = outcome.duration_ms
-            delivery.response_body = outcome.body
-            delivery.error = (outcome.error or None) and outcome.error[:500]
-            endpoint = await session.get(WebhookEndpoint, delivery.endpoint_id)
-            if outcome.ok:
-                delivery.status, delivery.next_attempt_at = "succeeded", now
-                if endpoint is not None:
-                    endpoint.last_success_at, endpoint.failing_since = now, None
-                return
-            delivery.status = "failed"
-            wait = None if final else self.delay(delivery.attempt)
-            delivery.next_attempt_at = now + wait if wait is not None else now  # shown as the next retry
-            if wait is not None:
-                session.add(new_delivery(delivery.endpoint_id, delivery.event_id, now + wait, delivery.attempt + 1))
-            else:
-                log.warning("webhook delivery of %s to %s failed: %s", delivery.event_id, delivery.endpoint_id, outcome)
-            if endpoint is not None and endpoint.enabled:
-                if endpoint.failing_since is None:
-                    endpoint.failing_since = now
-                elif now - endpoint.failing_since > DISABLE_AFTER:
-                    disable(session, endpoint, now)
+            rows = {d.id: d for d in await session.scalars(stmt)}
+            for p in batch:
+                delivery = rows.get(p.delivery_id)
+                if delivery is None or delivery.status != "pending":
+                    continue  # recorded already (a lease ran out and another worker tried it too)
+                await self._record_one(session, delivery, p.outcome, p.final, now)
+
+    async def _record_one(
+        self, session: AsyncSession, delivery: WebhookDelivery, outcome: Outcome, final: bool, now: datetime
+    ) -> None:
+        delivery.attempted_at = now
+        delivery.response_status = outcome.status_code
+        delivery.duration_ms = outcome.duration_ms
+        delivery.response_body = outcome.body
+        delivery.error = (outcome.error or None) and outcome.error[:500]
+        endpoint = await session.get(WebhookEndpoint, delivery.endpoint_id)
+        if outcome.ok:
+            delivery.status, delivery.next_attempt_at = "succeeded", now
+            if endpoint is not None:
+                endpoint.last_success_at, endpoint.failing_since = now, None
+            return
+        delivery.status = "failed"
+        wait = None if final else self.delay(delivery.attempt)
+        delivery.next_attempt_at = now + wait if wait is not None else now  # shown as the next retry
+        if wait is not None:
+            session.add(new_delivery(delivery.endpoint_id, delivery.event_id, now + wait, delivery.attempt + 1))
+        else:
+            log.warning("webhook delivery of %s to %s failed: %s", delivery.event_id, delivery.endpoint_id, outcome)
+        if endpoint is not None and endpoint.enabled:
+            if endpoint.failing_since is None:
+                endpoint.failing_since = now
+            elif now - endpoint.failing_since > DISABLE_AFTER:
+                disable(session, endpoint, now)
 
 
 def disable(session: AsyncSession, endpoint: WebhookEndpoint, now: datetime) -> None:

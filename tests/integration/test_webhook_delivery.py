@@ -37,8 +37,9 @@ from invoicing.db import Database
 from invoicing.db.migrate import upgrade
 from invoicing.db.models import Event, WebhookEndpoint
 from invoicing.db.types import utcnow
+from invoicing.events import on_events_committed
 from invoicing.webhooks.delivery import DISABLE_AFTER, KEEP, MAX_ATTEMPTS, RETRY_SCHEDULE, WebhookWorker
-from tests.conftest import Server, _free_port, drop_postgres_database, postgres_database, start_server
+from tests.conftest import Server, _free_port, drop_postgres_database, postgres_database, running, start_server
 from tests.integration.conftest import INVOICE, assert_problem, make_account, make_entity
 
 # -- the receiver ------------------------------------------------------------------------------------
@@ -75,7 +76,10 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             pass
 
         def do_POST(self):
-            body = self.rfile.read(int(self.headers.get("content-length") or 0))
+            length = int(self.headers.get("content-length") or 0)
+            body = self.rfile.read(length)
+            if len(body) < length:  # the sender died mid-request (the crash test): no request, as for any server
+                return
             path = self.path.split("?")[0]
             with receiver.lock:
                 receiver.requests.append(Received(path, {k.lower(): v for k, v in self.headers.items()}, body))
@@ -652,3 +656,78 @@ def test_nothing_is_lost_when_the_delivering_server_is_killed(platform, receiver
         by_id[request.headers["webhook-id"]].add(request.body)
     assert all(len(bodies) == 1 for bodies in by_id.values())
     assert len(by_id) == len(numbers)
+
+
+def test_a_commit_that_wrote_events_calls_its_databases_listeners(platform):
+    """:func:`on_events_committed`: called after a commit that wrote events (by ``emit`` in a request, in the
+    server's thread, or as ORM rows), not after one without events, a rollback, or a commit to another database."""
+    calls: list[str] = []
+    url = Database(platform.server.database_url).writer.url
+    stop = on_events_committed(url, lambda: calls.append(threading.current_thread().name))
+    other = on_events_committed(url.set(database=f"{url.database}-other"), lambda: calls.append("other database"))
+    try:
+        issue(platform)  # the API server commits in a thread of its own
+        assert len(calls) == 1 and calls[0] != threading.current_thread().name
+
+        def row() -> Event:
+            return Event(
+                id=new_id("event"),
+                account_id=platform.account_id,
+                environment="sandbox",
+                entity_id=None,
+                type="entity.updated",
+                object_id=platform.entity_id,
+                actor=None,
+                data={},
+            )
+
+        async def writes():
+            db = Database(platform.server.database_url)
+            try:
+                async with db.transaction() as session:
+                    session.add(row())
+                assert len(calls) == 2
+                async with db.transaction() as session:
+                    await session.get(WebhookEndpoint, "whk_none")
+                with contextlib.suppress(RuntimeError):
+                    async with db.transaction() as session:
+                        session.add(row())
+                        await session.flush()
+                        raise RuntimeError("rolled back")
+                assert len(calls) == 2
+            finally:
+                await db.dispose()
+
+        run(writes())
+        stop()
+        issue(platform)
+        assert len(calls) == 2 and "other database" not in calls
+    finally:
+        stop()
+        other()
+
+
+def test_an_event_written_in_this_process_is_delivered_without_waiting_for_the_poll(platform, receiver):
+    """A server whose worker polls once an hour still delivers an issued invoice: the commit that wrote the event
+    woke the worker. (Without the wake the invoice would wait for the hour: the loop below would give up.)"""
+    settings = copy.deepcopy(platform.server.settings)
+    settings.webhook_delivery.worker = True
+    settings.webhook_delivery.poll_seconds = 3600
+    settings.webhook_delivery.allow_private = True
+    endpoint = add_endpoint(platform, f"{receiver.url}/prompt", events=["invoice.issued"])
+    with running(create_server_app, settings) as url:
+        numbers = []
+        with httpx.Client(
+            base_url=url, headers={"Authorization": f"Bearer {platform.key}", "X-Entity-Id": platform.entity_id}
+        ) as api:
+            for _ in range(3):  # one at a time: each waits for its own wake-up, none for a poll
+                r = api.post("/v1/invoices", json=INVOICE)
+                assert r.status_code == 201, r.text
+                numbers.append(r.json()["number"])
+                for _ in range(600):  # stops a hang (60 s); no speed is asserted
+                    if len(receiver.at("/prompt")) == len(numbers):
+                        break
+                    time.sleep(0.1)
+                assert len(receiver.at("/prompt")) == len(numbers)
+    bodies = [verify(endpoint, r) for r in receiver.at("/prompt")]
+    assert [b["data"]["object"]["number"] for b in bodies] == numbers

@@ -1,0 +1,422 @@
+"""Webhook delivery: issue-to-delivery latency at a steady issuing rate, and what webhooks cost issuing.
+
+    .venv/bin/python bench/webhook_delivery.py                     # SQLite and PostgreSQL, 200 invoices/s for 10 s
+    .venv/bin/python bench/webhook_delivery.py --rate 100 --seconds 20 --engines postgresql
+
+For each engine: a fresh database and ``folio serve`` as its own process (``FOLIO_WEBHOOK_ALLOW_PRIVATE=true``,
+the worker as configured, e.g. ``FOLIO_WEBHOOK_POLL_SECONDS``), set up by ``bench/issue_invoices.py``'s
+functions, and a receiver in a process of its own (uvicorn) that verifies every request's signature with the
+``standardwebhooks`` library and records, per ``webhook-id``, when it first arrived. The phases:
+
+1. **closed loop, no endpoint**: ``wrk`` issues invoices as fast as the server answers (32 connections), with
+   no webhook endpoint: the outbox events are still written and marked processed.
+2. An endpoint is registered (``POST /v1/webhook-endpoints``, ``["invoice.issued"]``, the receiver's URL).
+3. **open loop**: invoices issued at ``--rate`` per second for ``--seconds`` (each request starts on its
+   schedule whatever the earlier ones do), then the deliveries drain; ``--rate 100,200``: one such phase per
+   rate. Latency is from the moment the issuing
+   request got its answer (the client's clock) to the receiver's arrival (same machine, same clock); the
+   same from the event's ``created_at`` is printed too.
+4. **closed loop, with the endpoint**: as 1; then the backlog drains.
+5. **closed loop, endpoint disabled** (``PATCH enabled=false``): as 1 again. The issuing rate without webhooks
+   is the mean of 1 and 5, which brackets 4 in time.
+
+Missing deliveries: ``invoice.issued`` events written while the endpoint was enabled (read from the
+database) that never arrived.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # invoicing, for reading the database
+
+from issue_invoices import (  # bench/, the script's directory, is on the path
+    INVOICE,
+    create_account,
+    create_entities,
+    free_port,
+    fresh_database,
+    run_wrk,
+    start_server,
+)
+
+DRAIN_PATIENCE = 60.0
+"""Seconds without a new arrival after which the remaining deliveries count as missing."""
+
+
+# -- the receiver (its own process) -------------------------------------------------------------------
+
+
+class Receiver:
+    """ASGI app: ``PUT /secret`` (the endpoint's secret), ``POST /hook`` (a delivery: verified, its first arrival
+    recorded), ``GET /results``."""
+
+    def __init__(self) -> None:
+        self.secret: str | None = None
+        self.arrivals: dict[str, tuple[float, str, str]] = {}
+        """webhook-id → (arrival, the invoice's id, the event's created_at)"""
+        self.duplicates = 0
+        self.rejected = 0
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        assert scope["type"] == "http"
+        body = bytearray()
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        arrived = time.time()
+        status, answer = 200, b""
+        if scope["method"] == "POST" and scope["path"] == "/hook":
+            status = self.delivered(arrived, bytes(body), {k.decode(): v.decode() for k, v in scope["headers"]})
+        elif scope["method"] == "PUT" and scope["path"] == "/secret":
+            self.secret = body.decode()
+        elif scope["method"] == "GET" and scope["path"] == "/results":
+            answer = json.dumps(
+                {"arrivals": self.arrivals, "duplicates": self.duplicates, "rejected": self.rejected}
+            ).encode()
+        else:
+            status = 404
+        await send(
+            {"type": "http.response.start", "status": status, "headers": [(b"content-length", b"%d" % len(answer))]}
+        )
+        await send({"type": "http.response.body", "body": answer})
+
+    def delivered(self, arrived: float, body: bytes, headers: dict[str, str]) -> int:
+        from standardwebhooks import Webhook, WebhookVerificationError
+
+        if not self.secret:  # an invoice of the phase before, answered after the endpoint was made: retried
+            return 503
+        try:
+            event = Webhook(self.secret).verify(body, headers)
+        except (WebhookVerificationError, ValueError):
+            self.rejected += 1
+            return 400
+        webhook_id = headers["webhook-id"]
+        if webhook_id in self.arrivals:
+            self.duplicates += 1
+        else:
+            self.arrivals[webhook_id] = (arrived, event["data"]["object"]["id"], event["created_at"])
+        return 200
+
+
+def serve_receiver(port: int) -> None:
+    import uvicorn
+
+    uvicorn.run(Receiver(), host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="off")
+
+
+def start_receiver() -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, __file__, "--receiver", str(port)], stdout=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            httpx.get(f"{url}/results", timeout=1).raise_for_status()
+            return proc, url
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("the receiver did not start")
+
+
+_local = httpx.Client(timeout=30)
+"""For the receiver's answers (one client: making one costs ~30 ms of loading CA certificates)."""
+
+
+def results(receiver: str) -> dict[str, Any]:
+    r = _local.get(f"{receiver}/results")
+    r.raise_for_status()
+    return r.json()
+
+
+# -- the load ------------------------------------------------------------------------------------------
+
+
+async def issue_open_loop(url: str, key: str, entities: list[str], rate: float, seconds: float) -> dict[str, Any]:
+    """Start one issuing request every 1/``rate`` s for ``seconds``, each on its own schedule (open loop).
+    Returns the answer times per invoice id (``time.time()``), request latencies and the schedule's slip."""
+    answered: dict[str, float] = {}
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=1000, max_keepalive_connections=200)
+    headers = {"Authorization": f"Bearer {key}"}
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60, limits=limits) as client:
+
+        async def one(i: int) -> None:
+            nonlocal errors
+            t0 = time.perf_counter()
+            try:
+                entity = entities[i % len(entities)]
+                r = await client.post("/v1/invoices", json=INVOICE, headers={"X-Entity-Id": entity})
+            except httpx.HTTPError:
+                errors += 1
+                return
+            done = time.time()
+            latencies.append(time.perf_counter() - t0)
+            if r.status_code == 201:
+                answered[r.json()["id"]] = done
+            else:
+                errors += 1
+
+        total = int(rate * seconds)
+        tasks = []
+        slip = 0.0
+        started = time.perf_counter()
+        for i in range(total):
+            due = started + i / rate
+            now = time.perf_counter()
+            if due > now:
+                await asyncio.sleep(due - now)
+            slip = max(slip, time.perf_counter() - due)
+            tasks.append(asyncio.create_task(one(i)))
+        await asyncio.gather(*tasks)
+        elapsed = time.perf_counter() - started
+    return {
+        "answered": answered,
+        "errors": errors,
+        "issue_rate": len(answered) / elapsed,
+        "issue_p50_ms": percentile(latencies, 0.5) * 1000,
+        "issue_p99_ms": percentile(latencies, 0.99) * 1000,
+        "slip_ms": slip * 1000,
+    }
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+# -- the database's view ---------------------------------------------------------------------------------
+
+
+def backlog(database_url: str, since: str | None = None, until: str | None = None) -> tuple[int, int, int]:
+    """(events not fanned out yet, pending deliveries, ``invoice.issued`` events created from ``since`` to
+    ``until``)."""
+    from sqlalchemy import func, select
+
+    from invoicing.db import Database
+    from invoicing.db.models import Event, WebhookDelivery
+
+    async def read() -> tuple[int, int, int]:
+        db = Database(database_url)
+        try:
+            async with db.transaction(write=False) as session:
+                unprocessed = await session.scalar(select(func.count()).where(Event.processed_at.is_(None)))
+                pending = await session.scalar(select(func.count()).where(WebhookDelivery.status == "pending"))
+                issued = 0
+                if since is not None and until is not None:
+                    issued = await session.scalar(
+                        select(func.count()).where(
+                            Event.type == "invoice.issued",
+                            Event.created_at >= datetime.fromisoformat(since),
+                            Event.created_at < datetime.fromisoformat(until),
+                        )
+                    )
+                return unprocessed or 0, pending or 0, issued or 0
+        finally:
+            await db.dispose()
+
+    return asyncio.run(read())
+
+
+def drain(database_url: str, receiver: str) -> float:
+    """Wait until nothing is left to fan out or deliver (or nothing arrives for :data:`DRAIN_PATIENCE`);
+    seconds waited."""
+    started = last_change = time.monotonic()
+    seen = -1
+    while time.monotonic() - last_change < DRAIN_PATIENCE:
+        unprocessed, pending, _ = backlog(database_url)
+        if not unprocessed and not pending:
+            break
+        count = len(results(receiver)["arrivals"])
+        if count != seen:
+            seen, last_change = count, time.monotonic()
+        time.sleep(0.2)
+    return time.monotonic() - started
+
+
+# -- one engine --------------------------------------------------------------------------------------------
+
+
+def open_loop(
+    url: str, key: str, entities: list[str], database_url: str, receiver: str, rate: float, seconds: float
+) -> dict[str, Any]:
+    """Issue at ``rate`` for ``seconds`` (open loop), let the deliveries drain; the figures."""
+    load = asyncio.run(issue_open_loop(url, key, entities, rate, seconds))
+    drain(database_url, receiver)
+    arrivals = results(receiver)["arrivals"]
+    by_invoice = {invoice: (arrived, created) for arrived, invoice, created in arrivals.values()}
+    answered = load["answered"]
+    latencies = [by_invoice[i][0] - t for i, t in answered.items() if i in by_invoice]
+    from_created = [
+        by_invoice[i][0] - datetime.fromisoformat(by_invoice[i][1]).timestamp() for i in answered if i in by_invoice
+    ]
+    times = sorted(by_invoice[i][0] for i in answered if i in by_invoice)
+    first_answer = min(answered.values(), default=0.0)
+    return {
+        "rate": rate,
+        "issue_rate": load["issue_rate"],
+        "issue_p50_ms": load["issue_p50_ms"],
+        "issue_p99_ms": load["issue_p99_ms"],
+        "slip_ms": load["slip_ms"],
+        "issue_errors": load["errors"],
+        "delivered": len(latencies),
+        "deliveries_per_s": len(times) / (times[-1] - first_answer) if times else 0.0,
+        "p50_ms": percentile(latencies, 0.5) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "max_ms": max(latencies, default=math.nan) * 1000,
+        "created_p50_ms": percentile(from_created, 0.5) * 1000,
+        "created_p99_ms": percentile(from_created, 0.99) * 1000,
+        "missing": len(answered) - len(latencies),
+    }
+
+
+def bench_engine(engine: str, args: argparse.Namespace) -> dict[str, Any] | None:
+    database_url = fresh_database(engine)
+    if database_url is None:
+        return None
+    key = create_account(database_url)
+    server, url = start_server(database_url, {"FOLIO_WEBHOOK_ALLOW_PRIVATE": "true"})
+    receiver_proc, receiver = start_receiver()
+    out: dict[str, Any] = {"engine": engine}
+    try:
+        entities = create_entities(url, key, 10)
+        account = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=30)
+        before = run_wrk(url, key, args.closed_seconds, args.concurrency, entities, pid=server.pid)
+
+        r = account.post("/v1/webhook-endpoints", json={"url": f"{receiver}/hook", "events": ["invoice.issued"]})
+        r.raise_for_status()
+        endpoint = r.json()
+        since = endpoint["created_at"]
+        httpx.put(f"{receiver}/secret", content=endpoint["secret"]).raise_for_status()
+
+        out["open"] = [open_loop(url, key, entities, database_url, receiver, rate, args.seconds) for rate in args.rates]
+
+        phase_start = time.time()
+        with_hooks = run_wrk(url, key, args.closed_seconds, args.concurrency, entities, pid=server.pid)
+        phase_end = time.time()
+        out["drain_s"] = drain(database_url, receiver)
+        arrivals = results(receiver)["arrivals"]
+        # the wrk run is a 2 s warm-up and the measured run: count arrivals during the measured part
+        measured_from = phase_end - args.closed_seconds
+        out["closed_deliveries_per_s"] = sum(
+            1 for arrived, _, _ in arrivals.values() if measured_from <= arrived <= phase_end
+        ) / (phase_end - max(measured_from, phase_start))
+
+        r = account.patch(f"/v1/webhook-endpoints/{endpoint['id']}", json={"enabled": False})
+        r.raise_for_status()
+        until = r.json()["updated_at"]
+        after = run_wrk(url, key, args.closed_seconds, args.concurrency, entities, pid=server.pid)
+
+        final = results(receiver)
+        _, _, issued = backlog(database_url, since, until)
+        out.update(
+            closed_without=statistics.mean([before["invoices_per_s"], after["invoices_per_s"]]),
+            closed_without_runs=(before["invoices_per_s"], after["invoices_per_s"]),
+            closed_with=with_hooks["invoices_per_s"],
+            cpu_without=statistics.mean([before["server_cpu_ms"], after["server_cpu_ms"]]),
+            cpu_with=with_hooks["server_cpu_ms"],
+            issued_since_endpoint=issued,
+            missing=issued - len(final["arrivals"]),
+            duplicates=final["duplicates"],
+            rejected=final["rejected"],
+        )
+        out["cost_pct"] = 100 * (1 - out["closed_with"] / out["closed_without"])
+        account.close()
+    finally:
+        for proc in (server, receiver_proc):
+            proc.terminate()
+            proc.wait(10)
+    return out
+
+
+def report(r: dict[str, Any], args: argparse.Namespace) -> None:
+    for o in r["open"]:
+        print(
+            f"{r['engine']:10s} open loop {o['rate']:g}/s for {args.seconds:g} s: issued {o['issue_rate']:.1f}/s "
+            f"(answer p50 {o['issue_p50_ms']:.0f} ms, p99 {o['issue_p99_ms']:.0f} ms, "
+            f"schedule slip ≤ {o['slip_ms']:.0f} ms, {o['issue_errors']} errors); "
+            f"delivered {o['deliveries_per_s']:.1f}/s; "
+            f"answer→arrival p50 {o['p50_ms']:.0f} ms, p99 {o['p99_ms']:.0f} ms, max {o['max_ms']:.0f} ms "
+            f"(created_at→arrival p50 {o['created_p50_ms']:.0f} ms, p99 {o['created_p99_ms']:.0f} ms); "
+            f"{o['missing']} missing"
+        )
+    print(
+        f"{'':10s} closed loop ({args.concurrency} connections): {r['closed_without']:.1f} invoices/s without an "
+        f"endpoint (runs {r['closed_without_runs'][0]:.1f}, {r['closed_without_runs'][1]:.1f}), "
+        f"{r['closed_with']:.1f}/s with one ({r['cost_pct']:.1f} % lower); server CPU {r['cpu_without']:.2f} → "
+        f"{r['cpu_with']:.2f} ms/invoice; delivered {r['closed_deliveries_per_s']:.1f}/s meanwhile, backlog "
+        f"drained {r['drain_s']:.1f} s after"
+    )
+    print(
+        f"{'':10s} all: {r['issued_since_endpoint']} invoice.issued events since the endpoint, {r['missing']} missing, "
+        f"{r['duplicates']} duplicates, {r['rejected']} signatures rejected"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--rate", default="200", help="invoices per second in the open-loop phase; several: one phase each (100,200)"
+    )
+    parser.add_argument("--seconds", type=float, default=10, help="duration of the open-loop phase")
+    parser.add_argument("--closed-seconds", type=int, default=10, help="duration of each closed-loop (wrk) phase")
+    parser.add_argument("--concurrency", type=int, default=32, help="wrk connections in the closed-loop phases")
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--json", action="store_true", help="print each engine's figures as JSON too")
+    parser.add_argument("--receiver", type=int, help=argparse.SUPPRESS)  # run as the receiver on this port
+    args = parser.parse_args()
+    args.rates = [float(rate) for rate in args.rate.split(",")]
+    if args.receiver:
+        serve_receiver(args.receiver)
+        return
+    rows = []
+    for engine in args.engines.split(","):
+        result = bench_engine(engine, args)
+        if result is None:
+            continue
+        rows.append(result)
+        report(result, args)
+        if args.json:
+            print(json.dumps(result))
+    print()
+    print("| engine | offered/s | issued/s | delivered/s | p50 | p99 | missing |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        for o in r["open"]:
+            print(
+                f"| {r['engine']} | {o['rate']:g} | {o['issue_rate']:.0f} | {o['deliveries_per_s']:.0f} | "
+                f"{o['p50_ms']:.0f} ms | {o['p99_ms']:.0f} ms | {o['missing']} |"
+            )
+    print()
+    print(
+        "| engine | closed loop, no endpoint | with the endpoint | lower by | delivered meanwhile | missing overall |"
+    )
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        print(
+            f"| {r['engine']} | {r['closed_without']:.0f}/s | {r['closed_with']:.0f}/s | {r['cost_pct']:.1f} % | "
+            f"{r['closed_deliveries_per_s']:.0f}/s | {r['missing']} |"
+        )
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main()
