@@ -86,7 +86,7 @@ export default function ExportsPage() {
     start.mutate({
       type: value("type") as Export["type"],
       format: value("format") as Export["format"],
-      filters: { date_from: value("date_from"), date_to: value("date_to"), status: value("status") },
+      filters: { date_from: value("date_from"), date_to: value("date_to"), status: value("status") as (typeof INVOICE_STATUSES)[number] | undefined },
     });
   };
 
