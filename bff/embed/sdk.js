@@ -3,7 +3,7 @@
  *   <script src="https://folio.example.com/embed/sdk.js"></script>
  *   const folio = Folio.mount(document.getElementById("invoices"), {
  *     fetchToken: () => fetch("/my-backend/folio-token", {method: "POST"}).then(r => r.json()).then(j => j.token),
- *     view: "invoices",              // "invoices" | "invoice/inv_…" | "invoice/new" | "customers" | "items" | "settings"
+ *     view: "home",                  // the default; "invoices" | "invoice/inv_…" | "invoice/new" | "customers" | "items" | "reports" | "exports" | "settings"
  *     locale: "de", theme: "light",  // optional
  *     loadTimeout: 20000,            // optional: ms the dashboard may take to start before the slot says it failed
  *     onEvent: (e) => console.log(e.type, e),
