@@ -1,9 +1,11 @@
-"""Exports on PostgreSQL: 10,000 and 100,000 documents to CSV and XLSX, the time each takes and the
-server process's peak memory.
+"""Exports on PostgreSQL: an entity with 10,000 documents and one with 100,000 to CSV and XLSX, the time each
+takes and the server process's peak memory.
 
-Seeds a fresh database directly in SQL: one real invoice is issued through the API, then cloned with
-``generate_series`` (new ids, numbers and dates through the year) into two entities of one account,
-10,000 and 100,000 documents. (A minimal seeding of its own; ``bench/seed_sql.py`` seeds 1M documents.)
+Seeds a fresh database with ``bench/seed_sql.py`` (real template documents made through the API, cloned in
+SQL) into two entities of one account, ``seed(url, sizes=[10_000, 100_000])``: each entity's documents are
+the templates' mix (domestic, OSS, USD, paid, unpaid, voided, credited with their credit notes, refunded, 1 in
+10 a draft), dated 2025-01-01 .. 2026-11-29. An export takes that whole period; drafts are not exported, so
+the rows are 9 in 10 of the documents (checked against a count in SQL).
 
 Each export runs in a fresh ``folio serve`` process (a real server, its export worker inside), so the
 process's resident-set high-water mark (``VmHWM`` in ``/proc/PID/status``) read after the export is that
@@ -32,31 +34,24 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from invoicing.accounts.service import create_account  # noqa: E402
-from invoicing.db import Database  # noqa: E402
-from invoicing.db.migrate import upgrade  # noqa: E402
+from bench.seed_sql import FIRST_DAY, LAST_DAY, fresh_database, seed  # noqa: E402
 
 PG = os.environ.get("FOLIO_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-INVOICE = {
-    "customer": {"name": "Buyer Ltd", "email": "buyer@example.com", "country": "SI"},
-    "items": [
-        {"name": "Monthly subscription", "quantity": 1, "price": "99.00", "taxes": [{"rate": 22}]},
-        {"name": "Support hours", "quantity": "2.5", "unit": "h", "price": "40.00", "taxes": [{"rate": 22}]},
-    ],
-}
+PERIOD = {"date_from": FIRST_DAY.isoformat(), "date_to": LAST_DAY.isoformat()}
 
 
-def _admin(statement: str) -> None:
+def _sql(url: str, statement: str, *args: object) -> object:
+    """``statement`` run on ``url``: the first value of its first row (with ``args``), else its status."""
     import asyncpg
 
-    async def run() -> None:
-        conn = await asyncpg.connect(PG.replace("postgresql://", "postgres://", 1))
+    async def run() -> object:
+        conn = await asyncpg.connect(url.replace("postgresql://", "postgres://", 1))
         try:
-            await conn.execute(statement)
+            return await conn.fetchval(statement, *args) if args else await conn.execute(statement)
         finally:
             await conn.close()
 
-    asyncio.run(run())
+    return asyncio.run(run())
 
 
 def _port() -> int:
@@ -99,66 +94,6 @@ class Served:
         self.proc.wait(timeout=30)
 
 
-def seed(url: str, sizes: list[int]) -> tuple[str, list[str]]:
-    """An account with one entity per size, each with that many issued invoices; (account key, entity ids)."""
-
-    async def account() -> dict[str, str]:
-        db = Database(url)
-        try:
-            async with db.transaction() as session:
-                return (await create_account(session, "Bench"))[1]
-        finally:
-            await db.dispose()
-
-    key = asyncio.run(account())["sandbox"]
-    server = Served(url)
-    entities = []
-    try:
-        client = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {key}"}, timeout=60)
-        for n in sizes:
-            entity = client.post("/v1/entities", json={"name": f"Seller {n}", "country": "SI"}).json()
-            r = client.post("/v1/invoices", json=INVOICE, headers={"X-Entity-Id": entity["id"]})
-            r.raise_for_status()
-            entities.append((entity["id"], r.json()["id"], n))
-    finally:
-        server.stop()
-
-    async def clone() -> None:
-        import asyncpg
-
-        conn = await asyncpg.connect(url.replace("postgresql://", "postgres://", 1))
-        try:
-            columns = [
-                r["column_name"]
-                for r in await conn.fetch(
-                    "SELECT column_name FROM information_schema.columns WHERE table_name = 'documents' "
-                    "ORDER BY ordinal_position"
-                )
-            ]
-            made = {
-                "id": "'inv_' || lpad(to_hex(g), 26, '0') || $2",
-                "number": "'B-' || g",
-                "number_folded": "'b-' || g",
-                "date": "date_trunc('year', now())::date + (g % 300)",
-            }
-            select = ", ".join(made.get(c, f'"{c}"') for c in columns)
-            quoted = ", ".join(f'"{c}"' for c in columns)
-            for entity_id, template, n in entities:
-                await conn.execute(
-                    f"INSERT INTO documents ({quoted}) SELECT {select} FROM documents, generate_series(2, $1) g "
-                    f"WHERE id = $3",
-                    n,
-                    entity_id[-6:],
-                    template,
-                )
-            await conn.execute("ANALYZE documents")
-        finally:
-            await conn.close()
-
-    asyncio.run(clone())
-    return key, [e[0] for e in entities]
-
-
 def run_export(url: str, key: str, entity_id: str, fmt: str) -> dict[str, float]:
     server = Served(url)
     try:
@@ -167,7 +102,7 @@ def run_export(url: str, key: str, entity_id: str, fmt: str) -> dict[str, float]
         )
         idle = server.hwm_mb()
         started = time.perf_counter()
-        r = client.post("/v1/exports", json={"type": "documents", "format": fmt})
+        r = client.post("/v1/exports", json={"type": "documents", "format": fmt, "filters": PERIOD})
         r.raise_for_status()
         export = r.json()
         while export["status"] not in ("done", "failed"):
@@ -199,26 +134,28 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     name = f"folio_bench_exports_{uuid.uuid4().hex[:8]}"
-    _admin(f'CREATE DATABASE "{name}"')
-    url = PG.rsplit("/", 1)[0] + "/" + name
+    url = fresh_database(PG, name)
     try:
-        upgrade(url)
         t = time.perf_counter()
-        key, entities = seed(url, sizes)
-        print(f"seeded {sum(sizes):,} documents in {time.perf_counter() - t:.1f} s", flush=True)
-        heads = ("total s", "worker s", "idle MB", "peak MB", "file MB")
+        seeded = seed(url, sizes=sizes)
+        print(f"seeded {seeded.documents:,} documents in {time.perf_counter() - t:.1f} s", flush=True)
+        rows = [
+            _sql(url, "SELECT count(*) FROM documents WHERE entity_id = $1 AND status <> 'draft'", entity)
+            for entity in seeded.entities
+        ]
+        heads = ("rows", "total s", "worker s", "idle MB", "peak MB", "file MB")
         print(f"{'documents':>10} {'format':>6} " + " ".join(f"{h:>9}" for h in heads))
         for fmt in args.formats.split(","):
-            for n, entity_id in zip(sizes, entities, strict=True):
-                m = run_export(url, key, entity_id, fmt)
-                assert m["rows"] == n, m
+            for n, entity_id, expected in zip(sizes, seeded.entities, rows, strict=True):
+                m = run_export(url, seeded.account_key, entity_id, fmt)
+                assert m["rows"] == expected, (m, expected)
                 print(
-                    f"{n:>10,} {fmt:>6} {m['seconds']:>9.2f} {m['worker_seconds']:>9.2f} {m['idle_mb']:>9.0f} "
-                    f"{m['peak_mb']:>9.0f} {m['file_mb']:>9.1f}",
+                    f"{n:>10,} {fmt:>6} {m['rows']:>9,.0f} {m['seconds']:>9.2f} {m['worker_seconds']:>9.2f} "
+                    f"{m['idle_mb']:>9.0f} {m['peak_mb']:>9.0f} {m['file_mb']:>9.1f}",
                     flush=True,
                 )
     finally:
-        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _sql(PG, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -4,12 +4,17 @@ in SQL (``generate_series``) into many entities, customers, documents, their pay
     from bench.seed_sql import seed
     info = seed("postgresql://postgres@127.0.0.1:5432/folio_bench", entities=10_000, documents=1_000_000)
 
+    # or entities of given sizes: one with 10,000 documents, one with 100,000
+    info = seed(url, sizes=[10_000, 100_000])
+
 The database must exist and be empty (:func:`fresh_database` makes one); migrations are applied here. The
 templates (made by the real code, so every column is as the application writes it) are one entity's:
 domestic invoices at 22 % and 9.5 % (paid, partially paid, unpaid), an OSS sale to a French consumer, a USD
-invoice, a voided one, a draft, a credited one with its credit note, and a paid-then-refunded one. Clone
-``n`` of ``documents`` copies template ``(n // entities) % templates`` into entity ``n % entities``, dated
-evenly over 2025-01-01 .. 2026-11-30 in id order (ids are ``inv_``/``cre_`` + 26 hex digits, time-ordered
+invoice, a voided one, a draft, a credited one with its credit note, and a paid-then-refunded one (10
+documents, 1 of them a draft). Clone ``n`` of ``documents`` copies template ``(n // entities) % templates``
+into entity ``n % entities`` (with ``sizes``, entity ``e`` gets the clones ``n = k * entities + e`` for ``k <
+sizes[e]``: still interleaved), dated evenly over each entity's documents from 2025-01-01 to 2026-11-29
+(:data:`FIRST_DAY`, :data:`LAST_DAY`) in id order (ids are ``inv_``/``cre_`` + 26 hex digits, time-ordered
 like the real ones), due 30 days later, to one of the entity's 10 customers. Payments and refunds are
 cloned as one row per document with something paid or refunded, dated 3 (7) days after it.
 """
@@ -18,15 +23,17 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 CUSTOMERS_PER_ENTITY = 10
-FIRST_DAY, DAYS = date(2025, 1, 1), 698  # .. 2026-11-29
+FIRST_DAY, DAYS = date(2025, 1, 1), 698
+LAST_DAY = FIRST_DAY + timedelta(DAYS - 1)  # 2026-11-29: the last clone's date
 
 
 @dataclass
@@ -142,12 +149,13 @@ def _hex_id(prefix: str, n: str) -> str:
     return f"'{prefix}_' || lpad(to_hex({n}), 26, '0')"
 
 
-async def _clone_all(url: str, template: str, entities: int, documents: int) -> None:
+async def _clone_all(url: str, template: str, sizes: list[int]) -> None:
     import asyncpg
 
     conn = await asyncpg.connect(url.replace("postgresql://", "postgres://", 1))
     try:
         await conn.execute("SET synchronous_commit = off")
+        entities = len(sizes)
         await _clone(
             conn,
             "entities",
@@ -173,8 +181,10 @@ async def _clone_all(url: str, template: str, entities: int, documents: int) -> 
             template,
             customers,
         )
-        per_entity = -(-documents // entities)
-        # n = 0 .. documents-1; k = n / entities: the document's place in its entity; e = n % entities
+        # n = 0 .. entities * max(sizes) - 1; k = n / entities: the document's place in its entity; e = n % entities,
+        # kept while k < sizes[e] (for an even spread: exactly n = 0 .. documents - 1, as ever)
+        size = "($4::int[])[n % $3 + 1]"
+        day = f"((n / $3) * {DAYS} / {size})::int"
         await _clone(
             conn,
             "documents",
@@ -186,9 +196,9 @@ async def _clone_all(url: str, template: str, entities: int, documents: int) -> 
                 "entity_id": _hex_id("ent", f"n % {entities} + 1"),
                 "number": "CASE WHEN src.number IS NULL THEN NULL ELSE 'B-' || src.type || '-' || n END",
                 "number_folded": "CASE WHEN src.number IS NULL THEN NULL ELSE 'b-' || src.type || '-' || n END",
-                "date": f"DATE '{FIRST_DAY.isoformat()}' + ((n / $3) * {DAYS} / {per_entity})::int",
-                "date_due": f"DATE '{FIRST_DAY.isoformat()}' + ((n / $3) * {DAYS} / {per_entity})::int + 30",
-                "date_service": f"DATE '{FIRST_DAY.isoformat()}' + ((n / $3) * {DAYS} / {per_entity})::int",
+                "date": f"DATE '{FIRST_DAY.isoformat()}' + {day}",
+                "date_due": f"DATE '{FIRST_DAY.isoformat()}' + {day} + 30",
+                "date_service": f"DATE '{FIRST_DAY.isoformat()}' + {day}",
                 "customer_id": _hex_id(
                     "cus", f"(n % {entities}) * {CUSTOMERS_PER_ENTITY} + (n / $3) % {CUSTOMERS_PER_ENTITY}"
                 ),
@@ -201,10 +211,11 @@ async def _clone_all(url: str, template: str, entities: int, documents: int) -> 
                 "credit_note_ids": "'[]'::jsonb",
                 "metadata": "'{}'::jsonb",
             },
-            "",
+            f"WHERE n / $3 < {size}",
             template,
-            documents,
+            entities * max(sizes),
             entities,
+            sizes,
         )
         await conn.execute(
             "INSERT INTO payments (id, entity_id, invoice_id, amount, currency_code, date, type, metadata, created_at,"
@@ -225,12 +236,22 @@ async def _clone_all(url: str, template: str, entities: int, documents: int) -> 
         await conn.close()
 
 
-def seed(url: str, entities: int, documents: int) -> Seeded:
-    """Migrate ``url`` (an empty PostgreSQL database) and fill it (see the module docstring)."""
+def seed(url: str, entities: int = 0, documents: int = 0, *, sizes: Sequence[int] | None = None) -> Seeded:
+    """Migrate ``url`` (an empty PostgreSQL database) and fill it (see the module docstring): ``documents``
+    spread evenly over ``entities``, or entity ``i`` (``Seeded.entities[i]``) with ``sizes[i]`` documents."""
     from invoicing.db.migrate import upgrade
 
+    if sizes is None:
+        if entities < 1 or documents < 0:
+            raise ValueError("seed needs entities >= 1 and documents >= 0, or sizes")
+        sizes = [documents // entities + (e < documents % entities) for e in range(entities)]
+    elif entities or documents:
+        raise ValueError("seed takes either entities and documents or sizes")
+    sizes = list(sizes)
+    if not sizes or min(sizes) < 0:
+        raise ValueError("sizes must be document counts, at least one")
     upgrade(url)
     account_id, key, template = _templates(url)
-    asyncio.run(_clone_all(url, template, entities, documents))
-    ids = [f"ent_{format(g, 'x').zfill(26)}" for g in range(1, entities + 1)]
-    return Seeded(account_id, key, template, ids, documents)
+    asyncio.run(_clone_all(url, template, sizes))
+    ids = [f"ent_{format(g, 'x').zfill(26)}" for g in range(1, len(sizes) + 1)]
+    return Seeded(account_id, key, template, ids, sum(sizes))
