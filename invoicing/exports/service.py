@@ -4,7 +4,7 @@ their files."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from datetime import date, datetime
+from datetime import datetime
 
 import msgspec
 from sqlalchemy import Select, select
@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from contract.errors import Conflict, FolioError, NotFound, ValidationFailed
 from invoicing.auth.context import Principal, Scope
 from invoicing.auth.guard import check_entity
+from invoicing.core.coverage import Period, check_account_entities
 from invoicing.core.deps import after_commit
 from invoicing.core.ids import new_id
 from invoicing.core.paging import page
@@ -29,18 +30,9 @@ from invoicing.exports.schemas import (
     ExportProgress,
 )
 
-MAX_YEARS = 5
-
 
 class Gone(FolioError):
     status, title = 410, "Gone"
-
-
-def _years_later(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def export_out(export: Export, now: datetime | None = None) -> ExportOut:
@@ -98,13 +90,9 @@ class ExportService:
 
     async def _filters(self, data: ExportCreate, entity: Entity | None) -> ExportFilters:
         f = data.filters
-        today = utcnow().date()
-        date_from = (f.date_from if f else None) or date(today.year, 1, 1)
-        date_to = (f.date_to if f else None) or today
-        if date_from > date_to:
-            raise ValidationFailed.field("filters.date_from", f"is after filters.date_to ({date_to.isoformat()})")
-        if date_to >= _years_later(date_from, MAX_YEARS):
-            raise ValidationFailed.field("filters.date_to", f"is more than {MAX_YEARS} years after filters.date_from")
+        period = Period.of(
+            f.date_from if f else None, f.date_to if f else None, today=utcnow().date(), prefix="filters."
+        )
         status = f.status if f else None
         if status is not None and data.type == "payments":
             raise ValidationFailed.field("filters.status", "is a document status; it does not apply to payments")
@@ -114,26 +102,10 @@ class ExportService:
                 raise ValidationFailed.field(
                     "filters.entity_ids", "is only for an account key without X-Entity-Id (this export is one entity's)"
                 )
-            principal = self.scope.principal
-            found = set(
-                (
-                    await self.session.execute(
-                        select(Entity.id).where(
-                            Entity.id.in_(entity_ids),
-                            Entity.account_id == principal.account_id,
-                            Entity.environment == principal.environment,
-                        )
-                    )
-                )
-                .scalars()
-                .all()
-            )
-            missing = [e for e in entity_ids if e not in found]
-            if missing:
-                raise ValidationFailed.field("filters.entity_ids", f"{missing[0]} is not an entity of this account")
+            await check_account_entities(self.session, self.scope.principal, entity_ids, "filters.entity_ids")
         return ExportFilters(
-            date_from=date_from,
-            date_to=date_to,
+            date_from=period.date_from,
+            date_to=period.date_to,
             status=status,
             entity_ids=entity_ids,
             metadata=dict((f.metadata if f else None) or {}),

@@ -21,6 +21,7 @@ from sqlalchemy.sql import Executable
 
 from contract.errors import NotFound, ValidationFailed
 from invoicing.auth.context import Scope
+from invoicing.core.coverage import Period, check_account_entities
 from invoicing.core.money import format_decimal, round_money
 from invoicing.core.paging import make_cursor, read_cursor
 from invoicing.db.models import ActiveUser, Customer, Document, Email, Entity, Payment, Refund
@@ -38,7 +39,6 @@ from invoicing.reports.schemas import (
 )
 from invoicing.reports.sql import as_money, money_order, money_sum, month_of
 
-MAX_YEARS = 5
 CUSTOMER_GROUPS = 100
 """group_by=customer lists this many customers; the rest are summed into one group ``other``."""
 ENTITY_IDS_MAX = 100
@@ -51,32 +51,6 @@ SENT = ("sent", "captured")
 
 
 # -- who and when -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    date_from: date
-    date_to: date
-
-    @classmethod
-    def of(cls, date_from: date | None, date_to: date | None) -> Period:
-        """Defaults: 1 January of this year .. today; 422 naming ``date_from`` when it is after ``date_to``,
-        ``date_to`` when the period is longer than five years."""
-        today = date.today()
-        start = date_from or date(today.year, 1, 1)
-        end = date_to or today
-        if start > end:
-            raise ValidationFailed.field("date_from", f"{start.isoformat()} is after date_to {end.isoformat()}")
-        if end > _add_years(start, MAX_YEARS):
-            raise ValidationFailed.field("date_to", f"the period may be at most {MAX_YEARS} years long")
-        return cls(start, end)
-
-
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 @dataclass(frozen=True)
@@ -120,10 +94,7 @@ async def report_scope(
         return ReportScope(principal.account_id, principal.environment, (header_entity,))
     if wanted is None:
         return base
-    found_ids = set((await session.execute(base.entities().where(Entity.id.in_(wanted)))).scalars())
-    unknown = [entity_id for entity_id in wanted if entity_id not in found_ids]
-    if unknown:
-        raise ValidationFailed.field("entity_ids", f"{unknown[0]} is not an entity of this account")
+    await check_account_entities(session, principal, wanted, "entity_ids")
     return ReportScope(principal.account_id, principal.environment, tuple(wanted))
 
 
@@ -294,7 +265,7 @@ class ReportService:
         date_to: date | None,
         group_by: GroupBy | None,
     ) -> SummaryReport:
-        period = Period.of(date_from, date_to)
+        period = Period.of(date_from, date_to, today=date.today())
         who = await report_scope(self.session, self.scope, header_entity, entity_ids)
         as_of = date.today()
         found = await self._sums(who, period, as_of, group_by)
@@ -344,7 +315,7 @@ class ReportService:
         """Net and tax per currency, tax treatment, VAT category, rate (and buyer country for oss), summed
         in SQL from the documents' own tax lines (``documents.taxes``, a JSON array, expanded by
         ``jsonb_array_elements`` / ``json_each``); credit notes subtract."""
-        period = Period.of(date_from, date_to)
+        period = Period.of(date_from, date_to, today=date.today())
         who = await report_scope(self.session, self.scope, header_entity, entity_ids)
         postgres = self.session.get_bind().dialect.name == "postgresql"
         elements = func.jsonb_array_elements if postgres else func.json_each
