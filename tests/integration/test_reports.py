@@ -366,7 +366,7 @@ def test_overdue_and_the_largest_amounts_due_first(books):
     [
         ("summary", {"date_from": "2025-02-01", "date_to": "2025-01-31"}, "date_from"),
         ("summary", {"date_from": "2019-01-01", "date_to": "2025-01-31"}, "date_to"),
-        ("vat", {"date_from": "2020-01-01", "date_to": "2025-01-01"}, "date_to"),  # five years and a day, as for exports
+        ("vat", {"date_from": "2020-01-01", "date_to": "2025-01-01"}, "date_to"),  # five years and a day
         ("summary", {"date_from": "2025-02-30"}, "date_from"),
         ("summary", {"group_by": "year"}, "group_by"),
         ("summary", {"entity_ids": "ent_01jxxxxxxxxxxxxxxxxxxxxxxx"}, "entity_ids"),
