@@ -27,7 +27,7 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FrameLocator, Page, expect
 
 from invoicing.accounts.service import create_account
 from invoicing.config import Settings
@@ -315,6 +315,22 @@ def open_dashboard(page: Page, host: Host, **query: str):
     frame = page.frame_locator(FRAME)
     expect(frame.get_by_role("navigation").first).to_be_visible()
     return frame
+
+
+def open_section(frame: FrameLocator, name: str) -> None:
+    """Click the main navigation's ``name`` link and wait until the dashboard shows that section.
+
+    A click that lands while the frame is being laid out again (the host page resizes the iframe as the
+    screen fills in) can be lost; the link's ``aria-current`` says whether it took, and one more click
+    is made if it did not. What the section then shows is for the test to check.
+    """
+    link = frame.get_by_role("navigation").first.get_by_role("link", name=name, exact=True)
+    link.click()
+    try:
+        expect(link).to_have_attribute("aria-current", "page", timeout=5_000)
+    except AssertionError:
+        link.click()
+        expect(link).to_have_attribute("aria-current", "page")
 
 
 def create_invoice(folio: Folio, entity: str, **body) -> dict:

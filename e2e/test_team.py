@@ -14,7 +14,7 @@ import pytest
 from itsdangerous import TimestampSigner
 from playwright.sync_api import Browser, BrowserContext, FrameLocator, Page, expect
 
-from e2e.conftest import Folio, Host, open_dashboard
+from e2e.conftest import Folio, Host, open_dashboard, open_section
 from invoicing.signin import links
 
 LINK = re.compile(r"https?://\S+/app/sign-in\?\S*#token=\S+")
@@ -306,6 +306,6 @@ def test_a_demoted_editor_loses_the_create_action_at_the_next_navigation(page: P
         frame = open_dashboard(page, host, entity="A", user=address)
         expect(frame.get_by_role("button", name="New invoice")).to_be_visible()
         assert client.patch(f"/v1/entity-users/{created.json()['id']}", json={"role": "viewer"}).status_code == 200
-    frame.get_by_role("link", name="Customers").click()
+    open_section(frame, "Customers")
     expect(frame.get_by_role("heading", name="Customers")).to_be_visible()
     expect(frame.get_by_role("button", name="New customer")).to_have_count(0)

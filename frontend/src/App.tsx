@@ -11,6 +11,7 @@ import { isKnownView, resolve } from "./routes";
 import { applyTheme } from "./theme";
 import { Layout } from "./components/Layout";
 import { Loading } from "./components/Loading";
+import { ScreenBoundary } from "./components/ScreenBoundary";
 
 const queryClient = createQueryClient();
 const SignInPage = lazy(() => import("./features/signin/SignInPage"));
@@ -21,7 +22,11 @@ function Screen() {
   useSession();
   // the role may have changed since the last look: re-read it on every navigation
   useEffect(() => void refreshAccess(), [view]);
-  return <Suspense fallback={<Loading />}>{resolve(view)}</Suspense>;
+  return (
+    <ScreenBoundary key={view}>
+      <Suspense fallback={<Loading />}>{resolve(view)}</Suspense>
+    </ScreenBoundary>
+  );
 }
 
 /** The session ended while the dashboard was open: say why (and, in app mode, offer a new sign-in link). */
