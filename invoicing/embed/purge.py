@@ -15,7 +15,6 @@ token's own expiry check rounds to, so a row never goes while some process would
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -25,6 +24,7 @@ from typing import Any, cast
 from litestar import Litestar
 from sqlalchemy import CursorResult, delete
 
+from invoicing.core.periodic import periodic
 from invoicing.db import Database
 from invoicing.db.models import EmbedTokenUse
 from invoicing.db.types import utcnow
@@ -42,46 +42,25 @@ async def purge_spent_tokens(db: Database, now: datetime | None = None) -> int:
     return int(cast(CursorResult[Any], result).rowcount or 0)  # a DELETE's result is a CursorResult; typed as Result
 
 
-async def run_periodically(
-    job: Callable[[], Awaitable[object]], interval: float, *, wait: Callable[[float], Awaitable[object]] = asyncio.sleep
-) -> None:
-    """``job`` every ``interval`` seconds until cancelled; a failed run is logged and the next one tried."""
-    while True:
-        await wait(interval)
-        try:
-            await job()
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("purging spent embed tokens failed; trying again in %s s", interval)
-
-
 def purge_hooks(interval: float) -> tuple[Callable[[Litestar], Awaitable[None]], Callable[[Litestar], Awaitable[None]]]:
     """``on_startup`` / ``on_shutdown`` hooks: purge once at start (before the first request), then every
     ``interval`` seconds in a background task; ``interval`` 0 turns both off."""
-
-    async def purge(db: Database) -> None:
-        purged = await purge_spent_tokens(db)
-        if purged:
-            log.info("purged %d spent embed tokens and sign-in links", purged)
+    running = contextlib.AsyncExitStack()
 
     async def startup(app: Litestar) -> None:
-        if interval <= 0:
-            return
         db: Database = app.state.db
-        try:
-            await purge(db)
-        except Exception:
-            log.exception("purging spent embed tokens failed; trying again in %s s", interval)
-        app.state.token_purge = asyncio.create_task(
-            run_periodically(lambda: purge(db), interval), name="folio-token-purge"
+
+        async def purge() -> None:
+            purged = await purge_spent_tokens(db)
+            if purged:
+                log.info("purged %d spent embed tokens and sign-in links", purged)
+
+        chore = periodic(
+            purge, interval, name="folio-token-purge", what="purging spent embed tokens", log=log, start="before"
         )
+        await running.enter_async_context(chore)
 
     async def shutdown(app: Litestar) -> None:
-        task: asyncio.Task | None = getattr(app.state, "token_purge", None)
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await running.aclose()
 
     return startup, shutdown

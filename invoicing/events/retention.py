@@ -11,17 +11,16 @@ say which (not yet fanned out, or a delivery pending).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
-from typing import Any
 
 from litestar import Litestar
 from sqlalchemy import ColumnElement, delete, or_, select
 
 from invoicing.config import Settings
+from invoicing.core.periodic import periodic
 from invoicing.db import Database
 from invoicing.db.models import Event, WebhookDelivery
 from invoicing.db.types import utcnow
@@ -70,33 +69,19 @@ async def purge_events(db: Database, days: int, now: datetime | None = None) -> 
             return total
 
 
-async def _run(db: Database, days: int, interval: float) -> None:
-    while True:
-        try:
-            purged = await purge_events(db, days)
-            if purged:
-                log.info("purged %d events older than %d days", purged, max(days, MIN_RETENTION_DAYS))
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("purging old events failed; trying again in %s s", interval)
-        await asyncio.sleep(interval)
-
-
 @contextlib.asynccontextmanager
 async def retention_lifespan(app: Litestar) -> AsyncIterator[None]:
     """Purge at start and every ``FOLIO_EVENT_PURGE_SECONDS`` in a background task (``0``: never)."""
     settings: Settings = app.state.settings
     db: Database = app.state.db
-    task: asyncio.Task[Any] | None = None
-    if settings.events.purge_seconds > 0:
-        task = asyncio.create_task(
-            _run(db, settings.events.retention_days, settings.events.purge_seconds), name="folio-event-purge"
-        )
-    try:
+    days = settings.events.retention_days
+
+    async def purge() -> None:
+        purged = await purge_events(db, days)
+        if purged:
+            log.info("purged %d events older than %d days", purged, max(days, MIN_RETENTION_DAYS))
+
+    async with periodic(
+        purge, settings.events.purge_seconds, name="folio-event-purge", what="purging old events", log=log, start="now"
+    ):
         yield
-    finally:
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task

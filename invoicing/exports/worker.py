@@ -37,6 +37,7 @@ from sqlalchemy import and_, delete, insert, or_, select, update
 
 from invoicing.auth.context import Scope
 from invoicing.config import ExportSettings
+from invoicing.core.periodic import running
 from invoicing.db import Database
 from invoicing.db.models import Document, DocumentFile, Entity, Export, ExportChunk
 from invoicing.db.types import utcnow
@@ -312,12 +313,9 @@ async def export_lifespan(app: Litestar) -> AsyncIterator[None]:
         yield
         return
     worker = ExportWorker(app.state.db, settings.exports, logo_fetcher=getattr(app.state, "logo_fetcher", None))
-    task = asyncio.create_task(worker.run(), name="folio-export-worker")
     app.state.export_worker = worker
-    try:
-        yield
-    finally:
-        await worker.close()
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    async with running(worker.run(), "folio-export-worker"):
+        try:
+            yield
+        finally:
+            await worker.close()

@@ -21,7 +21,6 @@ is never held while waiting for it).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -31,6 +30,7 @@ from litestar import Litestar
 from sqlalchemy import select
 
 from invoicing.auth.context import Principal, Scope
+from invoicing.core.periodic import periodic
 from invoicing.db import Database
 from invoicing.db.models import Customer, Entity
 from invoicing.db.types import utcnow
@@ -135,21 +135,13 @@ async def recheck_unavailable(
     return result
 
 
-async def run_rechecks(
-    db: Database, vies: ViesClient, interval: float, *, wait: Callable[[float], Awaitable[object]] = asyncio.sleep
-) -> None:
-    """:func:`recheck_unavailable` every ``interval`` seconds until cancelled; a failed run is logged and the
-    next interval tries again."""
+def rechecks(db: Database, vies: ViesClient) -> Callable[[], Awaitable[None]]:
+    """One re-check run per call, each going on from where the last one stopped (``after``)."""
     after: str | None = None
-    while True:
-        await wait(interval)
-        try:
-            result = await recheck_unavailable(db, vies, after=after)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("re-checking VAT numbers VIES could not answer for failed; trying again in %s s", interval)
-            continue
+
+    async def run() -> None:
+        nonlocal after
+        result = await recheck_unavailable(db, vies, after=after)
         after = result.after
         if result.valid or result.invalid:
             log.info(
@@ -159,19 +151,18 @@ async def run_rechecks(
                 len(result.unavailable),
             )
 
+    return run
+
 
 @contextlib.asynccontextmanager
 async def recheck_lifespan(app: Litestar) -> AsyncIterator[None]:
     """The re-check task for the app's process (after :func:`invoicing.taxes.vies.vies_lifespan`), cancelled
     on shutdown; ``FOLIO_VIES_RECHECK_SECONDS=0`` starts none."""
-    interval = app.state.settings.vies.recheck_seconds
-    if interval <= 0:
+    async with periodic(
+        rechecks(app.state.db, app.state.vies),
+        app.state.settings.vies.recheck_seconds,
+        name="folio-vies-recheck",
+        what="re-checking VAT numbers VIES could not answer for",
+        log=log,
+    ):
         yield
-        return
-    task = asyncio.create_task(run_rechecks(app.state.db, app.state.vies, interval), name="folio-vies-recheck")
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

@@ -59,6 +59,7 @@ from sqlalchemy.orm import load_only
 from invoicing.config import Settings, WebhookDeliverySettings
 from invoicing.core.ids import new_id
 from invoicing.core.netsafety import public_only_transport
+from invoicing.core.periodic import running
 from invoicing.db import Database
 from invoicing.db.models import Event, WebhookDelivery, WebhookEndpoint
 from invoicing.db.types import utcnow
@@ -585,14 +586,11 @@ async def webhook_lifespan(app: Litestar) -> AsyncIterator[None]:
         yield
         return
     worker = WebhookWorker(app.state.db, settings.webhook_delivery, allow_private=allow_private(settings))
-    task = asyncio.create_task(worker.run(), name="folio-webhook-worker")
     app.state.webhook_worker = worker
     try:
-        yield
+        async with running(worker.run(), "folio-webhook-worker"):
+            yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
         await worker.close()
 
 

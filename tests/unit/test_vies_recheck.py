@@ -6,6 +6,7 @@ same transaction, a number still unavailable is left as it was, and documents ar
 from __future__ import annotations
 
 import asyncio
+import logging
 from types import SimpleNamespace
 from typing import Any
 
@@ -14,11 +15,12 @@ from sqlalchemy import select
 
 from invoicing.accounts.service import create_account
 from invoicing.config import Settings
+from invoicing.core.periodic import run_periodically
 from invoicing.db import Database
 from invoicing.db.migrate import upgrade
 from invoicing.db.models import Customer, Entity, Event, ViesCheck
 from invoicing.demo.vies import FLIP_INVALID, FLIP_VALID
-from invoicing.taxes.recheck import EVENT, RecheckResult, recheck_lifespan, recheck_unavailable, run_rechecks
+from invoicing.taxes.recheck import EVENT, RecheckResult, recheck_lifespan, recheck_unavailable, rechecks
 from invoicing.taxes.vies import ViesClient
 from tests.conftest import VIES_TIMEOUT
 
@@ -150,7 +152,8 @@ def test_a_failed_run_is_logged_and_the_next_interval_tries_again(tmp_path, vies
     async def run() -> None:
         client = ViesClient(vies.url, timeout=VIES_TIMEOUT)
         try:
-            await run_rechecks(broken, client, 900, wait=wait)
+            log = logging.getLogger("folio.vies")
+            await run_periodically(rechecks(broken, client), 900, what="re-checking VAT numbers", log=log, wait=wait)
         finally:
             await client.close()
             await broken.dispose()
