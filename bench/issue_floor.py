@@ -1,0 +1,233 @@
+"""Folio's issuing rate against a floor, side by side; and Folio in 1 and in 2 processes on PostgreSQL.
+
+    .venv/bin/python bench/issue_floor.py                          # both engines, then the scale-out
+    .venv/bin/python bench/issue_floor.py --parts floor --engines sqlite --rounds 3 --seconds 8
+
+**The floor** (``bench/floor_app.py``) is the least a server must do to issue the same invoice: Litestar on
+uvicorn, msgspec decoding, the totals in Decimal, one transaction (the entity's counter bumped, one document
+row, one outbox event row) with Folio's drivers (SQLite inline on the loop, asyncpg on PostgreSQL). Per
+engine, Folio (``folio serve``) and the floor run on fresh databases at the same time, both pinned to CPU 0
+(``--server-cpus``), and are loaded in turn, Folio, floor, Folio, floor… (``--rounds``), ``--seconds`` each
+after a 2 s warm-up, by ``wrk`` pinned to CPU 1 (``--wrk-cpus``) with 32 connections (``--concurrency``)
+over 10 entities, so the noise of a shared machine falls on both alike. Printed per engine::
+
+    Folio X/s = N % of the floor (Y/s)
+
+with each server's CPU time per invoice (its processes, from /proc), and on PostgreSQL the database's
+(the backends serving that database, from /proc: PostgreSQL runs on this machine).
+
+**Scale-out** (``--parts scale``, PostgreSQL): ``folio serve`` and ``folio serve --workers 2`` on one
+fresh database, neither pinned, nor is wrk, loaded in turn the same way. Printed: both rates, their ratio,
+the CPU per invoice (server, PostgreSQL, wrk) and how busy the machine was. On 2 cores, 2 processes cannot
+issue twice as many: wrk and PostgreSQL take CPU on the same cores.
+
+Measurements are noisy on a shared machine: compare the figures of one run, and repeat it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from issue_invoices import (  # bench/, the script's directory, is on the path
+    PG_URL,
+    create_account,
+    create_entities,
+    free_port,
+    fresh_database,
+    pinned,
+    run_wrk,
+    start_process,
+    start_server,
+    tree_cpu_seconds,
+)
+
+BENCH = Path(__file__).resolve().parent
+CORES = os.cpu_count() or 1
+
+
+def start_floor(database_url: str, cpus: str | None, pool: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    argv = [
+        sys.executable,
+        str(BENCH / "floor_app.py"),
+        *("--database", database_url, "--port", str(port), "--pool", str(pool)),
+    ]
+    return start_process(pinned(argv, cpus), port, dict(os.environ))
+
+
+def postgres_cpu(database_url: str) -> Callable[[], float]:
+    """A meter: the CPU time of the PostgreSQL backends connected to ``database_url``'s database (read from
+    /proc, so only for a server on this machine; backends that end between two readings are lost)."""
+    import asyncpg  # type: ignore[import-untyped]
+
+    name = database_url.rsplit("/", 1)[1]
+
+    async def pids() -> list[int]:
+        conn = await asyncpg.connect(PG_URL.replace("postgresql://", "postgres://", 1), timeout=10)
+        try:
+            rows = await conn.fetch("SELECT pid FROM pg_stat_activity WHERE datname = $1", name)
+        finally:
+            await conn.close()
+        return [row["pid"] for row in rows]
+
+    return lambda: sum(tree_cpu_seconds(pid) for pid in asyncio.run(pids()))
+
+
+def worker_processes(pid: int) -> list[int]:
+    """The server processes of ``folio serve --workers N`` (its spawned children)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(c) for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+
+
+def summary(results: list[dict]) -> dict:
+    """Rounds pooled: the rate over all of them and the CPU figures weighted by invoices."""
+    invoices = sum(r["invoices"] for r in results)
+    out = {
+        "invoices_per_s": sum(r["invoices"] for r in results) / sum(r["seconds"] for r in results),
+        "errors": sum(r["errors"] for r in results),
+        "machine_busy": sum(r["machine_busy"] * r["seconds"] for r in results) / sum(r["seconds"] for r in results),
+    }
+    for key in results[0]:
+        if key.endswith("_cpu_ms"):
+            out[key] = sum((r[key] or 0) * r["invoices"] for r in results) / invoices if invoices else float("nan")
+    return out
+
+
+def round_line(label: str, r: dict) -> str:
+    cpu = "  ".join(
+        f"{k.removesuffix('_cpu_ms')} {v if v is None else round(v, 2)}" for k, v in r.items() if k.endswith("_cpu_ms")
+    )
+    return (
+        f"  {label:18s} {r['invoices_per_s']:7.1f}/s  p50 {r['p50_ms']:6.1f} ms  p99 {r['p99_ms']:6.1f} ms  "
+        f"CPU ms/invoice: {cpu}  machine {r['machine_busy'] * 100:3.0f} % busy  "
+        f"({r['invoices']} invoices, {r['errors']} errors)"
+    )
+
+
+def against_the_floor(engine: str, args: argparse.Namespace) -> None:
+    folio_db = fresh_database(engine, "folio_bench_floor_folio")
+    floor_db = fresh_database(engine, "folio_bench_floor")
+    if folio_db is None or floor_db is None:
+        return
+    key = create_account(folio_db)
+    folio, folio_url = start_server(folio_db, cpus=args.server_cpus)
+    floor, floor_url = start_floor(floor_db, args.server_cpus, args.pool)
+    try:
+        systems = {
+            "Folio": (folio_url, folio.pid, create_entities(folio_url, key, 10), folio_db),
+            "floor": (floor_url, floor.pid, [f"ent_floor_{i}" for i in range(10)], floor_db),
+        }
+        results: dict[str, list[dict]] = {name: [] for name in systems}
+        print(f"{engine}: Folio and the floor in turn, servers on CPU {args.server_cpus}, wrk on CPU {args.wrk_cpus}")
+        for url, pid, entities, _ in systems.values():  # the first requests of a process are slow (imports, pools)
+            run_wrk(url, key, args.warmup, args.concurrency, entities, pid, cpus=args.wrk_cpus)
+        for n in range(args.rounds):
+            for name, (url, pid, entities, database_url) in systems.items():
+                meters = {"postgres": postgres_cpu(database_url)} if engine == "postgresql" else {}
+                r = run_wrk(url, key, args.seconds, args.concurrency, entities, pid, cpus=args.wrk_cpus, meters=meters)
+                results[name].append(r)
+                print(round_line(f"{name} (round {n + 1})", r), flush=True)
+    finally:
+        for proc in (folio, floor):
+            proc.terminate()
+            proc.wait(30)
+    f, fl = summary(results["Folio"]), summary(results["floor"])
+    database = (
+        f"; PostgreSQL CPU per invoice: Folio {f['postgres_cpu_ms']:.2f} ms, floor {fl['postgres_cpu_ms']:.2f} ms"
+        if engine == "postgresql"
+        else ""
+    )
+    print(
+        f"{engine}: Folio {f['invoices_per_s']:.0f}/s = {100 * f['invoices_per_s'] / fl['invoices_per_s']:.0f} % "
+        f"of the floor ({fl['invoices_per_s']:.0f}/s); server CPU per invoice: Folio {f['server_cpu_ms']:.2f} ms, "
+        f"floor {fl['server_cpu_ms']:.2f} ms ({f['server_cpu_ms'] / fl['server_cpu_ms']:.1f}x){database}; "
+        f"errors: Folio {f['errors']}, floor {fl['errors']}",
+        flush=True,
+    )
+
+
+def scale_out(args: argparse.Namespace) -> None:
+    database_url = fresh_database("postgresql", "folio_bench_scale")
+    if database_url is None:
+        return
+    key = create_account(database_url)
+    servers = {n: start_server(database_url, workers=n, cpus=args.scale_cpus) for n in (1, 2)}
+    try:
+        entities = {n: create_entities(url, key, 10) for n, (_, url) in servers.items()}
+        split = {f"process{i + 1}": p for i, p in enumerate(worker_processes(servers[2][0].pid))}
+        results: dict[int, list[dict]] = {1: [], 2: []}
+        for workers, (proc, url) in servers.items():
+            run_wrk(url, key, args.warmup, args.concurrency, entities[workers], proc.pid, cpus=args.scale_cpus)
+        where = f"on CPUs {args.scale_cpus}" if args.scale_cpus else "unpinned"
+        print(f"scale-out (postgresql): `folio serve` and `folio serve --workers 2` in turn, servers and wrk {where}")
+        for n in range(args.rounds):
+            for workers, (proc, url) in servers.items():
+                meters: dict[str, Callable[[], float]] = {"postgres": postgres_cpu(database_url)}
+                if workers == 2:
+                    meters |= {name: (lambda p=p: tree_cpu_seconds(p)) for name, p in split.items()}
+                r = run_wrk(
+                    url,
+                    key,
+                    args.seconds,
+                    args.concurrency,
+                    entities[workers],
+                    proc.pid,
+                    cpus=args.scale_cpus,
+                    meters=meters,
+                )
+                results[workers].append(r)
+                print(round_line(f"{workers} process{'es' if workers > 1 else ''} (round {n + 1})", r), flush=True)
+    finally:
+        for proc, _ in servers.values():
+            proc.terminate()
+            proc.wait(60)
+    for workers in (1, 2):
+        s = summary(results[workers])
+        own = s["server_cpu_ms"] + s["postgres_cpu_ms"] + s["wrk_cpu_ms"]
+        share = own * s["invoices_per_s"] / 1000 / CORES
+        spread = (
+            " (split over the processes: " + ", ".join(f"{s[f'{name}_cpu_ms']:.2f}" for name in split) + " ms/invoice)"
+            if workers == 2
+            else ""
+        )
+        print(
+            f"{workers} process{'es' if workers > 1 else ''}: {s['invoices_per_s']:.0f} invoices/s; CPU per invoice: "
+            f"server {s['server_cpu_ms']:.2f} ms{spread}, PostgreSQL {s['postgres_cpu_ms']:.2f} ms, wrk "
+            f"{s['wrk_cpu_ms']:.2f} ms = {own:.2f} ms; that is {share * 100:.0f} % of the {CORES} cores "
+            f"(the machine was {s['machine_busy'] * 100:.0f} % busy, other processes included); "
+            f"{s['errors']} errors",
+            flush=True,
+        )
+    one, two = summary(results[1]), summary(results[2])
+    print(f"scale-out: 2 processes issue {two['invoices_per_s'] / one['invoices_per_s']:.2f}x what 1 does", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--parts", default="floor,scale", help="floor (Folio against the floor), scale (1 vs 2)")
+    parser.add_argument("--engines", default="sqlite,postgresql", help="for the floor part")
+    parser.add_argument("--seconds", type=int, default=5, help="each measured wrk run")
+    parser.add_argument("--rounds", type=int, default=2, help="runs of each server, in turn")
+    parser.add_argument("--warmup", type=int, default=5, help="seconds of load on each server before the rounds")
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--server-cpus", default="0", help="taskset CPUs of both servers (floor part)")
+    parser.add_argument("--wrk-cpus", default="1", help="taskset CPUs of wrk (floor part)")
+    parser.add_argument("--scale-cpus", default=None, help="taskset CPUs of the servers and wrk (scale part)")
+    parser.add_argument("--pool", type=int, default=10, help="the floor's PostgreSQL connections")
+    args = parser.parse_args()
+    parts = args.parts.split(",")
+    if "floor" in parts:
+        for engine in args.engines.split(","):
+            against_the_floor(engine, args)
+    if "scale" in parts:
+        scale_out(args)
+
+
+if __name__ == "__main__":
+    main()
