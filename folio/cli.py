@@ -85,7 +85,7 @@ def _serve_processes(settings: Settings, host: str, port: int, workers: int) -> 
 
     context = multiprocessing.get_context("spawn")  # a fresh interpreter each: no state forked
     processes = [
-        context.Process(target=_serve_worker, args=(settings, host, port), name=f"folio-serve-{i + 1}")
+        context.Process(target=_serve_worker, args=(settings, host, port, os.getpid()), name=f"folio-serve-{i + 1}")
         for i in range(workers)
     ]
     signalled = False
@@ -113,8 +113,17 @@ def _serve_processes(settings: Settings, host: str, port: int, workers: int) -> 
         raise click.ClickException(f"{first.name} ended (exit code {first.exitcode}); stopped the others")
 
 
-def _serve_worker(settings: Settings, host: str, port: int) -> None:
-    """One process of ``folio serve --workers N``: the app on its own ``SO_REUSEPORT`` socket."""
+def _serve_worker(settings: Settings, host: str, port: int, parent: int) -> None:
+    """One process of ``folio serve --workers N``: the app on its own ``SO_REUSEPORT`` socket. It leaves the
+    terminal's process group, so Ctrl+C reaches the parent alone, which stops every process once (SIGTERM),
+    and gets SIGTERM should the parent die without stopping it (killed)."""
+    import ctypes
+    import signal
+
+    os.setpgrp()
+    ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG (Linux)
+    if os.getppid() != parent:  # the parent died before that
+        return
     import uvicorn
 
     from folio.server import _Server, _start_render_workers, create_server_app

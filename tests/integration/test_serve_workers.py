@@ -1,13 +1,16 @@
 """``folio serve --workers N``: N server processes on one port (SO_REUSEPORT), PostgreSQL only.
 
 Invoices issued concurrently over many connections, which the kernel spreads over both processes, all
-succeed and take gapless, unique numbers; SIGTERM stops every process. On SQLite (one process per
-file) the option is refused before the database is touched."""
+succeed and take gapless, unique numbers; SIGTERM stops every process; when one process dies, the others
+are stopped and ``folio serve`` exits non-zero. On SQLite (one process per file) the option is refused
+before the database is touched."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -92,5 +95,26 @@ def test_two_workers_issue_gapless_unique_numbers_and_stop_together(tmp_path):
             process.terminate()
             assert process.wait(timeout=60) == 0, log.read_text()
             assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    finally:
+        drop_postgres_database(database_url)
+
+
+def test_when_one_worker_dies_the_others_stop_and_serve_exits_non_zero(tmp_path):
+    database_url = postgres_database()
+    if database_url is None:
+        skip_unless_ci("PostgreSQL is not reachable")
+    try:
+        env = {**_env(tmp_path), "FOLIO_DATABASE_URL": database_url}
+        port = _free_port()
+        log = tmp_path / "serve.log"
+        with _process(["serve", "--port", str(port), "--workers", "2"], env, log) as process:
+            _wait_for(process, log, lambda: _answers(f"http://127.0.0.1:{port}"))
+            first, second = _server_processes(process.pid)
+
+            os.kill(first, signal.SIGKILL)
+
+            assert process.wait(timeout=60) != 0
+            assert "ended (exit code -9); stopped the others" in " ".join(log.read_text().split())
+            assert not Path(f"/proc/{second}").exists()
     finally:
         drop_postgres_database(database_url)
