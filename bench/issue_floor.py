@@ -18,8 +18,11 @@ with each server's CPU time per invoice (its processes, from /proc), and on Post
 
 **Scale-out** (``--parts scale``, PostgreSQL): ``folio serve`` and ``folio serve --workers 2`` on one
 fresh database, neither pinned, nor is wrk, loaded in turn the same way. Printed: both rates, their ratio,
-the CPU per invoice (server, PostgreSQL, wrk) and how busy the machine was. On 2 cores, 2 processes cannot
-issue twice as many: wrk and PostgreSQL take CPU on the same cores.
+the CPU per invoice (server, PostgreSQL, wrk), how busy the machine was, and the ceilings that CPU per invoice
+sets: one process is bound by one core (1000 / server ms per invoice); two by both cores, which PostgreSQL and
+wrk use too (2 x 1000 / (server + PostgreSQL + wrk) ms per invoice). So on 2 cores, 2 processes cannot issue
+twice as many. On a machine busy with other work, more processes also win a larger share of the CPU from it:
+read the CPU per invoice beside the rates.
 
 Measurements are noisy on a shared machine: compare the figures of one run, and repeat it.
 """
@@ -31,6 +34,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -85,6 +89,14 @@ def worker_processes(pid: int) -> list[int]:
     return [int(c) for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
 
 
+def warm_up(url: str, key: str, entities: list[str], cpus: str | None, args: argparse.Namespace) -> None:
+    """Load a fresh server until it has issued ``--warmup`` invoices (at most a minute): a new process's first
+    requests are slow (imports, pools, caches; Folio's render workers starting) and its CPU would count."""
+    done, deadline = 0, time.monotonic() + 60
+    while done < args.warmup and time.monotonic() < deadline:
+        done += run_wrk(url, key, 5, args.concurrency, entities, cpus=cpus)["invoices"]
+
+
 def summary(results: list[dict]) -> dict:
     """Rounds pooled: the rate over all of them and the CPU figures weighted by invoices."""
     invoices = sum(r["invoices"] for r in results)
@@ -125,8 +137,8 @@ def against_the_floor(engine: str, args: argparse.Namespace) -> None:
         }
         results: dict[str, list[dict]] = {name: [] for name in systems}
         print(f"{engine}: Folio and the floor in turn, servers on CPU {args.server_cpus}, wrk on CPU {args.wrk_cpus}")
-        for url, pid, entities, _ in systems.values():  # the first requests of a process are slow (imports, pools)
-            run_wrk(url, key, args.warmup, args.concurrency, entities, pid, cpus=args.wrk_cpus)
+        for url, _, entities, _ in systems.values():
+            warm_up(url, key, entities, args.wrk_cpus, args)
         for n in range(args.rounds):
             for name, (url, pid, entities, database_url) in systems.items():
                 meters = {"postgres": postgres_cpu(database_url)} if engine == "postgresql" else {}
@@ -142,6 +154,10 @@ def against_the_floor(engine: str, args: argparse.Namespace) -> None:
         f"; PostgreSQL CPU per invoice: Folio {f['postgres_cpu_ms']:.2f} ms, floor {fl['postgres_cpu_ms']:.2f} ms"
         if engine == "postgresql"
         else ""
+    )
+    print(
+        f"{engine}: one core at the measured CPU per invoice would issue {1000 / f['server_cpu_ms']:.0f}/s with "
+        f"Folio, {1000 / fl['server_cpu_ms']:.0f}/s with the floor"
     )
     print(
         f"{engine}: Folio {f['invoices_per_s']:.0f}/s = {100 * f['invoices_per_s'] / fl['invoices_per_s']:.0f} % "
@@ -162,8 +178,8 @@ def scale_out(args: argparse.Namespace) -> None:
         entities = {n: create_entities(url, key, 10) for n, (_, url) in servers.items()}
         split = {f"process{i + 1}": p for i, p in enumerate(worker_processes(servers[2][0].pid))}
         results: dict[int, list[dict]] = {1: [], 2: []}
-        for workers, (proc, url) in servers.items():
-            run_wrk(url, key, args.warmup, args.concurrency, entities[workers], proc.pid, cpus=args.scale_cpus)
+        for workers, (_, url) in servers.items():
+            warm_up(url, key, entities[workers], args.scale_cpus, args)
         where = f"on CPUs {args.scale_cpus}" if args.scale_cpus else "unpinned"
         print(f"scale-out (postgresql): `folio serve` and `folio serve --workers 2` in turn, servers and wrk {where}")
         for n in range(args.rounds):
@@ -206,6 +222,17 @@ def scale_out(args: argparse.Namespace) -> None:
         )
     one, two = summary(results[1]), summary(results[2])
     print(f"scale-out: 2 processes issue {two['invoices_per_s'] / one['invoices_per_s']:.2f}x what 1 does", flush=True)
+    # what the CPU per invoice allows on this machine alone: one process is bound by its one core; two are
+    # bound by all the cores, which PostgreSQL and wrk use too
+    alone = 1000 / one["server_cpu_ms"]
+    shared = CORES * 1000 / (two["server_cpu_ms"] + two["postgres_cpu_ms"] + two["wrk_cpu_ms"])
+    print(
+        f"scale-out ceilings from the CPU per invoice, on a machine left to this benchmark: 1 process <= "
+        f"1000 / {one['server_cpu_ms']:.2f} ms = {alone:.0f}/s (its one core); 2 processes <= {CORES} x 1000 / "
+        f"(server + PostgreSQL + wrk) = {shared:.0f}/s (the {CORES} cores, shared with PostgreSQL and wrk): "
+        f"at most {shared / alone:.2f}x",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -214,7 +241,7 @@ def main() -> None:
     parser.add_argument("--engines", default="sqlite,postgresql", help="for the floor part")
     parser.add_argument("--seconds", type=int, default=5, help="each measured wrk run")
     parser.add_argument("--rounds", type=int, default=2, help="runs of each server, in turn")
-    parser.add_argument("--warmup", type=int, default=5, help="seconds of load on each server before the rounds")
+    parser.add_argument("--warmup", type=int, default=300, help="invoices each server issues before the rounds")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--server-cpus", default="0", help="taskset CPUs of both servers (floor part)")
     parser.add_argument("--wrk-cpus", default="1", help="taskset CPUs of wrk (floor part)")
