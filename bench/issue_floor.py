@@ -14,7 +14,8 @@ over 10 entities, so the noise of a shared machine falls on both alike. Printed 
     Folio X/s = N % of the floor (Y/s)
 
 with each server's CPU time per invoice (its processes, from /proc), and on PostgreSQL the database's
-(the backends serving that database, from /proc: PostgreSQL runs on this machine).
+(the backends serving that database, found by their process titles in /proc: PostgreSQL runs on this
+machine).
 
 **Scale-out** (``--parts scale``, PostgreSQL): ``folio serve`` and ``folio serve --workers 2`` on one
 fresh database, neither pinned, nor is wrk, loaded in turn the same way. Printed: both rates, their ratio,
@@ -30,7 +31,6 @@ Measurements are noisy on a shared machine: compare the figures of one run, and 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import subprocess
 import sys
@@ -39,7 +39,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from issue_invoices import (  # bench/, the script's directory, is on the path
-    PG_URL,
     create_account,
     create_entities,
     free_port,
@@ -66,21 +65,24 @@ def start_floor(database_url: str, cpus: str | None, pool: int) -> tuple[subproc
 
 
 def postgres_cpu(database_url: str) -> Callable[[], float]:
-    """A meter: the CPU time of the PostgreSQL backends connected to ``database_url``'s database (read from
-    /proc, so only for a server on this machine; backends that end between two readings are lost)."""
-    import asyncpg  # type: ignore[import-untyped]
-
+    """A meter: the CPU time of the PostgreSQL backends serving ``database_url``'s database, found in /proc by
+    their title (``postgres: 15/main: user database host(port) state``), so only for a server on this machine
+    and without a connection of its own; backends that end between two readings are lost."""
     name = database_url.rsplit("/", 1)[1]
 
-    async def pids() -> list[int]:
-        conn = await asyncpg.connect(PG_URL.replace("postgresql://", "postgres://", 1), timeout=10)
-        try:
-            rows = await conn.fetch("SELECT pid FROM pg_stat_activity WHERE datname = $1", name)
-        finally:
-            await conn.close()
-        return [row["pid"] for row in rows]
+    def backends() -> list[int]:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    title = (entry / "cmdline").read_bytes().decode(errors="replace").split()
+                except OSError:
+                    continue
+                if title[:1] == ["postgres:"] and name in title[2:5]:
+                    found.append(int(entry.name))
+        return found
 
-    return lambda: sum(tree_cpu_seconds(pid) for pid in asyncio.run(pids()))
+    return lambda: sum(tree_cpu_seconds(pid) for pid in backends())
 
 
 def worker_processes(pid: int) -> list[int]:
