@@ -3,11 +3,13 @@
     .venv/bin/python bench/issue_invoices.py                 # starts `folio serve` on SQLite and on PostgreSQL
     .venv/bin/python bench/issue_invoices.py --url http://127.0.0.1:8000 --key sk_sandbox_…   # a running server
 
-Each engine gets a fresh database; the server runs as its own process (uvicorn, one worker). The
+Each engine gets a fresh database; the server runs as its own process (uvicorn; ``--workers N`` runs
+``folio serve --workers N`` on PostgreSQL: N processes on one port). The
 load comes from ``wrk`` (C, Debian package ``wrk``; ``make bench`` installs it) with a Lua script
 that spreads the invoices over the 10 entities, so the client costs the 2-core machine little;
 without wrk, or with ``--client httpx``, a Python client does the same (and takes a core itself).
-The server's own CPU time per issued invoice is read from /proc and printed too.
+The server's own CPU time per issued invoice (its processes and their children) is read from /proc
+and printed too. ``bench/issue_floor.py`` measures Folio beside a minimal server (the floor) with these helpers.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -23,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -46,27 +50,36 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(database_url: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
-    """``folio serve`` on ``database_url`` as a process of its own (``env``: more variables); it and its URL."""
-    port = free_port()
-    env = {**os.environ, "FOLIO_DATABASE_URL": database_url, "FOLIO_EMAIL_WORKER": "0", **(env or {})}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "folio.cli", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+def pinned(argv: list[str], cpus: str | None) -> list[str]:
+    """``argv`` run on the CPUs ``cpus`` (``taskset -c``, e.g. "0" or "0,1"); as is when None."""
+    return ["taskset", "-c", cpus, *argv] if cpus else argv
+
+
+def start_process(argv: list[str], port: int, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """A server started with ``argv`` listening on ``port``, once its ``/healthz`` answers; it and its URL."""
+    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
+    deadline = time.monotonic() + 300  # a loaded 2-core machine takes a while to import Folio
+    while time.monotonic() < deadline and proc.poll() is None:
         try:
             if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
                 return proc, url
         except httpx.HTTPError:
             pass
-        time.sleep(0.1)
+        time.sleep(0.2)
     proc.kill()
-    raise SystemExit("server did not start")
+    raise SystemExit(f"server did not start: {' '.join(argv)}")
+
+
+def start_server(
+    database_url: str, env: dict[str, str] | None = None, *, workers: int = 1, cpus: str | None = None
+) -> tuple[subprocess.Popen, str]:
+    """``folio serve`` on ``database_url`` as a process of its own (``env``: more variables; ``workers``: its
+    ``--workers``; ``cpus``: pinned there with taskset); it and its URL."""
+    port = free_port()
+    env = {**os.environ, "FOLIO_DATABASE_URL": database_url, "FOLIO_EMAIL_WORKER": "0", **(env or {})}
+    argv = [sys.executable, "-m", "folio.cli", "serve", "--port", str(port), "--workers", str(workers)]
+    return start_process(pinned(argv, cpus), port, env)
 
 
 def create_account(database_url: str) -> str:
@@ -91,29 +104,30 @@ def create_account(database_url: str) -> str:
     return json.loads(out)["keys"]["sandbox"]
 
 
-def fresh_postgres() -> str | None:
-    """A new, empty database ``folio_bench`` on the PostgreSQL server (None when unreachable)."""
+def fresh_postgres(name: str = "folio_bench") -> str | None:
+    """A new, empty database ``name`` on the PostgreSQL server (None when unreachable)."""
     try:
         import asyncpg
 
         async def run():
             conn = await asyncpg.connect(PG_URL.replace("postgresql://", "postgres://", 1), timeout=3)
-            await conn.execute('DROP DATABASE IF EXISTS "folio_bench" WITH (FORCE)')
-            await conn.execute('CREATE DATABASE "folio_bench"')
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await conn.execute(f'CREATE DATABASE "{name}"')
             await conn.close()
 
         asyncio.run(run())
-        return PG_URL.rsplit("/", 1)[0] + "/folio_bench"
+        return PG_URL.rsplit("/", 1)[0] + "/" + name
     except Exception as exc:
         print(f"PostgreSQL not reachable ({exc}); skipping it", file=sys.stderr)
         return None
 
 
-def fresh_database(engine: str) -> str | None:
-    """A new, empty database for ``engine`` (``sqlite`` or ``postgresql``); None when it cannot be had."""
+def fresh_database(engine: str, name: str = "folio_bench") -> str | None:
+    """A new, empty database for ``engine`` (``sqlite`` or ``postgresql``; ``name``: the PostgreSQL database's);
+    None when it cannot be had."""
     if engine == "sqlite":
         return f"sqlite:///{tempfile.mkdtemp(prefix='folio-bench-')}/bench.db"
-    return fresh_postgres()
+    return fresh_postgres(name)
 
 
 def create_entities(url: str, key: str, count: int = 10) -> list[str]:
@@ -179,8 +193,37 @@ end
 
 
 def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    """CPU time (user + system) of the process ``pid``; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _descendants(pid: int) -> list[int]:
+    try:
+        children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+    return [d for c in children for d in (c, *_descendants(c))]
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of ``pid`` and every process under it (``folio serve --workers``, render workers)."""
+    return sum(_cpu_seconds(p) for p in (pid, *_descendants(pid)))
+
+
+def children_cpu_seconds() -> float:
+    """CPU time of this process's finished children (wrk, once ``subprocess.run`` has reaped it)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def machine_busy_seconds() -> float:
+    """CPU time the whole machine spent busy (every core, every process: /proc/stat)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")  # less idle and iowait
 
 
 def _ms(text: str) -> float:
@@ -195,10 +238,21 @@ def _ms(text: str) -> float:
 
 
 def run_wrk(
-    url: str, key: str, seconds: int, concurrency: int, entities: int | list[str] = 10, pid: int | None = None
+    url: str,
+    key: str,
+    seconds: int,
+    concurrency: int,
+    entities: int | list[str] = 10,
+    pid: int | None = None,
+    *,
+    cpus: str | None = None,
+    meters: dict[str, Callable[[], float]] | None = None,
 ) -> dict:
     """Issue invoices for ``seconds`` from ``concurrency`` keep-alive connections (closed loop) over ``entities``
-    (how many to create, or the ids of existing ones), after a 2 s warm-up; ``pid``: the server's, for its CPU."""
+    (how many to create, or the ids of existing ones), after a 2 s warm-up; ``pid``: the server's, for the CPU
+    time of it and its children per request (``server_cpu_ms``); ``cpus``: where wrk runs (taskset);
+    ``meters``: more CPU-time counters read before and after the run, each reported as ``<name>_cpu_ms``
+    per request, ``wrk``'s own CPU as ``wrk_cpu_ms``, and the whole machine's busy share as ``machine_busy``."""
     ids = create_entities(url, key, entities) if isinstance(entities, int) else entities
     script = WRK_SCRIPT % {
         "entities": ", ".join(f'"{e}"' for e in ids),
@@ -208,29 +262,56 @@ def run_wrk(
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
     # a short warm-up, then the measured run
-    subprocess.run(["wrk", "-t1", f"-c{concurrency}", "-d2s", "-s", f.name, url], check=True, capture_output=True)
-    cpu_before = _cpu_seconds(pid) if pid else 0.0
+    subprocess.run(
+        pinned(["wrk", "-t1", f"-c{concurrency}", "-d2s", "-s", f.name, url], cpus), check=True, capture_output=True
+    )
+    counters = {
+        **({"server": lambda: tree_cpu_seconds(pid)} if pid else {}),
+        **(meters or {}),
+        "wrk": children_cpu_seconds,
+    }
+    before = {name: read() for name, read in counters.items()}
+    busy_before, started = machine_busy_seconds(), time.monotonic()
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "--latency", "-s", f.name, url],
+        pinned(
+            ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "--timeout", "30s", "--latency", "-s", f.name, url],
+            cpus,
+        ),
         check=True,
         capture_output=True,
         text=True,
     ).stdout
-    cpu = _cpu_seconds(pid) - cpu_before if pid else None
+    elapsed = time.monotonic() - started
+    busy = machine_busy_seconds() - busy_before
+    cpu = {name: read() - before[name] for name, read in counters.items()}
     os.unlink(f.name)
     requests = int(next(line for line in out.splitlines() if "requests in" in line).split()[0])
     latency = {
         line.split()[0]: _ms(line.split()[1]) for line in out.splitlines() if line.strip().startswith(("50%", "99%"))
     }
     non2xx = sum(int(line.split(":")[1]) for line in out.splitlines() if "Non-2xx" in line)
+    # "Socket errors: connect 0, read 0, write 0, timeout 3": requests that got no answer count as errors too
+    socket_errors = sum(
+        int(part.split()[-1]) for line in out.splitlines() if "Socket errors" in line for part in line.split(",")
+    )
     rate = float(next(line for line in out.splitlines() if line.startswith("Requests/sec")).split()[1])
+    # the figures are per issued invoice: a failed answer (often a fast one) issues none
+    issued = requests - non2xx  # wrk counts requests that got no answer (socket errors) apart
+    rate = rate * issued / requests if requests else 0.0
     return {
-        "invoices": requests,
-        "errors": non2xx,
+        "invoices": issued,
+        "errors": non2xx + socket_errors,
+        "seconds": round(elapsed, 2),
         "invoices_per_s": round(rate, 1),
         "p50_ms": round(latency["50%"], 1),
         "p99_ms": round(latency["99%"], 1),
-        "server_cpu_ms": round(cpu * 1000 / requests, 2) if cpu is not None else None,
+        "server_cpu_ms": round(cpu["server"] * 1000 / issued, 3) if pid and issued else None,
+        **{
+            f"{name}_cpu_ms": round(value * 1000 / issued, 3) if issued else None
+            for name, value in cpu.items()
+            if name != "server"
+        },
+        "machine_busy": round(busy / (elapsed * (os.cpu_count() or 1)), 3),
     }
 
 
@@ -243,15 +324,16 @@ def main() -> None:
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--seconds", type=int, default=10, help="duration of the wrk run")
     parser.add_argument("--client", choices=["auto", "wrk", "httpx"], default="auto")
+    parser.add_argument("--workers", type=int, default=1, help="`folio serve --workers` (PostgreSQL only beyond 1)")
     args = parser.parse_args()
     use_wrk = args.client == "wrk" or (args.client == "auto" and shutil.which("wrk") is not None)
 
     def load(url: str, key: str, pid: int | None = None) -> dict:
         if use_wrk:
             return run_wrk(url, key, args.seconds, args.concurrency, pid=pid)
-        cpu_before = _cpu_seconds(pid) if pid else 0.0
+        cpu_before = tree_cpu_seconds(pid) if pid else 0.0
         result = asyncio.run(run_load(url, key, args.invoices, args.concurrency))
-        cpu = _cpu_seconds(pid) - cpu_before if pid else None
+        cpu = tree_cpu_seconds(pid) - cpu_before if pid else None
         return {
             **result,
             "server_cpu_ms": round(cpu * 1000 / (result["invoices"] + 10), 2) if cpu is not None else None,
@@ -265,7 +347,7 @@ def main() -> None:
         if database_url is None:
             continue
         key = create_account(database_url)
-        proc, url = start_server(database_url)
+        proc, url = start_server(database_url, workers=args.workers if engine == "postgresql" else 1)
         try:
             result = load(url, key, proc.pid)
         finally:

@@ -40,20 +40,105 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Server processes sharing the port (SO_REUSEPORT); more than one needs PostgreSQL",
+)
 @DATABASE
-def serve(host: str, port: int, database_url: str | None) -> None:
-    """Run the API, the embed BFF and the dashboard in one process (applies pending migrations first)."""
+def serve(host: str, port: int, workers: int, database_url: str | None) -> None:
+    """Run the API, the embed BFF and the dashboard in one process, or in ``--workers`` processes on one
+    port (applies pending migrations first)."""
     _refuse_insecure_defaults(_settings(database_url), host)
     from folio.server import create_server_app, serve_app
     from invoicing.db.migrate import upgrade
 
     settings = _settings(database_url)
+    if workers > 1 and settings.database.url.startswith("sqlite"):
+        raise click.BadParameter(
+            "SQLite serves from one process per database file; use PostgreSQL to run several", param_hint="--workers"
+        )
     if not os.environ.get("FOLIO_PUBLIC_URL"):
         settings.public_url = served_url(host, port)
     upgrade(settings.database.url)
-    click.echo(f"Folio listening on http://{host}:{port}  (OpenAPI: http://{host}:{port}/schema)", err=True)
+    processes = f", {workers} processes" if workers > 1 else ""
+    click.echo(f"Folio listening on http://{host}:{port}  (OpenAPI: http://{host}:{port}/schema{processes})", err=True)
     click.echo(f"Public URL (embed and e-mailed links; FOLIO_PUBLIC_URL): {settings.public_url}", err=True)
-    serve_app(create_server_app(settings), host, port)  # SIGTERM: render workers killed, stopped in seconds
+    if workers > 1:
+        _serve_processes(settings, host, port, workers)
+    else:
+        serve_app(create_server_app(settings), host, port)  # SIGTERM: render workers killed, stopped in seconds
+
+
+def _serve_processes(settings: Settings, host: str, port: int, workers: int) -> None:
+    """``folio serve --workers N``: N server processes (spawned, each with its own database pool, render
+    workers and background workers) each listening on ``host:port`` with ``SO_REUSEPORT``, so the kernel
+    spreads the connections over them. The background workers (webhooks, e-mail, exports) claim their
+    work ``FOR UPDATE SKIP LOCKED`` under leases and the abuse limits count in PostgreSQL, so N processes
+    share them safely. SIGTERM or Ctrl+C stops them all; when one ends by itself (its port was taken, it
+    crashed) the others are stopped too and this exits non-zero, for the supervisor to restart."""
+    import multiprocessing
+    import signal
+    from multiprocessing.connection import wait
+
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter each: no state forked
+    processes = [
+        context.Process(target=_serve_worker, args=(settings, host, port, os.getpid()), name=f"folio-serve-{i + 1}")
+        for i in range(workers)
+    ]
+    signalled = False
+
+    def stop(signum: int | None = None, _frame: object = None) -> None:
+        nonlocal signalled
+        signalled = signalled or signum is not None
+        for process in processes:
+            if process.is_alive():
+                process.terminate()  # SIGTERM: the graceful stop of ``folio serve``
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for process in processes:
+        process.start()
+    ready = wait([p.sentinel for p in processes])  # the first to end, or all once stopped
+    first = next(p for p in processes if p.sentinel in ready)
+    stop()
+    for process in processes:
+        process.join(15)
+        if process.is_alive():
+            process.kill()
+            process.join()
+    if not signalled:
+        raise click.ClickException(f"{first.name} ended (exit code {first.exitcode}); stopped the others")
+
+
+def _serve_worker(settings: Settings, host: str, port: int, parent: int) -> None:
+    """One process of ``folio serve --workers N``: the app on its own ``SO_REUSEPORT`` socket. It leaves the
+    terminal's process group, so Ctrl+C reaches the parent alone, which stops every process once (SIGTERM),
+    and gets SIGTERM should the parent die without stopping it (killed)."""
+    import ctypes
+    import signal
+
+    os.setpgrp()
+    ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG (Linux)
+    if os.getppid() != parent:  # the parent died before that
+        return
+    import uvicorn
+
+    from folio.server import _Server, _start_render_workers, create_server_app
+
+    family, kind, proto, _, address = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(address)
+    app = create_server_app(settings)
+    app.on_startup.append(_start_render_workers)
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5
+    )  # as serve_app has it, on the socket bound here
+    _Server(config).run(sockets=[sock])
 
 
 def _refuse_insecure_defaults(settings: Settings, host: str) -> None:

@@ -1,0 +1,120 @@
+"""``folio serve --workers N``: N server processes on one port (SO_REUSEPORT), PostgreSQL only.
+
+Invoices issued concurrently over many connections, which the kernel spreads over both processes, all
+succeed and take gapless, unique numbers; SIGTERM stops every process; when one process dies, the others
+are stopped and ``folio serve`` exits non-zero. On SQLite (one process per file) the option is refused
+before the database is touched."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import _free_port, drop_postgres_database, postgres_database, skip_unless_ci
+from tests.integration.conftest import INVOICE
+from tests.integration.test_cli_urls import ROOT, _answers, _env, _process, _wait_for
+
+ISSUES = 60
+
+
+def _server_processes(pid: int) -> list[int]:
+    """The ``folio serve`` worker processes among ``pid``'s children (not multiprocessing's helpers)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(c) for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+
+
+async def _issue_concurrently(url: str, key: str, entity: str) -> list[httpx.Response]:
+    """``ISSUES`` invoices from 12 clients, each on connections of its own."""
+    headers = {"Authorization": f"Bearer {key}", "X-Entity-Id": entity}
+    queue = iter(range(ISSUES))
+    responses: list[httpx.Response] = []
+
+    async def client() -> None:
+        async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as api:
+            for _ in queue:
+                responses.append(await api.post("/v1/invoices", json=INVOICE))
+
+    await asyncio.gather(*(client() for _ in range(12)))
+    return responses
+
+
+def test_workers_on_sqlite_are_refused(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "folio.cli", "serve", "--port", str(_free_port()), "--workers", "2"],
+        cwd=ROOT,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode != 0
+    message = " ".join(done.stderr.split())
+    assert "--workers" in message and "use PostgreSQL" in message, done.stderr
+    assert not (tmp_path / "folio.db").exists()
+
+
+def test_two_workers_issue_gapless_unique_numbers_and_stop_together(tmp_path):
+    database_url = postgres_database()
+    if database_url is None:
+        skip_unless_ci("PostgreSQL is not reachable")
+    try:
+        env = {**_env(tmp_path), "FOLIO_DATABASE_URL": database_url}
+        created = subprocess.run(
+            [sys.executable, "-m", "folio.cli", "account", "create", "--name", "Workers", "--json"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        key = json.loads(created.stdout)["keys"]["sandbox"]
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}"
+        log = tmp_path / "serve.log"
+        with _process(["serve", "--port", str(port), "--workers", "2"], env, log) as process:
+            _wait_for(process, log, lambda: _answers(url))
+            workers = _server_processes(process.pid)
+            assert len(workers) == 2, log.read_text()
+            with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=30) as api:
+                entity = api.post("/v1/entities", json={"name": "Workers d.o.o.", "country": "SI"}).json()["id"]
+
+            responses = asyncio.run(_issue_concurrently(url, key, entity))
+
+            assert [r.status_code for r in responses] == [201] * ISSUES, [r.text for r in responses[:3]]
+            numbers = [r.json()["number"] for r in responses]
+            assert len(set(numbers)) == ISSUES
+            assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, ISSUES + 1))
+            assert _server_processes(process.pid) == workers  # both still serving
+
+            process.terminate()
+            assert process.wait(timeout=60) == 0, log.read_text()
+            assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    finally:
+        drop_postgres_database(database_url)
+
+
+def test_when_one_worker_dies_the_others_stop_and_serve_exits_non_zero(tmp_path):
+    database_url = postgres_database()
+    if database_url is None:
+        skip_unless_ci("PostgreSQL is not reachable")
+    try:
+        env = {**_env(tmp_path), "FOLIO_DATABASE_URL": database_url}
+        port = _free_port()
+        log = tmp_path / "serve.log"
+        with _process(["serve", "--port", str(port), "--workers", "2"], env, log) as process:
+            _wait_for(process, log, lambda: _answers(f"http://127.0.0.1:{port}"))
+            first, second = _server_processes(process.pid)
+
+            os.kill(first, signal.SIGKILL)
+
+            assert process.wait(timeout=60) != 0
+            assert "ended (exit code -9); stopped the others" in " ".join(log.read_text().split())
+            assert not Path(f"/proc/{second}").exists()
+    finally:
+        drop_postgres_database(database_url)
