@@ -124,21 +124,14 @@ def _serve_worker(settings: Settings, host: str, port: int, parent: int) -> None
     ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG (Linux)
     if os.getppid() != parent:  # the parent died before that
         return
-    import uvicorn
-
-    from folio.server import _Server, _start_render_workers, create_server_app
+    from folio.server import create_server_app, serve_app
 
     family, kind, proto, _, address = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM)[0]
     sock = socket.socket(family, kind, proto)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind(address)
-    app = create_server_app(settings)
-    app.on_startup.append(_start_render_workers)
-    config = uvicorn.Config(
-        app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5
-    )  # as serve_app has it, on the socket bound here
-    _Server(config).run(sockets=[sock])
+    serve_app(create_server_app(settings), host, port, sock)
 
 
 def _refuse_insecure_defaults(settings: Settings, host: str) -> None:

@@ -18,6 +18,7 @@ over HTTP when ``FOLIO_API_URL`` is set.
 from __future__ import annotations
 
 import dataclasses
+import socket
 from types import FrameType
 from typing import Any
 
@@ -107,14 +108,14 @@ class _Server(uvicorn.Server):
         close_all_soon()
 
 
-def serve_app(app: Litestar, host: str, port: int) -> None:
+def serve_app(app: Litestar, host: str, port: int, sock: socket.socket | None = None) -> None:
     """Serve ``app`` until SIGTERM or Ctrl+C (``folio serve``); requests still running after a few seconds
-    are cancelled."""
+    are cancelled. ``sock``: an already bound socket to serve on (one of ``folio serve --workers N``)."""
     config = uvicorn.Config(
         app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5
     )
     app.on_startup.append(_start_render_workers)
-    _Server(config).run()
+    _Server(config).run(sockets=[sock] if sock is not None else None)
 
 
 def _start_render_workers(app: Litestar) -> None:
