@@ -252,9 +252,15 @@ def _sqlite_engine(url: str, *, immediate: bool, pool_size: int, echo: bool) -> 
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
+    begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
     @event.listens_for(engine.sync_engine, "begin")
     def _begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        # straight to sqlite3 (the connection runs inline): SQLAlchemy's statement path costs more than BEGIN
+        try:
+            conn.connection.driver_connection._connection.execute(begin)
+        except sqlite3.Error as error:
+            raise _translated(begin, (), error) from error
 
     return engine
 
