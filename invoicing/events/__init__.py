@@ -1,10 +1,10 @@
 """Events: every state change records one, in the transaction that makes the change (transactional outbox).
 
 :func:`emit` queues the row on the session; just before the commit the queued rows are inserted in one
-driver call (a :data:`~invoicing.db.engine.BEFORE_COMMIT` hook of :meth:`Database.transaction`; a
-``before_commit`` listener does the same for sessions committed otherwise), so an event exists exactly
-when the change it describes does. This module owns the ``events`` table (:class:`invoicing.db.models.Event`);
-the database layer knows nothing of it.
+Core statement on the session's connection (a :data:`~invoicing.db.engine.BEFORE_COMMIT` hook of
+:meth:`Database.transaction`; a ``before_commit`` listener does the same for sessions committed
+otherwise), so an event exists exactly when the change it describes does. This module owns the
+``events`` table (:class:`invoicing.db.models.Event`); the database layer knows nothing of it.
 
 **The object.** An event's ``data.object`` is what the matching ``GET`` answers for its object at that
 moment, so a receiver never has to call back. The service that made the change hands its answer (the
@@ -32,7 +32,7 @@ from sqlalchemy.orm import Mapper, Session, object_session
 
 from invoicing.auth.context import Scope
 from invoicing.core.ids import new_id
-from invoicing.db.engine import BEFORE_COMMIT, Prepared
+from invoicing.db.engine import BEFORE_COMMIT
 from invoicing.db.models import Event
 from invoicing.db.types import utcnow
 from invoicing.events.schemas import EVENT_TYPES
@@ -40,21 +40,6 @@ from invoicing.events.schemas import EVENT_TYPES
 T = TypeVar("T")
 _QUEUED = "folio.events"
 _INSERT = insert(cast(Table, Event.__table__))  # declared as FromClause; a declarative class maps a Table
-_PREPARED = Prepared(
-    _INSERT,
-    (
-        "id",
-        "account_id",
-        "environment",
-        "entity_id",
-        "type",
-        "object_id",
-        "actor",
-        "data",
-        "created_at",
-        "processed_at",
-    ),
-)
 _WROTE = "folio.events.wrote"
 _on_commit: dict[URL, list[Callable[[], None]]] = {}
 
@@ -115,7 +100,8 @@ def on_events_committed(url: URL, callback: Callable[[], None]) -> Callable[[], 
 async def _insert_queued_now(session: AsyncSession) -> None:
     queued = session.info.pop(_QUEUED, None)
     if queued:
-        await _PREPARED.execute_many(session, queued)
+        # Core on the session's connection: one executemany, without the ORM's bulk-insert machinery
+        await (await session.connection()).execute(_INSERT, queued)
         session.info[_WROTE] = True
 
 
