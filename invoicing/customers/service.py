@@ -19,11 +19,12 @@ its snapshot and points at the stored customer with ``customer_id``."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, cast
 
 import msgspec
 from litestar import Request
-from sqlalchemy import CursorResult, Select, Table, inspect, or_, select
+from sqlalchemy import CursorResult, Select, Table, bindparam, inspect, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,6 +37,7 @@ from invoicing.core.tax_numbers import validate_tax_number
 from invoicing.core.validate import country_field
 from invoicing.customers.peppol import peppol_id_field
 from invoicing.customers.schemas import CustomerCreate, CustomerList, CustomerOut, CustomerUpdate, ViesEvidence
+from invoicing.db.engine import Prepared
 from invoicing.db.folding import fold
 from invoicing.db.models import Customer
 from invoicing.db.types import utcnow
@@ -218,36 +220,54 @@ async def _first(session: AsyncSession, stmt: Select) -> Customer | None:
     return (await session.execute(stmt.order_by(Customer.id).limit(1))).scalars().first()
 
 
-async def find_match(
-    session: AsyncSession, scope: Scope, values: dict[str, Any], external_id: str | None
-) -> Customer | None:
-    """The stored customer an inline one is (see the module docstring), or None."""
-    live = _live(scope)
-    if external_id:
-        found = await _first(session, live.where(Customer.external_id == external_id))
-        if found is not None:
-            return found
-        live = live.where(Customer.external_id.is_(None))  # another platform id is another customer
-    if values["tax_number"]:
-        found = await _first(session, live.where(Customer.tax_number == values["tax_number"]))
-        if found is not None:
-            return found
-    if values["email"]:
-        found = await _first(session, live.where(Customer.email_folded == fold(values["email"])))
-        if found is not None:
-            return found
-    if external_id or values["tax_number"] or values["email"]:
-        return None
-    same = [getattr(Customer, f).is_not_distinct_from(values[f]) for f in ("address", "city", "post_code", "country")]
-    return await _first(
-        session,
-        live.where(
-            Customer.name_folded == fold(values["name"]),
+_DETAILS = ("address", "city", "post_code", "country")
+
+
+@cache
+def _match(by: str, without_external_id: bool = False) -> Prepared:
+    """``SELECT id`` of the entity's first live customer matching ``by`` (``external_id``, ``tax_number``,
+    ``email_folded`` or ``details``), built and compiled once: matching runs on every invoice."""
+    stmt = select(Customer.id).where(Customer.entity_id == bindparam("entity_id"), Customer.deleted_at.is_(None))
+    if without_external_id:
+        stmt = stmt.where(Customer.external_id.is_(None))  # another platform id is another customer
+    if by == "details":
+        stmt = stmt.where(
+            Customer.name_folded == bindparam("name_folded"),
             Customer.tax_number.is_(None),
             Customer.email.is_(None),
-            *same,
-        ),
-    )
+            *(getattr(Customer, f).is_not_distinct_from(bindparam(f)) for f in _DETAILS),
+        )
+    else:
+        stmt = stmt.where(getattr(Customer, by) == bindparam(by))
+    return Prepared(stmt.order_by(Customer.id).limit(1))
+
+
+async def find_match(
+    session: AsyncSession, scope: Scope, values: dict[str, Any], external_id: str | None
+) -> str | None:
+    """The id of the stored customer an inline one is (see the module docstring), or None."""
+    entity_id = scope.entity_id
+    if external_id:
+        rows = await _match("external_id").fetch(session, {"entity_id": entity_id, "external_id": external_id})
+        if rows:
+            return rows[0][0]
+    if values["tax_number"]:
+        rows = await _match("tax_number", bool(external_id)).fetch(
+            session, {"entity_id": entity_id, "tax_number": values["tax_number"]}
+        )
+        if rows:
+            return rows[0][0]
+    if values["email"]:
+        rows = await _match("email_folded", bool(external_id)).fetch(
+            session, {"entity_id": entity_id, "email_folded": fold(values["email"])}
+        )
+        if rows:
+            return rows[0][0]
+    if external_id or values["tax_number"] or values["email"]:
+        return None
+    params = {"entity_id": entity_id, "name_folded": fold(values["name"]), **{f: values[f] for f in _DETAILS}}
+    rows = await _match("details").fetch(session, params)
+    return rows[0][0] if rows else None
 
 
 async def match_or_create(
@@ -259,8 +279,8 @@ async def match_or_create(
     values = clean(data, prefix)
     found = await find_match(session, scope, values, data.external_id)
     if found is None and save:
-        found = await _insert(session, scope, data, values)
-    return {"id": found.id if found else None, **values}, found.id if found else None
+        found = (await _insert(session, scope, data, values)).id
+    return {"id": found, **values}, found
 
 
 async def _insert(session: AsyncSession, scope: Scope, data: CustomerCreate, values: dict[str, Any]) -> Customer:

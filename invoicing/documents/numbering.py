@@ -28,7 +28,7 @@ from sqlalchemy.sql.dml import ReturningInsert
 
 from contract.errors import Conflict, ValidationFailed
 from invoicing.auth.context import Scope
-from invoicing.db.engine import insert_new
+from invoicing.db.engine import Prepared, insert_new
 from invoicing.db.models import Document, Entity, NumberCounter
 from invoicing.db.types import utcnow
 from invoicing.entities.settings import allow_backdating, number_format
@@ -47,7 +47,7 @@ def check_date(on: date, field: str = "date") -> None:
 
 
 @cache
-def _counter_upsert(dialect: str) -> ReturningInsert[int, date | None]:
+def _counter_upsert(dialect: str) -> Prepared:
     """``INSERT … ON CONFLICT DO UPDATE SET value = value + 1, last_date = max(last_date, :date)
     RETURNING value, last_date``, built once per dialect."""
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
@@ -59,13 +59,14 @@ def _counter_upsert(dialect: str) -> ReturningInsert[int, date | None]:
         last_date=bindparam("on"),
     )
     later = or_(NumberCounter.last_date.is_(None), stmt.excluded.last_date > NumberCounter.last_date)
-    return stmt.on_conflict_do_update(
+    upsert: ReturningInsert[int, date | None] = stmt.on_conflict_do_update(
         index_elements=["entity_id", "doc_type", "period"],
         set_={
             "value": NumberCounter.value + 1,
             "last_date": case((later, stmt.excluded.last_date), else_=NumberCounter.last_date),
         },
     ).returning(NumberCounter.value, NumberCounter.last_date)
+    return Prepared(upsert)
 
 
 async def _backdated(session: AsyncSession, doc: Document, last: date) -> Conflict:
@@ -98,7 +99,9 @@ async def assign_number(session: AsyncSession, doc: Document, entity: Entity) ->
     assert session.bind is not None  # Database's sessions are bound to its engines
     statement = _counter_upsert(session.bind.dialect.name)
     params = {"entity_id": doc.entity_id, "doc_type": doc.type, "period": fmt.period(doc.date), "on": doc.date}
-    sequence, last = (await session.execute(statement, params)).one()
+    ((sequence, last),) = await statement.fetch(session, params)
+    if isinstance(last, str):  # SQLite's driver answers the date as stored, as text
+        last = date.fromisoformat(last)
     if last is not None and last > doc.date and not allow_backdating(entity.settings):
         raise await _backdated(session, doc, last)
     return fmt.render(sequence, doc.date)

@@ -1,9 +1,10 @@
 """Events: every state change records one, in the transaction that makes the change (transactional outbox).
 
-:func:`emit` queues the row on the session; a ``before_commit`` listener on every session inserts the
-queued rows in one multi-row statement just before the commit, so an event exists exactly when the
-change it describes does. This module owns the ``events`` table (:class:`invoicing.db.models.Event`);
-the database layer knows nothing of it.
+:func:`emit` queues the row on the session; just before the commit the queued rows are inserted in one
+Core statement on the session's connection (a :data:`~invoicing.db.engine.BEFORE_COMMIT` hook of
+:meth:`Database.transaction`; a ``before_commit`` listener does the same for sessions committed
+otherwise), so an event exists exactly when the change it describes does. This module owns the
+``events`` table (:class:`invoicing.db.models.Event`); the database layer knows nothing of it.
 
 **The object.** An event's ``data.object`` is what the matching ``GET`` answers for its object at that
 moment, so a receiver never has to call back. The service that made the change hands its answer (the
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Mapper, Session, object_session
 
 from invoicing.auth.context import Scope
 from invoicing.core.ids import new_id
+from invoicing.db.engine import BEFORE_COMMIT
 from invoicing.db.models import Event
 from invoicing.db.types import utcnow
 from invoicing.events.schemas import EVENT_TYPES
@@ -93,6 +95,17 @@ def on_events_committed(url: URL, callback: Callable[[], None]) -> Callable[[], 
             _on_commit.pop(url, None)
 
     return stop
+
+
+async def _insert_queued_now(session: AsyncSession) -> None:
+    queued = session.info.pop(_QUEUED, None)
+    if queued:
+        # Core on the session's connection: one executemany, without the ORM's bulk-insert machinery
+        await (await session.connection()).execute(_INSERT, queued)
+        session.info[_WROTE] = True
+
+
+BEFORE_COMMIT.append(_insert_queued_now)
 
 
 @event.listens_for(Session, "before_commit")
