@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
-from sqlalchemy import bindparam, select
+from sqlalchemy import String, bindparam, func, select
 
 from contract.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from invoicing.auth import keys
@@ -24,27 +24,33 @@ from invoicing.db.models import ApiKey, Entity, EntityUser
 EXTRA_RESOLVERS: dict[str, Callable[[ASGIConnection, str, str | None], Awaitable[tuple[Principal, Entity | None]]]] = {}
 
 
-_KEY_BY_HASH = select(ApiKey).where(ApiKey.key_hash == bindparam("key_hash"))
+# The key and the entity it works on (the one named, else the key's own) in one statement: a key is read
+# on every call, so a revoked key fails at once
+_KEY_AND_ENTITY = (
+    select(ApiKey.id, ApiKey.account_id, ApiKey.environment, ApiKey.entity_id, ApiKey.revoked_at, Entity)
+    .outerjoin(Entity, Entity.id == func.coalesce(bindparam("entity_id", type_=String), ApiKey.entity_id))
+    .where(ApiKey.key_hash == bindparam("key_hash"))
+)
 
 
-def _key_principal(key: ApiKey | None) -> Principal:
-    if key is None or key.revoked_at is not None:
-        raise Unauthorized("The API key is not valid.")
-    if key.entity_id is None:
-        return Principal(key.account_id, key.environment, "account", key.id, ACCOUNT_KEY)
-    return Principal(key.account_id, key.environment, "entity", key.id, ENTITY_KEY, entity_id=key.entity_id)
+def _key_principal(key_id: str, account_id: str, environment: str, entity_id: str | None) -> Principal:
+    if entity_id is None:
+        return Principal(account_id, environment, "account", key_id, ACCOUNT_KEY)
+    return Principal(account_id, environment, "entity", key_id, ENTITY_KEY, entity_id=entity_id)
 
 
 async def resolve_key(db: Database, token: str, entity_id: str | None = None) -> tuple[Principal, Entity | None]:
-    """The key's principal, and the entity named by ``entity_id`` read in the same round trip."""
+    """The key's principal, and the entity named by ``entity_id`` (else the key's own entity), read in the
+    same statement."""
     if keys.parse(token) is None:
         raise Unauthorized("The API key is malformed; expected sk_<env>_… or ek_<env>_….")
     async with db.transaction(write=False) as session:
-        key = (await session.execute(_KEY_BY_HASH, {"key_hash": keys.digest(token)})).scalar_one_or_none()
-        principal = _key_principal(key)
-        wanted = entity_id or principal.entity_id
-        entity = await session.get(Entity, wanted) if wanted else None
-    return principal, entity
+        row = (
+            await session.execute(_KEY_AND_ENTITY, {"key_hash": keys.digest(token), "entity_id": entity_id or None})
+        ).first()
+    if row is None or row.revoked_at is not None:
+        raise Unauthorized("The API key is not valid.")
+    return _key_principal(row.id, row.account_id, row.environment, row.entity_id), row.Entity
 
 
 async def user_principal_and_entity(
