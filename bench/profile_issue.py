@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("FOLIO_EMAIL_WORKER", "0")
 
-from issue_invoices import INVOICE, fresh_postgres  # noqa: E402
+from issue_invoices import INVOICE, PG_URL  # noqa: E402
 
 
 class CpuMeter:
@@ -62,13 +62,23 @@ class CpuMeter:
             self.calls += 1
 
 
+async def _postgres(statement: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_URL.replace("postgresql://", "postgres://", 1), timeout=5)
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
 def database_url(engine: str) -> str:
+    """A fresh database: a SQLite file, or a PostgreSQL database of this process's own (dropped at the end)."""
     if engine == "sqlite":
         return f"sqlite:///{tempfile.mkdtemp(prefix='folio-profile-')}/profile.db"
-    url = fresh_postgres()
-    if url is None:
-        raise SystemExit("PostgreSQL is not reachable")
-    return url
+    name = f"folio_profile_{os.getpid()}"
+    asyncio.run(_postgres(f'CREATE DATABASE "{name}"'))
+    return PG_URL.rsplit("/", 1)[0] + "/" + name
 
 
 async def create_key(url: str) -> str:
@@ -91,12 +101,11 @@ async def issue(client: httpx.AsyncClient, entities: list[str], count: int, star
             raise SystemExit(f"invoice {i}: {r.status_code} {r.text}")
 
 
-async def run(args: argparse.Namespace) -> None:
+async def run(args: argparse.Namespace, url: str) -> None:
     from folio.server import create_server_app
     from invoicing.config import Settings
     from invoicing.db.migrate import upgrade
 
-    url = database_url(args.engine)
     upgrade(url)
     key = await create_key(url)
     settings = Settings()
@@ -172,7 +181,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.no_workers:
         os.environ["FOLIO_WEBHOOK_WORKER"] = os.environ["FOLIO_EXPORT_WORKER"] = "0"
-    asyncio.run(run(args))
+    url = database_url(args.engine)
+    try:
+        asyncio.run(run(args, url))
+    finally:
+        if args.engine == "postgresql":
+            asyncio.run(_postgres(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
 
 
 if __name__ == "__main__":
