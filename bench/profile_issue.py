@@ -94,9 +94,15 @@ async def create_key(url: str) -> str:
     return keys["sandbox"]
 
 
+KEYED = False  # --idempotency-key: every invoice with an Idempotency-Key of its own
+
+
 async def issue(client: httpx.AsyncClient, entities: list[str], count: int, start: int = 0) -> None:
     for i in range(start, start + count):
-        r = await client.post("/v1/invoices", json=INVOICE, headers={"X-Entity-Id": entities[i % len(entities)]})
+        headers = {"X-Entity-Id": entities[i % len(entities)]}
+        if KEYED:
+            headers["Idempotency-Key"] = f"profile-{i}"
+        r = await client.post("/v1/invoices", json=INVOICE, headers=headers)
         if r.status_code != 201:
             raise SystemExit(f"invoice {i}: {r.status_code} {r.text}")
 
@@ -178,7 +184,12 @@ def main() -> None:
         help="without the webhook and export workers (FOLIO_WEBHOOK_WORKER=0, FOLIO_EXPORT_WORKER=0): the request "
         "path alone; by default they run, as in `folio serve`, and their passes between requests count too",
     )
+    parser.add_argument(
+        "--idempotency-key", action="store_true", help="send every invoice with an Idempotency-Key of its own"
+    )
     args = parser.parse_args()
+    global KEYED
+    KEYED = args.idempotency_key
     if args.no_workers:
         os.environ["FOLIO_WEBHOOK_WORKER"] = os.environ["FOLIO_EXPORT_WORKER"] = "0"
     url = database_url(args.engine)
