@@ -18,8 +18,9 @@ BFF deployed on its own refuses the same input.
 - **Query parameter values** longer than :data:`QUERY_VALUE_MAX` characters are refused with 422 naming
   the parameter.
 
-Nothing is changed in what passes: the body is read and decoded once, and Litestar keeps both for the
-handler.
+Nothing is changed in what passes. A body is searched as bytes first (:data:`_SUSPECT`: every way a refused
+character can be written in JSON); only a body with a hit is decoded and walked, and Litestar keeps that
+decoding. Other bodies are decoded once, by the handler's strict decoding (:mod:`contract.strict`).
 """
 
 from __future__ import annotations
@@ -51,6 +52,11 @@ _ONE_LINE = re.compile(f"[{_FORBIDDEN}\n\r]")
 _MULTI_LINE = re.compile(f"[{_FORBIDDEN}]")
 _JSON_TOKEN = re.compile(rb'"(?:\\.|[^"\\])*"|[\[\]{}]')  # a string (skipped whole) or a bracket
 _OPEN = frozenset(b"[{")
+# Every way a refused character can be written in a UTF-8 JSON text (see may_hold_refused)
+_SUSPECT = re.compile(
+    rb"\\(?:u00[0189]|u007[fF]|u[dD][89a-fA-F]|u[fF]{3}[eEfF]|[bfnr])|[\x00-\x1f\x7f]|\xc2[\x80-\x9f]"
+    rb"|\xef\xbf[\xbe\xbf]|\xed[\xa0-\xbf]"
+)
 _FORM = ("multipart/", "application/x-www-form-urlencoded")
 
 
@@ -71,6 +77,16 @@ def too_deep(body: bytes, limit: int = MAX_DEPTH) -> bool:
         else:
             depth -= 1
     return False
+
+
+def may_hold_refused(body: bytes) -> bool:
+    """Whether the JSON text ``body`` may hold a string with a character :func:`bad_character` refuses (a
+    line break included): an escape (``\\u0000``-``\\u001f``, ``\\u007f``, ``\\u0080``-``\\u009f``, a
+    surrogate, ``\\ufffe``/``\\uffff``, ``\\b`` ``\\f`` ``\\n`` ``\\r``) or the raw bytes of one (C0,
+    DEL, C1, U+FFFE/U+FFFF, an encoded surrogate). False means no string in it can hold one, so the body
+    needs no walk; True (also for a raw line break between tokens, or an escaped backslash before an
+    ``n``) means walk it, and the walk decides."""
+    return _SUSPECT.search(body) is not None
 
 
 def _describe(char: str) -> str:
@@ -168,8 +184,10 @@ async def check_body(request: Request) -> None:
             f"The request body nests deeper than {MAX_DEPTH} levels.",
             errors=[{"field": "body", "message": f"nests objects and arrays deeper than {MAX_DEPTH} levels"}],
         )
+    if not may_hold_refused(body):
+        return  # no string in it can hold a refused character: the handler decodes it (once)
     try:
-        value = await request.json()  # decoded once: Litestar keeps it for the handler
+        value = await request.json()  # Litestar keeps it for the handler
     except SerializationException:
         return  # the handler's decoding answers 400 for malformed JSON, as it always has
     check_json(value)

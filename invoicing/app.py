@@ -7,7 +7,9 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from litestar import Litestar, get
+from litestar.connection import ASGIConnection
 from litestar.exceptions import ValidationException
+from litestar.handlers import BaseRouteHandler
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler, Dependencies, LifespanHook
@@ -81,6 +83,14 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
+async def guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """The app's guards as one async callable: :func:`invoicing.auth.authorize`, then
+    :func:`invoicing.core.paging.check_query`. Litestar runs a sync guard in a worker thread (a thread hop
+    per request) and copies the route handler for every guard; one async guard does neither twice."""
+    await authorize(connection, handler)
+    check_query(connection, handler)
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -107,7 +117,7 @@ def create_app(
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per BFF → API call would drown the rest
     app = Litestar(
         route_handlers=[*API_CONTROLLERS, health, *extra_route_handlers],
-        guards=[authorize, check_query],
+        guards=[guard],
         middleware=[input_hygiene],  # control characters, JSON nesting, query lengths: every route's input
         dependencies={**deps.app_dependencies(db), **(extra_dependencies or {})},
         exception_handlers={

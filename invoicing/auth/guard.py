@@ -4,12 +4,14 @@ scope, exactly as if it did not exist)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
-from sqlalchemy import bindparam, select
+from sqlalchemy import String, bindparam, func, select
+from sqlalchemy.orm import make_transient_to_detached
 
 from contract.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
 from invoicing.auth import keys
@@ -24,27 +26,48 @@ from invoicing.db.models import ApiKey, Entity, EntityUser
 EXTRA_RESOLVERS: dict[str, Callable[[ASGIConnection, str, str | None], Awaitable[tuple[Principal, Entity | None]]]] = {}
 
 
-_KEY_BY_HASH = select(ApiKey).where(ApiKey.key_hash == bindparam("key_hash"))
+# The key and the entity it works on (the one named, else the key's own) in one Core statement on a
+# reader connection: no ORM session or unit of work for the read every call makes. The key is read on
+# every call, so a revoked key fails at once.
+_ENTITY_COLUMNS = tuple(Entity.__table__.columns)
+_ENTITY_ATTRIBUTES = tuple(Entity.__mapper__.get_property_by_column(column).key for column in _ENTITY_COLUMNS)
+_KEY_AND_ENTITY = (
+    select(ApiKey.id, ApiKey.account_id, ApiKey.environment, ApiKey.entity_id, ApiKey.revoked_at, *_ENTITY_COLUMNS)
+    .outerjoin(Entity, Entity.id == func.coalesce(bindparam("entity_id", type_=String), ApiKey.entity_id))
+    .where(ApiKey.key_hash == bindparam("key_hash"))
+)
+_KEY_FIELDS = 5  # the columns before the entity's
 
 
-def _key_principal(key: ApiKey | None) -> Principal:
-    if key is None or key.revoked_at is not None:
-        raise Unauthorized("The API key is not valid.")
-    if key.entity_id is None:
-        return Principal(key.account_id, key.environment, "account", key.id, ACCOUNT_KEY)
-    return Principal(key.account_id, key.environment, "entity", key.id, ENTITY_KEY, entity_id=key.entity_id)
+def _key_principal(key_id: str, account_id: str, environment: str, entity_id: str | None) -> Principal:
+    if entity_id is None:
+        return Principal(account_id, environment, "account", key_id, ACCOUNT_KEY)
+    return Principal(account_id, environment, "entity", key_id, ENTITY_KEY, entity_id=entity_id)
+
+
+def _loaded_entity(values: Sequence[Any]) -> Entity | None:
+    """The entity row as an ORM object detached from any session, exactly as a query's result is once its
+    session closed (its attributes loaded, no change pending); None for a row without an entity."""
+    if values[0] is None:
+        return None
+    entity: Entity = Entity.__mapper__.class_manager.new_instance()
+    entity.__dict__.update(zip(_ENTITY_ATTRIBUTES, values, strict=True))
+    make_transient_to_detached(entity)
+    return entity
 
 
 async def resolve_key(db: Database, token: str, entity_id: str | None = None) -> tuple[Principal, Entity | None]:
-    """The key's principal, and the entity named by ``entity_id`` read in the same round trip."""
+    """The key's principal, and the entity named by ``entity_id`` (else the key's own entity), read in the
+    same statement."""
     if keys.parse(token) is None:
         raise Unauthorized("The API key is malformed; expected sk_<env>_… or ek_<env>_….")
-    async with db.transaction(write=False) as session:
-        key = (await session.execute(_KEY_BY_HASH, {"key_hash": keys.digest(token)})).scalar_one_or_none()
-        principal = _key_principal(key)
-        wanted = entity_id or principal.entity_id
-        entity = await session.get(Entity, wanted) if wanted else None
-    return principal, entity
+    async with db.reader.connect() as connection:
+        row = (
+            await connection.execute(_KEY_AND_ENTITY, {"key_hash": keys.digest(token), "entity_id": entity_id or None})
+        ).first()
+    if row is None or row[4] is not None:  # unknown or revoked
+        raise Unauthorized("The API key is not valid.")
+    return _key_principal(row[0], row[1], row[2], row[3]), _loaded_entity(row[_KEY_FIELDS:])
 
 
 async def user_principal_and_entity(

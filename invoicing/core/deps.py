@@ -61,6 +61,7 @@ from invoicing.auth.guard import provide_scope
 from invoicing.config import Settings
 from invoicing.core import idempotency
 from invoicing.db import Database
+from invoicing.db.engine import insert_new
 
 READ_METHODS = frozenset({"GET", "HEAD"})
 CONFLICT = "A concurrent change conflicted with this request; nothing was written. Retry it."
@@ -91,7 +92,7 @@ class SessionProvider:
             async with db.transaction() as session:
                 yield session
                 if pending is not None:
-                    session.add(pending.record())
+                    await insert_new(session, pending.record())  # one Core INSERT, not a flush
         except IntegrityError:
             _state(request)[_ANSWER] = await _conflict_answer(db, pending)
             raise

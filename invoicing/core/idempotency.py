@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from litestar import Request, Response
+from sqlalchemy import bindparam, select
 
 from contract.errors import Conflict, ValidationFailed
 from invoicing.auth.context import Principal
@@ -29,6 +31,21 @@ HEADER = "Idempotency-Key"
 METHODS = frozenset({"POST", "PUT", "PATCH"})
 MAX_KEY = 255
 MISMATCH = "This Idempotency-Key was already used with a different request."
+
+
+class Stored(NamedTuple):
+    """The answer stored under a key: what :meth:`PendingKey.replay` needs of the row."""
+
+    request_hash: str
+    status_code: int
+    body: str
+
+
+_STORED = select(IdempotencyRecord.request_hash, IdempotencyRecord.status_code, IdempotencyRecord.body).where(
+    IdempotencyRecord.account_id == bindparam("account_id"),
+    IdempotencyRecord.environment == bindparam("environment"),
+    IdempotencyRecord.key == bindparam("key"),
+)
 
 
 class StoredAnswer(Exception):
@@ -61,11 +78,16 @@ class PendingKey:
             body=self.body.decode(),
         )
 
-    async def stored(self, db: Database) -> IdempotencyRecord | None:
-        async with db.transaction(write=False) as session:
-            return await session.get(IdempotencyRecord, self.pk)
+    async def stored(self, db: Database) -> Stored | None:
+        """The answer stored under the key, if any: one Core statement on a reader connection."""
+        account_id, environment, key = self.pk
+        async with db.reader.connect() as connection:
+            row = (
+                await connection.execute(_STORED, {"account_id": account_id, "environment": environment, "key": key})
+            ).first()
+        return None if row is None else Stored(row[0], row[1], row[2])
 
-    def replay(self, record: IdempotencyRecord) -> Response:
+    def replay(self, record: Stored) -> Response:
         """The stored answer; :class:`Conflict` when the key came with another request."""
         if record.request_hash != self.digest:
             raise Conflict(MISMATCH)
