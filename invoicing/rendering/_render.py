@@ -9,10 +9,12 @@ templates, stylesheets and the font configuration are built once per process and
 from __future__ import annotations
 
 import base64
+import gc
 import logging
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -27,7 +29,7 @@ from invoicing.config import ROOT
 from invoicing.documents.schemas import CreditNoteOut, DocumentOut, InvoiceOut
 from invoicing.entities.settings import DEFAULT_COLOR, Settings
 from invoicing.rendering._epc import epc_payload, qr_data_uri
-from invoicing.rendering._format import Formatter
+from invoicing.rendering._format import Formatter, _em
 from invoicing.rendering._labels import LABELS, language_of
 
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one INFO line per layout step otherwise
@@ -40,8 +42,11 @@ _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # 178 mm; base.css): a word wider than its box gets soft wrap opportunities (:func:`soft_breaks`). Bold
 # text counts a tenth wider.
 EM_PARTY = 13.5  # a party column: (178 mm - 70 mm facts) / 2 - 6 mm padding at 9pt, the name bold
-EM_ITEM = 24.0  # the item column: 46 % of 178 mm - 4 mm padding at 9pt
-EM_DESCRIPTION = 27.0  # the same at 8pt
+PAGE_EM = 178 / 25.4 * 72 / 9  # the text width, 178 mm, in ems at 9pt
+PAD_EM = 4 / 25.4 * 72 / 9  # a line cell's left and right padding (2 x 2 mm)
+ITEM_SHARE = 0.46  # the item column's share of the width while the figures fit beside it...
+ITEM_MIN_SHARE = 0.25  # ...and the least it keeps when they do not
+HEADER_SCALE = 7.5 / 9  # the column headings' font size (uppercase) against the lines' 9pt
 EM_FOOTER = 46.0  # the page footer: 70 % of 178 mm at 7.5pt
 EM_NOTE = 55.0  # full width at 9pt
 EM_WIDE_BOLD = 42.0  # full width at 9pt bold (the corrected invoice, the reason), 10pt bold (state details)
@@ -104,15 +109,28 @@ def _env() -> Environment:
 _lock = threading.Lock()
 _fonts: FontConfiguration | None = None
 _css: dict[str, tuple[str, CSS]] = {}
+_ua: list[CSS] = []
+
+
+class _Page(HTML):
+    """A document page rendered with the user-agent stylesheet ``templates/documents/ua.css``: the part of
+    WeasyPrint's HTML5 one that applies to the elements the templates use (see that file)."""
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
+        _stylesheet("classic")
+        return _ua
 
 
 def _stylesheet(design: str) -> tuple[str, CSS]:
-    """The design's CSS text (for the HTML preview) and its parsed form (for WeasyPrint), built once."""
+    """The design's CSS text (for the HTML preview) and its parsed form (for WeasyPrint), built once;
+    with them the font configuration and the user-agent stylesheet."""
     global _fonts
     with _lock:
         if design not in _css:
             if _fonts is None:
                 _fonts = FontConfiguration()
+                ua = (TEMPLATES / "documents" / "ua.css").read_text()
+                _ua.append(CSS(string=ua, font_config=_fonts))
             text = (TEMPLATES / "documents" / "base.css").read_text() + (
                 TEMPLATES / "documents" / f"{design}.css"
             ).read_text()
@@ -131,13 +149,13 @@ def _lines(text: str | None, fmt: Formatter | None = None, width_em: float = EM_
 
 
 def _line_rows(doc: DocumentOut, fmt: Formatter) -> list[dict[str, str | None]]:
+    """The lines' cells as printed; the name and description as typed (:func:`_line_table` wraps them)."""
     amount = "total_with_tax" if doc.prices_include_tax else "total"
     return [
         {
-            "name": fmt.wrap(li.name, EM_ITEM),
-            "description": fmt.wrap(li.description, EM_DESCRIPTION),
-            "unit": li.unit,
-            "quantity": fmt.number(li.quantity),
+            "name": li.name,
+            "description": li.description,
+            "quantity": fmt.number(li.quantity) + (f" {li.unit}" if li.unit else ""),
             "price": fmt.price(li.price),
             "discount": fmt.percent(li.discount) if Decimal(li.discount) else "",
             "taxes": ", ".join(fmt.percent(t.rate) for t in li.taxes) or "–",
@@ -145,6 +163,66 @@ def _line_rows(doc: DocumentOut, fmt: Formatter) -> list[dict[str, str | None]]:
         }
         for li in doc.items
     ]
+
+
+_NARROW = frozenset(" .,:;'’()\u00a0\u202f")
+
+
+def _text_em(text: str) -> float:
+    """The width of a figure's text in ems: digits 0.64 (DejaVu Sans' are 0.636), punctuation and spaces 0.35
+    (0.32-0.35), letters and symbols as :func:`_em` estimates them (generously)."""
+    return sum(0.64 if c.isdigit() else 0.35 if c in _NARROW else _em(c) for c in text)
+
+
+def _column_widths(
+    lines: list[dict[str, str | None]], headers: Mapping[str, str], keys: list[str]
+) -> tuple[float, list[float]]:
+    """The shares of the text width of the item column and of the figure columns ``keys`` (in that order).
+
+    The lines table is laid out with ``table-layout: fixed``: WeasyPrint's automatic table layout measures
+    every cell's min- and max-content width, laying its text out twice more, which was the largest part of
+    a long invoice's render. The widths it found are computed here instead, from a generous estimate of
+    the text's width (:func:`_em`): each figure column is as wide as its widest cell (figures never wrap)
+    or the longest word of its heading (headings wrap at spaces), and the item column takes 46 % of the
+    width while the figures fit in the rest, what is left of it otherwise (at least 25 %). Whatever the
+    figures leave is shared among them in proportion."""
+    needs = []
+    for key in keys:
+        cells = max((_text_em(line[key] or "") for line in lines), default=0.0)
+        heading = max((_text_em(word.upper()) * HEADER_SCALE for word in headers[key].split()), default=0.0)
+        needs.append(max(cells, heading) + PAD_EM)
+    figures = sum(needs)
+    item = max(ITEM_MIN_SHARE, min(ITEM_SHARE, 1 - figures / PAGE_EM))
+    rest = 1 - item
+    return item, [rest * need / figures for need in needs]
+
+
+def _line_table(doc: DocumentOut, labels: Mapping[str, str], fmt: Formatter) -> dict[str, Any]:
+    """The lines table: its rows, its columns (key, heading, width in percent) and the item column's
+    width in ems, the names and descriptions wrapped to it."""
+    lines = _line_rows(doc, fmt)
+    gross = doc.prices_include_tax
+    headers = {
+        "quantity": labels["quantity"],
+        "price": labels["price_gross" if gross else "price"],
+        "discount": labels["discount"],
+        "taxes": labels["tax"],
+        "amount": labels["amount_gross" if gross else "amount"],
+    }
+    keys = ["quantity", "price", *(["discount"] if any(li["discount"] for li in lines) else []), "taxes", "amount"]
+    item, widths = _column_widths(lines, headers, keys)
+    item_em = item * PAGE_EM - PAD_EM
+    for line in lines:
+        line["name"] = fmt.wrap(line["name"], item_em)
+        line["description"] = fmt.wrap(line["description"], item_em * 9 / 8)  # printed at 8pt
+    return {
+        "lines": lines,
+        "item_width": f"{item * 100:.2f}",
+        "columns": [
+            {"key": key, "label": headers[key], "width": f"{width * 100:.2f}"}
+            for key, width in zip(keys, widths, strict=True)
+        ],
+    }
 
 
 def _tax_rows(doc: DocumentOut, fmt: Formatter) -> list[dict[str, str]]:
@@ -313,7 +391,6 @@ def build_context(inp: RenderInput, *, soft_breaks: bool = False) -> dict[str, A
     labels = LABELS[lang]
     fmt = Formatter(doc.locale, doc.currency_code, soft_breaks=soft_breaks)
     design, primary = _style(inp.settings)
-    lines = _line_rows(doc, fmt)
     return {
         "lang": lang,
         "dir": "ltr",
@@ -324,8 +401,7 @@ def build_context(inp: RenderInput, *, soft_breaks: bool = False) -> dict[str, A
         **_parties(inp, fmt),
         **_figures(inp, fmt),
         "logo": inp.logo.data_uri() if inp.logo else None,
-        "lines": lines,
-        "has_discount": any(li["discount"] for li in lines),
+        **_line_table(doc, labels, fmt),
         "gross": doc.prices_include_tax,
         "taxes": _tax_rows(doc, fmt),
         "adjustments": _adjustment_rows(doc, fmt),
@@ -351,6 +427,27 @@ def render_html(inp: RenderInput, *, preview: bool = True) -> str:
 
 
 _fetcher = URLFetcher(timeout=1, allowed_protocols={"data"}, allow_redirects=False)
+_gc_lock = threading.Lock()
+_gc_holds = 0
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a render runs (on again when the last running render
+    ends). A render allocates a few hundred thousand objects that live until it ends (boxes, styles, text
+    layouts), so the collector ran again and again over a growing heap, to find nothing: a third of a long
+    invoice's time. Their garbage is collected after the render, in one pass instead of many."""
+    global _gc_holds
+    with _gc_lock:
+        _gc_holds += 1
+        gc.disable()
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_holds -= 1
+            if not _gc_holds:
+                gc.enable()
 
 
 def layout(inp: RenderInput) -> Any:
@@ -360,9 +457,12 @@ def layout(inp: RenderInput) -> Any:
     html = (
         _env().get_template(f"documents/{context['design']}.html").render(**context, inline_css=None, csp=PREVIEW_CSP)
     )
-    return HTML(string=html, url_fetcher=_fetcher).render(stylesheets=[css], font_config=_fonts)
+    with _collector_paused():
+        return _Page(string=html, url_fetcher=_fetcher).render(stylesheets=[css], font_config=_fonts)
 
 
 def render_pdf(inp: RenderInput) -> bytes:
     """The document as PDF. CPU-bound and synchronous: call it from a worker thread."""
-    return layout(inp).write_pdf()
+    document = layout(inp)
+    with _collector_paused():
+        return bytes(document.write_pdf())
