@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
+from xml.etree import ElementTree
 
+import cssselect2  # type: ignore[import-untyped]
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from PIL import Image
 from weasyprint import CSS, HTML
@@ -577,6 +579,25 @@ def _collector_paused() -> Iterator[None]:
                 gc.enable()
 
 
+def _page(html: str) -> _Page:
+    """The document's HTML as WeasyPrint's ``HTML``, read by the XML parser (expat, in C) when it is well
+    formed, which the templates are (void elements closed, every table's ``tbody`` written): WeasyPrint's
+    HTML5 parser (tinyhtml5, pure Python) took ~8 % of a one-page render and ~12 % of a 200-line one. Text
+    XML does not allow (control characters) falls back to the HTML5 parser. Both give the same tree
+    (tests/unit/test_pdf_perf_boxes.py); the attributes set are those ``HTML.__init__`` sets."""
+    try:
+        root = ElementTree.fromstring(html)
+    except ElementTree.ParseError:
+        return _Page(string=html, url_fetcher=_fetcher)
+    page = _Page.__new__(_Page)
+    page.base_url = None
+    page.url_fetcher = _fetcher
+    page.media_type = "print"
+    page.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+    page.etree_element = page.wrapper_element.etree_element
+    return page
+
+
 def layout(inp: RenderInput) -> Any:
     """The document laid out in pages (a WeasyPrint ``Document``): what :func:`render_pdf` writes."""
     context = build_context(inp, soft_breaks=True)
@@ -587,7 +608,7 @@ def layout(inp: RenderInput) -> Any:
         _env().get_template(f"documents/{context['design']}.html").render(**context, inline_css=None, csp=PREVIEW_CSP)
     )
     with _collector_paused():
-        return _Page(string=html, url_fetcher=_fetcher).render(stylesheets=[css], font_config=_fonts)
+        return _page(html).render(stylesheets=[css], font_config=_fonts)
 
 
 def render_pdf(inp: RenderInput) -> bytes:

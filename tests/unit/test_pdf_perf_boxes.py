@@ -5,18 +5,23 @@
   same for 50 lines as for 200. The renderer computes the column widths; every figure still fits inside
   its own cell, in every language, with prices including VAT (the longest headings), a discount column,
   several rates and large amounts.
+- The HTML is read by the XML parser, and reads as the HTML5 parser reads it.
 - The user-agent stylesheet (``templates/documents/ua.css``) gives a display to every element the
   templates print (an element it forgets would be laid out inline).
 """
 
 from __future__ import annotations
 
+import io
 import re
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
+from xml.etree import ElementTree
 
+import pypdf
 import pytest
+import tinyhtml5
 from weasyprint.layout import table as table_layout
 from weasyprint.text import line_break
 
@@ -27,7 +32,7 @@ from invoicing.db.models import Document
 from invoicing.documents.lines import apply_totals
 from invoicing.documents.output import credit_note_out, invoice_out
 from invoicing.entities.settings import effective
-from invoicing.rendering import Logo, RenderInput, Seller, layout, qr_png, render_html
+from invoicing.rendering import Logo, RenderInput, Seller, layout, qr_png, render_html, render_pdf
 from tests.unit.builders import issued_invoice
 
 UA = Path(__file__).resolve().parents[2] / "templates" / "documents" / "ua.css"
@@ -149,3 +154,30 @@ def test_the_user_agent_stylesheet_gives_every_printed_element_its_display():
     missing = printed.tags - displayed - INLINE
     assert not missing, missing
     assert {"table", "td", "figure", "section", "colgroup", "col"} <= printed.tags  # the documents were complete
+
+
+def _tree(root) -> list[tuple[str, dict[str, str], str, str]]:
+    """Every element in document order with its attributes, text and tail (whitespace-only ones as '')."""
+    return [
+        (e.tag, dict(e.attrib), (e.text or "").strip() and e.text, (e.tail or "").strip() and e.tail)
+        for e in root.iter()
+    ]
+
+
+def test_the_printed_html_is_well_formed_xml_and_reads_as_the_html5_parser_reads_it():
+    # the PDF reads the templates' HTML with the XML parser (expat, in C; WeasyPrint's HTML5 parser is pure
+    # Python): it must be well formed, and give the very tree the HTML5 parser gives
+    paid = _invoice(3, status="partially_paid", total_paid=Decimal(10), note="A & B <c>", payment_terms="30 days")
+    paid.customer = {"id": None, "name": 'Buyer "Quoted" & Co', "address": "Line 1\nLine 2", "country": "DE"}
+    voided = _invoice(2, status="voided", void_reason="Wrong", prices_include_tax=True)
+    for design in ("classic", "modern"):
+        for inp in (_input(paid, design), _input(voided, design)):
+            html = render_html(inp, preview=False)
+            assert _tree(ElementTree.fromstring(html)) == _tree(tinyhtml5.parse(html, namespace_html_elements=False))
+
+
+def test_text_xml_does_not_allow_is_printed_through_the_html5_parser():
+    doc = _invoice(1, note="Bell\x07 and form\x0cfeed")
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(render_pdf(_input(doc)))).pages)
+    text = text.replace("\x00", "")  # pypdf reads the page as UTF-16 once a .notdef glyph (U+0007) is on it
+    assert "Bell" in text and "feed" in text and "Service 1" in text
