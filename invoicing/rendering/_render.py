@@ -9,16 +9,23 @@ templates, stylesheets and the font configuration are built once per process and
 from __future__ import annotations
 
 import base64
+import gc
+import hashlib
+import io
 import logging
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
+from xml.etree import ElementTree
 
+import cssselect2  # type: ignore[import-untyped]
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from PIL import Image
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -27,7 +34,7 @@ from invoicing.config import ROOT
 from invoicing.documents.schemas import CreditNoteOut, DocumentOut, InvoiceOut
 from invoicing.entities.settings import DEFAULT_COLOR, Settings
 from invoicing.rendering._epc import epc_payload, qr_data_uri
-from invoicing.rendering._format import Formatter
+from invoicing.rendering._format import ZWSP, Formatter, _em
 from invoicing.rendering._labels import LABELS, language_of
 
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one INFO line per layout step otherwise
@@ -40,8 +47,11 @@ _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # 178 mm; base.css): a word wider than its box gets soft wrap opportunities (:func:`soft_breaks`). Bold
 # text counts a tenth wider.
 EM_PARTY = 13.5  # a party column: (178 mm - 70 mm facts) / 2 - 6 mm padding at 9pt, the name bold
-EM_ITEM = 24.0  # the item column: 46 % of 178 mm - 4 mm padding at 9pt
-EM_DESCRIPTION = 27.0  # the same at 8pt
+PAGE_EM = 178 / 25.4 * 72 / 9  # the text width, 178 mm, in ems at 9pt
+PAD_EM = 4 / 25.4 * 72 / 9  # a line cell's left and right padding (2 x 2 mm)
+ITEM_SHARE = 0.46  # the item column's share of the width while the figures fit beside it...
+ITEM_MIN_SHARE = 0.25  # ...and the least it keeps when they do not
+HEADER_SCALE = 7.5 / 9  # the column headings' font size (uppercase) against the lines' 9pt
 EM_FOOTER = 46.0  # the page footer: 70 % of 178 mm at 7.5pt
 EM_NOTE = 55.0  # full width at 9pt
 EM_WIDE_BOLD = 42.0  # full width at 9pt bold (the corrected invoice, the reason), 10pt bold (state details)
@@ -62,6 +72,54 @@ class Logo:
 
     def data_uri(self) -> str:
         return f"data:{self.content_type};base64,{base64.b64encode(self.content).decode()}"
+
+    def pdf_data_uri(self) -> str:
+        """The logo as the PDF prints it (:func:`_print_logo`), made once per logo and process."""
+        key = hashlib.sha256(self.content).digest()
+        with _lock:
+            uri = _print_logos.get(key)
+        if uri is None:
+            uri = _print_logo(self)
+            with _lock:
+                if len(_print_logos) >= 64:
+                    _print_logos.clear()
+                _print_logos[key] = uri
+        return uri
+
+
+# A raster logo printed at most this many pixels wide and high: 300 dpi over the largest box a logo gets
+# (base.css: 60 x 18 mm).
+LOGO_MAX_PIXELS = (round(60 / 25.4 * 300), round(18 / 25.4 * 300))
+_print_logos: dict[bytes, str] = {}
+
+
+def _print_logo(logo: Logo) -> str:
+    """A raster logo made cheap for WeasyPrint, which decodes and re-encodes every image of every render
+    (a 2000 x 600 RGBA PNG cost ~0.35 s a render, a 164-pixel 1-bit one ~15 ms, as much as a third of a
+    one-page invoice): scaled down to 300 dpi at the largest size it is printed, laid on white (both designs
+    print it on white: the page, the modern band's white frame) and stored as 8-bit greyscale or RGB PNG.
+    An SVG logo, or one Pillow cannot read, is printed as it is."""
+    if logo.content_type == "image/svg+xml":
+        return logo.data_uri()
+    try:
+        image: Image.Image = Image.open(io.BytesIO(logo.content))
+        image.load()
+        ratio = min(1.0, LOGO_MAX_PIXELS[0] / image.width, LOGO_MAX_PIXELS[1] / image.height)
+        if image.mode not in ("1", "L", "RGB"):
+            image = image.convert("RGBA")
+            flat = Image.new("RGB", image.size, "white")
+            flat.paste(image, mask=image.getchannel("A"))
+            image = flat
+        elif image.mode == "1":
+            image = image.convert("L")
+        if ratio < 1:
+            size = (max(1, round(image.width * ratio)), max(1, round(image.height * ratio)))
+            image = image.resize(size, Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        image.save(out, format="PNG")
+    except Exception:  # not for us to judge: WeasyPrint leaves out an image it cannot read
+        return logo.data_uri()
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
 
 
 @dataclass(frozen=True)
@@ -104,15 +162,28 @@ def _env() -> Environment:
 _lock = threading.Lock()
 _fonts: FontConfiguration | None = None
 _css: dict[str, tuple[str, CSS]] = {}
+_ua: list[CSS] = []
+
+
+class _Page(HTML):
+    """A document page rendered with the user-agent stylesheet ``templates/documents/ua.css``: the part of
+    WeasyPrint's HTML5 one that applies to the elements the templates use (see that file)."""
+
+    def _ua_stylesheets(self, forms: bool = False) -> list[CSS]:
+        _stylesheet("classic")
+        return _ua
 
 
 def _stylesheet(design: str) -> tuple[str, CSS]:
-    """The design's CSS text (for the HTML preview) and its parsed form (for WeasyPrint), built once."""
+    """The design's CSS text (for the HTML preview) and its parsed form (for WeasyPrint), built once;
+    with them the font configuration and the user-agent stylesheet."""
     global _fonts
     with _lock:
         if design not in _css:
             if _fonts is None:
                 _fonts = FontConfiguration()
+                ua = (TEMPLATES / "documents" / "ua.css").read_text()
+                _ua.append(CSS(string=ua, font_config=_fonts))
             text = (TEMPLATES / "documents" / "base.css").read_text() + (
                 TEMPLATES / "documents" / f"{design}.css"
             ).read_text()
@@ -131,13 +202,13 @@ def _lines(text: str | None, fmt: Formatter | None = None, width_em: float = EM_
 
 
 def _line_rows(doc: DocumentOut, fmt: Formatter) -> list[dict[str, str | None]]:
+    """The lines' cells as printed; the name and description as typed (:func:`_line_table` wraps them)."""
     amount = "total_with_tax" if doc.prices_include_tax else "total"
     return [
         {
-            "name": fmt.wrap(li.name, EM_ITEM),
-            "description": fmt.wrap(li.description, EM_DESCRIPTION),
-            "unit": li.unit,
-            "quantity": fmt.number(li.quantity),
+            "name": li.name,
+            "description": li.description,
+            "quantity": fmt.number(li.quantity) + (f" {li.unit}" if li.unit else ""),
             "price": fmt.price(li.price),
             "discount": fmt.percent(li.discount) if Decimal(li.discount) else "",
             "taxes": ", ".join(fmt.percent(t.rate) for t in li.taxes) or "–",
@@ -145,6 +216,66 @@ def _line_rows(doc: DocumentOut, fmt: Formatter) -> list[dict[str, str | None]]:
         }
         for li in doc.items
     ]
+
+
+_NARROW = frozenset(" .,:;'’()\u00a0\u202f")
+
+
+def _text_em(text: str) -> float:
+    """The width of a figure's text in ems: digits 0.64 (DejaVu Sans' are 0.636), punctuation and spaces 0.35
+    (0.32-0.35), letters and symbols as :func:`_em` estimates them (generously)."""
+    return sum(0.64 if c.isdigit() else 0.35 if c in _NARROW else _em(c) for c in text)
+
+
+def _column_widths(
+    lines: list[dict[str, str | None]], headers: Mapping[str, str], keys: list[str]
+) -> tuple[float, list[float]]:
+    """The shares of the text width of the item column and of the figure columns ``keys`` (in that order).
+
+    The lines table is laid out with ``table-layout: fixed``: WeasyPrint's automatic table layout measures
+    every cell's min- and max-content width, laying its text out twice more, which was the largest part of
+    a long invoice's render. The widths it found are computed here instead, from a generous estimate of
+    the text's width (:func:`_em`): each figure column is as wide as its widest cell (figures never wrap)
+    or the longest word of its heading (headings wrap at spaces), and the item column takes 46 % of the
+    width while the figures fit in the rest, what is left of it otherwise (at least 25 %). Whatever the
+    figures leave is shared among them in proportion."""
+    needs = []
+    for key in keys:
+        cells = max((_text_em(line[key] or "") for line in lines), default=0.0)
+        heading = max((_text_em(word.upper()) * HEADER_SCALE for word in headers[key].split()), default=0.0)
+        needs.append(max(cells, heading) + PAD_EM)
+    figures = sum(needs)
+    item = max(ITEM_MIN_SHARE, min(ITEM_SHARE, 1 - figures / PAGE_EM))
+    rest = 1 - item
+    return item, [rest * need / figures for need in needs]
+
+
+def _line_table(doc: DocumentOut, labels: Mapping[str, str], fmt: Formatter) -> dict[str, Any]:
+    """The lines table: its rows, its columns (key, heading, width in percent) and the item column's
+    width in ems, the names and descriptions wrapped to it."""
+    lines = _line_rows(doc, fmt)
+    gross = doc.prices_include_tax
+    headers = {
+        "quantity": labels["quantity"],
+        "price": labels["price_gross" if gross else "price"],
+        "discount": labels["discount"],
+        "taxes": labels["tax"],
+        "amount": labels["amount_gross" if gross else "amount"],
+    }
+    keys = ["quantity", "price", *(["discount"] if any(li["discount"] for li in lines) else []), "taxes", "amount"]
+    item, widths = _column_widths(lines, headers, keys)
+    item_em = item * PAGE_EM - PAD_EM
+    for line in lines:
+        line["name"] = fmt.wrap(line["name"], item_em)
+        line["description"] = fmt.wrap(line["description"], item_em * 9 / 8)  # printed at 8pt
+    return {
+        "lines": lines,
+        "item_width": f"{item * 100:.2f}",
+        "columns": [
+            {"key": key, "label": headers[key], "width": f"{width * 100:.2f}"}
+            for key, width in zip(keys, widths, strict=True)
+        ],
+    }
 
 
 def _tax_rows(doc: DocumentOut, fmt: Formatter) -> list[dict[str, str]]:
@@ -305,6 +436,80 @@ def _style(settings: Settings) -> tuple[str, str]:
     return design, color if _COLOR.match(color) else DEFAULT_COLOR
 
 
+MM_PER_EM = 9 / 72 * 25.4  # an em of the tables' 9pt in mm
+
+
+def _fit(columns: list[list[float]], pads_mm: list[float], limit_mm: float, least_mm: float = 0.0) -> dict[str, Any]:
+    """Fixed widths (mm) for a small table, like WeasyPrint's automatic layout would find them, without it
+    (it measures every cell's min- and max-content width, laying its text out again; ~10 % of a one-page
+    render for the four small tables): each column as wide as its widest text (``columns``: each cell's
+    width in ems of 9pt, :func:`_text_em`) plus its padding. The first column (labels, names: text that
+    wraps) gives up what goes past ``limit_mm`` and takes up what is missing to ``least_mm``."""
+    widths = [max(cells, default=0.0) * MM_PER_EM + pad for cells, pad in zip(columns, pads_mm, strict=True)]
+    total = sum(widths)
+    if total > limit_mm:
+        widths[0] = max(widths[0] - (total - limit_mm), min(widths[0], 12.0))
+    elif total < least_mm:
+        widths[0] += least_mm - total
+    return {"width": f"{sum(widths):.2f}", "columns": [f"{w:.2f}" for w in widths]}
+
+
+def _em_of(text: Any, scale: float = 1.0) -> float:
+    return _text_em(str(text or "").replace(ZWSP, "")) * scale
+
+
+def _fitted_tables(ctx: dict[str, Any]) -> dict[str, Any]:
+    """The widths of the facts, tax breakdown, totals and bank tables (base.html), from their texts."""
+    labels = ctx["L"]
+    bold, due = 1.1, 11 / 9 * 1.1  # bold text is ~10 % wider; the amount due is 11pt bold
+    facts = [
+        (labels["number"], ctx["number"] or ctx["mark"]),
+        (labels["date"], ctx["date"]),
+        (labels["service_period"], ctx["period"]) if ctx["period"] else (labels["date_service"], ctx["date_service"]),
+        *([(labels["date_due"], ctx["date_due"])] if ctx["date_due"] else []),
+    ]
+    small = 8 / 9  # the tax breakdown's headings
+    tax_heads = [labels["tax"], labels["rate"], labels["base"], labels["tax_amount"]]
+    taxes = [
+        [_em_of(h, small)] + [_em_of(t[k]) for t in ctx["taxes"]]
+        for h, k in zip(tax_heads, ["name", "rate", "base", "amount"], strict=True)
+    ]
+    totals: list[tuple[Any, Any, float]] = [(row["label"], row["amount"], 1.0) for row in ctx["adjustments"]]
+    totals += [(labels["total"], ctx["total"], 1.0)]
+    totals += [(f"{t['name']} {t['rate']}", t["amount"], 1.0) for t in ctx["tax_totals"]]
+    if len(ctx["tax_totals"]) != 1:
+        totals.append((labels["total_tax"], ctx["total_tax"], 1.0))
+    totals += [(labels["total_with_tax"], ctx["total_with_tax"], bold)]
+    totals += [(labels[k], ctx[k], 1.0) for k in ("total_paid", "total_credited") if ctx[k]]
+    if ctx["amount_due"] or not ctx["is_invoice"]:
+        totals.append(
+            (
+                labels["amount_due" if ctx["is_invoice"] else "amount_credited"],
+                ctx["amount_due"] or ctx["total_with_tax"],
+                due,
+            )
+        )
+    bank = ctx["bank"] or {}
+    bank_rows = [
+        (labels["iban"], bank.get("iban")),
+        (labels["bic"], bank.get("bic")),
+        (labels["bank"], bank.get("name")),
+    ]
+    bank_rows += [(labels["reference"], ctx["reference"]), (labels["amount_due"], ctx["amount_due"])]
+    fitted_taxes: dict[str, Any] = _fit(taxes, [4.0] * 4, 104.0) if ctx["taxes"] else {"width": "0", "columns": []}
+    room = 178.0 - float(fitted_taxes["width"]) - 4.0  # beside the tax breakdown, 4 mm apart
+    return {
+        "facts": _fit([[_em_of(k) for k, _ in facts], [_em_of(v) for _, v in facts]], [3.0, 0.0], 70.0),
+        "taxes": fitted_taxes,
+        "totals": _fit(
+            [[_em_of(k, s) for k, _, s in totals], [_em_of(v, s) for _, v, s in totals]], [4.0, 0.0], room, 70.0
+        ),
+        "bank": _fit(
+            [[_em_of(k) for k, v in bank_rows if v], [_em_of(v) for _, v in bank_rows if v]], [4.0, 0.0], 120.0
+        ),
+    }
+
+
 def build_context(inp: RenderInput, *, soft_breaks: bool = False) -> dict[str, Any]:
     """Everything the template prints, formatted for the document's locale and currency; with
     ``soft_breaks`` (the PDF), words too wide for their box get zero-width spaces to wrap at."""
@@ -313,8 +518,7 @@ def build_context(inp: RenderInput, *, soft_breaks: bool = False) -> dict[str, A
     labels = LABELS[lang]
     fmt = Formatter(doc.locale, doc.currency_code, soft_breaks=soft_breaks)
     design, primary = _style(inp.settings)
-    lines = _line_rows(doc, fmt)
-    return {
+    context = {
         "lang": lang,
         "dir": "ltr",
         "L": labels,
@@ -324,8 +528,7 @@ def build_context(inp: RenderInput, *, soft_breaks: bool = False) -> dict[str, A
         **_parties(inp, fmt),
         **_figures(inp, fmt),
         "logo": inp.logo.data_uri() if inp.logo else None,
-        "lines": lines,
-        "has_discount": any(li["discount"] for li in lines),
+        **_line_table(doc, labels, fmt),
         "gross": doc.prices_include_tax,
         "taxes": _tax_rows(doc, fmt),
         "adjustments": _adjustment_rows(doc, fmt),
@@ -337,6 +540,8 @@ def build_context(inp: RenderInput, *, soft_breaks: bool = False) -> dict[str, A
         "legal_note": _lines(doc.tax_treatment.legal_note if doc.tax_treatment else None, fmt),
         "footer": _lines(doc.footer, fmt, EM_FOOTER),
     }
+    context["fit"] = _fitted_tables(context)
+    return context
 
 
 def render_html(inp: RenderInput, *, preview: bool = True) -> str:
@@ -351,18 +556,63 @@ def render_html(inp: RenderInput, *, preview: bool = True) -> str:
 
 
 _fetcher = URLFetcher(timeout=1, allowed_protocols={"data"}, allow_redirects=False)
+_gc_lock = threading.Lock()
+_gc_holds = 0
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a render runs (on again when the last running render
+    ends). A render allocates a few hundred thousand objects that live until it ends (boxes, styles, text
+    layouts), so the collector ran again and again over a growing heap, to find nothing: a third of a long
+    invoice's time. Their garbage is collected after the render, in one pass instead of many."""
+    global _gc_holds
+    with _gc_lock:
+        _gc_holds += 1
+        gc.disable()
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_holds -= 1
+            if not _gc_holds:
+                gc.enable()
+
+
+def _page(html: str) -> _Page:
+    """The document's HTML as WeasyPrint's ``HTML``, read by the XML parser (expat, in C) when it is well
+    formed, which the templates are (void elements closed, every table's ``tbody`` written): WeasyPrint's
+    HTML5 parser (tinyhtml5, pure Python) took ~8 % of a one-page render and ~12 % of a 200-line one. Text
+    XML does not allow (control characters) falls back to the HTML5 parser. Both give the same tree
+    (tests/unit/test_pdf_perf_boxes.py); the attributes set are those ``HTML.__init__`` sets."""
+    try:
+        root = ElementTree.fromstring(html)
+    except ElementTree.ParseError:
+        return _Page(string=html, url_fetcher=_fetcher)
+    page = _Page.__new__(_Page)
+    page.base_url = None
+    page.url_fetcher = _fetcher
+    page.media_type = "print"
+    page.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+    page.etree_element = page.wrapper_element.etree_element
+    return page
 
 
 def layout(inp: RenderInput) -> Any:
     """The document laid out in pages (a WeasyPrint ``Document``): what :func:`render_pdf` writes."""
     context = build_context(inp, soft_breaks=True)
+    if inp.logo:
+        context["logo"] = inp.logo.pdf_data_uri()
     _, css = _stylesheet(context["design"])
     html = (
         _env().get_template(f"documents/{context['design']}.html").render(**context, inline_css=None, csp=PREVIEW_CSP)
     )
-    return HTML(string=html, url_fetcher=_fetcher).render(stylesheets=[css], font_config=_fonts)
+    with _collector_paused():
+        return _page(html).render(stylesheets=[css], font_config=_fonts)
 
 
 def render_pdf(inp: RenderInput) -> bytes:
     """The document as PDF. CPU-bound and synchronous: call it from a worker thread."""
-    return layout(inp).write_pdf()
+    document = layout(inp)
+    with _collector_paused():
+        return bytes(document.write_pdf())
