@@ -1,8 +1,10 @@
 """Proxy overhead: ``GET /v1/invoices`` direct (account key) against ``GET /embed/api/v1/invoices``
 (dashboard session through the BFF), same server, same data, same run, interleaved rounds.
 
-    .venv/bin/python bench/embed_proxy.py                       # starts `folio serve` on a fresh SQLite file
-    .venv/bin/python bench/embed_proxy.py --database postgresql://postgres@127.0.0.1:5432/test
+    .venv/bin/python bench/embed_proxy.py                       # `folio serve` on a fresh SQLite file, then on
+                                                                # a fresh PostgreSQL database (dropped after)
+    .venv/bin/python bench/embed_proxy.py --engines sqlite
+    .venv/bin/python bench/embed_proxy.py --database postgresql://postgres@127.0.0.1:5432/bench   # that database
     .venv/bin/python bench/embed_proxy.py --url http://127.0.0.1:8000 --key sk_sandbox_…   # a running server
 
 Prints throughput (requests/s), p50/p99 latency and the server's CPU time per request (read from /proc,
@@ -23,12 +25,14 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("FOLIO_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 INVOICE = {
     "customer": {"name": "Bench Buyer Ltd", "country": "SI"},
     "items": [{"name": "Subscription", "quantity": 1, "price": "99.00", "taxes": [{"rate": 22}]}],
@@ -193,6 +197,9 @@ def main() -> None:
     parser.add_argument(
         "--database", help="for the server this script starts: e.g. postgresql://postgres@127.0.0.1:5432/bench"
     )
+    parser.add_argument(
+        "--engines", default="sqlite,postgresql", help="without --url or --database: a fresh database of each"
+    )
     parser.add_argument("--requests", type=int, default=1000, help="requests per path and round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=16)
@@ -218,9 +225,31 @@ def main() -> None:
 
     if args.url:
         run(args.url.rstrip("/"), args.key)
-    else:
+    elif args.database:
         with local_server(args.database) as (url, key, pid):
             run(url, key, pid)
+    else:
+        for engine in args.engines.split(","):
+            print(f"\n{engine}")
+            if engine == "sqlite":
+                with local_server(None) as (url, key, pid):
+                    run(url, key, pid)
+                continue
+            sys.path.insert(0, str(ROOT))
+            from bench.exports import _sql
+            from bench.seed_sql import fresh_database
+
+            name = f"folio_bench_proxy_{uuid.uuid4().hex[:8]}"
+            try:
+                database = fresh_database(PG_URL, name)
+            except Exception as exc:
+                print(f"PostgreSQL not reachable ({exc}); skipping it", file=sys.stderr)
+                continue
+            try:
+                with local_server(database) as (url, key, pid):
+                    run(url, key, pid)
+            finally:
+                _sql(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":
