@@ -59,9 +59,21 @@ lint: deps $(if $(wildcard frontend/package.json),frontend/node_modules/.install
 test: install lint
 	$(PY) -m pytest -q
 
-bench: deps
+# every benchmark in bench/, each with quick settings (see each script's --help for the full-size runs);
+# SQLite and the PostgreSQL of FOLIO_TEST_POSTGRES_URL; not part of `make test`
+bench: install
 	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	$(PY) bench/issue_invoices.py
+	@if [ -f bench/issue_floor.py ]; then $(PY) bench/issue_floor.py; fi
+	$(PY) bench/render_pdf.py --quick --seconds 3
+	$(PY) bench/embed_proxy.py --requests 600 --rounds 3
+	$(PY) bench/memory.py --invoices 1000 --renders 20
+	$(PY) bench/exports.py --sizes 10000
+	$(PY) bench/reports_scale.py --entities 100 --documents 10000 --runs 50 --account-runs 5
+	$(PY) bench/webhook_delivery.py --seconds 5 --closed-seconds 5
+	$(PY) bench/tax_decision.py
+	$(PY) bench/einvoice.py --runs 50
+	$(PY) bench/dashboard.py
 
 clean:
 	rm -rf .venv .tools var

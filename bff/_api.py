@@ -23,6 +23,9 @@ from contract import credentials
 from contract.errors import FolioError, Forbidden, NotFound, UpstreamError
 
 IN_PROCESS_BASE = "http://folio-api.internal"
+IN_PROCESS_HOST = b"folio-api.internal"
+IN_PROCESS_CLIENT = ("127.0.0.1", 0)
+"""The client address the API sees for the BFF's in-process calls (as :class:`StreamingASGITransport`'s)."""
 
 
 class UpstreamTimeout(UpstreamError):
@@ -50,7 +53,7 @@ def make_client(
     if transport is None and not settings.api_url:
         if app is None:
             raise RuntimeError("the BFF needs FOLIO_API_URL, or the API app to reach in-process")
-        transport = StreamingASGITransport(app)
+        transport = StreamingASGITransport(app, client=IN_PROCESS_CLIENT)
     timeout = httpx.Timeout(
         settings.api_timeout, connect=settings.api_connect_timeout, pool=settings.api_connect_timeout
     )
@@ -84,6 +87,9 @@ class FolioApi:
     def __init__(self, client: httpx.AsyncClient, keys: list[str]):
         self.client = client
         self.keys = keys
+        transport = getattr(client, "_transport", None)
+        self.in_process: Any | None = transport.app if isinstance(transport, StreamingASGITransport) else None
+        """The API's ASGI app when it runs in this process (the proxy calls it directly), else None."""
 
     async def request(
         self, method: str, path: str, credential: str, *, entity_id: str | None = None, **kwargs: Any

@@ -17,17 +17,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Iterable
+from typing import Any, cast
 from urllib.parse import unquote
 
 import httpx
 from litestar import Request, Response
 from litestar.enums import HttpMethod
 from litestar.response import Stream
+from litestar.types import ASGIApp, Receive, Scope, Send
 
-from bff._api import FolioApi, upstream_failure
+from bff._api import IN_PROCESS_CLIENT, IN_PROCESS_HOST, FolioApi, upstream_failure
 from bff._tokens import Claims
-from contract.errors import NotFound
+from contract.errors import FolioError, NotFound
 
 PROXY_METHODS = [HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE]
 """What the dashboard may call through the proxy (the API decides, per route, what each role may do)."""
@@ -113,10 +116,17 @@ def _has_body(request: Request) -> bool:
 
 async def forward(api: FolioApi, request: Request, claims: Claims, *, prefix: str, vary: str) -> Response:
     """Forward the dashboard's call under ``prefix`` (the embed's ``/embed/api``, or the standalone
-    dashboard's ``/app/api``); ``vary`` names the request header that carries the session."""
+    dashboard's ``/app/api``); ``vary`` names the request header that carries the session.
+
+    With the API in this process (``folio serve``), the answer is an :class:`InProcess` response that calls
+    the API's ASGI app directly when Litestar sends it: the caller's ``receive`` feeds the API (the body
+    streams up unbuffered), the API's messages go to the caller's ``send`` with the headers filtered (the
+    body streams down); no httpx request, no queue, no copy. Otherwise the shared httpx client relays it."""
     raw_path = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
     path = upstream_path(raw_path, claims, prefix)
     query = request.scope.get("query_string", b"")
+    if api.in_process is not None:
+        return InProcess(api, path, query, claims, vary.encode("latin-1"))
     url = path + ("?" + query.decode("latin-1") if query else "")
     upstream = api.client.build_request(
         request.method,
@@ -159,3 +169,125 @@ async def _relay(response: httpx.Response) -> AsyncIterator[bytes]:
             yield chunk
     finally:
         await response.aclose()
+
+
+# -- the in-process way: the API's ASGI app called directly -------------------------------------------------
+
+_DROP_REQUEST_RAW = frozenset(h.encode("latin-1") for h in DROP_REQUEST)
+_DROP_RESPONSE_RAW = frozenset(h.encode("latin-1") for h in DROP_RESPONSE)
+_NO_STORE = (b"cache-control", b"private, no-store")
+
+
+def _listed(value: bytes) -> set[bytes]:
+    """The header names a ``Connection`` header's value lists (they are hop-by-hop too)."""
+    return {h.strip().lower() for h in value.split(b",")}
+
+
+def upstream_headers(raw: Iterable[tuple[bytes, bytes]], credential: str, entity_id: str) -> list[tuple[bytes, bytes]]:
+    """The caller's headers as the API gets them: its credentials, cookies, origin, forwarding and hop-by-hop
+    headers dropped; the entity user's credential and the session's entity added."""
+    headers = list(raw)
+    connection = [v for k, v in headers if k.lower() == b"connection"]
+    listed = _listed(b",".join(connection)) if connection else ()
+    kept = [(k, v) for k, v in headers if k.lower() not in _DROP_REQUEST_RAW and k.lower() not in listed]
+    kept.append((b"host", IN_PROCESS_HOST))
+    kept.append((b"authorization", b"Bearer " + credential.encode("latin-1")))
+    kept.append((b"x-entity-id", entity_id.encode("latin-1")))
+    return kept
+
+
+def downstream_headers(raw: Iterable[tuple[bytes, bytes]], vary: bytes) -> list[tuple[bytes, bytes]]:
+    """The API's answer headers as the caller gets them: hop-by-hop, Set-Cookie, Date and Server dropped;
+    ``Cache-Control: private, no-store`` unless the API set its own; ``Vary`` naming the session's header."""
+    headers = [(k.lower(), v) for k, v in raw]
+    connection = [v for k, v in headers if k == b"connection"]
+    listed = _listed(b",".join(connection)) if connection else ()
+    kept, varies, cached = [], [], False
+    for k, v in headers:
+        if k in _DROP_RESPONSE_RAW or k in listed:
+            continue
+        if k == b"vary":
+            varies.append(v)
+            continue
+        cached = cached or k == b"cache-control"
+        kept.append((k, v))
+    if not cached:
+        kept.append(_NO_STORE)
+    kept.append((b"vary", b", ".join([*varies, vary])))
+    return kept
+
+
+class InProcess(Response):
+    """A dashboard call answered by the API in this process (see :func:`forward`)."""
+
+    def __init__(self, api: FolioApi, path: str, query: bytes, claims: Claims, vary: bytes):
+        super().__init__(content=None)
+        self.api, self.path, self.query, self.claims, self.vary = api, path, query, claims, vary
+
+    def to_asgi_response(self, app: Any, request: Request, **kwargs: Any) -> InProcess:  # type: ignore[override]
+        return self  # Litestar sends it by calling it: route headers and cookies are not used by the proxy
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        api = self.api
+        assert api.in_process is not None
+        credential = api.user_credential(self.claims)
+        inner: dict[str, Any] = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": scope.get("http_version", "1.1"),
+            "method": cast(dict, scope)["method"],
+            "scheme": "http",
+            "path": unquote(self.path),
+            "raw_path": self.path.encode("latin-1"),
+            "query_string": self.query,
+            "root_path": "",
+            "headers": upstream_headers(scope["headers"], credential, self.claims.entity_id),
+            "server": (IN_PROCESS_HOST.decode(), 80),
+            "client": IN_PROCESS_CLIENT,
+            "state": {},
+        }
+        await call_in_process(api.in_process, inner, receive, send, self.vary, api.client.timeout.read)
+
+
+async def call_in_process(
+    app: ASGIApp, scope: dict[str, Any], receive: Receive, send: Send, vary: bytes, timeout: float | None
+) -> None:
+    """Run the API's ``app`` for ``scope``, its answer going to ``send`` with :func:`downstream_headers`.
+
+    ``timeout`` bounds each wait for the API (its first message, then the gap between two), not the time
+    the caller takes to read: past it, before the answer started, the API's handler is cancelled and the
+    caller gets 504; after, the answer is cut off (as a stalled upstream over HTTP would be). An API that
+    fails before answering is a 502."""
+    started = False
+    loop = asyncio.get_running_loop()
+
+    async def relay(message: Any) -> None:
+        nonlocal started
+        if message["type"] == "http.response.start":
+            started = True
+            message = {**message, "headers": downstream_headers(message.get("headers") or (), vary)}
+        if timeout is None:
+            await send(message)
+            return
+        deadline.reschedule(None)  # the caller's pace is not the API's
+        try:
+            await send(message)
+        finally:
+            deadline.reschedule(loop.time() + timeout)
+
+    try:
+        async with asyncio.timeout(timeout) as deadline:
+            await app(cast(Scope, scope), receive, relay)
+    except TimeoutError as exc:
+        failure = httpx.ReadTimeout("the in-process API did not answer in time")
+        if started:
+            raise failure from exc
+        raise upstream_failure(failure) from None
+    except (asyncio.CancelledError, FolioError):
+        raise
+    except Exception as exc:
+        if started:
+            raise
+        raise upstream_failure(httpx.RemoteProtocolError(f"the in-process API failed: {exc!r}")) from exc
+    if not started:
+        raise upstream_failure(httpx.RemoteProtocolError("the in-process API sent no answer"))
