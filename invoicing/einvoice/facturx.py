@@ -18,7 +18,7 @@ from contract.errors import ValidationFailed
 from invoicing.einvoice.formats import FORMATS, requirements
 from invoicing.einvoice.model import EInvoice, build
 from invoicing.entities.settings import Settings, einvoice_pdf
-from invoicing.rendering import RenderInput, layout
+from invoicing.rendering import RenderInput, render_pdf
 
 PDF_VARIANT = "pdf/a-3b"
 LEVEL = "en16931"
@@ -26,9 +26,7 @@ LEVEL = "en16931"
 
 def base_pdf(inp: RenderInput) -> bytes:
     """The document as PDF/A-3b. CPU-bound and synchronous: call it from the render thread."""
-    out = BytesIO()
-    layout(inp).write_pdf(out, pdf_variant=PDF_VARIANT)
-    return out.getvalue()
+    return render_pdf(inp, pdf_variant=PDF_VARIANT)
 
 
 def embed(pdf: bytes, xml: bytes, inv: EInvoice, lang: str | None = None) -> bytes:

@@ -611,8 +611,9 @@ def layout(inp: RenderInput) -> Any:
         return _page(html).render(stylesheets=[css], font_config=_fonts)
 
 
-def render_pdf(inp: RenderInput) -> bytes:
-    """The document as PDF. CPU-bound and synchronous: call it from a worker thread."""
+def render_pdf(inp: RenderInput, pdf_variant: str | None = None) -> bytes:
+    """The document as PDF (``pdf_variant``: WeasyPrint's, e.g. ``pdf/a-3b``). CPU-bound and synchronous:
+    call it from a worker thread."""
     document = layout(inp)
     with _collector_paused():
-        return bytes(document.write_pdf())
+        return bytes(document.write_pdf(pdf_variant=pdf_variant))

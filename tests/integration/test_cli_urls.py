@@ -48,6 +48,19 @@ def _wait_for(process: subprocess.Popen, log: Path, ready) -> None:
         time.sleep(0.1)
 
 
+def _account_key(env: dict[str, str], name: str) -> str:
+    """``folio account create`` in the database of ``env``: the new account's sandbox key."""
+    created = subprocess.run(
+        [sys.executable, "-m", "folio.cli", "account", "create", "--name", name, "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(created.stdout)["keys"]["sandbox"]
+
+
 def _answers(url: str) -> bool:
     try:
         return httpx.get(f"{url}/healthz", timeout=2).status_code == 200
@@ -57,15 +70,7 @@ def _answers(url: str) -> bool:
 
 def test_serve_builds_the_token_url_on_the_port_it_serves(tmp_path):
     env = _env(tmp_path)
-    created = subprocess.run(
-        [sys.executable, "-m", "folio.cli", "account", "create", "--name", "P", "--json"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    key = json.loads(created.stdout)["keys"]["sandbox"]
+    key = _account_key(env, "P")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log = tmp_path / "serve.log"

@@ -8,7 +8,6 @@ before the database is touched."""
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
 import subprocess
@@ -19,7 +18,7 @@ import httpx
 
 from tests.conftest import _free_port, drop_postgres_database, postgres_database, skip_unless_ci
 from tests.integration.conftest import INVOICE
-from tests.integration.test_cli_urls import ROOT, _answers, _env, _process, _wait_for
+from tests.integration.test_cli_urls import ROOT, _account_key, _answers, _env, _process, _wait_for
 
 ISSUES = 60
 
@@ -65,15 +64,7 @@ def test_two_workers_issue_gapless_unique_numbers_and_stop_together(tmp_path):
         skip_unless_ci("PostgreSQL is not reachable")
     try:
         env = {**_env(tmp_path), "FOLIO_DATABASE_URL": database_url}
-        created = subprocess.run(
-            [sys.executable, "-m", "folio.cli", "account", "create", "--name", "Workers", "--json"],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        key = json.loads(created.stdout)["keys"]["sandbox"]
+        key = _account_key(env, "Workers")
         port = _free_port()
         url = f"http://127.0.0.1:{port}"
         log = tmp_path / "serve.log"
