@@ -64,7 +64,7 @@ test: install lint
 bench: install
 	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	$(PY) bench/issue_invoices.py
-	@if [ -f bench/issue_floor.py ]; then $(PY) bench/issue_floor.py; fi
+	$(PY) bench/issue_floor.py
 	$(PY) bench/render_pdf.py --quick --seconds 3
 	$(PY) bench/embed_proxy.py --requests 600 --rounds 3
 	$(PY) bench/memory.py --invoices 1000 --renders 20
