@@ -40,6 +40,8 @@ class Branding(Struct, omit_defaults=True, forbid_unknown_fields=True):
 class NumberFormats(Struct, omit_defaults=True, forbid_unknown_fields=True):
     invoice: FormatStr | UnsetType = UNSET
     credit_note: FormatStr | UnsetType = UNSET
+    estimate: FormatStr | UnsetType = UNSET
+    advance_invoice: FormatStr | UnsetType = UNSET
 
 
 class BankAccount(Struct, omit_defaults=True, forbid_unknown_fields=True):

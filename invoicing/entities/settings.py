@@ -30,12 +30,20 @@ class Branding(Struct, frozen=True):
     primary_color: str | None = DEFAULT_COLOR
 
 
+SEQUENCES = ("invoice", "credit_note", "estimate", "advance_invoice")
+"""The document types numbered in a sequence of their own, each with its format in ``settings.number_formats``."""
+
+
 class NumberFormats(Struct, frozen=True):
     invoice: str = DEFAULT_FORMAT
     credit_note: str = "CN-" + DEFAULT_FORMAT
+    estimate: str = "EST-" + DEFAULT_FORMAT
+    advance_invoice: str = "ADV-" + DEFAULT_FORMAT
 
     def of(self, doc_type: str) -> NumberFormat:
-        return NumberFormat(self.invoice if doc_type == "invoice" else self.credit_note)
+        if doc_type not in SEQUENCES:
+            raise KeyError(doc_type)
+        return NumberFormat(getattr(self, doc_type))
 
 
 class BankAccount(Struct, frozen=True):
@@ -118,7 +126,7 @@ def check(stored: dict[str, Any]) -> Settings:
     if isinstance(bank, dict) and isinstance(bank.get("iban"), str):
         bank["iban"] = std_iban.compact(bank["iban"]) or None
     settings = effective(stored)
-    for doc_type in ("invoice", "credit_note"):
+    for doc_type in SEQUENCES:
         try:
             NumberFormat.parse(settings.number_formats.of(doc_type).pattern)
         except FormatError as exc:

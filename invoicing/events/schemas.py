@@ -52,6 +52,18 @@ EVENT_TYPES: dict[str, str | None] = {
     "export.created": "export",
     "export.completed": "export",
     "export.failed": "export",
+    # estimates
+    "estimate.issued": "estimate",
+    "estimate.accepted": "estimate",
+    "estimate.declined": "estimate",
+    "estimate.converted": "estimate",
+    # advance invoices
+    "advance_invoice.issued": "advance invoice",
+    # recurring invoices
+    "recurring_invoice.run": "recurring invoice",
+    "recurring_invoice.failed": "recurring invoice",
+    # reminders
+    "invoice.reminder_sent": "invoice",
 }
 """Every event type Folio records, and the object its ``data.object`` holds (``None``: none, the event's
 data is for the audit log). The first sixteen are the contract's (``API.md``, "Webhooks and events"). One

@@ -21,6 +21,8 @@ def test_nothing_stored_gives_the_defaults():
         "#1d4ed8",
     )
     assert settings.number_formats.of("credit_note").pattern == "CN-{yyyy}-{nnnnn}"
+    assert settings.number_formats.of("estimate").pattern == "EST-{yyyy}-{nnnnn}"
+    assert settings.number_formats.of("advance_invoice").pattern == "ADV-{yyyy}-{nnnnn}"
 
 
 def test_stored_values_override_and_a_stored_null_stays_null():
@@ -36,7 +38,12 @@ def test_the_api_view_shows_every_effective_field():
     out = as_schema(effective({"footer": "Thanks"}), "SI")
     assert out == EntitySettings(
         branding=Branding(logo_url=None, primary_color="#1d4ed8"),
-        number_formats=NumberFormats(invoice="{yyyy}-{nnnnn}", credit_note="CN-{yyyy}-{nnnnn}"),
+        number_formats=NumberFormats(
+            invoice="{yyyy}-{nnnnn}",
+            credit_note="CN-{yyyy}-{nnnnn}",
+            estimate="EST-{yyyy}-{nnnnn}",
+            advance_invoice="ADV-{yyyy}-{nnnnn}",
+        ),
         payment_terms_days=14,
         payment_terms_text=None,
         default_note=None,

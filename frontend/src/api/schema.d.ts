@@ -2125,7 +2125,11 @@ export interface components {
         /** NumberFormats */
         NumberFormats: {
             /** @description e.g. INV-{yyyy}-{nnnn}: {yyyy} {yy} {mm} and one {n…} sequence */
+            advance_invoice?: string;
+            /** @description e.g. INV-{yyyy}-{nnnn}: {yyyy} {yy} {mm} and one {n…} sequence */
             credit_note?: string;
+            /** @description e.g. INV-{yyyy}-{nnnn}: {yyyy} {yy} {mm} and one {n…} sequence */
+            estimate?: string;
             /** @description e.g. INV-{yyyy}-{nnnn}: {yyyy} {yy} {mm} and one {n…} sequence */
             invoice?: string;
         };
