@@ -5,6 +5,7 @@ server plus the demo platform page, :mod:`bff.demo.host`, on a seeded sandbox, a
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import os
@@ -67,6 +68,9 @@ def serve(host: str, port: int, workers: int, database_url: str | None) -> None:
     click.echo(f"Folio listening on http://{host}:{port}  (OpenAPI: http://{host}:{port}/schema{processes})", err=True)
     click.echo(f"Public URL (embed and e-mailed links; FOLIO_PUBLIC_URL): {settings.public_url}", err=True)
     if workers > 1:
+        # the connections are the deployment's, not each process's: N processes share them
+        share = max(5, settings.database.connections // workers)
+        settings.database = dataclasses.replace(settings.database, connections=share)
         _serve_processes(settings, host, port, workers)
     else:
         serve_app(create_server_app(settings), host, port)  # SIGTERM: render workers killed, stopped in seconds

@@ -101,7 +101,9 @@ def create_app(
     on_shutdown: Sequence[LifespanHook] = (),
 ) -> Litestar:
     settings = settings or Settings()
-    db = database or Database(settings.database.url, echo=settings.database.echo)
+    db = database or Database(
+        settings.database.url, echo=settings.database.echo, connections=settings.database.connections
+    )
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:

@@ -26,6 +26,9 @@ class DatabaseSettings:
     """``sqlite:///path.db`` or ``postgresql://user@host:port/db`` (``FOLIO_DATABASE_URL``)."""
     echo: bool = field(default_factory=lambda: _env("FOLIO_DATABASE_ECHO") == "1")
     """Log every SQL statement (``FOLIO_DATABASE_ECHO=1``)."""
+    connections: int = field(default_factory=lambda: int(_env("FOLIO_DATABASE_CONNECTIONS", "30")))
+    """PostgreSQL: the most connections one ``folio serve`` holds (``FOLIO_DATABASE_CONNECTIONS``, default 30),
+    shared by its processes under ``--workers N`` (each gets its part, at least 5)."""
 
 
 @dataclass

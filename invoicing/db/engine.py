@@ -278,7 +278,8 @@ failed): work that must join the transaction at its end, done through the driver
 
 
 class Database:
-    def __init__(self, url: str, *, echo: bool = False):
+    def __init__(self, url: str, *, echo: bool = False, connections: int = 30):
+        """``connections``: PostgreSQL's pool, two thirds kept open and the rest opened under load."""
         self.url = normalize_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
         if self.is_sqlite:
@@ -286,7 +287,12 @@ class Database:
             self.reader = _sqlite_engine(self.url, immediate=False, pool_size=4, echo=echo)
         else:
             self.writer = self.reader = create_async_engine(
-                self.url, echo=echo, pool_size=20, max_overflow=10, pool_timeout=60, pool_pre_ping=False
+                self.url,
+                echo=echo,
+                pool_size=max(1, connections * 2 // 3),
+                max_overflow=connections - max(1, connections * 2 // 3),
+                pool_timeout=60,
+                pool_pre_ping=False,
             )
         self._write_sessions = async_sessionmaker(self.writer, expire_on_commit=False, autoflush=False)
         self._read_sessions = async_sessionmaker(self.reader, expire_on_commit=False, autoflush=False)

@@ -2,8 +2,8 @@
 
 Invoices issued concurrently over many connections, which the kernel spreads over both processes, all
 succeed and take gapless, unique numbers; SIGTERM stops every process; when one process dies, the others
-are stopped and ``folio serve`` exits non-zero. On SQLite (one process per file) the option is refused
-before the database is touched."""
+are stopped and ``folio serve`` exits non-zero; the processes share ``FOLIO_DATABASE_CONNECTIONS``. On
+SQLite (one process per file) the option is refused before the database is touched."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import asyncpg
 import httpx
 
 from tests.conftest import _free_port, drop_postgres_database, postgres_database, skip_unless_ci
@@ -29,19 +30,39 @@ def _server_processes(pid: int) -> list[int]:
     return [int(c) for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
 
 
-async def _issue_concurrently(url: str, key: str, entity: str) -> list[httpx.Response]:
-    """``ISSUES`` invoices from 12 clients, each on connections of its own."""
+async def _issue_concurrently(url: str, key: str, entity: str, database_url: str) -> tuple[list[httpx.Response], int]:
+    """``ISSUES`` invoices from 12 clients, each on connections of its own; and the most connections the
+    database had from the server meanwhile (sampled every 20 ms)."""
     headers = {"Authorization": f"Bearer {key}", "X-Entity-Id": entity}
     queue = iter(range(ISSUES))
     responses: list[httpx.Response] = []
+    done = asyncio.Event()
+    peak = 0
 
     async def client() -> None:
         async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as api:
             for _ in queue:
                 responses.append(await api.post("/v1/invoices", json=INVOICE))
 
+    async def sample() -> None:
+        nonlocal peak
+        conn = await asyncpg.connect(database_url.replace("postgresql://", "postgres://", 1))
+        try:
+            while not done.is_set():
+                count = await conn.fetchval(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+                peak = max(peak, count)
+                await asyncio.sleep(0.02)
+        finally:
+            await conn.close()
+
+    sampler = asyncio.create_task(sample())
     await asyncio.gather(*(client() for _ in range(12)))
-    return responses
+    done.set()
+    await sampler
+    return responses, peak
 
 
 def test_workers_on_sqlite_are_refused(tmp_path):
@@ -63,7 +84,8 @@ def test_two_workers_issue_gapless_unique_numbers_and_stop_together(tmp_path):
     if database_url is None:
         skip_unless_ci("PostgreSQL is not reachable")
     try:
-        env = {**_env(tmp_path), "FOLIO_DATABASE_URL": database_url}
+        # 10 connections for the deployment: 5 for each process, whatever the load
+        env = {**_env(tmp_path), "FOLIO_DATABASE_URL": database_url, "FOLIO_DATABASE_CONNECTIONS": "10"}
         key = _account_key(env, "Workers")
         port = _free_port()
         url = f"http://127.0.0.1:{port}"
@@ -75,13 +97,14 @@ def test_two_workers_issue_gapless_unique_numbers_and_stop_together(tmp_path):
             with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=30) as api:
                 entity = api.post("/v1/entities", json={"name": "Workers d.o.o.", "country": "SI"}).json()["id"]
 
-            responses = asyncio.run(_issue_concurrently(url, key, entity))
+            responses, connections = asyncio.run(_issue_concurrently(url, key, entity, database_url))
 
             assert [r.status_code for r in responses] == [201] * ISSUES, [r.text for r in responses[:3]]
             numbers = [r.json()["number"] for r in responses]
             assert len(set(numbers)) == ISSUES
             assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, ISSUES + 1))
             assert _server_processes(process.pid) == workers  # both still serving
+            assert 2 <= connections <= 10
 
             process.terminate()
             assert process.wait(timeout=60) == 0, log.read_text()
