@@ -74,6 +74,17 @@ class EinvoiceSettings(Struct, omit_defaults=True, forbid_unknown_fields=True):
     entities in the EU, false elsewhere)."""
 
 
+MAX_REMINDER_DAYS = 10
+ReminderDay = Annotated[int, Meta(ge=1, le=365)]
+
+
+class ReminderSettings(Struct, omit_defaults=True, forbid_unknown_fields=True):
+    enabled: bool | UnsetType = UNSET
+    """E-mail overdue invoices to the buyer at the days below (default false)."""
+    days_after_due: Annotated[list[ReminderDay], Meta(max_length=MAX_REMINDER_DAYS)] | UnsetType = UNSET
+    """Days after the due date a reminder goes: distinct, 1 to 365, at most 10; stored sorted (default 7, 14, 30)."""
+
+
 class EntitySettings(Struct, omit_defaults=True, forbid_unknown_fields=True):
     """Every field is optional in requests; responses show the effective value (defaults filled)."""
 
@@ -90,6 +101,7 @@ class EntitySettings(Struct, omit_defaults=True, forbid_unknown_fields=True):
     tax: TaxSettings | UnsetType = UNSET
     numbering: NumberingSettings | UnsetType = UNSET
     einvoice: EinvoiceSettings | UnsetType = UNSET
+    reminders: ReminderSettings | UnsetType = UNSET
 
 
 class Contact(Struct, forbid_unknown_fields=True):

@@ -38,6 +38,8 @@ from invoicing.exports.controller import ExportController
 from invoicing.exports.worker import export_lifespan
 from invoicing.items.controller import ItemController
 from invoicing.payments.controller import PaymentController, RefundController
+from invoicing.reminders import reminder_lifespan
+from invoicing.reminders.controller import InvoiceReminderController
 from invoicing.rendering import logo_lifespan
 from invoicing.rendering.controller import CreditNoteRenderingController, FileController, InvoiceRenderingController
 from invoicing.reports.controller import ReportController
@@ -75,6 +77,7 @@ API_CONTROLLERS = [
     DeliveryController,
     ReportController,
     ExportController,
+    InvoiceReminderController,
 ]
 
 
@@ -138,6 +141,7 @@ def create_app(
             webhook_lifespan,
             retention_lifespan,
             export_lifespan,
+            reminder_lifespan,
         ],
         on_startup=list(on_startup),
         on_shutdown=list(on_shutdown),

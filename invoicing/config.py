@@ -167,6 +167,15 @@ class ExportSettings:
     """How often each worker deletes the files of expired exports (``FOLIO_EXPORT_PURGE_SECONDS``)."""
 
 
+@dataclass
+class ReminderSettings:
+    """The payment reminder job (:mod:`invoicing.reminders`)."""
+
+    interval_seconds: float = field(default_factory=lambda: float(_env("FOLIO_REMINDER_SECONDS", "3600")))
+    """How often each process e-mails the reminders that are due (``FOLIO_REMINDER_SECONDS``; first run one
+    interval after start; ``0``: never, leave it to other processes)."""
+
+
 class InsecureDefaults(RuntimeError):
     """A server that would start with the public development secret where others can reach it."""
 
@@ -209,6 +218,7 @@ class Settings:
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     events: EventSettings = field(default_factory=EventSettings)
     exports: ExportSettings = field(default_factory=ExportSettings)
+    reminders: ReminderSettings = field(default_factory=ReminderSettings)
     public_url: str = field(default_factory=lambda: _env("FOLIO_PUBLIC_URL", "http://127.0.0.1:8000"))
     """The URL browsers reach Folio at (embed URLs and e-mailed links are built from it). Unset, ``folio serve``
     uses the address it serves (``--host``, ``--port``) and ``folio demo`` its own port."""

@@ -406,6 +406,24 @@ class Email(Base):
     )
 
 
+ReminderStatus = Literal["sent", "skipped", "passed"]
+
+
+class InvoiceReminder(Base):
+    """One threshold of ``settings.reminders.days_after_due`` dealt with for an invoice (:mod:`invoicing.reminders`):
+    ``sent`` (its e-mail is ``email_id``), ``skipped`` (the buyer has no usable address) or ``passed`` (a later
+    threshold was reached at the same run). The key is the never-twice rule: one row per (invoice, day),
+    written in the transaction that records the e-mail."""
+
+    __tablename__ = "invoice_reminders"
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    days_after_due: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    status: Mapped[ReminderStatus] = mapped_column(String(10))
+    email_id: Mapped[str | None] = mapped_column(ForeignKey("emails.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class DocumentFile(Base):
     """An issued document's PDF, rendered once and kept byte for byte."""
 

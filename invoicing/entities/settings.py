@@ -72,6 +72,12 @@ class EinvoiceSettings(Struct, frozen=True):
     """None: the default, true for entities in the EU (:func:`einvoice_pdf`)."""
 
 
+class ReminderSettings(Struct, frozen=True):
+    enabled: bool = False
+    days_after_due: tuple[int, ...] = (7, 14, 30)
+    """Distinct, sorted (:func:`check` stores them so)."""
+
+
 class Settings(Struct, frozen=True):
     branding: Branding = Branding()
     number_formats: NumberFormats = NumberFormats()
@@ -85,6 +91,7 @@ class Settings(Struct, frozen=True):
     tax: TaxSettings = TaxSettings()
     numbering: NumberingSettings = NumberingSettings()
     einvoice: EinvoiceSettings = EinvoiceSettings()
+    reminders: ReminderSettings = ReminderSettings()
 
 
 DEFAULTS = Settings()
@@ -121,10 +128,18 @@ def check(stored: dict[str, Any]) -> Settings:
     """The effective settings of ``stored``; a number format, an IBAN or a reply-to address that cannot work
     is refused (422), so every stored reply-to passes the rule e-mails are sent by (:func:`check_address`).
     A valid IBAN is normalised in ``stored`` itself, like a VAT number: compact and upper-case
-    (``si56 1910 0000 0123 438`` is stored as ``SI56191000000123438``; documents print it in groups of four)."""
+    (``si56 1910 0000 0123 438`` is stored as ``SI56191000000123438``; documents print it in groups of four).
+    Reminder days must be distinct and are stored sorted."""
     bank = stored.get("bank_account")
     if isinstance(bank, dict) and isinstance(bank.get("iban"), str):
         bank["iban"] = std_iban.compact(bank["iban"]) or None
+    reminders = stored.get("reminders")
+    if isinstance(reminders, dict) and isinstance(reminders.get("days_after_due"), list):
+        days = reminders["days_after_due"]
+        for i, day in enumerate(days):
+            if day in days[:i]:
+                raise ValidationFailed.field(f"settings.reminders.days_after_due[{i}]", f"{day} is listed twice")
+        reminders["days_after_due"] = sorted(days)
     settings = effective(stored)
     for doc_type in SEQUENCES:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from contract.errors import ValidationFailed
-from contract.schemas import NumberingSettings, TaxSettings
+from contract.schemas import NumberingSettings, ReminderSettings, TaxSettings
 from invoicing.db.models import Entity
 from invoicing.emails.records import Sender
 from invoicing.entities.schemas import Branding, EinvoiceSettings, EmailDefaults, EntitySettings, NumberFormats
@@ -54,6 +54,7 @@ def test_the_api_view_shows_every_effective_field():
         tax=TaxSettings(oss_registered=False, vies_check=True),
         numbering=NumberingSettings(allow_backdating=False),
         einvoice=EinvoiceSettings(pdf=True),
+        reminders=ReminderSettings(enabled=False, days_after_due=[7, 14, 30]),
     )
     # settings.einvoice.pdf defaults to true in the EU only; set, it is what was set
     assert as_schema(effective({}), "CH").einvoice == EinvoiceSettings(pdf=False)
@@ -105,3 +106,15 @@ def test_a_reply_to_that_mail_cannot_be_sent_to_is_refused_when_stored():
         check({"email": {"reply_to": "billing@seller.x"}})
     assert refused.value.errors[0]["field"] == "settings.email.reply_to"
     assert check({"email": {"reply_to": "billing@seller.example"}}).email.reply_to == "billing@seller.example"
+
+
+def test_reminder_days_must_be_distinct_and_are_stored_sorted():
+    stored = {"reminders": {"enabled": True, "days_after_due": [30, 7, 14]}}
+    assert check(stored).reminders.days_after_due == (7, 14, 30)
+    assert stored["reminders"]["days_after_due"] == [7, 14, 30]
+    with pytest.raises(ValidationFailed) as exc:
+        check({"reminders": {"days_after_due": [7, 14, 7]}})
+    assert exc.value.errors == [{"field": "settings.reminders.days_after_due[2]", "message": "7 is listed twice"}]
+    # a PATCH of one field keeps the other
+    kept = merged(stored, EntitySettings(reminders=ReminderSettings(enabled=False)))
+    assert kept["reminders"] == {"enabled": False, "days_after_due": [7, 14, 30]}

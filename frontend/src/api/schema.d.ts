@@ -717,6 +717,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/invoices/{invoice_id}/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The payment reminders sent for the invoice
+         * @description Every threshold of `settings.reminders.days_after_due` the reminder job dealt with for this invoice, in order: `sent` (its e-mail is `email_id`, recorded at `/v1/emails`), `skipped` (the buyer has no usable e-mail address) or `passed` (a later threshold was reached at the same run, so only that one was sent). `created_at` is when the job dealt with it. Each (invoice, day) is dealt with once.
+         */
+        get: operations["listInvoiceReminders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/invoices/{invoice_id}/send": {
         parameters: {
             query?: never;
@@ -1562,6 +1582,7 @@ export interface components {
             payment_terms_days?: number;
             payment_terms_text?: string | null;
             pdf_template?: "classic" | "modern";
+            reminders?: components["schemas"]["ReminderSettings"];
             tax?: components["schemas"]["TaxSettings"];
         };
         /** EntityUpdate */
@@ -2295,6 +2316,23 @@ export interface components {
             object: "refund";
             reference: string | null;
             type: string;
+        };
+        /** ReminderOut */
+        ReminderOut: {
+            /** Format: date-time */
+            created_at: string;
+            days_after_due: number;
+            email_id: string | null;
+            invoice_id: string;
+            /** @constant */
+            object: "invoice_reminder";
+            /** @enum {string} */
+            status: "sent" | "skipped" | "passed";
+        };
+        /** ReminderSettings */
+        ReminderSettings: {
+            days_after_due?: number[];
+            enabled?: boolean;
         };
         /** SendIn */
         SendIn: {
@@ -5988,6 +6026,64 @@ export interface operations {
             };
             /** @description Conflict: the object's state forbids it, a duplicate, or an `Idempotency-Key` reused with another body. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listInvoiceReminders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReminderOut"][];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

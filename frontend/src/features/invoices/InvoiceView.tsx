@@ -8,6 +8,7 @@ import { Link } from "../../components/Link";
 import { StatusBadge } from "../../components/StatusBadge";
 import { InvoiceActions } from "./InvoiceActions";
 import { CreditNotes } from "./CreditNotes";
+import { InvoiceReminders } from "../reminders/InvoiceReminders";
 import { DocumentEmails } from "./DocumentEmails";
 import { Payments } from "./Payments";
 import { TaxTreatmentPanel } from "./TaxTreatmentPanel";
@@ -117,6 +118,7 @@ export function InvoiceView({ invoice }: { invoice: Invoice }) {
           <Payments invoice={invoice} />
           <CreditNotes invoice={invoice} />
           <DocumentEmails documentId={invoice.id} />
+          <InvoiceReminders invoiceId={invoice.id} />
         </>
       )}
     </article>

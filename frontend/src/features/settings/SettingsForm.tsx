@@ -1,7 +1,7 @@
 /**
  * The entity's settings form (read-only for those who may not change them): business details, bank account,
  * document numbering (with a live example) and PDF design, e-mail sender and reply-to, branding (colour, logo
- * upload), e-invoices (registration number, Peppol id, the seller contact, the Factur-X PDF). Each input is named by its API field, so a 422's `errors[].field` shows under it.
+ * upload), e-invoices (registration number, Peppol id, the seller contact, the Factur-X PDF), payment reminders. Each input is named by its API field, so a 422's `errors[].field` shows under it.
  */
 import { type FormEvent, useEffect, useState } from "react";
 import type { Entity } from "../../api/client";
@@ -12,6 +12,8 @@ import { toast } from "../../components/toast";
 import { useI18n } from "../../i18n";
 import { applyTheme, currentPrimary } from "../../theme";
 import { useUpdateEntity, useUploadLogo } from "../entity/api";
+import { DEFAULT_DAYS } from "../reminders/days";
+import { ReminderFields, type Reminders } from "../reminders/ReminderFields";
 import { exampleNumber } from "./numberFormat";
 
 export const COLOR = /^#[0-9a-fA-F]{6}$/;
@@ -20,7 +22,7 @@ export const PDF_TEMPLATES = ["classic", "modern"] as const;
 /** The fields this form shows next to their input (the rest of a 422 is listed above the form). */
 const SHOWN = [
   "name", "email", "address", "post_code", "city", "tax_number", "registration_number", "peppol_id", "contact",
-  "settings.payment_terms_days", "settings.payment_terms_text", "settings.default_note", "settings.einvoice", "settings.bank_account", "settings.number_formats", "settings.pdf_template", "settings.email", "settings.branding",
+  "settings.payment_terms_days", "settings.payment_terms_text", "settings.default_note", "settings.einvoice", "settings.bank_account", "settings.number_formats", "settings.pdf_template", "settings.email", "settings.branding", "settings.reminders",
 ] as const;
 
 export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: boolean }) {
@@ -38,6 +40,10 @@ export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: b
   const [formats, setFormats] = useState({
     invoice: settings.number_formats?.invoice ?? "{yyyy}-{nnnnn}",
     credit_note: settings.number_formats?.credit_note ?? "CN-{yyyy}-{nnnnn}",
+  });
+  const [reminders, setReminders] = useState<Reminders>({
+    enabled: settings.reminders?.enabled ?? false,
+    days_after_due: settings.reminders?.days_after_due ?? DEFAULT_DAYS,
   });
   const valid = COLOR.test(color);
   const error = update.error;
@@ -78,6 +84,7 @@ export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: b
           number_formats: { invoice: formats.invoice.trim(), credit_note: formats.credit_note.trim() },
           pdf_template: (value("settings.pdf_template") ?? "classic") as (typeof PDF_TEMPLATES)[number],
           email: { sender_name: value("settings.email.sender_name"), reply_to: value("settings.email.reply_to") },
+          reminders,
         },
       },
       { onSuccess: () => toast(t("settings.saved")) },
@@ -211,6 +218,8 @@ export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: b
           <Field label={t("settings.replyTo")} name="settings.email.reply_to" error={error} type="email" defaultValue={mail.reply_to ?? ""} grow />
         </div>
       </fieldset>
+
+      <ReminderFields value={reminders} onChange={setReminders} error={error} disabled={readOnly} />
 
       <fieldset disabled={readOnly}>
         <legend>{t("settings.branding")}</legend>
