@@ -14,6 +14,13 @@ import { applyTheme, currentPrimary } from "../../theme";
 import { useUpdateEntity, useUploadLogo } from "../entity/api";
 import { exampleNumber } from "./numberFormat";
 
+/** The number formats the form edits, each with its label. */
+const NUMBER_LABELS = {
+  invoice: "settings.invoiceNumbers",
+  credit_note: "settings.creditNoteNumbers",
+  estimate: "settings.estimateNumbers",
+} as const;
+
 export const COLOR = /^#[0-9a-fA-F]{6}$/;
 export const PDF_TEMPLATES = ["classic", "modern"] as const;
 
@@ -38,6 +45,7 @@ export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: b
   const [formats, setFormats] = useState({
     invoice: settings.number_formats?.invoice ?? "{yyyy}-{nnnnn}",
     credit_note: settings.number_formats?.credit_note ?? "CN-{yyyy}-{nnnnn}",
+    estimate: settings.number_formats?.estimate ?? "EST-{yyyy}-{nnnnn}",
   });
   const valid = COLOR.test(color);
   const error = update.error;
@@ -75,7 +83,7 @@ export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: b
             bic: value("settings.bank_account.bic"),
             bank_name: value("settings.bank_account.bank_name"),
           },
-          number_formats: { invoice: formats.invoice.trim(), credit_note: formats.credit_note.trim() },
+          number_formats: { invoice: formats.invoice.trim(), credit_note: formats.credit_note.trim(), estimate: formats.estimate.trim() },
           pdf_template: (value("settings.pdf_template") ?? "classic") as (typeof PDF_TEMPLATES)[number],
           email: { sender_name: value("settings.email.sender_name"), reply_to: value("settings.email.reply_to") },
         },
@@ -172,12 +180,12 @@ export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: b
       <fieldset disabled={readOnly}>
         <legend>{t("settings.documents")}</legend>
         <div className="grid">
-          {(["invoice", "credit_note"] as const).map((kind) => {
+          {(["invoice", "credit_note", "estimate"] as const).map((kind) => {
             const example = exampleNumber(formats[kind], today);
             return (
               <div key={kind} className="field">
                 <Field
-                  label={kind === "invoice" ? t("settings.invoiceNumbers") : t("settings.creditNoteNumbers")}
+                  label={t(NUMBER_LABELS[kind])}
                   name={`settings.number_formats.${kind}`}
                   error={error}
                   autoComplete="off"
