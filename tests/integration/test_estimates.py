@@ -4,6 +4,9 @@ invoice once, their PDF and e-mail, and that they never count as invoices."""
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
+import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -240,6 +243,28 @@ def test_estimates_are_not_invoices(tenant):
     assert usage.status_code == 200, usage.text
     (mine,) = [e for e in usage.json()["data"] if e["entity_id"] == tenant.entity_id]
     assert (mine["invoices_issued"], mine["credit_notes_issued"], mine["estimates_issued"]) == (0, 0, 1)
+
+
+def _exported(tenant, type_: str) -> list[dict]:
+    """A CSV export of the entity's ``type_`` rows, once the worker has written it (asked again until then)."""
+    created = tenant.api.post("/v1/exports", json={"type": type_, "format": "csv"})
+    assert created.status_code == 202, created.text
+    for _ in range(1200):
+        body = tenant.api.get(f"/v1/exports/{created.json()['id']}").json()
+        if body["status"] in ("done", "failed"):
+            break
+        time.sleep(0.05)
+    assert body["status"] == "done", body
+    content = tenant.api.get(f"/v1/exports/{body['id']}/file").content
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def test_exports_hold_no_estimates(tenant):
+    invoice = tenant.api.post("/v1/invoices", json={"customer": BUYER, "items": ITEMS}).json()
+    _estimate(tenant)
+    for type_ in ("documents", "lines"):
+        rows = _exported(tenant, type_)
+        assert rows and {tuple(sorted(set(r.values()) & {invoice["number"]})) for r in rows} == {(invoice["number"],)}
 
 
 def test_a_viewer_reads_but_cannot_create_or_answer(server, tenant):
