@@ -37,7 +37,7 @@ from invoicing.db.types import utcnow
 from invoicing.documents import rules
 from invoicing.documents.lines import apply_totals, build_lines
 from invoicing.documents.numbering import check_date, issue
-from invoicing.documents.output import invoice_out, money, preview_out
+from invoicing.documents.output import estimate_status, invoice_out, money, preview_out
 from invoicing.documents.queries import InvoiceSort, get_document, list_stmt, page_sorted
 from invoicing.documents.remainder import fill_creditable
 from invoicing.documents.schemas import (
@@ -116,9 +116,9 @@ async def _issue(session: AsyncSession, scope: Scope, doc: Document, *, new: boo
 def _must_be_draft(doc: Document) -> None:
     if doc.status != "draft":
         if doc.type == "estimate":
+            status = estimate_status(doc)  # an issued one past valid_until is expired
             raise Conflict(
-                f"Estimate {doc.number} is {doc.status}; only a draft can be changed or deleted.",
-                current_status=doc.status,
+                f"Estimate {doc.number} is {status}; only a draft can be changed or deleted.", current_status=status
             )
         raise Conflict(
             f"Invoice {doc.number} is {doc.status}; issued documents cannot be changed. "
