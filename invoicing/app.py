@@ -26,7 +26,8 @@ from invoicing.core.paging import check_query
 from invoicing.core.validate import validation_handler
 from invoicing.customers.controller import CustomerController
 from invoicing.db import Database
-from invoicing.documents.controller import CreditNoteController, InvoiceController
+from invoicing.documents.controller import CreditNoteController, EstimateController, InvoiceController
+from invoicing.documents.estimates import expiry_lifespan
 from invoicing.einvoice.controller import CreditNoteEInvoiceController, InvoiceEInvoiceController
 from invoicing.einvoice.peppol import PeppolController
 from invoicing.emails.controller import EmailController, SendController
@@ -41,7 +42,12 @@ from invoicing.payments.controller import PaymentController, RefundController
 from invoicing.reminders import reminder_lifespan
 from invoicing.reminders.controller import InvoiceReminderController
 from invoicing.rendering import logo_lifespan
-from invoicing.rendering.controller import CreditNoteRenderingController, FileController, InvoiceRenderingController
+from invoicing.rendering.controller import (
+    CreditNoteRenderingController,
+    EstimateRenderingController,
+    FileController,
+    InvoiceRenderingController,
+)
 from invoicing.reports.controller import ReportController
 from invoicing.taxes.controller import TaxRateController, VatNumberController
 from invoicing.taxes.recheck import recheck_lifespan
@@ -58,11 +64,13 @@ API_CONTROLLERS = [
     ItemController,
     InvoiceController,
     CreditNoteController,
+    EstimateController,
     PaymentController,
     RefundController,
     EntityUserController,
     InvoiceRenderingController,
     CreditNoteRenderingController,
+    EstimateRenderingController,
     InvoiceEInvoiceController,
     CreditNoteEInvoiceController,
     PeppolController,
@@ -142,6 +150,7 @@ def create_app(
             retention_lifespan,
             export_lifespan,
             reminder_lifespan,
+            expiry_lifespan,
         ],
         on_startup=list(on_startup),
         on_shutdown=list(on_shutdown),

@@ -186,7 +186,7 @@ def _where(condition: str) -> dict[str, Any]:
 
 
 class Document(Base):
-    """An invoice or a credit note. Lines and the tax breakdown are stored as the JSON snapshot the
+    """An invoice, a credit note or an estimate. Lines and the tax breakdown are stored as the JSON snapshot the
     totals function produced; once issued, nothing but the payment/credit aggregates changes."""
 
     __tablename__ = "documents"
@@ -204,7 +204,7 @@ class Document(Base):
     payment_terms: Mapped[str | None] = mapped_column(Text)
     """The payment terms (BT-20) as printed."""
     reason: Mapped[str | None] = mapped_column(String(500))
-    """A credit note's reason (printed; BT-22 note in the e-invoice)."""
+    """A credit note's reason (printed; BT-22 note in the e-invoice); an estimate's reason for declining."""
     currency_code: Mapped[str] = mapped_column(String(3))
     locale: Mapped[str | None] = mapped_column(String(10))
     customer_id: Mapped[str | None] = mapped_column(String(40))
@@ -231,6 +231,7 @@ class Document(Base):
     paid_on_issue: Mapped[Decimal | None] = mapped_column(Money)
     """What was recorded as paid when the invoice was created (``paid``); the issued original shows it."""
     invoice_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    """A credit note's invoice; an estimate's invoice made from it (``convert``)."""
     invoice_number: Mapped[str | None] = mapped_column(String(80))
     invoice_date: Mapped[dt.date | None] = mapped_column(Date)
     credit_note_ids: Mapped[list[str]] = mapped_column(JSONType, default=list)
@@ -243,6 +244,12 @@ class Document(Base):
     """``number`` case-folded (:mod:`invoicing.db.folding`), for search; set with ``number``."""
     customer_name_folded: Mapped[str | None] = mapped_column(Text)
     """The customer snapshot's name case-folded, for search; set with ``customer``."""
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    """An estimate's last day of validity: an issued estimate past it is expired."""
+    estimate_id: Mapped[str | None] = mapped_column(String(40))
+    """An invoice's estimate it was made from (at most one invoice per estimate)."""
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     total_due: Mapped[Decimal] = mapped_column(Money, nullable=True, default=Decimal(0))
     """What the customer owes now (:func:`rules.amount_due`), kept by ``refresh_status``: the invoice list's
     ``overdue`` and ``sort=-total_due`` and the reports' outstanding figures read it; 0 on credit notes."""
@@ -253,6 +260,7 @@ class Document(Base):
         Index("ix_documents_date", "date", "type", postgresql_include=["entity_id", *SUMMED]),
         Index("ix_documents_entity_due", "entity_id", "type", "total_due", "id"),
         Index("ix_documents_open", "entity_id", "type", "date_due", **_where(OPEN)),
+        Index("uq_documents_estimate", "estimate_id", unique=True),
     )
 
 

@@ -194,7 +194,7 @@ async def _entity(api: httpx.AsyncClient, spec: dict[str, Any], logo_url: str | 
 
 
 async def _documents(api: httpx.AsyncClient, spec: dict[str, Any]) -> None:
-    """Customers, items and invoices in every state, once per tenant."""
+    """Customers, items, invoices in every state and two estimates, once per tenant."""
     if _ok(await api.get("/v1/invoices", params={"limit": 1}))["data"]:
         return
     customers = [_ok(await api.post("/v1/customers", json=c)) for c in spec["customers"]]
@@ -244,6 +244,12 @@ async def _documents(api: httpx.AsyncClient, spec: dict[str, Any]) -> None:
     _ok(await api.post(f"/v1/invoices/{voided['id']}/void", json={"reason": "Issued to the wrong customer"}))
     await invoice(2, 1, [(0, 40), (2, 5)])
     await invoice(1, 0, [(1, 4)], is_draft=True, note="Draft: confirm quantities")
+    for customer, picks, accepted in ((2, [(0, 20)], True), (0, [(1, 6), (2, 1)], False)):  # offers: one accepted
+        estimate = _ok(
+            await api.post("/v1/estimates", json={"customer_id": customers[customer]["id"], "items": lines(*picks)})
+        )
+        if accepted:
+            _ok(await api.post(f"/v1/estimates/{estimate['id']}/accept"))
 
 
 async def _users(api: httpx.AsyncClient, spec: dict[str, Any]) -> list[DemoUser]:

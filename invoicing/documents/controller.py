@@ -1,4 +1,5 @@
-"""Routes: /v1/invoices and /v1/credit-notes (create, list, read, change a draft, issue, void, credit)."""
+"""Routes: /v1/invoices, /v1/credit-notes and /v1/estimates (create, list, read, change a draft, issue, void,
+credit, accept, decline, convert)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,20 @@ from invoicing.auth import Perm
 from invoicing.core.paging import METADATA_FILTERS, metadata_filters
 from invoicing.core.params import Limit, Search
 from invoicing.documents.credit_notes import CreditNoteService
+from invoicing.documents.estimates import EstimateService
 from invoicing.documents.invoices import InvoiceService
 from invoicing.documents.queries import InvoiceSort
 from invoicing.documents.schemas import (
+    ConvertIn,
     CreditNoteCreate,
     CreditNoteList,
     CreditNoteOut,
+    DeclineIn,
+    EstimateCreate,
+    EstimateList,
+    EstimateOut,
+    EstimateStatus,
+    EstimateUpdate,
     InvoiceCreate,
     InvoiceList,
     InvoiceOut,
@@ -159,3 +168,105 @@ class CreditNoteController(Controller):
     @get("/{credit_note_id:str}", operation_id="getCreditNote", opt=READ)
     async def get_credit_note(self, credit_note_id: str, credit_notes: CreditNoteService) -> CreditNoteOut:
         return await credit_notes.get(credit_note_id)
+
+
+class EstimateController(Controller):
+    path = "/v1/estimates"
+    tags = ["Estimates"]
+    dependencies = {"estimates": Provide(EstimateService, sync_to_thread=False)}
+
+    @post(
+        operation_id="createEstimate",
+        opt=WRITE,
+        summary="Create an estimate (an offer; issued and numbered unless is_draft)",
+        description="The invoice body plus `valid_until` (default: `date` + 30 days; not before `date`). Its own "
+        "number sequence (`settings.number_formats.estimate`).",
+    )
+    async def create_estimate(self, data: EstimateCreate, estimates: EstimateService) -> EstimateOut:
+        return await estimates.create(data)
+
+    @get(
+        operation_id="listEstimates",
+        opt={**READ, **METADATA_FILTERS},
+        summary="List estimates, newest first",
+        description="Filter by status (`expired`: issued and past `valid_until`), date range, customer, text "
+        "(number or customer name) and metadata[KEY]=VALUE.",
+    )
+    async def list_estimates(
+        self,
+        request: Request,
+        estimates: EstimateService,
+        limit: Limit = 20,
+        cursor: str | None = None,
+        status: EstimateStatus | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        search: Search = None,
+        customer_id: str | None = None,
+    ) -> EstimateList:
+        return await estimates.list(
+            limit,
+            cursor,
+            metadata_filters(request),
+            status=status,
+            date_from=date_from,
+            date_to=date_to,
+            search=search,
+            customer_id=customer_id,
+        )
+
+    @get("/{estimate_id:str}", operation_id="getEstimate", opt=READ)
+    async def get_estimate(self, estimate_id: str, estimates: EstimateService) -> EstimateOut:
+        return await estimates.get(estimate_id)
+
+    @patch("/{estimate_id:str}", operation_id="updateEstimate", opt=WRITE, summary="Change a draft (409 once issued)")
+    async def update_estimate(self, estimate_id: str, data: EstimateUpdate, estimates: EstimateService) -> EstimateOut:
+        return await estimates.update(estimate_id, data)
+
+    @delete("/{estimate_id:str}", operation_id="deleteEstimate", opt=WRITE, status_code=204, summary="Delete a draft")
+    async def delete_estimate(self, estimate_id: str, estimates: EstimateService) -> None:
+        await estimates.delete(estimate_id)
+
+    @post(
+        "/{estimate_id:str}/finalize",
+        operation_id="finalizeEstimate",
+        opt=WRITE,
+        status_code=200,
+        summary="Issue a draft estimate: the number is assigned here",
+    )
+    async def finalize_estimate(self, estimate_id: str, estimates: EstimateService) -> EstimateOut:
+        return await estimates.issue(estimate_id)
+
+    @post(
+        "/{estimate_id:str}/accept",
+        operation_id="acceptEstimate",
+        opt=WRITE,
+        status_code=200,
+        summary="Record that the buyer accepted (only an issued estimate; 409 otherwise)",
+    )
+    async def accept_estimate(self, estimate_id: str, estimates: EstimateService) -> EstimateOut:
+        return await estimates.accept(estimate_id)
+
+    @post(
+        "/{estimate_id:str}/decline",
+        operation_id="declineEstimate",
+        opt=WRITE,
+        status_code=200,
+        summary="Record that the buyer declined, with an optional reason (only an issued estimate)",
+    )
+    async def decline_estimate(
+        self, estimate_id: str, estimates: EstimateService, data: DeclineIn | None = None
+    ) -> EstimateOut:
+        return await estimates.decline(estimate_id, data.reason if data else None)
+
+    @post(
+        "/{estimate_id:str}/convert",
+        operation_id="convertEstimate",
+        opt=WRITE,
+        status_code=201,
+        summary="Make the invoice from an issued or accepted estimate (once; 409 names the invoice made before)",
+    )
+    async def convert_estimate(
+        self, estimate_id: str, estimates: EstimateService, data: ConvertIn | None = None
+    ) -> InvoiceOut:
+        return await estimates.convert(estimate_id, is_draft=data.is_draft if data else False)

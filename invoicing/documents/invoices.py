@@ -37,10 +37,19 @@ from invoicing.db.types import utcnow
 from invoicing.documents import rules
 from invoicing.documents.lines import apply_totals, build_lines
 from invoicing.documents.numbering import check_date, issue
-from invoicing.documents.output import invoice_out, money, preview_out
+from invoicing.documents.output import estimate_status, invoice_out, money, preview_out
 from invoicing.documents.queries import InvoiceSort, get_document, list_stmt, page_sorted
 from invoicing.documents.remainder import fill_creditable
-from invoicing.documents.schemas import InvoiceCreate, InvoiceList, InvoiceOut, InvoicePreview, InvoiceUpdate
+from invoicing.documents.schemas import (
+    DocumentCreate,
+    DocumentUpdate,
+    EstimateCreate,
+    InvoiceCreate,
+    InvoiceList,
+    InvoiceOut,
+    InvoicePreview,
+    InvoiceUpdate,
+)
 from invoicing.documents.treatment import apply_treatment
 from invoicing.documents.vies_evidence import ViesEvidence
 from invoicing.einvoice.formats import check_issuable
@@ -49,9 +58,12 @@ from invoicing.events import emit, publish
 from invoicing.payments.records import add_with_reference, amount_field, new_payment
 from invoicing.payments.schemas import PaidAtIssue
 
+ESTIMATE_VALIDITY = timedelta(days=30)
+"""An estimate's default validity: ``valid_until`` = its date + 30 days."""
 EDITABLE = (
     "date",
     "date_due",
+    "valid_until",
     "date_service",
     "period_start",
     "period_end",
@@ -86,6 +98,8 @@ def _check_dates(doc: Document) -> None:
         raise ValidationFailed.field(missing, "give period_start and period_end together, or neither")
     if doc.period_start is not None and doc.period_end is not None and doc.period_end < doc.period_start:
         raise ValidationFailed.field("period_end", "must not be before period_start")
+    if doc.valid_until is not None and doc.valid_until < doc.date:
+        raise ValidationFailed.field("valid_until", "must not be before date")
 
 
 async def _issue(session: AsyncSession, scope: Scope, doc: Document, *, new: bool = False) -> None:
@@ -101,13 +115,18 @@ async def _issue(session: AsyncSession, scope: Scope, doc: Document, *, new: boo
 
 def _must_be_draft(doc: Document) -> None:
     if doc.status != "draft":
+        if doc.type == "estimate":
+            status = estimate_status(doc)  # an issued one past valid_until is expired
+            raise Conflict(
+                f"Estimate {doc.number} is {status}; only a draft can be changed or deleted.", current_status=status
+            )
         raise Conflict(
             f"Invoice {doc.number} is {doc.status}; issued documents cannot be changed. "
             "Use a credit note to correct it."
         )
 
 
-async def _change_customer(session: AsyncSession, scope: Scope, doc: Document, data: InvoiceUpdate) -> None:
+async def _change_customer(session: AsyncSession, scope: Scope, doc: Document, data: DocumentUpdate) -> None:
     if data.customer is msgspec.UNSET and data.customer_id is msgspec.UNSET:
         return
     if data.customer is not msgspec.UNSET and data.customer_id is not msgspec.UNSET:
@@ -151,6 +170,14 @@ def refresh_status(doc: Document) -> None:
     doc.total_due = rules.amount_due(
         doc.status, doc.total_with_tax, doc.total_paid, doc.total_credited, doc.total_refunded
     )
+
+
+def _refresh(doc: Document) -> None:
+    """An invoice's status and amount due (:func:`refresh_status`); nothing is ever due on an estimate."""
+    if doc.type == "invoice":
+        refresh_status(doc)
+    else:
+        doc.total_due = Decimal(0)
 
 
 class InvoiceService:
@@ -204,11 +231,13 @@ class InvoiceService:
         await fill_creditable(self.session, [(out, doc)])
         return publish(self.session, out)  # data.object of the events this request queued for the invoice
 
-    async def create(self, data: InvoiceCreate) -> InvoiceOut:
+    async def create(self, data: InvoiceCreate, *, estimate_id: str | None = None) -> InvoiceOut:
+        """A new invoice (issued unless ``is_draft``); ``estimate_id``: made from that estimate (its convert)."""
         session, scope = self.session, self.scope
         if data.paid is not None and data.is_draft:
             raise ValidationFailed.field("paid", "a draft cannot be paid; record a payment once it is issued")
-        doc, vies = await self._compose(data)
+        doc, vies = await self.compose(data)
+        doc.estimate_id = estimate_id
         paid = _paid_at_issue(doc, data.paid) if data.paid is not None else None
         await self.evidence.record(session, vies, doc.customer_id)
         emit(session, scope, "invoice.created", doc.id)
@@ -241,13 +270,14 @@ class InvoiceService:
 
     async def preview(self, data: InvoiceCreate) -> InvoicePreview:
         """What :meth:`create` would decide and total, writing nothing."""
-        doc, _ = await self._compose(data, save_customer=False)
+        doc, _ = await self.compose(data, save_customer=False)
         return preview_out(doc)
 
-    async def _compose(
-        self, data: InvoiceCreate, *, save_customer: bool = True
+    async def compose(
+        self, data: DocumentCreate, *, save_customer: bool = True
     ) -> tuple[Document, dict[str, Any] | None]:
-        """The new invoice (not yet in the session) with its treatment and totals, and the VIES evidence."""
+        """The new invoice, or estimate for an :class:`EstimateCreate` (not yet in the session) with its
+        treatment and totals, and the VIES evidence."""
         session, scope = self.session, self.scope
         entity = scope.bound_entity
         if data.customer is not None and data.customer_id:
@@ -258,13 +288,20 @@ class InvoiceService:
             session, scope, data.customer, data.customer_id, save=save_customer
         )
         doc_date = data.date or date.today()
+        doc_type = "estimate" if isinstance(data, EstimateCreate) else "invoice"
+        date_due = valid_until = None
+        if isinstance(data, InvoiceCreate):
+            date_due = data.date_due or doc_date + timedelta(days=settings.payment_terms_days)
+        elif isinstance(data, EstimateCreate):
+            valid_until = data.valid_until or doc_date + ESTIMATE_VALIDITY
         doc = Document(
-            id=new_id("invoice"),
+            id=new_id(doc_type),
             entity_id=entity.id,
-            type="invoice",
+            type=doc_type,
             status="draft",
             date=doc_date,
-            date_due=data.date_due or doc_date + timedelta(days=settings.payment_terms_days),
+            date_due=date_due,
+            valid_until=valid_until,
             date_service=data.date_service,
             period_start=data.period_start,
             period_end=data.period_end,
@@ -287,10 +324,15 @@ class InvoiceService:
         lines = await build_lines(session, scope, data.items)
         decided = await apply_treatment(session, entity, settings, doc, lines, vies)
         apply_totals(doc, decided, allowances=data.allowances, charges=data.charges)
-        refresh_status(doc)  # a draft: its total_due
+        _refresh(doc)  # a draft: its total_due
         return doc, vies
 
     async def update(self, invoice_id: str, data: InvoiceUpdate) -> InvoiceOut:
+        doc = await self.change_draft(invoice_id, data, "invoice")
+        return await self._out(doc)
+
+    async def change_draft(self, doc_id: str, data: DocumentUpdate, doc_type: str) -> Document:
+        """Change the draft invoice or estimate ``doc_id`` (409 once issued): decided and totalled again."""
         session, scope = self.session, self.scope
         settings = effective(scope.bound_entity.settings)
         new_customer = data.customer is not msgspec.UNSET or data.customer_id is not msgspec.UNSET
@@ -303,13 +345,13 @@ class InvoiceService:
             if new_customer
             else None
         )
-        doc = await get_document(session, scope, invoice_id, "invoice", lock=True)
+        doc = await get_document(session, scope, doc_id, doc_type, lock=True)
         _must_be_draft(doc)
         await _change_customer(session, scope, doc, data)
         if not new_customer:
             vies = (doc.tax_treatment or {}).get("vies")
         for field in EDITABLE:
-            value = getattr(data, field)
+            value = getattr(data, field, msgspec.UNSET)
             if value is not msgspec.UNSET:
                 setattr(doc, field, value)
         if data.currency_code is not msgspec.UNSET:
@@ -322,18 +364,19 @@ class InvoiceService:
         lines = await build_lines(session, scope, data.items) if data.items is not msgspec.UNSET else doc.items
         decided = await apply_treatment(session, scope.bound_entity, settings, doc, lines, vies)
         apply_totals(doc, decided, allowances=data.allowances, charges=data.charges)
-        refresh_status(doc)
+        _refresh(doc)
         if new_customer:
             await self.evidence.record(session, vies, doc.customer_id)
-        emit(session, scope, "invoice.updated", doc.id)
-        return await self._out(doc)
+        emit(session, scope, f"{doc_type}.updated", doc.id)
+        return doc
 
-    async def delete(self, invoice_id: str) -> None:
+    async def delete(self, invoice_id: str, doc_type: str = "invoice") -> None:
+        """Delete a draft invoice (or estimate); 409 once issued."""
         session, scope = self.session, self.scope
-        doc = await get_document(session, scope, invoice_id, "invoice", lock=True)
+        doc = await get_document(session, scope, invoice_id, doc_type, lock=True)
         _must_be_draft(doc)
         await session.delete(doc)
-        emit(session, scope, "invoice.deleted", doc.id)
+        emit(session, scope, f"{doc_type}.deleted", doc.id)
 
     async def finalize(self, invoice_id: str) -> InvoiceOut:
         session, scope = self.session, self.scope

@@ -1,8 +1,9 @@
-"""A stored document as the API shows it (:class:`InvoiceOut`, :class:`CreditNoteOut`): the stored
+"""A stored document as the API shows it (:class:`InvoiceOut`, :class:`CreditNoteOut`, :class:`EstimateOut`): the stored
 lines and figures, money rounded to the currency, and the amount due from the life-cycle rules."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +18,7 @@ from invoicing.documents.schemas import (
     AllowanceChargeOut,
     CreditNoteOut,
     CustomerSnapshot,
+    EstimateOut,
     InvoiceOut,
     InvoicePreview,
     LineOut,
@@ -144,6 +146,7 @@ def invoice_out(doc: Document) -> InvoiceOut:
         credit_note_ids=list(doc.credit_note_ids or []),
         voided_at=doc.voided_at,
         void_reason=doc.void_reason,
+        estimate_id=doc.estimate_id,
     )
 
 
@@ -154,6 +157,32 @@ def credit_note_out(doc: Document) -> CreditNoteOut:
         invoice_number=doc.invoice_number,
         invoice_date=doc.invoice_date,
         reason=doc.reason,
+    )
+
+
+def today() -> date:
+    """The day estimates expire by (UTC, like the numbering's date rules)."""
+    return datetime.now(UTC).date()
+
+
+def estimate_status(doc: Document, on: date | None = None) -> str:
+    """The stored status, except that an issued estimate past its ``valid_until`` is ``expired`` even
+    before the expiry job (:func:`invoicing.documents.estimates.expire_estimates`) has stored it."""
+    if doc.status == "issued" and doc.valid_until is not None and doc.valid_until < (on or today()):
+        return "expired"
+    return doc.status
+
+
+def estimate_out(doc: Document) -> EstimateOut:
+    common = _common(doc)
+    common["status"] = estimate_status(doc)
+    return EstimateOut(
+        **common,
+        valid_until=doc.valid_until,
+        accepted_at=doc.accepted_at,
+        declined_at=doc.declined_at,
+        decline_reason=doc.reason,
+        invoice_id=doc.invoice_id,
     )
 
 
@@ -178,5 +207,7 @@ def preview_out(doc: Document) -> InvoicePreview:
     )
 
 
-def document_out(doc: Document) -> InvoiceOut | CreditNoteOut:
+def document_out(doc: Document) -> InvoiceOut | CreditNoteOut | EstimateOut:
+    if doc.type == "estimate":
+        return estimate_out(doc)
     return invoice_out(doc) if doc.type == "invoice" else credit_note_out(doc)

@@ -27,7 +27,7 @@ async def get_document(
     """The entity's document of ``doc_type``; 404, or a 422 naming ``field`` when the id came in a body."""
     doc = await session.get(Document, doc_id, with_for_update=lock)
     if doc is None or doc.entity_id != scope.entity_id or doc.type != doc_type:
-        label = "Invoice" if doc_type == "invoice" else "Credit note"
+        label = doc_type.replace("_", " ").capitalize()
         if field:
             raise ValidationFailed.field(field, f"{label.lower()} {doc_id} was not found")
         raise NotFound(f"{label} {doc_id} was not found.")

@@ -97,12 +97,13 @@ class AllowanceChargeIn(Struct, forbid_unknown_fields=True):
 AllowancesCharges = Annotated[list[AllowanceChargeIn], Meta(max_length=50)]
 
 
-class InvoiceCreate(Struct, forbid_unknown_fields=True):
+class DocumentCreate(Struct, forbid_unknown_fields=True):
+    """What an invoice and an estimate are made of (their bodies add their own dates)."""
+
     items: Lines
     customer: CustomerCreate | None = None
     customer_id: Ident | None = None
     date: dt.date | None = None
-    date_due: dt.date | None = None
     date_service: dt.date | None = None
     period_start: dt.date | None = None
     """The service period (EN 16931 BG-14), with ``period_end``: both or neither. Printed instead of the
@@ -121,18 +122,27 @@ class InvoiceCreate(Struct, forbid_unknown_fields=True):
     """Document-level charges (EN 16931 BG-21), added to the tax base of their rate."""
     metadata: Metadata | None = None
     is_draft: bool = False
-    """Default false: the invoice is issued (numbered) at once. True keeps an editable, unnumbered draft."""
+    """Default false: the document is issued (numbered) at once. True keeps an editable, unnumbered draft."""
+
+
+class InvoiceCreate(DocumentCreate, forbid_unknown_fields=True):
+    date_due: dt.date | None = None
     paid: PaidAtIssue | None = None
     """The invoice is already paid (e.g. by card at checkout): a payment is recorded with it, in the same
     transaction, and even the issued original shows it paid. Not on drafts (422)."""
 
 
-class InvoiceUpdate(Struct, forbid_unknown_fields=True):
+class EstimateCreate(DocumentCreate, forbid_unknown_fields=True):
+    valid_until: dt.date | None = None
+    """The offer's last valid day (default: ``date`` + 30 days; not before ``date``). An issued estimate
+    past it is ``expired``."""
+
+
+class DocumentUpdate(Struct, forbid_unknown_fields=True):
     items: Lines | UnsetType = UNSET
     customer: CustomerCreate | UnsetType = UNSET
     customer_id: Ident | UnsetType = UNSET
     date: dt.date | UnsetType = UNSET
-    date_due: dt.date | UnsetType | None = UNSET
     date_service: dt.date | UnsetType | None = UNSET
     period_start: dt.date | UnsetType | None = UNSET
     period_end: dt.date | UnsetType | None = UNSET
@@ -147,6 +157,24 @@ class InvoiceUpdate(Struct, forbid_unknown_fields=True):
     charges: AllowancesCharges | UnsetType = UNSET
     """Replaces the draft's charges (``[]`` removes them); left out, they stay and are recomputed."""
     metadata: Metadata | UnsetType = UNSET
+
+
+class InvoiceUpdate(DocumentUpdate, forbid_unknown_fields=True):
+    date_due: dt.date | UnsetType | None = UNSET
+
+
+class EstimateUpdate(DocumentUpdate, forbid_unknown_fields=True):
+    valid_until: dt.date | UnsetType = UNSET
+
+
+class DeclineIn(Struct, forbid_unknown_fields=True):
+    reason: Annotated[str, Meta(max_length=500)] | None = None
+    """Why the buyer declined (optional)."""
+
+
+class ConvertIn(Struct, forbid_unknown_fields=True):
+    is_draft: bool = False
+    """True: the invoice is an editable draft; false (default): it is issued (numbered) at once."""
 
 
 class CreditNoteCreate(Struct, forbid_unknown_fields=True):
@@ -325,6 +353,8 @@ class InvoiceOut(DocumentOut, kw_only=True):
     credit_note_ids: list[str]
     voided_at: datetime | None
     void_reason: str | None
+    estimate_id: str | None = None
+    """The estimate this invoice was made from (``POST /v1/estimates/{id}/convert``), if any."""
     creditable: list[CreditableOut] | None = None
     """What credit notes may still credit, per rate (a credit note without items credits exactly this);
     empty when nothing can be (a draft, a voided or a fully credited invoice). Given in every answer of
@@ -339,6 +369,21 @@ class CreditNoteOut(DocumentOut, kw_only=True):
     invoice_date: dt.date | None
     reason: str | None
     """Why the invoice was credited (printed; carried in the e-invoice)."""
+
+
+class EstimateOut(DocumentOut, kw_only=True):
+    object: Literal["estimate"] = "estimate"
+    valid_until: dt.date | None
+    accepted_at: datetime | None
+    declined_at: datetime | None
+    decline_reason: str | None
+    invoice_id: str | None
+    """The invoice made from this estimate (``convert``), if any."""
+
+
+class EstimateList(Struct):
+    data: list[EstimateOut]
+    next_cursor: str | None
 
 
 class InvoiceList(Struct):
@@ -380,3 +425,6 @@ InvoiceStatus = Literal["draft", "issued", "partially_paid", "paid", "voided", "
 """An invoice's status, a fixed public set (README "Payments, refunds and invoice states"): ``draft`` and
 ``voided`` are set by what was done to it; the others follow from what was paid, credited and refunded
 (:func:`invoicing.documents.rules.invoice_status`)."""
+
+EstimateStatus = Literal["draft", "issued", "accepted", "declined", "expired", "converted"]
+"""An estimate's status (README "Estimates"): ``expired`` is an issued estimate past ``valid_until``."""

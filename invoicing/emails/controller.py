@@ -1,4 +1,4 @@
-"""Routes: sending an invoice or a credit note by e-mail, and the record of every message (/v1/emails)."""
+"""Routes: sending an invoice, a credit note or an estimate by e-mail, and the record of every message (/v1/emails)."""
 
 from __future__ import annotations
 
@@ -53,6 +53,17 @@ class SendController(Controller):
     )
     async def send_credit_note(self, credit_note_id: str, emails: EmailService, data: SendIn | None = None) -> EmailOut:
         return await emails.send("credit_note", credit_note_id, data or SendIn())
+
+    @post(
+        "/v1/estimates/{estimate_id:str}/send",
+        operation_id="sendEstimate",
+        opt=SEND,
+        status_code=202,
+        summary="E-mail the estimate (PDF attached)",
+        description=SEND_DOC,
+    )
+    async def send_estimate(self, estimate_id: str, emails: EmailService, data: SendIn | None = None) -> EmailOut:
+        return await emails.send("estimate", estimate_id, data or SendIn())
 
 
 class EmailController(Controller):

@@ -79,6 +79,7 @@ def defaults(doc: Document, seller: str) -> tuple[str, str]:
         "amount": fmt.money(amount),
         "due": fmt.date(doc.date_due),
         "invoice": doc.invoice_number or "",
+        "valid_until": fmt.date(doc.valid_until),
     }
     return (
         message("emails", doc.locale, f"{doc.type}.subject", values),

@@ -53,6 +53,9 @@ EVENT_TYPES: dict[str, str | None] = {
     "export.completed": "export",
     "export.failed": "export",
     # estimates
+    "estimate.created": "estimate",
+    "estimate.updated": "estimate",
+    "estimate.deleted": None,
     "estimate.issued": "estimate",
     "estimate.accepted": "estimate",
     "estimate.declined": "estimate",

@@ -49,9 +49,18 @@ def _metadata(column: Any, filters: ExportFilters) -> list[ColumnElement[bool]]:
     return [column[key].as_string() == value for key, value in filters.metadata.items()]
 
 
+EXPORTED_TYPES = ("invoice", "credit_note")
+"""The documents exports hold: estimates are offers, not part of the books."""
+
+
 def documents_where(job: Job) -> list[ColumnElement[bool]]:
     f = job.filters
-    where = [*_entities(job), Document.date >= f.date_from, Document.date <= f.date_to]
+    where = [
+        *_entities(job),
+        Document.type.in_(EXPORTED_TYPES),
+        Document.date >= f.date_from,
+        Document.date <= f.date_to,
+    ]
     where.append(Document.status == f.status if f.status else Document.status != "draft")
     return where + _metadata(Document.metadata_, f)
 

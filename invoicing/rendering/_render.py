@@ -31,7 +31,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from invoicing.config import ROOT
-from invoicing.documents.schemas import CreditNoteOut, DocumentOut, InvoiceOut
+from invoicing.documents.schemas import CreditNoteOut, DocumentOut, EstimateOut, InvoiceOut
 from invoicing.entities.settings import DEFAULT_COLOR, Settings
 from invoicing.rendering._epc import epc_payload, qr_data_uri
 from invoicing.rendering._format import ZWSP, Formatter, _em
@@ -140,8 +140,8 @@ class RenderInput:
     """One document to render. ``document`` is the API's own output (``invoice_out``/``credit_note_out``):
     the PDF prints the very figures the API returns."""
 
-    document: InvoiceOut | CreditNoteOut
-    kind: str  # "invoice" | "credit_note"
+    document: InvoiceOut | CreditNoteOut | EstimateOut
+    kind: str  # "invoice" | "credit_note" | "estimate"
     seller: Seller
     settings: Settings
     logo: Logo | None = None
@@ -382,7 +382,11 @@ def _heading(inp: RenderInput, labels: Mapping[str, str], fmt: Formatter) -> dic
     doc, is_invoice = inp.document, inp.kind == "invoice"
     draft = doc.status == "draft"
     corrects = credit_reason = None
-    if not is_invoice:
+    valid_until = not_invoice = None
+    if isinstance(doc, EstimateOut):  # an offer: valid until, and not an invoice (nothing to pay on it)
+        valid_until = fmt.date(doc.valid_until)
+        not_invoice = fmt.wrap(labels["not_invoice"], EM_WIDE_BOLD)
+    elif not is_invoice:
         assert isinstance(doc, CreditNoteOut)  # the kind is the document's type (render_input)
         corrects = fmt.wrap(
             labels["corrects"].format(number=doc.invoice_number or "", date=fmt.date(doc.invoice_date)), EM_WIDE_BOLD
@@ -392,15 +396,19 @@ def _heading(inp: RenderInput, labels: Mapping[str, str], fmt: Formatter) -> dic
     if doc.period_start and doc.period_end:  # the service period, printed instead of the date of supply
         period = f"{fmt.date(doc.period_start)} – {fmt.date(doc.period_end)}"
     return {
-        "title": labels["invoice" if is_invoice else "credit_note"],
+        "title": labels[inp.kind],
         "mark": labels["draft"] if draft else labels["voided"] if doc.status == "voided" else None,
         "state": _state(inp, labels, fmt),
         "is_invoice": is_invoice,
+        "is_credit_note": inp.kind == "credit_note",
         "draft": draft,
         "number": doc.number,
         "date": fmt.date(doc.date),
         "date_due": fmt.date(doc.date_due) if is_invoice else "",
-        "date_service": fmt.date(doc.date_service or doc.date),  # the date of supply: the issue date unless given
+        # the date of supply: the issue date unless given (an offer's only when given)
+        "date_service": fmt.date(doc.date_service or (None if valid_until else doc.date)),
+        "valid_until": valid_until,
+        "not_invoice": not_invoice,
         "period": period,
         "corrects": corrects,
         "credit_reason": credit_reason,
@@ -465,8 +473,10 @@ def _fitted_tables(ctx: dict[str, Any]) -> dict[str, Any]:
     facts = [
         (labels["number"], ctx["number"] or ctx["mark"]),
         (labels["date"], ctx["date"]),
-        (labels["service_period"], ctx["period"]) if ctx["period"] else (labels["date_service"], ctx["date_service"]),
+        *([(labels["service_period"], ctx["period"])] if ctx["period"] else []),
+        *([(labels["date_service"], ctx["date_service"])] if ctx["date_service"] and not ctx["period"] else []),
         *([(labels["date_due"], ctx["date_due"])] if ctx["date_due"] else []),
+        *([(labels["valid_until"], ctx["valid_until"])] if ctx["valid_until"] else []),
     ]
     small = 8 / 9  # the tax breakdown's headings
     tax_heads = [labels["tax"], labels["rate"], labels["base"], labels["tax_amount"]]
@@ -481,7 +491,7 @@ def _fitted_tables(ctx: dict[str, Any]) -> dict[str, Any]:
         totals.append((labels["total_tax"], ctx["total_tax"], 1.0))
     totals += [(labels["total_with_tax"], ctx["total_with_tax"], bold)]
     totals += [(labels[k], ctx[k], 1.0) for k in ("total_paid", "total_credited") if ctx[k]]
-    if ctx["amount_due"] or not ctx["is_invoice"]:
+    if ctx["amount_due"] or ctx["is_credit_note"]:
         totals.append(
             (
                 labels["amount_due" if ctx["is_invoice"] else "amount_credited"],

@@ -166,6 +166,33 @@ class CreditNoteRenderingController(Controller):
         return _html(await unless_gone(request, rendering.html("credit_note", credit_note_id)))
 
 
+class EstimateRenderingController(Controller):
+    path = "/v1/estimates"
+    tags = ["Estimates"]
+    dependencies = RENDERING
+
+    @get(
+        "/{estimate_id:str}/pdf",
+        operation_id="getEstimatePdf",
+        opt=READ,
+        summary="The estimate as PDF (rendered as it is now; a draft marked DRAFT)",
+        media_type="application/pdf",
+    )
+    async def estimate_pdf(self, request: Request, estimate_id: str, rendering: RenderingService) -> Response[bytes]:
+        return _pdf(await unless_gone(request, rendering.pdf("estimate", estimate_id)))
+
+    @get(
+        "/{estimate_id:str}/html",
+        operation_id="getEstimateHtml",
+        opt=READ,
+        summary="The estimate as an HTML preview",
+        description=HTML_DOC,
+        media_type="text/html",
+    )
+    async def estimate_html(self, request: Request, estimate_id: str, rendering: RenderingService) -> Response[str]:
+        return _html(await unless_gone(request, rendering.html("estimate", estimate_id)))
+
+
 async def _upload(request: Request) -> tuple[bytes, str | None]:
     """The image and its declared type: the request body, or a multipart form field ``file``."""
     content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()

@@ -46,7 +46,7 @@ from invoicing.db.models import Document, DocumentFile, Entity, StoredFile
 from invoicing.documents import rules
 from invoicing.documents.output import document_out
 from invoicing.documents.queries import get_document
-from invoicing.documents.schemas import CreditNoteOut, InvoiceOut
+from invoicing.documents.schemas import CreditNoteOut, EstimateOut, InvoiceOut
 from invoicing.einvoice import facturx
 from invoicing.entities.schemas import Branding, EntitySettings
 from invoicing.entities.service import get_entity
@@ -84,7 +84,7 @@ def seller_of(entity: Entity) -> Seller:
 
 
 def filename(doc: Document) -> str:
-    kind = "invoice" if doc.type == "invoice" else "credit-note"
+    kind = doc.type.replace("_", "-")
     label = re.sub(r"[^A-Za-z0-9._-]+", "-", doc.number) if doc.number else f"draft-{doc.id}"
     return f"{kind}-{label}.pdf"
 
@@ -107,7 +107,7 @@ async def resolve_logo(db: Database, fetcher: LogoFetcher | None, entity: Entity
     return await fetcher.get(url) if fetcher else None
 
 
-def as_issued(out: InvoiceOut | CreditNoteOut) -> InvoiceOut | CreditNoteOut:
+def as_issued(out: InvoiceOut | CreditNoteOut | EstimateOut) -> InvoiceOut | CreditNoteOut | EstimateOut:
     """The document as it was issued: the kept PDF is the legal document, so later payments, credits,
     refunds and a void (which the API and the HTML preview show) are not part of it, and its bytes do
     not depend on when it was first asked for. A payment recorded with the invoice (``paid_on_issue``)
@@ -232,7 +232,7 @@ class RenderingService:
             doc = await get_document(session, self.scope, doc_id, doc_type)
             kept = None if doc.status == "draft" else await session.get(DocumentFile, doc.id)
         entity = self.scope.bound_entity
-        if doc.status == "draft":
+        if doc.status == "draft" or doc.type == "estimate":  # an estimate is an offer: rendered as it is now
             content = await self._cached(await render_input(self.db, self.fetcher, entity, doc), doc, "pdf")
             return Rendered(content, filename(doc), False)
         out = document_out(doc)

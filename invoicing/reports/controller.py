@@ -79,7 +79,7 @@ class ReportController(Controller):
         "/usage",
         operation_id="getUsageReport",
         opt={"permission": Perm.USAGE_READ},
-        summary="Per entity: invoices and credit notes issued, e-mails sent and active users in a month",
+        summary="Per entity: invoices, credit notes and estimates issued, e-mails sent and active users in a month",
         description="Account keys only. Every entity of the account and environment, ordered by id. `month` is "
         "`YYYY-MM` (default: this month); active users are the entity users who opened a dashboard session "
         "(embedded or /app sign-in) in it.",

@@ -96,6 +96,8 @@ class EntityUsage(Struct):
     emails_sent: int
     active_users: int
     """Distinct entity users who opened a dashboard session (embed or /app sign-in) in the month."""
+    estimates_issued: int = 0
+    """Estimates (offers) issued in the month: not invoices, counted on their own."""
 
 
 class UsageReport(Struct, kw_only=True):

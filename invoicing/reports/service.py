@@ -439,6 +439,7 @@ class ReportService:
                     credit_notes_issued=counts.get((e.id, "credit_note"), 0),
                     emails_sent=emails.get(e.id, 0),
                     active_users=users.get(e.id, 0),
+                    estimates_issued=counts.get((e.id, "estimate"), 0),
                 )
                 for e in entities
             ],

@@ -16,6 +16,7 @@ WITH_METADATA = {
     "listEntities",
     "listCustomers",
     "listItems",
+    "listEstimates",
     "listInvoices",
     "listCreditNotes",
     "listPayments",

@@ -310,6 +310,7 @@ def test_usage_per_entity_of_the_account(server, books, embed):
         "credit_notes_issued": 0,
         "emails_sent": 1,
         "active_users": 2,
+        "estimates_issued": 0,
     }
     assert usage[books.entity_b] == {
         "entity_id": books.entity_b,
@@ -318,6 +319,7 @@ def test_usage_per_entity_of_the_account(server, books, embed):
         "credit_notes_issued": 0,
         "emails_sent": 0,
         "active_users": 0,
+        "estimates_issued": 0,
     }
     may = account.get("/v1/reports/usage", params={"month": "2025-05"}).json()["data"]
     assert {r["entity_id"]: (r["invoices_issued"], r["credit_notes_issued"]) for r in may} == {

@@ -411,6 +411,174 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/estimates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List estimates, newest first
+         * @description Filter by status (`expired`: issued and past `valid_until`), date range, customer, text (number or customer name) and metadata[KEY]=VALUE.
+         */
+        get: operations["listEstimates"];
+        put?: never;
+        /**
+         * Create an estimate (an offer; issued and numbered unless is_draft)
+         * @description The invoice body plus `valid_until` (default: `date` + 30 days; not before `date`). Its own number sequence (`settings.number_formats.estimate`).
+         */
+        post: operations["createEstimate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/estimates/{estimate_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GetEstimate */
+        get: operations["getEstimate"];
+        put?: never;
+        post?: never;
+        /** Delete a draft */
+        delete: operations["deleteEstimate"];
+        options?: never;
+        head?: never;
+        /** Change a draft (409 once issued) */
+        patch: operations["updateEstimate"];
+        trace?: never;
+    };
+    "/v1/estimates/{estimate_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record that the buyer accepted (only an issued estimate; 409 otherwise) */
+        post: operations["acceptEstimate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/estimates/{estimate_id}/convert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make the invoice from an issued or accepted estimate (once; 409 names the invoice made before) */
+        post: operations["convertEstimate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/estimates/{estimate_id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record that the buyer declined, with an optional reason (only an issued estimate) */
+        post: operations["declineEstimate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/estimates/{estimate_id}/finalize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a draft estimate: the number is assigned here */
+        post: operations["finalizeEstimate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/estimates/{estimate_id}/html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The estimate as an HTML preview
+         * @description A self-contained HTML preview for the dashboard (styles inline, images as data: URLs), served with a Content-Security-Policy that allows no script, no network and no form.
+         */
+        get: operations["getEstimateHtml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/estimates/{estimate_id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The estimate as PDF (rendered as it is now; a draft marked DRAFT) */
+        get: operations["getEstimatePdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/estimates/{estimate_id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * E-mail the estimate (PDF attached)
+         * @description Queue the document's PDF for e-mail (202). `to` is one address or a list (default: the customer's); subject and message default to the document's language. Sender name and reply-to come from the entity's settings.email. Delivery happens outside the request and is retried; follow it at /v1/emails/{id}. Without FOLIO_SMTP_URL the message is recorded as `captured`. A draft or a voided invoice answers 409.
+         */
+        post: operations["sendEstimate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -936,7 +1104,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Per entity: invoices and credit notes issued, e-mails sent and active users in a month
+         * Per entity: invoices, credit notes and estimates issued, e-mails sent and active users in a month
          * @description Account keys only. Every entity of the account and environment, ordered by id. `month` is `YYYY-MM` (default: this month); active users are the entity users who opened a dashboard session (embedded or /app sign-in) in it.
          */
         get: operations["getUsageReport"];
@@ -1212,6 +1380,11 @@ export interface components {
             name?: string | null;
             phone?: string | null;
         };
+        /** ConvertIn */
+        ConvertIn: {
+            /** @default false */
+            is_draft?: boolean;
+        };
         /** CountryRates */
         CountryRates: {
             /** @description ISO 3166-1 alpha-2 (Greece is GR) */
@@ -1447,6 +1620,10 @@ export interface components {
             post_code?: string | null;
             tax_number?: string | null;
         };
+        /** DeclineIn */
+        DeclineIn: {
+            reason?: string | null;
+        };
         /** DeliveryList */
         DeliveryList: {
             data: components["schemas"]["DeliveryOut"][];
@@ -1613,6 +1790,8 @@ export interface components {
             credit_notes_issued: number;
             emails_sent: number;
             entity_id: string;
+            /** @default 0 */
+            estimates_issued?: number;
             invoices_issued: number;
             name: string;
         };
@@ -1655,6 +1834,158 @@ export interface components {
             external_id?: string | null;
             name?: string | null;
             role?: "admin" | "editor" | "viewer";
+        };
+        /** EstimateCreate */
+        EstimateCreate: {
+            allowances?: components["schemas"]["AllowanceChargeIn"][] | null;
+            charges?: components["schemas"]["AllowanceChargeIn"][] | null;
+            currency_code?: string | null;
+            customer?: components["schemas"]["CustomerCreate"] | null;
+            customer_id?: string | null;
+            date?: string | null;
+            date_service?: string | null;
+            footer?: string | null;
+            /** @default false */
+            is_draft?: boolean;
+            items: components["schemas"]["LineIn"][];
+            locale?: string | null;
+            /** @description At most 50 keys; keys [A-Za-z0-9_.-] up to 40 characters, values up to 500. */
+            metadata?: {
+                [key: string]: string;
+            } | null;
+            note?: string | null;
+            /** @description The payment terms as printed (EN 16931 BT-20), e.g. "Payable within 30 days, 2 % discount within 10 days". Default: the entity's `settings.payment_terms_text`. */
+            payment_terms?: string | null;
+            period_end?: string | null;
+            period_start?: string | null;
+            /** @default false */
+            prices_include_tax?: boolean;
+            valid_until?: string | null;
+        };
+        /** EstimateList */
+        EstimateList: {
+            data: components["schemas"]["EstimateOut"][];
+            next_cursor: string | null;
+        };
+        /** EstimateOut */
+        EstimateOut: {
+            accepted_at: string | null;
+            allowances: components["schemas"]["AllowanceChargeOut"][];
+            charges: components["schemas"]["AllowanceChargeOut"][];
+            /** Format: date-time */
+            created_at: string;
+            currency_code: string;
+            customer: components["schemas"]["CustomerSnapshot"];
+            /** Format: date */
+            date: string;
+            date_due: string | null;
+            date_service: string | null;
+            decline_reason: string | null;
+            declined_at: string | null;
+            entity_id: string;
+            footer: string | null;
+            id: string;
+            invoice_id: string | null;
+            issued_at: string | null;
+            items: components["schemas"]["LineOut"][];
+            locale: string | null;
+            metadata: {
+                [key: string]: string;
+            };
+            note: string | null;
+            number: string | null;
+            /**
+             * @default estimate
+             * @constant
+             */
+            object?: "estimate";
+            payment_terms: string | null;
+            period_end: string | null;
+            period_start: string | null;
+            prices_include_tax: boolean;
+            status: string;
+            tax_treatment: components["schemas"]["TaxTreatmentOut"] | null;
+            taxes: components["schemas"]["TaxTotalOut"][];
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total_allowances: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total_charges: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total_credited: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total_discount: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total_due: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total_lines: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total_paid: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total_refunded: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total_tax: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total_with_tax: string;
+            valid_until: string | null;
+        };
+        /** EstimateUpdate */
+        EstimateUpdate: {
+            allowances?: components["schemas"]["AllowanceChargeIn"][];
+            charges?: components["schemas"]["AllowanceChargeIn"][];
+            currency_code?: string;
+            customer?: components["schemas"]["CustomerCreate"];
+            customer_id?: string;
+            date?: string;
+            date_service?: string | null;
+            footer?: string | null;
+            items?: components["schemas"]["LineIn"][];
+            locale?: string;
+            /** @description At most 50 keys; keys [A-Za-z0-9_.-] up to 40 characters, values up to 500. */
+            metadata?: {
+                [key: string]: string;
+            };
+            note?: string | null;
+            /** @description The payment terms as printed (EN 16931 BT-20), e.g. "Payable within 30 days, 2 % discount within 10 days". Default: the entity's `settings.payment_terms_text`. */
+            payment_terms?: string | null;
+            period_end?: string | null;
+            period_start?: string | null;
+            prices_include_tax?: boolean;
+            valid_until?: string;
         };
         /** EventData */
         EventData: {
@@ -1863,6 +2194,7 @@ export interface components {
             date_due: string | null;
             date_service: string | null;
             entity_id: string;
+            estimate_id?: string | null;
             footer: string | null;
             id: string;
             issued_at: string | null;
@@ -4706,6 +5038,848 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the object's state forbids it, a duplicate, or an `Idempotency-Key` reused with another body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listEstimates: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100, default 20) */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page, passed back unchanged (anything else: 422 naming `cursor`). */
+                cursor?: string | null;
+                status?: "draft" | "issued" | "accepted" | "declined" | "expired" | "converted" | null;
+                date_from?: string | null;
+                date_to?: string | null;
+                /** @description Case-insensitive text search */
+                search?: string | null;
+                customer_id?: string | null;
+                /** @description `metadata[KEY]=VALUE`: only objects whose metadata has KEY equal to VALUE (strings, compared exactly); several combine with AND. KEY is [A-Za-z0-9_.-], up to 40 characters. */
+                metadata?: {
+                    [key: string]: string;
+                };
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EstimateList"];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createEstimate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EstimateCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EstimateOut"];
+                };
+            };
+            /** @description The request body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the object's state forbids it, a duplicate, or an `Idempotency-Key` reused with another body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getEstimate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                estimate_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EstimateOut"];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteEstimate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                estimate_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the object's state forbids it, a duplicate, or an `Idempotency-Key` reused with another body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateEstimate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                estimate_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EstimateUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EstimateOut"];
+                };
+            };
+            /** @description The request body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the object's state forbids it, a duplicate, or an `Idempotency-Key` reused with another body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    acceptEstimate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                estimate_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EstimateOut"];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the object's state forbids it, a duplicate, or an `Idempotency-Key` reused with another body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    convertEstimate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                estimate_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConvertIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceOut"];
+                };
+            };
+            /** @description The request body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the object's state forbids it, a duplicate, or an `Idempotency-Key` reused with another body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    declineEstimate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                estimate_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclineIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EstimateOut"];
+                };
+            };
+            /** @description The request body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the object's state forbids it, a duplicate, or an `Idempotency-Key` reused with another body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    finalizeEstimate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                estimate_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EstimateOut"];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the object's state forbids it, a duplicate, or an `Idempotency-Key` reused with another body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getEstimateHtml: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                estimate_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getEstimatePdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                estimate_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sendEstimate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                estimate_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailOut"];
+                };
+            };
+            /** @description The request body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description No valid credential: send `Authorization: Bearer <key>`. */
             401: {

@@ -10,6 +10,11 @@ export const INVOICE_STATUSES = ["draft", "issued", "partially_paid", "paid", "v
 /** `?view=invoices` */
 export const invoiceListSearch = { status: oneOf(INVOICE_STATUSES), date_from: isoDate, date_to: isoDate, search: text() };
 
+export const ESTIMATE_STATUSES = ["draft", "issued", "accepted", "declined", "expired", "converted"] as const;
+
+/** `?view=estimates` */
+export const estimateListSearch = { status: oneOf(ESTIMATE_STATUSES), date_from: isoDate, date_to: isoDate, search: text() };
+
 /** `?view=audit`: an action (`invoice.issued`) or a group of them (`entity_user.*`), an object's id, an actor. */
 export const auditLogSearch = {
   action: matching(/^[a-z_]+\.(\*|[a-z_]+)$/),

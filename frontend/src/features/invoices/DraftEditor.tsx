@@ -1,11 +1,10 @@
 /**
- * The draft form: customer, dates, currency, lines, note, and the totals preview computed while typing with
+ * The draft form of an invoice or an estimate (`saver`): customer, dates, currency, lines, note, and the totals preview computed while typing with
  * the same rules as the server (src/lib/totals.ts); after saving, the server's figures are the ones shown.
  * The VAT treatment and the rates of lines without typed taxes come from the server's preview
  * (`POST /v1/invoices/preview`), never from a copy of the rules here.
  */
 import { type FormEvent, useMemo, useState } from "react";
-import type { Invoice } from "../../api/client";
 import { FieldErrors } from "../../components/FieldErrors";
 import { Link } from "../../components/Link";
 import { toast } from "../../components/toast";
@@ -15,25 +14,43 @@ import { totalsText } from "../../lib/totals";
 import { navigate } from "../../router";
 import { useItems } from "../items/api";
 import { describeError } from "../../api/errors";
-import { useCreateInvoice, useFinalize, useInvoicePreview, useUpdateInvoice } from "./api";
+import { useInvoicePreview } from "./api";
 import { CataloguePicker } from "./CataloguePicker";
 import { CustomerFields } from "./CustomerFields";
-import { blankLine, type DraftState, draftBody, draftChanges, lineTaxes, type LineState, previewLine, taxFields } from "./draft";
+import { blankLine, type DraftState, draftBody, lineTaxes, type LineState, previewLine, taxFields } from "./draft";
 import { LineFields } from "./LineFields";
 import { TaxTreatmentPanel } from "./TaxTreatmentPanel";
 import { TotalsList } from "./TotalsList";
 
-export function DraftEditor({ initial, invoiceId }: { initial: DraftState; invoiceId?: string }) {
+/** A saved document as the editor needs it: where to open it. */
+export interface Saved {
+  id: string;
+  number?: string | null;
+}
+
+/**
+ * How the editor saves what it holds, for one kind of document (`useInvoiceSaver`, `useEstimateSaver`): create it
+ * (a draft or issued), or change the draft `id` and then issue it when asked.
+ */
+export interface DraftSaver {
+  /** `invoice` asks for a due date; `estimate` for the date it is valid until */
+  kind: "invoice" | "estimate";
+  /** the view of one document of this kind (`invoice/inv_…`), and of the list */
+  view: (id: string) => string;
+  listView: string;
+  busy: boolean;
+  error: unknown;
+  save: (draft: DraftState, issue: boolean, onSaved: (doc: Saved, issued: boolean) => void) => void;
+}
+
+export function DraftEditor({ initial, invoiceId, saver }: { initial: DraftState; invoiceId?: string; saver: DraftSaver }) {
   const i18n = useI18n();
   const { t } = i18n;
   const [draft, setDraft] = useState<DraftState>(initial);
   // the catalogue's first page: whether to offer it, and the tax names it uses
   const items = useItems("");
-  const create = useCreateInvoice();
-  const update = useUpdateInvoice(invoiceId ?? "");
-  const finalize = useFinalize();
-  const busy = create.isPending || update.isPending || finalize.isPending;
-  const error = create.error ?? update.error ?? finalize.error;
+  const { busy, error } = saver;
+  const estimate = saver.kind === "estimate";
 
   const body = useMemo(() => draftBody(draft), [draft]);
   const decision = useInvoicePreview(body);
@@ -57,20 +74,13 @@ export function DraftEditor({ initial, invoiceId }: { initial: DraftState; invoi
   const setLine = (key: number, patch: Partial<LineState>) =>
     setDraft((d) => ({ ...d, lines: d.lines.map((l) => (l.key === key ? { ...l, ...patch } : l)) }));
 
-  const opened = (invoice: Invoice, issued: boolean) => {
-    toast(issued ? t("editor.created", { number: invoice.number ?? "" }) : t("editor.draftSaved"));
-    navigate(`invoice/${invoice.id}`, {}, { replace: true });
+  const opened = (doc: Saved, issued: boolean) => {
+    const number = { number: doc.number ?? "" };
+    toast(issued ? (estimate ? t("estimate.created", number) : t("editor.created", number)) : t("editor.draftSaved"));
+    navigate(saver.view(doc.id), {}, { replace: true });
   };
 
-  const save = (issue: boolean) => {
-    if (!invoiceId) {
-      create.mutate({ ...draftBody(draft), is_draft: !issue }, { onSuccess: (invoice) => opened(invoice, issue) });
-      return;
-    }
-    update.mutate(draftChanges(draft), {
-      onSuccess: (invoice) => (issue ? finalize.mutate(invoice.id, { onSuccess: (inv) => opened(inv, true) }) : opened(invoice, false)),
-    });
-  };
+  const save = (issue: boolean) => saver.save(draft, issue, opened);
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -81,9 +91,11 @@ export function DraftEditor({ initial, invoiceId }: { initial: DraftState; invoi
   return (
     <form className="editor" onSubmit={submit} aria-labelledby="editor-title">
       <p>
-        <Link view={invoiceId ? `invoice/${invoiceId}` : "invoices"}>← {t("common.back")}</Link>
+        <Link view={invoiceId ? saver.view(invoiceId) : saver.listView}>← {t("common.back")}</Link>
       </p>
-      <h1 id="editor-title">{invoiceId ? t("editor.editTitle") : t("editor.newTitle")}</h1>
+      <h1 id="editor-title">
+        {estimate ? (invoiceId ? t("estimate.editTitle") : t("estimate.newTitle")) : invoiceId ? t("editor.editTitle") : t("editor.newTitle")}
+      </h1>
       <FieldErrors error={error} />
 
       <CustomerFields draft={draft} onChange={change} />
@@ -114,10 +126,17 @@ export function DraftEditor({ initial, invoiceId }: { initial: DraftState; invoi
           {t("invoice.periodEnd")}
           <input type="date" name="period_end" value={draft.periodEnd} onChange={(e) => change({ periodEnd: e.target.value })} />
         </label>
-        <label>
-          {t("invoice.dateDue")}
-          <input type="date" value={draft.dateDue} onChange={(e) => change({ dateDue: e.target.value })} />
-        </label>
+        {estimate ? (
+          <label>
+            {t("estimate.validUntil")}
+            <input type="date" name="valid_until" value={draft.validUntil} onChange={(e) => change({ validUntil: e.target.value })} />
+          </label>
+        ) : (
+          <label>
+            {t("invoice.dateDue")}
+            <input type="date" value={draft.dateDue} onChange={(e) => change({ dateDue: e.target.value })} />
+          </label>
+        )}
         <label>
           {t("editor.currency")}
           <input

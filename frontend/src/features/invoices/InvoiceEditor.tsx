@@ -8,15 +8,39 @@ import { Loading } from "../../components/Loading";
 import { useI18n } from "../../i18n";
 import { useLocation } from "../../router";
 import { useEntity } from "../entity/api";
-import { useInvoice } from "./api";
-import { fromInvoice, fromPrefill } from "./draft";
-import { DraftEditor } from "./DraftEditor";
+import { useCreateInvoice, useFinalize, useInvoice, useUpdateInvoice } from "./api";
+import { draftBody, draftChanges, fromInvoice, fromPrefill } from "./draft";
+import { DraftEditor, type DraftSaver } from "./DraftEditor";
+
+/** Saving an invoice: created as a draft or issued; a draft changed, then issued when asked. */
+export function useInvoiceSaver(id?: string): DraftSaver {
+  const create = useCreateInvoice();
+  const update = useUpdateInvoice(id ?? "");
+  const finalize = useFinalize();
+  return {
+    kind: "invoice",
+    view: (docId) => `invoice/${docId}`,
+    listView: "invoices",
+    busy: create.isPending || update.isPending || finalize.isPending,
+    error: create.error ?? update.error ?? finalize.error,
+    save: (draft, issue, onSaved) => {
+      if (!id) {
+        create.mutate({ ...draftBody(draft), is_draft: !issue }, { onSuccess: (invoice) => onSaved(invoice, issue) });
+        return;
+      }
+      update.mutate(draftChanges(draft), {
+        onSuccess: (invoice) => (issue ? finalize.mutate(invoice.id, { onSuccess: (inv) => onSaved(inv, true) }) : onSaved(invoice, false)),
+      });
+    },
+  };
+}
 
 export default function InvoiceEditor({ id }: { id?: string }) {
   const { t } = useI18n();
   const { state } = useLocation();
   const entity = useEntity();
   const existing = useInvoice(id ?? "");
+  const saver = useInvoiceSaver(id);
   if (!can("documents:write"))
     return (
       <section>
@@ -35,10 +59,10 @@ export default function InvoiceEditor({ id }: { id?: string }) {
           <Link view={`invoice/${id}`}>{t("common.back")}</Link>
         </section>
       );
-    return <DraftEditor key={id} initial={fromInvoice(existing.data)} invoiceId={id} />;
+    return <DraftEditor key={id} initial={fromInvoice(existing.data)} invoiceId={id} saver={saver} />;
   }
   if (entity.isPending && !getSession()?.entity.currency_code) return <Loading />;
   const currency = entity.data?.currency_code ?? (getSession()?.entity.currency_code as string | undefined) ?? "EUR";
   const prefill = (state as { prefill?: Prefill } | null)?.prefill;
-  return <DraftEditor key={JSON.stringify(prefill ?? null)} initial={fromPrefill(prefill, currency)} />;
+  return <DraftEditor key={JSON.stringify(prefill ?? null)} initial={fromPrefill(prefill, currency)} saver={saver} />;
 }

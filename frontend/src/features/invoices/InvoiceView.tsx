@@ -12,6 +12,7 @@ import { InvoiceReminders } from "../reminders/InvoiceReminders";
 import { DocumentEmails } from "./DocumentEmails";
 import { Payments } from "./Payments";
 import { TaxTreatmentPanel } from "./TaxTreatmentPanel";
+import { FromEstimate } from "../estimates/EstimateDetail";
 
 export function InvoiceView({ invoice }: { invoice: Invoice }) {
   const { t, date, locale } = useI18n();
@@ -26,6 +27,7 @@ export function InvoiceView({ invoice }: { invoice: Invoice }) {
         <h1 id="invoice-title">{title}</h1>
         <StatusBadge status={invoice.status} />
       </div>
+      {invoice.estimate_id && <FromEstimate id={invoice.estimate_id} />}
       {invoice.status === "voided" && invoice.void_reason && <p>{t("invoice.voidedBecause", { reason: invoice.void_reason })}</p>}
 
       <InvoiceActions invoice={invoice} />

@@ -1,5 +1,5 @@
 /**
- * E-mail an issued invoice or credit note: to (the customer's address to start with; several separated by
+ * E-mail an issued invoice, credit note or estimate: to (the customer's address to start with; several separated by
  * commas), subject and message (left empty: the API writes them in the document's language). The API records
  * the message (`/v1/emails`, listed under the document); a 422 is shown next to its field.
  */
@@ -10,7 +10,7 @@ import { FieldErrors } from "../../components/FieldErrors";
 import { FormButtons } from "../../components/FormButtons";
 import { toast } from "../../components/toast";
 import { useI18n } from "../../i18n";
-import { isCreditNote, type Sendable, useSendDocument } from "./api";
+import { isCreditNote, isEstimate, type Mailable, useSendDocument } from "./api";
 
 const FIELDS = ["to", "subject", "message"] as const;
 
@@ -23,11 +23,12 @@ export function recipients(text: string): string | string[] | null {
   return list.length === 0 ? null : list.length === 1 ? list[0] : list;
 }
 
-export function SendForm({ doc, onDone }: { doc: Sendable; onDone: () => void }) {
+export function SendForm({ doc, onDone }: { doc: Mailable; onDone: () => void }) {
   const { t } = useI18n();
   const send = useSendDocument(doc);
   const [message, setMessage] = useState("");
-  const title = isCreditNote(doc) ? t("send.creditNoteTitle", { number: doc.number ?? "" }) : t("send.invoiceTitle", { number: doc.number ?? "" });
+  const number = { number: doc.number ?? "" };
+  const title = isEstimate(doc) ? t("send.estimateTitle", number) : isCreditNote(doc) ? t("send.creditNoteTitle", number) : t("send.invoiceTitle", number);
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);

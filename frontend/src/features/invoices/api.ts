@@ -1,6 +1,6 @@
 /** Server state for invoices, payments and credit notes (TanStack Query over the typed client). */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, type CreditNote, type Invoice, type Schemas, unwrap } from "../../api/client";
+import { api, type CreditNote, type Estimate, type Invoice, type Schemas, unwrap } from "../../api/client";
 import { FIELD_ERRORS_INLINE } from "../../api/errors";
 import { post } from "../../embed/host";
 import { useDebounced } from "../../hooks/useDebounced";
@@ -66,19 +66,24 @@ export function useCreditNote(id: string) {
   });
 }
 
-/** An issued document the dashboard can download and send: an invoice or a credit note. */
+/** An issued document the dashboard can download and send, and that has an e-invoice: an invoice or a credit note. */
 export type Sendable = Invoice | CreditNote;
-export const isCreditNote = (doc: Sendable): doc is CreditNote => "invoice_id" in doc;
+/** A document with a PDF that can be e-mailed: those, or an estimate (an offer: no e-invoice). */
+export type Mailable = Sendable | Estimate;
+export const isCreditNote = (doc: Mailable): doc is CreditNote => doc.object === "credit_note";
+export const isEstimate = (doc: Mailable): doc is Estimate => doc.object === "estimate";
 
-/** E-mail an issued invoice or credit note (`POST …/send`); the API records the message (`/v1/emails`). */
-export function useSendDocument(doc: Sendable) {
+/** E-mail an issued invoice, credit note or estimate (`POST …/send`); the API records the message (`/v1/emails`). */
+export function useSendDocument(doc: Mailable) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (body: Schemas["SendIn"]) =>
       unwrap(
-        isCreditNote(doc)
-          ? api.POST("/v1/credit-notes/{credit_note_id}/send", { params: { path: { credit_note_id: doc.id } }, body })
-          : api.POST("/v1/invoices/{invoice_id}/send", { params: { path: { invoice_id: doc.id } }, body }),
+        isEstimate(doc)
+          ? api.POST("/v1/estimates/{estimate_id}/send", { params: { path: { estimate_id: doc.id } }, body })
+          : isCreditNote(doc)
+            ? api.POST("/v1/credit-notes/{credit_note_id}/send", { params: { path: { credit_note_id: doc.id } }, body })
+            : api.POST("/v1/invoices/{invoice_id}/send", { params: { path: { invoice_id: doc.id } }, body }),
       ),
     onSuccess: () => client.invalidateQueries({ queryKey: ["emails", doc.id] }),
     meta: FIELD_ERRORS_INLINE,
@@ -207,12 +212,18 @@ export function saveAs(blob: Blob, name: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-/** Download an invoice's or credit note's PDF; a failure is reported by the error policy (404/405: PDFs are not available here). */
+/** Download an invoice's, credit note's or estimate's PDF; a failure is reported by the error policy (404/405: PDFs are not available here). */
 export function useDownloadPdf() {
   return useMutation({
-    mutationFn: (doc: Sendable) =>
+    mutationFn: (doc: Mailable) =>
       unwrap(
-        isCreditNote(doc)
+        isEstimate(doc)
+          ? api.GET("/v1/estimates/{estimate_id}/pdf", {
+              params: { path: { estimate_id: doc.id } },
+              headers: { Accept: "application/pdf" },
+              parseAs: "blob",
+            })
+          : isCreditNote(doc)
           ? api.GET("/v1/credit-notes/{credit_note_id}/pdf", {
               params: { path: { credit_note_id: doc.id } },
               headers: { Accept: "application/pdf" },

@@ -1,8 +1,8 @@
 /**
- * A draft invoice as the editor holds it while typing (every figure a string, as typed), how it starts
- * (from an invoice, or from the host's prefill) and the API body it becomes.
+ * A draft invoice (or estimate) as the editor holds it while typing (every figure a string, as typed), how it
+ * starts (from an invoice or estimate, or from the host's prefill) and the API body it becomes.
  */
-import type { Invoice, Schemas } from "../../api/client";
+import type { Estimate, Invoice, Schemas } from "../../api/client";
 import type { Prefill } from "../../embed/host";
 import { today } from "../../lib/dates";
 import { apiTaxes, DEFAULT_TAX_NAME, formatTaxes, type NamedTax, parseTaxes } from "../../lib/taxes";
@@ -41,6 +41,8 @@ export interface DraftState {
   periodStart: string;
   periodEnd: string;
   dateDue: string;
+  /** an estimate's last valid day (empty: the server's default, its date + 30 days); not on invoices */
+  validUntil: string;
   /** empty on a new invoice: the entity's `settings.payment_terms_text` */
   paymentTerms: string;
   currency: string;
@@ -79,7 +81,7 @@ export const previewLine = (line: LineState, decided?: PreviewLine): DraftLine =
   };
 };
 
-export function fromInvoice(invoice: Invoice): DraftState {
+export function fromInvoice(invoice: Invoice | Estimate): DraftState {
   const existing = !!invoice.customer.id;
   return {
     customerId: invoice.customer.id ?? "",
@@ -94,6 +96,7 @@ export function fromInvoice(invoice: Invoice): DraftState {
     periodStart: invoice.period_start ?? "",
     periodEnd: invoice.period_end ?? "",
     dateDue: invoice.date_due ?? "",
+    validUntil: ("valid_until" in invoice ? invoice.valid_until : null) ?? "",
     paymentTerms: invoice.payment_terms ?? "",
     currency: invoice.currency_code,
     pricesIncludeTax: invoice.prices_include_tax,
@@ -126,6 +129,7 @@ export function fromPrefill(prefill: Prefill | undefined, currency: string): Dra
     periodStart: "",
     periodEnd: "",
     dateDue: "",
+    validUntil: "",
     paymentTerms: "",
     currency: prefill?.currency_code ?? currency,
     pricesIncludeTax: false,

@@ -16,6 +16,13 @@ import { DEFAULT_DAYS } from "../reminders/days";
 import { ReminderFields, type Reminders } from "../reminders/ReminderFields";
 import { exampleNumber } from "./numberFormat";
 
+/** The number formats the form edits, each with its label. */
+const NUMBER_LABELS = {
+  invoice: "settings.invoiceNumbers",
+  credit_note: "settings.creditNoteNumbers",
+  estimate: "settings.estimateNumbers",
+} as const;
+
 export const COLOR = /^#[0-9a-fA-F]{6}$/;
 export const PDF_TEMPLATES = ["classic", "modern"] as const;
 
@@ -40,6 +47,7 @@ export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: b
   const [formats, setFormats] = useState({
     invoice: settings.number_formats?.invoice ?? "{yyyy}-{nnnnn}",
     credit_note: settings.number_formats?.credit_note ?? "CN-{yyyy}-{nnnnn}",
+    estimate: settings.number_formats?.estimate ?? "EST-{yyyy}-{nnnnn}",
   });
   const [reminders, setReminders] = useState<Reminders>({
     enabled: settings.reminders?.enabled ?? false,
@@ -81,7 +89,7 @@ export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: b
             bic: value("settings.bank_account.bic"),
             bank_name: value("settings.bank_account.bank_name"),
           },
-          number_formats: { invoice: formats.invoice.trim(), credit_note: formats.credit_note.trim() },
+          number_formats: { invoice: formats.invoice.trim(), credit_note: formats.credit_note.trim(), estimate: formats.estimate.trim() },
           pdf_template: (value("settings.pdf_template") ?? "classic") as (typeof PDF_TEMPLATES)[number],
           email: { sender_name: value("settings.email.sender_name"), reply_to: value("settings.email.reply_to") },
           reminders,
@@ -179,12 +187,12 @@ export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: b
       <fieldset disabled={readOnly}>
         <legend>{t("settings.documents")}</legend>
         <div className="grid">
-          {(["invoice", "credit_note"] as const).map((kind) => {
+          {(["invoice", "credit_note", "estimate"] as const).map((kind) => {
             const example = exampleNumber(formats[kind], today);
             return (
               <div key={kind} className="field">
                 <Field
-                  label={kind === "invoice" ? t("settings.invoiceNumbers") : t("settings.creditNoteNumbers")}
+                  label={t(NUMBER_LABELS[kind])}
                   name={`settings.number_formats.${kind}`}
                   error={error}
                   autoComplete="off"
