@@ -38,6 +38,8 @@ from invoicing.exports.controller import ExportController
 from invoicing.exports.worker import export_lifespan
 from invoicing.items.controller import ItemController
 from invoicing.payments.controller import PaymentController, RefundController
+from invoicing.recurring.controller import RecurringInvoiceController
+from invoicing.recurring.scheduler import recurring_lifespan
 from invoicing.rendering import logo_lifespan
 from invoicing.rendering.controller import CreditNoteRenderingController, FileController, InvoiceRenderingController
 from invoicing.reports.controller import ReportController
@@ -75,6 +77,7 @@ API_CONTROLLERS = [
     DeliveryController,
     ReportController,
     ExportController,
+    RecurringInvoiceController,
 ]
 
 
@@ -136,6 +139,7 @@ def create_app(
             webhook_lifespan,
             retention_lifespan,
             export_lifespan,
+            recurring_lifespan,
         ],
         on_startup=list(on_startup),
         on_shutdown=list(on_shutdown),

@@ -164,6 +164,18 @@ class ExportSettings:
     """How often each worker deletes the files of expired exports (``FOLIO_EXPORT_PURGE_SECONDS``)."""
 
 
+@dataclass
+class RecurringSettings:
+    """The recurring invoice scheduler (:mod:`invoicing.recurring.scheduler`)."""
+
+    seconds: float = field(default_factory=lambda: float(_env("FOLIO_RECURRING_SECONDS", "60")))
+    """How often each process makes the invoices of recurring schedules that are due (``FOLIO_RECURRING_SECONDS``;
+    also once at start; ``0``: never in this process)."""
+    retry_seconds: float = field(default_factory=lambda: float(_env("FOLIO_RECURRING_RETRY_SECONDS", "300")))
+    """The first retry delay after a failed run; it doubles after each failure, up to a day
+    (``FOLIO_RECURRING_RETRY_SECONDS``)."""
+
+
 class InsecureDefaults(RuntimeError):
     """A server that would start with the public development secret where others can reach it."""
 
@@ -206,6 +218,7 @@ class Settings:
     webhooks: WebhookSettings = field(default_factory=WebhookSettings)
     events: EventSettings = field(default_factory=EventSettings)
     exports: ExportSettings = field(default_factory=ExportSettings)
+    recurring: RecurringSettings = field(default_factory=RecurringSettings)
     public_url: str = field(default_factory=lambda: _env("FOLIO_PUBLIC_URL", "http://127.0.0.1:8000"))
     """The URL browsers reach Folio at (embed URLs and e-mailed links are built from it). Unset, ``folio serve``
     uses the address it serves (``--host``, ``--port``) and ``folio demo`` its own port."""

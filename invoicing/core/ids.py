@@ -31,6 +31,7 @@ PREFIXES = {
     "file": "fil",
     "export": "exp",
     "invitation": "inv_link",
+    "recurring_invoice": "rin",
 }
 
 

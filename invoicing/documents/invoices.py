@@ -156,9 +156,12 @@ def refresh_status(doc: Document) -> None:
 class InvoiceService:
     """Invoices for one request: the request's transaction and the caller's entity."""
 
-    def __init__(self, session: AsyncSession, ctx: Scope, request: Request) -> None:
+    def __init__(
+        self, session: AsyncSession, ctx: Scope, request: Request | None, evidence: ViesEvidence | None = None
+    ) -> None:
+        """For a request; background work (recurring invoices) passes no request and its own ``evidence``."""
         self.session, self.scope = session, ctx
-        self.evidence = ViesEvidence(request, ctx)
+        self.evidence = evidence or ViesEvidence(request, ctx)
 
     async def list(
         self,
@@ -173,10 +176,12 @@ class InvoiceService:
         customer_id: str | None,
         overdue: bool | None = None,
         sort: InvoiceSort = "-date",
+        recurring_invoice_id: str | None = None,
     ) -> InvoiceList:
         stmt = list_stmt(
             self.scope,
             "invoice",
+            recurring_invoice_id=recurring_invoice_id,
             status=status,
             date_from=date_from,
             date_to=date_to,
@@ -204,11 +209,13 @@ class InvoiceService:
         await fill_creditable(self.session, [(out, doc)])
         return publish(self.session, out)  # data.object of the events this request queued for the invoice
 
-    async def create(self, data: InvoiceCreate) -> InvoiceOut:
+    async def create(self, data: InvoiceCreate, *, recurring_invoice_id: str | None = None) -> InvoiceOut:
+        """``recurring_invoice_id``: the schedule making it (:mod:`invoicing.recurring`), for its period."""
         session, scope = self.session, self.scope
         if data.paid is not None and data.is_draft:
             raise ValidationFailed.field("paid", "a draft cannot be paid; record a payment once it is issued")
         doc, vies = await self._compose(data)
+        doc.recurring_invoice_id = recurring_invoice_id
         paid = _paid_at_issue(doc, data.paid) if data.paid is not None else None
         await self.evidence.record(session, vies, doc.customer_id)
         emit(session, scope, "invoice.created", doc.id)

@@ -144,6 +144,7 @@ def invoice_out(doc: Document) -> InvoiceOut:
         credit_note_ids=list(doc.credit_note_ids or []),
         voided_at=doc.voided_at,
         void_reason=doc.void_reason,
+        recurring_invoice_id=doc.recurring_invoice_id,
     )
 
 

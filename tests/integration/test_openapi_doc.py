@@ -17,6 +17,7 @@ WITH_METADATA = {
     "listCustomers",
     "listItems",
     "listInvoices",
+    "listRecurringInvoices",
     "listCreditNotes",
     "listPayments",
     "listRefunds",
