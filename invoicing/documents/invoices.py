@@ -31,6 +31,7 @@ from invoicing.core.paging import apply_metadata
 from invoicing.core.validate import currency_field
 from invoicing.customers import service as customers
 from invoicing.customers.schemas import CustomerCreate
+from invoicing.db import Database
 from invoicing.db.engine import insert_new
 from invoicing.db.models import Document, Payment
 from invoicing.db.types import utcnow
@@ -156,12 +157,18 @@ def refresh_status(doc: Document) -> None:
 class InvoiceService:
     """Invoices for one request: the request's transaction and the caller's entity."""
 
-    def __init__(
-        self, session: AsyncSession, ctx: Scope, request: Request | None, evidence: ViesEvidence | None = None
-    ) -> None:
-        """For a request; background work (recurring invoices) passes no request and its own ``evidence``."""
+    def __init__(self, session: AsyncSession, ctx: Scope, request: Request) -> None:
         self.session, self.scope = session, ctx
-        self.evidence = evidence or ViesEvidence(request, ctx)
+        self.evidence = ViesEvidence(request, ctx)
+
+    @classmethod
+    def background(cls, session: AsyncSession, ctx: Scope, db: Database) -> InvoiceService:
+        """For Folio's own background work (recurring invoices): no request, no VIES client (the stored
+        customer's evidence is what the document records)."""
+        service = cls.__new__(cls)
+        service.session, service.scope = session, ctx
+        service.evidence = ViesEvidence(None, ctx, db=db)
+        return service
 
     async def list(
         self,

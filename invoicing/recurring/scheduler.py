@@ -51,7 +51,6 @@ from invoicing.db.types import utcnow
 from invoicing.documents.invoices import InvoiceService
 from invoicing.documents.queries import get_document
 from invoicing.documents.schemas import InvoiceCreate
-from invoicing.documents.vies_evidence import ViesEvidence
 from invoicing.emails.schemas import SendIn
 from invoicing.emails.service import EmailService, prepare
 from invoicing.entities.settings import allow_backdating, number_format
@@ -197,7 +196,7 @@ class Scheduler:
         data = msgspec.structs.replace(
             template, date=day, period_start=start, period_end=end, is_draft=row.action == "draft"
         )
-        service = InvoiceService(session, scope, None, ViesEvidence(None, scope, db=self.db))
+        service = InvoiceService.background(session, scope, self.db)
         out = await service.create(data, recurring_invoice_id=row.id)
         if row.action == "issue_and_send":
             doc = await get_document(session, scope, out.id, "invoice")

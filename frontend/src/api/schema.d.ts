@@ -5374,7 +5374,6 @@ export interface operations {
     listInvoices: {
         parameters: {
             query?: {
-                evidence?: unknown | null;
                 /** @description Page size (1–100, default 20) */
                 limit?: number;
                 /** @description The `next_cursor` of the previous page, passed back unchanged (anything else: 422 naming `cursor`). */
@@ -5448,9 +5447,7 @@ export interface operations {
     };
     createInvoice: {
         parameters: {
-            query?: {
-                evidence?: unknown | null;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -5528,9 +5525,7 @@ export interface operations {
     };
     previewInvoice: {
         parameters: {
-            query?: {
-                evidence?: unknown | null;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -5608,9 +5603,7 @@ export interface operations {
     };
     getInvoice: {
         parameters: {
-            query?: {
-                evidence?: unknown | null;
-            };
+            query?: never;
             header?: never;
             path: {
                 invoice_id: string;
@@ -5668,9 +5661,7 @@ export interface operations {
     };
     deleteInvoice: {
         parameters: {
-            query?: {
-                evidence?: unknown | null;
-            };
+            query?: never;
             header?: never;
             path: {
                 invoice_id: string;
@@ -5735,9 +5726,7 @@ export interface operations {
     };
     updateInvoice: {
         parameters: {
-            query?: {
-                evidence?: unknown | null;
-            };
+            query?: never;
             header?: never;
             path: {
                 invoice_id: string;
@@ -5936,9 +5925,7 @@ export interface operations {
     };
     finalizeInvoice: {
         parameters: {
-            query?: {
-                evidence?: unknown | null;
-            };
+            query?: never;
             header?: never;
             path: {
                 invoice_id: string;
@@ -6271,9 +6258,7 @@ export interface operations {
     };
     voidInvoice: {
         parameters: {
-            query?: {
-                evidence?: unknown | null;
-            };
+            query?: never;
             header?: never;
             path: {
                 invoice_id: string;
@@ -7026,7 +7011,6 @@ export interface operations {
     listRecurringInvoices: {
         parameters: {
             query?: {
-                evidence?: unknown | null;
                 /** @description Page size (1–100, default 20) */
                 limit?: number;
                 /** @description The `next_cursor` of the previous page, passed back unchanged (anything else: 422 naming `cursor`). */
@@ -7093,9 +7077,7 @@ export interface operations {
     };
     createRecurringInvoice: {
         parameters: {
-            query?: {
-                evidence?: unknown | null;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -7173,9 +7155,7 @@ export interface operations {
     };
     getRecurringInvoice: {
         parameters: {
-            query?: {
-                evidence?: unknown | null;
-            };
+            query?: never;
             header?: never;
             path: {
                 recurring_id: string;
@@ -7233,9 +7213,7 @@ export interface operations {
     };
     deleteRecurringInvoice: {
         parameters: {
-            query?: {
-                evidence?: unknown | null;
-            };
+            query?: never;
             header?: never;
             path: {
                 recurring_id: string;
@@ -7300,9 +7278,7 @@ export interface operations {
     };
     updateRecurringInvoice: {
         parameters: {
-            query?: {
-                evidence?: unknown | null;
-            };
+            query?: never;
             header?: never;
             path: {
                 recurring_id: string;
@@ -7382,9 +7358,7 @@ export interface operations {
     };
     pauseRecurringInvoice: {
         parameters: {
-            query?: {
-                evidence?: unknown | null;
-            };
+            query?: never;
             header?: never;
             path: {
                 recurring_id: string;
@@ -7451,9 +7425,7 @@ export interface operations {
     };
     resumeRecurringInvoice: {
         parameters: {
-            query?: {
-                evidence?: unknown | null;
-            };
+            query?: never;
             header?: never;
             path: {
                 recurring_id: string;
