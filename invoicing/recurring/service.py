@@ -33,6 +33,8 @@ from invoicing.recurring.schemas import (
 
 UPCOMING = 5
 """How many next period dates an answer lists (``upcoming``)."""
+LATEST_YEAR = 2200
+"""Schedules run up to this year at most (so the period arithmetic stays within the calendar)."""
 SET_BY_RUN = ("date", "date_due", "date_service", "period_start", "period_end", "paid")
 """Template fields each run sets itself: refused in a template."""
 
@@ -56,6 +58,11 @@ def check_schedule(schedule: ScheduleIn) -> None:
         raise ValidationFailed.field(
             "schedule.timezone", f"{schedule.timezone!r} is not an IANA time zone (e.g. Europe/Ljubljana)"
         ) from None
+    for name in ("start_date", "end_date"):
+        value = getattr(schedule, name)
+        if value is not None and not LATEST_YEAR - 200 <= value.year <= LATEST_YEAR:
+            earliest = LATEST_YEAR - 200
+            raise ValidationFailed.field(f"schedule.{name}", f"must be a date from {earliest} to {LATEST_YEAR}")
     if schedule.end_date is not None and schedule.end_date < schedule.start_date:
         raise ValidationFailed.field("schedule.end_date", "must not be before start_date")
     if schedule.frequency == "weekly" and schedule.day_of_month is not None:

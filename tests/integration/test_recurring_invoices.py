@@ -82,6 +82,8 @@ def test_create_answers_the_schedule_and_its_next_runs(server, tenant):
         ({"schedule": {**SCHEDULE, "timezone": "Mars/Olympus"}}, "schedule.timezone"),
         ({"schedule": {**SCHEDULE, "interval": 0}}, "schedule.interval"),
         ({"schedule": {**SCHEDULE, "end_date": "2025-01-01"}}, "schedule.end_date"),
+        ({"schedule": {**SCHEDULE, "start_date": "9999-12-31"}}, "schedule.start_date"),
+        ({"schedule": {**SCHEDULE, "frequency": "weekly", "day_of_month": 5}}, "schedule.day_of_month"),
         ({"template": {"customer": CUSTOMER, "items": [{**LINE, "quantity": "x"}]}}, "template.items[0].quantity"),
         (
             {"template": {"customer": CUSTOMER, "items": [{"item_id": "itm_nope", "quantity": 1}]}},
