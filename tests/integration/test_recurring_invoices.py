@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from folio.server import create_server_app
 from invoicing.db import Database
 from invoicing.recurring.scheduler import RunResult, Scheduler
+from tests.conftest import running, server_settings
 from tests.integration.conftest import assert_problem
 
 CUSTOMER = {"name": "Buyer Ltd", "email": "buyer@example.com", "country": "SI"}
@@ -259,3 +261,17 @@ def test_concurrent_schedulers_make_one_invoice_per_period(server, tenant):
         for i in tenant.api.get("/v1/invoices", params={"limit": 100}).json()["data"]
     )
     assert numbers == list(range(1, len(numbers) + 1))  # gapless
+
+
+def test_every_server_process_runs_the_scheduler(server, tenant):
+    """The lifespan's job (``FOLIO_RECURRING_SECONDS``) catches up at start, at the real time."""
+    start = date.today() - timedelta(days=8)
+    rec = create(tenant.api, schedule={"frequency": "weekly", "start_date": start.isoformat(), "timezone": "UTC"})
+    settings = server_settings(server)
+    settings.recurring.seconds = 3600  # runs once when the process starts, then hourly
+    with running(create_server_app, settings):
+        for _ in range(5000):  # each ask is a round trip while the job works in the other server
+            if len(invoices_of(tenant.api, rec["id"])) == 2:
+                break
+    periods = [i["period_start"] for i in invoices_of(tenant.api, rec["id"])]
+    assert periods == [start.isoformat(), (start + timedelta(days=7)).isoformat()]
