@@ -100,3 +100,18 @@ def test_index_on_or_after():
     assert s.index_on_or_after(date(2026, 2, 28)) == 1
     assert s.index_on_or_after(date(2026, 3, 1)) == 2
     assert s.index_on_or_after(date(2020, 1, 1)) == 0
+
+
+def test_failed_runs_back_off_doubling_up_to_a_day():
+    from datetime import timedelta
+
+    from invoicing.config import RecurringSettings
+    from invoicing.recurring.scheduler import backoff
+
+    settings = RecurringSettings(seconds=60, retry_seconds=300)
+    assert [backoff(n, settings) for n in (1, 2, 3)] == [
+        timedelta(minutes=5),
+        timedelta(minutes=10),
+        timedelta(minutes=20),
+    ]
+    assert backoff(50, settings) == timedelta(days=1)
