@@ -39,6 +39,8 @@ from invoicing.exports.controller import ExportController
 from invoicing.exports.worker import export_lifespan
 from invoicing.items.controller import ItemController
 from invoicing.payments.controller import PaymentController, RefundController
+from invoicing.recurring.controller import RecurringInvoiceController
+from invoicing.recurring.scheduler import recurring_lifespan
 from invoicing.reminders import reminder_lifespan
 from invoicing.reminders.controller import InvoiceReminderController
 from invoicing.rendering import logo_lifespan
@@ -86,6 +88,7 @@ API_CONTROLLERS = [
     ReportController,
     ExportController,
     InvoiceReminderController,
+    RecurringInvoiceController,
 ]
 
 
@@ -151,6 +154,7 @@ def create_app(
             export_lifespan,
             reminder_lifespan,
             expiry_lifespan,
+            recurring_lifespan,
         ],
         on_startup=list(on_startup),
         on_shutdown=list(on_shutdown),

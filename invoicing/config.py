@@ -176,6 +176,18 @@ class ReminderSettings:
     interval after start; ``0``: never, leave it to other processes)."""
 
 
+@dataclass
+class RecurringSettings:
+    """The recurring invoice scheduler (:mod:`invoicing.recurring.scheduler`)."""
+
+    seconds: float = field(default_factory=lambda: float(_env("FOLIO_RECURRING_SECONDS", "60")))
+    """How often each process makes the invoices of recurring schedules that are due (``FOLIO_RECURRING_SECONDS``;
+    also once at start; ``0``: never in this process)."""
+    retry_seconds: float = field(default_factory=lambda: float(_env("FOLIO_RECURRING_RETRY_SECONDS", "300")))
+    """The first retry delay after a failed run; it doubles after each failure, up to a day
+    (``FOLIO_RECURRING_RETRY_SECONDS``)."""
+
+
 class InsecureDefaults(RuntimeError):
     """A server that would start with the public development secret where others can reach it."""
 
@@ -219,6 +231,7 @@ class Settings:
     events: EventSettings = field(default_factory=EventSettings)
     exports: ExportSettings = field(default_factory=ExportSettings)
     reminders: ReminderSettings = field(default_factory=ReminderSettings)
+    recurring: RecurringSettings = field(default_factory=RecurringSettings)
     public_url: str = field(default_factory=lambda: _env("FOLIO_PUBLIC_URL", "http://127.0.0.1:8000"))
     """The URL browsers reach Folio at (embed URLs and e-mailed links are built from it). Unset, ``folio serve``
     uses the address it serves (``--host``, ``--port``) and ``folio demo`` its own port."""

@@ -163,6 +163,7 @@ def server(request, tmp_path_factory, vies) -> Server:
     settings = Settings()
     settings.database.url = database_url
     settings.vies.url, settings.vies.timeout = vies.url, VIES_TIMEOUT
+    settings.recurring.seconds = 0  # tests run the recurring scheduler themselves, with an explicit "now"
     port = _free_port()
     settings.public_url = f"http://127.0.0.1:{port}"
     from folio.server import create_server_app

@@ -32,6 +32,7 @@ PREFIXES = {
     "file": "fil",
     "export": "exp",
     "invitation": "inv_link",
+    "recurring_invoice": "rin",
 }
 
 

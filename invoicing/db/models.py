@@ -174,6 +174,7 @@ UNSPLIT_REFERENCE = "reference IS NOT NULL AND NOT split"
 HAS_REFERENCE = "reference IS NOT NULL"
 OPEN = "status IN ('issued', 'partially_paid')"
 """Invoices something may still be due on: the ones ``overdue`` looks at."""
+RECURRING = "recurring_invoice_id IS NOT NULL"
 SUMMED = ["status", "currency_code", "customer_id", "total", "total_tax", "total_with_tax", "total_due", "date_due"]
 """What the summary report reads of a document, carried in ``ix_documents_entity_date`` (an entity's report)
 and ``ix_documents_date`` (the account's: every entity, one date range) on PostgreSQL, so the report is an
@@ -250,6 +251,9 @@ class Document(Base):
     """An invoice's estimate it was made from (at most one invoice per estimate)."""
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recurring_invoice_id: Mapped[str | None] = mapped_column(String(40))
+    """The recurring schedule that made this invoice (``rin_…``), with ``period_start`` its period: unique
+    together (``uq_documents_recurring_period``), so a period can never be invoiced twice."""
     total_due: Mapped[Decimal] = mapped_column(Money, nullable=True, default=Decimal(0))
     """What the customer owes now (:func:`rules.amount_due`), kept by ``refresh_status``: the invoice list's
     ``overdue`` and ``sort=-total_due`` and the reports' outstanding figures read it; 0 on credit notes."""
@@ -261,6 +265,13 @@ class Document(Base):
         Index("ix_documents_entity_due", "entity_id", "type", "total_due", "id"),
         Index("ix_documents_open", "entity_id", "type", "date_due", **_where(OPEN)),
         Index("uq_documents_estimate", "estimate_id", unique=True),
+        Index(
+            "uq_documents_recurring_period",
+            "recurring_invoice_id",
+            "period_start",
+            unique=True,
+            **_where(RECURRING),
+        ),
     )
 
 
@@ -633,3 +644,51 @@ class ExportChunk(Base):
     export_id: Mapped[str] = mapped_column(ForeignKey("exports.id"), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+RecurringStatus = Literal["active", "paused", "ended"]
+
+
+class RecurringInvoice(Base):
+    """A recurring invoice schedule (:mod:`invoicing.recurring`): an invoice body (``template``) made into
+    one invoice per period. ``next_index`` is the next period not yet invoiced (``next_run_at`` its run
+    time); the scheduler claims due rows (``ix_recurring_invoices_due``) ``FOR UPDATE SKIP LOCKED`` on
+    PostgreSQL and advances them in the transaction that inserts the period's invoice."""
+
+    __tablename__ = "recurring_invoices"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    """``rin_…``"""
+    entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id"))
+    template: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    """The invoice body as ``POST /v1/invoices`` takes it, validated when stored."""
+    customer_id: Mapped[str | None] = mapped_column(String(40))
+    customer_name: Mapped[str | None] = mapped_column(String(500))
+    action: Mapped[str] = mapped_column(String(20))
+    frequency: Mapped[str] = mapped_column(String(10))
+    interval: Mapped[int] = mapped_column(Integer)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    day_of_month: Mapped[int | None] = mapped_column(Integer)
+    timezone: Mapped[str] = mapped_column(String(64))
+    status: Mapped[RecurringStatus] = mapped_column(String(10), default="active")
+    next_index: Mapped[int] = mapped_column(Integer, default=0)
+    next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When the next period is due (UTC); None once ended."""
+    last_invoice_id: Mapped[str | None] = mapped_column(String(40))
+    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_period_start: Mapped[dt.date | None] = mapped_column(Date)
+    failure: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    """The last failed run: ``{code, message, at, period_start}``; None after a success."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    """Failed attempts in a row (reset by a success)."""
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """Not before this time after a failure (backoff)."""
+    unsent_invoice_id: Mapped[str | None] = mapped_column(String(40))
+    """An invoice of ``issue_and_send`` issued but not yet e-mailed: the send is retried, never the issue."""
+    metadata_: Mapped[dict[str, str]] = mapped_column("metadata", JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    __table_args__ = (
+        Index("ix_recurring_invoices_entity", "entity_id", "id"),
+        Index("ix_recurring_invoices_due", "status", "next_run_at"),
+    )

@@ -66,7 +66,8 @@ class InvoiceController(Controller):
         opt={**READ, **METADATA_FILTERS},
         summary="List invoices, newest first (or the largest amount due first)",
         description="Filter by status, date range, customer, text (number or customer name), `overdue` (issued or "
-        "partially paid, past `date_due`, something due; `false`: every other invoice) and metadata[KEY]=VALUE. "
+        "partially paid, past `date_due`, something due; `false`: every other invoice), `recurring_invoice_id` (the "
+        "invoices a recurring schedule made) and metadata[KEY]=VALUE. "
         "`sort`: `-date` (newest first, the default) or `-total_due` (the largest amount due first, then newest; "
         "invoices with nothing due last). Cursor paging works with either.",
     )
@@ -83,6 +84,7 @@ class InvoiceController(Controller):
         customer_id: str | None = None,
         overdue: bool | None = None,
         sort: InvoiceSort = "-date",
+        recurring_invoice_id: str | None = None,
     ) -> InvoiceList:
         return await invoices.list(
             limit,
@@ -95,6 +97,7 @@ class InvoiceController(Controller):
             customer_id=customer_id,
             overdue=overdue,
             sort=sort,
+            recurring_invoice_id=recurring_invoice_id,
         )
 
     @get("/{invoice_id:str}", operation_id="getInvoice", opt=READ)

@@ -31,6 +31,7 @@ from invoicing.core.paging import apply_metadata
 from invoicing.core.validate import currency_field
 from invoicing.customers import service as customers
 from invoicing.customers.schemas import CustomerCreate
+from invoicing.db import Database
 from invoicing.db.engine import insert_new
 from invoicing.db.models import Document, Payment
 from invoicing.db.types import utcnow
@@ -187,6 +188,15 @@ class InvoiceService:
         self.session, self.scope = session, ctx
         self.evidence = ViesEvidence(request, ctx)
 
+    @classmethod
+    def background(cls, session: AsyncSession, ctx: Scope, db: Database) -> InvoiceService:
+        """For Folio's own background work (recurring invoices): no request, no VIES client (the stored
+        customer's evidence is what the document records)."""
+        service = cls.__new__(cls)
+        service.session, service.scope = session, ctx
+        service.evidence = ViesEvidence(None, ctx, db=db)
+        return service
+
     async def list(
         self,
         limit: int,
@@ -200,10 +210,12 @@ class InvoiceService:
         customer_id: str | None,
         overdue: bool | None = None,
         sort: InvoiceSort = "-date",
+        recurring_invoice_id: str | None = None,
     ) -> InvoiceList:
         stmt = list_stmt(
             self.scope,
             "invoice",
+            recurring_invoice_id=recurring_invoice_id,
             status=status,
             date_from=date_from,
             date_to=date_to,
@@ -231,13 +243,17 @@ class InvoiceService:
         await fill_creditable(self.session, [(out, doc)])
         return publish(self.session, out)  # data.object of the events this request queued for the invoice
 
-    async def create(self, data: InvoiceCreate, *, estimate_id: str | None = None) -> InvoiceOut:
-        """A new invoice (issued unless ``is_draft``); ``estimate_id``: made from that estimate (its convert)."""
+    async def create(
+        self, data: InvoiceCreate, *, estimate_id: str | None = None, recurring_invoice_id: str | None = None
+    ) -> InvoiceOut:
+        """A new invoice (issued unless ``is_draft``); ``estimate_id``: made from that estimate (its convert);
+        ``recurring_invoice_id``: the schedule making it (:mod:`invoicing.recurring`), for its period."""
         session, scope = self.session, self.scope
         if data.paid is not None and data.is_draft:
             raise ValidationFailed.field("paid", "a draft cannot be paid; record a payment once it is issued")
         doc, vies = await self.compose(data)
         doc.estimate_id = estimate_id
+        doc.recurring_invoice_id = recurring_invoice_id
         paid = _paid_at_issue(doc, data.paid) if data.paid is not None else None
         await self.evidence.record(session, vies, doc.customer_id)
         emit(session, scope, "invoice.created", doc.id)

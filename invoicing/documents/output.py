@@ -147,6 +147,7 @@ def invoice_out(doc: Document) -> InvoiceOut:
         voided_at=doc.voided_at,
         void_reason=doc.void_reason,
         estimate_id=doc.estimate_id,
+        recurring_invoice_id=doc.recurring_invoice_id,
     )
 
 

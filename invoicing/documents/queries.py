@@ -45,6 +45,7 @@ def list_stmt(
     customer_id: str | None = None,
     invoice_id: str | None = None,
     overdue: bool | None = None,
+    recurring_invoice_id: str | None = None,
 ) -> Select:
     stmt = select(Document).where(Document.entity_id == scope.entity_id, Document.type == doc_type)
     if status:
@@ -57,6 +58,8 @@ def list_stmt(
         stmt = stmt.where(Document.customer_id == customer_id)
     if invoice_id:
         stmt = stmt.where(Document.invoice_id == invoice_id)
+    if recurring_invoice_id:
+        stmt = stmt.where(Document.recurring_invoice_id == recurring_invoice_id)
     if overdue is not None:
         stmt = stmt.where(is_overdue(date.today()) if overdue else not_(is_overdue(date.today())))
     if search:

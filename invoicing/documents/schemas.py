@@ -355,6 +355,8 @@ class InvoiceOut(DocumentOut, kw_only=True):
     void_reason: str | None
     estimate_id: str | None = None
     """The estimate this invoice was made from (``POST /v1/estimates/{id}/convert``), if any."""
+    recurring_invoice_id: str | None = None
+    """The recurring schedule that made it (its period: ``period_start``/``period_end``); null otherwise."""
     creditable: list[CreditableOut] | None = None
     """What credit notes may still credit, per rate (a credit note without items credits exactly this);
     empty when nothing can be (a draft, a voided or a fully credited invoice). Given in every answer of

@@ -36,9 +36,13 @@ from invoicing.taxes.vies import ViesAnswer, ViesClient, compact_vat_number, evi
 class ViesEvidence:
     """The VIES check of one document's buyer (one per request)."""
 
-    def __init__(self, request: Request, scope: Scope) -> None:
-        self.db: Database = request.app.state.db
-        self.vies: ViesClient | None = getattr(request.app.state, "vies", None)
+    def __init__(self, request: Request | None, scope: Scope, *, db: Database | None = None) -> None:
+        """For a request (its app's database and VIES client), or for background work (``db``, no VIES
+        client: no check, the stored customer's evidence is what the document records)."""
+        found = db if request is None else request.app.state.db
+        assert found is not None
+        self.db: Database = found
+        self.vies: ViesClient | None = None if request is None else getattr(request.app.state, "vies", None)
         self.scope = scope
         self.pending: tuple[str, ViesAnswer, datetime] | None = None
 

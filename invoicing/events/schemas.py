@@ -65,6 +65,11 @@ EVENT_TYPES: dict[str, str | None] = {
     # recurring invoices
     "recurring_invoice.run": "recurring invoice",
     "recurring_invoice.failed": "recurring invoice",
+    "recurring_invoice.created": "recurring invoice",
+    "recurring_invoice.updated": "recurring invoice",
+    "recurring_invoice.paused": "recurring invoice",
+    "recurring_invoice.resumed": "recurring invoice",
+    "recurring_invoice.deleted": None,
     # reminders
     "invoice.reminder_sent": "invoice",
 }

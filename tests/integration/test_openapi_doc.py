@@ -18,6 +18,7 @@ WITH_METADATA = {
     "listItems",
     "listEstimates",
     "listInvoices",
+    "listRecurringInvoices",
     "listCreditNotes",
     "listPayments",
     "listRefunds",

@@ -12,6 +12,7 @@ const SECTIONS: { view: string; label: MessageKey; match: (v: string) => boolean
   { view: "home", label: "nav.home", match: (v) => v === "home" },
   { view: "invoices", label: "nav.invoices", match: (v) => v === "invoices" || v.startsWith("invoice/") },
   { view: "estimates", label: "nav.estimates", match: (v) => v === "estimates" || v.startsWith("estimate/") },
+  { view: "recurring", label: "nav.recurring", match: (v) => v === "recurring" || v.startsWith("recurring/") },
   { view: "customers", label: "nav.customers", match: (v) => v === "customers" },
   { view: "items", label: "nav.items", match: (v) => v === "items" },
   { view: "reports", label: "nav.reports", match: (v) => v === "reports", permission: "reports:read" },

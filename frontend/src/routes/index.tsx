@@ -16,6 +16,8 @@ const TeamPage = lazy(() => import("../features/team/TeamPage"));
 const AuditLogPage = lazy(() => import("../features/audit/AuditLogPage"));
 const ReportsPage = lazy(() => import("../features/reports/ReportsPage"));
 const ExportsPage = lazy(() => import("../features/exports/ExportsPage"));
+const RecurringList = lazy(() => import("../features/recurring/RecurringList"));
+const RecurringDetail = lazy(() => import("../features/recurring/RecurringDetail"));
 
 const ID = "[A-Za-z0-9_-]+";
 const routes: [RegExp, (m: RegExpMatchArray) => ReactElement][] = [
@@ -36,9 +38,11 @@ const routes: [RegExp, (m: RegExpMatchArray) => ReactElement][] = [
   [/^audit$/, () => <AuditLogPage />],
   [/^reports$/, () => <ReportsPage />],
   [/^exports$/, () => <ExportsPage />],
+  [/^recurring$/, () => <RecurringList />],
+  [new RegExp(`^recurring/(${ID})$`), (m) => <RecurringDetail key={m[1]} id={m[1]} />],
 ];
 
-export const VIEWS = ["home", "invoices", "invoice/new", "invoice/inv_…", "credit-note/cre_…", "estimates", "estimate/new", "estimate/est_…", "customers", "items", "settings", "team", "audit", "reports", "exports"];
+export const VIEWS = ["home", "invoices", "invoice/new", "invoice/inv_…", "credit-note/cre_…", "estimates", "estimate/new", "estimate/est_…", "customers", "items", "settings", "team", "audit", "reports", "exports", "recurring", "recurring/rin_…"];
 
 export function isKnownView(view: string): boolean {
   return routes.some(([pattern]) => pattern.test(view));

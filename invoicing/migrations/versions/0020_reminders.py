@@ -1,7 +1,7 @@
 """Payment reminders: one row per (invoice, day after due) dealt with
 
 Revision ID: 0020
-Revises: 0016
+Revises: 0019
 Create Date: 2026-12-03 21:45:00.000000
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import invoicing.db.types
 
 revision = "0020"
-down_revision = "0016"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 

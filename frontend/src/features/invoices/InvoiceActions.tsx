@@ -18,10 +18,11 @@ import { PdfButton } from "./PdfButton";
 import { canSend, canVoid } from "./rules";
 import { SendForm } from "./SendForm";
 import { VoidForm } from "./VoidForm";
+import { RecurringForm } from "../recurring/RecurringForm";
 
 export function InvoiceActions({ invoice }: { invoice: Invoice }) {
   const { t } = useI18n();
-  const [panel, setPanel] = useState<"payment" | "void" | "credit" | "delete" | "send" | null>(null);
+  const [panel, setPanel] = useState<"payment" | "void" | "credit" | "delete" | "send" | "recurring" | null>(null);
   const finalize = useFinalize();
   const remove = useDeleteDraft();
   const writer = can("documents:write");
@@ -74,6 +75,11 @@ export function InvoiceActions({ invoice }: { invoice: Invoice }) {
             {t("invoice.void")}
           </button>
         )}
+        {writer && !invoice.recurring_invoice_id && invoice.status !== "voided" && (
+          <button type="button" className="button" aria-expanded={panel === "recurring"} onClick={() => toggle("recurring")}>
+            {t("recurring.make")}
+          </button>
+        )}
         {invoice.status !== "draft" && <PdfButton doc={invoice} />}
         {invoice.status !== "draft" && <EInvoiceMenu doc={invoice} />}
       </div>
@@ -81,6 +87,7 @@ export function InvoiceActions({ invoice }: { invoice: Invoice }) {
       {panel === "void" && <VoidForm invoice={invoice} onDone={() => setPanel(null)} />}
       {panel === "send" && <SendForm doc={invoice} onDone={() => setPanel(null)} />}
       {panel === "credit" && <CreditNoteForm invoice={invoice} onDone={() => setPanel(null)} />}
+      {panel === "recurring" && <RecurringForm invoice={invoice} onDone={() => setPanel(null)} />}
       {panel === "delete" && (
         <Confirm
           className="panel"
