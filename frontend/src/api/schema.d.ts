@@ -717,7 +717,7 @@ export interface paths {
         };
         /**
          * List invoices, newest first (or the largest amount due first)
-         * @description Filter by status, date range, customer, text (number or customer name), `overdue` (issued or partially paid, past `date_due`, something due; `false`: every other invoice) and metadata[KEY]=VALUE. `sort`: `-date` (newest first, the default) or `-total_due` (the largest amount due first, then newest; invoices with nothing due last). Cursor paging works with either.
+         * @description Filter by status, date range, customer, text (number or customer name), `overdue` (issued or partially paid, past `date_due`, something due; `false`: every other invoice), `recurring_invoice_id` (the invoices a recurring schedule made) and metadata[KEY]=VALUE. `sort`: `-date` (newest first, the default) or `-total_due` (the largest amount due first, then newest; invoices with nothing due last). Cursor paging works with either.
          */
         get: operations["listInvoices"];
         put?: never;
@@ -1033,6 +1033,80 @@ export interface paths {
          * @description The invoice's `total_paid` and status follow; the deletion is in the audit log (`payment.deleted`). Money that went back to the customer is a refund instead.
          */
         delete: operations["deletePayment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recurring-invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List recurring invoice schedules, oldest first */
+        get: operations["listRecurringInvoices"];
+        put?: never;
+        /**
+         * Create a recurring invoice schedule
+         * @description `template` is validated as `POST /v1/invoices` would (422 naming `template.…`); periods before now are caught up by the scheduler, one invoice each.
+         */
+        post: operations["createRecurringInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recurring-invoices/{recurring_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GetRecurringInvoice */
+        get: operations["getRecurringInvoice"];
+        put?: never;
+        post?: never;
+        /** Delete a schedule (its invoices stay) */
+        delete: operations["deleteRecurringInvoice"];
+        options?: never;
+        head?: never;
+        /** Change a schedule (its next runs; invoices already made stay) */
+        patch: operations["updateRecurringInvoice"];
+        trace?: never;
+    };
+    "/v1/recurring-invoices/{recurring_id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a schedule: no runs until resumed */
+        post: operations["pauseRecurringInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recurring-invoices/{recurring_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a schedule: periods whose run time passed while paused are skipped */
+        post: operations["resumeRecurringInvoice"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2080,6 +2154,16 @@ export interface components {
             done: number;
             total: number | null;
         };
+        /** FailureOut */
+        FailureOut: {
+            /** Format: date-time */
+            at: string;
+            attempts: number;
+            code: string;
+            message: string;
+            period_start: string | null;
+            retry_at: string | null;
+        };
         /** Figures */
         Figures: {
             credit_notes: number;
@@ -2219,6 +2303,7 @@ export interface components {
             period_end: string | null;
             period_start: string | null;
             prices_include_tax: boolean;
+            recurring_invoice_id?: string | null;
             status: string;
             tax_treatment: components["schemas"]["TaxTreatmentOut"] | null;
             taxes: components["schemas"]["TaxTotalOut"][];
@@ -2592,6 +2677,67 @@ export interface components {
             /** @example about:blank */
             type: string;
         };
+        /** RecurringInvoiceCreate */
+        RecurringInvoiceCreate: {
+            /**
+             * @default issue
+             * @enum {string}
+             */
+            action?: "draft" | "issue" | "issue_and_send";
+            /** @description At most 50 keys; keys [A-Za-z0-9_.-] up to 40 characters, values up to 500. */
+            metadata?: {
+                [key: string]: string;
+            } | null;
+            schedule: components["schemas"]["ScheduleIn"];
+            template: components["schemas"]["InvoiceCreate"];
+        };
+        /** RecurringInvoiceList */
+        RecurringInvoiceList: {
+            data: components["schemas"]["RecurringInvoiceOut"][];
+            next_cursor: string | null;
+        };
+        /** RecurringInvoiceOut */
+        RecurringInvoiceOut: {
+            /** @enum {string} */
+            action: "draft" | "issue" | "issue_and_send";
+            /** Format: date-time */
+            created_at: string;
+            customer_id: string | null;
+            customer_name: string | null;
+            entity_id: string;
+            failure: components["schemas"]["FailureOut"] | null;
+            id: string;
+            last_invoice_id: string | null;
+            last_run_at: string | null;
+            metadata: {
+                [key: string]: string;
+            };
+            next_period_end: string | null;
+            next_period_start: string | null;
+            next_run_at: string | null;
+            /**
+             * @default recurring_invoice
+             * @constant
+             */
+            object?: "recurring_invoice";
+            schedule: components["schemas"]["ScheduleOut"];
+            /** @enum {string} */
+            status: "active" | "paused" | "ended";
+            template: components["schemas"]["InvoiceCreate"];
+            upcoming: string[];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** RecurringInvoiceUpdate */
+        RecurringInvoiceUpdate: {
+            action?: "draft" | "issue" | "issue_and_send";
+            /** @description At most 50 keys; keys [A-Za-z0-9_.-] up to 40 characters, values up to 500. */
+            metadata?: {
+                [key: string]: string;
+            };
+            schedule?: components["schemas"]["ScheduleIn"];
+            template?: components["schemas"]["InvoiceCreate"];
+        };
         /** RedeliverIn */
         RedeliverIn: {
             endpoint_id?: string | null;
@@ -2665,6 +2811,29 @@ export interface components {
         ReminderSettings: {
             days_after_due?: number[];
             enabled?: boolean;
+        };
+        /** ScheduleIn */
+        ScheduleIn: {
+            day_of_month?: number | null;
+            end_date?: string | null;
+            /** @enum {string} */
+            frequency: "weekly" | "monthly" | "yearly";
+            /** @default 1 */
+            interval?: number;
+            /** Format: date */
+            start_date: string;
+            timezone: string;
+        };
+        /** ScheduleOut */
+        ScheduleOut: {
+            day_of_month: number | null;
+            end_date: string | null;
+            /** @enum {string} */
+            frequency: "weekly" | "monthly" | "yearly";
+            interval: number;
+            /** Format: date */
+            start_date: string;
+            timezone: string;
         };
         /** SendIn */
         SendIn: {
@@ -6429,6 +6598,7 @@ export interface operations {
                 customer_id?: string | null;
                 overdue?: boolean | null;
                 sort?: "-date" | "-total_due";
+                recurring_invoice_id?: string | null;
                 /** @description `metadata[KEY]=VALUE`: only objects whose metadata has KEY equal to VALUE (strings, compared exactly); several combine with AND. KEY is [A-Za-z0-9_.-], up to 40 characters. */
                 metadata?: {
                     [key: string]: string;
@@ -8060,6 +8230,488 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the object's state forbids it, a duplicate, or an `Idempotency-Key` reused with another body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRecurringInvoices: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100, default 20) */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page, passed back unchanged (anything else: 422 naming `cursor`). */
+                cursor?: string | null;
+                status?: "active" | "paused" | "ended" | null;
+                customer_id?: string | null;
+                /** @description `metadata[KEY]=VALUE`: only objects whose metadata has KEY equal to VALUE (strings, compared exactly); several combine with AND. KEY is [A-Za-z0-9_.-], up to 40 characters. */
+                metadata?: {
+                    [key: string]: string;
+                };
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecurringInvoiceList"];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createRecurringInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecurringInvoiceCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecurringInvoiceOut"];
+                };
+            };
+            /** @description The request body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the object's state forbids it, a duplicate, or an `Idempotency-Key` reused with another body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRecurringInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                recurring_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecurringInvoiceOut"];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteRecurringInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                recurring_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the object's state forbids it, a duplicate, or an `Idempotency-Key` reused with another body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateRecurringInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                recurring_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecurringInvoiceUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecurringInvoiceOut"];
+                };
+            };
+            /** @description The request body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the object's state forbids it, a duplicate, or an `Idempotency-Key` reused with another body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pauseRecurringInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                recurring_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecurringInvoiceOut"];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the object's state forbids it, a duplicate, or an `Idempotency-Key` reused with another body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resumeRecurringInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                recurring_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecurringInvoiceOut"];
+                };
             };
             /** @description No valid credential: send `Authorization: Bearer <key>`. */
             401: {
