@@ -26,8 +26,12 @@ from invoicing.core.paging import check_query
 from invoicing.core.validate import validation_handler
 from invoicing.customers.controller import CustomerController
 from invoicing.db import Database
-from invoicing.documents.controller import CreditNoteController, InvoiceController
-from invoicing.einvoice.controller import CreditNoteEInvoiceController, InvoiceEInvoiceController
+from invoicing.documents.controller import AdvanceInvoiceController, CreditNoteController, InvoiceController
+from invoicing.einvoice.controller import (
+    AdvanceInvoiceEInvoiceController,
+    CreditNoteEInvoiceController,
+    InvoiceEInvoiceController,
+)
 from invoicing.einvoice.peppol import PeppolController
 from invoicing.emails.controller import EmailController, SendController
 from invoicing.emails.delivery import delivery_lifespan
@@ -39,7 +43,12 @@ from invoicing.exports.worker import export_lifespan
 from invoicing.items.controller import ItemController
 from invoicing.payments.controller import PaymentController, RefundController
 from invoicing.rendering import logo_lifespan
-from invoicing.rendering.controller import CreditNoteRenderingController, FileController, InvoiceRenderingController
+from invoicing.rendering.controller import (
+    AdvanceInvoiceRenderingController,
+    CreditNoteRenderingController,
+    FileController,
+    InvoiceRenderingController,
+)
 from invoicing.reports.controller import ReportController
 from invoicing.taxes.controller import TaxRateController, VatNumberController
 from invoicing.taxes.recheck import recheck_lifespan
@@ -56,6 +65,7 @@ API_CONTROLLERS = [
     ItemController,
     InvoiceController,
     CreditNoteController,
+    AdvanceInvoiceController,
     PaymentController,
     RefundController,
     EntityUserController,
@@ -63,6 +73,8 @@ API_CONTROLLERS = [
     CreditNoteRenderingController,
     InvoiceEInvoiceController,
     CreditNoteEInvoiceController,
+    AdvanceInvoiceRenderingController,
+    AdvanceInvoiceEInvoiceController,
     PeppolController,
     FileController,
     SendController,

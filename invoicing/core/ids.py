@@ -20,6 +20,7 @@ PREFIXES = {
     "tax": "tax",
     "invoice": "inv",
     "credit_note": "cre",
+    "advance_invoice": "adv",
     "payment": "pay",
     "refund": "rfd",
     "user": "usr",

@@ -34,13 +34,20 @@ from invoicing.customers.schemas import CustomerCreate
 from invoicing.db.engine import insert_new
 from invoicing.db.models import Document, Payment
 from invoicing.db.types import utcnow
-from invoicing.documents import rules
+from invoicing.documents import advances, rules
 from invoicing.documents.lines import apply_totals, build_lines
 from invoicing.documents.numbering import check_date, issue
 from invoicing.documents.output import invoice_out, money, preview_out
 from invoicing.documents.queries import InvoiceSort, get_document, list_stmt, page_sorted
 from invoicing.documents.remainder import fill_creditable
-from invoicing.documents.schemas import InvoiceCreate, InvoiceList, InvoiceOut, InvoicePreview, InvoiceUpdate
+from invoicing.documents.schemas import (
+    DocumentCreate,
+    InvoiceCreate,
+    InvoiceList,
+    InvoiceOut,
+    InvoicePreview,
+    InvoiceUpdate,
+)
 from invoicing.documents.treatment import apply_treatment
 from invoicing.documents.vies_evidence import ViesEvidence
 from invoicing.einvoice.formats import check_issuable
@@ -88,7 +95,7 @@ def _check_dates(doc: Document) -> None:
         raise ValidationFailed.field("period_end", "must not be before period_start")
 
 
-async def _issue(session: AsyncSession, scope: Scope, doc: Document, *, new: bool = False) -> None:
+async def issue_document(session: AsyncSession, scope: Scope, doc: Document, *, new: bool = False) -> None:
     """Issue the invoice: a date of supply not given is the end of the service period, else the issue date
     (required on an invoice in most member states), then the number (:func:`issue`: the date rules of its
     sequence)."""
@@ -97,6 +104,7 @@ async def _issue(session: AsyncSession, scope: Scope, doc: Document, *, new: boo
     entity = scope.bound_entity
     check_issuable(doc, entity, effective(entity.settings))
     await issue(session, scope, doc, new=new)
+    await advances.claim(session, scope, doc)
 
 
 def _must_be_draft(doc: Document) -> None:
@@ -120,7 +128,7 @@ async def _change_customer(session: AsyncSession, scope: Scope, doc: Document, d
     )
 
 
-def _paid_at_issue(doc: Document, paid: PaidAtIssue) -> Payment:
+def paid_at_issue(doc: Document, paid: PaidAtIssue) -> Payment:
     """The payment that ``paid`` records (by default the whole invoice), set on ``doc`` before it is inserted."""
     if paid.amount is None:
         amount = doc.total_with_tax
@@ -143,11 +151,15 @@ def _paid_at_issue(doc: Document, paid: PaidAtIssue) -> Payment:
 
 
 def refresh_status(doc: Document) -> None:
-    """Set the status that the invoice's stored aggregates imply (:func:`rules.invoice_status`), and the
-    amount due now (``total_due``, :func:`rules.amount_due`) that lists sort and filter by and reports sum."""
-    doc.status = rules.invoice_status(
-        doc.status, doc.total_with_tax, doc.total_paid, doc.total_credited, doc.total_refunded
-    )
+    """Set the status that the invoice's stored aggregates imply (:func:`rules.invoice_status`; an advance
+    invoice's: :func:`rules.advance_status`), and the amount due now (``total_due``, :func:`rules.amount_due`)
+    that lists sort and filter by and reports sum."""
+    if doc.type == "advance_invoice":
+        doc.status = rules.advance_status(doc.status, doc.total_with_tax, doc.total_paid, doc.total_refunded)
+    else:
+        doc.status = rules.invoice_status(
+            doc.status, doc.total_with_tax, doc.total_paid, doc.total_credited, doc.total_refunded
+        )
     doc.total_due = rules.amount_due(
         doc.status, doc.total_with_tax, doc.total_paid, doc.total_credited, doc.total_refunded
     )
@@ -208,20 +220,20 @@ class InvoiceService:
         session, scope = self.session, self.scope
         if data.paid is not None and data.is_draft:
             raise ValidationFailed.field("paid", "a draft cannot be paid; record a payment once it is issued")
-        doc, vies = await self._compose(data)
-        paid = _paid_at_issue(doc, data.paid) if data.paid is not None else None
+        doc, vies = await self.compose(data)
+        paid = paid_at_issue(doc, data.paid) if data.paid is not None else None
         await self.evidence.record(session, vies, doc.customer_id)
         emit(session, scope, "invoice.created", doc.id)
         if data.is_draft:
             await insert_new(session, doc)
         else:
-            await _issue(session, scope, doc, new=True)
+            await issue_document(session, scope, doc, new=True)
             emit(session, scope, "invoice.issued", doc.id, {"number": doc.number})
         if paid is not None:
-            await self._record_paid(doc, paid)
+            await self.record_paid(doc, paid)
         return await self._out(doc)
 
-    async def _record_paid(self, doc: Document, payment: Payment) -> None:
+    async def record_paid(self, doc: Document, payment: Payment) -> None:
         """The payment of an invoice created ``paid``: the row was inserted with ``total_paid`` and
         ``paid_on_issue``; its status follows here."""
         session, scope = self.session, self.scope
@@ -233,7 +245,7 @@ class InvoiceService:
         emit(
             session, scope, "payment.created", payment.id, {"invoice_id": doc.id, "amount": money(doc, payment.amount)}
         )
-        if doc.status in ("paid", "partially_paid"):
+        if doc.type == "invoice" and doc.status in ("paid", "partially_paid"):
             emit(session, scope, f"invoice.{doc.status}", doc.id)
         from invoicing.payments.service import to_out  # payments build on this module
 
@@ -241,13 +253,14 @@ class InvoiceService:
 
     async def preview(self, data: InvoiceCreate) -> InvoicePreview:
         """What :meth:`create` would decide and total, writing nothing."""
-        doc, _ = await self._compose(data, save_customer=False)
+        doc, _ = await self.compose(data, save_customer=False)
         return preview_out(doc)
 
-    async def _compose(
-        self, data: InvoiceCreate, *, save_customer: bool = True
+    async def compose(
+        self, data: DocumentCreate, *, save_customer: bool = True, doc_type: str = "invoice"
     ) -> tuple[Document, dict[str, Any] | None]:
-        """The new invoice (not yet in the session) with its treatment and totals, and the VIES evidence."""
+        """The new invoice (or advance invoice: ``doc_type``; not yet in the session) with its treatment and
+        totals (less the advances it deducts), and the VIES evidence."""
         session, scope = self.session, self.scope
         entity = scope.bound_entity
         if data.customer is not None and data.customer_id:
@@ -259,9 +272,9 @@ class InvoiceService:
         )
         doc_date = data.date or date.today()
         doc = Document(
-            id=new_id("invoice"),
+            id=new_id(doc_type),
             entity_id=entity.id,
-            type="invoice",
+            type=doc_type,
             status="draft",
             date=doc_date,
             date_due=data.date_due or doc_date + timedelta(days=settings.payment_terms_days),
@@ -287,6 +300,8 @@ class InvoiceService:
         lines = await build_lines(session, scope, data.items)
         decided = await apply_treatment(session, entity, settings, doc, lines, vies)
         apply_totals(doc, decided, allowances=data.allowances, charges=data.charges)
+        if isinstance(data, InvoiceCreate) and data.advance_invoice_ids:
+            advances.apply_deductions(doc, await advances.load(session, scope, doc, data.advance_invoice_ids))
         refresh_status(doc)  # a draft: its total_due
         return doc, vies
 
@@ -322,6 +337,12 @@ class InvoiceService:
         lines = await build_lines(session, scope, data.items) if data.items is not msgspec.UNSET else doc.items
         decided = await apply_treatment(session, scope.bound_entity, settings, doc, lines, vies)
         apply_totals(doc, decided, allowances=data.allowances, charges=data.charges)
+        advance_ids = (
+            [d.advance_invoice_id for d in doc.advances or []]
+            if data.advance_invoice_ids is msgspec.UNSET
+            else data.advance_invoice_ids
+        )
+        advances.apply_deductions(doc, await advances.load(session, scope, doc, advance_ids))
         refresh_status(doc)
         if new_customer:
             await self.evidence.record(session, vies, doc.customer_id)
@@ -340,7 +361,7 @@ class InvoiceService:
         doc = await get_document(session, scope, invoice_id, "invoice", lock=True)
         if doc.status != "draft":
             raise Conflict(f"Invoice {invoice_id} is already {doc.status} (number {doc.number}).")
-        await _issue(session, scope, doc)
+        await issue_document(session, scope, doc)
         emit(session, scope, "invoice.issued", doc.id, {"number": doc.number})
         return await self._out(doc)
 
@@ -360,5 +381,6 @@ class InvoiceService:
             raise Conflict(f"Invoice {doc.number} has credit notes; it cannot be voided.")
         doc.status, doc.voided_at, doc.void_reason = "voided", utcnow(), reason
         refresh_status(doc)  # nothing is due on a voided invoice
+        await advances.release(session, doc)  # its advance invoices are open again
         emit(session, scope, "invoice.voided", doc.id, {"reason": reason})
         return await self._out(doc)
