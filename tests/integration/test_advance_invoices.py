@@ -249,3 +249,26 @@ def test_the_pdfs_show_the_advance_and_the_deductions(tenant, locale, title, ded
     assert ("−€366.00" if locale == "en" else "−366,00") in text, text
     html = tenant.api.get(f"/v1/advance-invoices/{advance['id']}/html")
     assert html.status_code == 200 and title in html.text
+
+
+def test_reports_count_the_advances_vat_once(tenant):
+    first, second = _two_advances(tenant)
+    final = _final(tenant, [first["id"], second["id"]]).json()
+    period = {"date_from": date.today().isoformat(), "date_to": date.today().isoformat()}
+    vat = tenant.api.get("/v1/reports/vat", params=period).json()
+    # the advances' VAT when issued, the final invoice's what was still owed: together the supply's own
+    rows = {r["rate"]: (r["net"], r["tax"], r["documents"]) for r in vat["rows"]}
+    assert rows == {"22": ("1000.00", "220.00", 3), "9.5": ("200.00", "19.00", 2)}
+    assert vat["totals"] == [{"currency_code": "EUR", "net": "1200.00", "tax": "239.00"}]
+    figures = tenant.api.get("/v1/reports/summary", params=period).json()["totals"][0]
+    assert (figures["issued"], figures["net"], figures["tax"], figures["invoices"]) == (
+        "1439.00",
+        "1200.00",
+        "239.00",
+        3,
+    )
+    assert (figures["paid"], figures["outstanding"]) == ("366.00", "1073.00")  # 158.50 + 914.50 not yet paid
+    # voiding the final invoice takes its part out again; the advances stay
+    tenant.api.post(f"/v1/invoices/{final['id']}/void", json={}).raise_for_status()
+    vat = tenant.api.get("/v1/reports/vat", params=period).json()
+    assert vat["totals"] == [{"currency_code": "EUR", "net": "433.33", "tax": "91.17"}]
