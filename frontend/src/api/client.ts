@@ -15,6 +15,7 @@ import type { components, paths } from "./schema";
 export type Schemas = components["schemas"];
 export type Invoice = Schemas["InvoiceOut"];
 export type CreditNote = Schemas["CreditNoteOut"];
+export type AdvanceInvoice = Schemas["AdvanceInvoiceOut"];
 export type Payment = Schemas["PaymentOut"];
 export type Customer = Schemas["CustomerOut"];
 export type Item = Schemas["ItemOut"];

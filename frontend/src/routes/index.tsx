@@ -6,6 +6,9 @@ const InvoiceList = lazy(() => import("../features/invoices/InvoiceList"));
 const InvoiceDetail = lazy(() => import("../features/invoices/InvoiceDetail"));
 const CreditNoteDetail = lazy(() => import("../features/invoices/CreditNoteDetail"));
 const InvoiceEditor = lazy(() => import("../features/invoices/InvoiceEditor"));
+const AdvanceList = lazy(() => import("../features/advances/AdvanceList"));
+const AdvanceForm = lazy(() => import("../features/advances/AdvanceForm"));
+const AdvanceDetail = lazy(() => import("../features/advances/AdvanceDetail"));
 const CustomersPage = lazy(() => import("../features/customers/CustomersPage"));
 const ItemsPage = lazy(() => import("../features/items/ItemsPage"));
 const SettingsPage = lazy(() => import("../features/settings/SettingsPage"));
@@ -22,6 +25,9 @@ const routes: [RegExp, (m: RegExpMatchArray) => ReactElement][] = [
   [new RegExp(`^invoice/(${ID})/edit$`), (m) => <InvoiceEditor key={m[1]} id={m[1]} />],
   [new RegExp(`^invoice/(${ID})$`), (m) => <InvoiceDetail key={m[1]} id={m[1]} />],
   [new RegExp(`^credit-note/(${ID})$`), (m) => <CreditNoteDetail key={m[1]} id={m[1]} />],
+  [/^advances$/, () => <AdvanceList />],
+  [/^advance\/new$/, () => <AdvanceForm />],
+  [new RegExp(`^advance/(${ID})$`), (m) => <AdvanceDetail key={m[1]} id={m[1]} />],
   [/^customers$/, () => <CustomersPage />],
   [/^items$/, () => <ItemsPage />],
   [/^settings$/, () => <SettingsPage />],
@@ -31,7 +37,7 @@ const routes: [RegExp, (m: RegExpMatchArray) => ReactElement][] = [
   [/^exports$/, () => <ExportsPage />],
 ];
 
-export const VIEWS = ["home", "invoices", "invoice/new", "invoice/inv_…", "credit-note/cre_…", "customers", "items", "settings", "team", "audit", "reports", "exports"];
+export const VIEWS = ["home", "invoices", "invoice/new", "invoice/inv_…", "credit-note/cre_…", "advances", "advance/new", "advance/adv_…", "customers", "items", "settings", "team", "audit", "reports", "exports"];
 
 export function isKnownView(view: string): boolean {
   return routes.some(([pattern]) => pattern.test(view));

@@ -22,6 +22,7 @@ import { blankLine, type DraftState, draftBody, draftChanges, lineTaxes, type Li
 import { LineFields } from "./LineFields";
 import { TaxTreatmentPanel } from "./TaxTreatmentPanel";
 import { TotalsList } from "./TotalsList";
+import { AdvancePicker } from "../advances/AdvancePicker";
 
 export function DraftEditor({ initial, invoiceId }: { initial: DraftState; invoiceId?: string }) {
   const i18n = useI18n();
@@ -189,7 +190,19 @@ export function DraftEditor({ initial, invoiceId }: { initial: DraftState; invoi
 
       <TaxTreatmentPanel labelId="treatment-title" treatment={decision.isError ? undefined : decision.data?.tax_treatment} status={decisionStatus} />
 
-      <TotalsList currency={draft.currency.length === 3 ? draft.currency : "EUR"} labelId="preview-title" title={t("editor.preview")} {...preview} />
+      <AdvancePicker customerId={draft.customerId} chosen={draft.advanceIds} onChange={(advanceIds) => change({ advanceIds })} />
+
+      <TotalsList
+        currency={draft.currency.length === 3 ? draft.currency : "EUR"}
+        labelId="preview-title"
+        title={t("editor.preview")}
+        {...preview}
+        extra={
+          draft.advanceIds.length && decision.data && !decision.isError
+            ? [{ label: t("advances.dueAfter"), amount: decision.data.total_with_tax, testId: "due-after-advances" }]
+            : []
+        }
+      />
 
       <div className="toolbar">
         <button type="submit" name="action" value="draft" className="button" disabled={busy}>

@@ -1,6 +1,6 @@
 /** Server state for invoices, payments and credit notes (TanStack Query over the typed client). */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, type CreditNote, type Invoice, type Schemas, unwrap } from "../../api/client";
+import { type AdvanceInvoice, api, type CreditNote, type Invoice, type Schemas, unwrap } from "../../api/client";
 import { FIELD_ERRORS_INLINE } from "../../api/errors";
 import { post } from "../../embed/host";
 import { useDebounced } from "../../hooks/useDebounced";
@@ -68,7 +68,10 @@ export function useCreditNote(id: string) {
 
 /** An issued document the dashboard can download and send: an invoice or a credit note. */
 export type Sendable = Invoice | CreditNote;
-export const isCreditNote = (doc: Sendable): doc is CreditNote => "invoice_id" in doc;
+export const isCreditNote = (doc: Downloadable): doc is CreditNote => "invoice_id" in doc;
+/** A document with a PDF and e-invoices: an invoice, a credit note or an advance invoice. */
+export type Downloadable = Sendable | AdvanceInvoice;
+export const isAdvance = (doc: Downloadable): doc is AdvanceInvoice => doc.object === "advance_invoice";
 
 /** E-mail an issued invoice or credit note (`POST …/send`); the API records the message (`/v1/emails`). */
 export function useSendDocument(doc: Sendable) {
@@ -210,9 +213,15 @@ export function saveAs(blob: Blob, name: string): void {
 /** Download an invoice's or credit note's PDF; a failure is reported by the error policy (404/405: PDFs are not available here). */
 export function useDownloadPdf() {
   return useMutation({
-    mutationFn: (doc: Sendable) =>
+    mutationFn: (doc: Downloadable) =>
       unwrap(
-        isCreditNote(doc)
+        isAdvance(doc)
+          ? api.GET("/v1/advance-invoices/{advance_invoice_id}/pdf", {
+              params: { path: { advance_invoice_id: doc.id } },
+              headers: { Accept: "application/pdf" },
+              parseAs: "blob",
+            })
+          : isCreditNote(doc)
           ? api.GET("/v1/credit-notes/{credit_note_id}/pdf", {
               params: { path: { credit_note_id: doc.id } },
               headers: { Accept: "application/pdf" },
@@ -230,13 +239,18 @@ export function useDownloadPdf() {
 }
 
 /** Which e-invoice formats an issued document can be produced in, and what each unavailable one lacks. */
-export function useEInvoiceFormats(doc: Sendable, enabled: boolean) {
+export function useEInvoiceFormats(doc: Downloadable, enabled: boolean) {
   return useQuery({
     queryKey: ["einvoice-formats", doc.id],
     enabled,
     queryFn: ({ signal }) =>
       unwrap(
-        isCreditNote(doc)
+        isAdvance(doc)
+          ? api.GET("/v1/advance-invoices/{advance_invoice_id}/einvoice-formats", {
+              params: { path: { advance_invoice_id: doc.id } },
+              signal,
+            })
+          : isCreditNote(doc)
           ? api.GET("/v1/credit-notes/{credit_note_id}/einvoice-formats", {
               params: { path: { credit_note_id: doc.id } },
               signal,
@@ -249,9 +263,14 @@ export function useEInvoiceFormats(doc: Sendable, enabled: boolean) {
 /** Download an issued document as an e-invoice (`facturx` is a PDF, the others XML), through the BFF like the PDF. */
 export function useDownloadEInvoice() {
   return useMutation({
-    mutationFn: ({ doc, format }: { doc: Sendable; format: string }) =>
+    mutationFn: ({ doc, format }: { doc: Downloadable; format: string }) =>
       unwrap(
-        isCreditNote(doc)
+        isAdvance(doc)
+          ? api.GET("/v1/advance-invoices/{advance_invoice_id}/einvoice", {
+              params: { path: { advance_invoice_id: doc.id }, query: { format } },
+              parseAs: "blob",
+            })
+          : isCreditNote(doc)
           ? api.GET("/v1/credit-notes/{credit_note_id}/einvoice", {
               params: { path: { credit_note_id: doc.id }, query: { format } },
               parseAs: "blob",

@@ -23,6 +23,12 @@ const SHOWN = [
   "settings.payment_terms_days", "settings.payment_terms_text", "settings.default_note", "settings.einvoice", "settings.bank_account", "settings.number_formats", "settings.pdf_template", "settings.email", "settings.branding",
 ] as const;
 
+const NUMBER_LABELS = {
+  invoice: "settings.invoiceNumbers",
+  credit_note: "settings.creditNoteNumbers",
+  advance_invoice: "settings.advanceNumbers",
+} as const;
+
 export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: boolean }) {
   const { t, date } = useI18n();
   const update = useUpdateEntity();
@@ -38,6 +44,7 @@ export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: b
   const [formats, setFormats] = useState({
     invoice: settings.number_formats?.invoice ?? "{yyyy}-{nnnnn}",
     credit_note: settings.number_formats?.credit_note ?? "CN-{yyyy}-{nnnnn}",
+    advance_invoice: settings.number_formats?.advance_invoice ?? "ADV-{yyyy}-{nnnnn}",
   });
   const valid = COLOR.test(color);
   const error = update.error;
@@ -75,7 +82,11 @@ export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: b
             bic: value("settings.bank_account.bic"),
             bank_name: value("settings.bank_account.bank_name"),
           },
-          number_formats: { invoice: formats.invoice.trim(), credit_note: formats.credit_note.trim() },
+          number_formats: {
+            invoice: formats.invoice.trim(),
+            credit_note: formats.credit_note.trim(),
+            advance_invoice: formats.advance_invoice.trim(),
+          },
           pdf_template: (value("settings.pdf_template") ?? "classic") as (typeof PDF_TEMPLATES)[number],
           email: { sender_name: value("settings.email.sender_name"), reply_to: value("settings.email.reply_to") },
         },
@@ -172,12 +183,12 @@ export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: b
       <fieldset disabled={readOnly}>
         <legend>{t("settings.documents")}</legend>
         <div className="grid">
-          {(["invoice", "credit_note"] as const).map((kind) => {
+          {(["invoice", "credit_note", "advance_invoice"] as const).map((kind) => {
             const example = exampleNumber(formats[kind], today);
             return (
               <div key={kind} className="field">
                 <Field
-                  label={kind === "invoice" ? t("settings.invoiceNumbers") : t("settings.creditNoteNumbers")}
+                  label={t(NUMBER_LABELS[kind])}
                   name={`settings.number_formats.${kind}`}
                   error={error}
                   autoComplete="off"
