@@ -18,6 +18,7 @@ WITH_METADATA = {
     "listItems",
     "listInvoices",
     "listCreditNotes",
+    "listAdvanceInvoices",
     "listPayments",
     "listRefunds",
 }
