@@ -272,3 +272,16 @@ def test_reports_count_the_advances_vat_once(tenant):
     tenant.api.post(f"/v1/invoices/{final['id']}/void", json={}).raise_for_status()
     vat = tenant.api.get("/v1/reports/vat", params=period).json()
     assert vat["totals"] == [{"currency_code": "EUR", "net": "433.33", "tax": "91.17"}]
+
+
+def test_a_credit_note_on_a_final_invoice_credits_what_was_still_owed(tenant):
+    first, second = _two_advances(tenant)
+    final = _final(tenant, [first["id"], second["id"]]).json()
+    assert [(c["net"], c["tax"]) for c in final["creditable"]] == [("600.00", "132.00"), ("166.67", "15.83")]
+    r = tenant.api.post("/v1/credit-notes", json={"invoice_id": final["id"]})
+    assert r.status_code == 201, r.text
+    note = r.json()
+    assert _per_rate(note) == {"22": ("600.00", "132.00"), "9.5": ("166.67", "15.83")}
+    assert note["total_with_tax"] == "914.50"
+    after = tenant.api.get(f"/v1/invoices/{final['id']}").json()
+    assert (after["status"], after["total_due"]) == ("credited", "0.00")
