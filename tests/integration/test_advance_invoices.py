@@ -285,3 +285,16 @@ def test_a_credit_note_on_a_final_invoice_credits_what_was_still_owed(tenant):
     assert note["total_with_tax"] == "914.50"
     after = tenant.api.get(f"/v1/invoices/{final['id']}").json()
     assert (after["status"], after["total_due"]) == ("credited", "0.00")
+
+
+def test_an_advance_invoice_is_sent_with_its_pdf(tenant):
+    advance = _advance(tenant, [_line("Deposit", "300.00", 22)], locale="de")
+    r = tenant.api.post(f"/v1/advance-invoices/{advance['id']}/send", json={})
+    assert r.status_code == 202, r.text
+    email = r.json()
+    assert email["to"] == ["kupec@example.com"]
+    assert email["subject"].startswith(f"Anzahlungsrechnung {advance['number']} von ")
+    assert "366,00" in email["text"]
+    assert email["attachments"] == [f"advance-invoice-{advance['number']}.pdf"]
+    voided = tenant.api.post(f"/v1/advance-invoices/{_advance(tenant, [_line('D', '1', 22)])['id']}/void", json={})
+    assert_problem(tenant.api.post(f"/v1/advance-invoices/{voided.json()['id']}/send", json={}), 409, words="voided")
