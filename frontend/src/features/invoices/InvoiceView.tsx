@@ -87,9 +87,9 @@ export function InvoiceView({ invoice }: { invoice: Invoice }) {
       </section>
 
       {invoice.advances && invoice.advances.length > 0 && (
-        <section aria-labelledby="advances-title">
-          <h2 id="advances-title">{t("advances.deducted")}</h2>
-          <table aria-labelledby="advances-title">
+        <section aria-labelledby="deducted-advances-title">
+          <h2 id="deducted-advances-title">{t("advances.deducted")}</h2>
+          <table aria-labelledby="deducted-advances-title">
             <tbody>
               {invoice.advances.map((a) => (
                 <tr key={a.advance_invoice_id}>
