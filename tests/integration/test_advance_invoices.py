@@ -76,7 +76,8 @@ def test_advances_are_numbered_apart_paid_at_once_or_later(tenant):
     assert {e["data"]["object"]["id"] for e in events} == {first["id"], second["id"]}
     assert events[0]["data"]["object"]["object"] == "advance_invoice"
     audit = tenant.api.get("/v1/audit-log", params={"object_id": first["id"]}).json()["data"]
-    assert "advance_invoice.issued" in [a["action"] for a in audit]
+    issued = next(a for a in audit if a["action"] == "advance_invoice.issued")
+    assert (issued["object_type"], issued["label"]) == ("advance_invoice", first["number"])
 
 
 def test_a_final_invoice_deducts_each_advance_per_rate(tenant):
