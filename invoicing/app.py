@@ -26,9 +26,18 @@ from invoicing.core.paging import check_query
 from invoicing.core.validate import validation_handler
 from invoicing.customers.controller import CustomerController
 from invoicing.db import Database
-from invoicing.documents.controller import CreditNoteController, EstimateController, InvoiceController
+from invoicing.documents.controller import (
+    AdvanceInvoiceController,
+    CreditNoteController,
+    EstimateController,
+    InvoiceController,
+)
 from invoicing.documents.estimates import expiry_lifespan
-from invoicing.einvoice.controller import CreditNoteEInvoiceController, InvoiceEInvoiceController
+from invoicing.einvoice.controller import (
+    AdvanceInvoiceEInvoiceController,
+    CreditNoteEInvoiceController,
+    InvoiceEInvoiceController,
+)
 from invoicing.einvoice.peppol import PeppolController
 from invoicing.emails.controller import EmailController, SendController
 from invoicing.emails.delivery import delivery_lifespan
@@ -45,6 +54,7 @@ from invoicing.reminders import reminder_lifespan
 from invoicing.reminders.controller import InvoiceReminderController
 from invoicing.rendering import logo_lifespan
 from invoicing.rendering.controller import (
+    AdvanceInvoiceRenderingController,
     CreditNoteRenderingController,
     EstimateRenderingController,
     FileController,
@@ -67,6 +77,7 @@ API_CONTROLLERS = [
     InvoiceController,
     CreditNoteController,
     EstimateController,
+    AdvanceInvoiceController,
     PaymentController,
     RefundController,
     EntityUserController,
@@ -75,6 +86,8 @@ API_CONTROLLERS = [
     EstimateRenderingController,
     InvoiceEInvoiceController,
     CreditNoteEInvoiceController,
+    AdvanceInvoiceRenderingController,
+    AdvanceInvoiceEInvoiceController,
     PeppolController,
     FileController,
     SendController,

@@ -69,7 +69,12 @@ async def _labels(session: AsyncSession, entity_id: str | None, object_ids: set[
     for object_id in object_ids:
         by_type.setdefault(_object_type(object_id), []).append(object_id)
     out: dict[str, Label] = {}
-    ids = by_type.get("invoice", []) + by_type.get("credit_note", []) + by_type.get("estimate", [])
+    ids = (
+        by_type.get("invoice", [])
+        + by_type.get("credit_note", [])
+        + by_type.get("estimate", [])
+        + by_type.get("advance_invoice", [])
+    )
     if ids:
         rows = await session.execute(
             select(Document.id, Document.number, Document.customer, Document.currency_code).where(

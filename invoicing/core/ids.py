@@ -21,6 +21,7 @@ PREFIXES = {
     "invoice": "inv",
     "credit_note": "cre",
     "estimate": "est",
+    "advance_invoice": "adv",
     "payment": "pay",
     "refund": "rfd",
     "user": "usr",

@@ -26,6 +26,7 @@ per-rate breakdown.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import ROUND_FLOOR, Decimal
@@ -113,6 +114,19 @@ class TaxTotal(Struct, frozen=True):
     base: Decimal
     amount: Decimal
     category: str | None = None
+
+
+class Deduction(Struct, frozen=True, kw_only=True):
+    """An advance invoice deducted on a final invoice, as stored on the final invoice: the advance's own tax
+    breakdown (what it deducts at each rate) and totals, copied when the final invoice was composed."""
+
+    advance_invoice_id: str
+    number: str
+    date: dt.date
+    taxes: tuple[TaxTotal, ...]
+    total: Decimal
+    total_tax: Decimal
+    total_with_tax: Decimal
 
 
 class Totals(Struct, frozen=True):

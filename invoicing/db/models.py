@@ -28,7 +28,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
 
 from contract.schemas import Role, UserStatus
 from invoicing.core.lines import StoredLine
-from invoicing.core.totals import AllowanceCharge, TaxTotal
+from invoicing.core.totals import AllowanceCharge, Deduction, TaxTotal
 from invoicing.db.folding import customer_name, keep_folded
 from invoicing.db.types import JSONType, Money, StructList, UTCDateTime, utcnow
 from invoicing.emails.schemas import EmailStatus
@@ -187,8 +187,9 @@ def _where(condition: str) -> dict[str, Any]:
 
 
 class Document(Base):
-    """An invoice, a credit note or an estimate. Lines and the tax breakdown are stored as the JSON snapshot the
-    totals function produced; once issued, nothing but the payment/credit aggregates changes."""
+    """An invoice, a credit note, an advance invoice or an estimate. Lines and the tax breakdown are stored as
+    the JSON snapshot the totals function produced; once issued, nothing but the payment/credit aggregates
+    changes."""
 
     __tablename__ = "documents"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -236,6 +237,10 @@ class Document(Base):
     invoice_number: Mapped[str | None] = mapped_column(String(80))
     invoice_date: Mapped[dt.date | None] = mapped_column(Date)
     credit_note_ids: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    advances: Mapped[list[Deduction] | None] = mapped_column(StructList(Deduction))
+    """A final invoice's deducted advance invoices (:mod:`invoicing.documents.advances`); None without any."""
+    deducted_by_invoice_id: Mapped[str | None] = mapped_column(String(40))
+    """An advance invoice's final invoice, once that is issued (and until it is voided)."""
     void_reason: Mapped[str | None] = mapped_column(String(500))
     metadata_: Mapped[dict[str, str]] = mapped_column("metadata", JSONType, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

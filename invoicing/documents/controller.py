@@ -1,5 +1,5 @@
-"""Routes: /v1/invoices, /v1/credit-notes and /v1/estimates (create, list, read, change a draft, issue, void,
-credit, accept, decline, convert)."""
+"""Routes: /v1/invoices, /v1/credit-notes, /v1/advance-invoices and /v1/estimates (create, list, read, change a
+draft, issue, void, credit, accept, decline, convert)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,16 @@ from litestar.di import Provide
 from invoicing.auth import Perm
 from invoicing.core.paging import METADATA_FILTERS, metadata_filters
 from invoicing.core.params import Limit, Search
+from invoicing.documents.advances import AdvanceInvoiceService
 from invoicing.documents.credit_notes import CreditNoteService
 from invoicing.documents.estimates import EstimateService
 from invoicing.documents.invoices import InvoiceService
 from invoicing.documents.queries import InvoiceSort
 from invoicing.documents.schemas import (
+    AdvanceInvoiceCreate,
+    AdvanceInvoiceList,
+    AdvanceInvoiceOut,
+    AdvanceInvoiceStatus,
     ConvertIn,
     CreditNoteCreate,
     CreditNoteList,
@@ -273,3 +278,67 @@ class EstimateController(Controller):
         self, estimate_id: str, estimates: EstimateService, data: ConvertIn | None = None
     ) -> InvoiceOut:
         return await estimates.convert(estimate_id, is_draft=data.is_draft if data else False)
+
+
+class AdvanceInvoiceController(Controller):
+    path = "/v1/advance-invoices"
+    tags = ["Advance invoices"]
+    dependencies = {"advances": Provide(AdvanceInvoiceService, sync_to_thread=False)}
+
+    @post(
+        operation_id="createAdvanceInvoice",
+        opt=WRITE,
+        summary="Issue an advance invoice (a prepayment invoice), numbered in its own sequence",
+        description="The invoice body; VAT is decided as for an invoice. `paid` records the prepayment received "
+        "with it. A final invoice deducts it with `advance_invoice_ids`.",
+    )
+    async def create_advance_invoice(
+        self, data: AdvanceInvoiceCreate, advances: AdvanceInvoiceService
+    ) -> AdvanceInvoiceOut:
+        return await advances.create(data)
+
+    @get(
+        operation_id="listAdvanceInvoices",
+        opt={**READ, **METADATA_FILTERS},
+        summary="List advance invoices, newest first",
+        description="Filter by status, date range, customer, text (number or customer name) and "
+        "metadata[KEY]=VALUE. `status=paid&customer_id=…`: the customer's advances open for deduction.",
+    )
+    async def list_advance_invoices(
+        self,
+        request: Request,
+        advances: AdvanceInvoiceService,
+        limit: Limit = 20,
+        cursor: str | None = None,
+        status: AdvanceInvoiceStatus | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        search: Search = None,
+        customer_id: str | None = None,
+    ) -> AdvanceInvoiceList:
+        return await advances.list(
+            limit,
+            cursor,
+            metadata_filters(request),
+            status=status,
+            date_from=date_from,
+            date_to=date_to,
+            search=search,
+            customer_id=customer_id,
+        )
+
+    @get("/{advance_invoice_id:str}", operation_id="getAdvanceInvoice", opt=READ)
+    async def get_advance_invoice(self, advance_invoice_id: str, advances: AdvanceInvoiceService) -> AdvanceInvoiceOut:
+        return await advances.get(advance_invoice_id)
+
+    @post(
+        "/{advance_invoice_id:str}/void",
+        operation_id="voidAdvanceInvoice",
+        opt=WRITE,
+        status_code=200,
+        summary="Void an unpaid advance invoice that is not deducted",
+    )
+    async def void_advance_invoice(
+        self, advance_invoice_id: str, advances: AdvanceInvoiceService, data: VoidIn | None = None
+    ) -> AdvanceInvoiceOut:
+        return await advances.void(advance_invoice_id, data.reason if data else None)

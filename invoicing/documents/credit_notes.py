@@ -135,7 +135,7 @@ class CreditNoteService:
             raise ValidationFailed.field("date", f"must not be before the invoice's date {invoice.date.isoformat()}")
         if data.items:
             lines = credit_lines(invoice, await build_lines(session, scope, data.items))
-        elif notes or invoice.allowance_charges:
+        elif notes or invoice.allowance_charges or invoice.advances:  # lines are not what is left to credit
             lines = remaining_lines(invoice, left, doc.locale)
         else:  # nothing credited yet and no document-level allowances or charges: the invoice's own lines
             lines = list(invoice.items)

@@ -35,13 +35,14 @@ from invoicing.db import Database
 from invoicing.db.engine import insert_new
 from invoicing.db.models import Document, Payment
 from invoicing.db.types import utcnow
-from invoicing.documents import rules
+from invoicing.documents import advances, rules
 from invoicing.documents.lines import apply_totals, build_lines
 from invoicing.documents.numbering import check_date, issue
 from invoicing.documents.output import estimate_status, invoice_out, money, preview_out
 from invoicing.documents.queries import InvoiceSort, get_document, list_stmt, page_sorted
 from invoicing.documents.remainder import fill_creditable
 from invoicing.documents.schemas import (
+    AdvanceInvoiceCreate,
     DocumentCreate,
     DocumentUpdate,
     EstimateCreate,
@@ -103,7 +104,7 @@ def _check_dates(doc: Document) -> None:
         raise ValidationFailed.field("valid_until", "must not be before date")
 
 
-async def _issue(session: AsyncSession, scope: Scope, doc: Document, *, new: bool = False) -> None:
+async def issue_document(session: AsyncSession, scope: Scope, doc: Document, *, new: bool = False) -> None:
     """Issue the invoice: a date of supply not given is the end of the service period, else the issue date
     (required on an invoice in most member states), then the number (:func:`issue`: the date rules of its
     sequence)."""
@@ -112,6 +113,7 @@ async def _issue(session: AsyncSession, scope: Scope, doc: Document, *, new: boo
     entity = scope.bound_entity
     check_issuable(doc, entity, effective(entity.settings))
     await issue(session, scope, doc, new=new)
+    await advances.claim(session, scope, doc)
 
 
 def _must_be_draft(doc: Document) -> None:
@@ -140,7 +142,7 @@ async def _change_customer(session: AsyncSession, scope: Scope, doc: Document, d
     )
 
 
-def _paid_at_issue(doc: Document, paid: PaidAtIssue) -> Payment:
+def paid_at_issue(doc: Document, paid: PaidAtIssue) -> Payment:
     """The payment that ``paid`` records (by default the whole invoice), set on ``doc`` before it is inserted."""
     if paid.amount is None:
         amount = doc.total_with_tax
@@ -163,19 +165,24 @@ def _paid_at_issue(doc: Document, paid: PaidAtIssue) -> Payment:
 
 
 def refresh_status(doc: Document) -> None:
-    """Set the status that the invoice's stored aggregates imply (:func:`rules.invoice_status`), and the
-    amount due now (``total_due``, :func:`rules.amount_due`) that lists sort and filter by and reports sum."""
-    doc.status = rules.invoice_status(
-        doc.status, doc.total_with_tax, doc.total_paid, doc.total_credited, doc.total_refunded
-    )
+    """Set the status that the invoice's stored aggregates imply (:func:`rules.invoice_status`; an advance
+    invoice's: :func:`rules.advance_status`), and the amount due now (``total_due``, :func:`rules.amount_due`)
+    that lists sort and filter by and reports sum."""
+    if doc.type == "advance_invoice":
+        doc.status = rules.advance_status(doc.status, doc.total_with_tax, doc.total_paid, doc.total_refunded)
+    else:
+        doc.status = rules.invoice_status(
+            doc.status, doc.total_with_tax, doc.total_paid, doc.total_credited, doc.total_refunded
+        )
     doc.total_due = rules.amount_due(
         doc.status, doc.total_with_tax, doc.total_paid, doc.total_credited, doc.total_refunded
     )
 
 
 def _refresh(doc: Document) -> None:
-    """An invoice's status and amount due (:func:`refresh_status`); nothing is ever due on an estimate."""
-    if doc.type == "invoice":
+    """An invoice's (or advance invoice's) status and amount due (:func:`refresh_status`); nothing is ever due on
+    an estimate."""
+    if doc.type != "estimate":
         refresh_status(doc)
     else:
         doc.total_due = Decimal(0)
@@ -254,19 +261,19 @@ class InvoiceService:
         doc, vies = await self.compose(data)
         doc.estimate_id = estimate_id
         doc.recurring_invoice_id = recurring_invoice_id
-        paid = _paid_at_issue(doc, data.paid) if data.paid is not None else None
+        paid = paid_at_issue(doc, data.paid) if data.paid is not None else None
         await self.evidence.record(session, vies, doc.customer_id)
         emit(session, scope, "invoice.created", doc.id)
         if data.is_draft:
             await insert_new(session, doc)
         else:
-            await _issue(session, scope, doc, new=True)
+            await issue_document(session, scope, doc, new=True)
             emit(session, scope, "invoice.issued", doc.id, {"number": doc.number})
         if paid is not None:
-            await self._record_paid(doc, paid)
+            await self.record_paid(doc, paid)
         return await self._out(doc)
 
-    async def _record_paid(self, doc: Document, payment: Payment) -> None:
+    async def record_paid(self, doc: Document, payment: Payment) -> None:
         """The payment of an invoice created ``paid``: the row was inserted with ``total_paid`` and
         ``paid_on_issue``; its status follows here."""
         session, scope = self.session, self.scope
@@ -278,7 +285,7 @@ class InvoiceService:
         emit(
             session, scope, "payment.created", payment.id, {"invoice_id": doc.id, "amount": money(doc, payment.amount)}
         )
-        if doc.status in ("paid", "partially_paid"):
+        if doc.type == "invoice" and doc.status in ("paid", "partially_paid"):
             emit(session, scope, f"invoice.{doc.status}", doc.id)
         from invoicing.payments.service import to_out  # payments build on this module
 
@@ -292,8 +299,8 @@ class InvoiceService:
     async def compose(
         self, data: DocumentCreate, *, save_customer: bool = True
     ) -> tuple[Document, dict[str, Any] | None]:
-        """The new invoice, or estimate for an :class:`EstimateCreate` (not yet in the session) with its
-        treatment and totals, and the VIES evidence."""
+        """The new invoice, advance invoice or estimate, by the body's type (not yet in the session), with its
+        treatment and totals (less the advances an invoice deducts), and the VIES evidence."""
         session, scope = self.session, self.scope
         entity = scope.bound_entity
         if data.customer is not None and data.customer_id:
@@ -304,9 +311,15 @@ class InvoiceService:
             session, scope, data.customer, data.customer_id, save=save_customer
         )
         doc_date = data.date or date.today()
-        doc_type = "estimate" if isinstance(data, EstimateCreate) else "invoice"
+        doc_type = (
+            "estimate"
+            if isinstance(data, EstimateCreate)
+            else "advance_invoice"
+            if isinstance(data, AdvanceInvoiceCreate)
+            else "invoice"
+        )
         date_due = valid_until = None
-        if isinstance(data, InvoiceCreate):
+        if isinstance(data, InvoiceCreate | AdvanceInvoiceCreate):
             date_due = data.date_due or doc_date + timedelta(days=settings.payment_terms_days)
         elif isinstance(data, EstimateCreate):
             valid_until = data.valid_until or doc_date + ESTIMATE_VALIDITY
@@ -340,6 +353,8 @@ class InvoiceService:
         lines = await build_lines(session, scope, data.items)
         decided = await apply_treatment(session, entity, settings, doc, lines, vies)
         apply_totals(doc, decided, allowances=data.allowances, charges=data.charges)
+        if isinstance(data, InvoiceCreate) and data.advance_invoice_ids:
+            advances.apply_deductions(doc, await advances.load(session, scope, doc, data.advance_invoice_ids))
         _refresh(doc)  # a draft: its total_due
         return doc, vies
 
@@ -380,6 +395,13 @@ class InvoiceService:
         lines = await build_lines(session, scope, data.items) if data.items is not msgspec.UNSET else doc.items
         decided = await apply_treatment(session, scope.bound_entity, settings, doc, lines, vies)
         apply_totals(doc, decided, allowances=data.allowances, charges=data.charges)
+        if isinstance(data, InvoiceUpdate):
+            advance_ids = (
+                [d.advance_invoice_id for d in doc.advances or []]
+                if data.advance_invoice_ids is msgspec.UNSET
+                else data.advance_invoice_ids
+            )
+            advances.apply_deductions(doc, await advances.load(session, scope, doc, advance_ids))
         _refresh(doc)
         if new_customer:
             await self.evidence.record(session, vies, doc.customer_id)
@@ -399,7 +421,7 @@ class InvoiceService:
         doc = await get_document(session, scope, invoice_id, "invoice", lock=True)
         if doc.status != "draft":
             raise Conflict(f"Invoice {invoice_id} is already {doc.status} (number {doc.number}).")
-        await _issue(session, scope, doc)
+        await issue_document(session, scope, doc)
         emit(session, scope, "invoice.issued", doc.id, {"number": doc.number})
         return await self._out(doc)
 
@@ -419,5 +441,6 @@ class InvoiceService:
             raise Conflict(f"Invoice {doc.number} has credit notes; it cannot be voided.")
         doc.status, doc.voided_at, doc.void_reason = "voided", utcnow(), reason
         refresh_status(doc)  # nothing is due on a voided invoice
+        await advances.release(session, doc)  # its advance invoices are open again
         emit(session, scope, "invoice.voided", doc.id, {"reason": reason})
         return await self._out(doc)

@@ -11,13 +11,15 @@ import msgspec
 
 from invoicing.core.lines import StoredLine
 from invoicing.core.money import ZERO, format_decimal, round_money
-from invoicing.core.totals import AllowanceCharge
+from invoicing.core.totals import AllowanceCharge, Deduction, TaxTotal
 from invoicing.db.models import Document
 from invoicing.documents import rules
 from invoicing.documents.schemas import (
+    AdvanceInvoiceOut,
     AllowanceChargeOut,
     CreditNoteOut,
     CustomerSnapshot,
+    DeductionOut,
     EstimateOut,
     InvoiceOut,
     InvoicePreview,
@@ -81,7 +83,7 @@ def _adjustments(doc: Document) -> dict[str, Any]:
     )
 
 
-def _tax_totals(doc: Document) -> list[TaxTotalOut]:
+def _tax_totals(taxes: list[TaxTotal] | tuple[TaxTotal, ...]) -> list[TaxTotalOut]:
     return [
         TaxTotalOut(
             name=t.name,
@@ -90,15 +92,36 @@ def _tax_totals(doc: Document) -> list[TaxTotalOut]:
             amount=format_decimal(t.amount),
             category=t.category,
         )
-        for t in doc.taxes
+        for t in taxes
     ]
+
+
+def _deduction_out(doc: Document, d: Deduction) -> DeductionOut:
+    return DeductionOut(
+        advance_invoice_id=d.advance_invoice_id,
+        number=d.number,
+        date=d.date,
+        taxes=_tax_totals(d.taxes),
+        total=money(doc, d.total),
+        total_tax=money(doc, d.total_tax),
+        total_with_tax=money(doc, d.total_with_tax),
+    )
+
+
+def _advances(doc: Document) -> dict[str, Any]:
+    """A final invoice's deducted advance invoices and their gross sum (BT-113)."""
+    deductions = doc.advances or []
+    return dict(
+        advances=[_deduction_out(doc, d) for d in deductions],
+        total_advances=money(doc, sum((d.total_with_tax for d in deductions), ZERO)),
+    )
 
 
 def _common(doc: Document) -> dict[str, Any]:
     """The fields every document type shows, for :func:`invoice_out` and :func:`credit_note_out`."""
     due = (
         rules.amount_due(doc.status, doc.total_with_tax, doc.total_paid, doc.total_credited, doc.total_refunded)
-        if doc.type == "invoice"
+        if doc.type in ("invoice", "advance_invoice")
         else Decimal(0)
     )
     return dict(
@@ -116,7 +139,7 @@ def _common(doc: Document) -> dict[str, Any]:
         locale=doc.locale,
         customer=msgspec.convert(doc.customer, CustomerSnapshot),
         items=[line_out(line) for line in doc.items],
-        taxes=_tax_totals(doc),
+        taxes=_tax_totals(doc.taxes),
         tax_treatment=msgspec.convert(doc.tax_treatment, TaxTreatmentOut) if doc.tax_treatment else None,
         prices_include_tax=doc.prices_include_tax,
         **_adjustments(doc),
@@ -148,6 +171,17 @@ def invoice_out(doc: Document) -> InvoiceOut:
         void_reason=doc.void_reason,
         estimate_id=doc.estimate_id,
         recurring_invoice_id=doc.recurring_invoice_id,
+        **_advances(doc),
+    )
+
+
+def advance_invoice_out(doc: Document) -> AdvanceInvoiceOut:
+    return AdvanceInvoiceOut(
+        **_common(doc),
+        paid_on_issue=None if doc.paid_on_issue is None else money(doc, doc.paid_on_issue),
+        voided_at=doc.voided_at,
+        void_reason=doc.void_reason,
+        deducted_by_invoice_id=doc.deducted_by_invoice_id,
     )
 
 
@@ -200,15 +234,18 @@ def preview_out(doc: Document) -> InvoicePreview:
             )
             for line in doc.items
         ],
-        taxes=_tax_totals(doc),
+        taxes=_tax_totals(doc.taxes),
         **_adjustments(doc),
         total=money(doc, doc.total),
         total_tax=money(doc, doc.total_tax),
         total_with_tax=money(doc, doc.total_with_tax),
+        advances=_advances(doc)["advances"],
     )
 
 
-def document_out(doc: Document) -> InvoiceOut | CreditNoteOut | EstimateOut:
+def document_out(doc: Document) -> InvoiceOut | CreditNoteOut | EstimateOut | AdvanceInvoiceOut:
     if doc.type == "estimate":
         return estimate_out(doc)
+    if doc.type == "advance_invoice":
+        return advance_invoice_out(doc)
     return invoice_out(doc) if doc.type == "invoice" else credit_note_out(doc)

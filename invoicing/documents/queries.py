@@ -21,13 +21,29 @@ InvoiceSort = Literal["-date", "-total_due"]
 OPEN_STATUSES = ("issued", "partially_paid")
 
 
+LABELS = {
+    "invoice": "Invoice",
+    "credit_note": "Credit note",
+    "advance_invoice": "Advance invoice",
+    "estimate": "Estimate",
+}
+
+
 async def get_document(
-    session: AsyncSession, scope: Scope, doc_id: str, doc_type: str, *, lock: bool = False, field: str | None = None
+    session: AsyncSession,
+    scope: Scope,
+    doc_id: str,
+    doc_type: str | tuple[str, ...],
+    *,
+    lock: bool = False,
+    field: str | None = None,
 ) -> Document:
-    """The entity's document of ``doc_type``; 404, or a 422 naming ``field`` when the id came in a body."""
+    """The entity's document of ``doc_type`` (or of one of several types); 404, or a 422 naming ``field``
+    when the id came in a body."""
+    types = (doc_type,) if isinstance(doc_type, str) else doc_type
     doc = await session.get(Document, doc_id, with_for_update=lock)
-    if doc is None or doc.entity_id != scope.entity_id or doc.type != doc_type:
-        label = doc_type.replace("_", " ").capitalize()
+    if doc is None or doc.entity_id != scope.entity_id or doc.type not in types:
+        label = LABELS.get(types[0], "Document")
         if field:
             raise ValidationFailed.field(field, f"{label.lower()} {doc_id} was not found")
         raise NotFound(f"{label} {doc_id} was not found.")

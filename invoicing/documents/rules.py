@@ -70,3 +70,11 @@ def refundable(total_paid: Decimal, total_refunded: Decimal) -> Decimal:
 def creditable(total_with_tax: Decimal, total_credited: Decimal) -> Decimal:
     """What credit notes may still credit: never more than the invoice in total."""
     return max(total_with_tax - total_credited, ZERO)
+
+
+def advance_status(status: str, total_with_tax: Decimal, total_paid: Decimal, total_refunded: Decimal) -> str:
+    """An advance invoice's status: ``voided`` and ``deducted`` (its final invoice is issued) are states;
+    otherwise ``paid`` once what was paid and not refunded covers it, else ``issued``."""
+    if status in ("voided", "deducted"):
+        return status
+    return "paid" if total_paid - total_refunded >= total_with_tax else "issued"

@@ -1,4 +1,4 @@
-"""Requests and responses of invoices and credit notes."""
+"""Requests and responses of invoices, credit notes and advance invoices."""
 
 from __future__ import annotations
 
@@ -97,8 +97,11 @@ class AllowanceChargeIn(Struct, forbid_unknown_fields=True):
 AllowancesCharges = Annotated[list[AllowanceChargeIn], Meta(max_length=50)]
 
 
+AdvanceIds = Annotated[list[Ident], Meta(max_length=50)]
+
+
 class DocumentCreate(Struct, forbid_unknown_fields=True):
-    """What an invoice and an estimate are made of (their bodies add their own dates)."""
+    """What an invoice, an advance invoice and an estimate are made of (each body adds its own fields)."""
 
     items: Lines
     customer: CustomerCreate | None = None
@@ -121,18 +124,33 @@ class DocumentCreate(Struct, forbid_unknown_fields=True):
     charges: AllowancesCharges | None = None
     """Document-level charges (EN 16931 BG-21), added to the tax base of their rate."""
     metadata: Metadata | None = None
-    is_draft: bool = False
-    """Default false: the document is issued (numbered) at once. True keeps an editable, unnumbered draft."""
 
 
 class InvoiceCreate(DocumentCreate, forbid_unknown_fields=True):
+    is_draft: bool = False
+    """Default false: the invoice is issued (numbered) at once. True keeps an editable, unnumbered draft."""
     date_due: dt.date | None = None
     paid: PaidAtIssue | None = None
     """The invoice is already paid (e.g. by card at checkout): a payment is recorded with it, in the same
     transaction, and even the issued original shows it paid. Not on drafts (422)."""
+    advance_invoice_ids: AdvanceIds | None = None
+    """Advance invoices of the same customer and currency to deduct (README "Advance invoices"): each one's
+    net and tax come off this invoice's tax breakdown at its VAT rate (category and rate), its gross off
+    ``total_with_tax``; each becomes ``deducted`` when this invoice is issued. Each advance once."""
+
+
+class AdvanceInvoiceCreate(DocumentCreate, forbid_unknown_fields=True):
+    """An advance (prepayment) invoice: issued and numbered at once in its own sequence; ``paid`` records the
+    prepayment received with it."""
+
+    date_due: dt.date | None = None
+    paid: PaidAtIssue | None = None
+    """The prepayment was received with it: a payment is recorded in the same transaction."""
 
 
 class EstimateCreate(DocumentCreate, forbid_unknown_fields=True):
+    is_draft: bool = False
+    """Default false: the estimate is issued (numbered) at once. True keeps an editable, unnumbered draft."""
     valid_until: dt.date | None = None
     """The offer's last valid day (default: ``date`` + 30 days; not before ``date``). An issued estimate
     past it is ``expired``."""
@@ -161,6 +179,8 @@ class DocumentUpdate(Struct, forbid_unknown_fields=True):
 
 class InvoiceUpdate(DocumentUpdate, forbid_unknown_fields=True):
     date_due: dt.date | UnsetType | None = UNSET
+    advance_invoice_ids: AdvanceIds | UnsetType = UNSET
+    """Replaces the draft's deducted advance invoices (``[]`` removes them)."""
 
 
 class EstimateUpdate(DocumentUpdate, forbid_unknown_fields=True):
@@ -343,6 +363,19 @@ class CreditableOut(Struct):
     total: MoneyOut
 
 
+class DeductionOut(Struct):
+    """An advance invoice deducted on a final invoice: what it takes off at each VAT rate."""
+
+    advance_invoice_id: str
+    number: str
+    date: dt.date
+    taxes: list[TaxTotalOut]
+    """The advance's net (``base``) and tax (``amount``) per rate, deducted from the final invoice's."""
+    total: MoneyOut
+    total_tax: MoneyOut
+    total_with_tax: MoneyOut
+
+
 class InvoiceOut(DocumentOut, kw_only=True):
     object: Literal["invoice"] = "invoice"
     amount_to_refund: MoneyOut
@@ -361,6 +394,25 @@ class InvoiceOut(DocumentOut, kw_only=True):
     """What credit notes may still credit, per rate (a credit note without items credits exactly this);
     empty when nothing can be (a draft, a voided or a fully credited invoice). Given in every answer of
     ``/v1/invoices``; null where an invoice is shown elsewhere (e-mails, rendering)."""
+    advances: list[DeductionOut] = []
+    """The advance invoices deducted (``advance_invoice_ids``). With any, ``taxes``, ``total``, ``total_tax`` and
+    ``total_with_tax`` are what is still owed: the lines' figures less the advances' per rate."""
+    total_advances: MoneyOut = "0.00"
+    """Σ the deducted advances' ``total_with_tax`` (EN 16931 BT-113, the prepaid amount)."""
+
+
+class AdvanceInvoiceOut(DocumentOut, kw_only=True):
+    object: Literal["advance_invoice"] = "advance_invoice"
+    paid_on_issue: MoneyOut | None
+    voided_at: datetime | None
+    void_reason: str | None
+    deducted_by_invoice_id: str | None
+    """The final invoice that deducted it (status ``deducted``); null again if that invoice is voided."""
+
+
+class AdvanceInvoiceList(Struct):
+    data: list[AdvanceInvoiceOut]
+    next_cursor: str | None
 
 
 class CreditNoteOut(DocumentOut, kw_only=True):
@@ -421,7 +473,11 @@ class InvoicePreview(Struct):
     total: MoneyOut
     total_tax: MoneyOut
     total_with_tax: MoneyOut
+    advances: list[DeductionOut] = []
+    """The advance invoices ``advance_invoice_ids`` would deduct; the totals above are then what is left."""
 
+
+AdvanceInvoiceStatus = Literal["issued", "paid", "deducted", "voided"]
 
 InvoiceStatus = Literal["draft", "issued", "partially_paid", "paid", "voided", "credited"]
 """An invoice's status, a fixed public set (README "Payments, refunds and invoice states"): ``draft`` and

@@ -217,11 +217,12 @@ def to_xml(inv: EInvoice) -> etree._Element:
     w.amt(summation, "ram:GrandTotalAmount", t.tax_inclusive)
     w.amt(summation, "ram:TotalPrepaidAmount", t.prepaid)
     w.amt(summation, "ram:DuePayableAmount", t.payable)
-    if inv.preceding_invoice:
+    preceding = [(inv.preceding_invoice, inv.preceding_invoice_date)] if inv.preceding_invoice else []
+    for ref_number, issued in preceding + list(inv.advances):
         ref = w.el(settlement, "ram:InvoiceReferencedDocument")
-        w.el(ref, "ram:IssuerAssignedID", inv.preceding_invoice)
-        if inv.preceding_invoice_date:
-            w.date(ref, "ram:FormattedIssueDateTime", inv.preceding_invoice_date, kind="qdt")
+        w.el(ref, "ram:IssuerAssignedID", ref_number)
+        if issued:
+            w.date(ref, "ram:FormattedIssueDateTime", issued, kind="qdt")
     return root
 
 

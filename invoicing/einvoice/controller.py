@@ -1,4 +1,4 @@
-"""Routes: an issued invoice's or credit note's e-invoice (EN 16931) in a format."""
+"""Routes: an issued invoice's, credit note's or advance invoice's e-invoice (EN 16931) in a format."""
 
 from __future__ import annotations
 
@@ -80,3 +80,34 @@ class CreditNoteEInvoiceController(Controller):
         self, credit_note_id: str, einvoices: EInvoiceService
     ) -> list[EInvoiceFormatOut]:
         return await einvoices.formats("credit_note", credit_note_id)
+
+
+class AdvanceInvoiceEInvoiceController(Controller):
+    path = "/v1/advance-invoices"
+    tags = ["Advance invoices"]
+    dependencies = DEPENDENCIES
+
+    @get(
+        "/{advance_invoice_id:str}/einvoice",
+        operation_id="getAdvanceInvoiceEInvoice",
+        opt=READ,
+        summary="The advance invoice as an e-invoice (EN 16931, a prepayment invoice: type code 386)",
+        description=EINVOICE_DOC,
+        media_type="application/octet-stream",
+    )
+    async def advance_invoice_einvoice(
+        self, advance_invoice_id: str, einvoices: EInvoiceService, format: str = FormatParam
+    ) -> Response[bytes]:
+        return _file(await einvoices.file("advance_invoice", advance_invoice_id, format))
+
+    @get(
+        "/{advance_invoice_id:str}/einvoice-formats",
+        operation_id="listAdvanceInvoiceEInvoiceFormats",
+        opt=READ,
+        summary="The e-invoice formats the advance invoice can be produced in",
+        description=FORMATS_DOC,
+    )
+    async def advance_invoice_einvoice_formats(
+        self, advance_invoice_id: str, einvoices: EInvoiceService
+    ) -> list[EInvoiceFormatOut]:
+        return await einvoices.formats("advance_invoice", advance_invoice_id)

@@ -89,6 +89,8 @@ def _common(inv: EInvoice) -> list[Requirement]:
 def _xrechnung(inv: EInvoice) -> list[Requirement]:
     out: list[Requirement] = []
     contact = inv.seller.contact
+    if inv.type_code == "386":
+        out.append(("type", "BT-3", "XRechnung does not allow a prepayment invoice (type 386, BR-DE-17)"))
     if not inv.buyer_reference:
         out.append(
             ("customer.buyer_reference", "BT-10", "XRechnung requires the buyer reference (Leitweg-ID) (BR-DE-15)")

@@ -34,6 +34,7 @@ from msgspec import Struct
 
 from contract.errors import ValidationFailed
 from invoicing.core.money import ZERO, round_money
+from invoicing.documents.advances import undeducted
 
 VatCategory = str
 """UNCL5305 as EN 16931 uses it: S, Z, E, AE, K, G, O, L, M."""
@@ -300,8 +301,8 @@ class EInvoice(Struct, frozen=True):
     """BT-1."""
     issue_date: dt.date
     """BT-2."""
-    type_code: Literal["380", "381"]
-    """BT-3."""
+    type_code: Literal["380", "381", "386"]
+    """BT-3: 380 invoice, 381 credit note, 386 prepayment (advance) invoice."""
     currency: str
     """BT-5."""
     seller: Party
@@ -323,6 +324,8 @@ class EInvoice(Struct, frozen=True):
     """BT-25 (credit notes: the invoice they correct)."""
     preceding_invoice_date: dt.date | None = None
     """BT-26."""
+    advances: tuple[tuple[str, dt.date], ...] = ()
+    """More BG-3 preceding invoice references (BT-25, BT-26): a final invoice's deducted advance invoices."""
     period_start: dt.date | None = None
     """BG-14 BT-73 invoicing period start."""
     period_end: dt.date | None = None
@@ -388,6 +391,10 @@ def _category(taxes: tuple[Any, ...], treatment_code: str | None) -> tuple[VatCa
     return category, (None if category == "O" else tax.rate.normalize() + ZERO)
 
 
+TYPE_CODES: dict[str, Literal["380", "381", "386"]] = {"credit_note": "381", "advance_invoice": "386"}
+"""BT-3 (UNTDID 1001) of the document types other than an invoice (380)."""
+
+
 def _key(category: str, rate: Decimal | None) -> tuple[str, Decimal | None]:
     return category, None if rate is None else rate.normalize()
 
@@ -426,9 +433,11 @@ def build(doc: Any, entity: Any, settings: Any) -> EInvoice:
             )
         )
 
-    # the VAT breakdown: the stored one, plus lines without taxes
+    # the VAT breakdown: the stored one (a final invoice's as its lines had it, before its advances were
+    # deducted: the advances are the prepaid amount BT-113), plus lines without taxes
+    deductions = getattr(doc, "advances", None) or ()
     breakdown: dict[tuple[str, Decimal | None], tuple[Decimal, Decimal]] = {}
-    for tax in doc.taxes:
+    for tax in undeducted(doc.taxes, deductions):
         category = tax.category or ("S" if tax.rate > 0 else "Z")
         rate = None if category == "O" else tax.rate
         key = _key(category, rate)
@@ -504,15 +513,16 @@ def build(doc: Any, entity: Any, settings: Any) -> EInvoice:
     zero = round_money(ZERO, currency)
     allowances = sum((e.amount for e in entries if not e.charge), zero)
     charges = sum((e.amount for e in entries if e.charge), zero)
-    prepaid = (doc.paid_on_issue or zero) if doc.type == "invoice" else zero
+    prepaid = (doc.paid_on_issue or zero) if doc.type in ("invoice", "advance_invoice") else zero
+    advanced = [sum((getattr(d, k) for d in deductions), zero) for k in ("total", "total_tax", "total_with_tax")]
     totals = Totals(
         line_total=sum(nets, zero),
         allowance_total=allowances,
         charge_total=charges,
-        tax_exclusive=doc.total,
-        tax_total=doc.total_tax,
-        tax_inclusive=doc.total_with_tax,
-        prepaid=prepaid,
+        tax_exclusive=doc.total + advanced[0],
+        tax_total=doc.total_tax + advanced[1],
+        tax_inclusive=doc.total_with_tax + advanced[2],
+        prepaid=prepaid + advanced[2],
         payable=doc.total_with_tax - prepaid,
         rounding=zero,
     )
@@ -583,7 +593,7 @@ def build(doc: Any, entity: Any, settings: Any) -> EInvoice:
     return EInvoice(
         number=doc.number or doc.id,
         issue_date=doc.date,
-        type_code="381" if doc.type == "credit_note" else "380",
+        type_code=TYPE_CODES.get(doc.type, "380"),
         currency=currency,
         seller=seller,
         buyer=buyer,
@@ -596,6 +606,7 @@ def build(doc: Any, entity: Any, settings: Any) -> EInvoice:
         notes=notes,
         preceding_invoice=doc.invoice_number if doc.type == "credit_note" else None,
         preceding_invoice_date=doc.invoice_date if doc.type == "credit_note" else None,
+        advances=tuple((d.number, d.date) for d in deductions),
         period_start=period_start,
         period_end=period_end,
         delivery=delivery,

@@ -110,10 +110,11 @@ class _Writer:
             period = self.cac(root, "InvoicePeriod")
             self.cbc(period, "StartDate", m.period_start)
             self.cbc(period, "EndDate", m.period_end)
-        if m.preceding_invoice:
+        preceding = [(m.preceding_invoice, m.preceding_invoice_date)] if m.preceding_invoice else []
+        for ref_number, issued in preceding + list(m.advances):
             ref = self.cac(self.cac(root, "BillingReference"), "InvoiceDocumentReference")
-            self.cbc(ref, "ID", m.preceding_invoice)
-            self.cbc(ref, "IssueDate", m.preceding_invoice_date)
+            self.cbc(ref, "ID", ref_number)
+            self.cbc(ref, "IssueDate", issued)
         self._party(self.cac(root, "AccountingSupplierParty"), m.seller, seller=True)
         self._party(self.cac(root, "AccountingCustomerParty"), m.buyer, seller=False)
         self._delivery(root)

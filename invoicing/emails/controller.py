@@ -65,6 +65,19 @@ class SendController(Controller):
     async def send_estimate(self, estimate_id: str, emails: EmailService, data: SendIn | None = None) -> EmailOut:
         return await emails.send("estimate", estimate_id, data or SendIn())
 
+    @post(
+        "/v1/advance-invoices/{advance_invoice_id:str}/send",
+        operation_id="sendAdvanceInvoice",
+        opt=SEND,
+        status_code=202,
+        summary="E-mail the advance invoice (PDF attached)",
+        description=SEND_DOC,
+    )
+    async def send_advance_invoice(
+        self, advance_invoice_id: str, emails: EmailService, data: SendIn | None = None
+    ) -> EmailOut:
+        return await emails.send("advance_invoice", advance_invoice_id, data or SendIn())
+
 
 class EmailController(Controller):
     path = "/v1/emails"

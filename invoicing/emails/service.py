@@ -19,7 +19,7 @@ from invoicing.core.paging import page
 from invoicing.db import Database
 from invoicing.db.models import Document, Email
 from invoicing.documents.output import document_out
-from invoicing.documents.queries import get_document
+from invoicing.documents.queries import LABELS, get_document
 from invoicing.einvoice.formats import FORMATS
 from invoicing.einvoice.service import EInvoiceService
 from invoicing.emails.headers import check_header, one_line
@@ -65,14 +65,14 @@ def check_sendable(doc: Document) -> None:
     if doc.status == "draft":
         raise Conflict("A draft cannot be sent: it has no number yet and may still change. Finalize it first.")
     if doc.status == "voided":
-        raise Conflict(f"Invoice {doc.number} is voided; a voided invoice is not sent.")
+        raise Conflict(f"{LABELS.get(doc.type, 'Document')} {doc.number} is voided; a voided document is not sent.")
 
 
 def defaults(doc: Document, seller: str) -> tuple[str, str]:
     """The subject and message in the document's language (``locales/emails/``), when the caller gives none."""
     fmt = Formatter(doc.locale, doc.currency_code)
     out = document_out(doc)
-    amount = out.total_due if doc.type == "invoice" else out.total_with_tax
+    amount = out.total_due if doc.type in ("invoice", "advance_invoice") else out.total_with_tax
     values = {
         "number": doc.number or "",
         "seller": seller,

@@ -62,6 +62,7 @@ EVENT_TYPES: dict[str, str | None] = {
     "estimate.converted": "estimate",
     # advance invoices
     "advance_invoice.issued": "advance invoice",
+    "advance_invoice.voided": "advance invoice",
     # recurring invoices
     "recurring_invoice.run": "recurring invoice",
     "recurring_invoice.failed": "recurring invoice",

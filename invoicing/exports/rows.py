@@ -151,7 +151,8 @@ def _document_row(r: Any) -> Sequence[Sequence[Any]]:
     # unpacked by position: a Row's attribute access costs more than the rest of the row (the hot loop)
     (id_, entity_id, entity_name, type_, number, status, day, due_date, customer_name, customer_tax_number,
      customer_country, cur, total, total_tax, total_with_tax, paid, credited, refunded, invoice_number) = r  # fmt: skip
-    due = rules.amount_due(status, total_with_tax, paid, credited, refunded) if type_ == "invoice" else ZERO
+    charging = type_ in ("invoice", "advance_invoice")
+    due = rules.amount_due(status, total_with_tax, paid, credited, refunded) if charging else ZERO
     q = quantum(cur)
     return (
         (

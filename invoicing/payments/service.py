@@ -70,6 +70,8 @@ async def statuses(session: AsyncSession, invoice_ids: set[str]) -> dict[str, st
 
 
 Recorded = TypeVar("Recorded", Payment, Refund)
+PAYABLE = ("invoice", "advance_invoice")
+"""What payments are recorded against: invoices and advance invoices (``invoice_id`` names either)."""
 
 
 async def with_status(session: AsyncSession, scope: Scope, model: type[Recorded], row_id: str) -> tuple[Recorded, str]:
@@ -94,7 +96,7 @@ class PaymentService:
 
     async def create(self, data: PaymentCreate) -> PaymentOut:
         session, scope = self.session, self.scope
-        invoice = await get_document(session, scope, data.invoice_id, "invoice", lock=True, field="invoice_id")
+        invoice = await get_document(session, scope, data.invoice_id, PAYABLE, lock=True, field="invoice_id")
         if invoice.status in ("draft", "voided"):
             raise Conflict(
                 f"Invoice {data.invoice_id} is {invoice.status}; payments are recorded only on issued invoices."
@@ -125,14 +127,14 @@ class PaymentService:
         emit(
             session, scope, "payment.created", payment.id, {"invoice_id": invoice.id, "amount": format_decimal(amount)}
         )
-        if invoice.status in ("paid", "partially_paid"):
+        if invoice.type == "invoice" and invoice.status in ("paid", "partially_paid"):
             await emit_invoice(session, scope, invoice, f"invoice.{invoice.status}")
         return publish(session, to_out(payment, invoice.status))
 
     async def delete(self, payment_id: str) -> None:
         """Remove a payment recorded by mistake: the invoice's ``total_paid`` and status follow."""
         session, scope = self.session, self.scope
-        invoice = await get_document(session, scope, (await self._get(payment_id)).invoice_id, "invoice", lock=True)
+        invoice = await get_document(session, scope, (await self._get(payment_id)).invoice_id, PAYABLE, lock=True)
         payment = await self._get(payment_id, fresh=True)  # read again under the invoice's lock
         if payment.at_issue:
             raise Conflict(
@@ -161,7 +163,8 @@ class PaymentService:
             },
         )
         publish(session, to_out(payment, invoice.status))  # the payment as it was, with the invoice's new status
-        await emit_invoice(session, scope, invoice, "invoice.payments_changed")
+        if invoice.type == "invoice":
+            await emit_invoice(session, scope, invoice, "invoice.payments_changed")
 
     async def list(
         self, limit: int, cursor: str | None, reference: str | None, invoice_id: str | None, metadata: dict[str, str]

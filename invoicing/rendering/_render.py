@@ -31,7 +31,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from invoicing.config import ROOT
-from invoicing.documents.schemas import CreditNoteOut, DocumentOut, EstimateOut, InvoiceOut
+from invoicing.documents.schemas import AdvanceInvoiceOut, CreditNoteOut, DocumentOut, EstimateOut, InvoiceOut
 from invoicing.entities.settings import DEFAULT_COLOR, Settings
 from invoicing.rendering._epc import epc_payload, qr_data_uri
 from invoicing.rendering._format import ZWSP, Formatter, _em
@@ -140,8 +140,8 @@ class RenderInput:
     """One document to render. ``document`` is the API's own output (``invoice_out``/``credit_note_out``):
     the PDF prints the very figures the API returns."""
 
-    document: InvoiceOut | CreditNoteOut | EstimateOut
-    kind: str  # "invoice" | "credit_note" | "estimate"
+    document: InvoiceOut | CreditNoteOut | EstimateOut | AdvanceInvoiceOut
+    kind: str  # "invoice" | "credit_note" | "estimate" | "advance_invoice"
     seller: Seller
     settings: Settings
     logo: Logo | None = None
@@ -298,10 +298,33 @@ def _adjustment_rows(doc: DocumentOut, fmt: Formatter) -> list[dict[str, str]]:
     return rows
 
 
+def _advance_rows(doc: DocumentOut, fmt: Formatter) -> list[dict[str, Any]]:
+    """A final invoice's deducted advance invoices: number, date, and per rate the net and tax taken off."""
+    if not isinstance(doc, InvoiceOut):
+        return []
+    return [
+        {
+            "number": d.number,
+            "date": fmt.date(d.date),
+            "rates": [
+                {"name": f"{t.name} {fmt.percent(t.rate)}", "base": fmt.money(t.base), "amount": fmt.money(t.amount)}
+                for t in d.taxes
+            ],
+            "total": fmt.money(d.total_with_tax),
+        }
+        for d in doc.advances
+    ]
+
+
+def _invoicelike(inp: RenderInput) -> bool:
+    """An invoice or an advance invoice: a document that asks for payment (a credit note does not)."""
+    return inp.kind in ("invoice", "advance_invoice")
+
+
 def _payable(inp: RenderInput) -> bool:
     """Whether the document asks for a payment: an issued, unpaid part of an invoice."""
     doc = inp.document
-    return inp.kind == "invoice" and doc.status not in ("draft", "voided") and Decimal(doc.total_due) > 0
+    return _invoicelike(inp) and doc.status not in ("draft", "voided") and Decimal(doc.total_due) > 0
 
 
 def _asks_for_money(inp: RenderInput) -> bool:
@@ -316,13 +339,13 @@ def _state(inp: RenderInput, labels: Mapping[str, str], fmt: Formatter) -> dict[
     None while it is simply issued (or a draft, which has its own mark)."""
     doc = inp.document
     if doc.status == "voided":
-        reason = doc.void_reason if isinstance(doc, InvoiceOut) else None
+        reason = doc.void_reason if isinstance(doc, (InvoiceOut, AdvanceInvoiceOut)) else None
         return {
             "kind": "voided",
             "label": labels["voided"],
             "details": [fmt.wrap(f"{labels['reason']}: {reason}", EM_WIDE_BOLD)] if reason else [],
         }
-    if inp.kind != "invoice" or doc.status == "draft":
+    if not _invoicelike(inp) or doc.status == "draft":
         return None
     due, paid, credited = Decimal(doc.total_due), Decimal(doc.total_paid), Decimal(doc.total_credited)
     if due > 0:
@@ -379,7 +402,7 @@ def _parties(inp: RenderInput, fmt: Formatter) -> dict[str, dict[str, Any]]:
 
 def _heading(inp: RenderInput, labels: Mapping[str, str], fmt: Formatter) -> dict[str, Any]:
     """Title, mark (DRAFT, VOID), number and dates."""
-    doc, is_invoice = inp.document, inp.kind == "invoice"
+    doc, is_invoice = inp.document, _invoicelike(inp)
     draft = doc.status == "draft"
     corrects = credit_reason = None
     valid_until = not_invoice = None
@@ -417,7 +440,7 @@ def _heading(inp: RenderInput, labels: Mapping[str, str], fmt: Formatter) -> dic
 
 def _figures(inp: RenderInput, fmt: Formatter) -> dict[str, Any]:
     """The totals, what was paid and credited, and the amount due (only while the invoice asks for it)."""
-    doc, is_invoice = inp.document, inp.kind == "invoice"
+    doc, is_invoice = inp.document, _invoicelike(inp)
     return {
         "total": fmt.money(doc.total),
         "tax_totals": [{"name": t.name, "rate": fmt.percent(t.rate), "amount": fmt.money(t.amount)} for t in doc.taxes],
@@ -543,7 +566,9 @@ def build_context(inp: RenderInput, *, soft_breaks: bool = False) -> dict[str, A
         "taxes": _tax_rows(doc, fmt),
         "adjustments": _adjustment_rows(doc, fmt),
         "bank": _bank(inp),
-        "reference": doc.number if inp.kind == "invoice" else None,
+        "reference": doc.number if _invoicelike(inp) else None,
+        "advances": _advance_rows(doc, fmt),
+        "advance_note": labels["advance_note"] if inp.kind == "advance_invoice" else None,
         "qr": _qr(inp, labels),
         "payment_terms": _lines(doc.payment_terms, fmt),
         "note": _lines(doc.note, fmt),

@@ -193,6 +193,38 @@ class EstimateRenderingController(Controller):
         return _html(await unless_gone(request, rendering.html("estimate", estimate_id)))
 
 
+class AdvanceInvoiceRenderingController(Controller):
+    path = "/v1/advance-invoices"
+    tags = ["Advance invoices"]
+    dependencies = RENDERING
+
+    @get(
+        "/{advance_invoice_id:str}/pdf",
+        operation_id="getAdvanceInvoicePdf",
+        opt=READ,
+        summary="The advance invoice as PDF",
+        description=PDF_DOC,
+        media_type="application/pdf",
+    )
+    async def advance_invoice_pdf(
+        self, request: Request, advance_invoice_id: str, rendering: RenderingService, original: bool = Original
+    ) -> Response[bytes]:
+        return _pdf(await unless_gone(request, rendering.pdf("advance_invoice", advance_invoice_id, original=original)))
+
+    @get(
+        "/{advance_invoice_id:str}/html",
+        operation_id="getAdvanceInvoiceHtml",
+        opt=READ,
+        summary="The advance invoice as an HTML preview",
+        description=HTML_DOC,
+        media_type="text/html",
+    )
+    async def advance_invoice_html(
+        self, request: Request, advance_invoice_id: str, rendering: RenderingService
+    ) -> Response[str]:
+        return _html(await unless_gone(request, rendering.html("advance_invoice", advance_invoice_id)))
+
+
 async def _upload(request: Request) -> tuple[bytes, str | None]:
     """The image and its declared type: the request body, or a multipart form field ``file``."""
     content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()

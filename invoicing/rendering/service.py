@@ -46,7 +46,7 @@ from invoicing.db.models import Document, DocumentFile, Entity, StoredFile
 from invoicing.documents import rules
 from invoicing.documents.output import document_out
 from invoicing.documents.queries import get_document
-from invoicing.documents.schemas import CreditNoteOut, EstimateOut, InvoiceOut
+from invoicing.documents.schemas import AdvanceInvoiceOut, CreditNoteOut, EstimateOut, InvoiceOut
 from invoicing.einvoice import facturx
 from invoicing.entities.schemas import Branding, EntitySettings
 from invoicing.entities.service import get_entity
@@ -107,15 +107,28 @@ async def resolve_logo(db: Database, fetcher: LogoFetcher | None, entity: Entity
     return await fetcher.get(url) if fetcher else None
 
 
-def as_issued(out: InvoiceOut | CreditNoteOut | EstimateOut) -> InvoiceOut | CreditNoteOut | EstimateOut:
+def as_issued(
+    out: InvoiceOut | CreditNoteOut | EstimateOut | AdvanceInvoiceOut,
+) -> InvoiceOut | CreditNoteOut | EstimateOut | AdvanceInvoiceOut:
     """The document as it was issued: the kept PDF is the legal document, so later payments, credits,
     refunds and a void (which the API and the HTML preview show) are not part of it, and its bytes do
     not depend on when it was first asked for. A payment recorded with the invoice (``paid_on_issue``)
     is part of it: such an invoice was issued paid."""
-    if out.object != "invoice" or out.status == "draft":
+    if isinstance(out, CreditNoteOut | EstimateOut) or out.status == "draft":
         return out
     total, paid = Decimal(out.total_with_tax), Decimal(out.paid_on_issue or 0)
     zero = format_decimal(round_money(Decimal(0), out.currency_code))
+    if isinstance(out, AdvanceInvoiceOut):
+        return msgspec.structs.replace(
+            out,
+            status=rules.advance_status("issued", total, paid, Decimal(0)),
+            total_paid=out.paid_on_issue or zero,
+            total_refunded=zero,
+            total_due=format_decimal(round_money(max(total - paid, Decimal(0)), out.currency_code)),
+            voided_at=None,
+            void_reason=None,
+            deducted_by_invoice_id=None,
+        )
     return msgspec.structs.replace(
         out,
         status=rules.invoice_status("issued", total, paid, Decimal(0)),

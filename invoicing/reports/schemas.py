@@ -17,11 +17,11 @@ class Figures(Struct):
 
     currency_code: str
     invoices: int
-    """Invoices issued (not voided) dated in the period."""
+    """Invoices and advance invoices issued (not voided) dated in the period."""
     credit_notes: int
     """Credit notes dated in the period."""
     issued: MoneyOut
-    """Σ the invoices' total_with_tax."""
+    """Σ the invoices' and advance invoices' total_with_tax (a final invoice's: less its advances)."""
     credited: MoneyOut
     """Σ the credit notes' total_with_tax."""
     net: MoneyOut

@@ -45,7 +45,10 @@ ENTITY_IDS_MAX = 100
 COUNTED = ("draft", "voided")
 """Statuses that count nowhere."""
 ZERO = Decimal(0)
-DOCUMENT_TYPES = ("invoice", "credit_note")
+DOCUMENT_TYPES = ("invoice", "credit_note", "advance_invoice")
+"""Advance invoices count like invoices (their VAT is due when the prepayment is received); a final invoice's
+stored figures are already less its advances (:mod:`invoicing.documents.advances`), so nothing counts twice."""
+CHARGING = ("invoice", "advance_invoice")
 SENT = ("sent", "captured")
 """E-mails that went out: delivered to the SMTP server, or captured where none is configured."""
 
@@ -238,11 +241,12 @@ class ReportService:
         )
         for row in await self._execute(documents):
             s = sums(row)
-            if row.type == "invoice":
-                s.invoices, s.issued = row.n, _dec(row.with_tax)
+            if row.type in CHARGING:  # invoices and advance invoices (counted among the invoices)
+                s.invoices, s.issued = s.invoices + row.n, s.issued + _dec(row.with_tax)
                 s.net, s.tax = s.net + _dec(row.net), s.tax + _dec(row.tax)
-                s.outstanding, s.outstanding_count = _dec(row.outstanding), row.outstanding_count
-                s.overdue, s.overdue_count = _dec(row.overdue), row.overdue_count
+                s.outstanding += _dec(row.outstanding)
+                s.outstanding_count += row.outstanding_count
+                s.overdue, s.overdue_count = s.overdue + _dec(row.overdue), s.overdue_count + row.overdue_count
             else:  # credit notes subtract (nothing is due on them: total_due 0)
                 s.credit_notes, s.credited = row.n, _dec(row.with_tax)
                 s.net, s.tax = s.net - _dec(row.net), s.tax - _dec(row.tax)
@@ -324,7 +328,7 @@ class ReportService:
         category = line.c.value["category"].as_string()
         rate = line.c.value["rate"].as_string()
         country = case((treatment == "oss", Document.customer["country"].as_string()))
-        is_invoice = Document.type == "invoice"
+        is_invoice = Document.type.in_(CHARGING)
         is_credit = Document.type == "credit_note"
         base, amount = as_money(line.c.value["base"].as_string()), as_money(line.c.value["amount"].as_string())
         keys = (Document.currency_code, treatment.label("treatment"), category.label("category"), rate.label("rate"))

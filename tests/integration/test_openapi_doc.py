@@ -20,6 +20,7 @@ WITH_METADATA = {
     "listInvoices",
     "listRecurringInvoices",
     "listCreditNotes",
+    "listAdvanceInvoices",
     "listPayments",
     "listRefunds",
 }

@@ -1,7 +1,7 @@
 """A corpus of varied issued documents, built in memory with Folio's own totals function, for the e-invoice
 writers' validation tests: mixed rates, line discounts, allowances and charges, prices with VAT, reverse
 charge, intra-Community supply, export, not taxable, foreign currencies (JPY, BHD), credit notes, long texts
-with XML special characters, 200 lines."""
+with XML special characters, 200 lines, advance invoices and a final invoice deducting them."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 from invoicing.core.lines import DocumentLine, StoredLine
 from invoicing.core.totals import Adjustment, Tax, compute_totals
 from invoicing.db.models import Document, Entity
+from invoicing.documents.advances import apply_deductions
 
 D = Decimal
 SPECIAL = "Müller & Söhne <GmbH> \"Qualität\" 'ok' — ½ € ≥ 5 % ; ]]> &amp; " * 4
@@ -437,6 +438,33 @@ def corpus() -> list[tuple[str, Document, Entity]]:
             adjustments=[allowance("Goodwill", amount="5")],
         ),
     )
+    # advance invoices (386) and a final invoice deducting two of them per rate (BT-113, BG-3)
+    first = document(
+        [line("Deposit", "1", "300.00", "22")],
+        customer=BUYERS["SI"],
+        type="advance_invoice",
+        id="adv_1",
+        number="ADV-1",
+        paid_on_issue=D("366.00"),
+    )
+    second = document(
+        [line("Deposit kitchen", "1", "100.00", "22"), line("Deposit books", "1", "33.33", "9.5")],
+        customer=BUYERS["SI"],
+        type="advance_invoice",
+        id="adv_2",
+        number="ADV-2",
+    )
+    add("advance-invoice", first)
+    add("advance-invoice-mixed", second)
+    for i, paid in enumerate((None, D("914.50"), D("100.00"))):
+        final = document(
+            [line("Kitchen", "1", "1000.00", "22"), line("Books", "1", "200.00", "9.5")],
+            customer=BUYERS["SI"],
+            number=f"2026-3{i}",
+            paid_on_issue=paid,
+        )
+        apply_deductions(final, [first, second])
+        add(f"final-invoice-with-advances-{i}", final)
     for i in range(6):
         qty = str(D(i) + D("0.25"))
         add(

@@ -83,9 +83,23 @@ def test_corpus_passes_en16931_and_facturx(validator: Validator, name: str, doc,
     root = etree.fromstring(xml)
     summation = root.find(".//ram:SpecifiedTradeSettlementHeaderMonetarySummation", NS)
     assert summation is not None
-    assert Decimal(summation.findtext("ram:TaxBasisTotalAmount", namespaces=NS)) == doc.total
-    assert Decimal(summation.findtext("ram:TaxTotalAmount", namespaces=NS)) == doc.total_tax
-    assert Decimal(summation.findtext("ram:GrandTotalAmount", namespaces=NS)) == doc.total_with_tax
+    # (a final invoice's before its advances, which are the prepaid amount BT-113)
+    advances = doc.advances or ()
+    net, tax, gross = (
+        sum((getattr(d, k) for d in advances), Decimal(0)) for k in ("total", "total_tax", "total_with_tax")
+    )
+    assert Decimal(summation.findtext("ram:TaxBasisTotalAmount", namespaces=NS)) == doc.total + net
+    assert Decimal(summation.findtext("ram:TaxTotalAmount", namespaces=NS)) == doc.total_tax + tax
+    assert Decimal(summation.findtext("ram:GrandTotalAmount", namespaces=NS)) == doc.total_with_tax + gross
+    prepaid = gross + (doc.paid_on_issue or 0)
+    assert Decimal(summation.findtext("ram:TotalPrepaidAmount", namespaces=NS) or 0) == prepaid
+    assert [
+        r.findtext("ram:IssuerAssignedID", namespaces=NS) for r in root.findall(".//ram:InvoiceReferencedDocument", NS)
+    ] == [*([doc.invoice_number] if doc.type == "credit_note" else []), *(d.number for d in advances)]
+    assert root.findtext(".//rsm:ExchangedDocument/ram:TypeCode", namespaces=NS) == {
+        "advance_invoice": "386",
+        "credit_note": "381",
+    }.get(doc.type, "380")
     assert len(root.findall(".//ram:IncludedSupplyChainTradeLineItem", NS)) == len(doc.items)
 
 

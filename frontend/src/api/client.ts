@@ -16,6 +16,7 @@ export type Schemas = components["schemas"];
 export type Invoice = Schemas["InvoiceOut"];
 export type CreditNote = Schemas["CreditNoteOut"];
 export type Estimate = Schemas["EstimateOut"];
+export type AdvanceInvoice = Schemas["AdvanceInvoiceOut"];
 export type Payment = Schemas["PaymentOut"];
 export type Customer = Schemas["CustomerOut"];
 export type Item = Schemas["ItemOut"];

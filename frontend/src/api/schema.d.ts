@@ -22,6 +22,164 @@ export interface paths {
         patch: operations["updateAccount"];
         trace?: never;
     };
+    "/v1/advance-invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List advance invoices, newest first
+         * @description Filter by status, date range, customer, text (number or customer name) and metadata[KEY]=VALUE. `status=paid&customer_id=…`: the customer's advances open for deduction.
+         */
+        get: operations["listAdvanceInvoices"];
+        put?: never;
+        /**
+         * Issue an advance invoice (a prepayment invoice), numbered in its own sequence
+         * @description The invoice body; VAT is decided as for an invoice. `paid` records the prepayment received with it. A final invoice deducts it with `advance_invoice_ids`.
+         */
+        post: operations["createAdvanceInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/advance-invoices/{advance_invoice_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GetAdvanceInvoice */
+        get: operations["getAdvanceInvoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/advance-invoices/{advance_invoice_id}/einvoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The advance invoice as an e-invoice (EN 16931, a prepayment invoice: type code 386)
+         * @description The issued document as an EN 16931 e-invoice in `format`, produced at the first request and kept: the same bytes on every later request. application/pdf for facturx, application/xml for the others. A draft answers 409; an unknown format 422 naming `format`; a format needing data the document lacks 422 naming each missing field with its business term (e.g. `customer.buyer_reference`, BT-10, for xrechnung).
+         */
+        get: operations["getAdvanceInvoiceEInvoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/advance-invoices/{advance_invoice_id}/einvoice-formats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The e-invoice formats the advance invoice can be produced in
+         * @description Which e-invoice formats this issued document can be produced in: all five names (facturx, cii, ubl, xrechnung, peppol) in that order, each `available` or with the `missing` fields (the request field to fill, its EN 16931 business term, why). `required` marks the format the customer declared (`einvoice_format`). A draft answers 409.
+         */
+        get: operations["listAdvanceInvoiceEInvoiceFormats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/advance-invoices/{advance_invoice_id}/html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The advance invoice as an HTML preview
+         * @description A self-contained HTML preview for the dashboard (styles inline, images as data: URLs), served with a Content-Security-Policy that allows no script, no network and no form.
+         */
+        get: operations["getAdvanceInvoiceHtml"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/advance-invoices/{advance_invoice_id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The advance invoice as PDF
+         * @description The document as PDF, showing its current state: while nothing happened to an issued document this is its original; once voided, paid (in part) or credited, a copy stamped VOID, PAID, PARTIALLY PAID (with what was paid and what remains) or CREDITED, without payment instructions once nothing is due. `original=true` answers the original as issued, rendered once and kept: the same bytes forever. A draft is rendered on each request, marked DRAFT.
+         */
+        get: operations["getAdvanceInvoicePdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/advance-invoices/{advance_invoice_id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * E-mail the advance invoice (PDF attached)
+         * @description Queue the document's PDF for e-mail (202). `to` is one address or a list (default: the customer's); subject and message default to the document's language. Sender name and reply-to come from the entity's settings.email. Delivery happens outside the request and is retried; follow it at /v1/emails/{id}. Without FOLIO_SMTP_URL the message is recorded as `captured`. A draft or a voided invoice answers 409.
+         */
+        post: operations["sendAdvanceInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/advance-invoices/{advance_invoice_id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Void an unpaid advance invoice that is not deducted */
+        post: operations["voidAdvanceInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit-log": {
         parameters: {
             query?: never;
@@ -1365,6 +1523,136 @@ export interface components {
             /** @enum {string} */
             type: "user" | "key" | "system";
         };
+        /** AdvanceInvoiceCreate */
+        AdvanceInvoiceCreate: {
+            allowances?: components["schemas"]["AllowanceChargeIn"][] | null;
+            charges?: components["schemas"]["AllowanceChargeIn"][] | null;
+            currency_code?: string | null;
+            customer?: components["schemas"]["CustomerCreate"] | null;
+            customer_id?: string | null;
+            date?: string | null;
+            date_due?: string | null;
+            date_service?: string | null;
+            footer?: string | null;
+            items: components["schemas"]["LineIn"][];
+            locale?: string | null;
+            /** @description At most 50 keys; keys [A-Za-z0-9_.-] up to 40 characters, values up to 500. */
+            metadata?: {
+                [key: string]: string;
+            } | null;
+            note?: string | null;
+            paid?: components["schemas"]["PaidAtIssue"] | null;
+            /** @description The payment terms as printed (EN 16931 BT-20), e.g. "Payable within 30 days, 2 % discount within 10 days". Default: the entity's `settings.payment_terms_text`. */
+            payment_terms?: string | null;
+            period_end?: string | null;
+            period_start?: string | null;
+            /** @default false */
+            prices_include_tax?: boolean;
+        };
+        /** AdvanceInvoiceList */
+        AdvanceInvoiceList: {
+            data: components["schemas"]["AdvanceInvoiceOut"][];
+            next_cursor: string | null;
+        };
+        /** AdvanceInvoiceOut */
+        AdvanceInvoiceOut: {
+            allowances: components["schemas"]["AllowanceChargeOut"][];
+            charges: components["schemas"]["AllowanceChargeOut"][];
+            /** Format: date-time */
+            created_at: string;
+            currency_code: string;
+            customer: components["schemas"]["CustomerSnapshot"];
+            /** Format: date */
+            date: string;
+            date_due: string | null;
+            date_service: string | null;
+            deducted_by_invoice_id: string | null;
+            entity_id: string;
+            footer: string | null;
+            id: string;
+            issued_at: string | null;
+            items: components["schemas"]["LineOut"][];
+            locale: string | null;
+            metadata: {
+                [key: string]: string;
+            };
+            note: string | null;
+            number: string | null;
+            /**
+             * @default advance_invoice
+             * @constant
+             */
+            object?: "advance_invoice";
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            paid_on_issue: string | null;
+            payment_terms: string | null;
+            period_end: string | null;
+            period_start: string | null;
+            prices_include_tax: boolean;
+            status: string;
+            tax_treatment: components["schemas"]["TaxTreatmentOut"] | null;
+            taxes: components["schemas"]["TaxTotalOut"][];
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total_allowances: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total_charges: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total_credited: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total_discount: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total_due: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total_lines: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total_paid: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total_refunded: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total_tax: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total_with_tax: string;
+            void_reason: string | null;
+            voided_at: string | null;
+        };
         /** AllowanceChargeIn */
         AllowanceChargeIn: {
             /** @description A decimal number, as a JSON number or a string ("99.90"). */
@@ -1697,6 +1985,29 @@ export interface components {
         /** DeclineIn */
         DeclineIn: {
             reason?: string | null;
+        };
+        /** DeductionOut */
+        DeductionOut: {
+            advance_invoice_id: string;
+            /** Format: date */
+            date: string;
+            number: string;
+            taxes: components["schemas"]["TaxTotalOut"][];
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total_tax: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @example 99.00
+             */
+            total_with_tax: string;
         };
         /** DeliveryList */
         DeliveryList: {
@@ -2227,6 +2538,7 @@ export interface components {
         };
         /** InvoiceCreate */
         InvoiceCreate: {
+            advance_invoice_ids?: string[] | null;
             allowances?: components["schemas"]["AllowanceChargeIn"][] | null;
             charges?: components["schemas"]["AllowanceChargeIn"][] | null;
             currency_code?: string | null;
@@ -2260,6 +2572,7 @@ export interface components {
         };
         /** InvoiceOut */
         InvoiceOut: {
+            advances?: components["schemas"]["DeductionOut"][];
             allowances: components["schemas"]["AllowanceChargeOut"][];
             /**
              * @description A decimal string in the currency's minor unit, e.g. "99.00".
@@ -2312,6 +2625,12 @@ export interface components {
              * @example 99.00
              */
             total: string;
+            /**
+             * @description A decimal string in the currency's minor unit, e.g. "99.00".
+             * @default 0.00
+             * @example 99.00
+             */
+            total_advances?: string;
             /**
              * @description A decimal string in the currency's minor unit, e.g. "99.00".
              * @example 99.00
@@ -2367,6 +2686,7 @@ export interface components {
         };
         /** InvoicePreview */
         InvoicePreview: {
+            advances?: components["schemas"]["DeductionOut"][];
             allowances: components["schemas"]["AllowanceChargeOut"][];
             charges: components["schemas"]["AllowanceChargeOut"][];
             items: components["schemas"]["PreviewLine"][];
@@ -2405,6 +2725,7 @@ export interface components {
         };
         /** InvoiceUpdate */
         InvoiceUpdate: {
+            advance_invoice_ids?: string[];
             allowances?: components["schemas"]["AllowanceChargeIn"][];
             charges?: components["schemas"]["AllowanceChargeIn"][];
             currency_code?: string;
@@ -3215,6 +3536,611 @@ export interface operations {
             };
             /** @description The credential's role lacks this route's permission. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the object's state forbids it, a duplicate, or an `Idempotency-Key` reused with another body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAdvanceInvoices: {
+        parameters: {
+            query?: {
+                /** @description Page size (1–100, default 20) */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page, passed back unchanged (anything else: 422 naming `cursor`). */
+                cursor?: string | null;
+                status?: "issued" | "paid" | "deducted" | "voided" | null;
+                date_from?: string | null;
+                date_to?: string | null;
+                /** @description Case-insensitive text search */
+                search?: string | null;
+                customer_id?: string | null;
+                /** @description `metadata[KEY]=VALUE`: only objects whose metadata has KEY equal to VALUE (strings, compared exactly); several combine with AND. KEY is [A-Za-z0-9_.-], up to 40 characters. */
+                metadata?: {
+                    [key: string]: string;
+                };
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdvanceInvoiceList"];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createAdvanceInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdvanceInvoiceCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdvanceInvoiceOut"];
+                };
+            };
+            /** @description The request body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the object's state forbids it, a duplicate, or an `Idempotency-Key` reused with another body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAdvanceInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                advance_invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdvanceInvoiceOut"];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAdvanceInvoiceEInvoice: {
+        parameters: {
+            query: {
+                /** @description facturx (PDF/A-3 with the CII XML embedded, EN 16931 profile), cii (the same XML alone), ubl (UBL 2.1), xrechnung (XRechnung 3, UBL syntax), peppol (Peppol BIS Billing 3.0). */
+                format: string;
+            };
+            header?: never;
+            path: {
+                advance_invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAdvanceInvoiceEInvoiceFormats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                advance_invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EInvoiceFormatOut"][];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAdvanceInvoiceHtml: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                advance_invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAdvanceInvoicePdf: {
+        parameters: {
+            query?: {
+                /** @description true: the document as issued, byte for byte the kept original (a draft: the draft). */
+                original?: boolean;
+            };
+            header?: never;
+            path: {
+                advance_invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sendAdvanceInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                advance_invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmailOut"];
+                };
+            };
+            /** @description The request body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: the object's state forbids it, a duplicate, or an `Idempotency-Key` reused with another body. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid input: `errors` names each field or query parameter and what is wrong with it. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    voidAdvanceInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                advance_invoice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoidIn"] | null;
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdvanceInvoiceOut"];
+                };
+            };
+            /** @description The request body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid credential: send `Authorization: Bearer <key>`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The credential's role lacks this route's permission. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found, or outside the caller's account, environment or entity (the same answer). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

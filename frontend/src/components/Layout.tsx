@@ -11,6 +11,7 @@ import { Toasts } from "./Toasts";
 const SECTIONS: { view: string; label: MessageKey; match: (v: string) => boolean; permission?: string }[] = [
   { view: "home", label: "nav.home", match: (v) => v === "home" },
   { view: "invoices", label: "nav.invoices", match: (v) => v === "invoices" || v.startsWith("invoice/") },
+  { view: "advances", label: "nav.advances", match: (v) => v === "advances" || v.startsWith("advance/") },
   { view: "estimates", label: "nav.estimates", match: (v) => v === "estimates" || v.startsWith("estimate/") },
   { view: "recurring", label: "nav.recurring", match: (v) => v === "recurring" || v.startsWith("recurring/") },
   { view: "customers", label: "nav.customers", match: (v) => v === "customers" },

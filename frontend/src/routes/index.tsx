@@ -9,6 +9,9 @@ const InvoiceEditor = lazy(() => import("../features/invoices/InvoiceEditor"));
 const EstimateList = lazy(() => import("../features/estimates/EstimateList"));
 const EstimateDetail = lazy(() => import("../features/estimates/EstimateDetail"));
 const EstimateEditor = lazy(() => import("../features/estimates/EstimateEditor"));
+const AdvanceList = lazy(() => import("../features/advances/AdvanceList"));
+const AdvanceForm = lazy(() => import("../features/advances/AdvanceForm"));
+const AdvanceDetail = lazy(() => import("../features/advances/AdvanceDetail"));
 const CustomersPage = lazy(() => import("../features/customers/CustomersPage"));
 const ItemsPage = lazy(() => import("../features/items/ItemsPage"));
 const SettingsPage = lazy(() => import("../features/settings/SettingsPage"));
@@ -31,6 +34,9 @@ const routes: [RegExp, (m: RegExpMatchArray) => ReactElement][] = [
   [/^estimate\/new$/, () => <EstimateEditor />],
   [new RegExp(`^estimate/(${ID})/edit$`), (m) => <EstimateEditor key={m[1]} id={m[1]} />],
   [new RegExp(`^estimate/(${ID})$`), (m) => <EstimateDetail key={m[1]} id={m[1]} />],
+  [/^advances$/, () => <AdvanceList />],
+  [/^advance\/new$/, () => <AdvanceForm />],
+  [new RegExp(`^advance/(${ID})$`), (m) => <AdvanceDetail key={m[1]} id={m[1]} />],
   [/^customers$/, () => <CustomersPage />],
   [/^items$/, () => <ItemsPage />],
   [/^settings$/, () => <SettingsPage />],
@@ -42,7 +48,7 @@ const routes: [RegExp, (m: RegExpMatchArray) => ReactElement][] = [
   [new RegExp(`^recurring/(${ID})$`), (m) => <RecurringDetail key={m[1]} id={m[1]} />],
 ];
 
-export const VIEWS = ["home", "invoices", "invoice/new", "invoice/inv_…", "credit-note/cre_…", "estimates", "estimate/new", "estimate/est_…", "customers", "items", "settings", "team", "audit", "reports", "exports", "recurring", "recurring/rin_…"];
+export const VIEWS = ["home", "invoices", "invoice/new", "invoice/inv_…", "credit-note/cre_…", "advances", "advance/new", "advance/adv_…", "estimates", "estimate/new", "estimate/est_…", "customers", "items", "settings", "team", "audit", "reports", "exports", "recurring", "recurring/rin_…"];
 
 export function isKnownView(view: string): boolean {
   return routes.some(([pattern]) => pattern.test(view));

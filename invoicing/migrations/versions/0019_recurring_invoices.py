@@ -1,7 +1,7 @@
 """Recurring invoices: the schedules, and on documents the schedule that made an invoice (unique per period)
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-03 21:40:00.000000
 """
 
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 import invoicing.db.types
 
 revision = "0019"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

@@ -21,6 +21,7 @@ import { blankLine, type DraftState, draftBody, lineTaxes, type LineState, previ
 import { LineFields } from "./LineFields";
 import { TaxTreatmentPanel } from "./TaxTreatmentPanel";
 import { TotalsList } from "./TotalsList";
+import { AdvancePicker } from "../advances/AdvancePicker";
 
 /** A saved document as the editor needs it: where to open it. */
 export interface Saved {
@@ -208,7 +209,19 @@ export function DraftEditor({ initial, invoiceId, saver }: { initial: DraftState
 
       <TaxTreatmentPanel labelId="treatment-title" treatment={decision.isError ? undefined : decision.data?.tax_treatment} status={decisionStatus} />
 
-      <TotalsList currency={draft.currency.length === 3 ? draft.currency : "EUR"} labelId="preview-title" title={t("editor.preview")} {...preview} />
+      <AdvancePicker customerId={draft.customerId} chosen={draft.advanceIds} onChange={(advanceIds) => change({ advanceIds })} />
+
+      <TotalsList
+        currency={draft.currency.length === 3 ? draft.currency : "EUR"}
+        labelId="preview-title"
+        title={t("editor.preview")}
+        {...preview}
+        extra={
+          draft.advanceIds.length && decision.data && !decision.isError
+            ? [{ label: t("advances.dueAfter"), amount: decision.data.total_with_tax, testId: "due-after-advances" }]
+            : []
+        }
+      />
 
       <div className="toolbar">
         <button type="submit" name="action" value="draft" className="button" disabled={busy}>

@@ -3,9 +3,9 @@
 import { useState } from "react";
 import { useI18n } from "../../i18n";
 import { EINVOICE_FORMATS } from "../customers/CustomerForm";
-import { type Sendable, useDownloadEInvoice, useEInvoiceFormats } from "./api";
+import { type Downloadable, useDownloadEInvoice, useEInvoiceFormats } from "./api";
 
-export function EInvoiceMenu({ doc }: { doc: Sendable }) {
+export function EInvoiceMenu({ doc }: { doc: Downloadable }) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
   const formats = useEInvoiceFormats(doc, open);

@@ -6,6 +6,7 @@ import { LinesTable } from "./LinesTable";
 import { TotalsList } from "./TotalsList";
 import { Link } from "../../components/Link";
 import { StatusBadge } from "../../components/StatusBadge";
+import { Money } from "../../components/Money";
 import { InvoiceActions } from "./InvoiceActions";
 import { CreditNotes } from "./CreditNotes";
 import { InvoiceReminders } from "../reminders/InvoiceReminders";
@@ -87,6 +88,27 @@ export function InvoiceView({ invoice }: { invoice: Invoice }) {
           }))}
         />
       </section>
+
+      {invoice.advances && invoice.advances.length > 0 && (
+        <section aria-labelledby="deducted-advances-title">
+          <h2 id="deducted-advances-title">{t("advances.deducted")}</h2>
+          <table aria-labelledby="deducted-advances-title">
+            <tbody>
+              {invoice.advances.map((a) => (
+                <tr key={a.advance_invoice_id}>
+                  <td>
+                    <Link view={`advance/${a.advance_invoice_id}`}>{a.number}</Link>
+                  </td>
+                  <td>{a.taxes.map((x) => `${x.name} ${x.rate} %: ${x.base} + ${x.amount}`).join("; ")}</td>
+                  <td className="num">
+                    −<Money amount={a.total_with_tax} currency={currency} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
 
       <TotalsList
         currency={currency}

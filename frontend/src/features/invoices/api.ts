@@ -1,6 +1,6 @@
 /** Server state for invoices, payments and credit notes (TanStack Query over the typed client). */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, type CreditNote, type Estimate, type Invoice, type Schemas, unwrap } from "../../api/client";
+import { type AdvanceInvoice, api, type CreditNote, type Estimate, type Invoice, type Schemas, unwrap } from "../../api/client";
 import { FIELD_ERRORS_INLINE } from "../../api/errors";
 import { post } from "../../embed/host";
 import { useDebounced } from "../../hooks/useDebounced";
@@ -68,12 +68,15 @@ export function useCreditNote(id: string) {
 
 /** An issued document the dashboard can download and send, and that has an e-invoice: an invoice or a credit note. */
 export type Sendable = Invoice | CreditNote;
+/** A document with a PDF and e-invoices: an invoice, a credit note or an advance invoice. */
+export type Downloadable = Sendable | AdvanceInvoice;
 /** A document with a PDF that can be e-mailed: those, or an estimate (an offer: no e-invoice). */
-export type Mailable = Sendable | Estimate;
+export type Mailable = Downloadable | Estimate;
 export const isCreditNote = (doc: Mailable): doc is CreditNote => doc.object === "credit_note";
 export const isEstimate = (doc: Mailable): doc is Estimate => doc.object === "estimate";
+export const isAdvance = (doc: Mailable): doc is AdvanceInvoice => doc.object === "advance_invoice";
 
-/** E-mail an issued invoice, credit note or estimate (`POST …/send`); the API records the message (`/v1/emails`). */
+/** E-mail an issued invoice, credit note, advance invoice or estimate (`POST …/send`); the API records the message (`/v1/emails`). */
 export function useSendDocument(doc: Mailable) {
   const client = useQueryClient();
   return useMutation({
@@ -81,6 +84,8 @@ export function useSendDocument(doc: Mailable) {
       unwrap(
         isEstimate(doc)
           ? api.POST("/v1/estimates/{estimate_id}/send", { params: { path: { estimate_id: doc.id } }, body })
+          : isAdvance(doc)
+          ? api.POST("/v1/advance-invoices/{advance_invoice_id}/send", { params: { path: { advance_invoice_id: doc.id } }, body })
           : isCreditNote(doc)
             ? api.POST("/v1/credit-notes/{credit_note_id}/send", { params: { path: { credit_note_id: doc.id } }, body })
             : api.POST("/v1/invoices/{invoice_id}/send", { params: { path: { invoice_id: doc.id } }, body }),
@@ -212,7 +217,7 @@ export function saveAs(blob: Blob, name: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-/** Download an invoice's, credit note's or estimate's PDF; a failure is reported by the error policy (404/405: PDFs are not available here). */
+/** Download an invoice's, credit note's, advance invoice's or estimate's PDF; a failure is reported by the error policy (404/405: PDFs are not available here). */
 export function useDownloadPdf() {
   return useMutation({
     mutationFn: (doc: Mailable) =>
@@ -220,6 +225,12 @@ export function useDownloadPdf() {
         isEstimate(doc)
           ? api.GET("/v1/estimates/{estimate_id}/pdf", {
               params: { path: { estimate_id: doc.id } },
+              headers: { Accept: "application/pdf" },
+              parseAs: "blob",
+            })
+          : isAdvance(doc)
+          ? api.GET("/v1/advance-invoices/{advance_invoice_id}/pdf", {
+              params: { path: { advance_invoice_id: doc.id } },
               headers: { Accept: "application/pdf" },
               parseAs: "blob",
             })
@@ -241,13 +252,18 @@ export function useDownloadPdf() {
 }
 
 /** Which e-invoice formats an issued document can be produced in, and what each unavailable one lacks. */
-export function useEInvoiceFormats(doc: Sendable, enabled: boolean) {
+export function useEInvoiceFormats(doc: Downloadable, enabled: boolean) {
   return useQuery({
     queryKey: ["einvoice-formats", doc.id],
     enabled,
     queryFn: ({ signal }) =>
       unwrap(
-        isCreditNote(doc)
+        isAdvance(doc)
+          ? api.GET("/v1/advance-invoices/{advance_invoice_id}/einvoice-formats", {
+              params: { path: { advance_invoice_id: doc.id } },
+              signal,
+            })
+          : isCreditNote(doc)
           ? api.GET("/v1/credit-notes/{credit_note_id}/einvoice-formats", {
               params: { path: { credit_note_id: doc.id } },
               signal,
@@ -260,9 +276,14 @@ export function useEInvoiceFormats(doc: Sendable, enabled: boolean) {
 /** Download an issued document as an e-invoice (`facturx` is a PDF, the others XML), through the BFF like the PDF. */
 export function useDownloadEInvoice() {
   return useMutation({
-    mutationFn: ({ doc, format }: { doc: Sendable; format: string }) =>
+    mutationFn: ({ doc, format }: { doc: Downloadable; format: string }) =>
       unwrap(
-        isCreditNote(doc)
+        isAdvance(doc)
+          ? api.GET("/v1/advance-invoices/{advance_invoice_id}/einvoice", {
+              params: { path: { advance_invoice_id: doc.id }, query: { format } },
+              parseAs: "blob",
+            })
+          : isCreditNote(doc)
           ? api.GET("/v1/credit-notes/{credit_note_id}/einvoice", {
               params: { path: { credit_note_id: doc.id }, query: { format } },
               parseAs: "blob",

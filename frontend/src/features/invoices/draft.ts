@@ -49,6 +49,8 @@ export interface DraftState {
   pricesIncludeTax: boolean;
   note: string;
   lines: LineState[];
+  /** the customer's advance invoices to deduct (`advance_invoice_ids`) */
+  advanceIds: string[];
 }
 
 let lineKey = 1;
@@ -101,6 +103,7 @@ export function fromInvoice(invoice: Invoice | Estimate): DraftState {
     currency: invoice.currency_code,
     pricesIncludeTax: invoice.prices_include_tax,
     note: invoice.note ?? "",
+    advanceIds: ("advances" in invoice ? (invoice.advances ?? []) : []).map((a) => a.advance_invoice_id),
     lines: invoice.items.map((l) => ({
       key: lineKey++,
       name: l.name,
@@ -134,6 +137,7 @@ export function fromPrefill(prefill: Prefill | undefined, currency: string): Dra
     currency: prefill?.currency_code ?? currency,
     pricesIncludeTax: false,
     note: prefill?.note ?? "",
+    advanceIds: [],
     lines: items.map((item) => ({
       ...blankLine(),
       name: item.name ?? "",
@@ -168,6 +172,7 @@ export function draftBody(draft: DraftState): Schemas["InvoiceCreate"] {
     currency_code: draft.currency,
     prices_include_tax: draft.pricesIncludeTax,
     note: draft.note || null,
+    ...(draft.advanceIds.length ? { advance_invoice_ids: draft.advanceIds } : {}),
     items: draft.lines.map((l) => {
       const taxes = lineTaxes(l);
       return {
@@ -197,6 +202,7 @@ export function draftChanges(draft: DraftState): Schemas["InvoiceUpdate"] {
     date_due,
     prices_include_tax,
     note,
+    advance_invoice_ids: draft.advanceIds,
     ...(date ? { date } : {}),
     ...(currency_code ? { currency_code } : {}),
   };

@@ -21,6 +21,7 @@ const NUMBER_LABELS = {
   invoice: "settings.invoiceNumbers",
   credit_note: "settings.creditNoteNumbers",
   estimate: "settings.estimateNumbers",
+  advance_invoice: "settings.advanceNumbers",
 } as const;
 
 export const COLOR = /^#[0-9a-fA-F]{6}$/;
@@ -48,6 +49,7 @@ export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: b
     invoice: settings.number_formats?.invoice ?? "{yyyy}-{nnnnn}",
     credit_note: settings.number_formats?.credit_note ?? "CN-{yyyy}-{nnnnn}",
     estimate: settings.number_formats?.estimate ?? "EST-{yyyy}-{nnnnn}",
+    advance_invoice: settings.number_formats?.advance_invoice ?? "ADV-{yyyy}-{nnnnn}",
   });
   const [reminders, setReminders] = useState<Reminders>({
     enabled: settings.reminders?.enabled ?? false,
@@ -89,7 +91,12 @@ export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: b
             bic: value("settings.bank_account.bic"),
             bank_name: value("settings.bank_account.bank_name"),
           },
-          number_formats: { invoice: formats.invoice.trim(), credit_note: formats.credit_note.trim(), estimate: formats.estimate.trim() },
+          number_formats: {
+            invoice: formats.invoice.trim(),
+            credit_note: formats.credit_note.trim(),
+            estimate: formats.estimate.trim(),
+            advance_invoice: formats.advance_invoice.trim(),
+          },
           pdf_template: (value("settings.pdf_template") ?? "classic") as (typeof PDF_TEMPLATES)[number],
           email: { sender_name: value("settings.email.sender_name"), reply_to: value("settings.email.reply_to") },
           reminders,
@@ -187,7 +194,7 @@ export function SettingsForm({ entity, readOnly }: { entity: Entity; readOnly: b
       <fieldset disabled={readOnly}>
         <legend>{t("settings.documents")}</legend>
         <div className="grid">
-          {(["invoice", "credit_note", "estimate"] as const).map((kind) => {
+          {(["invoice", "credit_note", "estimate", "advance_invoice"] as const).map((kind) => {
             const example = exampleNumber(formats[kind], today);
             return (
               <div key={kind} className="field">
