@@ -204,7 +204,8 @@ class EmailService:
             files.append(einvoice.filename)
             if FORMATS[name].pdf:
                 return files
-        pdf = await RenderingService(self.db, self.scope, self.fetcher).pdf(doc.type, doc.id)
+        # the kept original: the delivery worker attaches kept files only, and a current-state copy is not kept
+        pdf = await RenderingService(self.db, self.scope, self.fetcher).pdf(doc.type, doc.id, original=True)
         return [pdf.filename, *files]
 
     async def list(self, limit: int, cursor: str | None, *, document_id: str | None, status: str | None) -> EmailList:

@@ -239,13 +239,13 @@ class RenderingService:
 
     async def pdf(self, doc_type: str, doc_id: str, *, original: bool = False) -> Rendered:
         """An issued document's current state (its kept original while nothing changed it since, else a
-        stamped copy), or with ``original`` the kept original (rendered and kept the first time); a
-        draft's as it is now."""
+        stamped copy), or with ``original`` the kept original (rendered and kept the first time: what an
+        e-mail attaches); a draft's, and an estimate's unless ``original``, as it is now."""
         async with self.db.transaction(write=False) as session:
             doc = await get_document(session, self.scope, doc_id, doc_type)
             kept = None if doc.status == "draft" else await session.get(DocumentFile, doc.id)
         entity = self.scope.bound_entity
-        if doc.status == "draft" or doc.type == "estimate":  # an estimate is an offer: rendered as it is now
+        if doc.status == "draft" or (doc.type == "estimate" and not original):  # an offer: rendered as it is now
             content = await self._cached(await render_input(self.db, self.fetcher, entity, doc), doc, "pdf")
             return Rendered(content, filename(doc), False)
         out = document_out(doc)
@@ -260,7 +260,7 @@ class RenderingService:
     async def _original(self, entity: Entity, doc: Document) -> bytes:
         """The issued document's original: its Factur-X when ``settings.einvoice.pdf`` and it can be one."""
         inp = await render_input(self.db, self.fetcher, entity, doc, issued_copy=True)
-        inv = facturx.model_for_pdf(doc, entity, inp.settings)
+        inv = None if doc.type == "estimate" else facturx.model_for_pdf(doc, entity, inp.settings)
         if inv is None:
             return await self._render(doc, render_pdf, inp)
         xml = facturx.xml_of(inv)

@@ -207,3 +207,29 @@ def test_the_worker_in_the_lifespan_delivers(tmp_path, smtp):
     finally:
         srv.should_exit = True
         thread.join(timeout=10)
+
+
+def test_every_document_e_mailed_reaches_the_buyer_with_its_pdf(server, smtp, mailer):
+    """An estimate, an advance invoice and an invoice paid in part before its PDF was ever asked for: the
+    worker finds each attachment (the message is not failed for a PDF that was rendered but not kept)."""
+    _, inbox = smtp
+    api, _ = _tenant(server, mailer.url)
+    body = {"customer": INVOICE["customer"], "items": INVOICE["items"]}
+    estimate = api.post("/v1/estimates", json=body).json()
+    advance = api.post("/v1/advance-invoices", json=body).json()
+    invoice = _invoice(api)
+    assert api.post("/v1/payments", json={"invoice_id": invoice["id"], "amount": "20.00"}).status_code == 201
+    sends = {
+        estimate["number"]: api.post(f"/v1/estimates/{estimate['id']}/send", json={}),
+        advance["number"]: api.post(f"/v1/advance-invoices/{advance['id']}/send", json={}),
+        invoice["number"]: api.post(f"/v1/invoices/{invoice['id']}/send", json={}),
+    }
+    assert {n: r.status_code for n, r in sends.items()} == dict.fromkeys(sends, 202), [r.text for r in sends.values()]
+    before = len(inbox.messages)
+    assert mailer.run_worker() == 3
+    statuses = {n: api.get(f"/v1/emails/{r.json()['id']}").json() for n, r in sends.items()}
+    assert {n: (e["status"], e["last_error"]) for n, e in statuses.items()} == dict.fromkeys(sends, ("sent", None))
+    for _, message in inbox.messages[before:]:
+        [attachment] = list(message.iter_attachments())
+        number = next(n for n in sends if n in attachment.get_filename())
+        assert number in pdf_text(attachment.get_content())
