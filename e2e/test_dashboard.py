@@ -72,7 +72,7 @@ def test_admin_creates_and_issues_an_invoice(page: Page, host: Host, folio: Foli
     expect(events).to_contain_text(f"document.issued {number}")
 
     # back in the list, the new invoice is there
-    frame.get_by_role("link", name="Invoices").first.click()
+    frame.get_by_role("link", name="Invoices", exact=True).first.click()
     expect(frame.get_by_role("link", name=number)).to_be_visible()
 
 
@@ -157,7 +157,7 @@ def test_expired_session_is_renewed_without_a_visible_failure(browser, short_env
         expect(frame.get_by_role("heading", name="Customers")).to_be_visible()
         # the invoice's inline customer was saved with it
         expect(frame.get_by_role("table", name="Customer list")).to_be_visible()
-        frame.get_by_role("link", name="Invoices").click()
+        frame.get_by_role("link", name="Invoices", exact=True).click()
         expect(frame.get_by_role("table", name="Invoice list")).to_be_visible()
         expect(frame.get_by_role("alert")).to_have_count(0)
     finally:
@@ -240,7 +240,7 @@ def test_iframe_height_follows_the_content(page: Page, host: Host):
     )
     small = iframe_height(page)
 
-    frame.get_by_role("link", name="Invoices").click()
+    frame.get_by_role("link", name="Invoices", exact=True).click()
     frame.get_by_role("button", name="New invoice").click()
     for n in range(2, 7):
         frame.get_by_role("button", name="Add line").click()

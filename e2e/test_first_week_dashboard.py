@@ -149,7 +149,7 @@ def test_settings_save_the_bank_account_numbering_design_and_email_sender(
     iban.fill("SI56 1234 5678 9012 345")  # a wrong check digit
     frame.get_by_role("textbox", name="BIC").fill("LJBASI2X")
     frame.get_by_role("textbox", name="Bank name").fill("NLB d.d.")
-    numbers = frame.get_by_role("textbox", name="Invoice numbers")
+    numbers = frame.get_by_role("textbox", name="Invoice numbers", exact=True)
     numbers.fill("INV-{yyyy}")
     expect(frame.get_by_test_id("example-invoice")).to_contain_text("Not a valid format")
     numbers.fill("INV-{yy}/{nnnn}")

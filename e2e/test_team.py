@@ -99,12 +99,12 @@ def test_invited_viewer_is_promoted_then_removed(page: Page, host: Host, folio: 
     expect(mate.get_by_text(f"Signed in as {address}")).to_be_visible()
     expect(mate.get_by_role("button", name="Sign out")).to_be_visible()
     # a viewer reads, but is offered no create action and no team controls
-    mate.get_by_role("link", name="Invoices").click()
+    mate.get_by_role("link", name="Invoices", exact=True).click()
     expect(mate.get_by_role("table", name="Invoice list").or_(mate.get_by_text("No invoices yet."))).to_be_visible()
     expect(mate.get_by_role("button", name="New invoice")).to_have_count(0)
     expect(mate.get_by_role("link", name="Team")).to_have_count(0)
     # the admin, back on the team screen, sees the invitation accepted
-    admin.get_by_role("link", name="Invoices").click()
+    admin.get_by_role("link", name="Invoices", exact=True).click()
     expect(admin.get_by_role("heading", name="Invoices")).to_be_visible()
     admin.get_by_role("link", name="Team").click()
     expect(admin.get_by_role("table", name="Team members").get_by_role("row").filter(has_text=address)).to_contain_text(
@@ -244,7 +244,7 @@ def test_the_last_admin_cannot_be_demoted(page: Page, host: Host, folio: Folio):
 def test_editors_and_viewers_see_no_team_controls(page: Page, host: Host):
     for user in ("editor", "viewer"):
         frame = open_dashboard(page, host, entity="A", user=user)
-        expect(frame.get_by_role("link", name="Invoices")).to_be_visible()
+        expect(frame.get_by_role("link", name="Invoices", exact=True)).to_be_visible()
         expect(frame.get_by_role("link", name="Team")).to_have_count(0)
         expect(frame.get_by_role("link", name="Audit log")).to_have_count(0)
         # a deep link to the screen explains, in words, what the role lacks

@@ -162,7 +162,9 @@ def test_the_preview_decides_and_totals_without_writing(tenant, vies):
     assert set(preview) == {
         *("tax_treatment", "items", "allowances", "charges", "taxes"),
         *("total_lines", "total_allowances", "total_charges", "total", "total_tax", "total_with_tax"),
+        "advances",
     }
+    assert preview["advances"] == []
     assert preview["tax_treatment"]["code"] == "intra_eu_b2c_domestic"
     assert preview["items"] == [
         {"taxes": [{"rate": "22", "category": "S", "name": "DDV"}], "total": "100.00"},

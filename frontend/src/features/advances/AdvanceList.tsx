@@ -7,6 +7,7 @@ import { Money } from "../../components/Money";
 import { QueryResult } from "../../components/QueryResult";
 import { StatusBadge } from "../../components/StatusBadge";
 import { ADVANCE_STATUSES, type AdvanceStatus, useAdvanceInvoices } from "./api";
+import { Empty } from "../../components/Empty";
 
 export default function AdvanceList() {
   const { t, date } = useI18n();
@@ -38,7 +39,7 @@ export default function AdvanceList() {
       <QueryResult query={query}>
         {(page) =>
           page.data.length === 0 ? (
-            <p>{t("advances.empty")}</p>
+            <Empty>{t("advances.empty")}</Empty>
           ) : (
             <table aria-label={t("advances.title")}>
               <thead>

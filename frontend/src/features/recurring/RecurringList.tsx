@@ -5,6 +5,7 @@ import { ErrorState } from "../../components/ErrorState";
 import { Link } from "../../components/Link";
 import { Loading } from "../../components/Loading";
 import { type Recurring, useRecurringList } from "./api";
+import { Empty } from "../../components/Empty";
 
 export function useFrequency() {
   const { t } = useI18n();
@@ -30,7 +31,7 @@ export default function RecurringList() {
       ) : query.isError ? (
         <ErrorState error={query.error} onRetry={() => query.refetch()} />
       ) : query.data.data.length === 0 ? (
-        <p>{t("recurring.empty")}</p>
+        <Empty>{t("recurring.empty")}</Empty>
       ) : (
         <table aria-label={t("recurring.list")}>
           <thead>
