@@ -15,7 +15,7 @@ import io
 import logging
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -646,9 +646,14 @@ def layout(inp: RenderInput) -> Any:
         return _page(html).render(stylesheets=[css], font_config=_fonts)
 
 
-def render_pdf(inp: RenderInput, pdf_variant: str | None = None) -> bytes:
-    """The document as PDF (``pdf_variant``: WeasyPrint's, e.g. ``pdf/a-3b``). CPU-bound and synchronous:
-    call it from a worker thread."""
+def render_pdf(
+    inp: RenderInput, pdf_variant: str | None = None, prepare: Callable[[Any], Callable[..., None]] | None = None
+) -> bytes:
+    """The document as PDF (``pdf_variant``: WeasyPrint's, e.g. ``pdf/a-3b``). ``prepare`` may set the laid-out
+    document's metadata (attachments, XMP) and answers a finisher that ``write_pdf`` calls on the PDF before
+    it is written (:func:`invoicing.einvoice.facturx.document`). CPU-bound and synchronous: call it from a
+    worker thread."""
     document = layout(inp)
+    finisher = prepare(document) if prepare is not None else None
     with _collector_paused():
-        return bytes(document.write_pdf(pdf_variant=pdf_variant))
+        return bytes(document.write_pdf(pdf_variant=pdf_variant, finisher=finisher))

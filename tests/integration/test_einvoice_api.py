@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from invoicing.einvoice.cii import NSMAP
 from tests.integration.conftest import INVOICE, assert_problem, make_entity
-from tests.integration.pdf_helpers import pdf_text
+from tests.integration.pdf_helpers import pdf_text, xmp_properties
 from tests.unit.test_einvoice_cii import Validator
 
 
@@ -59,12 +59,20 @@ def test_cii_and_facturx_are_kept_byte_for_byte(server, tenant, validator):
     assert name == "factur-x.xml" and xml == first.content
     assert inv["number"] in pdf_text(pdf.content)
     reader = PdfReader(BytesIO(pdf.content))
-    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
-    assert b"urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#" in xmp and b"EN 16931" in xmp
+    xmp = xmp_properties(pdf.content)
+    assert xmp["fx:DocumentType"] == "INVOICE" and xmp["fx:DocumentFileName"] == "factur-x.xml"
+    assert xmp["fx:Version"] == "1.0" and xmp["fx:ConformanceLevel"] == "EN 16931"
+    # the PDF/A extension schema that declares the fx properties
+    assert xmp["pdfaSchema:namespaceURI"] == "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#"
+    assert xmp["pdfaSchema:prefix"] == "fx"
+    # the XMP and the document information dictionary agree (PDF/A)
+    assert xmp["pdf:Producer"] == reader.metadata["/Producer"] and xmp["dc:title"] == reader.metadata["/Title"]
+    assert inv["number"] in xmp["dc:title"]
     files = reader.trailer["/Root"]["/AF"]
     assert [f.get_object()["/AFRelationship"] for f in files] == ["/Data"]
+    assert files[0].get_object()["/EF"]["/F"].get_object()["/Subtype"] == "/text/xml"
     # PDF/A-3b: the identification in the XMP, an sRGB output intent, every font embedded
-    assert b"<pdfaid:part>3</pdfaid:part>" in xmp and b"<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+    assert xmp["pdfaid:part"] == "3" and xmp["pdfaid:conformance"] == "B"
     intent = reader.trailer["/Root"]["/OutputIntents"][0].get_object()
     assert intent["/S"] == "/GTS_PDFA1" and "sRGB" in intent["/OutputConditionIdentifier"]
     assert "/DestOutputProfile" in intent
