@@ -70,31 +70,33 @@ async def resolve_key(db: Database, token: str, entity_id: str | None = None) ->
     return _key_principal(row[0], row[1], row[2], row[3]), _loaded_entity(row[_KEY_FIELDS:])
 
 
+# An entity user's current status and role with its entity, likewise in one Core statement.
+_USER_AND_ENTITY = (
+    select(EntityUser.status, EntityUser.role, *_ENTITY_COLUMNS)
+    .join(Entity, Entity.id == EntityUser.entity_id)
+    .where(EntityUser.id == bindparam("user_id"), EntityUser.entity_id == bindparam("entity_id"))
+)
+_USER_FIELDS = 2  # the columns before the entity's
+
+
 async def user_principal_and_entity(
     db: Database, account_id: str, environment: str, entity_id: str, user_id: str
 ) -> tuple[Principal, Entity]:
     """The current role of an entity user, read on every call so a change applies at once; the user's
-    entity comes with it, in the same query."""
-    async with db.transaction(write=False) as session:
-        row = (
-            await session.execute(
-                select(EntityUser, Entity)
-                .join(Entity, Entity.id == EntityUser.entity_id)
-                .where(EntityUser.id == user_id, EntityUser.entity_id == entity_id)
-            )
-        ).first()
-    user, entity = row if row is not None else (None, None)
+    entity comes with it, in the same statement (Core, on a reader connection, like :func:`resolve_key`)."""
+    async with db.reader.connect() as connection:
+        row = (await connection.execute(_USER_AND_ENTITY, {"user_id": user_id, "entity_id": entity_id})).first()
+    entity = _loaded_entity(row[_USER_FIELDS:]) if row is not None else None
     if (
-        user is None
-        or user.status == "removed"
+        row is None
+        or row[0] == "removed"
         or entity is None
         or entity.account_id != account_id
         or entity.environment != environment
     ):
         raise Unauthorized("This user no longer has access to the entity.")
-    principal = Principal(
-        account_id, environment, "user", user.id, ROLES[user.role], entity_id=entity_id, role=user.role
-    )
+    role = row[1]
+    principal = Principal(account_id, environment, "user", user_id, ROLES[role], entity_id=entity_id, role=role)
     return principal, entity
 
 
