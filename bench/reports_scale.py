@@ -19,8 +19,8 @@ an account key (``X-Entity-Id`` for an entity's calls), each on a random entity,
     .venv/bin/python bench/reports_scale.py --entities 100 --documents 10000 --runs 50
 
 ``FOLIO_BENCH_POSTGRES_URL`` (default ``postgresql://postgres@127.0.0.1:5432/postgres``) names the server; the
-database ``folio_bench_reports`` is dropped and created; ``--keep`` keeps it seeded for another run
-(``--reuse`` skips the seeding).
+database ``folio_bench_reports`` (``--database``) is dropped and created; ``--keep`` keeps it seeded for
+another run (``--reuse`` skips the seeding).
 
 The plans relied on (EXPLAIN (ANALYZE, BUFFERS) on the seeded 10,000 entities / 1,000,000 documents; an entity
 has ~100 documents spread over ~100 heap pages, since the clones interleave the entities):
@@ -139,19 +139,21 @@ def main() -> None:
     parser.add_argument("--account-runs", type=int, default=20, help="requests of the account-wide summary")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="reuse a database seeded by an earlier --keep run")
+    parser.add_argument("--database", default=NAME, help=f"the database's name (default {NAME})")
     args = parser.parse_args()
 
     from folio.server import create_server_app
     from invoicing.config import Settings
     from tests.conftest import start_server
 
-    url = ADMIN.rsplit("/", 1)[0] + "/" + NAME
+    name = args.database
+    url = ADMIN.rsplit("/", 1)[0] + "/" + name
     started = time.perf_counter()
     if args.reuse:
         seeded = _existing(url)
         seeded.account_key = _new_key(url, seeded.account_id)
     else:
-        url = fresh_database(ADMIN, NAME)
+        url = fresh_database(ADMIN, name)
         seeded = seed(url, args.entities, args.documents)
     print(
         f"{'reused' if args.reuse else 'seeded'} {len(seeded.entities):,} entities, {seeded.documents:,} documents "
@@ -215,7 +217,7 @@ def main() -> None:
 
             async def drop() -> None:
                 conn = await asyncpg.connect(ADMIN.replace("postgresql://", "postgres://", 1))
-                await conn.execute(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)')
+                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
                 await conn.close()
 
             asyncio.run(drop())
