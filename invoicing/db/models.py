@@ -315,6 +315,7 @@ class Payment(Base):
         Index("ix_payments_entity", "entity_id", "id"),
         Index("ix_payments_reference", "entity_id", "reference"),
         Index("ix_payments_entity_date", "entity_id", "date", postgresql_include=["currency_code", "amount"]),
+        Index("ix_payments_date", "date", postgresql_include=["entity_id", "currency_code", "amount"]),
         Index("uq_payments_reference", "entity_id", "reference", unique=True, **_where(UNSPLIT_REFERENCE)),
     )
 
@@ -338,6 +339,7 @@ class Refund(Base):
     __table_args__ = (
         Index("ix_refunds_entity", "entity_id", "id"),
         Index("ix_refunds_entity_date", "entity_id", "date", postgresql_include=["currency_code", "amount"]),
+        Index("ix_refunds_date", "date", postgresql_include=["entity_id", "currency_code", "amount"]),
         Index("uq_refunds_reference", "entity_id", "reference", unique=True, **_where(HAS_REFERENCE)),
     )
 

@@ -1,6 +1,7 @@
 """Report rollups: the summary's figures per account, month and currency (``report_rollups``), kept on
 PostgreSQL by triggers on documents, payments and refunds (:mod:`invoicing.reports.rollups`) and backfilled
-here; ``ix_documents_open_due`` (open invoices by due day) for this month's overdue invoices
+here; ``ix_documents_open_due`` (open invoices by due day) for this month's overdue invoices, and
+``ix_payments_date`` / ``ix_refunds_date`` for the money of a period's partial first and last months
 
 Revision ID: 0021
 Revises: 0020
@@ -53,6 +54,14 @@ def upgrade() -> None:
         postgresql_where=sa.text(OPEN),
         postgresql_include=["entity_id", "type", "date", "currency_code", "total_due"],
     )
+    for table in ("payments", "refunds"):  # an account's money of a few days (a period's partial month)
+        op.create_index(
+            f"ix_{table}_date",
+            table,
+            ["date"],
+            unique=False,
+            postgresql_include=["entity_id", "currency_code", "amount"],
+        )
     if op.get_bind().dialect.name != "postgresql":
         return  # SQLite: no triggers (money is TEXT there); the summary reads the documents
     for statement in rollups.DDL:
@@ -65,5 +74,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for statement in rollups.DROP:
             op.execute(statement)
+    op.drop_index("ix_refunds_date", table_name="refunds")
+    op.drop_index("ix_payments_date", table_name="payments")
     op.drop_index("ix_documents_open_due", table_name="documents")
     op.drop_table("report_rollups")
