@@ -376,6 +376,9 @@ class ReportRollup(Base):
     open_due: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     """What is due on the month's issued or partially paid invoices (overdue once past their due day)."""
     open_count: Mapped[int] = mapped_column(Integer, default=0)
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+    """How many documents, payments and refunds count here: a currency or month has figures when this is not
+    0, even if they sum to 0 (paid and refunded), and has none when every document was voided."""
 
 
 class EntityUser(Base):

@@ -47,6 +47,7 @@ _FIGURES = (
     "outstanding_count",
     "open_due",
     "open_count",
+    "entries",
 )
 _KEY = "account_id, environment, month, currency_code, due_month, stripe"
 
@@ -68,6 +69,7 @@ def _document_figures(d: str, sign: str) -> list[str]:
         f"CASE WHEN {due} > 0 THEN {sign} ELSE 0 END",
         f"CASE WHEN {opened} THEN {sign} * {due} ELSE 0 END",
         f"CASE WHEN {opened} THEN {sign} ELSE 0 END",
+        sign,
     ]
 
 
@@ -106,18 +108,22 @@ def _document_rows() -> str:
         WHERE {_counted("d")}"""
 
 
+def _money(r: str, sign: str, entries: str) -> str:
+    """A payment's or refund's contribution (``{r}.amount`` times ``sign`` paid; ``entries`` rows)."""
+    return ", ".join({"paid": f"{sign} * {r}.amount", "entries": entries}.get(f, "0") for f in _FIGURES)
+
+
 def _money_rows() -> str:
     """A payment (``sign`` 1) or refund (-1): its amount in its month, OLD taken out and NEW added."""
 
-    def row(r: str, sign: str) -> str:
-        figures = ", ".join(f"{sign} * {r}.amount" if f == "paid" else "0" for f in _FIGURES)
-        return f"{r}.entity_id, {_MONTH.format(r + '.date')}, {r}.currency_code, {_NO_DUE}, {figures}"
+    def row(r: str, sign: str, entries: str) -> str:
+        return f"{r}.entity_id, {_MONTH.format(r + '.date')}, {r}.currency_code, {_NO_DUE}, {_money(r, sign, entries)}"
 
     names = ", ".join(["entity_id", "month", "currency_code", "due_month", *_FIGURES])
     return f"""
         SELECT * FROM (
-            SELECT {row("OLD", "-sign")} WHERE TG_OP <> 'INSERT'
-            UNION ALL SELECT {row("NEW", "sign")} WHERE TG_OP <> 'DELETE'
+            SELECT {row("OLD", "-sign", "-1")} WHERE TG_OP <> 'INSERT'
+            UNION ALL SELECT {row("NEW", "sign", "1")} WHERE TG_OP <> 'DELETE'
         ) AS m({names})"""
 
 
@@ -180,11 +186,11 @@ FROM (
            {", ".join(f"{expr} AS {name}" for expr, name in zip(_document_figures("d", "1"), _FIGURES, strict=True))}
     FROM documents d WHERE {_counted("d")}
     UNION ALL
-    SELECT entity_id, {_MONTH.format("date")}, currency_code, {_NO_DUE}, 0, 0, 0, 0, 0, 0, amount, 0, 0, 0, 0
-    FROM payments
+    SELECT p.entity_id, {_MONTH.format("p.date")}, p.currency_code, {_NO_DUE}, {_money("p", "1", "1")}
+    FROM payments p
     UNION ALL
-    SELECT entity_id, {_MONTH.format("date")}, currency_code, {_NO_DUE}, 0, 0, 0, 0, 0, 0, -amount, 0, 0, 0, 0
-    FROM refunds
+    SELECT r.entity_id, {_MONTH.format("r.date")}, r.currency_code, {_NO_DUE}, {_money("r", "-1", "1")}
+    FROM refunds r
 ) x JOIN entities e ON e.id = x.entity_id
 GROUP BY e.account_id, e.environment, x.month, x.currency_code, x.due_month""",
 ]

@@ -251,7 +251,8 @@ class ReportService:
             r.month >= months.date_from,
             r.month <= months.date_to,
         )
-        for row in await self._execute(stmt.group_by(*([k] if group_by else []), r.currency_code)):
+        stmt = stmt.group_by(*([k] if group_by else []), r.currency_code).having(func.sum(r.entries) > 0)
+        for row in await self._execute(stmt):  # a group with nothing counted left (all voided) is no group
             s = groups.setdefault(row.key, _Group()).sums(row.currency_code)
             s.invoices, s.credit_notes = s.invoices + (row.invoices or 0), s.credit_notes + (row.credit_notes or 0)
             s.issued, s.credited = s.issued + _dec(row.issued), s.credited + _dec(row.credited)

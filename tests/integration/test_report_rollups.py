@@ -37,6 +37,7 @@ FIGURES = ", ".join(
         "outstanding_count",
         "open_due",
         "open_count",
+        "entries",
     )
 )
 ROWS = (
@@ -167,6 +168,18 @@ def test_the_rollups_equal_the_documents_after_every_kind_of_write(server, tenan
     assert _totals(check("another entity, another currency"))["USD"]["issued"] == "12.20"
     _post(b, f"/v1/invoices/{voided['id']}/void", {}, 200)
     check("voided")
+
+    gbp = _post(b, "/v1/invoices", {"date": day.isoformat(), "customer": SI, "items": [_line("1.00")],
+                                    "currency_code": "GBP"})  # fmt: skip
+    _post(b, f"/v1/invoices/{gbp['id']}/void", {}, 200)
+    assert "GBP" not in _totals(check("a currency's only invoice voided"))
+
+    # paid and refunded in a month without documents: the month's paid is 0, yet the month has figures
+    netted = _post(api, "/v1/invoices", {"date": day.isoformat(), "customer": SI, "items": [_line("9.00")]})
+    month_after = (EARLY + timedelta(days=32)).isoformat()
+    _post(api, "/v1/payments", {"invoice_id": netted["id"], "amount": "5.00", "date": month_after})
+    _post(api, "/v1/refunds", {"invoice_id": netted["id"], "amount": "5.00", "date": month_after})
+    check("paid and refunded in one month")
 
     later = (THIS_MONTH - timedelta(days=1)).isoformat()  # last month
     note = _post(api, "/v1/credit-notes", {"invoice_id": inv1["id"], "date": later})

@@ -43,6 +43,7 @@ def upgrade() -> None:
         sa.Column("outstanding_count", sa.Integer(), nullable=False),
         sa.Column("open_due", Money, nullable=False),
         sa.Column("open_count", sa.Integer(), nullable=False),
+        sa.Column("entries", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("account_id", "environment", "month", "currency_code", "due_month", "stripe"),
     )
     op.create_index(
