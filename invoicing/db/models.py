@@ -179,6 +179,9 @@ SUMMED = ["status", "currency_code", "customer_id", "total", "total_tax", "total
 """What the summary report reads of a document, carried in ``ix_documents_entity_date`` (an entity's report)
 and ``ix_documents_date`` (the account's: every entity, one date range) on PostgreSQL, so the report is an
 index-only scan (the rows themselves, with their JSON, are ten times larger)."""
+OPEN_DUE = ["entity_id", "type", "date", "currency_code", "total_due"]
+"""Carried in ``ix_documents_open_due`` (open invoices by due day) on PostgreSQL: the account-wide summary
+reads this month's overdue invoices from it (the earlier months' from the rollups)."""
 
 
 def _where(condition: str) -> dict[str, Any]:
@@ -269,6 +272,7 @@ class Document(Base):
         Index("ix_documents_date", "date", "type", postgresql_include=["entity_id", *SUMMED]),
         Index("ix_documents_entity_due", "entity_id", "type", "total_due", "id"),
         Index("ix_documents_open", "entity_id", "type", "date_due", **_where(OPEN)),
+        Index("ix_documents_open_due", "date_due", postgresql_include=OPEN_DUE, **_where(OPEN)),
         Index("uq_documents_estimate", "estimate_id", unique=True),
         Index(
             "uq_documents_recurring_period",
@@ -311,6 +315,7 @@ class Payment(Base):
         Index("ix_payments_entity", "entity_id", "id"),
         Index("ix_payments_reference", "entity_id", "reference"),
         Index("ix_payments_entity_date", "entity_id", "date", postgresql_include=["currency_code", "amount"]),
+        Index("ix_payments_date", "date", postgresql_include=["entity_id", "currency_code", "amount"]),
         Index("uq_payments_reference", "entity_id", "reference", unique=True, **_where(UNSPLIT_REFERENCE)),
     )
 
@@ -334,8 +339,46 @@ class Refund(Base):
     __table_args__ = (
         Index("ix_refunds_entity", "entity_id", "id"),
         Index("ix_refunds_entity_date", "entity_id", "date", postgresql_include=["currency_code", "amount"]),
+        Index("ix_refunds_date", "date", postgresql_include=["entity_id", "currency_code", "amount"]),
         Index("uq_refunds_reference", "entity_id", "reference", unique=True, **_where(HAS_REFERENCE)),
     )
+
+
+class ReportRollup(Base):
+    """The summary's figures of an account and environment per month and currency, kept on PostgreSQL by
+    triggers on ``documents``, ``payments`` and ``refunds`` in the writing transaction (migration 0021,
+    :mod:`invoicing.reports.rollups`): the account-wide summary reads these few rows instead of every document.
+
+    A document counts in the month of its ``date`` (``due_month``: the month of its ``date_due``, so overdue
+    can be told as of any day); a payment or refund in the month of its own ``date`` (``due_month``
+    :data:`~invoicing.reports.rollups.NO_DUE`). ``stripe`` is the writing backend's pid modulo
+    :data:`~invoicing.reports.rollups.STRIPES`: concurrent transactions add to different rows, never waiting on
+    one another; a figure is the sum over the stripes. On SQLite (money is TEXT, which a trigger cannot sum
+    exactly) the table stays empty and the summary reads the documents."""
+
+    __tablename__ = "report_rollups"
+    account_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    environment: Mapped[str] = mapped_column(String(10), primary_key=True)
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    currency_code: Mapped[str] = mapped_column(String(3), primary_key=True)
+    due_month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    stripe: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoices: Mapped[int] = mapped_column(Integer, default=0)
+    credit_notes: Mapped[int] = mapped_column(Integer, default=0)
+    issued: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    credited: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    net: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    tax: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    paid: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    """Payments less refunds dated in the month."""
+    outstanding: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    outstanding_count: Mapped[int] = mapped_column(Integer, default=0)
+    open_due: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    """What is due on the month's issued or partially paid invoices (overdue once past their due day)."""
+    open_count: Mapped[int] = mapped_column(Integer, default=0)
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+    """How many documents, payments and refunds count here: a currency or month has figures when this is not
+    0, even if they sum to 0 (paid and refunded), and has none when every document was voided."""
 
 
 class EntityUser(Base):
