@@ -47,23 +47,25 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-import httpx
+import h11
 import msgspec
 from litestar import Litestar
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import load_only
 
 from invoicing.config import Settings, WebhookDeliverySettings
 from invoicing.core.ids import new_id
-from invoicing.core.netsafety import public_only_transport
+from invoicing.core.netsafety import Address, Resolver, is_public, resolve
 from invoicing.core.periodic import running
 from invoicing.db import Database
+from invoicing.db.engine import Prepared
 from invoicing.db.models import Event, WebhookDelivery, WebhookEndpoint
 from invoicing.db.types import utcnow
 from invoicing.events import on_events_committed
+from invoicing.webhooks.sender import READ_CAP, Failed, Sender
 from invoicing.webhooks.signing import sign, signing_secrets
 
 log = logging.getLogger("folio.webhooks")
@@ -81,8 +83,6 @@ JITTER = 0.1
 that failed together do not arrive together."""
 DISABLE_AFTER = timedelta(days=3)
 """An endpoint without a single success for this long (``failing_since`` older) is disabled."""
-READ_CAP = 64 * 1024
-"""Bytes of a response read at most (the rest is not read; the connection is closed)."""
 KEEP = 2048
 """Bytes of a response kept in the delivery log."""
 FAN_OUT_BATCH = 200
@@ -111,13 +111,11 @@ def _iso(moment: datetime) -> str:
 def event_body(event: Event) -> bytes:
     """The event as delivered: ``{"id", "type", "created_at", "entity_id", "data"}``, keys sorted, so the
     same event is the same bytes on every attempt and in every process."""
-    payload = {
-        "id": event.id,
-        "type": event.type,
-        "created_at": _iso(event.created_at),
-        "entity_id": event.entity_id,
-        "data": event.data or {},
-    }
+    return _body(event.id, event.type, event.created_at, event.entity_id, event.data)
+
+
+def _body(id_: str, type_: str, created_at: datetime, entity_id: str | None, data: dict[str, Any] | None) -> bytes:
+    payload = {"id": id_, "type": type_, "created_at": _iso(created_at), "entity_id": entity_id, "data": data or {}}
     return msgspec.json.encode(payload, order="sorted")
 
 
@@ -232,23 +230,28 @@ class Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-async def _read_capped(response: httpx.Response) -> bytes:
-    body = bytearray()
-    async for chunk in response.aiter_raw():
-        body += chunk
-        if len(body) >= READ_CAP:
-            break
-    return bytes(body[:READ_CAP])
+@dataclass(frozen=True, slots=True)
+class EndpointState:
+    """What sending needs of an endpoint, read when its attempts are claimed."""
+
+    id: str
+    url: str
+    enabled: bool
+    secret: str
+    previous_secret: str | None
+    previous_secret_expires_at: datetime | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Claimed:
-    """An attempt this process claimed, with what sending it needs (read in the claiming transaction)."""
+    """An attempt this process claimed, with what sending it needs (read in the claiming transaction):
+    the endpoint as it is now and the event's body (None: the endpoint or the event is gone)."""
 
     delivery_id: str
     endpoint_id: str
-    endpoint: WebhookEndpoint | None
-    event: Event | None
+    endpoint: EndpointState | None
+    event_id: str
+    body: bytes | None
 
 
 @dataclass
@@ -257,6 +260,35 @@ class _Pending:
     outcome: Outcome
     final: bool
     written: asyncio.Future[None]
+
+
+_DELIVERIES = cast(Table, WebhookDelivery.__table__)  # declared as FromClause; a declarative class maps a Table
+_ENDPOINTS = cast(Table, WebhookEndpoint.__table__)
+_EVENTS = cast(Table, Event.__table__)
+_RECORD = Prepared(
+    update(_DELIVERIES)
+    .where(_DELIVERIES.c.id == bindparam("delivery_id"))
+    .values(
+        status=bindparam("status"),
+        attempted_at=bindparam("attempted_at"),
+        response_status=bindparam("response_status"),
+        duration_ms=bindparam("duration_ms"),
+        response_body=bindparam("response_body"),
+        error=bindparam("error"),
+        next_attempt_at=bindparam("next_attempt_at"),
+    )
+)
+"""One attempt's outcome: executed once per batch of outcomes (one driver call)."""
+_RETRY = Prepared(
+    insert(_DELIVERIES), ["id", "endpoint_id", "event_id", "attempt", "status", "next_attempt_at", "created_at"]
+)
+"""The next attempt's row."""
+_SUCCEEDED = Prepared(
+    update(_ENDPOINTS)
+    .where(_ENDPOINTS.c.id == bindparam("endpoint_id"))
+    .values(last_success_at=bindparam("now"), failing_since=None)
+)
+"""An endpoint whose attempts of a batch all succeeded."""
 
 
 class WebhookWorker:
@@ -268,23 +300,20 @@ class WebhookWorker:
         clock: Clock = utcnow,
         rng: random.Random | None = None,
         allow_private: bool = False,
-        transport: httpx.AsyncBaseTransport | None = None,
+        resolver: Resolver = resolve,
     ) -> None:
         self.db = db
         self.settings = settings or WebhookDeliverySettings()
         self.allow_private = allow_private if self.settings.allow_private is None else self.settings.allow_private
         self.clock = clock
         self.rng = rng or random.Random()
-        limits = httpx.Limits(max_connections=None, max_keepalive_connections=20)
-        if transport is None and not self.allow_private:
-            # every connection resolves the name once, checks each address and connects to a checked one
-            transport = public_only_transport(limits)
-        self.client = httpx.AsyncClient(
-            timeout=httpx.Timeout(self.settings.timeout),
-            follow_redirects=False,
-            transport=transport,
-            limits=limits,
-            headers={"user-agent": "Folio-Webhooks/1"},
+        # each new connection resolves the name (kept a few seconds), checks every address and connects to
+        # a checked one
+        self.sender = Sender(
+            self.settings.timeout,
+            allowed=_anywhere if self.allow_private else is_public,
+            resolver=resolver,
+            max_idle=self.settings.concurrency,
         )
         self.in_flight: dict[str, int] = defaultdict(int)
         self.tasks: set[asyncio.Task[None]] = set()
@@ -293,6 +322,7 @@ class WebhookWorker:
         self._stopping = False
         self._outcomes: list[_Pending] = []
         self._recorder: asyncio.Task[None] | None = None
+        self._swept = time.monotonic()
 
     def wake(self) -> None:
         """Start a pass now rather than at the next poll. Safe from any thread: a commit that wrote events
@@ -320,7 +350,7 @@ class WebhookWorker:
             self._recorder.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._recorder
-        await self.client.aclose()
+        await self.sender.aclose()
 
     async def run(self) -> None:
         """Fan out and start due attempts until stopped; between passes, sleep until woken (a commit in this
@@ -333,6 +363,9 @@ class WebhookWorker:
                 await asyncio.sleep(last + PASS_SPACING - time.monotonic())
                 last = time.monotonic()
                 self._wake.clear()  # wakes from here on start another pass
+                if last - self._swept >= 1:
+                    self._swept = last
+                    self.sender.sweep()
                 try:
                     started = await self.run_once(wait=False)
                 except asyncio.CancelledError:
@@ -371,7 +404,7 @@ class WebhookWorker:
     def _start(self, claimed: Claimed) -> asyncio.Task[None]:
         endpoint_id = claimed.endpoint_id
         self.in_flight[endpoint_id] += 1
-        task = asyncio.create_task(self._attempt(claimed), name=f"folio-webhook-{claimed.delivery_id}")
+        task = asyncio.create_task(self._attempt(claimed))
         self.tasks.add(task)
 
         def done(t: asyncio.Task[None]) -> None:
@@ -385,16 +418,15 @@ class WebhookWorker:
         return task
 
     async def claim(self) -> list[Claimed]:
-        """Claim due attempts, endpoint by endpoint, each only up to its free slots in this process; with the
-        endpoints and the events, read in the same transaction."""
+        """Claim due attempts, endpoint by endpoint, each only up to its free slots in this process (one
+        ``UPDATE … RETURNING`` each); with the endpoints and the events' bodies, read in the same transaction."""
         now = self.clock()
+        d = _DELIVERIES
         async with self.db.transaction(write=False) as read:
             due_endpoints = (
                 (
                     await read.execute(
-                        select(WebhookDelivery.endpoint_id)
-                        .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
-                        .distinct()
+                        select(d.c.endpoint_id).where(d.c.status == "pending", d.c.next_attempt_at <= now).distinct()
                     )
                 )
                 .scalars()
@@ -405,79 +437,82 @@ class WebhookWorker:
         if not free:
             return []
         claimed: list[tuple[str, str, str]] = []
+        lease = now + timedelta(seconds=self.settings.lease_seconds)
         async with self.db.transaction() as session:
             for endpoint_id, slots in free.items():
-                stmt = (
-                    select(WebhookDelivery.id, WebhookDelivery.event_id)
-                    .where(
-                        WebhookDelivery.endpoint_id == endpoint_id,
-                        WebhookDelivery.status == "pending",
-                        WebhookDelivery.next_attempt_at <= now,
-                    )
-                    .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+                due = (
+                    select(d.c.id)
+                    .where(d.c.endpoint_id == endpoint_id, d.c.status == "pending", d.c.next_attempt_at <= now)
+                    .order_by(d.c.next_attempt_at, d.c.id)
                     .limit(min(slots, CLAIM_BATCH))
                 )
                 if not self.db.is_sqlite:
-                    stmt = stmt.with_for_update(skip_locked=True)
-                claimed += [(row.id, endpoint_id, row.event_id) for row in await session.execute(stmt)]
+                    due = due.with_for_update(skip_locked=True)
+                rows = await session.execute(
+                    update(d).where(d.c.id.in_(due)).values(next_attempt_at=lease).returning(d.c.id, d.c.event_id)
+                )
+                claimed += [(row.id, endpoint_id, row.event_id) for row in rows]
             if not claimed:
                 return []
-            await session.execute(
-                update(WebhookDelivery)
-                .where(WebhookDelivery.id.in_([c[0] for c in claimed]))
-                .values(next_attempt_at=now + timedelta(seconds=self.settings.lease_seconds)),
-                execution_options={"synchronize_session": False},
-            )
-            endpoint_rows = await session.scalars(
-                select(WebhookEndpoint).where(WebhookEndpoint.id.in_({c[1] for c in claimed}))
-            )
-            endpoints = {e.id: e for e in endpoint_rows}
-            events = {
-                e.id: e for e in await session.scalars(select(Event).where(Event.id.in_({c[2] for c in claimed})))
+            e = _ENDPOINTS
+            endpoints = {
+                row.id: EndpointState(*row)
+                for row in await session.execute(
+                    select(
+                        e.c.id, e.c.url, e.c.enabled, e.c.secret, e.c.previous_secret, e.c.previous_secret_expires_at
+                    ).where(e.c.id.in_({c[1] for c in claimed}))
+                )
             }
-        return [Claimed(d, e, endpoints.get(e), events.get(v)) for d, e, v in claimed]
+            v = _EVENTS
+            bodies = {
+                row.id: _body(row.id, row.type, row.created_at, row.entity_id, row.data)
+                for row in await session.execute(
+                    select(v.c.id, v.c.type, v.c.created_at, v.c.entity_id, v.c.data).where(
+                        v.c.id.in_({c[2] for c in claimed})
+                    )
+                )
+            }
+        return [Claimed(d_, e_, endpoints.get(e_), v_, bodies.get(v_)) for d_, e_, v_ in claimed]
 
     async def _attempt(self, claimed: Claimed) -> None:
-        delivery_id, endpoint, event = claimed.delivery_id, claimed.endpoint, claimed.event
+        delivery_id, endpoint, body = claimed.delivery_id, claimed.endpoint, claimed.body
         try:
-            if endpoint is None or event is None or not endpoint.enabled:
-                why = "the endpoint is disabled" if endpoint is not None and event is not None else "gone"
+            if endpoint is None or body is None or not endpoint.enabled:
+                why = "the endpoint is disabled" if endpoint is not None and body is not None else "gone"
                 await self.record(delivery_id, Outcome(error=why), final=True)
                 return
-            outcome = await self.send(endpoint, event)
+            outcome = await self.send(endpoint, claimed.event_id, body)
             await self.record(delivery_id, outcome)
         except asyncio.CancelledError:
             raise  # shutting down: the lease makes the attempt due again
         except Exception:
             log.exception("webhook attempt %s failed unexpectedly; it is due again when its lease ends", delivery_id)
 
-    async def send(self, endpoint: WebhookEndpoint, event: Event) -> Outcome:
-        """One ``POST`` of ``event`` to ``endpoint``; never raises for what the network or receiver does."""
-        body = event_body(event)
+    async def send(self, endpoint: EndpointState, event_id: str, body: bytes) -> Outcome:
+        """One ``POST`` of an event's ``body`` to ``endpoint``; never raises for what the network or receiver
+        does."""
         started = time.monotonic()
         outcome = Outcome()
         try:
             now = self.clock()
             timestamp = int(now.timestamp())
-            headers = {
-                "content-type": "application/json",
-                "webhook-id": event.id,
-                "webhook-timestamp": str(timestamp),
-                "webhook-signature": sign(signing_secrets(endpoint, now), event.id, timestamp, body),
-            }
+            signature = sign(signing_secrets(endpoint, now), event_id, timestamp, body)
+            headers = [
+                (b"content-type", b"application/json"),
+                (b"webhook-id", event_id.encode()),
+                (b"webhook-timestamp", b"%d" % timestamp),
+                (b"webhook-signature", signature.encode()),
+            ]
             async with asyncio.timeout(self.settings.timeout * 3):  # connect + headers + the bounded body
-                async with self.client.stream("POST", endpoint.url, content=body, headers=headers) as response:
-                    outcome.status_code = response.status_code
-                    try:
-                        async with asyncio.timeout(self.settings.timeout):
-                            raw = await _read_capped(response)
-                    except (TimeoutError, httpx.HTTPError) as exc:
-                        raw = b""
-                        outcome.error = f"response body not read: {type(exc).__name__}"
-                    outcome.body = raw[:KEEP].decode("utf-8", "replace")
+                answer = await self.sender.post(endpoint.url, headers, body)
+            outcome.status_code = answer.status_code
+            outcome.body = answer.body[:KEEP].decode("utf-8", "replace")
+            outcome.error = answer.error
         except TimeoutError:
             outcome.error = f"no answer within {self.settings.timeout:g} s"
-        except (httpx.HTTPError, OSError, ValueError) as exc:
+        except Failed as exc:
+            outcome.error = str(exc)
+        except (h11.ProtocolError, OSError, EOFError, ValueError) as exc:
             outcome.error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         outcome.duration_ms = int((time.monotonic() - started) * 1000)
         if not outcome.ok and outcome.error is None:
@@ -514,48 +549,75 @@ class WebhookWorker:
                         p.written.set_result(None)
 
     async def _write(self, batch: list[_Pending]) -> None:
+        """A batch of outcomes in one transaction: the attempts read (locked on PostgreSQL), every outcome
+        written by one statement, the retries inserted by another, the endpoints updated."""
         now = self.clock()
+        d = _DELIVERIES
         async with self.db.transaction() as session:
             stmt = (
-                select(WebhookDelivery)
-                .where(WebhookDelivery.id.in_([p.delivery_id for p in batch]))
-                .order_by(WebhookDelivery.id)
+                select(d.c.id, d.c.endpoint_id, d.c.event_id, d.c.attempt, d.c.status)
+                .where(d.c.id.in_([p.delivery_id for p in batch]))
+                .order_by(d.c.id)
             )
             if not self.db.is_sqlite:
                 stmt = stmt.with_for_update()
-            rows = {d.id: d for d in await session.scalars(stmt)}
+            rows = {row.id: row for row in await session.execute(stmt)}
+            written: list[dict[str, Any]] = []
+            retries: list[dict[str, Any]] = []
+            outcomes: dict[str, list[bool]] = defaultdict(list)  # endpoint → its attempts' successes, in order
             for p in batch:
-                delivery = rows.get(p.delivery_id)
-                if delivery is None or delivery.status != "pending":
+                row = rows.get(p.delivery_id)
+                if row is None or row.status != "pending":
                     continue  # recorded already (a lease ran out and another worker tried it too)
-                await self._record_one(session, delivery, p.outcome, p.final, now)
+                outcome = p.outcome
+                values = {
+                    "delivery_id": row.id,
+                    "attempted_at": now,
+                    "response_status": outcome.status_code,
+                    "duration_ms": outcome.duration_ms,
+                    "response_body": outcome.body,
+                    "error": (outcome.error or None) and outcome.error[:500],
+                    "status": "succeeded" if outcome.ok else "failed",
+                    "next_attempt_at": now,  # a failure's: shown as the next retry
+                }
+                if not outcome.ok:
+                    wait = None if p.final else self.delay(row.attempt)
+                    if wait is not None:
+                        values["next_attempt_at"] = now + wait
+                        retries.append(_delivery_row(row.endpoint_id, row.event_id, now + wait, row.attempt + 1))
+                    else:
+                        log.warning("webhook delivery of %s to %s failed: %s", row.event_id, row.endpoint_id, outcome)
+                written.append(values)
+                outcomes[row.endpoint_id].append(outcome.ok)
+            if written:
+                await _RECORD.execute_many(session, written)
+            if retries:
+                await _RETRY.execute_many(session, retries)
+            succeeded = [{"endpoint_id": e, "now": now} for e, oks in outcomes.items() if all(oks)]
+            if succeeded:
+                await _SUCCEEDED.execute_many(session, succeeded)
+            for endpoint_id, oks in outcomes.items():
+                if not all(oks):
+                    endpoint = await session.get(WebhookEndpoint, endpoint_id)
+                    if endpoint is not None:
+                        for ok in oks:
+                            _endpoint_after(session, endpoint, ok, now)
 
-    async def _record_one(
-        self, session: AsyncSession, delivery: WebhookDelivery, outcome: Outcome, final: bool, now: datetime
-    ) -> None:
-        delivery.attempted_at = now
-        delivery.response_status = outcome.status_code
-        delivery.duration_ms = outcome.duration_ms
-        delivery.response_body = outcome.body
-        delivery.error = (outcome.error or None) and outcome.error[:500]
-        endpoint = await session.get(WebhookEndpoint, delivery.endpoint_id)
-        if outcome.ok:
-            delivery.status, delivery.next_attempt_at = "succeeded", now
-            if endpoint is not None:
-                endpoint.last_success_at, endpoint.failing_since = now, None
-            return
-        delivery.status = "failed"
-        wait = None if final else self.delay(delivery.attempt)
-        delivery.next_attempt_at = now + wait if wait is not None else now  # shown as the next retry
-        if wait is not None:
-            session.add(new_delivery(delivery.endpoint_id, delivery.event_id, now + wait, delivery.attempt + 1))
-        else:
-            log.warning("webhook delivery of %s to %s failed: %s", delivery.event_id, delivery.endpoint_id, outcome)
-        if endpoint is not None and endpoint.enabled:
-            if endpoint.failing_since is None:
-                endpoint.failing_since = now
-            elif now - endpoint.failing_since > DISABLE_AFTER:
-                disable(session, endpoint, now)
+
+def _anywhere(_: Address) -> bool:
+    return True
+
+
+def _endpoint_after(session: AsyncSession, endpoint: WebhookEndpoint, ok: bool, now: datetime) -> None:
+    """An endpoint after one of its attempts: a success clears ``failing_since``; a failure starts it, or
+    disables the endpoint when it began more than :data:`DISABLE_AFTER` ago."""
+    if ok:
+        endpoint.last_success_at, endpoint.failing_since = now, None
+    elif endpoint.enabled:
+        if endpoint.failing_since is None:
+            endpoint.failing_since = now
+        elif now - endpoint.failing_since > DISABLE_AFTER:
+            disable(session, endpoint, now)
 
 
 def disable(session: AsyncSession, endpoint: WebhookEndpoint, now: datetime) -> None:
@@ -595,6 +657,7 @@ async def webhook_lifespan(app: Litestar) -> AsyncIterator[None]:
 
 
 __all__: Sequence[str] = (
+    "READ_CAP",
     "RETRY_SCHEDULE",
     "WebhookDeliverySettings",
     "WebhookWorker",
