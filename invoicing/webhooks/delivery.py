@@ -47,14 +47,13 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import h11
 import msgspec
 from litestar import Litestar
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import load_only
 
 from invoicing.config import Settings, WebhookDeliverySettings
 from invoicing.core.ids import new_id
@@ -122,7 +121,31 @@ def _body(id_: str, type_: str, created_at: datetime, entity_id: str | None, dat
 # -- fan-out -----------------------------------------------------------------------------------------
 
 
-def subscribed(endpoint: WebhookEndpoint, event: Event) -> bool:
+class _Subscriber(Protocol):
+    @property
+    def enabled(self) -> bool: ...
+    @property
+    def account_id(self) -> str: ...
+    @property
+    def environment(self) -> str: ...
+    @property
+    def events(self) -> list[str] | None: ...
+    @property
+    def entity_ids(self) -> list[str] | None: ...
+
+
+class _Subscribable(Protocol):
+    @property
+    def account_id(self) -> str: ...
+    @property
+    def environment(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def entity_id(self) -> str | None: ...
+
+
+def subscribed(endpoint: _Subscriber, event: _Subscribable) -> bool:
     """Whether ``endpoint`` (as it is now) takes ``event``."""
     if not endpoint.enabled:
         return False
@@ -147,6 +170,15 @@ def _delivery_row(endpoint_id: str, event_id: str, now: datetime, attempt: int =
     }
 
 
+_DELIVERIES = cast(Table, WebhookDelivery.__table__)  # declared as FromClause; a declarative class maps a Table
+_ENDPOINTS = cast(Table, WebhookEndpoint.__table__)
+_EVENTS = cast(Table, Event.__table__)
+_NEW_ATTEMPT = Prepared(
+    insert(_DELIVERIES), ["id", "endpoint_id", "event_id", "attempt", "status", "next_attempt_at", "created_at"]
+)
+"""A new attempt's row (:func:`_delivery_row`): executed once per batch (one driver call)."""
+
+
 def new_delivery(endpoint_id: str, event_id: str, now: datetime, attempt: int = 1) -> WebhookDelivery:
     return WebhookDelivery(**_delivery_row(endpoint_id, event_id, now, attempt))
 
@@ -162,42 +194,35 @@ async def subscribers(session: AsyncSession, event: Event) -> list[WebhookEndpoi
     return [e for e in rows.scalars().all() if subscribed(e, event)]
 
 
-_FAN_OUT_COLUMNS = load_only(
-    Event.id, Event.account_id, Event.environment, Event.entity_id, Event.type, Event.created_at, raiseload=True
-)
-"""What the fan-out reads of an event: not ``data`` (the object, the bulk of the row)."""
-
-
 async def fan_out(db: Database, now: datetime | None = None, batch: int = FAN_OUT_BATCH) -> int:
     """Turn up to ``batch`` unprocessed events into pending deliveries; how many events were processed."""
     now = now or utcnow()
+    v, e = _EVENTS, _ENDPOINTS
     async with db.transaction(write=False) as read:  # cheap look first: most passes find nothing
-        if (await read.execute(select(Event.id).where(Event.processed_at.is_(None)).limit(1))).first() is None:
+        if (await read.execute(select(v.c.id).where(v.c.processed_at.is_(None)).limit(1))).first() is None:
             return 0
     async with db.transaction() as session:
+        # not ``data`` (the object, the bulk of the row)
         stmt = (
-            select(Event)
-            .options(_FAN_OUT_COLUMNS)
-            .where(Event.processed_at.is_(None))
-            .order_by(Event.processed_at, Event.id)
+            select(v.c.id, v.c.account_id, v.c.environment, v.c.entity_id, v.c.type, v.c.created_at)
+            .where(v.c.processed_at.is_(None))
+            .order_by(v.c.processed_at, v.c.id)
             .limit(batch)
         )
         if not db.is_sqlite:
             stmt = stmt.with_for_update(skip_locked=True)
-        events = (await session.execute(stmt)).scalars().all()
+        events = (await session.execute(stmt)).all()
         if not events:
             return 0
-        scopes = {(e.account_id, e.environment) for e in events if e.type not in TARGETED_TYPES}
-        endpoints: dict[tuple[str, str], list[WebhookEndpoint]] = defaultdict(list)
+        scopes = {(ev.account_id, ev.environment) for ev in events if ev.type not in TARGETED_TYPES}
+        endpoints: dict[tuple[str, str], list[Any]] = defaultdict(list)
         for account_id, environment in scopes:
             rows = await session.execute(
-                select(WebhookEndpoint).where(
-                    WebhookEndpoint.account_id == account_id,
-                    WebhookEndpoint.environment == environment,
-                    WebhookEndpoint.enabled.is_(True),
-                )
+                select(
+                    e.c.id, e.c.account_id, e.c.environment, e.c.events, e.c.entity_ids, e.c.enabled, e.c.created_at
+                ).where(e.c.account_id == account_id, e.c.environment == environment, e.c.enabled.is_(True))
             )
-            endpoints[(account_id, environment)] = list(rows.scalars().all())
+            endpoints[(account_id, environment)] = list(rows.all())
         rows_to_add = []
         for event in events:
             if event.type in TARGETED_TYPES:
@@ -206,12 +231,9 @@ async def fan_out(db: Database, now: datetime | None = None, batch: int = FAN_OU
                 # subscribed when the event happened: an endpoint created later never gets older events
                 if endpoint.created_at <= event.created_at and subscribed(endpoint, event):
                     rows_to_add.append(_delivery_row(endpoint.id, event.id, now))
-        await session.execute(
-            update(Event).where(Event.id.in_([e.id for e in events])).values(processed_at=now),
-            execution_options={"synchronize_session": False},
-        )
+        await session.execute(update(v).where(v.c.id.in_([ev.id for ev in events])).values(processed_at=now))
         if rows_to_add:
-            await session.execute(insert(WebhookDelivery), rows_to_add)
+            await _NEW_ATTEMPT.execute_many(session, rows_to_add)
         return len(events)
 
 
@@ -262,9 +284,6 @@ class _Pending:
     written: asyncio.Future[None]
 
 
-_DELIVERIES = cast(Table, WebhookDelivery.__table__)  # declared as FromClause; a declarative class maps a Table
-_ENDPOINTS = cast(Table, WebhookEndpoint.__table__)
-_EVENTS = cast(Table, Event.__table__)
 _RECORD = Prepared(
     update(_DELIVERIES)
     .where(_DELIVERIES.c.id == bindparam("delivery_id"))
@@ -279,10 +298,6 @@ _RECORD = Prepared(
     )
 )
 """One attempt's outcome: executed once per batch of outcomes (one driver call)."""
-_RETRY = Prepared(
-    insert(_DELIVERIES), ["id", "endpoint_id", "event_id", "attempt", "status", "next_attempt_at", "created_at"]
-)
-"""The next attempt's row."""
 _SUCCEEDED = Prepared(
     update(_ENDPOINTS)
     .where(_ENDPOINTS.c.id == bindparam("endpoint_id"))
@@ -592,7 +607,7 @@ class WebhookWorker:
             if written:
                 await _RECORD.execute_many(session, written)
             if retries:
-                await _RETRY.execute_many(session, retries)
+                await _NEW_ATTEMPT.execute_many(session, retries)
             succeeded = [{"endpoint_id": e, "now": now} for e, oks in outcomes.items() if all(oks)]
             if succeeded:
                 await _SUCCEEDED.execute_many(session, succeeded)
