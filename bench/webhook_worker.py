@@ -13,6 +13,11 @@ system, ``time.process_time``: the worker, its database driver and httpx, not th
 per delivery, and the deliveries per second, are printed. The receiver's count must equal ``--events`` after
 each run (every delivery arrived, every signature verified).
 
+``--rate``: then the steady state, twice: events written at that rate (one transaction each, as issuing
+writes them; ``--seconds``) while the worker runs, with the endpoint disabled and enabled; the difference of
+this process's CPU per event is what webhooks add to each issued invoice at that rate (fan-out, claim,
+``POST``, recording), the goal's quantity without the cost of issuing itself.
+
 Only the worker runs in this process while it drains (plus a count of the pending rows every 0.2 s), so
 the CPU per delivery is what a delivery costs a ``folio serve`` process. ``--profile`` writes cProfile
 statistics of the last run.
@@ -124,6 +129,58 @@ async def _drain(database_url: str, profile: cProfile.Profile | None) -> tuple[f
     return cpu, wall
 
 
+async def _steady(
+    database_url: str, rate: float, seconds: float, enabled: bool, profile: cProfile.Profile | None = None
+) -> float:
+    """Write ``invoice.issued`` events (copies of one) at ``rate`` for ``seconds`` while a worker runs, the
+    endpoint ``enabled`` or not; this process's CPU ms per event until all are fanned out and delivered."""
+    from sqlalchemy import func, select, update
+
+    from invoicing.config import WebhookDeliverySettings
+    from invoicing.core.ids import new_id
+    from invoicing.db import Database
+    from invoicing.db.models import Event, WebhookDelivery, WebhookEndpoint
+    from invoicing.db.types import utcnow
+    from invoicing.webhooks.delivery import WebhookWorker
+
+    db = Database(database_url)
+    async with db.transaction() as session:
+        await session.execute(update(WebhookEndpoint).values(enabled=enabled))
+        template = (await session.scalars(select(Event).where(Event.type == "invoice.issued").limit(1))).one()
+        fields = {c: getattr(template, c) for c in ("account_id", "environment", "entity_id", "type", "object_id")}
+        data = template.data
+    worker = WebhookWorker(db, WebhookDeliverySettings(), allow_private=True)
+    task = asyncio.create_task(worker.run())
+    await asyncio.sleep(0.5)
+    total = int(rate * seconds)
+    cpu = time.process_time()
+    started = time.perf_counter()
+    if profile:
+        profile.enable()
+    for i in range(total):
+        delay = started + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        async with db.transaction() as session:
+            session.add(Event(id=new_id("event"), data=data, created_at=utcnow(), actor=None, **fields))
+    while True:
+        async with db.transaction(write=False) as session:
+            left = await session.scalar(
+                select(func.count()).where(WebhookDelivery.status == "pending")
+            ) or await session.scalar(select(func.count()).where(Event.processed_at.is_(None)))
+        if not left:
+            break
+        await asyncio.sleep(0.1)
+    cpu = time.process_time() - cpu
+    if profile:
+        profile.disable()
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    await worker.close()
+    await db.dispose()
+    return cpu * 1000 / total
+
+
 def bench_engine(engine: str, args: argparse.Namespace) -> dict[str, Any] | None:
     database_url = fresh_database(engine, args.pg_database)
     if database_url is None:
@@ -142,7 +199,7 @@ def bench_engine(engine: str, args: argparse.Namespace) -> dict[str, Any] | None
         runs = []
         for i in range(args.runs):
             events = asyncio.run(_reset(database_url))
-            profile = cProfile.Profile() if args.profile and i == args.runs - 1 else None
+            profile = cProfile.Profile(time.process_time) if args.profile and i == args.runs - 1 else None
             cpu, wall = asyncio.run(_drain(database_url, profile))
             if profile:
                 profile.dump_stats(args.profile)
@@ -157,7 +214,25 @@ def bench_engine(engine: str, args: argparse.Namespace) -> dict[str, Any] | None
             )
             if final["rejected"] or received != (i + 1) * events:
                 raise SystemExit("deliveries missing, doubled or rejected")
+        out = {}
+        if args.rate:
+            delivered = len(results(receiver)["arrivals"])
+            without = asyncio.run(_steady(database_url, args.rate, args.seconds, False))
+            profile = cProfile.Profile(time.process_time) if args.profile else None
+            with_ = asyncio.run(_steady(database_url, args.rate, args.seconds, True, profile))
+            if profile:
+                profile.dump_stats(args.profile + ".steady")
+            arrived = len(results(receiver)["arrivals"]) - delivered
+            out = {"steady_without": without, "steady_with": with_}
+            print(
+                f"{engine:10s} steady {args.rate:g} events/s: {without:.2f} ms CPU per event without the endpoint, "
+                f"{with_:.2f} with it (+{with_ - without:.2f} ms per event); {arrived} delivered",
+                flush=True,
+            )
+            if arrived != int(args.rate * args.seconds):
+                raise SystemExit("deliveries missing")
         return {
+            **out,
             "engine": engine,
             "cpu_ms": statistics.median(r[0] for r in runs),
             "per_s": statistics.median(r[1] for r in runs),
@@ -173,6 +248,8 @@ def main() -> None:
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--events", type=int, default=2000, help="invoices issued, so deliveries per run")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rate", type=float, help="then events at this rate, without and with the endpoint")
+    parser.add_argument("--seconds", type=float, default=10, help="of each steady phase")
     parser.add_argument("--profile", help="write cProfile statistics of the last run here")
     parser.add_argument("--pg-database", default="folio_bench", help="the PostgreSQL database (dropped, made anew)")
     args = parser.parse_args()

@@ -52,8 +52,8 @@ from typing import Any, Protocol, cast
 import h11
 import msgspec
 from litestar import Litestar
-from sqlalchemy import Table, bindparam, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Integer, Table, bindparam, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from invoicing.config import Settings, WebhookDeliverySettings
 from invoicing.core.ids import new_id
@@ -179,6 +179,76 @@ _NEW_ATTEMPT = Prepared(
 """A new attempt's row (:func:`_delivery_row`): executed once per batch (one driver call)."""
 
 
+# The worker's statements, built once (building and hashing a statement cost more than running it): lists of
+# ids go in expanding parameters, the rest in bound ones; those that lock have a PostgreSQL variant.
+_E, _D, _V = _ENDPOINTS, _DELIVERIES, _EVENTS
+_ANY_UNPROCESSED = select(_V.c.id).where(_V.c.processed_at.is_(None)).limit(1)
+_DUE_ENDPOINTS = (
+    select(_D.c.endpoint_id).where(_D.c.status == "pending", _D.c.next_attempt_at <= bindparam("now")).distinct()
+)
+_UNPROCESSED = (
+    select(_V.c.id, _V.c.account_id, _V.c.environment, _V.c.entity_id, _V.c.type, _V.c.created_at)
+    .where(_V.c.processed_at.is_(None))
+    .order_by(_V.c.processed_at, _V.c.id)
+    .limit(bindparam("batch", type_=Integer))
+)
+"""What the fan-out reads of an event: not ``data`` (the object, the bulk of the row)."""
+_UNPROCESSED_LOCKED = _UNPROCESSED.with_for_update(skip_locked=True)
+_SCOPE_ENDPOINTS = select(
+    _E.c.id,
+    _E.c.account_id,
+    _E.c.environment,
+    _E.c.events,
+    _E.c.entity_ids,
+    _E.c.enabled,
+    _E.c.created_at,
+    _E.c.url,
+    _E.c.secret,
+    _E.c.previous_secret,
+    _E.c.previous_secret_expires_at,
+).where(
+    _E.c.account_id == bindparam("account_id"), _E.c.environment == bindparam("environment"), _E.c.enabled.is_(True)
+)
+_PROCESSED = update(_V).where(_V.c.id.in_(bindparam("ids", expanding=True))).values(processed_at=bindparam("now"))
+_DATA = select(_V.c.id, _V.c.data).where(_V.c.id.in_(bindparam("ids", expanding=True)))
+_BODIES = select(_V.c.id, _V.c.type, _V.c.created_at, _V.c.entity_id, _V.c.data).where(
+    _V.c.id.in_(bindparam("ids", expanding=True))
+)
+_ENDPOINT_STATES = select(
+    _E.c.id, _E.c.url, _E.c.enabled, _E.c.secret, _E.c.previous_secret, _E.c.previous_secret_expires_at
+).where(_E.c.id.in_(bindparam("ids", expanding=True)))
+_DUE = (
+    select(_D.c.id)
+    .where(
+        _D.c.endpoint_id == bindparam("b_endpoint_id"),
+        _D.c.status == "pending",
+        _D.c.next_attempt_at <= bindparam("now"),
+    )
+    .order_by(_D.c.next_attempt_at, _D.c.id)
+    .limit(bindparam("slots", type_=Integer))
+)
+_CLAIM = (
+    update(_D).where(_D.c.id.in_(_DUE)).values(next_attempt_at=bindparam("lease")).returning(_D.c.id, _D.c.event_id)
+)
+_CLAIM_LOCKED = (
+    update(_D)
+    .where(_D.c.id.in_(_DUE.with_for_update(skip_locked=True)))
+    .values(next_attempt_at=bindparam("lease"))
+    .returning(_D.c.id, _D.c.event_id)
+)
+_ATTEMPTS = (
+    select(_D.c.id, _D.c.endpoint_id, _D.c.event_id, _D.c.attempt, _D.c.status)
+    .where(_D.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_D.c.id)
+)
+_ATTEMPTS_LOCKED = _ATTEMPTS.with_for_update()
+
+
+async def _core(session: AsyncSession) -> AsyncConnection:
+    """The session's connection, in its transaction: Core statements without the ORM's per-statement work."""
+    return await session.connection()
+
+
 def new_delivery(endpoint_id: str, event_id: str, now: datetime, attempt: int = 1) -> WebhookDelivery:
     return WebhookDelivery(**_delivery_row(endpoint_id, event_id, now, attempt))
 
@@ -197,44 +267,62 @@ async def subscribers(session: AsyncSession, event: Event) -> list[WebhookEndpoi
 async def fan_out(db: Database, now: datetime | None = None, batch: int = FAN_OUT_BATCH) -> int:
     """Turn up to ``batch`` unprocessed events into pending deliveries; how many events were processed."""
     now = now or utcnow()
-    v, e = _EVENTS, _ENDPOINTS
     async with db.transaction(write=False) as read:  # cheap look first: most passes find nothing
-        if (await read.execute(select(v.c.id).where(v.c.processed_at.is_(None)).limit(1))).first() is None:
+        if (await read.execute(_ANY_UNPROCESSED)).first() is None:
             return 0
+    return (await _fan_out(db, now, batch))[0]
+
+
+async def _fan_out(
+    db: Database, now: datetime, batch: int, take: _Slots | None = None, lease: datetime | None = None
+) -> tuple[int, list[Claimed]]:
+    """:func:`fan_out`'s transaction. ``take``: endpoint → attempts the caller will send now: that many of each
+    endpoint's new attempts are written claimed (due at ``lease``) and returned with their endpoint and body,
+    read in the same transaction (the counts are decremented); the rest are written due ``now``."""
     async with db.transaction() as session:
-        # not ``data`` (the object, the bulk of the row)
-        stmt = (
-            select(v.c.id, v.c.account_id, v.c.environment, v.c.entity_id, v.c.type, v.c.created_at)
-            .where(v.c.processed_at.is_(None))
-            .order_by(v.c.processed_at, v.c.id)
-            .limit(batch)
-        )
-        if not db.is_sqlite:
-            stmt = stmt.with_for_update(skip_locked=True)
-        events = (await session.execute(stmt)).all()
+        conn = await _core(session)
+        stmt = _UNPROCESSED if db.is_sqlite else _UNPROCESSED_LOCKED
+        events = (await conn.execute(stmt, {"batch": batch})).all()
         if not events:
-            return 0
+            return 0, []
         scopes = {(ev.account_id, ev.environment) for ev in events if ev.type not in TARGETED_TYPES}
         endpoints: dict[tuple[str, str], list[Any]] = defaultdict(list)
         for account_id, environment in scopes:
-            rows = await session.execute(
-                select(
-                    e.c.id, e.c.account_id, e.c.environment, e.c.events, e.c.entity_ids, e.c.enabled, e.c.created_at
-                ).where(e.c.account_id == account_id, e.c.environment == environment, e.c.enabled.is_(True))
-            )
+            rows = await conn.execute(_SCOPE_ENDPOINTS, {"account_id": account_id, "environment": environment})
             endpoints[(account_id, environment)] = list(rows.all())
         rows_to_add = []
+        taken: list[tuple[dict[str, Any], Any, Any]] = []  # (the row, its endpoint, its event)
         for event in events:
             if event.type in TARGETED_TYPES:
                 continue
             for endpoint in endpoints.get((event.account_id, event.environment), []):
                 # subscribed when the event happened: an endpoint created later never gets older events
                 if endpoint.created_at <= event.created_at and subscribed(endpoint, event):
-                    rows_to_add.append(_delivery_row(endpoint.id, event.id, now))
-        await session.execute(update(v).where(v.c.id.in_([ev.id for ev in events])).values(processed_at=now))
+                    row = _delivery_row(endpoint.id, event.id, now)
+                    if take is not None and lease is not None and take[endpoint.id] > 0:
+                        take[endpoint.id] -= 1
+                        row["next_attempt_at"] = lease
+                        taken.append((row, endpoint, event))
+                    rows_to_add.append(row)
+        await conn.execute(_PROCESSED, {"ids": [ev.id for ev in events], "now": now})
         if rows_to_add:
             await _NEW_ATTEMPT.execute_many(session, rows_to_add)
-        return len(events)
+        claimed = []
+        if taken:
+            found = await conn.execute(_DATA, {"ids": list({t[2].id for t in taken})})
+            data = {event_id: event_data for event_id, event_data in found}
+            for row, endpoint, event in taken:
+                state = EndpointState(
+                    endpoint.id,
+                    endpoint.url,
+                    endpoint.enabled,
+                    endpoint.secret,
+                    endpoint.previous_secret,
+                    endpoint.previous_secret_expires_at,
+                )
+                body = _body(event.id, event.type, event.created_at, event.entity_id, data.get(event.id))
+                claimed.append(Claimed(row["id"], endpoint.id, state, event.id, body))
+        return len(events), claimed
 
 
 # -- one attempt -------------------------------------------------------------------------------------
@@ -397,18 +485,34 @@ class WebhookWorker:
 
     async def run_once(self, *, wait: bool = True) -> int:
         """One pass: fan out new events, claim due attempts and start them (``wait``: and wait for them).
-        Returns how many events and attempts it took on."""
-        events = 0
-        while True:
-            n = await fan_out(self.db, self.clock())
-            events += n
-            if n < FAN_OUT_BATCH:
-                break
-        claimed = await self.claim()
-        tasks = [self._start(c) for c in claimed]
+        Returns how many events and attempts it took on.
+
+        One read transaction sees whether there are events to fan out and which endpoints have due attempts.
+        The fan-out writes the first attempts of an endpoint that had none due already claimed, up to its free
+        slots, and they start at once: no claim of their own (an endpoint with a backlog has its oldest
+        attempts claimed first)."""
+        now = self.clock()
+        async with self.db.transaction(write=False) as read:
+            conn = await _core(read)
+            unprocessed = (await conn.execute(_ANY_UNPROCESSED)).first() is not None
+            due_endpoints = (await conn.execute(_DUE_ENDPOINTS, {"now": now})).scalars().all()
+        events = started = 0
+        tasks = []
+        while unprocessed:
+            take = _Slots(self.settings.concurrency, self.in_flight, due_endpoints)
+            lease = now + timedelta(seconds=self.settings.lease_seconds)
+            n, handed = await _fan_out(self.db, now, FAN_OUT_BATCH, take, lease)
+            tasks += [self._start(c) for c in handed]
+            events, started = events + n, started + len(handed)
+            unprocessed = n >= FAN_OUT_BATCH
+            now = self.clock()
+        if due_endpoints:
+            claimed = await self.claim(due_endpoints, now)
+            tasks += [self._start(c) for c in claimed]
+            started += len(claimed)
         if wait and tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
-        return events + len(claimed)
+        return events + started
 
     async def drain(self, rounds: int = 50) -> None:
         """Passes until nothing is due (tests; with a clock, retries that are due now are made too)."""
@@ -432,61 +536,28 @@ class WebhookWorker:
         task.add_done_callback(done)
         return task
 
-    async def claim(self) -> list[Claimed]:
-        """Claim due attempts, endpoint by endpoint, each only up to its free slots in this process (one
-        ``UPDATE … RETURNING`` each); with the endpoints and the events' bodies, read in the same transaction."""
-        now = self.clock()
-        d = _DELIVERIES
-        async with self.db.transaction(write=False) as read:
-            due_endpoints = (
-                (
-                    await read.execute(
-                        select(d.c.endpoint_id).where(d.c.status == "pending", d.c.next_attempt_at <= now).distinct()
-                    )
-                )
-                .scalars()
-                .all()
-            )
+    async def claim(self, due_endpoints: Sequence[str], now: datetime) -> list[Claimed]:
+        """Claim attempts of ``due_endpoints`` due at ``now``, endpoint by endpoint, each only up to its free
+        slots in this process (one ``UPDATE … RETURNING`` each); with the endpoints and the events' bodies, read
+        in the same transaction."""
         free = {e: self.settings.concurrency - self.in_flight.get(e, 0) for e in due_endpoints}
         free = {e: n for e, n in free.items() if n > 0}
         if not free:
             return []
         claimed: list[tuple[str, str, str]] = []
         lease = now + timedelta(seconds=self.settings.lease_seconds)
+        stmt = _CLAIM if self.db.is_sqlite else _CLAIM_LOCKED
         async with self.db.transaction() as session:
+            conn = await _core(session)
             for endpoint_id, slots in free.items():
-                due = (
-                    select(d.c.id)
-                    .where(d.c.endpoint_id == endpoint_id, d.c.status == "pending", d.c.next_attempt_at <= now)
-                    .order_by(d.c.next_attempt_at, d.c.id)
-                    .limit(min(slots, CLAIM_BATCH))
-                )
-                if not self.db.is_sqlite:
-                    due = due.with_for_update(skip_locked=True)
-                rows = await session.execute(
-                    update(d).where(d.c.id.in_(due)).values(next_attempt_at=lease).returning(d.c.id, d.c.event_id)
-                )
-                claimed += [(row.id, endpoint_id, row.event_id) for row in rows]
+                params = {"b_endpoint_id": endpoint_id, "now": now, "slots": min(slots, CLAIM_BATCH), "lease": lease}
+                claimed += [(row.id, endpoint_id, row.event_id) for row in await conn.execute(stmt, params)]
             if not claimed:
                 return []
-            e = _ENDPOINTS
-            endpoints = {
-                row.id: EndpointState(*row)
-                for row in await session.execute(
-                    select(
-                        e.c.id, e.c.url, e.c.enabled, e.c.secret, e.c.previous_secret, e.c.previous_secret_expires_at
-                    ).where(e.c.id.in_({c[1] for c in claimed}))
-                )
-            }
-            v = _EVENTS
-            bodies = {
-                row.id: _body(row.id, row.type, row.created_at, row.entity_id, row.data)
-                for row in await session.execute(
-                    select(v.c.id, v.c.type, v.c.created_at, v.c.entity_id, v.c.data).where(
-                        v.c.id.in_({c[2] for c in claimed})
-                    )
-                )
-            }
+            found = await conn.execute(_ENDPOINT_STATES, {"ids": list({c[1] for c in claimed})})
+            endpoints = {row.id: EndpointState(*row) for row in found}
+            found = await conn.execute(_BODIES, {"ids": list({c[2] for c in claimed})})
+            bodies = {row.id: _body(row.id, row.type, row.created_at, row.entity_id, row.data) for row in found}
         return [Claimed(d_, e_, endpoints.get(e_), v_, bodies.get(v_)) for d_, e_, v_ in claimed]
 
     async def _attempt(self, claimed: Claimed) -> None:
@@ -567,16 +638,10 @@ class WebhookWorker:
         """A batch of outcomes in one transaction: the attempts read (locked on PostgreSQL), every outcome
         written by one statement, the retries inserted by another, the endpoints updated."""
         now = self.clock()
-        d = _DELIVERIES
         async with self.db.transaction() as session:
-            stmt = (
-                select(d.c.id, d.c.endpoint_id, d.c.event_id, d.c.attempt, d.c.status)
-                .where(d.c.id.in_([p.delivery_id for p in batch]))
-                .order_by(d.c.id)
-            )
-            if not self.db.is_sqlite:
-                stmt = stmt.with_for_update()
-            rows = {row.id: row for row in await session.execute(stmt)}
+            stmt = _ATTEMPTS if self.db.is_sqlite else _ATTEMPTS_LOCKED
+            found = await (await _core(session)).execute(stmt, {"ids": [p.delivery_id for p in batch]})
+            rows = {row.id: row for row in found}
             written: list[dict[str, Any]] = []
             retries: list[dict[str, Any]] = []
             outcomes: dict[str, list[bool]] = defaultdict(list)  # endpoint → its attempts' successes, in order
@@ -617,6 +682,20 @@ class WebhookWorker:
                     if endpoint is not None:
                         for ok in oks:
                             _endpoint_after(session, endpoint, ok, now)
+
+
+class _Slots(dict[str, int]):
+    """Free slots per endpoint for the fan-out to take: an endpoint's concurrency less its attempts in flight;
+    none for an endpoint in ``due`` (its due attempts go first, by the claim)."""
+
+    def __init__(self, concurrency: int, in_flight: dict[str, int], due: Sequence[str]) -> None:
+        super().__init__()
+        self.concurrency, self.in_flight, self.due = concurrency, in_flight, set(due)
+
+    def __missing__(self, endpoint_id: str) -> int:
+        free = 0 if endpoint_id in self.due else max(0, self.concurrency - self.in_flight.get(endpoint_id, 0))
+        self[endpoint_id] = free
+        return free
 
 
 def _anywhere(_: Address) -> bool:
