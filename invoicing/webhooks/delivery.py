@@ -12,18 +12,24 @@ SQLite serialises writers. ``webhook.test`` events are targeted at one endpoint 
 (``status = 'pending'`` and ``next_attempt_at <= now``) endpoint by endpoint, at most ``concurrency``
 (``FOLIO_WEBHOOK_CONCURRENCY``, 16) in flight per endpoint in this process, ``FOR UPDATE SKIP LOCKED`` on
 PostgreSQL, by pushing ``next_attempt_at`` a lease (``FOLIO_WEBHOOK_LEASE_SECONDS``, 60 s) ahead: a
-process killed mid-attempt only delays that attempt until the lease ends (at least once). The claim reads
-the events and endpoints too, in the same transaction. Each claimed attempt runs as its own task, so a slow
-or dead receiver only ever holds its own endpoint's slots; the outcomes of attempts that finish while one
-is being written are written together, in one transaction (:meth:`WebhookWorker.record`).
+process killed mid-attempt only delays that attempt until the lease ends (at least once). The claim (one
+``UPDATE … RETURNING`` per endpoint) reads the events' bodies and the endpoints too, in the same
+transaction. New attempts of an endpoint with free slots and nothing due already are written claimed by the
+fan-out itself, which reads their bodies and endpoint in its transaction: the common case (the worker keeps
+up) costs no claim. Each claimed attempt runs as its own task, so a slow or dead receiver only ever holds its
+own endpoint's slots; the outcomes of attempts that finish while one is being written are written together,
+in one transaction and a few statements (:meth:`WebhookWorker.record`).
 
 **When**: a pass runs right after a commit in this process wrote events
-(:func:`invoicing.events.on_events_committed`) and whenever an attempt ends (a slot is free); otherwise
-every ``poll_seconds`` (``FOLIO_WEBHOOK_POLL_SECONDS``, 1 s), which finds events other processes wrote and
-retries that became due.
+(:func:`invoicing.events.on_events_committed`) and whenever an attempt ends (a slot is free), at most every
+:data:`PASS_SPACING`; otherwise every ``poll_seconds`` (``FOLIO_WEBHOOK_POLL_SECONDS``, 1 s), which finds
+events other processes wrote and retries that became due. A pass starts with one read transaction (events
+to fan out? endpoints with due attempts?).
 
-One attempt: the endpoint's host is resolved and every address checked to be public (unless private
-addresses are allowed), then one ``POST`` with the Standard Webhooks headers (``webhook-id`` = the event
+One attempt (:class:`~invoicing.webhooks.sender.Sender`, h11 over asyncio streams, connections kept per
+origin): a new connection's host is resolved (the answer kept 10 s, checked again at every use) and every
+address checked to be public (unless private addresses are allowed), the connection made to a checked
+address, then one ``POST`` with the Standard Webhooks headers (``webhook-id`` = the event
 id, ``webhook-timestamp``, ``webhook-signature`` over every secret still signing), no redirects followed,
 the 10 s timeout per network step and the whole response read bounded in bytes (:data:`READ_CAP`) and
 time, :data:`KEEP` bytes of it recorded. The body is :func:`event_body`: the event serialised
