@@ -289,7 +289,7 @@ def open_loop(
 
 
 def bench_engine(engine: str, args: argparse.Namespace) -> dict[str, Any] | None:
-    database_url = fresh_database(engine)
+    database_url = fresh_database(engine, args.pg_database)
     if database_url is None:
         return None
     key = create_account(database_url)
@@ -381,6 +381,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32, help="wrk connections in the closed-loop phases")
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--json", action="store_true", help="print each engine's figures as JSON too")
+    parser.add_argument("--pg-database", default="folio_bench", help="the PostgreSQL database (dropped, made anew)")
     parser.add_argument("--receiver", type=int, help=argparse.SUPPRESS)  # run as the receiver on this port
     args = parser.parse_args()
     args.rates = [float(rate) for rate in args.rate.split(",")]

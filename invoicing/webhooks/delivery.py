@@ -12,18 +12,24 @@ SQLite serialises writers. ``webhook.test`` events are targeted at one endpoint 
 (``status = 'pending'`` and ``next_attempt_at <= now``) endpoint by endpoint, at most ``concurrency``
 (``FOLIO_WEBHOOK_CONCURRENCY``, 16) in flight per endpoint in this process, ``FOR UPDATE SKIP LOCKED`` on
 PostgreSQL, by pushing ``next_attempt_at`` a lease (``FOLIO_WEBHOOK_LEASE_SECONDS``, 60 s) ahead: a
-process killed mid-attempt only delays that attempt until the lease ends (at least once). The claim reads
-the events and endpoints too, in the same transaction. Each claimed attempt runs as its own task, so a slow
-or dead receiver only ever holds its own endpoint's slots; the outcomes of attempts that finish while one
-is being written are written together, in one transaction (:meth:`WebhookWorker.record`).
+process killed mid-attempt only delays that attempt until the lease ends (at least once). The claim (one
+``UPDATE … RETURNING`` per endpoint) reads the events' bodies and the endpoints too, in the same
+transaction. New attempts of an endpoint with free slots and nothing due already are written claimed by the
+fan-out itself, which reads their bodies and endpoint in its transaction: the common case (the worker keeps
+up) costs no claim. Each claimed attempt runs as its own task, so a slow or dead receiver only ever holds its
+own endpoint's slots; the outcomes of attempts that finish while one is being written are written together,
+in one transaction and a few statements (:meth:`WebhookWorker.record`).
 
 **When**: a pass runs right after a commit in this process wrote events
-(:func:`invoicing.events.on_events_committed`) and whenever an attempt ends (a slot is free); otherwise
-every ``poll_seconds`` (``FOLIO_WEBHOOK_POLL_SECONDS``, 1 s), which finds events other processes wrote and
-retries that became due.
+(:func:`invoicing.events.on_events_committed`) and whenever an attempt ends (a slot is free), at most every
+:data:`PASS_SPACING`; otherwise every ``poll_seconds`` (``FOLIO_WEBHOOK_POLL_SECONDS``, 1 s), which finds
+events other processes wrote and retries that became due. A pass starts with one read transaction (events
+to fan out? endpoints with due attempts?).
 
-One attempt: the endpoint's host is resolved and every address checked to be public (unless private
-addresses are allowed), then one ``POST`` with the Standard Webhooks headers (``webhook-id`` = the event
+One attempt (:class:`~invoicing.webhooks.sender.Sender`, h11 over asyncio streams, connections kept per
+origin): a new connection's host is resolved (the answer kept 10 s, checked again at every use) and every
+address checked to be public (unless private addresses are allowed), the connection made to a checked
+address, then one ``POST`` with the Standard Webhooks headers (``webhook-id`` = the event
 id, ``webhook-timestamp``, ``webhook-signature`` over every secret still signing), no redirects followed,
 the 10 s timeout per network step and the whole response read bounded in bytes (:data:`READ_CAP`) and
 time, :data:`KEEP` bytes of it recorded. The body is :func:`event_body`: the event serialised
@@ -47,23 +53,24 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol, cast
 
-import httpx
+import h11
 import msgspec
 from litestar import Litestar
-from sqlalchemy import insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import load_only
+from sqlalchemy import Integer, Table, bindparam, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from invoicing.config import Settings, WebhookDeliverySettings
 from invoicing.core.ids import new_id
-from invoicing.core.netsafety import public_only_transport
+from invoicing.core.netsafety import Address, Resolver, is_public, resolve
 from invoicing.core.periodic import running
 from invoicing.db import Database
+from invoicing.db.engine import Prepared
 from invoicing.db.models import Event, WebhookDelivery, WebhookEndpoint
 from invoicing.db.types import utcnow
 from invoicing.events import on_events_committed
+from invoicing.webhooks.sender import READ_CAP, Failed, Sender
 from invoicing.webhooks.signing import sign, signing_secrets
 
 log = logging.getLogger("folio.webhooks")
@@ -81,8 +88,6 @@ JITTER = 0.1
 that failed together do not arrive together."""
 DISABLE_AFTER = timedelta(days=3)
 """An endpoint without a single success for this long (``failing_since`` older) is disabled."""
-READ_CAP = 64 * 1024
-"""Bytes of a response read at most (the rest is not read; the connection is closed)."""
 KEEP = 2048
 """Bytes of a response kept in the delivery log."""
 FAN_OUT_BATCH = 200
@@ -111,20 +116,42 @@ def _iso(moment: datetime) -> str:
 def event_body(event: Event) -> bytes:
     """The event as delivered: ``{"id", "type", "created_at", "entity_id", "data"}``, keys sorted, so the
     same event is the same bytes on every attempt and in every process."""
-    payload = {
-        "id": event.id,
-        "type": event.type,
-        "created_at": _iso(event.created_at),
-        "entity_id": event.entity_id,
-        "data": event.data or {},
-    }
+    return _body(event.id, event.type, event.created_at, event.entity_id, event.data)
+
+
+def _body(id_: str, type_: str, created_at: datetime, entity_id: str | None, data: dict[str, Any] | None) -> bytes:
+    payload = {"id": id_, "type": type_, "created_at": _iso(created_at), "entity_id": entity_id, "data": data or {}}
     return msgspec.json.encode(payload, order="sorted")
 
 
 # -- fan-out -----------------------------------------------------------------------------------------
 
 
-def subscribed(endpoint: WebhookEndpoint, event: Event) -> bool:
+class _Subscriber(Protocol):
+    @property
+    def enabled(self) -> bool: ...
+    @property
+    def account_id(self) -> str: ...
+    @property
+    def environment(self) -> str: ...
+    @property
+    def events(self) -> list[str] | None: ...
+    @property
+    def entity_ids(self) -> list[str] | None: ...
+
+
+class _Subscribable(Protocol):
+    @property
+    def account_id(self) -> str: ...
+    @property
+    def environment(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def entity_id(self) -> str | None: ...
+
+
+def subscribed(endpoint: _Subscriber, event: _Subscribable) -> bool:
     """Whether ``endpoint`` (as it is now) takes ``event``."""
     if not endpoint.enabled:
         return False
@@ -149,6 +176,85 @@ def _delivery_row(endpoint_id: str, event_id: str, now: datetime, attempt: int =
     }
 
 
+_DELIVERIES = cast(Table, WebhookDelivery.__table__)  # declared as FromClause; a declarative class maps a Table
+_ENDPOINTS = cast(Table, WebhookEndpoint.__table__)
+_EVENTS = cast(Table, Event.__table__)
+_NEW_ATTEMPT = Prepared(
+    insert(_DELIVERIES), ["id", "endpoint_id", "event_id", "attempt", "status", "next_attempt_at", "created_at"]
+)
+"""A new attempt's row (:func:`_delivery_row`): executed once per batch (one driver call)."""
+
+
+# The worker's statements, built once (building and hashing a statement cost more than running it): lists of
+# ids go in expanding parameters, the rest in bound ones; those that lock have a PostgreSQL variant.
+_E, _D, _V = _ENDPOINTS, _DELIVERIES, _EVENTS
+_ANY_UNPROCESSED = select(_V.c.id).where(_V.c.processed_at.is_(None)).limit(1)
+_DUE_ENDPOINTS = (
+    select(_D.c.endpoint_id).where(_D.c.status == "pending", _D.c.next_attempt_at <= bindparam("now")).distinct()
+)
+_UNPROCESSED = (
+    select(_V.c.id, _V.c.account_id, _V.c.environment, _V.c.entity_id, _V.c.type, _V.c.created_at)
+    .where(_V.c.processed_at.is_(None))
+    .order_by(_V.c.processed_at, _V.c.id)
+    .limit(bindparam("batch", type_=Integer))
+)
+"""What the fan-out reads of an event: not ``data`` (the object, the bulk of the row)."""
+_UNPROCESSED_LOCKED = _UNPROCESSED.with_for_update(skip_locked=True)
+_SCOPE_ENDPOINTS = select(
+    _E.c.id,
+    _E.c.account_id,
+    _E.c.environment,
+    _E.c.events,
+    _E.c.entity_ids,
+    _E.c.enabled,
+    _E.c.created_at,
+    _E.c.url,
+    _E.c.secret,
+    _E.c.previous_secret,
+    _E.c.previous_secret_expires_at,
+).where(
+    _E.c.account_id == bindparam("account_id"), _E.c.environment == bindparam("environment"), _E.c.enabled.is_(True)
+)
+_PROCESSED = update(_V).where(_V.c.id.in_(bindparam("ids", expanding=True))).values(processed_at=bindparam("now"))
+_DATA = select(_V.c.id, _V.c.data).where(_V.c.id.in_(bindparam("ids", expanding=True)))
+_BODIES = select(_V.c.id, _V.c.type, _V.c.created_at, _V.c.entity_id, _V.c.data).where(
+    _V.c.id.in_(bindparam("ids", expanding=True))
+)
+_ENDPOINT_STATES = select(
+    _E.c.id, _E.c.url, _E.c.enabled, _E.c.secret, _E.c.previous_secret, _E.c.previous_secret_expires_at
+).where(_E.c.id.in_(bindparam("ids", expanding=True)))
+_DUE = (
+    select(_D.c.id)
+    .where(
+        _D.c.endpoint_id == bindparam("b_endpoint_id"),
+        _D.c.status == "pending",
+        _D.c.next_attempt_at <= bindparam("now"),
+    )
+    .order_by(_D.c.next_attempt_at, _D.c.id)
+    .limit(bindparam("slots", type_=Integer))
+)
+_CLAIM = (
+    update(_D).where(_D.c.id.in_(_DUE)).values(next_attempt_at=bindparam("lease")).returning(_D.c.id, _D.c.event_id)
+)
+_CLAIM_LOCKED = (
+    update(_D)
+    .where(_D.c.id.in_(_DUE.with_for_update(skip_locked=True)))
+    .values(next_attempt_at=bindparam("lease"))
+    .returning(_D.c.id, _D.c.event_id)
+)
+_ATTEMPTS = (
+    select(_D.c.id, _D.c.endpoint_id, _D.c.event_id, _D.c.attempt, _D.c.status)
+    .where(_D.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_D.c.id)
+)
+_ATTEMPTS_LOCKED = _ATTEMPTS.with_for_update()
+
+
+async def _core(session: AsyncSession) -> AsyncConnection:
+    """The session's connection, in its transaction: Core statements without the ORM's per-statement work."""
+    return await session.connection()
+
+
 def new_delivery(endpoint_id: str, event_id: str, now: datetime, attempt: int = 1) -> WebhookDelivery:
     return WebhookDelivery(**_delivery_row(endpoint_id, event_id, now, attempt))
 
@@ -164,57 +270,65 @@ async def subscribers(session: AsyncSession, event: Event) -> list[WebhookEndpoi
     return [e for e in rows.scalars().all() if subscribed(e, event)]
 
 
-_FAN_OUT_COLUMNS = load_only(
-    Event.id, Event.account_id, Event.environment, Event.entity_id, Event.type, Event.created_at, raiseload=True
-)
-"""What the fan-out reads of an event: not ``data`` (the object, the bulk of the row)."""
-
-
 async def fan_out(db: Database, now: datetime | None = None, batch: int = FAN_OUT_BATCH) -> int:
     """Turn up to ``batch`` unprocessed events into pending deliveries; how many events were processed."""
     now = now or utcnow()
     async with db.transaction(write=False) as read:  # cheap look first: most passes find nothing
-        if (await read.execute(select(Event.id).where(Event.processed_at.is_(None)).limit(1))).first() is None:
+        if (await read.execute(_ANY_UNPROCESSED)).first() is None:
             return 0
+    return (await _fan_out(db, now, batch))[0]
+
+
+async def _fan_out(
+    db: Database, now: datetime, batch: int, take: _Slots | None = None, lease: datetime | None = None
+) -> tuple[int, list[Claimed]]:
+    """:func:`fan_out`'s transaction. ``take``: endpoint → attempts the caller will send now: that many of each
+    endpoint's new attempts are written claimed (due at ``lease``) and returned with their endpoint and body,
+    read in the same transaction (the counts are decremented); the rest are written due ``now``."""
     async with db.transaction() as session:
-        stmt = (
-            select(Event)
-            .options(_FAN_OUT_COLUMNS)
-            .where(Event.processed_at.is_(None))
-            .order_by(Event.processed_at, Event.id)
-            .limit(batch)
-        )
-        if not db.is_sqlite:
-            stmt = stmt.with_for_update(skip_locked=True)
-        events = (await session.execute(stmt)).scalars().all()
+        conn = await _core(session)
+        stmt = _UNPROCESSED if db.is_sqlite else _UNPROCESSED_LOCKED
+        events = (await conn.execute(stmt, {"batch": batch})).all()
         if not events:
-            return 0
-        scopes = {(e.account_id, e.environment) for e in events if e.type not in TARGETED_TYPES}
-        endpoints: dict[tuple[str, str], list[WebhookEndpoint]] = defaultdict(list)
+            return 0, []
+        scopes = {(ev.account_id, ev.environment) for ev in events if ev.type not in TARGETED_TYPES}
+        endpoints: dict[tuple[str, str], list[Any]] = defaultdict(list)
         for account_id, environment in scopes:
-            rows = await session.execute(
-                select(WebhookEndpoint).where(
-                    WebhookEndpoint.account_id == account_id,
-                    WebhookEndpoint.environment == environment,
-                    WebhookEndpoint.enabled.is_(True),
-                )
-            )
-            endpoints[(account_id, environment)] = list(rows.scalars().all())
+            rows = await conn.execute(_SCOPE_ENDPOINTS, {"account_id": account_id, "environment": environment})
+            endpoints[(account_id, environment)] = list(rows.all())
         rows_to_add = []
+        taken: list[tuple[dict[str, Any], Any, Any]] = []  # (the row, its endpoint, its event)
         for event in events:
             if event.type in TARGETED_TYPES:
                 continue
             for endpoint in endpoints.get((event.account_id, event.environment), []):
                 # subscribed when the event happened: an endpoint created later never gets older events
                 if endpoint.created_at <= event.created_at and subscribed(endpoint, event):
-                    rows_to_add.append(_delivery_row(endpoint.id, event.id, now))
-        await session.execute(
-            update(Event).where(Event.id.in_([e.id for e in events])).values(processed_at=now),
-            execution_options={"synchronize_session": False},
-        )
+                    row = _delivery_row(endpoint.id, event.id, now)
+                    if take is not None and lease is not None and take[endpoint.id] > 0:
+                        take[endpoint.id] -= 1
+                        row["next_attempt_at"] = lease
+                        taken.append((row, endpoint, event))
+                    rows_to_add.append(row)
+        await conn.execute(_PROCESSED, {"ids": [ev.id for ev in events], "now": now})
         if rows_to_add:
-            await session.execute(insert(WebhookDelivery), rows_to_add)
-        return len(events)
+            await _NEW_ATTEMPT.execute_many(session, rows_to_add)
+        claimed = []
+        if taken:
+            found = await conn.execute(_DATA, {"ids": list({t[2].id for t in taken})})
+            data = {event_id: event_data for event_id, event_data in found}
+            for row, endpoint, event in taken:
+                state = EndpointState(
+                    endpoint.id,
+                    endpoint.url,
+                    endpoint.enabled,
+                    endpoint.secret,
+                    endpoint.previous_secret,
+                    endpoint.previous_secret_expires_at,
+                )
+                body = _body(event.id, event.type, event.created_at, event.entity_id, data.get(event.id))
+                claimed.append(Claimed(row["id"], endpoint.id, state, event.id, body))
+        return len(events), claimed
 
 
 # -- one attempt -------------------------------------------------------------------------------------
@@ -232,23 +346,28 @@ class Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
-async def _read_capped(response: httpx.Response) -> bytes:
-    body = bytearray()
-    async for chunk in response.aiter_raw():
-        body += chunk
-        if len(body) >= READ_CAP:
-            break
-    return bytes(body[:READ_CAP])
+@dataclass(frozen=True, slots=True)
+class EndpointState:
+    """What sending needs of an endpoint, read when its attempts are claimed."""
+
+    id: str
+    url: str
+    enabled: bool
+    secret: str
+    previous_secret: str | None
+    previous_secret_expires_at: datetime | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Claimed:
-    """An attempt this process claimed, with what sending it needs (read in the claiming transaction)."""
+    """An attempt this process claimed, with what sending it needs (read in the claiming transaction):
+    the endpoint as it is now and the event's body (None: the endpoint or the event is gone)."""
 
     delivery_id: str
     endpoint_id: str
-    endpoint: WebhookEndpoint | None
-    event: Event | None
+    endpoint: EndpointState | None
+    event_id: str
+    body: bytes | None
 
 
 @dataclass
@@ -257,6 +376,28 @@ class _Pending:
     outcome: Outcome
     final: bool
     written: asyncio.Future[None]
+
+
+_RECORD = Prepared(
+    update(_DELIVERIES)
+    .where(_DELIVERIES.c.id == bindparam("delivery_id"))
+    .values(
+        status=bindparam("status"),
+        attempted_at=bindparam("attempted_at"),
+        response_status=bindparam("response_status"),
+        duration_ms=bindparam("duration_ms"),
+        response_body=bindparam("response_body"),
+        error=bindparam("error"),
+        next_attempt_at=bindparam("next_attempt_at"),
+    )
+)
+"""One attempt's outcome: executed once per batch of outcomes (one driver call)."""
+_SUCCEEDED = Prepared(
+    update(_ENDPOINTS)
+    .where(_ENDPOINTS.c.id == bindparam("endpoint_id"))
+    .values(last_success_at=bindparam("now"), failing_since=None)
+)
+"""An endpoint whose attempts of a batch all succeeded."""
 
 
 class WebhookWorker:
@@ -268,23 +409,20 @@ class WebhookWorker:
         clock: Clock = utcnow,
         rng: random.Random | None = None,
         allow_private: bool = False,
-        transport: httpx.AsyncBaseTransport | None = None,
+        resolver: Resolver = resolve,
     ) -> None:
         self.db = db
         self.settings = settings or WebhookDeliverySettings()
         self.allow_private = allow_private if self.settings.allow_private is None else self.settings.allow_private
         self.clock = clock
         self.rng = rng or random.Random()
-        limits = httpx.Limits(max_connections=None, max_keepalive_connections=20)
-        if transport is None and not self.allow_private:
-            # every connection resolves the name once, checks each address and connects to a checked one
-            transport = public_only_transport(limits)
-        self.client = httpx.AsyncClient(
-            timeout=httpx.Timeout(self.settings.timeout),
-            follow_redirects=False,
-            transport=transport,
-            limits=limits,
-            headers={"user-agent": "Folio-Webhooks/1"},
+        # each new connection resolves the name (kept a few seconds), checks every address and connects to
+        # a checked one
+        self.sender = Sender(
+            self.settings.timeout,
+            allowed=_anywhere if self.allow_private else is_public,
+            resolver=resolver,
+            max_idle=self.settings.concurrency,
         )
         self.in_flight: dict[str, int] = defaultdict(int)
         self.tasks: set[asyncio.Task[None]] = set()
@@ -293,6 +431,7 @@ class WebhookWorker:
         self._stopping = False
         self._outcomes: list[_Pending] = []
         self._recorder: asyncio.Task[None] | None = None
+        self._swept = time.monotonic()
 
     def wake(self) -> None:
         """Start a pass now rather than at the next poll. Safe from any thread: a commit that wrote events
@@ -320,7 +459,7 @@ class WebhookWorker:
             self._recorder.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._recorder
-        await self.client.aclose()
+        await self.sender.aclose()
 
     async def run(self) -> None:
         """Fan out and start due attempts until stopped; between passes, sleep until woken (a commit in this
@@ -333,6 +472,9 @@ class WebhookWorker:
                 await asyncio.sleep(last + PASS_SPACING - time.monotonic())
                 last = time.monotonic()
                 self._wake.clear()  # wakes from here on start another pass
+                if last - self._swept >= 1:
+                    self._swept = last
+                    self.sender.sweep()
                 try:
                     started = await self.run_once(wait=False)
                 except asyncio.CancelledError:
@@ -349,18 +491,34 @@ class WebhookWorker:
 
     async def run_once(self, *, wait: bool = True) -> int:
         """One pass: fan out new events, claim due attempts and start them (``wait``: and wait for them).
-        Returns how many events and attempts it took on."""
-        events = 0
-        while True:
-            n = await fan_out(self.db, self.clock())
-            events += n
-            if n < FAN_OUT_BATCH:
-                break
-        claimed = await self.claim()
-        tasks = [self._start(c) for c in claimed]
+        Returns how many events and attempts it took on.
+
+        One read transaction sees whether there are events to fan out and which endpoints have due attempts.
+        The fan-out writes the first attempts of an endpoint that had none due already claimed, up to its free
+        slots, and they start at once: no claim of their own (an endpoint with a backlog has its oldest
+        attempts claimed first)."""
+        now = self.clock()
+        async with self.db.transaction(write=False) as read:
+            conn = await _core(read)
+            unprocessed = (await conn.execute(_ANY_UNPROCESSED)).first() is not None
+            due_endpoints = (await conn.execute(_DUE_ENDPOINTS, {"now": now})).scalars().all()
+        events = started = 0
+        tasks = []
+        while unprocessed:
+            take = _Slots(self.settings.concurrency, self.in_flight, due_endpoints)
+            lease = now + timedelta(seconds=self.settings.lease_seconds)
+            n, handed = await _fan_out(self.db, now, FAN_OUT_BATCH, take, lease)
+            tasks += [self._start(c) for c in handed]
+            events, started = events + n, started + len(handed)
+            unprocessed = n >= FAN_OUT_BATCH
+            now = self.clock()
+        if due_endpoints:
+            claimed = await self.claim(due_endpoints, now)
+            tasks += [self._start(c) for c in claimed]
+            started += len(claimed)
         if wait and tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
-        return events + len(claimed)
+        return events + started
 
     async def drain(self, rounds: int = 50) -> None:
         """Passes until nothing is due (tests; with a clock, retries that are due now are made too)."""
@@ -371,7 +529,7 @@ class WebhookWorker:
     def _start(self, claimed: Claimed) -> asyncio.Task[None]:
         endpoint_id = claimed.endpoint_id
         self.in_flight[endpoint_id] += 1
-        task = asyncio.create_task(self._attempt(claimed), name=f"folio-webhook-{claimed.delivery_id}")
+        task = asyncio.create_task(self._attempt(claimed))
         self.tasks.add(task)
 
         def done(t: asyncio.Task[None]) -> None:
@@ -384,100 +542,69 @@ class WebhookWorker:
         task.add_done_callback(done)
         return task
 
-    async def claim(self) -> list[Claimed]:
-        """Claim due attempts, endpoint by endpoint, each only up to its free slots in this process; with the
-        endpoints and the events, read in the same transaction."""
-        now = self.clock()
-        async with self.db.transaction(write=False) as read:
-            due_endpoints = (
-                (
-                    await read.execute(
-                        select(WebhookDelivery.endpoint_id)
-                        .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
-                        .distinct()
-                    )
-                )
-                .scalars()
-                .all()
-            )
+    async def claim(self, due_endpoints: Sequence[str], now: datetime) -> list[Claimed]:
+        """Claim attempts of ``due_endpoints`` due at ``now``, endpoint by endpoint, each only up to its free
+        slots in this process (one ``UPDATE … RETURNING`` each); with the endpoints and the events' bodies, read
+        in the same transaction."""
         free = {e: self.settings.concurrency - self.in_flight.get(e, 0) for e in due_endpoints}
         free = {e: n for e, n in free.items() if n > 0}
         if not free:
             return []
         claimed: list[tuple[str, str, str]] = []
+        lease = now + timedelta(seconds=self.settings.lease_seconds)
+        stmt = _CLAIM if self.db.is_sqlite else _CLAIM_LOCKED
         async with self.db.transaction() as session:
+            conn = await _core(session)
             for endpoint_id, slots in free.items():
-                stmt = (
-                    select(WebhookDelivery.id, WebhookDelivery.event_id)
-                    .where(
-                        WebhookDelivery.endpoint_id == endpoint_id,
-                        WebhookDelivery.status == "pending",
-                        WebhookDelivery.next_attempt_at <= now,
-                    )
-                    .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
-                    .limit(min(slots, CLAIM_BATCH))
-                )
-                if not self.db.is_sqlite:
-                    stmt = stmt.with_for_update(skip_locked=True)
-                claimed += [(row.id, endpoint_id, row.event_id) for row in await session.execute(stmt)]
+                params = {"b_endpoint_id": endpoint_id, "now": now, "slots": min(slots, CLAIM_BATCH), "lease": lease}
+                claimed += [(row.id, endpoint_id, row.event_id) for row in await conn.execute(stmt, params)]
             if not claimed:
                 return []
-            await session.execute(
-                update(WebhookDelivery)
-                .where(WebhookDelivery.id.in_([c[0] for c in claimed]))
-                .values(next_attempt_at=now + timedelta(seconds=self.settings.lease_seconds)),
-                execution_options={"synchronize_session": False},
-            )
-            endpoint_rows = await session.scalars(
-                select(WebhookEndpoint).where(WebhookEndpoint.id.in_({c[1] for c in claimed}))
-            )
-            endpoints = {e.id: e for e in endpoint_rows}
-            events = {
-                e.id: e for e in await session.scalars(select(Event).where(Event.id.in_({c[2] for c in claimed})))
-            }
-        return [Claimed(d, e, endpoints.get(e), events.get(v)) for d, e, v in claimed]
+            found = await conn.execute(_ENDPOINT_STATES, {"ids": list({c[1] for c in claimed})})
+            endpoints = {row.id: EndpointState(*row) for row in found}
+            found = await conn.execute(_BODIES, {"ids": list({c[2] for c in claimed})})
+            bodies = {row.id: _body(row.id, row.type, row.created_at, row.entity_id, row.data) for row in found}
+        return [Claimed(d_, e_, endpoints.get(e_), v_, bodies.get(v_)) for d_, e_, v_ in claimed]
 
     async def _attempt(self, claimed: Claimed) -> None:
-        delivery_id, endpoint, event = claimed.delivery_id, claimed.endpoint, claimed.event
+        delivery_id, endpoint, body = claimed.delivery_id, claimed.endpoint, claimed.body
         try:
-            if endpoint is None or event is None or not endpoint.enabled:
-                why = "the endpoint is disabled" if endpoint is not None and event is not None else "gone"
+            if endpoint is None or body is None or not endpoint.enabled:
+                why = "the endpoint is disabled" if endpoint is not None and body is not None else "gone"
                 await self.record(delivery_id, Outcome(error=why), final=True)
                 return
-            outcome = await self.send(endpoint, event)
+            outcome = await self.send(endpoint, claimed.event_id, body)
             await self.record(delivery_id, outcome)
         except asyncio.CancelledError:
             raise  # shutting down: the lease makes the attempt due again
         except Exception:
             log.exception("webhook attempt %s failed unexpectedly; it is due again when its lease ends", delivery_id)
 
-    async def send(self, endpoint: WebhookEndpoint, event: Event) -> Outcome:
-        """One ``POST`` of ``event`` to ``endpoint``; never raises for what the network or receiver does."""
-        body = event_body(event)
+    async def send(self, endpoint: EndpointState, event_id: str, body: bytes) -> Outcome:
+        """One ``POST`` of an event's ``body`` to ``endpoint``; never raises for what the network or receiver
+        does."""
         started = time.monotonic()
         outcome = Outcome()
         try:
             now = self.clock()
             timestamp = int(now.timestamp())
-            headers = {
-                "content-type": "application/json",
-                "webhook-id": event.id,
-                "webhook-timestamp": str(timestamp),
-                "webhook-signature": sign(signing_secrets(endpoint, now), event.id, timestamp, body),
-            }
+            signature = sign(signing_secrets(endpoint, now), event_id, timestamp, body)
+            headers = [
+                (b"content-type", b"application/json"),
+                (b"webhook-id", event_id.encode()),
+                (b"webhook-timestamp", b"%d" % timestamp),
+                (b"webhook-signature", signature.encode()),
+            ]
             async with asyncio.timeout(self.settings.timeout * 3):  # connect + headers + the bounded body
-                async with self.client.stream("POST", endpoint.url, content=body, headers=headers) as response:
-                    outcome.status_code = response.status_code
-                    try:
-                        async with asyncio.timeout(self.settings.timeout):
-                            raw = await _read_capped(response)
-                    except (TimeoutError, httpx.HTTPError) as exc:
-                        raw = b""
-                        outcome.error = f"response body not read: {type(exc).__name__}"
-                    outcome.body = raw[:KEEP].decode("utf-8", "replace")
+                answer = await self.sender.post(endpoint.url, headers, body)
+            outcome.status_code = answer.status_code
+            outcome.body = answer.body[:KEEP].decode("utf-8", "replace")
+            outcome.error = answer.error
         except TimeoutError:
             outcome.error = f"no answer within {self.settings.timeout:g} s"
-        except (httpx.HTTPError, OSError, ValueError) as exc:
+        except Failed as exc:
+            outcome.error = str(exc)
+        except (h11.ProtocolError, OSError, EOFError, ValueError) as exc:
             outcome.error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         outcome.duration_ms = int((time.monotonic() - started) * 1000)
         if not outcome.ok and outcome.error is None:
@@ -514,48 +641,83 @@ class WebhookWorker:
                         p.written.set_result(None)
 
     async def _write(self, batch: list[_Pending]) -> None:
+        """A batch of outcomes in one transaction: the attempts read (locked on PostgreSQL), every outcome
+        written by one statement, the retries inserted by another, the endpoints updated."""
         now = self.clock()
         async with self.db.transaction() as session:
-            stmt = (
-                select(WebhookDelivery)
-                .where(WebhookDelivery.id.in_([p.delivery_id for p in batch]))
-                .order_by(WebhookDelivery.id)
-            )
-            if not self.db.is_sqlite:
-                stmt = stmt.with_for_update()
-            rows = {d.id: d for d in await session.scalars(stmt)}
+            stmt = _ATTEMPTS if self.db.is_sqlite else _ATTEMPTS_LOCKED
+            found = await (await _core(session)).execute(stmt, {"ids": [p.delivery_id for p in batch]})
+            rows = {row.id: row for row in found}
+            written: list[dict[str, Any]] = []
+            retries: list[dict[str, Any]] = []
+            outcomes: dict[str, list[bool]] = defaultdict(list)  # endpoint → its attempts' successes, in order
             for p in batch:
-                delivery = rows.get(p.delivery_id)
-                if delivery is None or delivery.status != "pending":
+                row = rows.get(p.delivery_id)
+                if row is None or row.status != "pending":
                     continue  # recorded already (a lease ran out and another worker tried it too)
-                await self._record_one(session, delivery, p.outcome, p.final, now)
+                outcome = p.outcome
+                values = {
+                    "delivery_id": row.id,
+                    "attempted_at": now,
+                    "response_status": outcome.status_code,
+                    "duration_ms": outcome.duration_ms,
+                    "response_body": outcome.body,
+                    "error": (outcome.error or None) and outcome.error[:500],
+                    "status": "succeeded" if outcome.ok else "failed",
+                    "next_attempt_at": now,  # a failure's: shown as the next retry
+                }
+                if not outcome.ok:
+                    wait = None if p.final else self.delay(row.attempt)
+                    if wait is not None:
+                        values["next_attempt_at"] = now + wait
+                        retries.append(_delivery_row(row.endpoint_id, row.event_id, now + wait, row.attempt + 1))
+                    else:
+                        log.warning("webhook delivery of %s to %s failed: %s", row.event_id, row.endpoint_id, outcome)
+                written.append(values)
+                outcomes[row.endpoint_id].append(outcome.ok)
+            if written:
+                await _RECORD.execute_many(session, written)
+            if retries:
+                await _NEW_ATTEMPT.execute_many(session, retries)
+            succeeded = [{"endpoint_id": e, "now": now} for e, oks in outcomes.items() if all(oks)]
+            if succeeded:
+                await _SUCCEEDED.execute_many(session, succeeded)
+            for endpoint_id, oks in outcomes.items():
+                if not all(oks):
+                    endpoint = await session.get(WebhookEndpoint, endpoint_id)
+                    if endpoint is not None:
+                        for ok in oks:
+                            _endpoint_after(session, endpoint, ok, now)
 
-    async def _record_one(
-        self, session: AsyncSession, delivery: WebhookDelivery, outcome: Outcome, final: bool, now: datetime
-    ) -> None:
-        delivery.attempted_at = now
-        delivery.response_status = outcome.status_code
-        delivery.duration_ms = outcome.duration_ms
-        delivery.response_body = outcome.body
-        delivery.error = (outcome.error or None) and outcome.error[:500]
-        endpoint = await session.get(WebhookEndpoint, delivery.endpoint_id)
-        if outcome.ok:
-            delivery.status, delivery.next_attempt_at = "succeeded", now
-            if endpoint is not None:
-                endpoint.last_success_at, endpoint.failing_since = now, None
-            return
-        delivery.status = "failed"
-        wait = None if final else self.delay(delivery.attempt)
-        delivery.next_attempt_at = now + wait if wait is not None else now  # shown as the next retry
-        if wait is not None:
-            session.add(new_delivery(delivery.endpoint_id, delivery.event_id, now + wait, delivery.attempt + 1))
-        else:
-            log.warning("webhook delivery of %s to %s failed: %s", delivery.event_id, delivery.endpoint_id, outcome)
-        if endpoint is not None and endpoint.enabled:
-            if endpoint.failing_since is None:
-                endpoint.failing_since = now
-            elif now - endpoint.failing_since > DISABLE_AFTER:
-                disable(session, endpoint, now)
+
+class _Slots(dict[str, int]):
+    """Free slots per endpoint for the fan-out to take: an endpoint's concurrency less its attempts in flight;
+    none for an endpoint in ``due`` (its due attempts go first, by the claim)."""
+
+    def __init__(self, concurrency: int, in_flight: dict[str, int], due: Sequence[str]) -> None:
+        super().__init__()
+        self.concurrency, self.in_flight, self.due = concurrency, in_flight, set(due)
+
+    def __missing__(self, endpoint_id: str) -> int:
+        free = 0 if endpoint_id in self.due else max(0, self.concurrency - self.in_flight.get(endpoint_id, 0))
+        self[endpoint_id] = free
+        return free
+
+
+def _anywhere(_: Address) -> bool:
+    return True
+
+
+def _endpoint_after(session: AsyncSession, endpoint: WebhookEndpoint, ok: bool, now: datetime) -> None:
+    """An endpoint after one of its attempts: a success clears ``failing_since``; a failure starts it, or
+    disables the endpoint when it began more than :data:`DISABLE_AFTER` ago."""
+    if ok:
+        endpoint.last_success_at, endpoint.failing_since = now, None
+    elif endpoint.enabled:
+        if endpoint.failing_since is None:
+            endpoint.failing_since = now
+        elif now - endpoint.failing_since > DISABLE_AFTER:
+            disable(session, endpoint, now)
 
 
 def disable(session: AsyncSession, endpoint: WebhookEndpoint, now: datetime) -> None:
@@ -595,6 +757,7 @@ async def webhook_lifespan(app: Litestar) -> AsyncIterator[None]:
 
 
 __all__: Sequence[str] = (
+    "READ_CAP",
     "RETRY_SCHEDULE",
     "WebhookDeliverySettings",
     "WebhookWorker",

@@ -371,6 +371,42 @@ def test_a_success_resets_the_failing_clock(platform, receiver):
     assert row is not None and row.enabled and row.failing_since == clock.now and row.last_success_at is not None
 
 
+def test_outcomes_written_together_each_get_their_row(platform, receiver):
+    """Many attempts in flight at once (their outcomes written in batches, one statement per batch): every
+    attempt has its own row, the failures their retries, and each endpoint its state."""
+    ok = add_endpoint(platform, f"{receiver.url}/many-ok", events=["invoice.issued"])
+    down = add_endpoint(platform, f"{receiver.url}/many-down", events=["invoice.issued"])
+    receiver.fail_first["/many-down"] = 10**6
+    for _ in range(12):
+        issue(platform)
+    clock = Clock()
+    drain(platform, clock)
+    good = deliveries(platform, ok, limit=100)
+    assert len(good) == 12 and len({d["event_id"] for d in good}) == 12
+    assert all((d["attempt"], d["status"], d["response_status"]) == (1, "succeeded", 200) for d in good)
+    assert all(d["attempted_at"] and d["response_body"].endswith(": 200") for d in good)
+    bad = deliveries(platform, down, limit=100)
+    firsts = [d for d in bad if d["attempt"] == 1]
+    retries = [d for d in bad if d["attempt"] == 2]
+    assert len(firsts) == 12 and len(retries) == 12 and len(bad) == 24
+    assert all((d["status"], d["response_status"], d["error"]) == ("failed", 500, "HTTP 500") for d in firsts)
+    assert all(d["status"] == "pending" and d["attempted_at"] is None for d in retries)
+    assert {d["event_id"] for d in retries} == {d["event_id"] for d in firsts} == {d["event_id"] for d in good}
+    assert len(receiver.at("/many-ok")) == 12 and len(receiver.at("/many-down")) == 12
+
+    async def read():
+        db = Database(platform.server.database_url)
+        try:
+            async with db.transaction(write=False) as session:
+                return await session.get(WebhookEndpoint, ok.id), await session.get(WebhookEndpoint, down.id)
+        finally:
+            await db.dispose()
+
+    fine, failing = run(read())
+    assert fine.last_success_at == clock.now and fine.failing_since is None
+    assert failing.failing_since == clock.now and failing.last_success_at is None and failing.enabled
+
+
 def test_entity_ids_and_event_types_filter(platform, receiver):
     only_first = add_endpoint(platform, f"{receiver.url}/first", entity_ids=[platform.entity_id])
     paid_only = add_endpoint(platform, f"{receiver.url}/paid", events=["invoice.paid"])
