@@ -35,7 +35,7 @@ NO_DUE = date(9999, 12, 1)
 
 _MONTH = "date_trunc('month', {0}::timestamp)::date"
 _NO_DUE = f"DATE '{NO_DUE.isoformat()}'"
-_FIGURES = (
+FIGURES = (
     "invoices",
     "credit_notes",
     "issued",
@@ -53,7 +53,7 @@ _KEY = "account_id, environment, month, currency_code, due_month, stripe"
 
 
 def _document_figures(d: str, sign: str) -> list[str]:
-    """A document row's contribution, as the :data:`_FIGURES` expressions (``{d}.`` its columns)."""
+    """A document row's contribution, as the :data:`FIGURES` expressions (``{d}.`` its columns)."""
     charging = f"{d}.type IN ('invoice', 'advance_invoice')"
     due = f"(CASE WHEN {charging} AND {d}.total_due > 0 THEN {d}.total_due ELSE 0 END)"
     opened = f"({d}.status IN ('issued', 'partially_paid') AND {due} > 0)"
@@ -83,15 +83,15 @@ _DOCUMENT_COLUMNS = (
 
 
 def _upsert(rows: str) -> str:
-    """Add ``rows`` (entity_id, month, currency_code, due_month and the :data:`_FIGURES`) to their rollup rows
+    """Add ``rows`` (entity_id, month, currency_code, due_month and the :data:`FIGURES`) to their rollup rows
     in one statement: grouped by row key (an update whose old and new rows share a key writes one row)."""
     return f"""
-    INSERT INTO report_rollups AS r ({_KEY}, {", ".join(_FIGURES)})
+    INSERT INTO report_rollups AS r ({_KEY}, {", ".join(FIGURES)})
     SELECT e.account_id, e.environment, x.month, x.currency_code, x.due_month, pg_backend_pid() % {STRIPES},
-           {", ".join(f"sum(x.{f})" for f in _FIGURES)}
+           {", ".join(f"sum(x.{f})" for f in FIGURES)}
     FROM ({rows}) x JOIN entities e ON e.id = x.entity_id
     GROUP BY e.account_id, e.environment, x.month, x.currency_code, x.due_month
-    ON CONFLICT ({_KEY}) DO UPDATE SET {", ".join(f"{f} = r.{f} + excluded.{f}" for f in _FIGURES)}"""
+    ON CONFLICT ({_KEY}) DO UPDATE SET {", ".join(f"{f} = r.{f} + excluded.{f}" for f in FIGURES)}"""
 
 
 def _document_rows() -> str:
@@ -99,7 +99,7 @@ def _document_rows() -> str:
     columns = _DOCUMENT_COLUMNS.split(", ")
     old = ", ".join(f"OLD.{c} AS {c}" for c in columns)
     new = ", ".join(f"NEW.{c}" for c in columns)
-    figures = ", ".join(f"{e} AS {f}" for e, f in zip(_document_figures("d", "d.sign"), _FIGURES, strict=True))
+    figures = ", ".join(f"{e} AS {f}" for e, f in zip(_document_figures("d", "d.sign"), FIGURES, strict=True))
     return f"""
         SELECT d.entity_id, {_MONTH.format("d.date")} AS month, d.currency_code,
                COALESCE({_MONTH.format("d.date_due")}, {_NO_DUE}) AS due_month, {figures}
@@ -110,7 +110,7 @@ def _document_rows() -> str:
 
 def _money(r: str, sign: str, entries: str) -> str:
     """A payment's or refund's contribution (``{r}.amount`` times ``sign`` paid; ``entries`` rows)."""
-    return ", ".join({"paid": f"{sign} * {r}.amount", "entries": entries}.get(f, "0") for f in _FIGURES)
+    return ", ".join({"paid": f"{sign} * {r}.amount", "entries": entries}.get(f, "0") for f in FIGURES)
 
 
 def _money_rows() -> str:
@@ -119,7 +119,7 @@ def _money_rows() -> str:
     def row(r: str, sign: str, entries: str) -> str:
         return f"{r}.entity_id, {_MONTH.format(r + '.date')}, {r}.currency_code, {_NO_DUE}, {_money(r, sign, entries)}"
 
-    names = ", ".join(["entity_id", "month", "currency_code", "due_month", *_FIGURES])
+    names = ", ".join(["entity_id", "month", "currency_code", "due_month", *FIGURES])
     return f"""
         SELECT * FROM (
             SELECT {row("OLD", "-sign", "-1")} WHERE TG_OP <> 'INSERT'
@@ -177,13 +177,13 @@ DROP = [
 REBUILD = [
     "DELETE FROM report_rollups",
     f"""
-INSERT INTO report_rollups ({_KEY}, {", ".join(_FIGURES)})
+INSERT INTO report_rollups ({_KEY}, {", ".join(FIGURES)})
 SELECT e.account_id, e.environment, x.month, x.currency_code, x.due_month, 0,
-       {", ".join(f"sum(x.{f})" for f in _FIGURES)}
+       {", ".join(f"sum(x.{f})" for f in FIGURES)}
 FROM (
     SELECT d.entity_id, {_MONTH.format("d.date")} AS month, d.currency_code,
            COALESCE({_MONTH.format("d.date_due")}, {_NO_DUE}) AS due_month,
-           {", ".join(f"{expr} AS {name}" for expr, name in zip(_document_figures("d", "1"), _FIGURES, strict=True))}
+           {", ".join(f"{expr} AS {name}" for expr, name in zip(_document_figures("d", "1"), FIGURES, strict=True))}
     FROM documents d WHERE {_counted("d")}
     UNION ALL
     SELECT p.entity_id, {_MONTH.format("p.date")}, p.currency_code, {_NO_DUE}, {_money("p", "1", "1")}

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 import asyncpg
 
 from invoicing.core.coverage import Period
+from invoicing.reports import rollups
 from invoicing.reports.rollups import REBUILD
 from invoicing.reports.service import _whole_months
 from tests.integration.conftest import make_entity
@@ -23,23 +24,7 @@ TODAY = date.today()
 THIS_MONTH = TODAY.replace(day=1)
 EARLY = (THIS_MONTH - timedelta(days=70)).replace(day=1)
 """The first day of the month two (or three) months back: every document is dated from here on."""
-FIGURES = ", ".join(
-    f"sum({f})"
-    for f in (
-        "invoices",
-        "credit_notes",
-        "issued",
-        "credited",
-        "net",
-        "tax",
-        "paid",
-        "outstanding",
-        "outstanding_count",
-        "open_due",
-        "open_count",
-        "entries",
-    )
-)
+FIGURES = ", ".join(f"sum({f})" for f in rollups.FIGURES)
 ROWS = (
     f"SELECT month, currency_code, due_month, {FIGURES} FROM report_rollups WHERE account_id = $1 "
     "GROUP BY month, currency_code, due_month ORDER BY month, currency_code, due_month"
