@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import gc
 import logging
 import multiprocessing
 import signal
@@ -106,6 +107,11 @@ def _work(conn: Connection) -> None:
     """A worker process: render what is sent, answer ``("ok", result)`` or ``("error", exception)``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole process group: the server decides
     _warm_up()
+    # The collector runs once per job, after the answer is sent, so the caller never waits for it; what the
+    # worker holds from its start (modules, fonts, stylesheets) is frozen out of every collection.
+    gc.collect()
+    gc.freeze()
+    gc.disable()
     conn.send("ready")
     while True:
         try:
@@ -122,6 +128,8 @@ def _work(conn: Connection) -> None:
             return
         except Exception:  # the error does not pickle
             conn.send(("error", RuntimeError(repr(answer[1]))))
+        del fn, args, answer
+        gc.collect()
 
 
 class _Slot:

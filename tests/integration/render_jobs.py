@@ -20,3 +20,19 @@ def echo(value: str) -> str:
 
 def pid() -> int:
     return os.getpid()
+
+
+def collector() -> tuple[bool, int, int]:
+    """Whether the worker's cyclic garbage collector runs on its own, how many objects it froze at start,
+    and how many objects its collector tracks now (what the next collection would walk)."""
+    import gc
+
+    return gc.isenabled(), gc.get_freeze_count(), len(gc.get_objects())
+
+
+def cycles(count: int) -> int:
+    """Leaves ``count`` reference cycles behind as garbage (as a render leaves its box tree)."""
+    for _ in range(count):
+        node: list[object] = []
+        node.append(node)
+    return count

@@ -29,7 +29,7 @@ from folio.server import create_server_app
 from invoicing.rendering.pool import RenderPool, RenderTooLong, RenderUnavailable
 from tests.conftest import _free_port, server_settings, start_server
 from tests.integration.conftest import assert_problem, make_account, make_entity
-from tests.integration.render_jobs import echo, gate, pid
+from tests.integration.render_jobs import collector, cycles, echo, gate, pid
 
 HANG = 60.0
 """Stops a test that would hang; never an assertion about speed."""
@@ -101,6 +101,16 @@ def test_render_runs_in_a_reused_worker_process(pool):
     assert asyncio.run(pool.run("ent_A", pid)) == worker
     assert asyncio.run(pool.run("ent_B", pid)) == worker
     assert pool.stats.rendered == 2 and pool.stats.replaced == 0
+
+
+def test_a_worker_collects_garbage_after_each_job_not_during_it(pool):
+    """The collector never interrupts a render: it is off in a worker, what the worker loaded at its start is
+    frozen out of collections, and the garbage a job leaves is collected once its answer is sent."""
+    enabled, frozen, tracked = asyncio.run(pool.run("ent_A", collector))
+    assert not enabled
+    assert frozen > 10_000  # WeasyPrint, the templates, the fonts: never walked again
+    assert asyncio.run(pool.run("ent_A", cycles, 50_000)) == 50_000
+    assert asyncio.run(pool.run("ent_A", collector))[2] < tracked + 5_000  # the 50,000 cycles were collected
 
 
 def test_another_entity_is_served_at_the_next_free_slot(pool, tmp_path):
