@@ -56,24 +56,12 @@ def check_math(token: Any) -> Any:
     return _check_math(token)
 
 
-def _used(box: Any, style: Any, name: str, refer_to: Any) -> None:
-    value = style[name]
-    unit = getattr(value, "unit", None)
-    if unit == "px":
-        setattr(box, name, value.value)
-    elif unit == "%":
-        setattr(box, name, refer_to * value.value / 100)
-    elif unit is not None:
-        setattr(box, name, value.value)
-    else:  # None, 'auto' or a math function
-        used = _percentage(value, style, refer_to)
-        if used == "auto" and name in ("min_width", "min_height"):
-            used = 0
-        setattr(box, name, used)
-
-
-_WIDTHS = ("margin_left", "margin_right", "padding_left", "padding_right", "width", "min_width", "max_width")
-_VERTICAL = ("margin_top", "margin_bottom", "padding_top", "padding_bottom")
+_SIZES = (
+    *("margin_left", "margin_right", "padding_left", "padding_right", "width", "min_width", "max_width"),
+    *("margin_top", "margin_bottom", "padding_top", "padding_bottom"),  # percentages of the width too
+)
+_WITH_HEIGHT = (*_SIZES, "height", "min_height", "max_height")
+_WITH_AUTO_HEIGHT = (*_SIZES, "min_height", "max_height")
 _BORDERS = ("border_top_width", "border_right_width", "border_bottom_width", "border_left_width")
 
 
@@ -84,10 +72,6 @@ def resolve_percentages(box: Any, containing_block: Any) -> None:
         cb_width, cb_height = containing_block
     maybe_height = cb_height if isinstance(box, _PageBox) else cb_width
     style = box.style
-    for name in _WIDTHS:
-        _used(box, style, name, cb_width)
-    for name in _VERTICAL:
-        _used(box, style, name, maybe_height)
     if cb_height == "auto":
         height = style["height"]
         if height == "auto" or check_math(height) or height.unit == "%":
@@ -95,12 +79,21 @@ def resolve_percentages(box: Any, containing_block: Any) -> None:
         else:
             assert height.unit.lower() == "px"
             box.height = height.value
-        _used(box, style, "min_height", 0)
-        _used(box, style, "max_height", inf)
+        names, refers = _WITH_AUTO_HEIGHT, (cb_width,) * 7 + (maybe_height,) * 4 + (0, inf)
     else:
-        _used(box, style, "height", cb_height)
-        _used(box, style, "min_height", cb_height)
-        _used(box, style, "max_height", cb_height)
+        names, refers = _WITH_HEIGHT, (cb_width,) * 7 + (maybe_height,) * 4 + (cb_height,) * 3
+    for name, refer_to in zip(names, refers, strict=True):
+        value = style[name]
+        unit = getattr(value, "unit", None)
+        if unit == "px":
+            setattr(box, name, value.value)
+        elif unit == "%":
+            setattr(box, name, refer_to * value.value / 100)
+        elif unit is not None:
+            setattr(box, name, value.value)
+        else:  # None, 'auto' or a math function
+            used = _percentage(value, style, refer_to)
+            setattr(box, name, 0 if used == "auto" and name in ("min_width", "min_height") else used)
     collapse = style["border_collapse"] == "collapse"
     for name in _BORDERS:
         if not (collapse and hasattr(box, name)):
