@@ -72,6 +72,8 @@ def resolve_percentages(box: Any, containing_block: Any) -> None:
         cb_width, cb_height = containing_block
     maybe_height = cb_height if isinstance(box, _PageBox) else cb_width
     style = box.style
+    names: tuple[str, ...]
+    refers: tuple[Any, ...]
     if cb_height == "auto":
         height = style["height"]
         if height == "auto" or check_math(height) or height.unit == "%":
