@@ -103,15 +103,20 @@ def _warm_up() -> None:
         log.exception("render worker warm-up failed")
 
 
+def hold_collector() -> None:
+    """The cyclic garbage collector as a render worker keeps it: what the process holds now (modules, fonts,
+    stylesheets) frozen out of every later collection, and no automatic collection; the worker collects once
+    after each job, when its answer is sent, so the caller never waits for it (the benchmarks do the same)."""
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+
+
 def _work(conn: Connection) -> None:
     """A worker process: render what is sent, answer ``("ok", result)`` or ``("error", exception)``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the whole process group: the server decides
     _warm_up()
-    # The collector runs once per job, after the answer is sent, so the caller never waits for it; what the
-    # worker holds from its start (modules, fonts, stylesheets) is frozen out of every collection.
-    gc.collect()
-    gc.freeze()
-    gc.disable()
+    hold_collector()
     conn.send("ready")
     while True:
         try:
