@@ -453,7 +453,7 @@ class WebhookWorker:
         """Per endpoint, attempts being sent now (at most ``concurrency``)."""
         self.queued: dict[str, collections.deque[tuple[Claimed, float]]] = {}
         """Per endpoint, attempts claimed by this process that wait for a free slot, each with the
-        ``time.monotonic()`` it must start by (:meth:`_start_by`), else it is left to its lease."""
+        ``time.monotonic()`` it must start by (:meth:`_start`), else it is left to its lease."""
         self.spacing = PASS_SPACING
         """Seconds before the next pass may start: grows with the work the last pass found."""
         self.tasks: set[asyncio.Task[None]] = set()
