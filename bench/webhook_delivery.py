@@ -8,17 +8,24 @@ the worker as configured, e.g. ``FOLIO_WEBHOOK_POLL_SECONDS``), set up by ``benc
 functions, and a receiver in a process of its own (uvicorn) that verifies every request's signature with the
 ``standardwebhooks`` library and records, per ``webhook-id``, when it first arrived. The phases:
 
-1. **closed loop, no endpoint**: ``wrk`` issues invoices as fast as the server answers (32 connections), with
-   no webhook endpoint: the outbox events are still written and marked processed.
-2. An endpoint is registered (``POST /v1/webhook-endpoints``, ``["invoice.issued"]``, the receiver's URL).
-3. **open loop**: invoices issued at ``--rate`` per second for ``--seconds`` (each request starts on its
+1. An endpoint is registered (``POST /v1/webhook-endpoints``, ``["invoice.issued"]``, the receiver's URL).
+2. **open loop**: invoices issued at ``--rate`` per second for ``--seconds`` (each request starts on its
    schedule whatever the earlier ones do), then the deliveries drain; ``--rate 100,200``: one such phase per
-   rate. Latency is from the moment the issuing
-   request got its answer (the client's clock) to the receiver's arrival (same machine, same clock); the
-   same from the event's ``created_at`` is printed too.
-4. **closed loop, with the endpoint**: as 1; then the backlog drains.
-5. **closed loop, endpoint disabled** (``PATCH enabled=false``): as 1 again. The issuing rate without webhooks
-   is the mean of 1 and 5, which brackets 4 in time.
+   rate. Latency is from the moment the issuing request got its answer (the client's clock) to the
+   receiver's arrival (same machine, same clock); the same from the event's ``created_at`` is printed too.
+3. **closed loop, alternated**: ``--rounds`` rounds, each of two ``wrk`` runs (32 connections, a 2 s warm-up
+   then ``--closed-seconds``), one with the endpoint enabled and one with it disabled (``PATCH enabled``),
+   in the order without/with, then with/without, and so on (ABBA: a drift of the machine's speed during the
+   phase weighs on both alike). Before each run the backlog is drained (no event left to fan out, no attempt
+   pending) in the state of the run before, and only then is the endpoint switched, so every run starts
+   alike and no event written while it was enabled is fanned out after it was disabled. For this phase the
+   server is pinned to one core and ``wrk`` and the receiver to the other (``--cpus``, ``taskset``; the open
+   loop runs unpinned, as it always did); PostgreSQL's backends are not pinned. Per run: invoices/s, the
+   server's CPU per invoice (its process tree, from ``/proc``), deliveries per second during the run and the
+   drain before it; per round the ratio with/without; then the median of the rounds' ratios (the figure for
+   the goal) and the median CPU per invoice with and without. Per round too, the ratio of the server's CPU
+   per invoice without/with: the rate a server bound by its own CPU would keep, which other processes taking
+   time on its core (another benchmark on a shared machine) move much less than the rate itself.
 
 Missing deliveries: ``invoice.issued`` events written while the endpoint was enabled (read from the
 database) that never arrived.
@@ -121,6 +128,7 @@ def serve_receiver(port: int) -> None:
 
 
 def start_receiver() -> tuple[subprocess.Popen, str]:
+    """The receiver in a process of its own; it and its URL."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, __file__, "--receiver", str(port)], stdout=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
@@ -136,6 +144,11 @@ def start_receiver() -> tuple[subprocess.Popen, str]:
 
 _local = httpx.Client(timeout=30)
 """For the receiver's answers (one client: making one costs ~30 ms of loading CA certificates)."""
+
+
+def pin(pid: int, cpus: str) -> None:
+    """Pin the running process ``pid`` and all its threads to ``cpus`` (``taskset -a -p -c``)."""
+    subprocess.run(["taskset", "-a", "-p", "-c", cpus, str(pid)], check=True, capture_output=True)
 
 
 def results(receiver: str) -> dict[str, Any]:
@@ -288,6 +301,83 @@ def open_loop(
     }
 
 
+def closed_loop(
+    url: str,
+    key: str,
+    entities: list[str],
+    database_url: str,
+    receiver: str,
+    account: httpx.Client,
+    endpoint: dict[str, Any],
+    args: argparse.Namespace,
+    server_pid: int,
+) -> dict[str, Any]:
+    """The alternated closed-loop rounds (``endpoint`` enabled since its creation on entry); the runs, their
+    rounds' ratios, and the periods the endpoint was enabled (whose ``invoice.issued`` events must arrive)."""
+    endpoint_id = endpoint["id"]
+    runs: list[dict[str, Any]] = []
+    windows: list[tuple[str, str]] = []  # (enabled from, until)
+    enabled_since: str | None = endpoint["created_at"]
+    enabled = True
+    for round_ in range(args.rounds):
+        order = (False, True) if round_ % 2 == 0 else (True, False)
+        for with_endpoint in order:
+            drained = drain(database_url, receiver)  # in the state of the run before: every run starts alike
+            if with_endpoint != enabled:
+                r = account.patch(f"/v1/webhook-endpoints/{endpoint_id}", json={"enabled": with_endpoint})
+                r.raise_for_status()
+                enabled = with_endpoint
+                if enabled:
+                    enabled_since = r.json()["updated_at"]
+                elif enabled_since is not None:
+                    windows.append((enabled_since, r.json()["updated_at"]))
+                    enabled_since = None
+            load = os.getloadavg()[0]
+            count_before = len(results(receiver)["arrivals"])
+            started = time.time()
+            run = run_wrk(url, key, args.closed_seconds, args.concurrency, entities, pid=server_pid, cpus=args.wrk_cpus)
+            ended = time.time()
+            arrivals = results(receiver)["arrivals"]
+            measured_from = ended - run["seconds"]  # the wrk run after its 2 s warm-up
+            during = sum(1 for arrived, _, _ in arrivals.values() if measured_from <= arrived <= ended)
+            runs.append(
+                {
+                    "round": round_ + 1,
+                    "with": with_endpoint,
+                    "invoices_per_s": run["invoices_per_s"],
+                    "server_cpu_ms": run["server_cpu_ms"],
+                    "errors": run["errors"],
+                    "p99_ms": run["p99_ms"],
+                    "delivered_per_s": during / run["seconds"],
+                    "arrived": len(arrivals) - count_before,
+                    "drain_before_s": drained,
+                    "load": load,
+                    "machine_busy": run["machine_busy"],
+                    "wall": started,
+                }
+            )
+            print(
+                f"  round {round_ + 1} {'with   ' if with_endpoint else 'without'}: "
+                f"{run['invoices_per_s']:.1f} invoices/s, server {run['server_cpu_ms']:.2f} ms CPU/invoice, "
+                f"p99 {run['p99_ms']:.0f} ms, {run['errors']} errors; delivered {during / run['seconds']:.1f}/s "
+                f"meanwhile (drain before: {drained:.1f} s; load {load:.2f}, machine busy "
+                f"{100 * run['machine_busy']:.0f} %)",
+                flush=True,
+            )
+    drained = drain(database_url, receiver)
+    if enabled and enabled_since is not None:
+        r = account.patch(f"/v1/webhook-endpoints/{endpoint_id}", json={"enabled": False})
+        r.raise_for_status()
+        windows.append((enabled_since, r.json()["updated_at"]))
+    ratios, cpu_ratios = [], []
+    for round_ in range(1, args.rounds + 1):
+        pair = {r["with"]: r for r in runs if r["round"] == round_}
+        ratios.append(pair[True]["invoices_per_s"] / pair[False]["invoices_per_s"])
+        # the rate a server bound by its own CPU would keep: what the other processes on its core take cancels out
+        cpu_ratios.append(pair[False]["server_cpu_ms"] / pair[True]["server_cpu_ms"])
+    return {"runs": runs, "windows": windows, "ratios": ratios, "cpu_ratios": cpu_ratios, "final_drain_s": drained}
+
+
 def bench_engine(engine: str, args: argparse.Namespace) -> dict[str, Any] | None:
     database_url = fresh_database(engine, args.pg_database)
     if database_url is None:
@@ -299,46 +389,37 @@ def bench_engine(engine: str, args: argparse.Namespace) -> dict[str, Any] | None
     try:
         entities = create_entities(url, key, 10)
         account = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=30)
-        before = run_wrk(url, key, args.closed_seconds, args.concurrency, entities, pid=server.pid)
 
         r = account.post("/v1/webhook-endpoints", json={"url": f"{receiver}/hook", "events": ["invoice.issued"]})
         r.raise_for_status()
         endpoint = r.json()
-        since = endpoint["created_at"]
         httpx.put(f"{receiver}/secret", content=endpoint["secret"]).raise_for_status()
 
         out["open"] = [open_loop(url, key, entities, database_url, receiver, rate, args.seconds) for rate in args.rates]
-
-        phase_start = time.time()
-        with_hooks = run_wrk(url, key, args.closed_seconds, args.concurrency, entities, pid=server.pid)
-        phase_end = time.time()
-        out["drain_s"] = drain(database_url, receiver)
-        arrivals = results(receiver)["arrivals"]
-        # the wrk run is a 2 s warm-up and the measured run: count arrivals during the measured part
-        measured_from = phase_end - args.closed_seconds
-        out["closed_deliveries_per_s"] = sum(
-            1 for arrived, _, _ in arrivals.values() if measured_from <= arrived <= phase_end
-        ) / (phase_end - max(measured_from, phase_start))
-
-        r = account.patch(f"/v1/webhook-endpoints/{endpoint['id']}", json={"enabled": False})
-        r.raise_for_status()
-        until = r.json()["updated_at"]
-        after = run_wrk(url, key, args.closed_seconds, args.concurrency, entities, pid=server.pid)
-
+        print(f"{engine}: open loop done; closed loop, {args.rounds} rounds", flush=True)
+        if args.server_cpus:  # the open loop as it always ran; the closed loop pinned
+            pin(server.pid, args.server_cpus)
+            pin(receiver_proc.pid, args.wrk_cpus)
+        closed = closed_loop(url, key, entities, database_url, receiver, account, endpoint, args, server.pid)
         final = results(receiver)
-        _, _, issued = backlog(database_url, since, until)
+        issued = sum(backlog(database_url, a, b)[2] for a, b in closed["windows"])
+        runs = closed["runs"]
         out.update(
-            closed_without=statistics.mean([before["invoices_per_s"], after["invoices_per_s"]]),
-            closed_without_runs=(before["invoices_per_s"], after["invoices_per_s"]),
-            closed_with=with_hooks["invoices_per_s"],
-            cpu_without=statistics.mean([before["server_cpu_ms"], after["server_cpu_ms"]]),
-            cpu_with=with_hooks["server_cpu_ms"],
-            issued_since_endpoint=issued,
+            closed=closed,
+            median_ratio=statistics.median(closed["ratios"]),
+            cpu_without=statistics.median(r["server_cpu_ms"] for r in runs if not r["with"]),
+            cpu_with=statistics.median(r["server_cpu_ms"] for r in runs if r["with"]),
+            rate_without=statistics.median(r["invoices_per_s"] for r in runs if not r["with"]),
+            rate_with=statistics.median(r["invoices_per_s"] for r in runs if r["with"]),
+            delivered_with=statistics.median(r["delivered_per_s"] for r in runs if r["with"]),
+            issued_while_enabled=issued,
             missing=issued - len(final["arrivals"]),
             duplicates=final["duplicates"],
             rejected=final["rejected"],
+            load=os.getloadavg(),
         )
-        out["cost_pct"] = 100 * (1 - out["closed_with"] / out["closed_without"])
+        out["cost_pct"] = 100 * (1 - out["median_ratio"])
+        out["cpu_cost_pct"] = 100 * (1 - statistics.median(closed["cpu_ratios"]))
         account.close()
     finally:
         for proc in (server, receiver_proc):
@@ -358,16 +439,23 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> None:
             f"(created_at→arrival p50 {o['created_p50_ms']:.0f} ms, p99 {o['created_p99_ms']:.0f} ms); "
             f"{o['missing']} missing"
         )
+    ratios = ", ".join(f"{100 * (1 - x):.1f} %" for x in r["closed"]["ratios"])
+    cpu_ratios = ", ".join(f"{100 * (1 - x):.1f} %" for x in r["closed"]["cpu_ratios"])
     print(
-        f"{'':10s} closed loop ({args.concurrency} connections): {r['closed_without']:.1f} invoices/s without an "
-        f"endpoint (runs {r['closed_without_runs'][0]:.1f}, {r['closed_without_runs'][1]:.1f}), "
-        f"{r['closed_with']:.1f}/s with one ({r['cost_pct']:.1f} % lower); server CPU {r['cpu_without']:.2f} → "
-        f"{r['cpu_with']:.2f} ms/invoice; delivered {r['closed_deliveries_per_s']:.1f}/s meanwhile, backlog "
-        f"drained {r['drain_s']:.1f} s after"
+        f"{'':10s} closed loop ({args.concurrency} connections, {args.rounds} rounds): lower with the endpoint by "
+        f"{ratios} per round, median {r['cost_pct']:.1f} %; medians {r['rate_without']:.1f} → {r['rate_with']:.1f} "
+        f"invoices/s, server CPU {r['cpu_without']:.2f} → {r['cpu_with']:.2f} ms/invoice; delivered "
+        f"{r['delivered_with']:.1f}/s meanwhile (median), backlog drained {r['closed']['final_drain_s']:.1f} s after "
+        f"the last run"
     )
     print(
-        f"{'':10s} all: {r['issued_since_endpoint']} invoice.issued events since the endpoint, {r['missing']} missing, "
-        f"{r['duplicates']} duplicates, {r['rejected']} signatures rejected"
+        f"{'':10s} by the server's CPU per invoice (without / with, per round): {cpu_ratios}, median "
+        f"{r['cpu_cost_pct']:.1f} % lower"
+    )
+    print(
+        f"{'':10s} all: {r['issued_while_enabled']} invoice.issued events while the endpoint was enabled, "
+        f"{r['missing']} missing, {r['duplicates']} duplicates, {r['rejected']} signatures rejected; load average "
+        f"{r['load'][0]:.2f} {r['load'][1]:.2f} {r['load'][2]:.2f}"
     )
 
 
@@ -377,7 +465,15 @@ def main() -> None:
         "--rate", default="200", help="invoices per second in the open-loop phase; several: one phase each (100,200)"
     )
     parser.add_argument("--seconds", type=float, default=10, help="duration of the open-loop phase")
-    parser.add_argument("--closed-seconds", type=int, default=10, help="duration of each closed-loop (wrk) phase")
+    parser.add_argument(
+        "--closed-seconds", type=int, default=8, help="duration of each closed-loop (wrk) run, after a 2 s warm-up"
+    )
+    parser.add_argument("--rounds", type=int, default=4, help="closed-loop rounds, each a run without and one with")
+    parser.add_argument(
+        "--cpus",
+        default="0:1",
+        help="cores of the server and of wrk and the receiver, taskset -c lists (default 0:1; 'none': not pinned)",
+    )
     parser.add_argument("--concurrency", type=int, default=32, help="wrk connections in the closed-loop phases")
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--json", action="store_true", help="print each engine's figures as JSON too")
@@ -385,6 +481,7 @@ def main() -> None:
     parser.add_argument("--receiver", type=int, help=argparse.SUPPRESS)  # run as the receiver on this port
     args = parser.parse_args()
     args.rates = [float(rate) for rate in args.rate.split(",")]
+    args.server_cpus, args.wrk_cpus = (None, None) if args.cpus == "none" else args.cpus.split(":")
     if args.receiver:
         serve_receiver(args.receiver)
         return
@@ -408,13 +505,16 @@ def main() -> None:
             )
     print()
     print(
-        "| engine | closed loop, no endpoint | with the endpoint | lower by | delivered meanwhile | missing overall |"
+        "| engine | rounds: lower by | median | by CPU/invoice, median | invoices/s without → with | "
+        "server CPU/invoice without → with | delivered meanwhile | missing |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for r in rows:
+        ratios = ", ".join(f"{100 * (1 - x):.1f}" for x in r["closed"]["ratios"])
         print(
-            f"| {r['engine']} | {r['closed_without']:.0f}/s | {r['closed_with']:.0f}/s | {r['cost_pct']:.1f} % | "
-            f"{r['closed_deliveries_per_s']:.0f}/s | {r['missing']} |"
+            f"| {r['engine']} | {ratios} % | {r['cost_pct']:.1f} % | {r['cpu_cost_pct']:.1f} % | "
+            f"{r['rate_without']:.0f} → {r['rate_with']:.0f} | "
+            f"{r['cpu_without']:.2f} → {r['cpu_with']:.2f} ms | {r['delivered_with']:.0f}/s | {r['missing']} |"
         )
 
 

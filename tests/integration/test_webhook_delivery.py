@@ -38,7 +38,16 @@ from invoicing.db.migrate import upgrade
 from invoicing.db.models import Event, WebhookEndpoint
 from invoicing.db.types import utcnow
 from invoicing.events import on_events_committed
-from invoicing.webhooks.delivery import DISABLE_AFTER, KEEP, MAX_ATTEMPTS, RETRY_SCHEDULE, WebhookWorker
+from invoicing.webhooks.delivery import (
+    DISABLE_AFTER,
+    KEEP,
+    MAX_ATTEMPTS,
+    MAX_PASS_SPACING,
+    PASS_SPACING,
+    RETRY_SCHEDULE,
+    WebhookWorker,
+    next_spacing,
+)
 from tests.conftest import Server, _free_port, drop_postgres_database, postgres_database, running, start_server
 from tests.integration.conftest import INVOICE, assert_problem, make_account, make_entity
 
@@ -62,6 +71,9 @@ class Receiver:
     """``/slow`` requests wait for it"""
     seen: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     lock: threading.Lock = field(default_factory=threading.Lock)
+    active: int = 0
+    """``/busy`` requests being answered now"""
+    most_active: int = 0
 
     def at(self, path: str) -> list[Received]:
         with self.lock:
@@ -87,6 +99,13 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
                 n = receiver.seen[path]
             if path.startswith("/slow"):
                 receiver.gate.wait(60)
+            if path.startswith("/busy"):  # held a moment, so that requests sent together overlap here
+                with receiver.lock:
+                    receiver.active += 1
+                    receiver.most_active = max(receiver.most_active, receiver.active)
+                time.sleep(0.05)
+                with receiver.lock:
+                    receiver.active -= 1
             if path.startswith("/huge"):  # a 200 whose body never ends
                 self.send_response(200)
                 self.send_header("content-type", "text/plain")
@@ -458,6 +477,33 @@ async def _with_worker_settings(database_url: str, settings, job):
         await db.dispose()
 
 
+def test_one_pass_takes_an_endpoints_backlog_and_keeps_its_bound(platform, receiver):
+    """One pass takes every new attempt of an endpoint, beyond its ``concurrency``: the attempts past its free
+    slots wait in this process and go as slots free (no pass per slot), never more than ``concurrency`` at a
+    time."""
+    endpoint = add_endpoint(platform, f"{receiver.url}/busy", events=["invoice.issued"])
+    for _ in range(7):
+        issue(platform)
+    settings = copy.deepcopy(Settings().webhook_delivery)
+    settings.concurrency = 2
+
+    async def one_pass(worker: WebhookWorker):
+        await worker.run_once()  # and waits for every attempt it started, the queued ones too
+        assert worker.in_flight == {} and worker.queued == {}
+
+    run(_with_worker_settings(platform.server.database_url, settings, one_pass))
+    assert 1 <= receiver.most_active <= 2
+    log = deliveries(platform, endpoint)
+    assert len(log) == 7 and all(d["status"] == "succeeded" for d in log)
+    assert len({verify(endpoint, r)["id"] for r in receiver.at("/busy")}) == 7
+
+
+def test_passes_are_spaced_more_the_more_they_find():
+    assert next_spacing(0) == PASS_SPACING
+    assert PASS_SPACING < next_spacing(5) < next_spacing(20) < MAX_PASS_SPACING
+    assert next_spacing(10_000) == MAX_PASS_SPACING <= 0.2  # the most a delivery waits for its pass
+
+
 def test_huge_and_never_ending_answers_are_bounded(platform, receiver):
     huge = add_endpoint(platform, f"{receiver.url}/huge", events=["invoice.issued"])
     hang = add_endpoint(platform, f"{receiver.url}/hang", events=["invoice.issued"])
@@ -592,7 +638,11 @@ def test_every_server_process_runs_the_worker(server, receiver):
     bodies = [Webhook(secret).verify(r.body, r.headers) for r in receiver.at("/live")]
     assert sorted(b["type"] for b in bodies) == ["invoice.issued", "webhook.test"]
     assert invoice["number"] in json.dumps(bodies)
-    log = account.get(f"/v1/webhook-endpoints/{endpoint}/deliveries").json()["data"]
+    for _ in range(300):  # an outcome is written after its answer (a busy worker's, a pass spacing later)
+        log = account.get(f"/v1/webhook-endpoints/{endpoint}/deliveries").json()["data"]
+        if all(d["status"] != "pending" for d in log):
+            break
+        time.sleep(0.1)
     assert sorted((d["event_type"], d["status"]) for d in log) == [
         ("invoice.issued", "succeeded"),
         ("webhook.test", "succeeded"),
