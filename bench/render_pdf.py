@@ -38,8 +38,7 @@ from invoicing.db.models import Document
 from invoicing.documents.lines import apply_totals
 from invoicing.documents.output import invoice_out
 from invoicing.entities.settings import effective
-from invoicing.rendering import Logo, RenderInput, Seller, render_pdf
-from invoicing.rendering import _speedups as speedups
+from invoicing.rendering import Logo, RenderInput, Seller, render_pdf, speedups
 from invoicing.rendering.pool import hold_collector
 
 SELLER = Seller(

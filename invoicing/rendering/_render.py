@@ -36,7 +36,7 @@ from invoicing.entities.settings import DEFAULT_COLOR, Settings
 from invoicing.rendering._epc import epc_payload, qr_data_uri
 from invoicing.rendering._format import ZWSP, Formatter, _em
 from invoicing.rendering._labels import LABELS, language_of
-from invoicing.rendering._speedups import install as _install_speedups
+from invoicing.rendering.speedups import install as _install_speedups
 
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # one INFO line per layout step otherwise
 
@@ -162,7 +162,7 @@ def _env() -> Environment:
 
 _lock = threading.Lock()
 _fonts: FontConfiguration | None = None
-_install_speedups()  # faster WeasyPrint internals, same PDFs (invoicing/rendering/_speedups.py)
+_install_speedups()  # faster WeasyPrint internals, same PDFs (invoicing/rendering/speedups.py)
 _css: dict[str, tuple[str, CSS]] = {}
 _ua: list[CSS] = []
 

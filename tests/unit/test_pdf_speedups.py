@@ -1,4 +1,4 @@
-"""The faster WeasyPrint internals of ``invoicing/rendering/_speedups.py`` change nothing in a PDF: documents
+"""The faster WeasyPrint internals of ``invoicing/rendering/speedups.py`` change nothing in a PDF: documents
 that exercise what they replace (percentage widths, ``auto`` sizes, collapsed borders, both designs, a
 credit note, right-to-left and CJK text, page breaks) render to the same bytes with and without them."""
 
@@ -16,8 +16,7 @@ from invoicing.core.totals import Tax
 from invoicing.documents.lines import apply_totals
 from invoicing.documents.output import credit_note_out, invoice_out
 from invoicing.entities.settings import effective
-from invoicing.rendering import Logo, RenderInput, Seller, qr_png, render_pdf
-from invoicing.rendering import _speedups as speedups
+from invoicing.rendering import Logo, RenderInput, Seller, qr_png, render_pdf, speedups
 from tests.unit.builders import issued_invoice
 
 
