@@ -29,28 +29,33 @@ FX_NAMESPACE = "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#"
 # The Factur-X 1.0 XMP (spec, section 6.2.2): the PDF/A extension schema that declares the ``fx`` properties,
 # then their values. WeasyPrint writes the rest of the XMP (PDF/A id, title, author, producer, dates) from
 # the document's metadata, so the XMP and the document information dictionary agree.
-_FX_SCHEMA = b"""<rdf:Description xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" \
-xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#" \
-rdf:about=""><pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">\
-<pdfaSchema:schema>Factur-X PDFA Extension Schema</pdfaSchema:schema>\
-<pdfaSchema:namespaceURI>urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#</pdfaSchema:namespaceURI>\
-<pdfaSchema:prefix>fx</pdfaSchema:prefix><pdfaSchema:property><rdf:Seq>%s</rdf:Seq></pdfaSchema:property>\
-</rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>\
-<rdf:Description xmlns:fx="urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#" rdf:about="">\
-<fx:DocumentType>INVOICE</fx:DocumentType><fx:DocumentFileName>factur-x.xml</fx:DocumentFileName>\
-<fx:Version>1.0</fx:Version><fx:ConformanceLevel>EN 16931</fx:ConformanceLevel></rdf:Description>"""
 _FX_PROPERTIES = (
     ("DocumentFileName", "The name of the embedded XML document"),
     ("DocumentType", "The type of the hybrid document in capital letters, e.g. INVOICE or ORDER"),
     ("Version", "The actual version of the standard applying to the embedded XML document"),
     ("ConformanceLevel", "The conformance level of the embedded XML document"),
 )
-FX_XMP = _FX_SCHEMA % b"".join(
-    b'<rdf:li rdf:parseType="Resource"><pdfaProperty:name>%s</pdfaProperty:name>'
-    b"<pdfaProperty:valueType>Text</pdfaProperty:valueType><pdfaProperty:category>external</pdfaProperty:category>"
-    b"<pdfaProperty:description>%s</pdfaProperty:description></rdf:li>" % (name.encode(), text.encode())
-    for name, text in _FX_PROPERTIES
-)
+FX_XMP = "".join(
+    (
+        '<rdf:Description xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" '
+        'xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" '
+        'xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#" rdf:about="">'
+        '<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">'
+        "<pdfaSchema:schema>Factur-X PDFA Extension Schema</pdfaSchema:schema>"
+        f"<pdfaSchema:namespaceURI>{FX_NAMESPACE}</pdfaSchema:namespaceURI>"
+        "<pdfaSchema:prefix>fx</pdfaSchema:prefix><pdfaSchema:property><rdf:Seq>",
+        *(
+            f'<rdf:li rdf:parseType="Resource"><pdfaProperty:name>{name}</pdfaProperty:name>'
+            "<pdfaProperty:valueType>Text</pdfaProperty:valueType><pdfaProperty:category>external"
+            f"</pdfaProperty:category><pdfaProperty:description>{text}</pdfaProperty:description></rdf:li>"
+            for name, text in _FX_PROPERTIES
+        ),
+        "</rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>",
+        f'<rdf:Description xmlns:fx="{FX_NAMESPACE}" rdf:about="">',
+        f"<fx:DocumentType>INVOICE</fx:DocumentType><fx:DocumentFileName>{FILE_NAME}</fx:DocumentFileName>",
+        f"<fx:Version>1.0</fx:Version><fx:ConformanceLevel>{LEVEL}</fx:ConformanceLevel></rdf:Description>",
+    )
+).encode()
 
 
 def base_pdf(inp: RenderInput) -> bytes:

@@ -27,7 +27,11 @@ the documents, payments and refunds (the migration's backfill; ``bench/seed_sql.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+
+from invoicing.documents.queries import OPEN_STATUSES
+from invoicing.reports.service import CHARGING, COUNTED, DOCUMENT_TYPES
 
 STRIPES = 64
 NO_DUE = date(9999, 12, 1)
@@ -52,11 +56,16 @@ FIGURES = (
 _KEY = "account_id, environment, month, currency_code, due_month, stripe"
 
 
+def _in(values: Iterable[str]) -> str:
+    """A SQL list of the report's own constants (:mod:`invoicing.reports.service`), never of input."""
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
 def _document_figures(d: str, sign: str) -> list[str]:
     """A document row's contribution, as the :data:`FIGURES` expressions (``{d}.`` its columns)."""
-    charging = f"{d}.type IN ('invoice', 'advance_invoice')"
+    charging = f"{d}.type IN {_in(CHARGING)}"
     due = f"(CASE WHEN {charging} AND {d}.total_due > 0 THEN {d}.total_due ELSE 0 END)"
-    opened = f"({d}.status IN ('issued', 'partially_paid') AND {due} > 0)"
+    opened = f"({d}.status IN {_in(OPEN_STATUSES)} AND {due} > 0)"
     return [
         f"CASE WHEN {charging} THEN {sign} ELSE 0 END",
         f"CASE WHEN {charging} THEN 0 ELSE {sign} END",
@@ -74,7 +83,7 @@ def _document_figures(d: str, sign: str) -> list[str]:
 
 
 def _counted(d: str) -> str:
-    return f"{d}.type IN ('invoice', 'credit_note', 'advance_invoice') AND {d}.status NOT IN ('draft', 'voided')"
+    return f"{d}.type IN {_in(DOCUMENT_TYPES)} AND {d}.status NOT IN {_in(COUNTED)}"
 
 
 _DOCUMENT_COLUMNS = (
