@@ -35,7 +35,7 @@ def test_deleting_a_draft(page: Page, host: Host, folio: Folio):
     frame.get_by_role("button", name="Delete draft").click()
     expect(frame.get_by_text("Delete this draft for good?")).to_be_visible()
     frame.get_by_role("button", name="Delete", exact=True).click()
-    expect(frame.get_by_role("heading", name="Invoices")).to_be_visible()
+    expect(frame.get_by_role("heading", name="Invoices", exact=True)).to_be_visible()
     with folio.api("B") as client:
         assert client.get(f"/v1/invoices/{draft['id']}").status_code == 404
     frame.get_by_label("Search by number or customer").fill("Draft To Delete")

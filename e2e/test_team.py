@@ -105,7 +105,7 @@ def test_invited_viewer_is_promoted_then_removed(page: Page, host: Host, folio: 
     expect(mate.get_by_role("link", name="Team")).to_have_count(0)
     # the admin, back on the team screen, sees the invitation accepted
     admin.get_by_role("link", name="Invoices", exact=True).click()
-    expect(admin.get_by_role("heading", name="Invoices")).to_be_visible()
+    expect(admin.get_by_role("heading", name="Invoices", exact=True)).to_be_visible()
     admin.get_by_role("link", name="Team").click()
     expect(admin.get_by_role("table", name="Team members").get_by_role("row").filter(has_text=address)).to_contain_text(
         "Active"
