@@ -18,6 +18,7 @@ from invoicing.auth import keys
 from invoicing.auth.context import Principal, Scope
 from invoicing.auth.permissions import ACCOUNT_KEY, ENTITY_KEY, PERMISSION_WORDS, ROLES, Perm
 from invoicing.db import Database
+from invoicing.db.engine import Prepared
 from invoicing.db.models import ApiKey, Entity, EntityUser
 
 # Other credential kinds (the BFF's scoped entity-user credential) register a resolver here:
@@ -26,15 +27,16 @@ from invoicing.db.models import ApiKey, Entity, EntityUser
 EXTRA_RESOLVERS: dict[str, Callable[[ASGIConnection, str, str | None], Awaitable[tuple[Principal, Entity | None]]]] = {}
 
 
-# The key and the entity it works on (the one named, else the key's own) in one Core statement on a
-# reader connection: no ORM session or unit of work for the read every call makes. The key is read on
-# every call, so a revoked key fails at once.
+# The key and the entity it works on (the one named, else the key's own) in one statement on a reader
+# connection, run by the driver (Prepared, typed rows): no ORM session, unit of work or per-statement
+# machinery for the read every call makes. The key is read on every call, so a revoked key fails at once.
 _ENTITY_COLUMNS = tuple(Entity.__table__.columns)
 _ENTITY_ATTRIBUTES = tuple(Entity.__mapper__.get_property_by_column(column).key for column in _ENTITY_COLUMNS)
-_KEY_AND_ENTITY = (
+_KEY_AND_ENTITY = Prepared(
     select(ApiKey.id, ApiKey.account_id, ApiKey.environment, ApiKey.entity_id, ApiKey.revoked_at, *_ENTITY_COLUMNS)
     .outerjoin(Entity, Entity.id == func.coalesce(bindparam("entity_id", type_=String), ApiKey.entity_id))
-    .where(ApiKey.key_hash == bindparam("key_hash"))
+    .where(ApiKey.key_hash == bindparam("key_hash")),
+    typed_rows=True,
 )
 _KEY_FIELDS = 5  # the columns before the entity's
 
@@ -61,20 +63,20 @@ async def resolve_key(db: Database, token: str, entity_id: str | None = None) ->
     same statement."""
     if keys.parse(token) is None:
         raise Unauthorized("The API key is malformed; expected sk_<env>_… or ek_<env>_….")
-    async with db.reader.connect() as connection:
-        row = (
-            await connection.execute(_KEY_AND_ENTITY, {"key_hash": keys.digest(token), "entity_id": entity_id or None})
-        ).first()
+    params = {"key_hash": keys.digest(token), "entity_id": entity_id or None}
+    rows = await _KEY_AND_ENTITY.fetch_alone(db.reader, params)
+    row = rows[0] if rows else None
     if row is None or row[4] is not None:  # unknown or revoked
         raise Unauthorized("The API key is not valid.")
     return _key_principal(row[0], row[1], row[2], row[3]), _loaded_entity(row[_KEY_FIELDS:])
 
 
-# An entity user's current status and role with its entity, likewise in one Core statement.
-_USER_AND_ENTITY = (
+# An entity user's current status and role with its entity, likewise in one statement.
+_USER_AND_ENTITY = Prepared(
     select(EntityUser.status, EntityUser.role, *_ENTITY_COLUMNS)
     .join(Entity, Entity.id == EntityUser.entity_id)
-    .where(EntityUser.id == bindparam("user_id"), EntityUser.entity_id == bindparam("entity_id"))
+    .where(EntityUser.id == bindparam("user_id"), EntityUser.entity_id == bindparam("entity_id")),
+    typed_rows=True,
 )
 _USER_FIELDS = 2  # the columns before the entity's
 
@@ -83,9 +85,9 @@ async def user_principal_and_entity(
     db: Database, account_id: str, environment: str, entity_id: str, user_id: str
 ) -> tuple[Principal, Entity]:
     """The current role of an entity user, read on every call so a change applies at once; the user's
-    entity comes with it, in the same statement (Core, on a reader connection, like :func:`resolve_key`)."""
-    async with db.reader.connect() as connection:
-        row = (await connection.execute(_USER_AND_ENTITY, {"user_id": user_id, "entity_id": entity_id})).first()
+    entity comes with it, in the same statement (on a reader connection, like :func:`resolve_key`)."""
+    rows = await _USER_AND_ENTITY.fetch_alone(db.reader, {"user_id": user_id, "entity_id": entity_id})
+    row = rows[0] if rows else None
     entity = _loaded_entity(row[_USER_FIELDS:]) if row is not None else None
     if (
         row is None

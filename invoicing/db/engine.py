@@ -43,11 +43,14 @@ _DRIVER = "folio.driver"
 
 class _Plan:
     """A statement compiled for one dialect: its SQL, and per positional parameter its name, the type's bind
-    processor and the literal value compiled into the statement (used when the caller gives none)."""
+    processor and the literal value compiled into the statement (used when the caller gives none); with
+    ``typed``, per result column the type's result processor (None where the driver's value is the one)."""
 
-    __slots__ = ("sql", "steps")
+    __slots__ = ("results", "sql", "steps")
 
-    def __init__(self, statement: ClauseElement, dialect: Dialect, column_keys: Sequence[str] | None) -> None:
+    def __init__(
+        self, statement: ClauseElement, dialect: Dialect, column_keys: Sequence[str] | None, typed: bool = False
+    ) -> None:
         compiled = statement.compile(dialect=dialect, column_keys=list(column_keys) if column_keys else None)
         assert isinstance(compiled, SQLCompiler)  # a DML or SELECT statement
         if compiled.literal_execute_params or compiled.post_compile_params or compiled.escaped_bind_names:
@@ -63,6 +66,21 @@ class _Plan:
             bind = binds[name]
             steps.append((name, process, _MISSING if bind.required or bind.callable else bind.value))
         self.steps = tuple(steps)
+        results = [column[3]._cached_result_processor(dialect, None) for column in compiled._result_columns]
+        self.results = tuple(results) if typed and any(results) else None
+
+    def rows(self, raw: Sequence[Sequence[Any]]) -> list[Sequence[Any]]:
+        """The driver's rows, each value through its column's result processor when the plan is typed."""
+        results = self.results
+        if results is None:
+            return list(raw)
+        return [
+            tuple(
+                value if process is None or value is None else process(value)
+                for process, value in zip(results, row, strict=True)
+            )
+            for row in raw
+        ]
 
     def args(self, params: dict[str, Any]) -> list[Any]:
         out = []
@@ -79,29 +97,47 @@ class Prepared:
     session's connection, inside its transaction: none of SQLAlchemy's per-statement work (ORM context,
     cache key, compiled-cache lookup, result metadata, greenlet hop). The parameters go through the
     columns' own bind processors (JSON, money, dates), so rows are written exactly as through SQLAlchemy;
-    rows come back as the driver gives them (on SQLite: dates and JSON as text). Driver errors are raised
-    as SQLAlchemy's (``IntegrityError`` …). For the few statements of the hot paths (issuing)."""
+    rows come back as the driver gives them (on SQLite: dates and JSON as text), or with ``typed_rows`` as
+    SQLAlchemy would give them (the columns' result processors applied). Driver errors are raised as
+    SQLAlchemy's (``IntegrityError`` …). For the few statements of the hot paths (issuing, the credential
+    read of every call)."""
 
-    def __init__(self, statement: ClauseElement, column_keys: Sequence[str] | None = None) -> None:
+    def __init__(
+        self, statement: ClauseElement, column_keys: Sequence[str] | None = None, *, typed_rows: bool = False
+    ) -> None:
         self.statement = statement
         self.column_keys = column_keys
+        self.typed_rows = typed_rows
         self._plans: WeakKeyDictionary[Dialect, _Plan] = WeakKeyDictionary()
 
     def plan(self, dialect: Dialect) -> _Plan:
         plan = self._plans.get(dialect)
         if plan is None:
-            plan = self._plans[dialect] = _Plan(self.statement, dialect, self.column_keys)
+            plan = self._plans[dialect] = _Plan(self.statement, dialect, self.column_keys, self.typed_rows)
         return plan
 
     async def fetch(self, session: AsyncSession, params: dict[str, Any]) -> list[Sequence[Any]]:
         """Execute with one row of ``params``; the rows it returns (SELECT, RETURNING), else []."""
         dialect, driver = await _driver(session)
+        return await self._fetch(dialect, driver, params)
+
+    async def fetch_alone(self, engine: AsyncEngine, params: dict[str, Any]) -> list[Sequence[Any]]:
+        """Execute on a connection of ``engine``'s pool taken for this one statement, outside any transaction
+        (a read that needs no other statement's view: the credential of a call)."""
+        async with engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            driver: Any = raw.driver_connection
+            if isinstance(driver, InlineSqliteConnection):
+                driver = driver._connection
+            return await self._fetch(connection.dialect, driver, params)
+
+    async def _fetch(self, dialect: Dialect, driver: Any, params: dict[str, Any]) -> list[Sequence[Any]]:
         plan = self.plan(dialect)
         args = plan.args(params)
         try:
             if isinstance(driver, sqlite3.Connection):
-                return driver.execute(plan.sql, args).fetchall()
-            return await driver.fetch(plan.sql, *args)
+                return plan.rows(driver.execute(plan.sql, args).fetchall())
+            return plan.rows(await driver.fetch(plan.sql, *args))
         except (sqlite3.Error, asyncpg.PostgresError) as error:
             raise _translated(plan.sql, args, error) from error
 

@@ -1,10 +1,11 @@
 """Events: every state change records one, in the transaction that makes the change (transactional outbox).
 
 :func:`emit` queues the row on the session; just before the commit the queued rows are inserted in one
-Core statement on the session's connection (a :data:`~invoicing.db.engine.BEFORE_COMMIT` hook of
-:meth:`Database.transaction`; a ``before_commit`` listener does the same for sessions committed
-otherwise), so an event exists exactly when the change it describes does. This module owns the
-``events`` table (:class:`invoicing.db.models.Event`); the database layer knows nothing of it.
+``executemany`` on the session's connection, run by the driver (a :class:`~invoicing.db.engine.Prepared`
+statement, in a :data:`~invoicing.db.engine.BEFORE_COMMIT` hook of :meth:`Database.transaction`; a
+``before_commit`` listener does the same through SQLAlchemy for sessions committed otherwise), so an event
+exists exactly when the change it describes does. This module owns the ``events`` table
+(:class:`invoicing.db.models.Event`); the database layer knows nothing of it.
 
 **The object.** An event's ``data.object`` is what the matching ``GET`` answers for its object at that
 moment, so a receiver never has to call back. The service that made the change hands its answer (the
@@ -32,7 +33,7 @@ from sqlalchemy.orm import Mapper, Session, object_session
 
 from invoicing.auth.context import Scope
 from invoicing.core.ids import new_id
-from invoicing.db.engine import BEFORE_COMMIT
+from invoicing.db.engine import BEFORE_COMMIT, Prepared
 from invoicing.db.models import Event
 from invoicing.db.types import utcnow
 from invoicing.events.schemas import EVENT_TYPES
@@ -40,6 +41,8 @@ from invoicing.events.schemas import EVENT_TYPES
 T = TypeVar("T")
 _QUEUED = "folio.events"
 _INSERT = insert(cast(Table, Event.__table__))  # declared as FromClause; a declarative class maps a Table
+_COLUMNS = ("id", "account_id", "environment", "entity_id", "type", "object_id", "actor", "data", "created_at")
+_PREPARED_INSERT = Prepared(_INSERT, _COLUMNS)  # what emit() queues, every column but processed_at (NULL)
 _WROTE = "folio.events.wrote"
 _on_commit: dict[URL, list[Callable[[], None]]] = {}
 
@@ -62,7 +65,6 @@ def emit(session: AsyncSession, scope: Scope, type_: str, object_id: str, data: 
             "actor": principal.actor,
             "data": data or {},
             "created_at": utcnow(),
-            "processed_at": None,
         }
     )
     return event_id
@@ -100,8 +102,8 @@ def on_events_committed(url: URL, callback: Callable[[], None]) -> Callable[[], 
 async def _insert_queued_now(session: AsyncSession) -> None:
     queued = session.info.pop(_QUEUED, None)
     if queued:
-        # Core on the session's connection: one executemany, without the ORM's bulk-insert machinery
-        await (await session.connection()).execute(_INSERT, queued)
+        # by the driver on the session's connection, one executemany: no ORM or Core statement machinery
+        await _PREPARED_INSERT.execute_many(session, queued)
         session.info[_WROTE] = True
 
 
