@@ -8,6 +8,9 @@ thread and back, so SQLite connections run aiosqlite's API *inline* on the event
 (:class:`InlineSqliteConnection`). One ``folio serve`` process per SQLite file; use PostgreSQL to
 run several.
 
+Both engines' pools hand connections out first come, first served (:class:`FairPool`): under load no
+request is passed over while later ones get a connection.
+
 PostgreSQL uses one pooled engine and row locks (``INSERT … ON CONFLICT DO UPDATE … RETURNING`` on
 the counter row).
 
@@ -20,7 +23,9 @@ goes through the session as usual.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from decimal import Decimal
@@ -35,7 +40,10 @@ from sqlalchemy import ClauseElement, Insert, Table, event, exc, insert, inspect
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapper
+from sqlalchemy.pool import AsyncAdaptedQueuePool
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.util import await_only
+from sqlalchemy.util.queue import AsyncAdaptedQueue, Empty, Full
 
 _MISSING = object()
 _DRIVER = "folio.driver"
@@ -205,6 +213,74 @@ async def insert_new(session: AsyncSession, obj: DeclarativeBase) -> None:
     await prepared.fetch(session, {column: getattr(obj, key) for column, key in columns})
 
 
+class _FairQueue(AsyncAdaptedQueue[Any]):
+    """The pool's idle connections, handed out first come, first served.
+
+    SQLAlchemy's asyncio queue lets a caller that asks while a connection is being handed back take it
+    before the callers already waiting (``get_nowait`` first; a woken waiter that finds the queue empty again
+    joins the end of the line). Under load on SQLite's one writer connection, that let a few requests wait
+    for seconds while later ones went first. Here a connection given back goes straight to the longest
+    waiter, and nobody takes one while others wait."""
+
+    def __init__(self, maxsize: int = 0, use_lifo: bool = False) -> None:
+        super().__init__(maxsize, use_lifo)
+        self._items: deque[Any] = deque()
+        self._waiters: deque[asyncio.Future[Any]] = deque()
+
+    def empty(self) -> bool:
+        return not self._items
+
+    def full(self) -> bool:
+        return 0 < self.maxsize <= len(self._items)
+
+    def qsize(self) -> int:
+        return len(self._items)
+
+    def put_nowait(self, item: Any) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(item)
+                return
+        if self.full():
+            raise Full()
+        self._items.append(item)
+
+    def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
+        self.put_nowait(item)  # the pool gives connections back without blocking
+
+    def get_nowait(self) -> Any:
+        if not self._items:
+            raise Empty()
+        return self._items.pop() if self.use_lifo else self._items.popleft()
+
+    def get(self, block: bool = True, timeout: float | None = None) -> Any:
+        if self._items or not block:
+            return self.get_nowait()
+        waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            return await_only(_wait(waiter, timeout))
+        except BaseException as error:
+            if waiter.done() and not waiter.cancelled():
+                self.put_nowait(waiter.result())  # handed over as the wait ended: to the next in line
+            waiter.cancel()
+            if isinstance(error, TimeoutError):
+                raise Empty() from None
+            raise
+
+
+async def _wait(waiter: asyncio.Future[Any], timeout: float | None) -> Any:
+    async with asyncio.timeout(timeout):
+        return await waiter
+
+
+class FairPool(AsyncAdaptedQueuePool):
+    """SQLAlchemy's asyncio pool with :class:`_FairQueue`: callers get connections in the order they asked."""
+
+    _queue_class = _FairQueue
+
+
 def _json_dumps(value: Any) -> str:
     return msgspec.json.encode(value).decode()
 
@@ -282,7 +358,14 @@ def _sqlite_engine(url: str, *, immediate: bool, pool_size: int, echo: bool) -> 
         return await InlineSqliteConnection(open_sqlite, 64)
 
     engine = create_async_engine(
-        url, echo=echo, pool_size=pool_size, max_overflow=0, pool_timeout=60, async_creator=connect, **JSON_CODEC
+        url,
+        echo=echo,
+        poolclass=FairPool,
+        pool_size=pool_size,
+        max_overflow=0,
+        pool_timeout=60,
+        async_creator=connect,
+        **JSON_CODEC,
     )
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -326,6 +409,7 @@ class Database:
             self.writer = self.reader = create_async_engine(
                 self.url,
                 echo=echo,
+                poolclass=FairPool,
                 pool_size=max(1, connections * 2 // 3),
                 max_overflow=connections - max(1, connections * 2 // 3),
                 pool_timeout=60,

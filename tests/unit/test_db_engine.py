@@ -129,3 +129,59 @@ async def test_sql_errors_reach_the_caller_and_the_connections_stay_usable(db):
     async with db.transaction() as session:
         await session.execute(text("UPDATE counter SET value = 1"))
     assert await value(db) == 1
+
+
+async def test_connections_go_to_callers_in_the_order_they_asked(db):
+    """SQLite's one writer connection: a caller asking just as it is given back waits behind those already
+    waiting (SQLAlchemy's own asyncio queue let it go first, and a waiter could be passed over for seconds)."""
+    order: list[str] = []
+
+    async def take(name: str) -> None:
+        async with db.writer.connect():
+            order.append(name)
+            await asyncio.sleep(0.01)
+
+    held = await db.writer.connect()
+    waiting = []
+    for name in "ABC":
+        waiting.append(asyncio.create_task(take(name)))
+        await asyncio.sleep(0.01)  # each is waiting for the connection before the next asks
+    await held.close()  # the connection goes back to the pool …
+    async with db.writer.connect():  # … and this caller asks for it at once, without yielding in between
+        order.append("D")
+    await asyncio.gather(*waiting)
+    assert order == ["A", "B", "C", "D"]
+
+
+async def test_a_caller_that_gives_up_waiting_passes_its_turn_on(db):
+    db.writer.pool._timeout = 0.05  # the pool's wait for a connection (pool_timeout)
+    held = await db.writer.connect()
+    with pytest.raises(Exception, match="QueuePool limit"):
+        await db.writer.connect()
+
+    async def next_caller() -> str:
+        async with db.writer.connect():
+            return "served"
+
+    later = asyncio.create_task(next_caller())
+    await asyncio.sleep(0.01)
+    await held.close()
+    assert await later == "served"  # the timed-out caller left the line; the next one got the connection
+    assert db.writer.pool.checkedin() == 1
+
+
+async def test_a_connection_handed_to_a_cancelled_caller_goes_to_the_next(db):
+    async def caller() -> str:
+        async with db.writer.connect():
+            await asyncio.sleep(0.01)
+            return "served"
+
+    held = await db.writer.connect()
+    first, second = asyncio.create_task(caller()), asyncio.create_task(caller())
+    await asyncio.sleep(0.01)
+    await held.close()  # handed to the first caller …
+    first.cancel()  # … which is cancelled before it runs again (its request ended)
+    assert await second == "served"
+    with pytest.raises(asyncio.CancelledError):
+        await first
+    assert db.writer.pool.checkedin() == 1
