@@ -14,8 +14,8 @@ request is passed over while later ones get a connection.
 PostgreSQL uses one pooled engine and row locks (``INSERT … ON CONFLICT DO UPDATE … RETURNING`` on
 the counter row).
 
-The statements of issuing (the inline customer's match, the number counter, the document) are
-:class:`Prepared`: compiled once per dialect and handed to the driver (sqlite3, asyncpg) on
+The statements of issuing (the inline customer's match, the number counter, the document, the outbox rows)
+and the credential read of every call are :class:`Prepared`: compiled once per dialect and handed to the driver (sqlite3, asyncpg) on
 the session's own connection and transaction, with the columns' bind processors applied as SQLAlchemy
 would; SQLAlchemy's per-statement work cost more CPU than the statements themselves. Everything else
 goes through the session as usual.
