@@ -160,32 +160,68 @@ def results(receiver: str) -> dict[str, Any]:
 # -- the load ------------------------------------------------------------------------------------------
 
 
+class _Connection:
+    """One keep-alive HTTP/1.1 connection to the server: a request written, its answer read (Content-Length
+    bodies only, which is what the API sends). A few dozen lines instead of httpx: at 200 requests/s httpx's
+    own CPU (over a millisecond a request) took the cores the server and PostgreSQL need, and the client, not
+    the server, set the pace."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    async def request(self, head: bytes, body: bytes) -> tuple[int, bytes]:
+        self.writer.write(head + body)
+        header = await self.reader.readuntil(b"\r\n\r\n")
+        lines = header.decode("latin-1").split("\r\n")
+        status = int(lines[0].split(" ", 2)[1])
+        fields = dict(line.split(":", 1) for line in lines[1:] if ":" in line)
+        length = next((int(v) for k, v in fields.items() if k.strip().lower() == "content-length"), None)
+        if length is None:
+            raise RuntimeError("the bench's client reads answers with a Content-Length only")
+        return status, await self.reader.readexactly(length)
+
+
 async def issue_open_loop(url: str, key: str, entities: list[str], rate: float, seconds: float) -> dict[str, Any]:
-    """Start one issuing request every 1/``rate`` s for ``seconds``, each on its own schedule (open loop).
-    Returns the answer times per invoice id (``time.time()``), request latencies and the schedule's slip."""
+    """Start one issuing request every 1/``rate`` s for ``seconds``, each on its own schedule (open loop): on an
+    idle keep-alive connection, or a new one when all are busy. Returns the answer times per invoice id
+    (``time.time()``), request latencies and the schedule's slip."""
     answered: dict[str, float] = {}
     latencies: list[float] = []
     errors = 0
-    limits = httpx.Limits(max_connections=1000, max_keepalive_connections=200)
-    headers = {"Authorization": f"Bearer {key}"}
-    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60, limits=limits) as client:
+    address = httpx.URL(url)
+    host, port = address.host, address.port or 80
+    body = json.dumps(INVOICE).encode()
+    heads = [
+        (
+            f"POST /v1/invoices HTTP/1.1\r\nHost: {host}:{port}\r\nAuthorization: Bearer {key}\r\n"
+            f"X-Entity-Id: {entity}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        for entity in entities
+    ]
+    idle: list[_Connection] = []
+    opened: list[_Connection] = []
 
-        async def one(i: int) -> None:
-            nonlocal errors
-            t0 = time.perf_counter()
-            try:
-                entity = entities[i % len(entities)]
-                r = await client.post("/v1/invoices", json=INVOICE, headers={"X-Entity-Id": entity})
-            except httpx.HTTPError:
-                errors += 1
-                return
-            done = time.time()
-            latencies.append(time.perf_counter() - t0)
-            if r.status_code == 201:
-                answered[r.json()["id"]] = done
-            else:
-                errors += 1
+    async def one(i: int) -> None:
+        nonlocal errors
+        t0 = time.perf_counter()
+        try:
+            connection = idle.pop() if idle else None
+            if connection is None:
+                connection = _Connection(*await asyncio.open_connection(host, port))
+                opened.append(connection)
+            status, answer = await connection.request(heads[i % len(heads)], body)
+        except (OSError, asyncio.IncompleteReadError, RuntimeError, ValueError):
+            errors += 1
+            return
+        idle.append(connection)
+        done = time.time()
+        latencies.append(time.perf_counter() - t0)
+        if status == 201:
+            answered[json.loads(answer)["id"]] = done
+        else:
+            errors += 1
 
+    try:
         total = int(rate * seconds)
         tasks = []
         slip = 0.0
@@ -199,7 +235,11 @@ async def issue_open_loop(url: str, key: str, entities: list[str], rate: float, 
             tasks.append(asyncio.create_task(one(i)))
         await asyncio.gather(*tasks)
         elapsed = time.perf_counter() - started
+    finally:
+        for connection in opened:
+            connection.writer.close()
     return {
+        "connections": len(opened),
         "answered": answered,
         "errors": errors,
         "issue_rate": len(answered) / elapsed,
@@ -289,6 +329,7 @@ def open_loop(
         "issue_p50_ms": load["issue_p50_ms"],
         "issue_p99_ms": load["issue_p99_ms"],
         "slip_ms": load["slip_ms"],
+        "connections": load["connections"],
         "issue_errors": load["errors"],
         "delivered": len(latencies),
         "deliveries_per_s": len(times) / (times[-1] - first_answer) if times else 0.0,
@@ -397,6 +438,11 @@ def bench_engine(engine: str, args: argparse.Namespace) -> dict[str, Any] | None
 
         out["open"] = [open_loop(url, key, entities, database_url, receiver, rate, args.seconds) for rate in args.rates]
         print(f"{engine}: open loop done; closed loop, {args.rounds} rounds", flush=True)
+        if args.rounds == 0:  # the open loop alone
+            final = results(receiver)
+            out.update(duplicates=final["duplicates"], rejected=final["rejected"], load=os.getloadavg())
+            account.close()
+            return out
         if args.server_cpus:  # the open loop as it always ran; the closed loop pinned
             pin(server.pid, args.server_cpus)
             pin(receiver_proc.pid, args.wrk_cpus)
@@ -433,12 +479,18 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> None:
         print(
             f"{r['engine']:10s} open loop {o['rate']:g}/s for {args.seconds:g} s: issued {o['issue_rate']:.1f}/s "
             f"(answer p50 {o['issue_p50_ms']:.0f} ms, p99 {o['issue_p99_ms']:.0f} ms, "
-            f"schedule slip ≤ {o['slip_ms']:.0f} ms, {o['issue_errors']} errors); "
+            f"schedule slip ≤ {o['slip_ms']:.0f} ms, {o['connections']} connections, {o['issue_errors']} errors); "
             f"delivered {o['deliveries_per_s']:.1f}/s; "
             f"answer→arrival p50 {o['p50_ms']:.0f} ms, p99 {o['p99_ms']:.0f} ms, max {o['max_ms']:.0f} ms "
             f"(created_at→arrival p50 {o['created_p50_ms']:.0f} ms, p99 {o['created_p99_ms']:.0f} ms); "
             f"{o['missing']} missing"
         )
+    if "closed" not in r:
+        print(
+            f"{'':10s} no closed loop (--rounds 0); {r['duplicates']} duplicates, {r['rejected']} signatures "
+            f"rejected; load average {r['load'][0]:.2f} {r['load'][1]:.2f} {r['load'][2]:.2f}"
+        )
+        return
     ratios = ", ".join(f"{100 * (1 - x):.1f} %" for x in r["closed"]["ratios"])
     cpu_ratios = ", ".join(f"{100 * (1 - x):.1f} %" for x in r["closed"]["cpu_ratios"])
     print(
@@ -468,7 +520,9 @@ def main() -> None:
     parser.add_argument(
         "--closed-seconds", type=int, default=8, help="duration of each closed-loop (wrk) run, after a 2 s warm-up"
     )
-    parser.add_argument("--rounds", type=int, default=4, help="closed-loop rounds, each a run without and one with")
+    parser.add_argument(
+        "--rounds", type=int, default=4, help="closed-loop rounds, each a run without and one with (0: open loop alone)"
+    )
     parser.add_argument(
         "--cpus",
         default="0:1",
@@ -503,6 +557,8 @@ def main() -> None:
                 f"| {r['engine']} | {o['rate']:g} | {o['issue_rate']:.0f} | {o['deliveries_per_s']:.0f} | "
                 f"{o['p50_ms']:.0f} ms | {o['p99_ms']:.0f} ms | {o['missing']} |"
             )
+    if args.rounds == 0:
+        return
     print()
     print(
         "| engine | rounds: lower by | median | by CPU/invoice, median | invoices/s without → with | "
