@@ -1,6 +1,9 @@
 """The faster WeasyPrint internals of ``invoicing/rendering/speedups.py`` change nothing in a PDF: documents
 that exercise what they replace (percentage widths, ``auto`` sizes, collapsed borders, both designs, a
-credit note, right-to-left and CJK text, page breaks) render to the same bytes with and without them."""
+credit note, right-to-left and CJK text, page breaks, the 200-line invoice of ``bench/render_pdf.py``) render
+to the same bytes with and without them; so does a page of what the invoices do not have but the replacements
+hand back to WeasyPrint or treat apart (floats, rounded corners, shadows, background images, decorated text,
+font features, ``box-sizing``, ``calc()``, right-to-left tables and blocks)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,8 @@ from decimal import Decimal
 import pytest
 import weasyprint
 from weasyprint.css import computed_values, functions
-from weasyprint.layout import block, percent, table
+from weasyprint.layout import background, block, inline, percent, table
+from weasyprint.text import line_break
 
 from invoicing.core.lines import DocumentLine
 from invoicing.core.totals import Tax
@@ -50,6 +54,7 @@ CASES = [
     pytest.param(_input(3, "modern", locale="de"), id="one-page-modern-de"),
     pytest.param(_input(45, "modern"), id="three-pages"),
     pytest.param(_input(2, "classic", kind="credit_note", locale="fr"), id="credit-note"),
+    pytest.param(_input(200, "classic"), id="eight-pages"),
 ]
 
 
@@ -66,6 +71,13 @@ def test_installed_in_every_module_that_uses_them():
     assert functions.check_math is speedups.check_math
     assert table.resolve_percentages is speedups.resolve_percentages
     assert all(f.__name__ == "physical" for f in computed_values.PHYSICAL_FUNCTIONS.values())
+    assert inline.strut is line_break.strut is speedups.strut
+    assert line_break.Layout.setup is speedups.layout_setup
+    assert (
+        background.resolve_radii_percentages is percent.resolve_radii_percentages is speedups.resolve_radii_percentages
+    )
+    assert background.layout_box_backgrounds is speedups.layout_box_backgrounds
+    assert block.avoid_collisions is inline.avoid_collisions is speedups.avoid_collisions
 
 
 @pytest.mark.skipif(not weasyprint.__version__.startswith(speedups.SUPPORTED), reason="speed-ups not installed")
@@ -77,6 +89,41 @@ def test_the_same_pdf_with_and_without_them(inp, request):
     plain = render_pdf(inp)
     assert faster[:5] == b"%PDF-" and len(faster) > 10_000
     assert faster == plain
+
+
+OTHER = """<html lang="de"><style>
+@page { size: A5; margin: 10mm }
+body { font-family: "DejaVu Sans"; font-size: 9pt }
+.f { float: left; width: 30%; height: 20mm; background: #eee; border-radius: 10% / 2mm }
+.r { float: right; width: 25mm; border: 1pt solid red; border-radius: 2mm; box-shadow: 1px 1px 2px #000 }
+.u { text-decoration: underline; font-variant: small-caps; font-feature-settings: "tnum" }
+.x { box-sizing: border-box; width: calc(50% + 3mm); padding: 2% 1mm; border: 2px dotted blue; line-height: 2lh }
+table { border-collapse: collapse; width: 80% } td { border: 1px solid #999; padding: 1mm; border-radius: 1mm }
+.ofl { overflow: hidden; background: rgba(0,0,0,.1) }
+.bi { background-image: linear-gradient(red, blue); height: 5mm }
+.hid { visibility: hidden; background: red }
+.lo { font-language-override: "TRK"; letter-spacing: 0.1em; word-spacing: 2px }
+</style><body>
+<div dir="rtl"><p>مرحبا بالعالم</p><table><tr><td>واحد</td><td>اثنان</td></tr></table>
+<img style="display: block; width: 10mm; height: 5mm"
+ src="data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' width='10' height='5'/>">
+<div class="ofl">formatting context in rtl</div></div>
+<div class="f">floated left</div><div class="r">floated right with some words to wrap</div>
+<p class="u">Underlined small caps 0123456789 next to the floats, long enough to wrap around them a few times over.</p>
+<div class="x">box-sizing border-box with calc width</div>
+<table><tr><td>1</td><td>two</td></tr><tr><td colspan="2">three</td></tr></table>
+
+<div class="bi"></div><div class="hid">hidden</div><p class="lo">Language override and spacing</p>
+<p lang="ja" style="break-before: page">ありがとう</p><div style="float: right"></div>
+</body></html>"""
+
+
+@pytest.mark.skipif(not weasyprint.__version__.startswith(speedups.SUPPORTED), reason="speed-ups not installed")
+def test_the_same_pdf_of_what_invoices_do_not_have(request):
+    faster = weasyprint.HTML(string=OTHER).write_pdf()
+    request.getfixturevalue("plain_weasyprint")
+    plain = weasyprint.HTML(string=OTHER).write_pdf()
+    assert faster[:5] == b"%PDF-" and faster == plain
 
 
 def test_check_math_answers_as_weasyprint_does():
