@@ -33,6 +33,11 @@ worked out once for all the lines.
   None`` directly, the others and the page go through WeasyPrint's.
 - ``resolve_radii_percentages`` (with it): a style whose four corners are square (most of them) sets them
   at once.
+- ``collapse_table_borders`` resolves the collapsed borders of a table once, at build time: for each grid
+  cell a box covers (a row group covers all of them) it read the box's border style, width and colour and
+  built the entry anew (~4,800 times for 200 lines). The entry of each side is worked out once per style;
+  the grid, the order the boxes are visited in and the rule that the earlier of equal borders wins are
+  WeasyPrint's.
 - ``avoid_collisions`` places each line and table next to the floats laid out so far; with none (the
   invoices have none) there is nothing to avoid, and the position and width are those WeasyPrint's loop
   ends with when it finds no colliding float. With a float on the page, WeasyPrint's own runs.
@@ -57,7 +62,7 @@ import weasyprint
 import weasyprint.css
 from weasyprint.css import computed_values, functions, properties
 from weasyprint.formatting_structure import boxes
-from weasyprint.layout import background, percent
+from weasyprint.layout import background, percent, table
 from weasyprint.layout import float as floats
 from weasyprint.text import line_break
 from weasyprint.text.constants import LST_TO_ISO, PANGO_DIRECTION
@@ -409,6 +414,147 @@ def avoid_collisions(context: Any, box: Any, containing_block: Any, outer: bool 
     return position_x, position_y, available_width
 
 
+_collapse_table_borders = table.collapse_table_borders
+_TRANSPARENT = table.TRANSPARENT
+_BORDER_STYLES = ("hidden", "double", "solid", "dashed", "dotted", "ridge", "outset", "groove", "inset", "none")
+_STYLE_SCORES = {style: score for score, style in enumerate(reversed(_BORDER_STYLES))}
+_STYLE_MAP = {"inset": "ridge", "outset": "groove"}
+_SIDES = ("top", "right", "bottom", "left")
+
+
+def _border_entries(style: Any) -> dict[str, tuple[Any, Any]]:
+    """What the border conflict resolution puts in the grid for each side of a box of ``style``:
+    (score, (style, width, color)), worked out once per style."""
+    from weasyprint.draw.color import get_color
+
+    try:
+        return style.folio_border_entries
+    except AttributeError:
+        pass
+    entries = {}
+    for side in _SIDES:
+        border_style = style[f"border_{side}_style"]
+        width = style[f"border_{side}_width"]
+        color = get_color(style, f"border_{side}_color")
+        score = ((1 if border_style == "hidden" else 0), width, _STYLE_SCORES[border_style])
+        entries[side] = (score, (_STYLE_MAP.get(border_style, border_style), width, color))
+    style.folio_border_entries = entries
+    return entries
+
+
+def collapse_table_borders(table: Any, grid_width: int, grid_height: int) -> Any:
+    """``table.collapse_table_borders``: the same border grid, each side of each box worked out once per style
+    (WeasyPrint worked it out again for each grid cell the box covers: a row group covers the whole table)."""
+    if not (grid_width and grid_height):
+        return [], []
+    transparent = _TRANSPARENT
+    weak_null_border = ((0, 0, _STYLE_SCORES["none"]), ("none", 0, transparent))
+    vertical_borders = [[weak_null_border] * (grid_width + 1) for _ in range(grid_height)]
+    horizontal_borders = [[weak_null_border] * grid_width for _ in range(grid_height + 1)]
+    ltr = table.style["direction"] == "ltr"
+
+    def set_one(grid_row: list[Any], x: int, entry: tuple[Any, Any]) -> None:
+        # Strict < so that the earlier call wins in case of a tie.
+        if grid_row[x][0] < entry[0]:
+            grid_row[x] = entry
+
+    def set_borders(box: Any, x: int, y: int, w: int, h: int) -> None:
+        entries = _border_entries(box.style)
+        left, right, top, bottom = entries["left"], entries["right"], entries["top"], entries["bottom"]
+        # x and y are logical (possibly rtl), but borders are graphical (always ltr).
+        if ltr:
+            left_x, right_x, xs = x, x + w, range(x, x + w)
+        else:
+            left_x, right_x, xs = -1 - w - x, -1 - x, range(-1 - x, -1 - x - w, -1)
+        for yy in range(y, y + h):
+            grid_row = vertical_borders[yy]
+            set_one(grid_row, left_x, left)
+            set_one(grid_row, right_x, right)
+        top_row, bottom_row = horizontal_borders[y], horizontal_borders[y + h]
+        for xx in xs:
+            set_one(top_row, xx, top)
+            set_one(bottom_row, xx, bottom)
+
+    strong_null_border = ((1, 0, _STYLE_SCORES["hidden"]), ("hidden", 0, transparent))
+    grid_y = 0
+    for row_group in table.children:
+        for row in row_group.children:
+            for cell in row.children:
+                grid_x, colspan, rowspan = cell.grid_x, cell.colspan, cell.rowspan
+                if ltr:
+                    vertical_x_range = range(grid_x + 1, grid_x + colspan)
+                    horizontal_x_range = range(grid_x, grid_x + colspan)
+                else:
+                    vertical_x_range = range(-2 - grid_x, -1 - grid_x - colspan, -1)
+                    horizontal_x_range = range(-1 - grid_x, -1 - grid_x - colspan, -1)
+                for xx in vertical_x_range:
+                    for yy in range(grid_y, grid_y + rowspan):
+                        vertical_borders[yy][xx] = strong_null_border
+                for xx in horizontal_x_range:
+                    for yy in range(grid_y + 1, grid_y + rowspan):
+                        horizontal_borders[yy][xx] = strong_null_border
+                set_borders(cell, grid_x, grid_y, colspan, rowspan)
+            grid_y += 1
+    grid_y = 0
+    for row_group in table.children:
+        for row in row_group.children:
+            set_borders(row, 0, grid_y, grid_width, 1)
+            grid_y += 1
+    grid_y = 0
+    for row_group in table.children:
+        rowspan = len(row_group.children)
+        set_borders(row_group, 0, grid_y, grid_width, rowspan)
+        grid_y += rowspan
+    for column_group in table.column_groups:
+        for column in column_group.children:
+            set_borders(column, column.grid_x, 0, 1, grid_height)
+    for column_group in table.column_groups:
+        set_borders(column_group, column_group.grid_x, 0, column_group.span, grid_height)
+    set_borders(table, 0, 0, grid_width, grid_height)
+
+    def remove_borders(box: Any) -> None:  # 0.0: WeasyPrint's 0 / 2
+        box.border_top_width = box.border_right_width = box.border_bottom_width = box.border_left_width = 0.0
+
+    def max_vertical_width(x: int, y1: int, y2: int) -> Any:
+        return max(grid_row[x][1][1] for grid_row in vertical_borders[y1:y2])
+
+    def max_horizontal_width(x1: int, y: int, x2: int | None) -> Any:
+        return max(width for _, (_, width, _) in horizontal_borders[y][x1:x2])
+
+    grid_y = 0
+    for row_group in table.children:
+        remove_borders(row_group)
+        for row in row_group.children:
+            remove_borders(row)
+            for cell in row.children:
+                x, y = cell.grid_x, grid_y
+                colspan, rowspan = cell.colspan, cell.rowspan
+                if ltr:
+                    top = max_horizontal_width(x, y, x + colspan)
+                    bottom = max_horizontal_width(x, y + rowspan, x + colspan)
+                    left = max_vertical_width(x, y, y + rowspan)
+                    right = max_vertical_width(x + colspan, y, y + rowspan)
+                else:
+                    top = max_horizontal_width(-colspan - x, y, -x or None)
+                    bottom = max_horizontal_width(-colspan - x, y + rowspan, -x or None)
+                    left = max_vertical_width(-1 - colspan - x, y, y + rowspan)
+                    right = max_vertical_width(-1 - x, y, y + rowspan)
+                cell.border_top_width = top / 2
+                cell.border_bottom_width = bottom / 2
+                cell.border_left_width = left / 2
+                cell.border_right_width = right / 2
+            grid_y += 1
+    for column_group in table.column_groups:
+        remove_borders(column_group)
+        for column in column_group.children:
+            remove_borders(column)
+    table.border_top_width = max_horizontal_width(0, 0, grid_width) / 2
+    table.border_bottom_width = max_horizontal_width(0, grid_height, grid_width) / 2
+    table.border_left_width = max_vertical_width(0, 0, 1) / 2
+    table.border_right_width = max_vertical_width(grid_width, 0, 1) / 2
+    return vertical_borders, horizontal_borders
+
+
 def _set(owner: Any, attribute: str, value: Any) -> None:
     if isinstance(owner, dict):
         owner[attribute] = value
@@ -447,6 +593,7 @@ def install() -> bool:
     _replace("resolve_radii_percentages", _resolve_radii_percentages, resolve_radii_percentages)
     _replace("layout_box_backgrounds", _layout_box_backgrounds, layout_box_backgrounds)
     _replace("avoid_collisions", _avoid_collisions, avoid_collisions)
+    _replace("collapse_table_borders", _collapse_table_borders, collapse_table_borders)
     _patch("computed_missing", _ComputedStyle, "__missing__", computed_missing)
     for name, function in list(computed_values.PHYSICAL_FUNCTIONS.items()):
         _patch("physical", computed_values.PHYSICAL_FUNCTIONS, name, _remembered(function))

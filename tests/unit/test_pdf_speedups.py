@@ -3,7 +3,8 @@ that exercise what they replace (percentage widths, ``auto`` sizes, collapsed bo
 credit note, right-to-left and CJK text, page breaks, the 200-line invoice of ``bench/render_pdf.py``) render
 to the same bytes with and without them; so does a page of what the invoices do not have but the replacements
 hand back to WeasyPrint or treat apart (floats, rounded corners, shadows, background images, decorated text,
-font features, ``box-sizing``, ``calc()``, right-to-left tables and blocks)."""
+font features, ``box-sizing``, ``calc()``, right-to-left tables and blocks, collapsed borders of every kind
+meeting in spanned cells, columns and row groups, ties included)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from decimal import Decimal
 import pytest
 import weasyprint
 from weasyprint.css import computed_values, functions
+from weasyprint.formatting_structure import build
 from weasyprint.layout import background, block, inline, percent, table
 from weasyprint.text import line_break
 
@@ -78,6 +80,7 @@ def test_installed_in_every_module_that_uses_them():
     )
     assert background.layout_box_backgrounds is speedups.layout_box_backgrounds
     assert block.avoid_collisions is inline.avoid_collisions is speedups.avoid_collisions
+    assert build.collapse_table_borders is table.collapse_table_borders is speedups.collapse_table_borders
 
 
 @pytest.mark.skipif(not weasyprint.__version__.startswith(speedups.SUPPORTED), reason="speed-ups not installed")
@@ -104,14 +107,20 @@ table { border-collapse: collapse; width: 80% } td { border: 1px solid #999; pad
 .hid { visibility: hidden; background: red }
 .lo { font-language-override: "TRK"; letter-spacing: 0.1em; word-spacing: 2px }
 </style><body>
-<div dir="rtl"><p>مرحبا بالعالم</p><table><tr><td>واحد</td><td>اثنان</td></tr></table>
+<div dir="rtl"><p>مرحبا بالعالم</p><table><colgroup><col style="border: 4px solid olive"><col></colgroup>
+<tbody style="border: 1px dashed"><tr><td>واحد</td><td>اثنان</td></tr>
+<tr><td rowspan="2" style="border: 3px double green">a</td><td style="border-top: 2px inset">b</td></tr>
+<tr><td style="border-left-style: hidden">c</td></tr><tr><td colspan="2" style="border: 2px outset">d</td></tr>
+</tbody><tbody></tbody></table>
 <img style="display: block; width: 10mm; height: 5mm"
  src="data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' width='10' height='5'/>">
 <div class="ofl">formatting context in rtl</div></div>
 <div class="f">floated left</div><div class="r">floated right with some words to wrap</div>
 <p class="u">Underlined small caps 0123456789 next to the floats, long enough to wrap around them a few times over.</p>
 <div class="x">box-sizing border-box with calc width</div>
-<table><tr><td>1</td><td>two</td></tr><tr><td colspan="2">three</td></tr></table>
+<table style="border: 2px solid"><tr><td style="border-color: red">1</td>
+<td rowspan="2" style="border: 3px groove">two</td></tr>
+<tr><td style="border-right: 5px hidden">x</td></tr><tr><td colspan="2">three</td></tr></table>
 
 <div class="bi"></div><div class="hid">hidden</div><p class="lo">Language override and spacing</p>
 <p lang="ja" style="break-before: page">ありがとう</p><div style="float: right"></div>
