@@ -4,7 +4,8 @@ credit note, right-to-left and CJK text, page breaks, the 200-line invoice of ``
 to the same bytes with and without them; so does a page of what the invoices do not have but the replacements
 hand back to WeasyPrint or treat apart (floats, rounded corners, shadows, background images, decorated text,
 font features, ``box-sizing``, ``calc()``, right-to-left tables and blocks, collapsed borders of every kind
-meeting in spanned cells, columns and row groups, ties included)."""
+meeting in spanned cells, columns and row groups, ties included, logical properties in both directions,
+first-line and first-letter styles)."""
 
 from __future__ import annotations
 
@@ -81,6 +82,8 @@ def test_installed_in_every_module_that_uses_them():
     assert background.layout_box_backgrounds is speedups.layout_box_backgrounds
     assert block.avoid_collisions is inline.avoid_collisions is speedups.avoid_collisions
     assert build.collapse_table_borders is table.collapse_table_borders is speedups.collapse_table_borders
+    assert weasyprint.css.ComputedStyle.__init__ is speedups.computed_init
+    assert weasyprint.css.AnonymousStyle.__init__ is speedups.anonymous_init
 
 
 @pytest.mark.skipif(not weasyprint.__version__.startswith(speedups.SUPPORTED), reason="speed-ups not installed")
@@ -106,6 +109,8 @@ table { border-collapse: collapse; width: 80% } td { border: 1px solid #999; pad
 .bi { background-image: linear-gradient(red, blue); height: 5mm }
 .hid { visibility: hidden; background: red }
 .lo { font-language-override: "TRK"; letter-spacing: 0.1em; word-spacing: 2px }
+.li { margin-inline-start: 5mm; padding-inline-end: 2mm; border-inline-start: 2px solid; background: #def }
+.u::first-line { color: green; text-transform: uppercase } .x::first-letter { font-size: 2em; color: red }
 </style><body>
 <div dir="rtl"><p>مرحبا بالعالم</p><table><colgroup><col style="border: 4px solid olive"><col></colgroup>
 <tbody style="border: 1px dashed"><tr><td>واحد</td><td>اثنان</td></tr>
@@ -114,7 +119,7 @@ table { border-collapse: collapse; width: 80% } td { border: 1px solid #999; pad
 </tbody><tbody></tbody></table>
 <img style="display: block; width: 10mm; height: 5mm"
  src="data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' width='10' height='5'/>">
-<div class="ofl">formatting context in rtl</div></div>
+<div class="ofl">formatting context in rtl</div><p class="li">بداية السطر</p></div><p class="li">Inline start</p>
 <div class="f">floated left</div><div class="r">floated right with some words to wrap</div>
 <p class="u">Underlined small caps 0123456789 next to the floats, long enough to wrap around them a few times over.</p>
 <div class="x">box-sizing border-box with calc width</div>
