@@ -25,6 +25,12 @@ worked out once for all the lines.
   those a rule sets (directly or through the logical name): no ``__missing__`` call for them at all.
 - ``strut`` (a style's line height and baseline) is asked for each line and text box; WeasyPrint looked its
   answer up by a key it built each time as the text of a tuple of 16 style values. It is remembered per style.
+- ``split_first_line`` asks Pango where the first line of a text ends in a given width (once for each text
+  box, more when it wraps). A long invoice repeats texts in the same style and width (quantities, tax rates,
+  a description: 543 of 1,222 for 200 lines); the answer is remembered per style for each text (of up to
+  200 characters), width and the other arguments. It carries WeasyPrint's deactivated layout object (the
+  text, its direction and metrics, no Pango object), which WeasyPrint changes when it draws the box: each
+  answer gets its own copy.
 - ``Layout.setup`` starts each Pango layout (one per text box, another when the box is drawn): it created a
   Pango context and a font description and worked out the font features each time. The font description
   and features are worked out once per style, and one context serves each font map, direction and language
@@ -115,17 +121,15 @@ def resolve_percentages(box: Any, containing_block: Any) -> None:
     except AttributeError:
         known = style.folio_used_sizes = {}
     try:
-        sizes, borders, collapse, sized = known[cb_width, cb_height, is_page]
+        sizes, borders, sized = known[cb_width, cb_height, is_page]
     except KeyError:
-        sizes, borders, collapse, sized = known[cb_width, cb_height, is_page] = _used_sizes(
-            style, cb_width, cb_height, is_page
-        )
+        sizes, borders, sized = known[cb_width, cb_height, is_page] = _used_sizes(style, cb_width, cb_height, is_page)
     attributes = box.__dict__
     attributes.update(sizes)
-    if collapse:
-        for name, value in borders.items():
+    if borders is None:  # collapsed borders: those the conflict resolution has not set
+        for name in _BORDERS:
             if name not in attributes:
-                attributes[name] = value
+                attributes[name] = style[name]
     else:
         attributes.update(borders)
     if sized:
@@ -135,10 +139,10 @@ def resolve_percentages(box: Any, containing_block: Any) -> None:
 
 def _used_sizes(
     style: Any, cb_width: Any, cb_height: Any, is_page: bool
-) -> tuple[dict[str, Any], dict[str, Any], bool, bool]:
+) -> tuple[dict[str, Any], dict[str, Any] | None, bool]:
     """What :func:`resolve_percentages` sets on a box of ``style`` in this containing block: the used sizes,
-    the border widths (set only where the collapsed-border resolution has not), and whether ``box-sizing``
-    changes them."""
+    the border widths (None with collapsed borders: then read only for a side the conflict resolution has not
+    set, as WeasyPrint does), and whether ``box-sizing`` changes them."""
     maybe_height = cb_height if is_page else cb_width
     sizes: dict[str, Any] = {}
     names: tuple[str, ...]
@@ -165,8 +169,8 @@ def _used_sizes(
         else:  # None, 'auto' or a math function
             used = _percentage(value, style, refer_to)
             sizes[name] = 0 if used == "auto" and name in ("min_width", "min_height") else used
-    borders = {name: style[name] for name in _BORDERS}
-    return sizes, borders, style["border_collapse"] == "collapse", style["box_sizing"] != "content-box"
+    borders = None if style["border_collapse"] == "collapse" else {name: style[name] for name in _BORDERS}
+    return sizes, borders, style["box_sizing"] != "content-box"
 
 
 _ComputedStyle = weasyprint.css.ComputedStyle
@@ -263,6 +267,46 @@ def strut(style: Any) -> tuple[float, float]:
     except AttributeError:
         result = style.folio_strut = _strut(style)
         return result
+
+
+_split_first_line = line_break.split_first_line
+_SHORT_TEXT = 200
+"""The longest text whose first line is remembered: the rest of a long text, asked for each of its lines,
+would be kept once per line (its size times its number of lines)."""
+
+
+def split_first_line(
+    text: str,
+    style: Any,
+    context: Any,
+    max_width: Any,
+    justification_spacing: Any,
+    is_line_start: bool = True,
+    minimum: bool = False,
+) -> tuple[Any, ...]:
+    """``line_break.split_first_line``: the first line of a text in a style and width, worked out by Pango
+    once per style for each text, width and the other arguments (a long invoice repeats the quantities, the
+    tax rates, a description in the same column). The answer carries the Pango layout, which WeasyPrint
+    leaves deactivated (no Pango object in it, only its text, direction and metrics) and later changes when
+    it draws the box: each answer gets a copy of its own."""
+    if len(text) > _SHORT_TEXT:  # each line of a long text is asked with the rest of it: not kept
+        return _split_first_line(text, style, context, max_width, justification_spacing, is_line_start, minimum)
+    try:
+        known = style.folio_lines
+    except AttributeError:
+        known = style.folio_lines = {}
+    key = (text, max_width, justification_spacing, is_line_start, minimum)
+    try:
+        attributes, *rest = known[key]
+    except KeyError:
+        layout, *rest = _split_first_line(
+            text, style, context, max_width, justification_spacing, is_line_start, minimum
+        )
+        known[key] = (dict(vars(layout)), *rest)
+        return (layout, *rest)
+    layout = _Layout.__new__(_Layout)
+    layout.__dict__.update(attributes)
+    return (layout, *rest)
 
 
 _Layout = line_break.Layout
@@ -625,6 +669,7 @@ def install() -> bool:
     _replace("check_math", _check_math, check_math)
     _replace("resolve_percentages", percent.resolve_percentages, resolve_percentages)
     _replace("strut", _strut, strut)
+    _replace("split_first_line", _split_first_line, split_first_line)
     _patch("layout_setup", _Layout, "setup", layout_setup)
     _replace("resolve_radii_percentages", _resolve_radii_percentages, resolve_radii_percentages)
     _replace("layout_box_backgrounds", _layout_box_backgrounds, layout_box_backgrounds)

@@ -5,7 +5,7 @@ to the same bytes with and without them; so does a page of what the invoices do 
 hand back to WeasyPrint or treat apart (floats, rounded corners, shadows, background images, decorated text,
 font features, ``box-sizing``, ``calc()``, right-to-left tables and blocks, collapsed borders of every kind
 meeting in spanned cells, columns and row groups, ties included, logical properties in both directions,
-first-line and first-letter styles)."""
+first-line and first-letter styles, the same text twice in the same style: ellipsis, hyphenation, justification)."""
 
 from __future__ import annotations
 
@@ -75,6 +75,7 @@ def test_installed_in_every_module_that_uses_them():
     assert table.resolve_percentages is speedups.resolve_percentages
     assert all(f.__name__ == "physical" for f in computed_values.PHYSICAL_FUNCTIONS.values())
     assert inline.strut is line_break.strut is speedups.strut
+    assert inline.split_first_line is line_break.split_first_line is speedups.split_first_line
     assert line_break.Layout.setup is speedups.layout_setup
     assert (
         background.resolve_radii_percentages is percent.resolve_radii_percentages is speedups.resolve_radii_percentages
@@ -111,6 +112,8 @@ table { border-collapse: collapse; width: 80% } td { border: 1px solid #999; pad
 .lo { font-language-override: "TRK"; letter-spacing: 0.1em; word-spacing: 2px }
 .li { margin-inline-start: 5mm; padding-inline-end: 2mm; border-inline-start: 2px solid; background: #def }
 .u::first-line { color: green; text-transform: uppercase } .x::first-letter { font-size: 2em; color: red }
+.el { width: 20mm; overflow: hidden; white-space: nowrap; text-overflow: ellipsis } .hy { width: 18mm; hyphens: auto }
+.j { width: 40mm; text-align: justify }
 </style><body>
 <div dir="rtl"><p>مرحبا بالعالم</p><table><colgroup><col style="border: 4px solid olive"><col></colgroup>
 <tbody style="border: 1px dashed"><tr><td>واحد</td><td>اثنان</td></tr>
@@ -128,6 +131,9 @@ table { border-collapse: collapse; width: 80% } td { border: 1px solid #999; pad
 <tr><td style="border-right: 5px hidden">x</td></tr><tr><td colspan="2">three</td></tr></table>
 
 <div class="bi"></div><div class="hid">hidden</div><p class="lo">Language override and spacing</p>
+<div class="el">Ellipsis after a few words</div><div class="el">Ellipsis after a few words</div>
+<p class="hy">Donaudampfschifffahrtsgesellschaft</p><p class="hy">Donaudampfschifffahrtsgesellschaft</p>
+<p class="j">Justified text over a few lines, twice.</p><p class="j">Justified text over a few lines, twice.</p>
 <p lang="ja" style="break-before: page">ありがとう</p><div style="float: right"></div>
 </body></html>"""
 
