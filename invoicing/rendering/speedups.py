@@ -19,10 +19,12 @@ worked out once for all the lines.
 - A computed style works out each property the first time it is read (~7,700 times for a one-page
   invoice). Most of them are not set by any rule: their value is the parent's (inherited) or the initial
   one, yet each went through the whole general path (logical names, ``var()``, math functions, special
-  properties). Those now take a short path to the same value; a property set by a rule, and the few special
-  ones, still take WeasyPrint's. Those whose value is then their initial value as it is (~60 % of the
-  reads) are stored in each new computed or anonymous style at once, by one ``dict.update`` from C, minus
-  those a rule sets (directly or through the logical name): no ``__missing__`` call for them at all.
+  properties). Those now take a short path to the same value, and so does a property a rule sets to a plain
+  value (computed from it as WeasyPrint computes it); ``var()``, math functions, ``inherit``/``initial``, a
+  physical property its logical name overrides, and the few special ones still take WeasyPrint's path.
+  The properties whose value is then their initial value as it is (~60 % of the reads) are stored in each
+  new computed or anonymous style at once, by one ``dict.update`` from C, minus those a rule sets (directly
+  or through the logical name): no ``__missing__`` call for them at all.
 - ``strut`` (a style's line height and baseline) is asked for each line and text box; WeasyPrint looked its
   answer up by a key it built each time as the text of a tuple of 16 style values. It is remembered per style.
 - ``split_first_line`` asks Pango where the first line of a text ends in a given width (once for each text
@@ -174,6 +176,7 @@ def _used_sizes(
 
 
 _ComputedStyle = weasyprint.css.ComputedStyle
+_Pending = weasyprint.css.Pending
 _missing = _ComputedStyle.__missing__
 _INHERITED, _INITIAL, _NOT_COMPUTED = properties.INHERITED, properties.INITIAL_VALUES, properties.INITIAL_NOT_COMPUTED
 _COMPUTERS, _PHYSICAL = computed_values.COMPUTER_FUNCTIONS, computed_values.PHYSICAL_FUNCTIONS
@@ -185,10 +188,26 @@ _LOGICAL = {(name, inline): f(block="ttb", inline=inline) for name, f in _PHYSIC
 
 def computed_missing(self: Any, key: str) -> Any:
     """``ComputedStyle.__missing__``: a property no rule sets takes its parent's or its initial value as
-    WeasyPrint's own path would give it; any other goes through that path."""
+    WeasyPrint's own path would give it; a property a rule sets to a plain value (no ``var()``, no math
+    function, not ``inherit``/``initial``, not overridden by its logical name) is computed from it as that
+    path computes it; any other goes through that path."""
     cascaded = self.cascaded
-    if key in cascaded or key in _SLOW:
+    if key in _SLOW:
         return _missing(self, key)
+    if key in cascaded:
+        value = cascaded[key][0]
+        if (
+            isinstance(value, _Pending)
+            or value == "inherit"
+            or value == "initial"
+            or check_math(value)
+            or (key in _PHYSICAL and _LOGICAL[key, self["direction"]] in cascaded)
+        ):
+            return _missing(self, key)
+        if key in _COMPUTERS:
+            value = _COMPUTERS[key](self, key, value)
+        self[key] = value
+        return value
     if key in _PHYSICAL and _LOGICAL[key, self["direction"]] in cascaded:
         return _missing(self, key)
     parent = self.parent_style

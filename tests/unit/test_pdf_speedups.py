@@ -110,7 +110,8 @@ table { border-collapse: collapse; width: 80% } td { border: 1px solid #999; pad
 .bi { background-image: linear-gradient(red, blue); height: 5mm }
 .hid { visibility: hidden; background: red }
 .lo { font-language-override: "TRK"; letter-spacing: 0.1em; word-spacing: 2px }
-.li { margin-inline-start: 5mm; padding-inline-end: 2mm; border-inline-start: 2px solid; background: #def }
+.li { margin-left: 1mm; margin-inline-start: 5mm; color: initial; font-weight: inherit; padding-inline-end: 2mm;
+  border-inline-start: 2px solid; background: #def }
 .u::first-line { color: green; text-transform: uppercase } .x::first-letter { font-size: 2em; color: red }
 .el { width: 20mm; overflow: hidden; white-space: nowrap; text-overflow: ellipsis } .hy { width: 18mm; hyphens: auto }
 .j { width: 40mm; text-align: justify }
