@@ -48,6 +48,8 @@ worked out once for all the lines.
   built the entry anew (~4,800 times for 200 lines). The entry of each side is worked out once per style;
   the grid, the order the boxes are visited in and the rule that the earlier of equal borders wins are
   WeasyPrint's.
+- ``Box.is_in_normal_flow`` (~15,000 times for 200 lines) asked five other methods, each reading the style;
+  here one function reads ``float`` and ``position`` once, with the same answer.
 - ``avoid_collisions`` places each line and table next to the floats laid out so far; with none (the
   invoices have none) there is nothing to avoid, and the position and width are those WeasyPrint's loop
   ends with when it finds no colliding float. With a float on the page, WeasyPrint's own runs.
@@ -654,6 +656,19 @@ def collapse_table_borders(table: Any, grid_width: int, grid_height: int) -> Any
     return vertical_borders, horizontal_borders
 
 
+_NOT_IN_FLOW_FLOATS = ("left", "right", "inline-start", "inline-end", "footnote")
+
+
+def is_in_normal_flow(self: Any) -> bool:
+    """``Box.is_in_normal_flow`` (asked ~15,000 times for 200 lines), in one function instead of six: not
+    floated, not a footnote, not absolutely positioned, not a running element or a note."""
+    style = self.style
+    if style["float"] in _NOT_IN_FLOW_FLOATS:
+        return False
+    position = style["position"]
+    return not (position in ("absolute", "fixed") or position[0] == "running()" or position[0] == "note()")
+
+
 def _set(owner: Any, attribute: str, value: Any) -> None:
     if isinstance(owner, dict):
         owner[attribute] = value
@@ -694,6 +709,7 @@ def install() -> bool:
     _replace("layout_box_backgrounds", _layout_box_backgrounds, layout_box_backgrounds)
     _replace("avoid_collisions", _avoid_collisions, avoid_collisions)
     _replace("collapse_table_borders", _collapse_table_borders, collapse_table_borders)
+    _patch("is_in_normal_flow", _Box, "is_in_normal_flow", is_in_normal_flow)
     _patch("computed_init", _ComputedStyle, "__init__", computed_init)
     _patch("anonymous_init", _AnonymousStyle, "__init__", anonymous_init)
     _patch("computed_missing", _ComputedStyle, "__missing__", computed_missing)

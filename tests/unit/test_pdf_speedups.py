@@ -5,7 +5,8 @@ to the same bytes with and without them; so does a page of what the invoices do 
 hand back to WeasyPrint or treat apart (floats, rounded corners, shadows, background images, decorated text,
 font features, ``box-sizing``, ``calc()``, right-to-left tables and blocks, collapsed borders of every kind
 meeting in spanned cells, columns and row groups, ties included, logical properties in both directions,
-first-line and first-letter styles, the same text twice in the same style: ellipsis, hyphenation, justification)."""
+first-line and first-letter styles, a footnote and an absolute box, the same text twice in the same style:
+ellipsis, hyphenation, justification)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from decimal import Decimal
 import pytest
 import weasyprint
 from weasyprint.css import computed_values, functions
-from weasyprint.formatting_structure import build
+from weasyprint.formatting_structure import boxes, build
 from weasyprint.layout import background, block, inline, percent, table
 from weasyprint.text import line_break
 
@@ -84,6 +85,7 @@ def test_installed_in_every_module_that_uses_them():
     assert block.avoid_collisions is inline.avoid_collisions is speedups.avoid_collisions
     assert build.collapse_table_borders is table.collapse_table_borders is speedups.collapse_table_borders
     assert weasyprint.css.ComputedStyle.__init__ is speedups.computed_init
+    assert boxes.Box.is_in_normal_flow is speedups.is_in_normal_flow
     assert weasyprint.css.AnonymousStyle.__init__ is speedups.anonymous_init
 
 
@@ -135,6 +137,8 @@ table { border-collapse: collapse; width: 80% } td { border: 1px solid #999; pad
 <div class="el">Ellipsis after a few words</div><div class="el">Ellipsis after a few words</div>
 <p class="hy">Donaudampfschifffahrtsgesellschaft</p><p class="hy">Donaudampfschifffahrtsgesellschaft</p>
 <p class="j">Justified text over a few lines, twice.</p><p class="j">Justified text over a few lines, twice.</p>
+<p>A footnote<span style="float: footnote">Down here</span> and a box placed absolutely.</p>
+<div style="position: absolute; top: 5mm; right: 5mm">abs</div>
 <p lang="ja" style="break-before: page">ありがとう</p><div style="float: right"></div>
 </body></html>"""
 
