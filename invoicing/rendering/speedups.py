@@ -50,6 +50,10 @@ worked out once for all the lines.
   WeasyPrint's.
 - ``Box.is_in_normal_flow`` (~15,000 times for 200 lines) asked five other methods, each reading the style;
   here one function reads ``float`` and ``position`` once, with the same answer.
+- ``functools.cached_property`` of cssselect2's wrapped elements (their children, name, id, classes,
+  language) and of ``Style.anonymous_style``: Python 3.11's takes a lock on each first read of each
+  object's property (3.12 dropped it); ~6,500 such reads per 200-line render. The same function computes the
+  value, kept in the object's ``__dict__`` under the same name.
 - ``avoid_collisions`` places each line and table next to the floats laid out so far; with none (the
   invoices have none) there is nothing to avoid, and the position and width are those WeasyPrint's loop
   ends with when it finds no colliding float. With a float on the page, WeasyPrint's own runs.
@@ -63,6 +67,7 @@ WeasyPrint runs as it is.
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 import threading
@@ -70,6 +75,7 @@ from collections.abc import Callable
 from math import inf
 from typing import Any
 
+import cssselect2  # type: ignore[import-untyped]
 import weasyprint
 import weasyprint.css
 from weasyprint.css import computed_values, functions, properties
@@ -669,6 +675,31 @@ def is_in_normal_flow(self: Any) -> bool:
     return not (position in ("absolute", "fixed") or position[0] == "running()" or position[0] == "note()")
 
 
+class CachedProperty:
+    """``functools.cached_property`` without its lock: Python 3.11's takes a lock on each first read of each
+    object's property (Python 3.12 dropped it: it serialised every instance of the class), and the
+    elements cssselect2 wraps for the cascade read ~6,000 of them per 200-line render. The value is
+    computed by the same function and kept in the object's ``__dict__`` under the same name, as there."""
+
+    def __init__(self, original: functools.cached_property[Any]) -> None:
+        self.func, self.attrname, self.__doc__ = original.func, original.attrname, original.__doc__
+
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.attrname] = self.func(instance)
+        return value
+
+
+def _cached_properties() -> list[tuple[type, str]]:
+    return [
+        (cls, name)
+        for cls in (cssselect2.ElementWrapper, weasyprint.css.Style)
+        for name, value in vars(cls).items()
+        if isinstance(value, functools.cached_property)
+    ]
+
+
 def _set(owner: Any, attribute: str, value: Any) -> None:
     if isinstance(owner, dict):
         owner[attribute] = value
@@ -710,6 +741,8 @@ def install() -> bool:
     _replace("avoid_collisions", _avoid_collisions, avoid_collisions)
     _replace("collapse_table_borders", _collapse_table_borders, collapse_table_borders)
     _patch("is_in_normal_flow", _Box, "is_in_normal_flow", is_in_normal_flow)
+    for cls, name in _cached_properties():
+        _patch("cached_property", cls, name, CachedProperty(vars(cls)[name]))
     _patch("computed_init", _ComputedStyle, "__init__", computed_init)
     _patch("anonymous_init", _AnonymousStyle, "__init__", anonymous_init)
     _patch("computed_missing", _ComputedStyle, "__missing__", computed_missing)

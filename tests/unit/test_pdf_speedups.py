@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import cssselect2
 import pytest
 import weasyprint
 from weasyprint.css import computed_values, functions
@@ -86,6 +87,8 @@ def test_installed_in_every_module_that_uses_them():
     assert build.collapse_table_borders is table.collapse_table_borders is speedups.collapse_table_borders
     assert weasyprint.css.ComputedStyle.__init__ is speedups.computed_init
     assert boxes.Box.is_in_normal_flow is speedups.is_in_normal_flow
+    assert isinstance(vars(cssselect2.ElementWrapper)["classes"], speedups.CachedProperty)
+    assert isinstance(vars(weasyprint.css.Style)["anonymous_style"], speedups.CachedProperty)
     assert weasyprint.css.AnonymousStyle.__init__ is speedups.anonymous_init
 
 
