@@ -87,6 +87,7 @@ def test_installed_in_every_module_that_uses_them():
     assert build.collapse_table_borders is table.collapse_table_borders is speedups.collapse_table_borders
     assert weasyprint.css.ComputedStyle.__init__ is speedups.computed_init
     assert boxes.Box.is_in_normal_flow is speedups.is_in_normal_flow
+    assert boxes.Box.descendants is speedups.descendants
     assert isinstance(vars(cssselect2.ElementWrapper)["classes"], speedups.CachedProperty)
     assert isinstance(vars(weasyprint.css.Style)["anonymous_style"], speedups.CachedProperty)
     assert weasyprint.css.AnonymousStyle.__init__ is speedups.anonymous_init
@@ -152,6 +153,16 @@ def test_the_same_pdf_of_what_invoices_do_not_have(request):
     request.getfixturevalue("plain_weasyprint")
     plain = weasyprint.HTML(string=OTHER).write_pdf()
     assert faster[:5] == b"%PDF-" and faster == plain
+
+
+@pytest.mark.skipif(not weasyprint.__version__.startswith(speedups.SUPPORTED), reason="speed-ups not installed")
+def test_descendants_in_weasyprint_order(request):
+    pages = [page._page_box for page in weasyprint.HTML(string=OTHER).render().pages]
+    walks = [list(page.descendants(placeholders)) for page in pages for placeholders in (False, True)]
+    request.getfixturevalue("plain_weasyprint")
+    assert boxes.Box.descendants is not speedups.descendants
+    assert walks == [list(page.descendants(placeholders)) for page in pages for placeholders in (False, True)]
+    assert sum(map(len, walks)) > 200
 
 
 def test_check_math_answers_as_weasyprint_does():
