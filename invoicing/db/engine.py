@@ -15,10 +15,11 @@ PostgreSQL uses one pooled engine and row locks (``INSERT … ON CONFLICT DO UPD
 the counter row).
 
 The statements of issuing (the inline customer's match, the number counter, the document, the outbox rows)
-and the credential read of every call are :class:`Prepared`: compiled once per dialect and handed to the driver (sqlite3, asyncpg) on
-the session's own connection and transaction, with the columns' bind processors applied as SQLAlchemy
-would; SQLAlchemy's per-statement work cost more CPU than the statements themselves. Everything else
-goes through the session as usual.
+and the credential read of every call are :class:`Prepared`: compiled once per dialect and handed to the
+driver (sqlite3, asyncpg) on the session's own connection and transaction (the credential read: on a reader
+connection of its own), with the columns' bind processors applied as SQLAlchemy would; SQLAlchemy's
+per-statement work cost more CPU than the statements themselves. Everything else goes through the session
+as usual.
 """
 
 from __future__ import annotations
