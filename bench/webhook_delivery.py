@@ -200,6 +200,7 @@ async def issue_open_loop(url: str, key: str, entities: list[str], rate: float, 
     ]
     idle: list[_Connection] = []
     opened: list[_Connection] = []
+    kinds: dict[str, int] = {}  # what the errors were: an exception's type, or the status an answer had
 
     async def one(i: int) -> None:
         nonlocal errors
@@ -210,8 +211,9 @@ async def issue_open_loop(url: str, key: str, entities: list[str], rate: float, 
                 connection = _Connection(*await asyncio.open_connection(host, port))
                 opened.append(connection)
             status, answer = await connection.request(heads[i % len(heads)], body)
-        except (OSError, asyncio.IncompleteReadError, RuntimeError, ValueError):
+        except (OSError, asyncio.IncompleteReadError, RuntimeError, ValueError) as error:
             errors += 1
+            kinds[type(error).__name__] = kinds.get(type(error).__name__, 0) + 1
             return
         idle.append(connection)
         done = time.time()
@@ -220,6 +222,7 @@ async def issue_open_loop(url: str, key: str, entities: list[str], rate: float, 
             answered[json.loads(answer)["id"]] = done
         else:
             errors += 1
+            kinds[f"HTTP {status}"] = kinds.get(f"HTTP {status}", 0) + 1
 
     try:
         total = int(rate * seconds)
@@ -240,6 +243,7 @@ async def issue_open_loop(url: str, key: str, entities: list[str], rate: float, 
             connection.writer.close()
     return {
         "connections": len(opened),
+        "error_kinds": kinds,
         "answered": answered,
         "errors": errors,
         "issue_rate": len(answered) / elapsed,
@@ -330,6 +334,7 @@ def open_loop(
         "issue_p99_ms": load["issue_p99_ms"],
         "slip_ms": load["slip_ms"],
         "connections": load["connections"],
+        "error_kinds": load["error_kinds"],
         "issue_errors": load["errors"],
         "delivered": len(latencies),
         "deliveries_per_s": len(times) / (times[-1] - first_answer) if times else 0.0,
@@ -424,7 +429,11 @@ def bench_engine(engine: str, args: argparse.Namespace) -> dict[str, Any] | None
     if database_url is None:
         return None
     key = create_account(database_url)
-    server, url = start_server(database_url, {"FOLIO_WEBHOOK_ALLOW_PRIVATE": "true"})
+    server, url = start_server(
+        database_url,
+        {"FOLIO_WEBHOOK_ALLOW_PRIVATE": "true"},
+        workers=args.server_processes if engine == "postgresql" else 1,
+    )
     receiver_proc, receiver = start_receiver()
     out: dict[str, Any] = {"engine": engine}
     try:
@@ -479,7 +488,8 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> None:
         print(
             f"{r['engine']:10s} open loop {o['rate']:g}/s for {args.seconds:g} s: issued {o['issue_rate']:.1f}/s "
             f"(answer p50 {o['issue_p50_ms']:.0f} ms, p99 {o['issue_p99_ms']:.0f} ms, "
-            f"schedule slip ≤ {o['slip_ms']:.0f} ms, {o['connections']} connections, {o['issue_errors']} errors); "
+            f"schedule slip ≤ {o['slip_ms']:.0f} ms, {o['connections']} connections, "
+            f"{o['issue_errors']} errors {o['error_kinds'] or ''}); "
             f"delivered {o['deliveries_per_s']:.1f}/s; "
             f"answer→arrival p50 {o['p50_ms']:.0f} ms, p99 {o['p99_ms']:.0f} ms, max {o['max_ms']:.0f} ms "
             f"(created_at→arrival p50 {o['created_p50_ms']:.0f} ms, p99 {o['created_p99_ms']:.0f} ms); "
@@ -519,6 +529,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10, help="duration of the open-loop phase")
     parser.add_argument(
         "--closed-seconds", type=int, default=8, help="duration of each closed-loop (wrk) run, after a 2 s warm-up"
+    )
+    parser.add_argument(
+        "--server-processes",
+        type=int,
+        default=1,
+        help="`folio serve --workers N` on PostgreSQL (each process runs its own delivery worker); SQLite: always 1",
     )
     parser.add_argument(
         "--rounds", type=int, default=4, help="closed-loop rounds, each a run without and one with (0: open loop alone)"
