@@ -78,11 +78,11 @@ class _Plan:
         results = [column[3]._cached_result_processor(dialect, None) for column in compiled._result_columns]
         self.results = tuple(results) if typed and any(results) else None
 
-    def rows(self, raw: Sequence[Sequence[Any]]) -> list[Sequence[Any]]:
+    def rows(self, raw: list[Sequence[Any]]) -> list[Sequence[Any]]:
         """The driver's rows, each value through its column's result processor when the plan is typed."""
         results = self.results
         if results is None:
-            return list(raw)
+            return raw
         return [
             tuple(
                 value if process is None or value is None else process(value)
@@ -135,10 +135,7 @@ class Prepared:
         (a read that needs no other statement's view: the credential of a call)."""
         async with engine.connect() as connection:
             raw = await connection.get_raw_connection()
-            driver: Any = raw.driver_connection
-            if isinstance(driver, InlineSqliteConnection):
-                driver = driver._connection
-            return await self._fetch(connection.dialect, driver, params)
+            return await self._fetch(connection.dialect, _driver_of(raw.driver_connection), params)
 
     async def _fetch(self, dialect: Dialect, driver: Any, params: dict[str, Any]) -> list[Sequence[Any]]:
         plan = self.plan(dialect)
@@ -182,18 +179,23 @@ async def _driver(session: AsyncSession) -> tuple[Dialect, Any]:
     connection = await session.connection()
     raw = await connection.get_raw_connection()
     adapter: Any = raw.dbapi_connection
-    driver: Any = raw.driver_connection
-    if isinstance(driver, InlineSqliteConnection):
-        driver = driver._connection
-        assert driver is not None
-    elif isinstance(driver, asyncpg.Connection):
-        if adapter._transaction is None:
-            await adapter._start_transaction()
-    else:
-        raise TypeError(f"Prepared statements do not support the driver {type(driver).__name__}")
+    driver = _driver_of(raw.driver_connection)
+    if isinstance(driver, asyncpg.Connection) and adapter._transaction is None:
+        await adapter._start_transaction()
     dialect = connection.dialect
     session.info[_DRIVER] = (session.sync_session.get_transaction(), dialect, driver)
     return dialect, driver
+
+
+def _driver_of(connection: Any) -> Any:
+    """The driver's own connection under SQLAlchemy's: the ``sqlite3.Connection`` an inline aiosqlite
+    connection wraps, or the ``asyncpg.Connection``."""
+    if isinstance(connection, InlineSqliteConnection):
+        assert connection._connection is not None
+        return connection._connection
+    if isinstance(connection, asyncpg.Connection):
+        return connection
+    raise TypeError(f"Prepared statements do not support the driver {type(connection).__name__}")
 
 
 @cache

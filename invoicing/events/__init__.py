@@ -41,8 +41,8 @@ from invoicing.events.schemas import EVENT_TYPES
 T = TypeVar("T")
 _QUEUED = "folio.events"
 _INSERT = insert(cast(Table, Event.__table__))  # declared as FromClause; a declarative class maps a Table
-_COLUMNS = ("id", "account_id", "environment", "entity_id", "type", "object_id", "actor", "data", "created_at")
-_PREPARED_INSERT = Prepared(_INSERT, _COLUMNS)  # what emit() queues, every column but processed_at (NULL)
+# what emit() queues: every column but processed_at (NULL until the webhook worker fans the event out)
+_PREPARED_INSERT = Prepared(_INSERT, [c.name for c in Event.__table__.columns if c.name != "processed_at"])
 _WROTE = "folio.events.wrote"
 _on_commit: dict[URL, list[Callable[[], None]]] = {}
 

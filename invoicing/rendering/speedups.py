@@ -34,7 +34,7 @@ and the matching rules are the same), so on a long invoice each is worked out on
   answer gets its own copy.
 - ``Layout.setup`` starts each Pango layout (one per text box, another when the box is drawn): it created a
   Pango context and a font description and worked out the font features each time. The font description
-  and features are worked out once per style, and one context serves each font map, direction and language
+  and features are worked out once per style, and one context serves each font configuration, direction and language
   (per thread: a Pango object is not used by two threads at once); the context is never changed after it
   is set up, so a layout made on it is the layout made on a context of its own.
 - ``layout_box_backgrounds`` visits every box after layout; most have no background (transparent, no image,
@@ -343,21 +343,23 @@ def split_first_line(
 
 _Layout = line_break.Layout
 _setup = _Layout.setup
-_threads = threading.local()
 
 
-def _pango_context(font_map: Any, direction: str, lang: str | None) -> tuple[Any, Any]:
-    """A Pango context set up as ``Layout.setup`` sets up its own, one per font map, direction and language
-    (and thread: a Pango object is used by one thread at a time), with its language."""
+def _pango_context(font_config: Any, direction: str, lang: str | None) -> tuple[Any, Any]:
+    """A Pango context set up as ``Layout.setup`` sets up its own, one per font configuration, direction,
+    language and thread (a Pango object is used by one thread at a time; a thread's id is reused only once
+    it has ended), with its language. Kept on the font configuration, so they go with it: a caller that
+    makes a configuration per render does not pile them up."""
     try:
-        known = _threads.contexts
+        known = font_config.folio_contexts
     except AttributeError:
-        known = _threads.contexts = {}
-    key = (id(font_map), direction, lang)
+        known = font_config.folio_contexts = {}
+    key = (threading.get_ident(), direction, lang)
     try:
-        return known[key][1:]
+        return known[key]
     except KeyError:
         pass
+    font_map = font_config.font_map
     context = ffi.gc(pango.pango_font_map_create_context(font_map), gobject.g_object_unref)
     pango.pango_context_set_round_glyph_positions(context, False)
     pango.pango_context_set_base_dir(context, PANGO_DIRECTION[direction])
@@ -367,7 +369,7 @@ def _pango_context(font_map: Any, direction: str, lang: str | None) -> tuple[Any
         pango.pango_context_set_language(context, language)
     else:
         language = pango.pango_language_get_default()
-    known[key] = (font_map, context, language)  # the font map held: its id stays its own
+    known[key] = (context, language)
     return context, language
 
 
@@ -384,7 +386,7 @@ def layout_setup(self: Any, style: Any) -> None:
             lang = LST_TO_ISO.get(override.lower(), override)
         else:
             lang = style["lang"] or None
-        context, language = _pango_context(style.font_config.font_map, style["direction"], lang)
+        context, language = _pango_context(style.font_config, style["direction"], lang)
         assert not isinstance(style["font_family"], str), "font_family should be a list"
         description = get_font_description(style)
         decorated = style["text_decoration_line"] != "none"

@@ -7,14 +7,16 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+from datetime import UTC, datetime
 from functools import partial
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import JSON, Boolean, Column, Integer, MetaData, Table, bindparam, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from invoicing.db import Database
-from invoicing.db.engine import InlineSqliteConnection
+from invoicing.db.engine import InlineSqliteConnection, Prepared
+from invoicing.db.types import UTCDateTime
 
 pytestmark = pytest.mark.anyio
 
@@ -185,3 +187,26 @@ async def test_a_connection_handed_to_a_cancelled_caller_goes_to_the_next(db):
     with pytest.raises(asyncio.CancelledError):
         await first
     assert db.writer.pool.checkedin() == 1
+
+
+async def test_typed_rows_come_back_as_sqlalchemy_gives_them(db):
+    """``Prepared(..., typed_rows=True)``: the columns' result processors applied (JSON decoded, SQLite's 0/1 a
+    bool, a UTC datetime aware); without, the driver's values as they are."""
+    metadata = MetaData()
+    things = Table(
+        "things",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("data", JSON),
+        Column("flag", Boolean),
+        Column("at", UTCDateTime),
+    )
+    at = datetime(2026, 12, 4, 12, 30, tzinfo=UTC)
+    async with db.transaction() as session:
+        await (await session.connection()).run_sync(metadata.create_all)
+        await session.execute(insert(things), [{"id": 1, "data": {"a": [1, "b"]}, "flag": True, "at": at}])
+    statement = select(things.c.data, things.c.flag, things.c.at).where(things.c.id == bindparam("id"))
+    assert await Prepared(statement, typed_rows=True).fetch_alone(db.reader, {"id": 1}) == [({"a": [1, "b"]}, True, at)]
+    ((data, flag, stored),) = await Prepared(statement).fetch_alone(db.reader, {"id": 1})
+    assert (data, flag) == ('{"a":[1,"b"]}', 1) and isinstance(stored, str)
+    assert await Prepared(statement, typed_rows=True).fetch_alone(db.reader, {"id": 2}) == []

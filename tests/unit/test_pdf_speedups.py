@@ -19,6 +19,7 @@ from weasyprint.css import computed_values, functions
 from weasyprint.formatting_structure import boxes, build
 from weasyprint.layout import background, block, inline, percent, table
 from weasyprint.text import line_break
+from weasyprint.text.fonts import FontConfiguration
 
 from invoicing.core.lines import DocumentLine
 from invoicing.core.totals import Tax
@@ -163,6 +164,18 @@ def test_descendants_in_weasyprint_order(request):
     assert boxes.Box.descendants is not speedups.descendants
     assert walks == [list(page.descendants(placeholders)) for page in pages for placeholders in (False, True)]
     assert sum(map(len, walks)) > 200
+
+
+@pytest.mark.skipif(not weasyprint.__version__.startswith(speedups.SUPPORTED), reason="speed-ups not installed")
+def test_pango_contexts_are_kept_on_their_font_configuration():
+    """A caller that makes a font configuration per render (WeasyPrint's default) must not pile up Pango
+    contexts in the process: they are kept on the configuration and go with it."""
+    first, second = FontConfiguration(), FontConfiguration()
+    for fonts in (first, second, first):
+        weasyprint.HTML(string="<p lang=de>Rechnung</p><p dir=rtl lang=ar>فاتورة</p>").write_pdf(font_config=fonts)
+    assert sorted(direction for _, direction, _ in first.folio_contexts) == ["ltr", "rtl"]
+    assert first.folio_contexts.keys() == second.folio_contexts.keys()
+    assert not set(map(id, first.folio_contexts.values())) & set(map(id, second.folio_contexts.values()))
 
 
 def test_check_math_answers_as_weasyprint_does():
