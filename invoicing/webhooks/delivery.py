@@ -31,7 +31,7 @@ deliveries; the most a delivery waits for its pass); otherwise every ``poll_seco
 (``FOLIO_WEBHOOK_POLL_SECONDS``, 1 s), which finds events other processes wrote and retries that became due.
 A pass starts with one read transaction (events to fan out? endpoints with due attempts?).
 
-One attempt (:class:`~invoicing.webhooks.sender.Sender`, h11 over asyncio streams, connections kept per
+One attempt (:class:`~invoicing.webhooks.sender.Sender`, httptools in an asyncio protocol, connections kept per
 origin): a new connection's host is resolved (the answer kept 10 s, checked again at every use) and every
 address checked to be public (unless private addresses are allowed), the connection made to a checked
 address, then one ``POST`` with the Standard Webhooks headers (``webhook-id`` = the event
@@ -61,7 +61,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol, cast
 
-import h11
 import msgspec
 from litestar import Litestar
 from sqlalchemy import Integer, Table, bindparam, insert, select, update
@@ -685,7 +684,7 @@ class WebhookWorker:
             outcome.error = f"no answer within {self.settings.timeout:g} s"
         except Failed as exc:
             outcome.error = str(exc)
-        except (h11.ProtocolError, OSError, EOFError, ValueError) as exc:
+        except (OSError, EOFError, ValueError) as exc:
             outcome.error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         outcome.duration_ms = int((time.monotonic() - started) * 1000)
         if not outcome.ok and outcome.error is None:

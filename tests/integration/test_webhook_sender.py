@@ -175,7 +175,7 @@ def test_a_stale_kept_connection_is_retried_once_on_a_new_one(two_hosts):
         await sender.post(f"http://hook.example:{port}/first", [], b"{}")
         [kept] = sender._idle[(False, "hook.example", port)]
         # as if the receiver's FIN had not been seen yet: the connection looks usable but its write side is gone
-        kept.writer.transport.get_extra_info("socket").shutdown(1)
+        kept.transport.get_extra_info("socket").shutdown(1)
         answer = await sender.post(f"http://hook.example:{port}/second", [], b"{}")
         await sender.aclose()
         return answer.status_code
@@ -202,3 +202,93 @@ def test_signatures_verify_with_standardwebhooks(count):
         Webhook(other).verify(
             body, {"webhook-id": "evt_1", "webhook-timestamp": str(timestamp), **{"webhook-signature": header}}
         )
+
+
+async def _scripted(answer: bytes, *, close: bool) -> tuple[asyncio.Server, int, list[bytes]]:
+    """A receiver that reads one request and writes ``answer`` as it is (then closes when ``close``)."""
+    requests: list[bytes] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(next(line for line in head.split(b"\r\n") if line.startswith(b"content-length:")).split(b":")[1])
+        requests.append(head + await reader.readexactly(length))
+        writer.write(answer)
+        await writer.drain()
+        if close:
+            writer.close()
+        else:
+            await asyncio.sleep(30)
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    return server, server.sockets[0].getsockname()[1], requests
+
+
+async def _loopback(host: str, port: int) -> list[str]:
+    return ["127.0.0.1"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "close", "status", "body", "kept"),
+    [
+        (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 202 Accepted\r\ncontent-length: 2\r\n\r\nok", False, 202, b"ok", 1),
+        (
+            b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n",
+            False,
+            200,
+            b"abcde",
+            1,
+        ),
+        (b"HTTP/1.1 200 OK\r\nconnection: close\r\n\r\nuntil the end", True, 200, b"until the end", 0),  # no length
+        (b"HTTP/1.0 204 No Content\r\n\r\n", True, 204, b"", 0),
+        (b"HTTP/1.1 503 Busy\r\ncontent-length: 4\r\nconnection: close\r\n\r\nbusy", True, 503, b"busy", 0),
+    ],
+)
+def test_answers_are_read_as_http_frames_them(answer, close, status, body, kept):
+    """Informational heads are skipped, chunked and close-delimited bodies read whole, and only a connection
+    both sides keep is kept."""
+
+    async def run() -> tuple[int, bytes, int, list[bytes]]:
+        server, port, requests = await _scripted(answer, close=close)
+        sender = Sender(5, allowed=only_outside, resolver=_loopback)
+        got = await sender.post(f"http://hook.example:{port}/in?x=1", [(b"webhook-id", b"evt_1")], b'{"a":1}')
+        idle = len(sender._idle.get((False, "hook.example", port), []))
+        await sender.aclose()
+        server.close()
+        return got.status_code, got.body, idle, requests
+
+    got_status, got_body, idle, requests = asyncio.run(run())
+    assert (got_status, got_body, idle) == (status, body, kept)
+    [request] = requests
+    assert request.startswith(b"POST /in?x=1 HTTP/1.1\r\nhost: hook.example:")
+    assert b'\r\nwebhook-id: evt_1\r\ncontent-length: 7\r\n\r\n{"a":1}' in request
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (b"HTTP/1.1 200 OK\r\nx-filler: " + b"a" * 20000 + b"\r\n\r\n", "longer than 16384 bytes"),
+        (b"SMTP ready\r\n\r\n", "not HTTP/1.1"),
+        (b"", "closed the connection"),
+    ],
+)
+def test_answers_that_are_not_http_fail_the_attempt(answer, message):
+    async def run() -> BaseException:
+        server, port, _ = await _scripted(answer, close=True)
+        sender = Sender(5, allowed=only_outside, resolver=_loopback)
+        try:
+            await sender.post(f"http://hook.example:{port}/", [], b"{}")
+        except sender_module.Failed as exc:
+            return exc
+        finally:
+            await sender.aclose()
+            server.close()
+        raise AssertionError("answered")
+
+    assert message in str(asyncio.run(run()))
+
+
+@pytest.mark.parametrize("header", [(b"x-evil", b"a\r\nhost: other"), (b"bad name", b"v"), (b"x", b"nul\x00")])
+def test_headers_that_would_split_the_request_are_refused(header):
+    sender = Sender(5, allowed=only_outside, resolver=_loopback)
+    with pytest.raises(ValueError, match="not a valid header"):
+        asyncio.run(sender.post("http://hook.example:1/", [header], b"{}"))
