@@ -10,6 +10,9 @@ import os
 import time
 
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+_PAIRS = tuple(a + b for a in _ALPHABET for b in _ALPHABET)
+"""Two characters for each 10-bit value."""
+_LOW40 = (1 << 40) - 1
 
 PREFIXES = {
     "account": "acc",
@@ -37,16 +40,16 @@ PREFIXES = {
 }
 
 
-def _encode(value: int, length: int) -> str:
-    out = []
-    for _ in range(length):
-        out.append(_ALPHABET[value & 31])
-        value >>= 5
-    return "".join(reversed(out))
-
-
 def new_id(kind: str) -> str:
-    prefix = PREFIXES[kind]
+    """``{prefix}_`` and 26 characters: the milliseconds (10 characters, their low 50 bits) and 80 random
+    bits (16), 5 bits a character, most significant first; written 10 bits at a time (a fifth of the Python
+    steps of one character at a time: ids are made several times per request)."""
+    p = _PAIRS
     millis = int(time.time() * 1000)
     rand = int.from_bytes(os.urandom(10), "big")
-    return f"{prefix}_{_encode(millis, 10)}{_encode(rand, 16)}"
+    hi, lo = rand >> 40, rand & _LOW40
+    return (
+        f"{PREFIXES[kind]}_{p[millis >> 40 & 1023]}{p[millis >> 30 & 1023]}{p[millis >> 20 & 1023]}"
+        f"{p[millis >> 10 & 1023]}{p[millis & 1023]}{p[hi >> 30]}{p[hi >> 20 & 1023]}{p[hi >> 10 & 1023]}"
+        f"{p[hi & 1023]}{p[lo >> 30]}{p[lo >> 20 & 1023]}{p[lo >> 10 & 1023]}{p[lo & 1023]}"
+    )
