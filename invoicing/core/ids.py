@@ -1,7 +1,7 @@
 """Prefixed, time-sortable identifiers (``inv_01J…``).
 
-The body is a ULID-like 26-character Crockford base32 string: 48 bits of milliseconds followed
-by 80 random bits, so ``ORDER BY id`` is creation order and a cursor is just the last id.
+The body is a ULID-like 26-character Crockford base32 string: the low 50 bits of the milliseconds
+followed by 80 random bits, so ``ORDER BY id`` is creation order and a cursor is just the last id.
 """
 
 from __future__ import annotations

@@ -684,7 +684,7 @@ class WebhookWorker:
             outcome.error = f"no answer within {self.settings.timeout:g} s"
         except Failed as exc:
             outcome.error = str(exc)
-        except (OSError, EOFError, ValueError) as exc:
+        except (OSError, ValueError) as exc:  # refused, unreachable, or an address not allowed
             outcome.error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         outcome.duration_ms = int((time.monotonic() - started) * 1000)
         if not outcome.ok and outcome.error is None:

@@ -3,8 +3,9 @@
 httpx through its connection pool cost the worker ~2 ms of CPU per request (its pool scans every
 connection per request through anyio's wrappers). This client writes the request itself (every header name
 and value checked) and reads the response with ``httptools`` (llhttp, Node's HTTP parser, in C; uvicorn's
-too) in an asyncio protocol: about a tenth of httpx's cost, and half of what the same client cost with
-``h11`` (pure Python) over asyncio streams. It keeps every guarantee the worker gives:
+too) in an asyncio protocol: about a tenth of httpx's cost, and under a third of the instructions the same
+client took with ``h11`` (pure Python) over asyncio streams (callgrind: ~202,000 against ~692,000 per ``POST``).
+It keeps every guarantee the worker gives:
 
 - **Only checked addresses.** A new connection's host is resolved, *every* address checked with the
   ``allowed`` rule (:func:`invoicing.core.netsafety.is_public` unless private addresses are allowed) and the
@@ -95,7 +96,7 @@ class _Response:
     (non-1xx) head is in, ``done`` once the message ended, the body reached :data:`READ_CAP` or the connection
     closed; a failure sets the exception of whichever is awaited."""
 
-    __slots__ = ("body", "done", "framed", "head", "head_bytes", "header_bytes", "informational", "parser", "status")
+    __slots__ = ("body", "done", "framed", "head", "head_bytes", "header_bytes", "informational", "parser")
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.parser = httptools.HttpResponseParser(self)
@@ -103,7 +104,6 @@ class _Response:
         self.done: asyncio.Future[bool] = loop.create_future()
         """True when the message was read to its end and the connection may carry the next one."""
         self.body = bytearray()
-        self.status = 0
         self.head_bytes = 0
         """Bytes read while no head was complete (a head that never ends)."""
         self.header_bytes = 0
@@ -126,7 +126,6 @@ class _Response:
         if status < 200:  # 100 Continue and the like: the final answer follows on the same connection
             self.informational = True
             return
-        self.status = status
         if not self.head.done():
             self.head.set_result(status)
 

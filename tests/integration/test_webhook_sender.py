@@ -267,6 +267,7 @@ def test_answers_are_read_as_http_frames_them(answer, close, status, body, kept)
     ("answer", "message"),
     [
         (b"HTTP/1.1 200 OK\r\nx-filler: " + b"a" * 20000 + b"\r\n\r\n", "longer than 16384 bytes"),
+        (b"HTTP/1.1 200 OK\r\nx-filler: " + b"a" * 40000, "longer than 16384 bytes"),  # a head that never ends
         (b"SMTP ready\r\n\r\n", "not HTTP/1.1"),
         (b"", "closed the connection"),
     ],
