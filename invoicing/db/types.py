@@ -9,9 +9,12 @@ from types import GenericAlias
 from typing import Any
 
 import msgspec
-from sqlalchemy import JSON, DateTime, Numeric, String
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import JSON, BindParameter, Boolean, ColumnElement, DateTime, Numeric, String, bindparam
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import TypeDecorator
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
@@ -110,3 +113,60 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class IdList(TypeDecorator):
+    """A list of strings bound as one parameter: an array on PostgreSQL, a JSON array (text) on SQLite."""
+
+    impl = String
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(ARRAY(String()))
+        return dialect.type_descriptor(String())
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if dialect.name == "postgresql":
+            return list(value)
+        return msgspec.json.encode(list(value)).decode()
+
+
+class Among(ColumnElement[bool]):
+    """``column`` is one of the strings bound to the parameter ``name`` (a list, :class:`IdList`): one
+    statement whatever the list's length, unlike an expanding ``IN``, whose SQL changes with the length (so
+    it is rendered anew on every call and, on PostgreSQL, prepared anew per length on every connection).
+    PostgreSQL: ``column = ANY(:name)`` (asyncpg's dialect casts the parameter to ``VARCHAR[]``); SQLite:
+    ``column IN (SELECT value FROM json_each(:name))``. Both use the column's index."""
+
+    __visit_name__ = "folio_among"
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True  # a condition as it is (no ``= 1`` where booleans are integers)
+    _traverse_internals = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("parameter", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, column: ColumnElement[Any], name: str) -> None:
+        self.column = column
+        self.parameter: BindParameter[Any] = bindparam(name, type_=IdList())
+
+
+def among(column: ColumnElement[Any], name: str = "ids") -> Among:
+    """``column`` among the list bound to ``name`` (:class:`Among`)."""
+    return Among(column, name)
+
+
+@compiles(Among)
+def _among_sqlite(element: Among, compiler: SQLCompiler, **kw: Any) -> str:
+    column, values = compiler.process(element.column, **kw), compiler.process(element.parameter, **kw)
+    return f"{column} IN (SELECT value FROM json_each({values}))"
+
+
+@compiles(Among, "postgresql")
+def _among_postgresql(element: Among, compiler: SQLCompiler, **kw: Any) -> str:
+    column, values = compiler.process(element.column, **kw), compiler.process(element.parameter, **kw)
+    return f"{column} = ANY({values})"

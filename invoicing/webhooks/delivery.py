@@ -59,12 +59,12 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol, cast
+from typing import Any, NamedTuple, Protocol, cast
 
 import msgspec
 from litestar import Litestar
 from sqlalchemy import Integer, Table, bindparam, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from invoicing.config import Settings, WebhookDeliverySettings
 from invoicing.core.ids import new_id
@@ -73,7 +73,7 @@ from invoicing.core.periodic import running
 from invoicing.db import Database
 from invoicing.db.engine import Prepared
 from invoicing.db.models import Event, WebhookDelivery, WebhookEndpoint
-from invoicing.db.types import utcnow
+from invoicing.db.types import among, utcnow
 from invoicing.events import on_events_committed
 from invoicing.webhooks.sender import READ_CAP, Failed, Sender
 from invoicing.webhooks.signing import sign, signing_secrets
@@ -209,44 +209,55 @@ _NEW_ATTEMPT = Prepared(
 """A new attempt's row (:func:`_delivery_row`): executed once per batch (one driver call)."""
 
 
-# The worker's statements, built once (building and hashing a statement cost more than running it): lists of
-# ids go in expanding parameters, the rest in bound ones; those that lock have a PostgreSQL variant.
+# The worker's statements, compiled once per dialect and run by the driver (:class:`Prepared`: none of
+# SQLAlchemy's per-statement work, which cost more than the statements); lists of ids are one parameter
+# (:func:`among`), so each statement is one SQL text whatever the batch; those that lock have a PostgreSQL
+# variant.
 _E, _D, _V = _ENDPOINTS, _DELIVERIES, _EVENTS
-_ANY_UNPROCESSED = select(_V.c.id).where(_V.c.processed_at.is_(None)).limit(1)
-_DUE_ENDPOINTS = (
+_ANY_UNPROCESSED = Prepared(select(_V.c.id).where(_V.c.processed_at.is_(None)).limit(1))
+_DUE_ENDPOINTS = Prepared(
     select(_D.c.endpoint_id).where(_D.c.status == "pending", _D.c.next_attempt_at <= bindparam("now")).distinct()
 )
-_UNPROCESSED = (
+_UNPROCESSED_SELECT = (
     select(_V.c.id, _V.c.account_id, _V.c.environment, _V.c.entity_id, _V.c.type, _V.c.created_at)
     .where(_V.c.processed_at.is_(None))
     .order_by(_V.c.processed_at, _V.c.id)
     .limit(bindparam("batch", type_=Integer))
 )
 """What the fan-out reads of an event: not ``data`` (the object, the bulk of the row)."""
-_UNPROCESSED_LOCKED = _UNPROCESSED.with_for_update(skip_locked=True)
-_SCOPE_ENDPOINTS = select(
-    _E.c.id,
-    _E.c.account_id,
-    _E.c.environment,
-    _E.c.events,
-    _E.c.entity_ids,
-    _E.c.enabled,
-    _E.c.created_at,
-    _E.c.url,
-    _E.c.secret,
-    _E.c.previous_secret,
-    _E.c.previous_secret_expires_at,
-).where(
-    _E.c.account_id == bindparam("account_id"), _E.c.environment == bindparam("environment"), _E.c.enabled.is_(True)
+_UNPROCESSED = Prepared(_UNPROCESSED_SELECT, typed_rows=True)
+_UNPROCESSED_LOCKED = Prepared(_UNPROCESSED_SELECT.with_for_update(skip_locked=True), typed_rows=True)
+_SCOPE_ENDPOINTS = Prepared(
+    select(
+        _E.c.id,
+        _E.c.account_id,
+        _E.c.environment,
+        _E.c.events,
+        _E.c.entity_ids,
+        _E.c.enabled,
+        _E.c.created_at,
+        _E.c.url,
+        _E.c.secret,
+        _E.c.previous_secret,
+        _E.c.previous_secret_expires_at,
+    ).where(
+        _E.c.account_id == bindparam("account_id"),
+        _E.c.environment == bindparam("environment"),
+        _E.c.enabled.is_(True),
+    ),
+    typed_rows=True,
 )
-_PROCESSED = update(_V).where(_V.c.id.in_(bindparam("ids", expanding=True))).values(processed_at=bindparam("now"))
-_DATA = select(_V.c.id, _V.c.data).where(_V.c.id.in_(bindparam("ids", expanding=True)))
-_BODIES = select(_V.c.id, _V.c.type, _V.c.created_at, _V.c.entity_id, _V.c.data).where(
-    _V.c.id.in_(bindparam("ids", expanding=True))
+_PROCESSED = Prepared(update(_V).where(among(_V.c.id)).values(processed_at=bindparam("now")))
+_DATA = Prepared(select(_V.c.id, _V.c.data).where(among(_V.c.id)), typed_rows=True)
+_BODIES = Prepared(
+    select(_V.c.id, _V.c.type, _V.c.created_at, _V.c.entity_id, _V.c.data).where(among(_V.c.id)), typed_rows=True
 )
-_ENDPOINT_STATES = select(
-    _E.c.id, _E.c.url, _E.c.enabled, _E.c.secret, _E.c.previous_secret, _E.c.previous_secret_expires_at
-).where(_E.c.id.in_(bindparam("ids", expanding=True)))
+_ENDPOINT_STATES = Prepared(
+    select(_E.c.id, _E.c.url, _E.c.enabled, _E.c.secret, _E.c.previous_secret, _E.c.previous_secret_expires_at).where(
+        among(_E.c.id)
+    ),
+    typed_rows=True,
+)
 _DUE = (
     select(_D.c.id)
     .where(
@@ -257,26 +268,51 @@ _DUE = (
     .order_by(_D.c.next_attempt_at, _D.c.id)
     .limit(bindparam("slots", type_=Integer))
 )
-_CLAIM = (
+_CLAIM = Prepared(
     update(_D).where(_D.c.id.in_(_DUE)).values(next_attempt_at=bindparam("lease")).returning(_D.c.id, _D.c.event_id)
 )
-_CLAIM_LOCKED = (
+_CLAIM_LOCKED = Prepared(
     update(_D)
     .where(_D.c.id.in_(_DUE.with_for_update(skip_locked=True)))
     .values(next_attempt_at=bindparam("lease"))
     .returning(_D.c.id, _D.c.event_id)
 )
-_ATTEMPTS = (
-    select(_D.c.id, _D.c.endpoint_id, _D.c.event_id, _D.c.attempt, _D.c.status)
-    .where(_D.c.id.in_(bindparam("ids", expanding=True)))
-    .order_by(_D.c.id)
+_ATTEMPTS_SELECT = (
+    select(_D.c.id, _D.c.endpoint_id, _D.c.event_id, _D.c.attempt, _D.c.status).where(among(_D.c.id)).order_by(_D.c.id)
 )
-_ATTEMPTS_LOCKED = _ATTEMPTS.with_for_update()
+_ATTEMPTS = Prepared(_ATTEMPTS_SELECT)
+_ATTEMPTS_LOCKED = Prepared(_ATTEMPTS_SELECT.with_for_update())
 
 
-async def _core(session: AsyncSession) -> AsyncConnection:
-    """The session's connection, in its transaction: Core statements without the ORM's per-statement work."""
-    return await session.connection()
+class _EventRow(NamedTuple):
+    id: str
+    account_id: str
+    environment: str
+    entity_id: str | None
+    type: str
+    created_at: datetime
+
+
+class _EndpointRow(NamedTuple):
+    id: str
+    account_id: str
+    environment: str
+    events: list[str] | None
+    entity_ids: list[str] | None
+    enabled: bool
+    created_at: datetime
+    url: str
+    secret: str
+    previous_secret: str | None
+    previous_secret_expires_at: datetime | None
+
+
+class _AttemptRow(NamedTuple):
+    id: str
+    endpoint_id: str
+    event_id: str
+    attempt: int
+    status: str
 
 
 def new_delivery(endpoint_id: str, event_id: str, now: datetime, attempt: int = 1) -> WebhookDelivery:
@@ -298,7 +334,7 @@ async def fan_out(db: Database, now: datetime | None = None, batch: int = FAN_OU
     """Turn up to ``batch`` unprocessed events into pending deliveries; how many events were processed."""
     now = now or utcnow()
     async with db.transaction(write=False) as read:  # cheap look first: most passes find nothing
-        if (await read.execute(_ANY_UNPROCESSED)).first() is None:
+        if not await _ANY_UNPROCESSED.fetch(read, {}):
             return 0
     return (await _fan_out(db, now, batch))[0]
 
@@ -310,18 +346,17 @@ async def _fan_out(
     endpoint's new attempts are written claimed (due at ``lease``) and returned with their endpoint and body,
     read in the same transaction (the counts are decremented); the rest are written due ``now``."""
     async with db.transaction() as session:
-        conn = await _core(session)
         stmt = _UNPROCESSED if db.is_sqlite else _UNPROCESSED_LOCKED
-        events = (await conn.execute(stmt, {"batch": batch})).all()
+        events = [_EventRow(*row) for row in await stmt.fetch(session, {"batch": batch})]
         if not events:
             return 0, []
         scopes = {(ev.account_id, ev.environment) for ev in events if ev.type not in TARGETED_TYPES}
-        endpoints: dict[tuple[str, str], list[Any]] = defaultdict(list)
+        endpoints: dict[tuple[str, str], list[_EndpointRow]] = defaultdict(list)
         for account_id, environment in scopes:
-            rows = await conn.execute(_SCOPE_ENDPOINTS, {"account_id": account_id, "environment": environment})
-            endpoints[(account_id, environment)] = list(rows.all())
+            rows = await _SCOPE_ENDPOINTS.fetch(session, {"account_id": account_id, "environment": environment})
+            endpoints[(account_id, environment)] = [_EndpointRow(*row) for row in rows]
         rows_to_add = []
-        taken: list[tuple[dict[str, Any], Any, Any]] = []  # (the row, its endpoint, its event)
+        taken: list[tuple[dict[str, Any], _EndpointRow, _EventRow]] = []  # (the row, its endpoint, its event)
         for event in events:
             if event.type in TARGETED_TYPES:
                 continue
@@ -334,12 +369,12 @@ async def _fan_out(
                         row["next_attempt_at"] = lease
                         taken.append((row, endpoint, event))
                     rows_to_add.append(row)
-        await conn.execute(_PROCESSED, {"ids": [ev.id for ev in events], "now": now})
+        await _PROCESSED.fetch(session, {"ids": [ev.id for ev in events], "now": now})
         if rows_to_add:
             await _NEW_ATTEMPT.execute_many(session, rows_to_add)
         claimed = []
         if taken:
-            found = await conn.execute(_DATA, {"ids": list({t[2].id for t in taken})})
+            found = await _DATA.fetch(session, {"ids": list({t[2].id for t in taken})})
             data = {event_id: event_data for event_id, event_data in found}
             for row, endpoint, event in taken:
                 state = EndpointState(
@@ -533,9 +568,8 @@ class WebhookWorker:
         attempts claimed first)."""
         now = self.clock()
         async with self.db.transaction(write=False) as read:
-            conn = await _core(read)
-            unprocessed = (await conn.execute(_ANY_UNPROCESSED)).first() is not None
-            due_endpoints = (await conn.execute(_DUE_ENDPOINTS, {"now": now})).scalars().all()
+            unprocessed = bool(await _ANY_UNPROCESSED.fetch(read, {}))
+            due_endpoints = [row[0] for row in await _DUE_ENDPOINTS.fetch(read, {"now": now})]
         events = started = 0
         while unprocessed:
             take = _Slots(self.capacity, self.held, due_endpoints)
@@ -626,16 +660,15 @@ class WebhookWorker:
         lease = now + timedelta(seconds=self.settings.lease_seconds)
         stmt = _CLAIM if self.db.is_sqlite else _CLAIM_LOCKED
         async with self.db.transaction() as session:
-            conn = await _core(session)
             for endpoint_id, slots in free.items():
                 params = {"b_endpoint_id": endpoint_id, "now": now, "slots": slots, "lease": lease}
-                claimed += [(row.id, endpoint_id, row.event_id) for row in await conn.execute(stmt, params)]
+                claimed += [(id_, endpoint_id, event_id) for id_, event_id in await stmt.fetch(session, params)]
             if not claimed:
                 return []
-            found = await conn.execute(_ENDPOINT_STATES, {"ids": list({c[1] for c in claimed})})
-            endpoints = {row.id: EndpointState(*row) for row in found}
-            found = await conn.execute(_BODIES, {"ids": list({c[2] for c in claimed})})
-            bodies = {row.id: _body(row.id, row.type, row.created_at, row.entity_id, row.data) for row in found}
+            found = await _ENDPOINT_STATES.fetch(session, {"ids": list({c[1] for c in claimed})})
+            endpoints = {row[0]: EndpointState(*row) for row in found}
+            found = await _BODIES.fetch(session, {"ids": list({c[2] for c in claimed})})
+            bodies = {row[0]: _body(*row) for row in found}
         return [Claimed(d_, e_, endpoints.get(e_), v_, bodies.get(v_)) for d_, e_, v_ in claimed]
 
     async def _attempt(self, claimed: Claimed) -> None:
@@ -729,8 +762,8 @@ class WebhookWorker:
         now = self.clock()
         async with self.db.transaction() as session:
             stmt = _ATTEMPTS if self.db.is_sqlite else _ATTEMPTS_LOCKED
-            found = await (await _core(session)).execute(stmt, {"ids": [p.delivery_id for p in batch]})
-            rows = {row.id: row for row in found}
+            found = await stmt.fetch(session, {"ids": [p.delivery_id for p in batch]})
+            rows = {row[0]: _AttemptRow(*row) for row in found}
             written: list[dict[str, Any]] = []
             retries: list[dict[str, Any]] = []
             outcomes: dict[str, list[bool]] = defaultdict(list)  # endpoint → its attempts' successes, in order
