@@ -62,6 +62,8 @@ from issue_invoices import (  # bench/, the script's directory, is on the path
 
 DRAIN_PATIENCE = 60.0
 """Seconds without a new arrival after which the remaining deliveries count as missing."""
+KEEP_ALIVE = 4.0
+"""Seconds an idle connection of the issuing client is reused for: under uvicorn's 5 s keep-alive."""
 
 
 # -- the receiver (its own process) -------------------------------------------------------------------
@@ -168,6 +170,12 @@ class _Connection:
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader, self.writer = reader, writer
+        self.idle_since = time.monotonic()
+
+    def reusable(self) -> bool:
+        """Not closed by the server, and idle for less than its keep-alive time (uvicorn's: 5 s), as an HTTP
+        client checks before it reuses a connection: else the request may cross the server's close."""
+        return not self.reader.at_eof() and time.monotonic() - self.idle_since < KEEP_ALIVE
 
     async def request(self, head: bytes, body: bytes) -> tuple[int, bytes]:
         self.writer.write(head + body)
@@ -206,7 +214,12 @@ async def issue_open_loop(url: str, key: str, entities: list[str], rate: float, 
         nonlocal errors
         t0 = time.perf_counter()
         try:
-            connection = idle.pop() if idle else None
+            connection = None
+            while idle and connection is None:
+                connection = idle.pop()
+                if not connection.reusable():
+                    connection.writer.close()
+                    connection = None
             if connection is None:
                 connection = _Connection(*await asyncio.open_connection(host, port))
                 opened.append(connection)
@@ -215,6 +228,7 @@ async def issue_open_loop(url: str, key: str, entities: list[str], rate: float, 
             errors += 1
             kinds[type(error).__name__] = kinds.get(type(error).__name__, 0) + 1
             return
+        connection.idle_since = time.monotonic()
         idle.append(connection)
         done = time.time()
         latencies.append(time.perf_counter() - t0)

@@ -101,17 +101,18 @@ PASS_SPACING = 0.02
 wake-ups of many commits and finished attempts make one pass that takes their work in batches (a few
 transactions) rather than a pass each."""
 SPACING_PER_ITEM = 0.004
-"""Seconds added to the spacing before the next pass per event or attempt the last pass took on: the more
-work a pass finds, the longer the next one waits, so a busy process pays the per-pass cost (its transactions)
-over more deliveries. At ``r`` events per second the spacing settles at ``PASS_SPACING / (1 − r ×
-SPACING_PER_ITEM)``: ~33 ms at 100/s, ~100 ms at 200/s, :data:`MAX_PASS_SPACING` from 250/s."""
+"""Seconds added to the spacing before the next pass per event the last pass fanned out or attempt it
+claimed (an attempt the fan-out started counts with its event): the more work a pass finds, the longer the
+next one waits, so a busy process pays the per-pass cost (its transactions) over more deliveries. At ``r``
+events per second the spacing settles at ``PASS_SPACING / (1 − r × SPACING_PER_ITEM)``: ~33 ms at 100/s,
+~100 ms at 200/s, :data:`MAX_PASS_SPACING` from 250/s."""
 MAX_PASS_SPACING = 0.2
 """The longest spacing: the most a pass waits for more work, so at most this much delay added to a delivery
 (the latency goals at 200/s: p50 under 200 ms, p99 under 1 s)."""
 
 
 def next_spacing(found: int) -> float:
-    """The spacing before the next pass after one that took on ``found`` events and attempts."""
+    """The spacing before the next pass after one that found ``found`` (:meth:`WebhookWorker.run_once`)."""
     return min(MAX_PASS_SPACING, PASS_SPACING + SPACING_PER_ITEM * found)
 
 
@@ -543,15 +544,15 @@ class WebhookWorker:
                     self._swept = last
                     self.sender.sweep()
                 try:
-                    started = await self.run_once(wait=False)
+                    found = await self.run_once(wait=False)
                 except asyncio.CancelledError:
                     raise
                 except Exception:  # the database may be briefly away; try again next round
                     log.exception("webhook delivery pass failed")
-                    started = 0
+                    found = 0
                 # the more this pass found, the longer the next waits to find more (bounded)
-                self.spacing = next_spacing(started)
-                if started:
+                self.spacing = next_spacing(found)
+                if found:
                     continue
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.settings.poll_seconds)
@@ -560,7 +561,8 @@ class WebhookWorker:
 
     async def run_once(self, *, wait: bool = True) -> int:
         """One pass: fan out new events, claim due attempts and start them (``wait``: and wait for them).
-        Returns how many events and attempts it took on.
+        Returns how many events it fanned out and attempts it claimed: an attempt the fan-out started counts
+        with its event, not again (the pass spacing's figure: one per event at a steady rate).
 
         One read transaction sees whether there are events to fan out and which endpoints have due attempts.
         The fan-out writes the first attempts of an endpoint that had none due already claimed, up to its free
@@ -570,22 +572,22 @@ class WebhookWorker:
         async with self.db.transaction(write=False) as read:
             unprocessed = bool(await _ANY_UNPROCESSED.fetch(read, {}))
             due_endpoints = [row[0] for row in await _DUE_ENDPOINTS.fetch(read, {"now": now})]
-        events = started = 0
+        found = 0
         while unprocessed:
             take = _Slots(self.capacity, self.held, due_endpoints)
             lease = now + timedelta(seconds=self.settings.lease_seconds)
             n, handed = await _fan_out(self.db, now, FAN_OUT_BATCH, take, lease)
             self._start(handed)
-            events, started = events + n, started + len(handed)
+            found += n
             unprocessed = n >= FAN_OUT_BATCH
             now = self.clock()
         if due_endpoints:
             claimed = await self.claim(due_endpoints, now)
             self._start(claimed)
-            started += len(claimed)
+            found += len(claimed)
         while wait and self.tasks:  # every attempt started, the queued ones too, sent and recorded
             await asyncio.gather(*list(self.tasks), return_exceptions=True)
-        return events + started
+        return found
 
     async def drain(self, rounds: int = 50) -> None:
         """Passes until nothing is due (tests; with a clock, retries that are due now are made too)."""
