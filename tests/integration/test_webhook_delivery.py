@@ -502,7 +502,8 @@ def test_one_pass_takes_an_endpoints_backlog_and_keeps_its_bound(platform, recei
             )
         # each event counted once, though its attempt started with it (the figure the pass spacing grows by),
         # and each attempt claimed: counted twice, the 7 attempts started with their events would add 7 more
-        # (a bound, not an equality: another test's worker may still be finishing on this database)
+        # (a bound, not an equality: in the full suite, earlier tests' retries come due on this database
+        # while the pass runs, so the exact count is not predictable here)
         assert 7 <= found <= waiting + claimed
 
     run(_with_worker_settings(platform.server.database_url, settings, one_pass))
