@@ -18,8 +18,8 @@ The statements of issuing (the inline customer's match, the number counter, the 
 and the credential read of every call are :class:`Prepared`: compiled once per dialect and handed to the
 driver (sqlite3, asyncpg) on the session's own connection and transaction (the credential read: on a reader
 connection of its own), with the columns' bind processors applied as SQLAlchemy would; SQLAlchemy's
-per-statement work cost more CPU than the statements themselves. Everything else goes through the session
-as usual.
+per-statement work cost more CPU than the statements themselves. So are the webhook worker's statements.
+Everything else goes through the session as usual.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ class Prepared:
     rows come back as the driver gives them (on SQLite: dates and JSON as text), or with ``typed_rows`` as
     SQLAlchemy would give them (the columns' result processors applied). Driver errors are raised as
     SQLAlchemy's (``IntegrityError`` …). For the few statements of the hot paths (issuing, the credential
-    read of every call)."""
+    read of every call, the webhook worker's)."""
 
     def __init__(
         self, statement: ClauseElement, column_keys: Sequence[str] | None = None, *, typed_rows: bool = False
