@@ -27,6 +27,7 @@ def test_the_sql_is_the_same_whatever_the_lists_length():
     )
     plan = Prepared(statement).plan(sqlite.dialect())
     assert plan.args({"ids": ["a", 'b"c']}) == ['["a","b\\"c"]', "invoice.issued"]
+    assert plan.args({"ids": ["a", "b", "c"]}) == ['["a","b","c"]', "invoice.issued"]  # one parameter, any length
 
 
 @pytest.fixture
