@@ -18,6 +18,7 @@ over HTTP when ``FOLIO_API_URL`` is set.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import socket
 from types import FrameType
 from typing import Any
@@ -114,8 +115,34 @@ def serve_app(app: Litestar, host: str, port: int, sock: socket.socket | None = 
     config = uvicorn.Config(
         app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5
     )
-    app.on_startup.append(_start_render_workers)
+    app.on_startup.extend((_start_render_workers, settle_garbage_collector))
     _Server(config).run(sockets=[sock] if sock is not None else None)
+
+
+GC_YOUNG_THRESHOLD = 5_000
+"""Allocations (less deallocations) between two collections of the youngest generation in a serving process
+(Python's default: 700)."""
+
+
+def settle_garbage_collector(app: Litestar | None = None) -> None:
+    """Once the app has started: everything it loaded so far frozen (never scanned again), and young
+    collections ~7 times rarer.
+
+    A serving process holds hundreds of thousands of objects loaded at start (modules, the app's routes and
+    models, SQLAlchemy's compiled statements, Babel's locale data), and its requests make objects that live
+    for a few milliseconds. With Python's default thresholds a collection of the youngest generation runs
+    every 700 allocations, so the objects of the requests in flight at that moment survive it, climb to the
+    oldest generation and die there; it fills up fast and is collected whole (every object the process
+    holds, ~0.17 s each, every request waiting meanwhile) every couple of seconds of CPU. Frozen objects are
+    never scanned, and with collections rarer far fewer short-lived objects are still alive when one runs.
+    ``bench/issue_invoices.py`` (32 connections, a collector hook timing every collection): over a server's
+    run, the collector's time 1.1–1.3 s → 0.55–0.6 s of ~13 s of CPU, full collections 7–8 → 5, issuing's
+    p99 on SQLite ~210 → ~125 ms; the throughput moved less than the machine's noise. Garbage in reference
+    cycles is still collected; it only waits a few thousand allocations longer."""
+    gc.collect()
+    gc.freeze()
+    _young, middle, oldest = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, middle, oldest)
 
 
 def _start_render_workers(app: Litestar) -> None:
