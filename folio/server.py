@@ -136,7 +136,7 @@ def settle_garbage_collector(app: Litestar | None = None) -> None:
     holds, ~0.17 s each, every request waiting meanwhile) every couple of seconds of CPU. Frozen objects are
     never scanned, and with collections rarer far fewer short-lived objects are still alive when one runs.
     ``bench/issue_invoices.py`` (32 connections, a collector hook timing every collection): over a server's
-    run, the collector's time 1.1–1.3 s → 0.55–0.6 s of ~13 s of CPU, full collections 7–8 → 5, issuing's
+    run, the collector's time 1.0–1.3 s → 0.58–0.71 s of 12–14 s of CPU, full collections 7–8 → 5, issuing's
     p99 on SQLite ~210 → ~125 ms; the throughput moved less than the machine's noise. Garbage in reference
     cycles is still collected; it only waits a few thousand allocations longer."""
     gc.collect()
