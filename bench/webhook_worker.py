@@ -39,7 +39,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # invoicing
 
-from issue_invoices import create_account, fresh_database, run_load, start_server  # bench/ is on the path
+from issue_floor import postgres_cpu  # bench/ is on the path
+from issue_invoices import create_account, fresh_database, run_load, start_server
 from webhook_delivery import results, start_receiver
 
 
@@ -131,9 +132,10 @@ async def _drain(database_url: str, profile: cProfile.Profile | None) -> tuple[f
 
 async def _steady(
     database_url: str, rate: float, seconds: float, enabled: bool, profile: cProfile.Profile | None = None
-) -> float:
+) -> tuple[float, float | None]:
     """Write ``invoice.issued`` events (copies of one) at ``rate`` for ``seconds`` while a worker runs, the
-    endpoint ``enabled`` or not; this process's CPU ms per event until all are fanned out and delivered."""
+    endpoint ``enabled`` or not; this process's CPU ms per event until all are fanned out and delivered, and
+    on PostgreSQL that of the backends serving the database (None on SQLite)."""
     from sqlalchemy import func, select, update
 
     from invoicing.config import WebhookDeliverySettings
@@ -153,6 +155,8 @@ async def _steady(
     task = asyncio.create_task(worker.run())
     await asyncio.sleep(0.5)
     total = int(rate * seconds)
+    database_cpu = postgres_cpu(database_url) if not db.is_sqlite else None
+    db_cpu = database_cpu() if database_cpu else 0.0
     cpu = time.process_time()
     started = time.perf_counter()
     if profile:
@@ -172,13 +176,14 @@ async def _steady(
             break
         await asyncio.sleep(0.1)
     cpu = time.process_time() - cpu
+    db_cpu = database_cpu() - db_cpu if database_cpu else 0.0
     if profile:
         profile.disable()
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
     await worker.close()
     await db.dispose()
-    return cpu * 1000 / total
+    return cpu * 1000 / total, (db_cpu * 1000 / total if database_cpu else None)
 
 
 def bench_engine(engine: str, args: argparse.Namespace) -> dict[str, Any] | None:
@@ -207,7 +212,7 @@ def bench_engine(engine: str, args: argparse.Namespace) -> dict[str, Any] | None
             received = len(final["arrivals"]) + final["duplicates"]
             runs.append((cpu * 1000 / events, events / wall))
             print(
-                f"{engine:10s} run {i + 1}: {events} deliveries, {cpu * 1000 / events:.2f} ms CPU each, "
+                f"{engine:10s} run {i + 1}: {events} deliveries, {cpu * 1000 / events:.3f} ms CPU each, "
                 f"{events / wall:.0f}/s; the receiver verified {received - (i * events)} "
                 f"({final['rejected']} rejected)",
                 flush=True,
@@ -223,10 +228,16 @@ def bench_engine(engine: str, args: argparse.Namespace) -> dict[str, Any] | None
             if profile:
                 profile.dump_stats(args.profile + ".steady")
             arrived = len(results(receiver)["arrivals"]) - delivered
-            out = {"steady_without": without, "steady_with": with_}
+            out = {"steady_without": without[0], "steady_with": with_[0]}
+            database = ""
+            if without[1] is not None and with_[1] is not None:
+                database = (
+                    f"; PostgreSQL's backends {without[1]:.2f} and {with_[1]:.2f} ms "
+                    f"(+{with_[1] - without[1]:.2f} ms per event)"
+                )
             print(
-                f"{engine:10s} steady {args.rate:g} events/s: {without:.2f} ms CPU per event without the endpoint, "
-                f"{with_:.2f} with it (+{with_ - without:.2f} ms per event); {arrived} delivered",
+                f"{engine:10s} steady {args.rate:g} events/s: {without[0]:.2f} ms CPU per event without the endpoint, "
+                f"{with_[0]:.2f} with it (+{with_[0] - without[0]:.2f} ms per event){database}; {arrived} delivered",
                 flush=True,
             )
             if arrived != int(args.rate * args.seconds):
@@ -257,7 +268,7 @@ def main() -> None:
         out = bench_engine(engine, args)
         if out:
             print(
-                f"{engine:10s} median: {out['cpu_ms']:.2f} ms CPU per delivery, {out['per_s']:.0f} deliveries/s "
+                f"{engine:10s} median: {out['cpu_ms']:.3f} ms CPU per delivery, {out['per_s']:.0f} deliveries/s "
                 f"(load average {out['load']:.2f})"
             )
 

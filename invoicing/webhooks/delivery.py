@@ -440,12 +440,12 @@ class Claimed:
     body: bytes | None
 
 
-@dataclass
-class _Pending:
+class _Pending(NamedTuple):
+    """An outcome waiting for the recorder."""
+
     delivery_id: str
     outcome: Outcome
     final: bool
-    written: asyncio.Future[None]
 
 
 _RECORD = Prepared(
@@ -595,8 +595,10 @@ class WebhookWorker:
             claimed = await self.claim(due_endpoints, now)
             self._start(claimed)
             found += len(claimed)
-        while wait and self.tasks:  # every attempt started, the queued ones too, sent and recorded
+        while wait and self.tasks:  # every attempt started, the queued ones too, sent
             await asyncio.gather(*list(self.tasks), return_exceptions=True)
+        if wait:  # and recorded
+            await self.recorded()
         return found
 
     async def drain(self, rounds: int = 50) -> None:
@@ -684,8 +686,8 @@ class WebhookWorker:
         return [Claimed(d_, e_, endpoints.get(e_), v_, bodies.get(v_)) for d_, e_, v_ in claimed]
 
     async def _attempt(self, claimed: Claimed) -> None:
-        """Send one claimed attempt (it holds one of its endpoint's slots until its request is over), then
-        record its outcome."""
+        """Send one claimed attempt (it holds one of its endpoint's slots until its request is over), then hand
+        its outcome to the recorder (:meth:`record`)."""
         delivery_id, endpoint, body = claimed.delivery_id, claimed.endpoint, claimed.body
         sending = True
         try:
@@ -696,7 +698,7 @@ class WebhookWorker:
                 outcome, final = await self.send(endpoint, claimed.event_id, body), False
             sending = False
             self._free(claimed.endpoint_id)
-            await self.record(delivery_id, outcome, final=final)
+            self.record(delivery_id, outcome, final=final)
         except asyncio.CancelledError:
             raise  # shutting down: the lease makes the attempt due again
         except Exception:
@@ -720,8 +722,7 @@ class WebhookWorker:
                 (b"webhook-timestamp", b"%d" % timestamp),
                 (b"webhook-signature", signature.encode()),
             ]
-            async with asyncio.timeout(self.settings.timeout * 3):  # connect + headers + the bounded body
-                answer = await self.sender.post(endpoint.url, headers, body)
+            answer = await self.sender.post(endpoint.url, headers, body)  # each network step within the timeout
             outcome.status_code = answer.status_code
             outcome.body = answer.body[:KEEP].decode("utf-8", "replace")
             outcome.error = answer.error
@@ -742,14 +743,20 @@ class WebhookWorker:
             return None
         return RETRY_SCHEDULE[attempt - 1] * self.rng.uniform(1 - JITTER, 1 + JITTER)
 
-    async def record(self, delivery_id: str, outcome: Outcome, *, final: bool = False) -> None:
-        """Write an attempt's outcome (``final``: no retry). Outcomes that come in while others are being
-        written wait and are then written together, in one transaction: under load a batch per commit."""
-        pending = _Pending(delivery_id, outcome, final, asyncio.get_running_loop().create_future())
-        self._outcomes.append(pending)
+    def record(self, delivery_id: str, outcome: Outcome, *, final: bool = False) -> None:
+        """Hand an attempt's outcome (``final``: no retry) to the recorder, which writes the outcomes that came
+        in while it was writing the last ones together, in one transaction: under load a batch per pass
+        spacing. The attempt does not wait for it (its slot is free already); :meth:`run_once` and
+        :meth:`close` do. A batch that cannot be written is logged, and its attempts are due again when their
+        leases end (at least once)."""
+        self._outcomes.append(_Pending(delivery_id, outcome, final))
         if self._recorder is None or self._recorder.done():
             self._recorder = asyncio.create_task(self._write_outcomes(), name="folio-webhook-recorder")
-        await pending.written
+
+    async def recorded(self) -> None:
+        """Wait until every outcome handed to :meth:`record` so far is written (or its batch failed)."""
+        while self._recorder is not None and not self._recorder.done():
+            await asyncio.wait([self._recorder])
 
     async def _write_outcomes(self) -> None:
         while self._outcomes:
@@ -759,14 +766,13 @@ class WebhookWorker:
             batch, self._outcomes = self._outcomes, []
             try:
                 await self._write(batch)
-            except Exception as exc:  # every attempt of the batch is due again when its lease ends
-                for p in batch:
-                    if not p.written.done():
-                        p.written.set_exception(exc)
-            else:
-                for p in batch:
-                    if not p.written.done():
-                        p.written.set_result(None)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception(
+                    "writing the outcomes of %d webhook attempts failed; they are due again when their leases end",
+                    len(batch),
+                )
 
     async def _write(self, batch: list[_Pending]) -> None:
         """A batch of outcomes in one transaction: the attempts read (locked on PostgreSQL), every outcome

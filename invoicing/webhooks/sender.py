@@ -356,7 +356,8 @@ class Sender:
             except _Closed as exc:
                 raise _Unanswered(str(exc)) from exc
             timer.cancel()
-            timer = loop.call_later(self.timeout, response.fail, TimeoutError())
+            if not response.done.done():  # the body is still coming (most answers arrive whole, in one read)
+                timer = loop.call_later(self.timeout, response.fail, TimeoutError())
             answer = Answer(status, b"")
             try:
                 reusable = await response.done
