@@ -444,13 +444,14 @@ class _Pending(NamedTuple):
     """An outcome waiting for the recorder."""
 
     delivery_id: str
+    endpoint_id: str
     outcome: Outcome
     final: bool
 
 
 _RECORD = Prepared(
     update(_DELIVERIES)
-    .where(_DELIVERIES.c.id == bindparam("delivery_id"))
+    .where(_DELIVERIES.c.id == bindparam("delivery_id"), _DELIVERIES.c.status == "pending")
     .values(
         status=bindparam("status"),
         attempted_at=bindparam("attempted_at"),
@@ -461,7 +462,8 @@ _RECORD = Prepared(
         next_attempt_at=bindparam("next_attempt_at"),
     )
 )
-"""One attempt's outcome: executed once per batch of outcomes (one driver call)."""
+"""One attempt's outcome, unless it is recorded already: executed once per batch of outcomes (one driver
+call)."""
 _SUCCEEDED = Prepared(
     update(_ENDPOINTS)
     .where(_ENDPOINTS.c.id == bindparam("endpoint_id"))
@@ -698,7 +700,7 @@ class WebhookWorker:
                 outcome, final = await self.send(endpoint, claimed.event_id, body), False
             sending = False
             self._free(claimed.endpoint_id)
-            self.record(delivery_id, outcome, final=final)
+            self.record(delivery_id, claimed.endpoint_id, outcome, final=final)
         except asyncio.CancelledError:
             raise  # shutting down: the lease makes the attempt due again
         except Exception:
@@ -743,13 +745,13 @@ class WebhookWorker:
             return None
         return RETRY_SCHEDULE[attempt - 1] * self.rng.uniform(1 - JITTER, 1 + JITTER)
 
-    def record(self, delivery_id: str, outcome: Outcome, *, final: bool = False) -> None:
+    def record(self, delivery_id: str, endpoint_id: str, outcome: Outcome, *, final: bool = False) -> None:
         """Hand an attempt's outcome (``final``: no retry) to the recorder, which writes the outcomes that came
         in while it was writing the last ones together, in one transaction: under load a batch per pass
         spacing. The attempt does not wait for it (its slot is free already); :meth:`run_once` and
         :meth:`close` do. A batch that cannot be written is logged, and its attempts are due again when their
         leases end (at least once)."""
-        self._outcomes.append(_Pending(delivery_id, outcome, final))
+        self._outcomes.append(_Pending(delivery_id, endpoint_id, outcome, final))
         if self._recorder is None or self._recorder.done():
             self._recorder = asyncio.create_task(self._write_outcomes(), name="folio-webhook-recorder")
 
@@ -775,23 +777,24 @@ class WebhookWorker:
                 )
 
     async def _write(self, batch: list[_Pending]) -> None:
-        """A batch of outcomes in one transaction: the attempts read (locked on PostgreSQL), every outcome
-        written by one statement, the retries inserted by another, the endpoints updated."""
+        """A batch of outcomes in one transaction: every outcome written by one statement (an attempt recorded
+        already, by another worker after its lease ran out, is left as it is), the retries inserted by another,
+        the endpoints updated. Only failures need their attempt's row first (its number, for the retry; locked
+        on PostgreSQL): a batch of successes writes without reading."""
         now = self.clock()
         async with self.db.transaction() as session:
-            stmt = _ATTEMPTS if self.db.is_sqlite else _ATTEMPTS_LOCKED
-            found = await stmt.fetch(session, {"ids": [p.delivery_id for p in batch]})
-            rows = {row[0]: _AttemptRow(*row) for row in found}
+            failed = [p.delivery_id for p in batch if not p.outcome.ok]
+            rows: dict[str, _AttemptRow] = {}
+            if failed:
+                stmt = _ATTEMPTS if self.db.is_sqlite else _ATTEMPTS_LOCKED
+                rows = {row[0]: _AttemptRow(*row) for row in await stmt.fetch(session, {"ids": failed})}
             written: list[dict[str, Any]] = []
             retries: list[dict[str, Any]] = []
             outcomes: dict[str, list[bool]] = defaultdict(list)  # endpoint → its attempts' successes, in order
             for p in batch:
-                row = rows.get(p.delivery_id)
-                if row is None or row.status != "pending":
-                    continue  # recorded already (a lease ran out and another worker tried it too)
                 outcome = p.outcome
                 values = {
-                    "delivery_id": row.id,
+                    "delivery_id": p.delivery_id,
                     "attempted_at": now,
                     "response_status": outcome.status_code,
                     "duration_ms": outcome.duration_ms,
@@ -801,6 +804,9 @@ class WebhookWorker:
                     "next_attempt_at": now,  # a failure's: shown as the next retry
                 }
                 if not outcome.ok:
+                    row = rows.get(p.delivery_id)
+                    if row is None or row.status != "pending":
+                        continue  # recorded already (a lease ran out and another worker tried it too)
                     wait = None if p.final else self.delay(row.attempt)
                     if wait is not None:
                         values["next_attempt_at"] = now + wait
@@ -808,7 +814,7 @@ class WebhookWorker:
                     else:
                         log.warning("webhook delivery of %s to %s failed: %s", row.event_id, row.endpoint_id, outcome)
                 written.append(values)
-                outcomes[row.endpoint_id].append(outcome.ok)
+                outcomes[p.endpoint_id].append(outcome.ok)
             if written:
                 await _RECORD.execute_many(session, written)
             if retries:

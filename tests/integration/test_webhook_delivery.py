@@ -45,7 +45,9 @@ from invoicing.webhooks.delivery import (
     MAX_PASS_SPACING,
     PASS_SPACING,
     RETRY_SCHEDULE,
+    Outcome,
     WebhookWorker,
+    _Pending,
     next_spacing,
 )
 from tests.conftest import Server, _free_port, drop_postgres_database, postgres_database, running, start_server
@@ -612,6 +614,55 @@ def test_a_claimed_attempt_whose_worker_died_is_due_again_after_its_lease(platfo
     drain(platform, clock)
     assert [d["status"] for d in deliveries(platform, endpoint)] == ["succeeded"]
     assert receiver.at("/ok")
+
+
+def test_outcomes_that_cannot_be_written_leave_their_attempts_due_after_the_lease(platform, receiver, caplog):
+    """An attempt does not wait for its outcome to be written; when the recorder's batch fails (the database
+    away for a moment), the failure is logged and the attempt, still claimed, is sent again once its lease
+    ends: at least once, nothing lost."""
+    endpoint = add_endpoint(platform, f"{receiver.url}/ok", events=["invoice.issued"])
+    issue(platform)
+    clock = Clock()
+
+    async def database_away_at_recording(worker: WebhookWorker):
+        async def fail(batch):
+            raise ConnectionError("the database went away")
+
+        worker._write = fail  # type: ignore[method-assign]
+        await worker.run_once()  # sent, and waited for the recorder
+
+    with caplog.at_level("ERROR", logger="folio.webhooks"):
+        run(_with_worker(platform.server.database_url, database_away_at_recording, clock=clock))
+    assert len(receiver.at("/ok")) == 1
+    assert "writing the outcomes of 1 webhook attempts failed" in caplog.text
+    assert [(d["status"], d["attempted_at"]) for d in deliveries(platform, endpoint)] == [("pending", None)]
+    drain(platform, clock)  # the lease has not run out: nobody takes it
+    assert len(receiver.at("/ok")) == 1
+    clock.advance(timedelta(minutes=2))
+    drain(platform, clock)
+    assert [d["status"] for d in deliveries(platform, endpoint)] == ["succeeded"]
+    sent = receiver.at("/ok")
+    assert len(sent) == 2 and sent[0].headers["webhook-id"] == sent[1].headers["webhook-id"]
+    assert sent[0].body == sent[1].body
+
+
+def test_a_late_outcome_of_an_attempt_recorded_already_changes_nothing(platform, receiver):
+    """Two workers may both send an attempt whose lease ran out; the outcome recorded first stands: a later
+    success does not overwrite it, a later failure neither overwrites it nor schedules a retry."""
+    endpoint = add_endpoint(platform, f"{receiver.url}/ok", events=["invoice.issued"])
+    issue(platform)
+    drain(platform)
+    [first] = deliveries(platform, endpoint)
+    assert (first["status"], first["response_status"]) == ("succeeded", 200)
+
+    async def late(worker: WebhookWorker):
+        late_success = _Pending(first["id"], endpoint.id, Outcome(204, "late", None, 7), False)
+        late_failure = _Pending(first["id"], endpoint.id, Outcome(500, "late", "HTTP 500", 7), False)
+        await worker._write([late_success])
+        await worker._write([late_failure])
+
+    run(_with_worker(platform.server.database_url, late))
+    assert deliveries(platform, endpoint) == [first]
 
 
 def test_fan_out_never_doubles_with_several_workers(platform, receiver):
