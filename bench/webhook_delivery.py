@@ -25,7 +25,9 @@ functions, and a receiver in a process of its own (uvicorn) that verifies every 
    drain before it; per round the ratio with/without; then the median of the rounds' ratios (the figure for
    the goal) and the median CPU per invoice with and without. Per round too, the ratio of the server's CPU
    per invoice without/with: the rate a server bound by its own CPU would keep, which other processes taking
-   time on its core (another benchmark on a shared machine) move much less than the rate itself.
+   time on its core (another benchmark on a shared machine) move much less than the rate itself. And the
+   share of its core the server was busy (CPU per invoice × rate): what is missing to 100 % it waited (for
+   the database, with every request in flight waiting) or other processes had its core.
 
 Missing deliveries: ``invoice.issued`` events written while the endpoint was enabled (read from the
 database) that never arrived.
@@ -419,6 +421,7 @@ def closed_loop(
             print(
                 f"  round {round_ + 1} {'with   ' if with_endpoint else 'without'}: "
                 f"{run['invoices_per_s']:.1f} invoices/s, server {run['server_cpu_ms']:.2f} ms CPU/invoice, "
+                f"server busy {busy(run):.0f} % of its core, "
                 f"p99 {run['p99_ms']:.0f} ms, {run['errors']} errors; delivered {during / run['seconds']:.1f}/s "
                 f"meanwhile (drain before: {drained:.1f} s; load {load:.2f}, machine busy "
                 f"{100 * run['machine_busy']:.0f} %)",
@@ -436,6 +439,12 @@ def closed_loop(
         # the rate a server bound by its own CPU would keep: what the other processes on its core take cancels out
         cpu_ratios.append(pair[False]["server_cpu_ms"] / pair[True]["server_cpu_ms"])
     return {"runs": runs, "windows": windows, "ratios": ratios, "cpu_ratios": cpu_ratios, "final_drain_s": drained}
+
+
+def busy(run: dict[str, Any]) -> float:
+    """Per cent of its core a run's server was busy: its CPU per invoice times its rate (the rest it waited, or
+    other processes had the core)."""
+    return run["invoices_per_s"] * run["server_cpu_ms"] / 10
 
 
 def bench_engine(engine: str, args: argparse.Namespace) -> dict[str, Any] | None:
@@ -480,6 +489,8 @@ def bench_engine(engine: str, args: argparse.Namespace) -> dict[str, Any] | None
             cpu_with=statistics.median(r["server_cpu_ms"] for r in runs if r["with"]),
             rate_without=statistics.median(r["invoices_per_s"] for r in runs if not r["with"]),
             rate_with=statistics.median(r["invoices_per_s"] for r in runs if r["with"]),
+            busy_without=statistics.median(busy(r) for r in runs if not r["with"]),
+            busy_with=statistics.median(busy(r) for r in runs if r["with"]),
             delivered_with=statistics.median(r["delivered_per_s"] for r in runs if r["with"]),
             issued_while_enabled=issued,
             missing=issued - len(final["arrivals"]),
@@ -526,7 +537,8 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> None:
     )
     print(
         f"{'':10s} by the server's CPU per invoice (without / with, per round): {cpu_ratios}, median "
-        f"{r['cpu_cost_pct']:.1f} % lower"
+        f"{r['cpu_cost_pct']:.1f} % lower; the server busy {r['busy_without']:.0f} → {r['busy_with']:.0f} % of its "
+        f"core (CPU per invoice × rate, medians)"
     )
     print(
         f"{'':10s} all: {r['issued_while_enabled']} invoice.issued events while the endpoint was enabled, "
