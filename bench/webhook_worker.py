@@ -16,7 +16,8 @@ each run (every delivery arrived, every signature verified).
 ``--rate``: then the steady state, twice: events written at that rate (one transaction each, as issuing
 writes them; ``--seconds``) while the worker runs, with the endpoint disabled and enabled; the difference of
 this process's CPU per event is what webhooks add to each issued invoice at that rate (fan-out, claim,
-``POST``, recording), the goal's quantity without the cost of issuing itself.
+``POST``, recording), the goal's quantity without the cost of issuing itself. On PostgreSQL the CPU per event
+of the backends serving the database is printed for both phases too (from ``/proc``: a server on this machine).
 
 Only the worker runs in this process while it drains (plus a count of the pending rows every 0.2 s), so
 the CPU per delivery is what a delivery costs a ``folio serve`` process. ``--profile`` writes cProfile
