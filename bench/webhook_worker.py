@@ -10,8 +10,9 @@ events, none delivered. Then ``--runs`` times: the deliveries are deleted and th
 and a :class:`~invoicing.webhooks.delivery.WebhookWorker` (as ``folio serve`` runs it: ``run()``, woken by
 nothing but its poll and its own attempts) fans out and delivers them all; this process's CPU time (user +
 system, ``time.process_time``: the worker, its database driver and httpx, not the receiver nor PostgreSQL)
-per delivery, and the deliveries per second, are printed. The receiver's count must equal ``--events`` after
-each run (every delivery arrived, every signature verified).
+per delivery, and the deliveries per second, are printed; on PostgreSQL also the CPU per delivery of the backends
+serving the database (from ``/proc``: a server on this machine; with the bench's own count every 0.2 s). The
+receiver's count must equal ``--events`` after each run (every delivery arrived, every signature verified).
 
 ``--rate``: then the steady state, twice: events written at that rate (one transaction each, as issuing
 writes them; ``--seconds``) while the worker runs, with the endpoint disabled and enabled; the difference of
@@ -94,8 +95,9 @@ async def _reset(database_url: str) -> int:
         await db.dispose()
 
 
-async def _drain(database_url: str, profile: cProfile.Profile | None) -> tuple[float, float]:
-    """Run a worker until nothing is left to fan out or deliver; (CPU seconds, wall seconds)."""
+async def _drain(database_url: str, profile: cProfile.Profile | None) -> tuple[float, float, float | None]:
+    """Run a worker until nothing is left to fan out or deliver; (CPU seconds, wall seconds, PostgreSQL's
+    backends' CPU seconds or None on SQLite)."""
     from sqlalchemy import func, select
 
     from invoicing.config import WebhookDeliverySettings
@@ -107,6 +109,8 @@ async def _drain(database_url: str, profile: cProfile.Profile | None) -> tuple[f
     worker = WebhookWorker(db, WebhookDeliverySettings(), allow_private=True)
     async with db.transaction(write=False) as session:  # connect before measuring
         await session.scalar(select(func.count()).select_from(Event))
+    meter = postgres_cpu(database_url) if not db.is_sqlite else None
+    database_cpu = meter() if meter else None
     cpu, wall = time.process_time(), time.perf_counter()
     if profile:
         profile.enable()
@@ -124,11 +128,13 @@ async def _drain(database_url: str, profile: cProfile.Profile | None) -> tuple[f
         if profile:
             profile.disable()
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        if meter and database_cpu is not None:
+            database_cpu = meter() - database_cpu
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         await worker.close()
         await db.dispose()
-    return cpu, wall
+    return cpu, wall, database_cpu
 
 
 async def _steady(
@@ -206,14 +212,15 @@ def bench_engine(engine: str, args: argparse.Namespace) -> dict[str, Any] | None
         for i in range(args.runs):
             events = asyncio.run(_reset(database_url))
             profile = cProfile.Profile(time.process_time) if args.profile and i == args.runs - 1 else None
-            cpu, wall = asyncio.run(_drain(database_url, profile))
+            cpu, wall, database_cpu = asyncio.run(_drain(database_url, profile))
             if profile:
                 profile.dump_stats(args.profile)
             final = results(receiver)
             received = len(final["arrivals"]) + final["duplicates"]
-            runs.append((cpu * 1000 / events, events / wall))
+            runs.append((cpu * 1000 / events, events / wall, database_cpu))
+            database = "" if database_cpu is None else f" (PostgreSQL's backends {database_cpu * 1000 / events:.3f})"
             print(
-                f"{engine:10s} run {i + 1}: {events} deliveries, {cpu * 1000 / events:.3f} ms CPU each, "
+                f"{engine:10s} run {i + 1}: {events} deliveries, {cpu * 1000 / events:.3f} ms CPU each{database}, "
                 f"{events / wall:.0f}/s; the receiver verified {received - (i * events)} "
                 f"({final['rejected']} rejected)",
                 flush=True,
@@ -248,6 +255,7 @@ def bench_engine(engine: str, args: argparse.Namespace) -> dict[str, Any] | None
             "engine": engine,
             "cpu_ms": statistics.median(r[0] for r in runs),
             "per_s": statistics.median(r[1] for r in runs),
+            "database_cpu_ms": None if runs[0][2] is None else statistics.median(r[2] * 1000 / events for r in runs),
             "load": os.getloadavg()[0],
         }
     finally:
@@ -269,8 +277,9 @@ def main() -> None:
         out = bench_engine(engine, args)
         if out:
             print(
-                f"{engine:10s} median: {out['cpu_ms']:.3f} ms CPU per delivery, {out['per_s']:.0f} deliveries/s "
-                f"(load average {out['load']:.2f})"
+                f"{engine:10s} median: {out['cpu_ms']:.3f} ms CPU per delivery"
+                + ("" if out["database_cpu_ms"] is None else f" (PostgreSQL's backends {out['database_cpu_ms']:.3f})")
+                + f", {out['per_s']:.0f} deliveries/s (load average {out['load']:.2f})"
             )
 
 

@@ -37,7 +37,7 @@ from weakref import WeakKeyDictionary
 import aiosqlite
 import asyncpg  # type: ignore[import-untyped]
 import msgspec
-from sqlalchemy import ClauseElement, Insert, Table, event, exc, insert, inspect
+from sqlalchemy import ClauseElement, Insert, Table, event, exc, insert, inspect, text
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapper
@@ -400,6 +400,9 @@ failed): work that must join the transaction at its end, done through the driver
 (:mod:`invoicing.events` writes its queued rows so)."""
 
 
+_NO_FLUSH_WAIT = text("SET LOCAL synchronous_commit TO off")
+
+
 class Database:
     def __init__(self, url: str, *, echo: bool = False, connections: int = 30):
         """``connections``: PostgreSQL's pool, two thirds kept open and the rest opened under load."""
@@ -423,11 +426,19 @@ class Database:
         self._read_sessions = async_sessionmaker(self.reader, expire_on_commit=False, autoflush=False)
 
     @asynccontextmanager
-    async def transaction(self, *, write: bool = True) -> AsyncIterator[AsyncSession]:
+    async def transaction(self, *, write: bool = True, wait_for_flush: bool = True) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction: committed on success, rolled back on any error. The
-        connection is taken at the first statement, not here."""
+        connection is taken at the first statement, not here.
+
+        ``wait_for_flush=False`` (PostgreSQL): the commit does not wait for its WAL to reach the disk
+        (``synchronous_commit`` off for this transaction): still atomic and never seen half done, but a crash
+        of the database server in the next few hundred milliseconds may undo it whole. For bookkeeping that is
+        safe to redo (the webhook worker's: an undone fan-out or outcome only means an event is delivered
+        again), so that its large commits do not make the requests' commits wait behind their flush."""
         maker = self._write_sessions if write else self._read_sessions
         async with maker() as session, session.begin():
+            if not wait_for_flush and not self.is_sqlite:
+                await session.execute(_NO_FLUSH_WAIT)
             yield session
             for hook in BEFORE_COMMIT:
                 await hook(session)

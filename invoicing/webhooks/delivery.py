@@ -356,7 +356,7 @@ async def _fan_out(
     """:func:`fan_out`'s transaction. ``take``: endpoint → attempts the caller will send now: that many of each
     endpoint's new attempts are written claimed (due at ``lease``) and returned with their endpoint and body,
     read in the same transaction (the counts are decremented); the rest are written due ``now``."""
-    async with db.transaction() as session:
+    async with db.transaction(wait_for_flush=False) as session:
         stmt = _UNPROCESSED if db.is_sqlite else _UNPROCESSED_LOCKED
         events = [_EventRow(*row) for row in await stmt.fetch(session, {"batch": batch})]
         if not events:
@@ -675,7 +675,7 @@ class WebhookWorker:
         claimed: list[tuple[str, str, str]] = []
         lease = now + timedelta(seconds=self.settings.lease_seconds)
         stmt = _CLAIM if self.db.is_sqlite else _CLAIM_LOCKED
-        async with self.db.transaction() as session:
+        async with self.db.transaction(wait_for_flush=False) as session:
             for endpoint_id, slots in free.items():
                 params = {"b_endpoint_id": endpoint_id, "now": now, "slots": slots, "lease": lease}
                 claimed += [(id_, endpoint_id, event_id) for id_, event_id in await stmt.fetch(session, params)]
@@ -782,7 +782,7 @@ class WebhookWorker:
         the endpoints updated. Only failures need their attempt's row first (its number, for the retry; locked
         on PostgreSQL): a batch of successes writes without reading."""
         now = self.clock()
-        async with self.db.transaction() as session:
+        async with self.db.transaction(wait_for_flush=False) as session:
             failed = [p.delivery_id for p in batch if not p.outcome.ok]
             rows: dict[str, _AttemptRow] = {}
             if failed:
@@ -791,7 +791,11 @@ class WebhookWorker:
             written: list[dict[str, Any]] = []
             retries: list[dict[str, Any]] = []
             outcomes: dict[str, list[bool]] = defaultdict(list)  # endpoint → its attempts' successes, in order
+            seen: set[str] = set()
             for p in batch:
+                if p.delivery_id in seen:
+                    continue  # sent twice (its lease ran out meanwhile): the first outcome stands
+                seen.add(p.delivery_id)
                 outcome = p.outcome
                 values = {
                     "delivery_id": p.delivery_id,

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text, update
 from standardwebhooks import Webhook
 
 from folio.server import create_server_app
@@ -665,6 +665,34 @@ def test_a_late_outcome_of_an_attempt_recorded_already_changes_nothing(platform,
     assert deliveries(platform, endpoint) == [first]
 
 
+def test_two_outcomes_of_one_attempt_in_one_batch_record_the_first(platform, receiver):
+    """An attempt sent twice (its lease ran out while it was in flight) may have both outcomes in one batch: the
+    first stands, and a failure after a success schedules no retry (the batch's rows are read before it writes,
+    so the recorder drops an attempt's later outcomes itself)."""
+    endpoint = add_endpoint(platform, f"{receiver.url}/ok", events=["invoice.issued"])
+    issue(platform)
+    clock = Clock()
+
+    async def claim_and_die(worker: WebhookWorker):
+        await worker.run_once(wait=False)
+        for task in list(worker.tasks):
+            task.cancel()
+
+    run(_with_worker(platform.server.database_url, claim_and_die, clock=clock))
+    [pending] = deliveries(platform, endpoint)
+
+    async def twice(worker: WebhookWorker):
+        failure = _Pending(pending["id"], endpoint.id, Outcome(503, "busy", "HTTP 503", 9), False)
+        success = _Pending(pending["id"], endpoint.id, Outcome(200, "fine", None, 4), False)
+        await worker._write([success, failure])
+
+    run(_with_worker(platform.server.database_url, twice, clock=clock))
+    rows = deliveries(platform, endpoint)  # no retry either
+    assert [(d["attempt"], d["status"], d["response_status"], d["response_body"]) for d in rows] == [
+        (1, "succeeded", 200, "fine")
+    ]
+
+
 def test_fan_out_never_doubles_with_several_workers(platform, receiver):
     endpoint = add_endpoint(platform, f"{receiver.url}/ok", events=["invoice.issued"])
     for _ in range(10):
@@ -884,3 +912,30 @@ def test_an_event_written_in_this_process_is_delivered_without_waiting_for_the_p
                 assert len(receiver.at("/prompt")) == len(numbers)
     bodies = [verify(endpoint, r) for r in receiver.at("/prompt")]
     assert [b["data"]["object"]["number"] for b in bodies] == numbers
+
+
+def test_the_workers_transactions_do_not_wait_for_their_flush(platform, receiver):
+    """The worker's bookkeeping commits without waiting for PostgreSQL to flush it (an undone fan-out or
+    outcome is only delivered again): ``synchronous_commit`` is off inside such a transaction only, and what it
+    wrote is committed."""
+    endpoint = add_endpoint(platform, f"{receiver.url}/ok")
+
+    async def check():
+        db = Database(platform.server.database_url)
+        try:
+            async with db.transaction(wait_for_flush=False) as session:
+                inside = None if db.is_sqlite else await session.scalar(text("SHOW synchronous_commit"))
+                await session.execute(
+                    update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint.id).values(enabled=False)
+                )
+            async with db.transaction() as session:
+                after = None if db.is_sqlite else await session.scalar(text("SHOW synchronous_commit"))
+                enabled = await session.scalar(select(WebhookEndpoint.enabled).where(WebhookEndpoint.id == endpoint.id))
+            return inside, after, enabled
+        finally:
+            await db.dispose()
+
+    inside, after, enabled = run(check())
+    assert enabled is False
+    if platform.server.engine == "postgresql":
+        assert (inside, after) == ("off", "on")
