@@ -21,8 +21,9 @@ functions, and a receiver in a process of its own (uvicorn) that verifies every 
    alike and no event written while it was enabled is fanned out after it was disabled. For this phase the
    server is pinned to one core and ``wrk`` and the receiver to the other (``--cpus``, ``taskset``; the open
    loop runs unpinned, as it always did); PostgreSQL's backends are not pinned. Per run: invoices/s, the
-   server's CPU per invoice (its process tree, from ``/proc``), deliveries per second during the run and the
-   drain before it; per round the ratio with/without; then the median of the rounds' ratios (the figure for
+   server's CPU per invoice (its process tree, from ``/proc``), deliveries per second during the run (with the
+   receiver's CPU per delivery: what the stand-in for the platform takes of the other core) and the drain
+   before it; per round the ratio with/without; then the median of the rounds' ratios (the figure for
    the goal) and the median CPU per invoice with and without. Per round too, the ratio of the server's CPU
    per invoice without/with: the rate a server bound by its own CPU would keep, which other processes taking
    time on its core (another benchmark on a shared machine) move much less than the rate itself. And the
@@ -60,6 +61,7 @@ from issue_invoices import (  # bench/, the script's directory, is on the path
     fresh_database,
     run_wrk,
     start_server,
+    tree_cpu_seconds,
 )
 
 DRAIN_PATIENCE = 60.0
@@ -373,6 +375,7 @@ def closed_loop(
     endpoint: dict[str, Any],
     args: argparse.Namespace,
     server_pid: int,
+    receiver_pid: int,
 ) -> dict[str, Any]:
     """The alternated closed-loop rounds (``endpoint`` enabled since its creation on entry); the runs, their
     rounds' ratios, and the periods the endpoint was enabled (whose ``invoice.issued`` events must arrive)."""
@@ -396,12 +399,14 @@ def closed_loop(
                     enabled_since = None
             load = os.getloadavg()[0]
             count_before = len(results(receiver)["arrivals"])
-            started = time.time()
+            started, receiver_cpu = time.time(), tree_cpu_seconds(receiver_pid)
             run = run_wrk(url, key, args.closed_seconds, args.concurrency, entities, pid=server_pid, cpus=args.wrk_cpus)
-            ended = time.time()
+            ended, receiver_cpu = time.time(), tree_cpu_seconds(receiver_pid) - receiver_cpu
             arrivals = results(receiver)["arrivals"]
             measured_from = ended - run["seconds"]  # the wrk run after its 2 s warm-up
             during = sum(1 for arrived, _, _ in arrivals.values() if measured_from <= arrived <= ended)
+            arrived = len(arrivals) - count_before  # during the whole run, warm-up included, as the CPU
+            receiving = f", the receiver {1000 * receiver_cpu / arrived:.2f} ms CPU each" if arrived else ""
             runs.append(
                 {
                     "round": round_ + 1,
@@ -411,7 +416,7 @@ def closed_loop(
                     "errors": run["errors"],
                     "p99_ms": run["p99_ms"],
                     "delivered_per_s": during / run["seconds"],
-                    "arrived": len(arrivals) - count_before,
+                    "arrived": arrived,
                     "drain_before_s": drained,
                     "load": load,
                     "machine_busy": run["machine_busy"],
@@ -423,7 +428,7 @@ def closed_loop(
                 f"{run['invoices_per_s']:.1f} invoices/s, server {run['server_cpu_ms']:.2f} ms CPU/invoice, "
                 f"server busy {busy(run):.0f} % of its core, "
                 f"p99 {run['p99_ms']:.0f} ms, {run['errors']} errors; delivered {during / run['seconds']:.1f}/s "
-                f"meanwhile (drain before: {drained:.1f} s; load {load:.2f}, machine busy "
+                f"meanwhile{receiving} (drain before: {drained:.1f} s; load {load:.2f}, machine busy "
                 f"{100 * run['machine_busy']:.0f} %)",
                 flush=True,
             )
@@ -478,7 +483,9 @@ def bench_engine(engine: str, args: argparse.Namespace) -> dict[str, Any] | None
         if args.server_cpus:  # the open loop as it always ran; the closed loop pinned
             pin(server.pid, args.server_cpus)
             pin(receiver_proc.pid, args.wrk_cpus)
-        closed = closed_loop(url, key, entities, database_url, receiver, account, endpoint, args, server.pid)
+        closed = closed_loop(
+            url, key, entities, database_url, receiver, account, endpoint, args, server.pid, receiver_proc.pid
+        )
         final = results(receiver)
         issued = sum(backlog(database_url, a, b)[2] for a, b in closed["windows"])
         runs = closed["runs"]
