@@ -282,6 +282,9 @@ class FairPool(AsyncAdaptedQueuePool):
     """SQLAlchemy's asyncio pool with :class:`_FairQueue`: callers get connections in the order they asked."""
 
     _queue_class = _FairQueue
+    _sqla_logger_namespace = "sqlalchemy.pool.impl.FairPool"
+    """Its log under SQLAlchemy's pool loggers (quiet unless ``echo_pool``), not under ``invoicing`` (whose
+    INFO level would print "Pool disposed … Pool recreating" on every start)."""
 
 
 def _json_dumps(value: Any) -> str:

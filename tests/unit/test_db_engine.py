@@ -210,3 +210,14 @@ async def test_typed_rows_come_back_as_sqlalchemy_gives_them(db):
     ((data, flag, stored),) = await Prepared(statement).fetch_alone(db.reader, {"id": 1})
     assert (data, flag) == ('{"a":[1,"b"]}', 1) and isinstance(stored, str)
     assert await Prepared(statement, typed_rows=True).fetch_alone(db.reader, {"id": 2}) == []
+
+
+async def test_the_pool_is_quiet_where_the_app_logs_at_info(path, caplog):
+    """The app logs at INFO; the pool's lines ("Pool disposed", "Pool recreating") belong to SQLAlchemy's pool
+    loggers, quiet unless asked for, and not to ``invoicing``'s: `make run` printed them on every start."""
+    with caplog.at_level("INFO"):
+        db = Database(f"sqlite:///{path}")
+        async with db.transaction() as session:
+            await session.execute(text("SELECT 1"))
+        await db.dispose()
+    assert not [r for r in caplog.records if "Pool" in r.getMessage()], caplog.text
