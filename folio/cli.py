@@ -165,6 +165,22 @@ def _vies_stand_in(settings: Settings) -> socket.socket | None:
     return sock
 
 
+def _listen(port: int, option: str) -> socket.socket:
+    """A socket bound to ``127.0.0.1:port`` for the demo (before anything else starts: a port that is taken
+    stops the demo at once, with a clear message, before it seeds and revokes the running one's key)."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a demo stopped a moment ago left its port
+    try:
+        sock.bind(("127.0.0.1", port))
+    except OSError as error:
+        sock.close()
+        raise click.UsageError(
+            f"port {port} on 127.0.0.1 is taken ({error.strerror}): is the demo (`make run`) running already? "
+            f"Stop it, or choose another port with {option}"
+        ) from None
+    return sock
+
+
 @main.command()
 @click.option(
     "--port",
@@ -195,6 +211,8 @@ def demo(port: int, host_port: int, database_url: str | None) -> None:
 
     if port == host_port:
         raise click.BadParameter("Folio and the demo platform need two different ports", param_hint="--host-port")
+    folio_socket = _listen(port, "--port (FOLIO_DEMO_PORT)")
+    host_socket = _listen(host_port, "--host-port (FOLIO_DEMO_HOST_PORT)")
     settings = _settings(database_url)
     folio_url, host_origin = f"http://127.0.0.1:{port}", f"http://localhost:{host_port}"
     settings.public_url = folio_url
@@ -219,9 +237,9 @@ def demo(port: int, host_port: int, database_url: str | None) -> None:
     folio = create_server_app(settings)
 
     async def run() -> None:
-        servers: list[tuple[uvicorn.Server, list[socket.socket] | None]] = [
-            (uvicorn.Server(uvicorn.Config(folio, host="127.0.0.1", port=port, log_level="warning")), None),
-            (uvicorn.Server(uvicorn.Config(host, host="127.0.0.1", port=host_port, log_level="warning")), None),
+        servers: list[tuple[uvicorn.Server, list[socket.socket]]] = [
+            (uvicorn.Server(uvicorn.Config(folio, log_level="warning")), [folio_socket]),
+            (uvicorn.Server(uvicorn.Config(host, log_level="warning")), [host_socket]),
         ]
         if vies_socket is not None:
             servers.append((uvicorn.Server(uvicorn.Config(ViesStandIn().app, log_level="warning")), [vies_socket]))

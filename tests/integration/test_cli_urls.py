@@ -117,3 +117,29 @@ def test_demo_prints_a_key_and_a_curl_command_that_works(tmp_path):
             f"http://127.0.0.1:{port}/v1/entities/{headers['X-Entity-Id']}", headers=headers, timeout=30
         ).json()
         assert tenant["name"] == "Kavarna Lipa d.o.o."
+
+
+def test_a_second_demo_stops_at_once_and_leaves_the_running_ones_key_working(tmp_path):
+    """`make run` twice: the second finds the ports taken and says so before it seeds (which revokes the last
+    demo key): the first demo's printed key and curl command keep working."""
+    port, host_port = _free_port(), _free_port()
+    env, log = _env(tmp_path), tmp_path / "demo.log"
+    with _process(["demo", "--port", str(port), "--host-port", str(host_port)], env, log) as process:
+        _wait_for(process, log, lambda: "curl -s" in log.read_text() and _answers(f"http://127.0.0.1:{port}"))
+        key = re.search(r"Sandbox account key: +(sk_sandbox_\S+)", log.read_text()).group(1)
+        second = subprocess.run(
+            [sys.executable, "-m", "folio.cli", "demo", "--port", str(port), "--host-port", str(host_port)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert second.returncode == 2, second.stderr
+        assert f"port {port} on 127.0.0.1 is taken" in second.stderr
+        assert (
+            "is the demo (`make run`) running already?" in second.stderr and "--port (FOLIO_DEMO_PORT)" in second.stderr
+        )
+        assert "Sandbox account key" not in second.stdout and "Traceback" not in second.stderr
+        r = httpx.get(f"http://127.0.0.1:{port}/v1/entities", headers={"Authorization": f"Bearer {key}"}, timeout=30)
+        assert r.status_code == 200, r.text
