@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
 log = logging.getLogger("folio")
@@ -129,6 +129,11 @@ def http_exception_handler(_: Request, exc: HTTPException) -> Response:
         413: "Payload too large",
         415: "Unsupported media type",
     }
+    if status == 400 and isinstance(exc.__cause__, SerializationException):  # the body did not parse
+        said = exc.detail or "it does not parse"
+        return problem(
+            400, "Bad request", f"The request body is not valid JSON: {said}", [{"field": "body", "message": said}]
+        )
     response = problem(status, titles.get(status, "Error"), exc.detail or titles.get(status, "Error"))
     response.headers.update(exc.headers or {})  # e.g. a 405's Allow
     return response

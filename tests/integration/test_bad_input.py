@@ -188,8 +188,12 @@ def test_bad_input_is_refused_cleanly(tenant, existing, method, path, body, stat
 
 
 def test_malformed_json_and_oversized_bodies(tenant):
-    r = tenant.api.post("/v1/invoices", content=b"{not json", headers={"Content-Type": "application/json"})
-    assert r.status_code == 400 and r.headers["content-type"].startswith("application/problem+json")
+    for body, said in ((b"{not json", "object keys must be strings"), (b'{"customer": {', "truncated")):
+        r = tenant.api.post("/v1/invoices", content=body, headers={"Content-Type": "application/json"})
+        assert r.status_code == 400 and r.headers["content-type"].startswith("application/problem+json")
+        problem = r.json()
+        assert problem["detail"].startswith("The request body is not valid JSON: ") and said in problem["detail"]
+        assert [e["field"] for e in problem["errors"]] == ["body"], problem
     r = tenant.api.post("/v1/invoices", content=b"x" * (3 * 1024 * 1024), headers={"Content-Type": "application/json"})
     assert r.status_code == 413 and r.headers["content-type"].startswith("application/problem+json")
     assert tenant.api.get("/v1/invoices").json()["data"] == []
