@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import errno
 import json
 import logging
 import os
@@ -63,6 +64,9 @@ def serve(host: str, port: int, workers: int, database_url: str | None) -> None:
         )
     if not os.environ.get("FOLIO_PUBLIC_URL"):
         settings.public_url = served_url(host, port)
+    sock = None
+    if workers == 1:  # (N processes bind their own sockets, sharing the port)
+        sock = _listen(host, port, "is Folio running there already? Stop it, or choose another port with --port")
     upgrade(settings.database.url)
     processes = f", {workers} processes" if workers > 1 else ""
     click.echo(f"Folio listening on http://{host}:{port}  (OpenAPI: http://{host}:{port}/schema{processes})", err=True)
@@ -73,7 +77,7 @@ def serve(host: str, port: int, workers: int, database_url: str | None) -> None:
         settings.database = dataclasses.replace(settings.database, connections=share)
         _serve_processes(settings, host, port, workers)
     else:
-        serve_app(create_server_app(settings), host, port)  # SIGTERM: render workers killed, stopped in seconds
+        serve_app(create_server_app(settings), host, port, sock)  # SIGTERM: render workers killed, stopped in seconds
 
 
 def _serve_processes(settings: Settings, host: str, port: int, workers: int) -> None:
@@ -130,12 +134,7 @@ def _serve_worker(settings: Settings, host: str, port: int, parent: int) -> None
         return
     from folio.server import create_server_app, serve_app
 
-    family, kind, proto, _, address = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM)[0]
-    sock = socket.socket(family, kind, proto)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind(address)
-    serve_app(create_server_app(settings), host, port, sock)
+    serve_app(create_server_app(settings), host, port, _bound(host, port, shared=True))
 
 
 def _refuse_insecure_defaults(settings: Settings, host: str) -> None:
@@ -165,20 +164,31 @@ def _vies_stand_in(settings: Settings) -> socket.socket | None:
     return sock
 
 
-def _listen(port: int, option: str) -> socket.socket:
-    """A socket bound to ``127.0.0.1:port`` for the demo (before anything else starts: a port that is taken
-    stops the demo at once, with a clear message, before it seeds and revokes the running one's key)."""
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a demo stopped a moment ago left its port
+def _bound(host: str, port: int, *, shared: bool = False) -> socket.socket:
+    """A TCP socket bound to ``host:port`` (``shared``: ``SO_REUSEPORT``, one of several processes on it)."""
+    family, kind, proto, _, address = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a server stopped a moment ago left its port
+    if shared:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
-        sock.bind(("127.0.0.1", port))
-    except OSError as error:
+        sock.bind(address)
+    except OSError:
         sock.close()
-        raise click.UsageError(
-            f"port {port} on 127.0.0.1 is taken ({error.strerror}): is the demo (`make run`) running already? "
-            f"Stop it, or choose another port with {option}"
-        ) from None
+        raise
     return sock
+
+
+def _listen(host: str, port: int, taken: str) -> socket.socket:
+    """:func:`_bound`, before anything else starts, so that a port that is taken stops the command at once
+    with a clear message (``taken``: what to do then), before it says it listens (or the demo seeds and revokes
+    the running one's key)."""
+    try:
+        return _bound(host, port)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise click.UsageError(f"port {port} on {host} is taken: {taken}") from None
+        raise click.UsageError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
 
 @main.command()
@@ -211,8 +221,9 @@ def demo(port: int, host_port: int, database_url: str | None) -> None:
 
     if port == host_port:
         raise click.BadParameter("Folio and the demo platform need two different ports", param_hint="--host-port")
-    folio_socket = _listen(port, "--port (FOLIO_DEMO_PORT)")
-    host_socket = _listen(host_port, "--host-port (FOLIO_DEMO_HOST_PORT)")
+    running = "is the demo (`make run`) running already? Stop it, or choose another port with "
+    folio_socket = _listen("127.0.0.1", port, running + "--port (FOLIO_DEMO_PORT)")
+    host_socket = _listen("127.0.0.1", host_port, running + "--host-port (FOLIO_DEMO_HOST_PORT)")
     settings = _settings(database_url)
     folio_url, host_origin = f"http://127.0.0.1:{port}", f"http://localhost:{host_port}"
     settings.public_url = folio_url

@@ -111,7 +111,7 @@ class _Server(uvicorn.Server):
 
 def serve_app(app: Litestar, host: str, port: int, sock: socket.socket | None = None) -> None:
     """Serve ``app`` until SIGTERM or Ctrl+C (``folio serve``); requests still running after a few seconds
-    are cancelled. ``sock``: an already bound socket to serve on (one of ``folio serve --workers N``)."""
+    are cancelled. ``sock``: the already bound socket to serve on (``folio serve`` binds it first)."""
     config = uvicorn.Config(
         app, host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=5
     )

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shlex
+import socket
 import subprocess
 import sys
 import time
@@ -143,3 +144,21 @@ def test_a_second_demo_stops_at_once_and_leaves_the_running_ones_key_working(tmp
         assert "Sandbox account key" not in second.stdout and "Traceback" not in second.stderr
         r = httpx.get(f"http://127.0.0.1:{port}/v1/entities", headers={"Authorization": f"Bearer {key}"}, timeout=30)
         assert r.status_code == 200, r.text
+
+
+def test_serve_on_a_taken_port_says_so_before_it_says_it_listens(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        served = subprocess.run(
+            [sys.executable, "-m", "folio.cli", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert served.returncode == 2, served.stderr
+    assert f"port {port} on 127.0.0.1 is taken: is Folio running there already?" in served.stderr
+    assert "Folio listening on" not in served.stderr and "Traceback" not in served.stderr
