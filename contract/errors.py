@@ -102,6 +102,13 @@ def _field_of(message: str, key: str | None) -> tuple[str, str]:
     return path or "body", text
 
 
+def not_json(said: str) -> Response:
+    """The 400 for a body that does not parse as JSON, naming ``body`` with the parser's words."""
+    return problem(
+        400, "Bad request", f"The request body is not valid JSON: {said}", [{"field": "body", "message": said}]
+    )
+
+
 def validation_handler(_: Request, exc: ValidationException) -> Response:
     errors = []
     for item in exc.extra or []:
@@ -112,8 +119,9 @@ def validation_handler(_: Request, exc: ValidationException) -> Response:
             errors.append({"field": field, "message": text or "is invalid"})
     if not errors:
         errors = [{"field": "body", "message": exc.detail or "is invalid"}]
-    if any("JSON is malformed" in e["message"] or "Malformed" in e["message"] for e in errors):
-        return problem(400, "Bad request", "The request body is not valid JSON.", errors)
+    malformed = next((e for e in errors if "JSON is malformed" in e["message"] or "Malformed" in e["message"]), None)
+    if malformed is not None:
+        return not_json(malformed["message"])
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     return problem(422, "Invalid input", detail, errors)
 
@@ -130,10 +138,7 @@ def http_exception_handler(_: Request, exc: HTTPException) -> Response:
         415: "Unsupported media type",
     }
     if status == 400 and isinstance(exc.__cause__, SerializationException):  # the body did not parse
-        said = exc.detail or "it does not parse"
-        return problem(
-            400, "Bad request", f"The request body is not valid JSON: {said}", [{"field": "body", "message": said}]
-        )
+        return not_json(exc.detail or "it does not parse")
     response = problem(status, titles.get(status, "Error"), exc.detail or titles.get(status, "Error"))
     response.headers.update(exc.headers or {})  # e.g. a 405's Allow
     return response

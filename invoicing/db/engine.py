@@ -37,7 +37,7 @@ from weakref import WeakKeyDictionary
 import aiosqlite
 import asyncpg  # type: ignore[import-untyped]
 import msgspec
-from sqlalchemy import ClauseElement, Insert, Table, event, exc, insert, inspect, text
+from sqlalchemy import ClauseElement, Insert, Table, event, exc, insert, inspect
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapper
@@ -403,7 +403,7 @@ failed): work that must join the transaction at its end, done through the driver
 (:mod:`invoicing.events` writes its queued rows so)."""
 
 
-_NO_FLUSH_WAIT = text("SET LOCAL synchronous_commit TO off")
+_NO_FLUSH_WAIT = "SET LOCAL synchronous_commit TO off"
 
 
 class Database:
@@ -441,7 +441,7 @@ class Database:
         maker = self._write_sessions if write else self._read_sessions
         async with maker() as session, session.begin():
             if not wait_for_flush and not self.is_sqlite:
-                await session.execute(_NO_FLUSH_WAIT)
+                await (await _driver(session))[1].execute(_NO_FLUSH_WAIT)  # by the driver: no ORM path
             yield session
             for hook in BEFORE_COMMIT:
                 await hook(session)
