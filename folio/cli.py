@@ -64,9 +64,12 @@ def serve(host: str, port: int, workers: int, database_url: str | None) -> None:
         )
     if not os.environ.get("FOLIO_PUBLIC_URL"):
         settings.public_url = served_url(host, port)
-    sock = None
-    if workers == 1:  # (N processes bind their own sockets, sharing the port)
-        sock = _listen(host, port, "is Folio running there already? Stop it, or choose another port with --port")
+    sock = _listen(host, port, "is Folio running there already? Stop it, or choose another port with --port")
+    if workers > 1:
+        # the N processes bind their own sockets with SO_REUSEPORT, which would share the port with another
+        # `folio serve --workers` already there (the kernel splitting the traffic between the two): this check
+        # binds without it, then lets go of the port for them
+        sock.close()
     upgrade(settings.database.url)
     processes = f", {workers} processes" if workers > 1 else ""
     click.echo(f"Folio listening on http://{host}:{port}  (OpenAPI: http://{host}:{port}/schema{processes})", err=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -130,5 +131,33 @@ def test_when_one_worker_dies_the_others_stop_and_serve_exits_non_zero(tmp_path)
             assert process.wait(timeout=60) != 0
             assert "ended (exit code -9); stopped the others" in " ".join(log.read_text().split())
             assert not Path(f"/proc/{second}").exists()
+    finally:
+        drop_postgres_database(database_url)
+
+
+def test_workers_on_a_port_another_folio_serve_shares_are_refused(tmp_path):
+    """N processes bind with ``SO_REUSEPORT``, which a second ``folio serve --workers`` on the same port would
+    share with the first: the kernel would split the traffic between two deployments. The port is checked
+    first without it."""
+    database_url = postgres_database()
+    if database_url is None:
+        skip_unless_ci("PostgreSQL is not reachable")
+    try:
+        with socket.socket() as running:  # as a process of a `folio serve --workers` running there binds it
+            running.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            running.bind(("127.0.0.1", 0))
+            running.listen()
+            port = running.getsockname()[1]
+            served = subprocess.run(
+                [sys.executable, "-m", "folio.cli", "serve", "--port", str(port), "--workers", "2"],
+                cwd=ROOT,
+                env={**_env(tmp_path), "FOLIO_DATABASE_URL": database_url},
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+        assert served.returncode == 2, served.stderr
+        assert f"port {port} on 127.0.0.1 is taken: is Folio running there already?" in served.stderr
+        assert "Folio listening on" not in served.stderr and "Traceback" not in served.stderr
     finally:
         drop_postgres_database(database_url)
