@@ -150,15 +150,20 @@ def test_serve_on_a_taken_port_says_so_before_it_says_it_listens(tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        port = taken.getsockname()[1]
-        served = subprocess.run(
-            [sys.executable, "-m", "folio.cli", "serve", "--port", str(port)],
-            cwd=ROOT,
-            env=_env(tmp_path),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        serve_refused(taken.getsockname()[1], _env(tmp_path))
+
+
+def serve_refused(port: int, env: dict[str, str], *options: str) -> None:
+    """``folio serve --port port`` (with ``options``) on a port that is taken stops at once, says so, and never
+    says it listens."""
+    served = subprocess.run(
+        [sys.executable, "-m", "folio.cli", "serve", "--port", str(port), *options],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert served.returncode == 2, served.stderr
     assert f"port {port} on 127.0.0.1 is taken: is Folio running there already?" in served.stderr
     assert "Folio listening on" not in served.stderr and "Traceback" not in served.stderr

@@ -20,7 +20,7 @@ import httpx
 
 from tests.conftest import _free_port, drop_postgres_database, postgres_database, skip_unless_ci
 from tests.integration.conftest import INVOICE
-from tests.integration.test_cli_urls import ROOT, _account_key, _answers, _env, _process, _wait_for
+from tests.integration.test_cli_urls import ROOT, _account_key, _answers, _env, _process, _wait_for, serve_refused
 
 ISSUES = 60
 
@@ -147,17 +147,8 @@ def test_workers_on_a_port_another_folio_serve_shares_are_refused(tmp_path):
             running.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
             running.bind(("127.0.0.1", 0))
             running.listen()
-            port = running.getsockname()[1]
-            served = subprocess.run(
-                [sys.executable, "-m", "folio.cli", "serve", "--port", str(port), "--workers", "2"],
-                cwd=ROOT,
-                env={**_env(tmp_path), "FOLIO_DATABASE_URL": database_url},
-                capture_output=True,
-                text=True,
-                timeout=120,
+            serve_refused(
+                running.getsockname()[1], {**_env(tmp_path), "FOLIO_DATABASE_URL": database_url}, "--workers", "2"
             )
-        assert served.returncode == 2, served.stderr
-        assert f"port {port} on 127.0.0.1 is taken: is Folio running there already?" in served.stderr
-        assert "Folio listening on" not in served.stderr and "Traceback" not in served.stderr
     finally:
         drop_postgres_database(database_url)
