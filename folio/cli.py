@@ -53,11 +53,11 @@ def main() -> None:
 def serve(host: str, port: int, workers: int, database_url: str | None) -> None:
     """Run the API, the embed BFF and the dashboard in one process, or in ``--workers`` processes on one
     port (applies pending migrations first)."""
-    _refuse_insecure_defaults(_settings(database_url), host)
+    settings = _settings(database_url)
+    _refuse_insecure_defaults(settings, host)
     from folio.server import create_server_app, serve_app
     from invoicing.db.migrate import upgrade
 
-    settings = _settings(database_url)
     if workers > 1 and settings.database.url.startswith("sqlite"):
         raise click.BadParameter(
             "SQLite serves from one process per database file; use PostgreSQL to run several", param_hint="--workers"
