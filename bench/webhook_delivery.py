@@ -25,9 +25,9 @@ functions, and a receiver in a process of its own (uvicorn) that verifies every 
    receiver's CPU per delivery: what the stand-in for the platform takes of the other core) and the drain
    before it; per round the ratio with/without; then the median of the rounds' ratios (the figure for
    the goal) with a 95 % bootstrap interval (the rounds resampled), and the median CPU per invoice with and
-   without. Per round too, the ratio of the server's CPU
-   per invoice without/with: the rate a server bound by its own CPU would keep, which other processes taking
-   time on its core (another benchmark on a shared machine) move much less than the rate itself. And the
+   without. Per round too, the ratio of the server's CPU per invoice without/with: the rate a server bound
+   by its own CPU would keep, which other processes taking time on its core (another benchmark on a shared
+   machine) move much less than the rate itself (with its interval too). And the
    share of its core the server was busy (CPU per invoice × rate): what is missing to 100 % it waited (for
    the database, with every request in flight waiting) or other processes had its core.
 

@@ -42,6 +42,13 @@ def _process(argv: list[str], env: dict[str, str], log: Path) -> Iterator[subpro
         process.wait(timeout=30)
 
 
+def cli(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:
+    """``folio argv`` run to its end (within two minutes), its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "folio.cli", *argv], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
 def _wait_for(process: subprocess.Popen, log: Path, ready) -> None:
     """Until ``ready()`` is true; fails with the log as soon as the process has stopped."""
     while not ready():
@@ -51,14 +58,8 @@ def _wait_for(process: subprocess.Popen, log: Path, ready) -> None:
 
 def _account_key(env: dict[str, str], name: str) -> str:
     """``folio account create`` in the database of ``env``: the new account's sandbox key."""
-    created = subprocess.run(
-        [sys.executable, "-m", "folio.cli", "account", "create", "--name", name, "--json"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    created = cli(env, "account", "create", "--name", name, "--json")
+    assert created.returncode == 0, created.stderr
     return json.loads(created.stdout)["keys"]["sandbox"]
 
 
@@ -128,14 +129,7 @@ def test_a_second_demo_stops_at_once_and_leaves_the_running_ones_key_working(tmp
     with _process(["demo", "--port", str(port), "--host-port", str(host_port)], env, log) as process:
         _wait_for(process, log, lambda: "curl -s" in log.read_text() and _answers(f"http://127.0.0.1:{port}"))
         key = re.search(r"Sandbox account key: +(sk_sandbox_\S+)", log.read_text()).group(1)
-        second = subprocess.run(
-            [sys.executable, "-m", "folio.cli", "demo", "--port", str(port), "--host-port", str(host_port)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        second = cli(env, "demo", "--port", str(port), "--host-port", str(host_port))
         assert second.returncode == 2, second.stderr
         assert f"port {port} on 127.0.0.1 is taken" in second.stderr
         assert (
@@ -156,14 +150,7 @@ def test_serve_on_a_taken_port_says_so_before_it_says_it_listens(tmp_path):
 def serve_refused(port: int, env: dict[str, str], *options: str) -> None:
     """``folio serve --port port`` (with ``options``) on a port that is taken stops at once, says so, and never
     says it listens."""
-    served = subprocess.run(
-        [sys.executable, "-m", "folio.cli", "serve", "--port", str(port), *options],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    served = cli(env, "serve", "--port", str(port), *options)
     assert served.returncode == 2, served.stderr
     assert f"port {port} on 127.0.0.1 is taken: is Folio running there already?" in served.stderr
     assert "Folio listening on" not in served.stderr and "Traceback" not in served.stderr

@@ -11,8 +11,6 @@ import asyncio
 import os
 import signal
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import asyncpg
@@ -20,7 +18,7 @@ import httpx
 
 from tests.conftest import _free_port, drop_postgres_database, postgres_database, skip_unless_ci
 from tests.integration.conftest import INVOICE
-from tests.integration.test_cli_urls import ROOT, _account_key, _answers, _env, _process, _wait_for, serve_refused
+from tests.integration.test_cli_urls import _account_key, _answers, _env, _process, _wait_for, cli, serve_refused
 
 ISSUES = 60
 
@@ -67,13 +65,7 @@ async def _issue_concurrently(url: str, key: str, entity: str, database_url: str
 
 
 def test_workers_on_sqlite_are_refused(tmp_path):
-    done = subprocess.run(
-        [sys.executable, "-m", "folio.cli", "serve", "--port", str(_free_port()), "--workers", "2"],
-        cwd=ROOT,
-        env=_env(tmp_path),
-        capture_output=True,
-        text=True,
-    )
+    done = cli(_env(tmp_path), "serve", "--port", str(_free_port()), "--workers", "2")
     assert done.returncode != 0
     message = " ".join(done.stderr.split())
     assert "--workers" in message and "use PostgreSQL" in message, done.stderr
