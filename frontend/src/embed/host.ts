@@ -73,13 +73,27 @@ if (embedded) {
 }
 
 /** Keep what floats at the bottom of the window (the toasts) at the bottom of what the host page shows:
- * the iframe is as tall as the dashboard, so its own bottom edge may lie far below the host's fold. */
+ * the iframe is as tall as the dashboard, so its own bottom edge may lie far below the host's fold. The offset
+ * is worked out again when the iframe's height changes (a toast's reserved room grows it): the host sends a
+ * new viewport only when the shown part moves, and that part's bottom stays where it was as the iframe grows
+ * below the fold. */
 export function followHostViewport(root: HTMLElement = document.documentElement): () => void {
-  return onHostMessage((message) => {
-    if (message.type !== "viewport" || !Number.isFinite(message.bottom)) return;
-    const offset = Math.max(0, Math.round(window.innerHeight - message.bottom));
+  let bottom: number | null = null;
+  const place = () => {
+    if (bottom === null) return;
+    const offset = Math.max(0, Math.round(window.innerHeight - bottom));
     root.style.setProperty("--folio-toast-offset", `${offset}px`);
+  };
+  const stop = onHostMessage((message) => {
+    if (message.type !== "viewport" || !Number.isFinite(message.bottom)) return;
+    bottom = message.bottom;
+    place();
   });
+  window.addEventListener("resize", place);
+  return () => {
+    stop();
+    window.removeEventListener("resize", place);
+  };
 }
 
 /** Report the document's height whenever it changes, so the iframe grows and shrinks with it. */
