@@ -134,3 +134,23 @@ def test_a_delivery_with_a_wrong_or_no_signature_is_refused_and_never_shows(page
         kept = client.get("/folio-webhooks/feed").json()["events"]
     assert headers["webhook-id"] not in [e["id"] for e in kept]
     assert sent.json()["event_id"] in [e["id"] for e in kept]
+
+
+def test_the_demo_page_and_its_dashboard_load_without_an_error_in_the_console(page: Page, demo: Demo):
+    """What a developer trying the demo sees in the browser's console: no error (a missing favicon was one), no
+    failed request (but those cancelled on leaving a view), on the platform's page or in the embedded dashboard."""
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on(  # a view's requests are cancelled when the user leaves it: not an error
+        "requestfailed",
+        lambda request: errors.append(f"failed: {request.url}") if "ABORTED" not in (request.failure or "") else None,
+    )
+    page.on(
+        "response",
+        lambda response: errors.append(f"{response.status} {response.url}") if response.status >= 400 else None,
+    )
+    page, _ = open_page(page, demo)
+    page.frame_locator(FRAME).get_by_role("link", name="Customers", exact=True).click()
+    expect(page.frame_locator(FRAME).get_by_role("heading", name="Customers")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert errors == []
