@@ -179,6 +179,70 @@ def test_every_menu_entry_is_reachable_on_a_phone(browser: Browser, demo: Demo, 
         page.context.close()
 
 
+@pytest.mark.parametrize("width", [1400, 1024, 700])
+def test_every_menu_entry_is_whole_on_a_wider_screen_in_every_language(browser: Browser, demo: Demo, width: int):
+    """Above a phone's width the menu does not scroll: when its entries do not fit on one row in a language (the
+    embedded dashboard is narrower than the screen), they wrap onto another row, none of them cut off."""
+    page, frame = open_demo(browser, demo, {"width": width, "height": 900})
+    try:
+        nav = frame.locator("header nav")
+        for language, last in [("sl", "Revizijska sled"), ("de", "Protokoll"), ("es", "Registro de auditoría")]:
+            page.select_option("#locale", language)
+            expect(nav.get_by_role("link").last).to_have_text(last)
+            frame_box = page.locator(FRAME).bounding_box()
+            assert frame_box is not None
+            right = frame_box["x"] + frame_box["width"]
+            for link in nav.get_by_role("link").all():
+                box = link.bounding_box()
+                assert box is not None and box["width"] > 0, (language, link.inner_text())
+                assert frame_box["x"] <= box["x"] and box["x"] + box["width"] <= right, (
+                    language,
+                    link.inner_text(),
+                    box,
+                )
+            no_sideways_scroll_at(page, frame, width)
+    finally:
+        page.context.close()
+
+
+LINES = """e => {
+  const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT), tops = new Set();
+  for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(text);
+    for (const rect of range.getClientRects()) if (rect.width > 0) tops.add(Math.round(rect.top));
+  }
+  return tops.size;
+}"""
+"""The lines the text of an element takes."""
+
+
+def test_numbers_and_dates_in_a_list_keep_to_one_line(browser: Browser, demo: Demo):
+    """Where the embedded list is narrow (a laptop, a long language), a document number or a date is never broken
+    over two lines ("2026-" above "00006"): the customer's name wraps instead."""
+    page, frame = open_demo(browser, demo, {"width": 1024, "height": 900}, view="invoices")
+    try:
+        page.select_option("#locale", "es")
+        expect(frame.get_by_role("heading", name="Facturas")).to_be_visible()
+        rows = frame.locator("main table tbody tr")
+        expect(rows.first).to_be_visible()
+        assert rows.count() >= 5
+        for row in rows.all():
+            number, day = row.locator("td").nth(0), row.locator("td").nth(2)
+            assert number.evaluate(LINES) == 1, number.inner_text()
+            assert day.evaluate(LINES) == 1, day.inner_text()
+        # the column that gives way: at least one customer's name takes two lines here
+        assert max(row.locator("td").nth(1).evaluate(LINES) for row in rows.all()) >= 2
+    finally:
+        page.context.close()
+
+
+def no_sideways_scroll_at(page: Page, frame: FrameLocator, width: int) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    html = frame.locator("html")
+    assert html.evaluate("e => e.scrollWidth") <= html.evaluate("e => e.clientWidth")
+
+
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_toasts_keep_clear_of_the_menu_and_can_be_dismissed(browser: Browser, demo: Demo, viewport: dict):
     page, frame = open_demo(browser, demo, viewport, view="settings")

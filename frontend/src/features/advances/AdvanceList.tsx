@@ -59,11 +59,11 @@ export default function AdvanceList() {
               <tbody>
                 {page.data.map((adv) => (
                   <tr key={adv.id}>
-                    <td>
+                    <td className="nowrap">
                       <Link view={`advance/${adv.id}`}>{adv.number}</Link>
                     </td>
                     <td>{adv.customer.name}</td>
-                    <td>{date(adv.date)}</td>
+                    <td className="nowrap">{date(adv.date)}</td>
                     <td>
                       <StatusBadge status={adv.status} />
                     </td>

@@ -63,12 +63,12 @@ export default function EstimateList() {
         {(rows) =>
           rows.map((estimate) => (
             <tr key={estimate.id}>
-              <td>
+              <td className="nowrap">
                 <Link view={`estimate/${estimate.id}`}>{estimate.number ?? t("invoices.draftNumber")}</Link>
               </td>
               <td>{estimate.customer.name}</td>
-              <td>{date(estimate.date)}</td>
-              <td>{date(estimate.valid_until)}</td>
+              <td className="nowrap">{date(estimate.date)}</td>
+              <td className="nowrap">{date(estimate.valid_until)}</td>
               <td>
                 <StatusBadge status={estimate.status} />
               </td>

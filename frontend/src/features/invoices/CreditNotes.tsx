@@ -35,10 +35,10 @@ export function CreditNotes({ invoice }: { invoice: Invoice }) {
             <tbody>
               {data.data.map((note) => (
                 <tr key={note.id}>
-                  <td>
+                  <td className="nowrap">
                     <Link view={`credit-note/${note.id}`}>{note.number ?? t("invoices.draftNumber")}</Link>
                   </td>
-                  <td>{date(note.date)}</td>
+                  <td className="nowrap">{date(note.date)}</td>
                   <td className="num">
                     <Money amount={note.total_with_tax} currency={note.currency_code} />
                   </td>

@@ -65,11 +65,11 @@ export default function InvoiceList() {
         {(rows) =>
           rows.map((invoice) => (
             <tr key={invoice.id}>
-              <td>
+              <td className="nowrap">
                 <Link view={`invoice/${invoice.id}`}>{invoice.number ?? t("invoices.draftNumber")}</Link>
               </td>
               <td>{invoice.customer.name}</td>
-              <td>{date(invoice.date)}</td>
+              <td className="nowrap">{date(invoice.date)}</td>
               <td>
                 <StatusBadge status={invoice.status} />
               </td>

@@ -27,7 +27,7 @@ export function Payments({ invoice }: { invoice: Invoice }) {
             <tbody>
               {data.data.map((p) => (
                 <tr key={p.id}>
-                  <td>{date(p.date)}</td>
+                  <td className="nowrap">{date(p.date)}</td>
                   <td>{t(`payment.${p.type}` as never) || p.type}</td>
                   <td>{p.reference ?? "—"}</td>
                   <td className="num">

@@ -125,10 +125,10 @@ export default function RecurringDetail({ id }: { id: string }) {
           <tbody>
             {invoices.data.data.map((inv) => (
               <tr key={inv.id}>
-                <td>
+                <td className="nowrap">
                   <Link view={`invoice/${inv.id}`}>{inv.number ?? t("invoices.draftNumber")}</Link>
                 </td>
-                <td>{date(inv.date)}</td>
+                <td className="nowrap">{date(inv.date)}</td>
                 <td>
                   <StatusBadge status={inv.status} />
                 </td>
