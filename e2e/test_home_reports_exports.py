@@ -73,7 +73,8 @@ def _api(folio: Folio, tenant: str, method: str, path: str, body: dict | None = 
 
 
 def _documents(folio: Folio, tenant: str) -> dict[str, dict]:
-    """Invoices in EUR this month and last month (one overdue), one in USD, a payment and a credit note."""
+    """Invoices in EUR this month and last month (one overdue), one in USD, a payment and a credit note, and a
+    draft."""
     day = today()
     last = month_start(day, 1)
     # last month's first: numbers follow the dates
@@ -103,6 +104,14 @@ def _documents(folio: Folio, tenant: str) -> dict[str, dict]:
         currency_code="USD",
         customer={"name": "Dollar Handel GmbH"},
         items=[{"name": "Lizenz", "quantity": 1, "price": "300.00", "taxes": [{"rate": 19}]}],
+    )
+    # a draft larger than any of them: it asks nobody for money yet
+    create_invoice(
+        folio,
+        tenant,
+        is_draft=True,
+        customer={"name": "Entwurfskunde GmbH"},
+        items=[{"name": "Angebot", "quantity": 1, "price": "9000.00", "taxes": [{"rate": 19}]}],
     )
     _api(folio, tenant, "POST", "/v1/payments", {"invoice_id": big["id"], "amount": "1000.00"})
     _api(folio, tenant, "POST", "/v1/payments", {"invoice_id": small["id"], "amount": small["total_due"]})
@@ -167,11 +176,18 @@ def test_home_shows_the_months_figures_the_chart_and_the_invoices_to_look_at(
             net = figures[currency]["net"] if currency in figures else "0"
             expect(chart.locator(f"tr[data-month='{key}'] td")).to_have_text(money(net, currency))
 
-    # the largest open invoices and the overdue ones, in the API's order, each a link to the invoice
+    # the largest open invoices (issued or partly paid: not the draft, which is larger) and the overdue ones, in
+    # the API's order, each a link to the invoice
     with folio.api(tenant) as client:
-        largest = client.get("/v1/invoices", params={"sort": "-total_due", "limit": 5}).json()["data"]
+        everything = client.get("/v1/invoices", params={"sort": "-total_due", "limit": 5}).json()["data"]
+        largest = client.get(
+            "/v1/invoices",
+            params=[("status", "issued"), ("status", "partially_paid"), ("sort", "-total_due"), ("limit", "5")],
+        ).json()["data"]
         overdue = client.get("/v1/invoices", params={"overdue": "true", "limit": 10}).json()["data"]
-    largest = [i for i in largest if Decimal(i["total_due"]) > 0]
+    assert everything[0]["status"] == "draft"
+    assert {i["status"] for i in largest} == {"issued", "partially_paid"}
+    assert all(Decimal(i["total_due"]) > 0 for i in largest)
     assert [i["id"] for i in overdue] == [docs["old"]["id"]]
     expect(frame.get_by_role("table", name="Größte offene Rechnungen").locator("tbody tr")).to_have_count(len(largest))
     assert _rows(frame, "Größte offene Rechnungen") == [i["number"] for i in largest]

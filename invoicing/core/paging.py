@@ -109,16 +109,17 @@ async def page(
     return [convert(r) for r in rows], (make_cursor(kind, rows[-1].id) if more and rows else None)
 
 
-_DECLARED: dict[BaseRouteHandler, frozenset[str]] = {}
+_DECLARED: dict[BaseRouteHandler, tuple[frozenset[str], frozenset[str]]] = {}
 
 
-def declared_query(handler: BaseRouteHandler) -> frozenset[str]:
-    """The query parameters ``handler`` declares (its signature's, by their query alias), computed once."""
-    names = _DECLARED.get(handler)
-    if names is None:
+def declared_query(handler: BaseRouteHandler) -> tuple[frozenset[str], frozenset[str]]:
+    """The query parameters ``handler`` declares (its signature's, by their query alias), and of them those
+    that take several values (a list, given as ``status=a&status=b``), computed once."""
+    declared = _DECLARED.get(handler)
+    if declared is None:
         dependencies = handler.resolve_dependencies()
         in_path = {m.group(1) for path in handler.paths for m in _PATH_PARAM.finditer(path)}
-        found = set()
+        found, lists = set(), set()
         for name, field in handler.parsed_fn_signature.parameters.items():
             if name in RESERVED_KWARGS or name in dependencies or name in in_path:
                 continue
@@ -128,24 +129,26 @@ def declared_query(handler: BaseRouteHandler) -> frozenset[str]:
                     continue
                 name = kwarg.query or name
             found.add(name)
-        names = _DECLARED[handler] = frozenset(found)
-    return names
+            if field.is_non_string_sequence:
+                lists.add(name)
+        declared = _DECLARED[handler] = (frozenset(found), frozenset(lists))
+    return declared
 
 
 def check_query(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     """The app-wide guard (after the authorising one): 422 naming the first query parameter a ``/v1``
-    route does not declare, or one given more than once; ``metadata[…]`` is declared by ``opt``
-    (:data:`METADATA_FILTERS`)."""
+    route does not declare, or one given more than once that takes one value; ``metadata[…]`` is declared
+    by ``opt`` (:data:`METADATA_FILTERS`)."""
     if not connection.url.path.startswith("/v1/"):
         return
     params = connection.query_params
     if not params:
         return
-    declared = declared_query(handler)
+    declared, lists = declared_query(handler)
     metadata = bool(handler.opt.get(METADATA_OPT))
     seen = set()
     for name, _ in params.multi_items():
-        if name in seen:
+        if name in seen and name not in lists:
             raise ValidationFailed.field(name, "is given more than once; every parameter takes one value")
         seen.add(name)
         if name in declared or (metadata and name.startswith("metadata")):

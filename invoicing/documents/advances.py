@@ -219,7 +219,7 @@ class AdvanceInvoiceService:
         cursor: str | None,
         metadata: dict[str, str],
         *,
-        status: str | None,
+        status: Sequence[str] | None,
         date_from: date | None,
         date_to: date | None,
         search: str | None,

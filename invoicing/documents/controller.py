@@ -70,7 +70,8 @@ class InvoiceController(Controller):
         operation_id="listInvoices",
         opt={**READ, **METADATA_FILTERS},
         summary="List invoices, newest first (or the largest amount due first)",
-        description="Filter by status, date range, customer, text (number or customer name), `overdue` (issued or "
+        description="Filter by status (one, or several: `status=issued&status=partially_paid`, the invoices with "
+        "something to pay), date range, customer, text (number or customer name), `overdue` (issued or "
         "partially paid, past `date_due`, something due; `false`: every other invoice), `recurring_invoice_id` (the "
         "invoices a recurring schedule made) and metadata[KEY]=VALUE. "
         "`sort`: `-date` (newest first, the default) or `-total_due` (the largest amount due first, then newest; "
@@ -82,7 +83,7 @@ class InvoiceController(Controller):
         invoices: InvoiceService,
         limit: Limit = 20,
         cursor: str | None = None,
-        status: InvoiceStatus | None = None,
+        status: list[InvoiceStatus] | None = None,
         date_from: date | None = None,
         date_to: date | None = None,
         search: Search = None,
@@ -301,8 +302,9 @@ class AdvanceInvoiceController(Controller):
         operation_id="listAdvanceInvoices",
         opt={**READ, **METADATA_FILTERS},
         summary="List advance invoices, newest first",
-        description="Filter by status, date range, customer, text (number or customer name) and "
-        "metadata[KEY]=VALUE. `status=paid&customer_id=…`: the customer's advances open for deduction.",
+        description="Filter by status (one, or several: `status=issued&status=paid`), date range, customer, text "
+        "(number or customer name) and metadata[KEY]=VALUE. `status=paid&customer_id=…`: the customer's advances "
+        "open for deduction.",
     )
     async def list_advance_invoices(
         self,
@@ -310,7 +312,7 @@ class AdvanceInvoiceController(Controller):
         advances: AdvanceInvoiceService,
         limit: Limit = 20,
         cursor: str | None = None,
-        status: AdvanceInvoiceStatus | None = None,
+        status: list[AdvanceInvoiceStatus] | None = None,
         date_from: date | None = None,
         date_to: date | None = None,
         search: Search = None,

@@ -14,6 +14,7 @@ An invoice created with ``paid`` is issued with its payment in one transaction (
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -210,7 +211,7 @@ class InvoiceService:
         cursor: str | None,
         metadata: dict[str, str],
         *,
-        status: str | None,
+        status: Sequence[str] | None,
         date_from: date | None,
         date_to: date | None,
         search: str | None,

@@ -54,7 +54,7 @@ def list_stmt(
     scope: Scope,
     doc_type: str,
     *,
-    status: str | None = None,
+    status: str | Sequence[str] | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
     search: str | None = None,
@@ -64,8 +64,10 @@ def list_stmt(
     recurring_invoice_id: str | None = None,
 ) -> Select:
     stmt = select(Document).where(Document.entity_id == scope.entity_id, Document.type == doc_type)
-    if status:
+    if isinstance(status, str):
         stmt = stmt.where(Document.status == status)
+    elif status:  # any of several
+        stmt = stmt.where(Document.status.in_(status))
     if date_from:
         stmt = stmt.where(Document.date >= date_from)
     if date_to:

@@ -22,6 +22,10 @@ export type Customer = Schemas["CustomerOut"];
 export type Item = Schemas["ItemOut"];
 export type Entity = Schemas["EntityOut"];
 
+/** A query parameter that takes one value or several (sent repeated: `status=a&status=b`); none for "" or undefined. */
+export const oneOrMany = <T extends string>(value: T | readonly T[] | undefined): T[] | undefined =>
+  typeof value === "string" ? (value ? [value] : undefined) : value && [...value];
+
 export interface FieldError {
   field: string;
   message: string;

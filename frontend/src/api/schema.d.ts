@@ -31,7 +31,7 @@ export interface paths {
         };
         /**
          * List advance invoices, newest first
-         * @description Filter by status, date range, customer, text (number or customer name) and metadata[KEY]=VALUE. `status=paid&customer_id=…`: the customer's advances open for deduction.
+         * @description Filter by status (one, or several: `status=issued&status=paid`), date range, customer, text (number or customer name) and metadata[KEY]=VALUE. `status=paid&customer_id=…`: the customer's advances open for deduction.
          */
         get: operations["listAdvanceInvoices"];
         put?: never;
@@ -875,7 +875,7 @@ export interface paths {
         };
         /**
          * List invoices, newest first (or the largest amount due first)
-         * @description Filter by status, date range, customer, text (number or customer name), `overdue` (issued or partially paid, past `date_due`, something due; `false`: every other invoice), `recurring_invoice_id` (the invoices a recurring schedule made) and metadata[KEY]=VALUE. `sort`: `-date` (newest first, the default) or `-total_due` (the largest amount due first, then newest; invoices with nothing due last). Cursor paging works with either.
+         * @description Filter by status (one, or several: `status=issued&status=partially_paid`, the invoices with something to pay), date range, customer, text (number or customer name), `overdue` (issued or partially paid, past `date_due`, something due; `false`: every other invoice), `recurring_invoice_id` (the invoices a recurring schedule made) and metadata[KEY]=VALUE. `sort`: `-date` (newest first, the default) or `-total_due` (the largest amount due first, then newest; invoices with nothing due last). Cursor paging works with either.
          */
         get: operations["listInvoices"];
         put?: never;
@@ -3570,7 +3570,7 @@ export interface operations {
                 limit?: number;
                 /** @description The `next_cursor` of the previous page, passed back unchanged (anything else: 422 naming `cursor`). */
                 cursor?: string | null;
-                status?: "issued" | "paid" | "deducted" | "voided" | null;
+                status?: ("issued" | "paid" | "deducted" | "voided")[] | null;
                 date_from?: string | null;
                 date_to?: string | null;
                 /** @description Case-insensitive text search */
@@ -7516,7 +7516,7 @@ export interface operations {
                 limit?: number;
                 /** @description The `next_cursor` of the previous page, passed back unchanged (anything else: 422 naming `cursor`). */
                 cursor?: string | null;
-                status?: "draft" | "issued" | "partially_paid" | "paid" | "voided" | "credited" | null;
+                status?: ("draft" | "issued" | "partially_paid" | "paid" | "voided" | "credited")[] | null;
                 date_from?: string | null;
                 date_to?: string | null;
                 /** @description Case-insensitive text search */

@@ -1,12 +1,13 @@
 /** Server state for advance invoices (prepayment invoices): list, one, issue, pay, void. */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type AdvanceInvoice, api, type Schemas, unwrap } from "../../api/client";
+import { type AdvanceInvoice, api, oneOrMany, type Schemas, unwrap } from "../../api/client";
 
 export const ADVANCE_STATUSES = ["issued", "paid", "deducted", "voided"] as const;
 export type AdvanceStatus = (typeof ADVANCE_STATUSES)[number];
 
 export interface AdvanceFilters {
-  status?: AdvanceStatus;
+  /** one status, or several: any of them */
+  status?: AdvanceStatus | readonly AdvanceStatus[];
   customer_id?: string;
   search?: string;
   cursor?: string;
@@ -16,18 +17,20 @@ export interface AdvanceFilters {
 export function useAdvanceInvoices(filters: AdvanceFilters, enabled = true) {
   return useQuery({
     queryKey: ["advance-invoices", filters],
-    queryFn: ({ signal }) => unwrap(api.GET("/v1/advance-invoices", { params: { query: filters }, signal })),
+    queryFn: ({ signal }) =>
+      unwrap(api.GET("/v1/advance-invoices", { params: { query: { ...filters, status: oneOrMany(filters.status) } }, signal })),
     placeholderData: keepPreviousData,
     enabled,
   });
 }
 
+const OPEN_ADVANCE = ["issued", "paid"] as const;
+
 /** The customer's advance invoices a final invoice may still deduct: issued or paid, not deducted. */
 export function useOpenAdvances(customerId: string) {
   const enabled = !!customerId;
-  const issued = useAdvanceInvoices({ customer_id: customerId, status: "issued", limit: 100 }, enabled);
-  const paid = useAdvanceInvoices({ customer_id: customerId, status: "paid", limit: 100 }, enabled);
-  const open: AdvanceInvoice[] = enabled ? [...(paid.data?.data ?? []), ...(issued.data?.data ?? [])] : [];
+  const found = useAdvanceInvoices({ customer_id: customerId, status: OPEN_ADVANCE, limit: 100 }, enabled);
+  const open: AdvanceInvoice[] = enabled ? [...(found.data?.data ?? [])] : [];
   return open.sort((a, b) => (a.number ?? "").localeCompare(b.number ?? ""));
 }
 

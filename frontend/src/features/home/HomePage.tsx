@@ -115,11 +115,11 @@ function InvoiceTable({ label, rows, showDueDate }: { label: string; rows: Invoi
         <tbody>
           {rows.map((invoice) => (
             <tr key={invoice.id}>
-              <td data-label={t("invoices.number")}>
-                <Link view={`invoice/${invoice.id}`}>{invoice.number ?? invoice.id}</Link>
+              <td className="nowrap" data-label={t("invoices.number")}>
+                <Link view={`invoice/${invoice.id}`}>{invoice.number}</Link>
               </td>
               <td data-label={t("invoices.customer")}>{invoice.customer.name}</td>
-              <td data-label={showDueDate ? t("home.dueDate") : t("common.date")}>{date(showDueDate ? invoice.date_due : invoice.date)}</td>
+              <td className="nowrap" data-label={showDueDate ? t("home.dueDate") : t("common.date")}>{date(showDueDate ? invoice.date_due : invoice.date)}</td>
               <td className="num" data-label={t("invoices.due")}>
                 <Money amount={invoice.total_due} currency={invoice.currency_code} />
               </td>
@@ -131,13 +131,14 @@ function InvoiceTable({ label, rows, showDueDate }: { label: string; rows: Invoi
   );
 }
 
-const hasDue = (invoice: Invoice): boolean => Number(invoice.total_due) > 0;
+const OPEN = ["issued", "partially_paid"] as const;
 
 export default function HomePage() {
   const { t } = useI18n();
   const day = today();
   const summary = useSummary(lastMonths(day, 12), "month");
-  const open = useInvoices({ sort: "-total_due", limit: 5 });
+  // the invoices with something to pay, largest first (a draft asks nobody for money yet)
+  const open = useInvoices({ status: OPEN, sort: "-total_due", limit: 5 });
   const overdue = useInvoices({ overdue: true, limit: 10 });
   const create = can("documents:write");
 
@@ -170,8 +171,8 @@ export default function HomePage() {
       <div className="home-lists">
         <section aria-labelledby="home-open">
           <h2 id="home-open">{t("home.largestOpen")}</h2>
-          <QueryResult query={open} isEmpty={(data) => !data.data.some(hasDue)} empty={t("home.noneOpen")}>
-            {(data) => <InvoiceTable label={t("home.largestOpen")} rows={data.data.filter(hasDue)} />}
+          <QueryResult query={open} isEmpty={(data) => data.data.length === 0} empty={t("home.noneOpen")}>
+            {(data) => <InvoiceTable label={t("home.largestOpen")} rows={data.data} />}
           </QueryResult>
         </section>
         <section aria-labelledby="home-overdue">

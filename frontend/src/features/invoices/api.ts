@@ -1,13 +1,16 @@
 /** Server state for invoices, payments and credit notes (TanStack Query over the typed client). */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type AdvanceInvoice, api, type CreditNote, type Estimate, type Invoice, type Schemas, unwrap } from "../../api/client";
+import { type AdvanceInvoice, api, type CreditNote, oneOrMany, type Estimate, type Invoice, type Schemas, unwrap } from "../../api/client";
 import { FIELD_ERRORS_INLINE } from "../../api/errors";
 import { post } from "../../embed/host";
 import { useDebounced } from "../../hooks/useDebounced";
 import type { INVOICE_STATUSES } from "../../routes/search";
 
+type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+
 export interface InvoiceFilters {
-  status?: string;
+  /** one status, or several: any of them */
+  status?: string | readonly InvoiceStatus[];
   date_from?: string;
   date_to?: string;
   search?: string;
@@ -26,7 +29,7 @@ export function useInvoices(filters: InvoiceFilters) {
     queryFn: ({ signal }) =>
       unwrap(
         api.GET("/v1/invoices", {
-          params: { query: { ...filters, status: filters.status as (typeof INVOICE_STATUSES)[number] | undefined } },
+          params: { query: { ...filters, status: oneOrMany(filters.status as InvoiceStatus | readonly InvoiceStatus[] | undefined) } },
           signal,
         }),
       ),
