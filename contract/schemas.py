@@ -19,11 +19,17 @@ from typing import Annotated, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from contract.errors import pattern
+
 ShortText = Annotated[str, Meta(max_length=200)]
 LongText = Annotated[str, Meta(max_length=5000)]
-Email = Annotated[str, Meta(max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-Color = Annotated[str, Meta(pattern=r"^#[0-9a-fA-F]{6}$", description="A hex colour such as #3B82F6")]
-Url = Annotated[str, Meta(max_length=2000, pattern=r"^https?://\S+$")]
+_EMAIL = pattern(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", "an e-mail address, such as name@example.com")
+_COLOR = pattern(r"^#[0-9a-fA-F]{6}$", "a hex colour, such as #3B82F6")
+_URL = pattern(r"^https?://\S+$", "a URL starting with http:// or https://, without spaces")
+_PHONE = pattern(r"^\+?[0-9 ()/.-]{3,40}$", "a phone number (digits, spaces, ( ) / . - and a leading +)")
+Email = Annotated[str, Meta(max_length=320, pattern=_EMAIL)]
+Color = Annotated[str, Meta(pattern=_COLOR, description="A hex colour such as #3B82F6")]
+Url = Annotated[str, Meta(max_length=2000, pattern=_URL)]
 FormatStr = Annotated[
     str, Meta(max_length=60, description="e.g. INV-{yyyy}-{nnnn}: {yyyy} {yy} {mm} and one {n…} sequence")
 ]
@@ -108,7 +114,7 @@ class Contact(Struct, forbid_unknown_fields=True):
     """The seller's contact point (EN 16931 BG-6; XRechnung requires all three)."""
 
     name: ShortText | None = None
-    phone: Annotated[str, Meta(max_length=40, pattern=r"^\+?[0-9 ()/.-]{3,40}$")] | None = None
+    phone: Annotated[str, Meta(max_length=40, pattern=_PHONE)] | None = None
     email: Email | None = None
 
 

@@ -5,13 +5,16 @@ from typing import Annotated, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from contract.errors import pattern
 from invoicing.core.schemas import Name
 
 Origin = Annotated[
     str,
     Meta(
         max_length=300,
-        pattern=r"^https?://[^/\s?#]+/?$",
+        pattern=pattern(
+            r"^https?://[^/\s?#]+/?$", "an origin: scheme, host and port, without a path (https://example.com)"
+        ),
         description="An origin: scheme, host and optional port, no path",
     ),
 ]

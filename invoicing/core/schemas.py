@@ -9,6 +9,7 @@ from typing import Annotated
 import msgspec
 from msgspec import Meta
 
+from contract.errors import pattern
 from contract.schemas import Email as Email
 from contract.schemas import LongText as LongText
 from contract.schemas import ShortText as ShortText
@@ -18,7 +19,9 @@ CountryCode = Annotated[str, Meta(min_length=2, max_length=2)]
 CurrencyCode = Annotated[str, Meta(min_length=3, max_length=3)]
 LocaleCode = Annotated[str, Meta(min_length=2, max_length=10)]
 Ident = Annotated[str, Meta(min_length=1, max_length=40)]
-MetadataKey = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.\-]+$")]
+MetadataKey = Annotated[
+    str, Meta(min_length=1, max_length=40, pattern=pattern(r"^[A-Za-z0-9_.\-]+$", "made of letters, digits, _ . and -"))
+]
 MetadataValue = Annotated[str, Meta(max_length=500)]
 Metadata = Annotated[
     dict[MetadataKey, MetadataValue],

@@ -8,11 +8,14 @@ from typing import Annotated
 
 from msgspec import Meta, Struct
 
+from contract.errors import pattern
 from contract.schemas import MeOut as MeOut
+
+_JTI = pattern(r"^[A-Za-z0-9_\-]+$", "made of letters, digits, _ and -")
 
 
 class TokenUseIn(Struct, forbid_unknown_fields=True):
-    jti: Annotated[str, Meta(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
+    jti: Annotated[str, Meta(min_length=8, max_length=64, pattern=_JTI)]
     """The embed token's unique id."""
     expires_at: datetime
     """When the token would expire anyway."""
