@@ -164,3 +164,37 @@ def test_a_viewer_sees_no_edit_delete_or_credit_actions(page: Page, host: Host, 
     expect(frame.get_by_role("heading", name=f"Invoice {invoice['number']}")).to_be_visible()
     expect(frame.get_by_role("button", name="PDF")).to_be_visible()
     expect(frame.get_by_role("button", name="Create credit note")).to_have_count(0)
+
+
+def test_an_item_made_in_the_catalogue_gives_its_kind_and_rate_class_to_a_line(page: Page, host: Host, folio: Folio):
+    """A reduced-rate product made in the dashboard's catalogue: picked in the editor, the line says goods and
+    reduced, and the issued invoice stores both (so the VAT treatment does not flag its 7 % against Germany's 19 %)."""
+    frame = open_dashboard(page, host, entity="A", user="admin", view="items")
+    frame.get_by_role("button", name="New item").click()
+    frame.get_by_role("textbox", name="Name", exact=True).fill("Rye bread 1 kg")
+    frame.get_by_label("Price", exact=True).fill("4.80")
+    frame.get_by_label("Tax %", exact=True).fill("7")
+    frame.get_by_label("Kind").select_option("goods")
+    frame.get_by_label("Rate class").select_option("reduced")
+    frame.get_by_role("button", name="Create").click()
+    items = frame.get_by_role("table", name="Item list")
+    expect(items.get_by_role("cell", name="Rye bread 1 kg", exact=True)).to_be_visible()
+    with folio.api("A") as client:
+        [item] = client.get("/v1/items", params={"search": "Rye bread"}).json()["data"]
+    assert (item["kind"], item["tax_class"], item["taxes"][0]["rate"]) == ("goods", "reduced", "7")
+
+    frame.get_by_role("link", name="Invoices", exact=True).click()
+    frame.get_by_role("button", name="New invoice").click()
+    frame.get_by_label("Customer name").fill("Bakery Buyer d.o.o.")
+    frame.get_by_role("combobox", name="Add from catalogue").fill("Rye")
+    frame.get_by_role("option", name="Rye bread 1 kg").click()
+    expect(frame.get_by_label("Kind, line 1")).to_have_value("goods")
+    expect(frame.get_by_label("Rate class, line 1")).to_have_value("reduced")
+    frame.get_by_role("button", name="Save and issue").click()
+    heading = frame.get_by_role("heading", name=re.compile(r"^Invoice \S+$"))
+    expect(heading).to_be_visible()
+    number = heading.inner_text().removeprefix("Invoice ")
+    with folio.api("A") as client:
+        [invoice] = client.get("/v1/invoices", params={"search": number}).json()["data"]
+    assert [(li["kind"], li["tax_class"]) for li in invoice["items"]] == [("goods", "reduced")]
+    assert "where the rules call for" not in invoice["tax_treatment"]["reason"]

@@ -4,7 +4,7 @@ are :mod:`contract.schemas`' (the BFF reads answers built from them)."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import Meta
@@ -23,6 +23,10 @@ MetadataKey = Annotated[
     str, Meta(min_length=1, max_length=40, pattern=pattern(r"^[A-Za-z0-9_.\-]+$", "made of letters, digits, _ . and -"))
 ]
 MetadataValue = Annotated[str, Meta(max_length=500)]
+LineKind = Literal["services", "goods", "digital"]
+"""What a line sells, for the tax decision."""
+TaxClass = Literal["standard", "reduced", "super_reduced", "zero"]
+"""A VAT rate class of the seller's country."""
 Metadata = Annotated[
     dict[MetadataKey, MetadataValue],
     Meta(max_length=50, description="At most 50 keys; keys [A-Za-z0-9_.-] up to 40 characters, values up to 500."),

@@ -162,6 +162,8 @@ class Item(Base):
     price: Mapped[Decimal] = mapped_column(Money)
     unit: Mapped[str | None] = mapped_column(String(40))
     taxes: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    kind: Mapped[str] = mapped_column(String(20), default="services", server_default="services")
+    tax_class: Mapped[str] = mapped_column(String(20), default="standard", server_default="standard")
     metadata_: Mapped[dict[str, str]] = mapped_column("metadata", JSONType, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

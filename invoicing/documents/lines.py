@@ -75,8 +75,8 @@ def _line(line: LineIn, at: str, item: Item | None, *, taxable: bool, unnamed: s
         quantity=quantity,
         price=Decimal(clean_price(Decimal(price), f"{at}.price", signed=True)),
         discount=discount,
-        kind=line.kind,
-        tax_class=line.tax_class,
+        kind=line.kind or (item.kind if item is not None else "services"),
+        tax_class=line.tax_class or (item.tax_class if item is not None else "standard"),
         decided_taxes=decided,
     )
 

@@ -13,18 +13,18 @@ from invoicing.core.schemas import (
     CurrencyCode,
     DecimalIn,
     Ident,
+    LineKind,
     LocaleCode,
     LongText,
     Metadata,
     MoneyOut,
+    TaxClass,
     Taxes,
     TaxOut,
 )
 from invoicing.customers.schemas import CustomerCreate
 from invoicing.payments.schemas import PaidAtIssue
 
-LineKind = Literal["services", "goods", "digital"]
-TaxClass = Literal["standard", "reduced", "super_reduced", "zero"]
 ItemName = Annotated[str, Meta(min_length=1, max_length=500)]
 PaymentTerms = Annotated[
     str,
@@ -62,12 +62,14 @@ class LineIn(Struct, forbid_unknown_fields=True):
     """Free text, printed as given (e.g. "h", "kg", "Stk"). An e-invoice carries a UN/ECE Rec. 20 code
     (BT-130): a unit that is one (``C62`` one, ``HUR`` hour, ``KGM`` kilogram) is used as it is."""
     item_id: Ident | None = None
-    kind: LineKind = "services"
+    kind: LineKind | None = None
     """What the line sells, for the tax decision: ``digital`` is electronically supplied, telecom and
-    broadcasting services (they follow the buyer's country for consumers)."""
-    tax_class: TaxClass = "standard"
-    """The VAT rate class the decision picks when the line names no ``taxes``; 422 when the seller's
-    country has no such rate."""
+    broadcasting services (they follow the buyer's country for consumers). Default: the catalogue item's
+    (``item_id``), else ``services``."""
+    tax_class: TaxClass | None = None
+    """The VAT rate class the decision picks when the line names no ``taxes`` (and that it expects of the
+    ones it names); 422 when the seller's country has no such rate. Default: the catalogue item's
+    (``item_id``), else ``standard``."""
 
 
 Lines = Annotated[list[LineIn], Meta(min_length=1, max_length=1000)]

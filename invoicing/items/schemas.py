@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from invoicing.core.schemas import DecimalIn, LongText, Metadata, Taxes, TaxOut
+from invoicing.core.schemas import DecimalIn, LineKind, LongText, Metadata, TaxClass, Taxes, TaxOut
 
 ItemName = Annotated[str, Meta(min_length=1, max_length=500)]
 Unit = Annotated[str, Meta(max_length=40)]
@@ -17,6 +17,10 @@ class ItemCreate(Struct, forbid_unknown_fields=True):
     description: LongText | None = None
     unit: Unit | None = None
     taxes: Taxes = []
+    kind: LineKind = "services"
+    """What the item is, for the tax decision of a line taken from it (``services``, ``goods``, ``digital``)."""
+    tax_class: TaxClass = "standard"
+    """Its VAT rate class (``reduced`` for food in many countries): a line taken from it gets it."""
     metadata: Metadata | None = None
 
 
@@ -26,6 +30,8 @@ class ItemUpdate(Struct, forbid_unknown_fields=True):
     description: LongText | UnsetType | None = UNSET
     unit: Unit | UnsetType | None = UNSET
     taxes: Taxes | UnsetType = UNSET
+    kind: LineKind | UnsetType = UNSET
+    tax_class: TaxClass | UnsetType = UNSET
     metadata: Metadata | UnsetType = UNSET
 
 
@@ -39,6 +45,8 @@ class ItemOut(Struct):
     """The unit price without tax: at least two decimals ("1.80"), more only where given ("0.125")."""
     unit: str | None
     taxes: list[TaxOut]
+    kind: LineKind
+    tax_class: TaxClass
     metadata: dict[str, str]
     created_at: datetime
 

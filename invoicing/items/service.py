@@ -33,6 +33,8 @@ def to_out(item: Item) -> ItemOut:
         price=format_price(item.price),
         unit=item.unit,
         taxes=[TaxOut(**t) for t in item.taxes or []],
+        kind=item.kind,  # type: ignore[arg-type]  # stored from a LineKind
+        tax_class=item.tax_class,  # type: ignore[arg-type]  # stored from a TaxClass
         metadata=item.metadata_ or {},
         created_at=item.created_at,
     )
@@ -69,6 +71,8 @@ class ItemService:
             price=Decimal(clean_price(data.price, "price")),
             unit=data.unit,
             taxes=clean_taxes(data.taxes, "taxes", tax_name(self.scope.bound_entity.country)),
+            kind=data.kind,
+            tax_class=data.tax_class,
             metadata_=data.metadata or {},
         )
         self.session.add(item)
@@ -95,6 +99,10 @@ class ItemService:
             item.unit = data.unit
         if data.taxes is not msgspec.UNSET:
             item.taxes = clean_taxes(data.taxes, "taxes", tax_name(self.scope.bound_entity.country))
+        if data.kind is not msgspec.UNSET:
+            item.kind = data.kind
+        if data.tax_class is not msgspec.UNSET:
+            item.tax_class = data.tax_class
         if data.metadata is not msgspec.UNSET:
             item.metadata_ = data.metadata
         emit(self.session, self.scope, "item.updated", item.id)

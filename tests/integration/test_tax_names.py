@@ -97,3 +97,52 @@ def test_the_tax_rates_name_the_tax_for_editors(server):
     everyone = api.get("/v1/tax-rates", params={"date": "2026-06-01"}).json()["data"]
     names = {entry["country"]: entry["tax_name"] for entry in everyone}
     assert names["DE"] == "MwSt." and names["FR"] == "TVA" and names["GR"] == "ΦΠΑ" and names["IE"] == "VAT"
+
+
+def test_a_catalogue_item_carries_its_kind_and_rate_class_to_the_lines_taken_from_it(server):
+    """Coffee beans at Slovenia's reduced 9.5 %: the item says goods, reduced; an invoice line taken from it
+    gets both, so the VAT treatment agrees with the named rate instead of flagging it against the standard 22 %.
+    A line may still say otherwise, and an item without them stays services, standard."""
+    api = _api(server, "SI")
+    body = {
+        "name": "Kava v zrnu 1 kg",
+        "price": "18.90",
+        "taxes": [{"rate": 9.5}],
+        "kind": "goods",
+        "tax_class": "reduced",
+    }
+    r = api.post("/v1/items", json=body)
+    assert r.status_code == 201, r.text
+    coffee = r.json()
+    assert (coffee["kind"], coffee["tax_class"]) == ("goods", "reduced")
+    plain = api.post("/v1/items", json={"name": "Najem", "price": "60.00", "taxes": [{"rate": 22}]}).json()
+    assert (plain["kind"], plain["tax_class"]) == ("services", "standard")
+
+    customer = {"name": "Kupec d.o.o.", "country": "SI"}
+    r = api.post(
+        "/v1/invoices", json={"customer": customer, "items": [{"item_id": coffee["id"]}, {"item_id": plain["id"]}]}
+    )
+    assert r.status_code == 201, r.text
+    invoice = r.json()
+    assert [(li["kind"], li["tax_class"]) for li in invoice["items"]] == [
+        ("goods", "reduced"),
+        ("services", "standard"),
+    ]
+    assert "where the rules call for" not in invoice["tax_treatment"]["reason"], invoice["tax_treatment"]
+
+    # a line's own class wins over the item's: named 9.5 % against the standard class is flagged, as before
+    lines = [{"item_id": coffee["id"], "tax_class": "standard", "kind": "services"}]
+    r = api.post("/v1/invoices", json={"customer": customer, "items": lines})
+    assert r.status_code == 201, r.text
+    line = r.json()["items"][0]
+    assert (line["kind"], line["tax_class"]) == ("services", "standard")
+    assert "line 1 names 9.5 % where the rules call for 22 %" in r.json()["tax_treatment"]["reason"]
+
+    # changed on the item, taken by the next line; a class the item cannot have is named with the choices
+    r = api.patch(f"/v1/items/{plain['id']}", json={"tax_class": "reduced", "kind": "goods"})
+    assert (r.status_code, r.json()["tax_class"], r.json()["kind"]) == (200, "reduced", "goods")
+    r = api.post("/v1/items", json={"name": "X", "price": "1.00", "tax_class": "lower"})
+    assert r.status_code == 422
+    assert r.json()["errors"] == [
+        {"field": "tax_class", "message": "'lower' is not one of: reduced, standard, super_reduced, zero"}
+    ]

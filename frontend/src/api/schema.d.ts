@@ -2751,6 +2751,11 @@ export interface components {
         /** ItemCreate */
         ItemCreate: {
             description?: string | null;
+            /**
+             * @default services
+             * @enum {string}
+             */
+            kind?: "services" | "goods" | "digital";
             /** @description At most 50 keys; keys [A-Za-z0-9_.-] up to 40 characters, values up to 500. */
             metadata?: {
                 [key: string]: string;
@@ -2761,6 +2766,11 @@ export interface components {
              * @example 99.90
              */
             price: number | string;
+            /**
+             * @default standard
+             * @enum {string}
+             */
+            tax_class?: "standard" | "reduced" | "super_reduced" | "zero";
             taxes?: components["schemas"]["TaxIn"][];
             unit?: string | null;
         };
@@ -2776,6 +2786,8 @@ export interface components {
             description: string | null;
             entity_id: string;
             id: string;
+            /** @enum {string} */
+            kind: "services" | "goods" | "digital";
             metadata: {
                 [key: string]: string;
             };
@@ -2783,12 +2795,15 @@ export interface components {
             /** @constant */
             object: "item";
             price: string;
+            /** @enum {string} */
+            tax_class: "standard" | "reduced" | "super_reduced" | "zero";
             taxes: components["schemas"]["TaxOut"][];
             unit: string | null;
         };
         /** ItemUpdate */
         ItemUpdate: {
             description?: string | null;
+            kind?: "services" | "goods" | "digital";
             /** @description At most 50 keys; keys [A-Za-z0-9_.-] up to 40 characters, values up to 500. */
             metadata?: {
                 [key: string]: string;
@@ -2796,6 +2811,7 @@ export interface components {
             name?: string;
             /** @description A decimal number, as a JSON number or a string ("99.90"). */
             price?: number | string;
+            tax_class?: "standard" | "reduced" | "super_reduced" | "zero";
             taxes?: components["schemas"]["TaxIn"][];
             unit?: string | null;
         };
@@ -2809,11 +2825,8 @@ export interface components {
              */
             discount?: number | string;
             item_id?: string | null;
-            /**
-             * @default services
-             * @enum {string}
-             */
-            kind?: "services" | "goods" | "digital";
+            /** @enum {null|string} */
+            kind?: "services" | "goods" | "digital" | null;
             name?: string | null;
             /** @description A decimal number, as a JSON number or a string ("99.90"). */
             price?: (number | string) | null;
@@ -2823,11 +2836,8 @@ export interface components {
              * @example 99.90
              */
             quantity?: number | string;
-            /**
-             * @default standard
-             * @enum {string}
-             */
-            tax_class?: "standard" | "reduced" | "super_reduced" | "zero";
+            /** @enum {null|string} */
+            tax_class?: "standard" | "reduced" | "super_reduced" | "zero" | null;
             taxes?: components["schemas"]["TaxIn"][] | null;
             unit?: string | null;
         };

@@ -183,7 +183,7 @@ export function DraftEditor({ initial, invoiceId, saver }: { initial: DraftState
           {items.data && items.data.data.length > 0 && (
             <CataloguePicker
               onPick={(item) => {
-                const line = { ...blankLine(), name: item.name, price: item.price, ...taxFields(item.taxes) };
+                const line = { ...blankLine(), name: item.name, price: item.price, kind: item.kind, taxClass: item.tax_class, ...taxFields(item.taxes) };
                 setDraft((d) => ({ ...d, lines: [...d.lines.filter((l) => l.name || l.price), line] }));
               }}
             />
