@@ -155,6 +155,8 @@ def _words(text: str) -> str:
 
 def test_a_reverse_charge_invoice_for_a_german_business(page: Page, host: Host, folio: Folio, sellers):
     frame = open_dashboard(page, host, entity="SIRC", user=sellers["SIRC"], view="invoice/new")
+    # left empty, the customer is a domestic one: the field shows the seller's own country
+    expect(frame.get_by_label("Customer country")).to_have_attribute("placeholder", "SI")
     _new_customer(frame, REVERSE_CHARGE["customer"])
     expect(frame.get_by_label("Business customer")).to_be_checked()
     _line(frame, REVERSE_CHARGE["items"][0])

@@ -7,6 +7,7 @@ import { Combobox } from "../../components/Combobox";
 import { useDebounced } from "../../hooks/useDebounced";
 import { useI18n } from "../../i18n";
 import { useCustomer, useCustomerMatches } from "../customers/api";
+import { useEntity } from "../entity/api";
 import type { DraftState } from "./draft";
 
 type CustomerState = Pick<
@@ -15,6 +16,8 @@ type CustomerState = Pick<
 >;
 
 export function CustomerFields({ draft, onChange }: { draft: CustomerState; onChange: (patch: Partial<CustomerState>) => void }) {
+  // a customer without a country is a domestic one: the seller's country is what an empty field means
+  const sellerCountry = useEntity().data?.country ?? undefined;
   const { t } = useI18n();
   const [typed, setTyped] = useState<string | null>(null);
   // a customer chosen by id alone (the host's prefill) is looked up for its name
@@ -74,7 +77,7 @@ export function CustomerFields({ draft, onChange }: { draft: CustomerState; onCh
                 value={draft.customerCountry}
                 onChange={(e) => onChange({ customerCountry: e.target.value.toUpperCase() })}
                 maxLength={2}
-                placeholder="DE"
+                placeholder={sellerCountry}
                 autoComplete="off"
                 className="short"
               />
