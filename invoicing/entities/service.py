@@ -158,6 +158,7 @@ class EntityService:
         entity = await get_entity(self.session, self.scope, entity_id)
         changes = msgspec.structs.asdict(data)
         country = country_field(data.country, "country") if data.country is not msgspec.UNSET else entity.country
+        changed = []  # what really changed: sending a field's current value again changes nothing
         for field, value in changes.items():
             if value is msgspec.UNSET or field in ("settings", "metadata"):
                 continue
@@ -177,21 +178,27 @@ class EntityService:
                 value = peppol_id_field(value, "peppol_id")
             elif field == "contact":
                 value = _contact(value)
-            setattr(entity, field, value)
+            if getattr(entity, field) != value:
+                setattr(entity, field, value)
+                changed.append(field)
         if data.settings is not msgspec.UNSET:
             merged = entity_settings.merged(entity.settings, data.settings)
             entity_settings.check(merged)
             _check_sender_name(data.settings)
-            entity.settings = merged
-        if data.metadata is not msgspec.UNSET:
+            if entity_settings.effective(merged) != entity_settings.effective(entity.settings):
+                entity.settings = merged
+                changed.append("settings")
+        if data.metadata is not msgspec.UNSET and data.metadata != entity.metadata_:
             entity.metadata_ = data.metadata
-        emit(
-            self.session,
-            Scope(self.scope.principal, entity),  # the entity's own event, also when an account key changes it
-            "entity.updated",
-            entity.id,
-            {"fields": sorted(k for k, v in changes.items() if v is not msgspec.UNSET)},
-        )
+            changed.append("metadata")
+        if changed:  # no event, webhook or audit entry for a change that changes nothing
+            emit(
+                self.session,
+                Scope(self.scope.principal, entity),  # the entity's own event, also when an account key changes it
+                "entity.updated",
+                entity.id,
+                {"fields": sorted(changed)},
+            )
         return publish(self.session, to_out(entity))
 
     async def create_key(self, entity_id: str, name: str | None) -> ApiKeyOut:

@@ -33,3 +33,28 @@ def test_audit_log_records_who_did_what(server, tenant):
     page2 = api.get("/v1/audit-log", params={"limit": 2, "cursor": page1["next_cursor"]}).json()
     assert [e["id"] for e in page1["data"] + page2["data"]] == [e["id"] for e in log[:4]]
     assert api.get("/v1/audit-log", params={"date_from": "2000-01-01", "date_to": "2000-12-31"}).json()["data"] == []
+
+
+def test_a_change_that_changes_nothing_is_not_recorded(server, tenant):
+    """Sending the business's details or settings again as they are (a platform syncing on every start) writes no
+    entry, event or webhook; a change names only the fields that really changed."""
+    api = tenant.api
+    entity = api.get(f"/v1/entities/{tenant.entity_id}").json()
+
+    def updates() -> list[dict]:
+        log = api.get("/v1/audit-log", params={"action": "entity.updated", "limit": 100}).json()["data"]
+        return [e["data"] for e in log]
+
+    before = updates()
+    same = {"name": entity["name"], "locale": entity["locale"], "settings": {"footer": entity["settings"]["footer"]}}
+    assert api.patch(f"/v1/entities/{tenant.entity_id}", json=same).status_code == 200
+    assert api.patch(f"/v1/entities/{tenant.entity_id}", json={"metadata": entity["metadata"]}).status_code == 200
+    assert updates() == before
+    events = api.get("/v1/events", params={"type": "entity.updated", "entity_id": tenant.entity_id}).json()["data"]
+
+    changed = {**same, "settings": {"footer": "Registered at the district court"}}
+    r = api.patch(f"/v1/entities/{tenant.entity_id}", json=changed)
+    assert r.status_code == 200 and r.json()["settings"]["footer"] == "Registered at the district court"
+    assert updates() == [{"fields": ["settings"]}, *before]
+    after = api.get("/v1/events", params={"type": "entity.updated", "entity_id": tenant.entity_id}).json()["data"]
+    assert len(after) == len(events) + 1
