@@ -173,6 +173,7 @@ class CustomerService:
             if _checked_fields(values) != _checked_fields(snapshot(before)):
                 checked = _checked_fields(values), await self._evidence(values)
         customer = await get_customer(self.session, self.scope, customer_id)
+        was = to_out(customer)
         old = _checked_fields(snapshot(customer))
         values = clean(CustomerCreate(**_merged(customer, data)))
         for field, value in values.items():
@@ -186,8 +187,10 @@ class CustomerService:
             customer.external_id = data.external_id
         if data.metadata is not msgspec.UNSET:
             customer.metadata_ = data.metadata
-        emit(self.session, self.scope, "customer.updated", customer.id)
-        return publish(self.session, to_out(customer))
+        now = to_out(customer)
+        if now != was:  # sending a customer's current values again (a platform's sync) records nothing
+            emit(self.session, self.scope, "customer.updated", customer.id)
+        return publish(self.session, now)
 
     async def delete(self, customer_id: str) -> None:
         customer = await get_customer(self.session, self.scope, customer_id)

@@ -89,6 +89,7 @@ class ItemService:
 
     async def update(self, item_id: str, data: ItemUpdate) -> ItemOut:
         item = await get_item(self.session, self.scope, item_id)
+        was = to_out(item)
         if data.name is not msgspec.UNSET:
             item.name = data.name.strip()
         if data.price is not msgspec.UNSET:
@@ -105,8 +106,10 @@ class ItemService:
             item.tax_class = data.tax_class
         if data.metadata is not msgspec.UNSET:
             item.metadata_ = data.metadata
-        emit(self.session, self.scope, "item.updated", item.id)
-        return publish(self.session, to_out(item))
+        now = to_out(item)
+        if now != was:  # the item's current values sent again record nothing
+            emit(self.session, self.scope, "item.updated", item.id)
+        return publish(self.session, now)
 
     async def delete(self, item_id: str) -> None:
         item = await get_item(self.session, self.scope, item_id)

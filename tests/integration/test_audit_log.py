@@ -58,3 +58,22 @@ def test_a_change_that_changes_nothing_is_not_recorded(server, tenant):
     assert updates() == [{"fields": ["settings"]}, *before]
     after = api.get("/v1/events", params={"type": "entity.updated", "entity_id": tenant.entity_id}).json()["data"]
     assert len(after) == len(events) + 1
+
+
+def test_a_customer_or_item_sent_again_as_it_is_records_nothing(server, tenant):
+    api = tenant.api
+    customer = api.post("/v1/customers", json={"name": "Sync GmbH", "email": "a@sync.example", "country": "DE"}).json()
+    item = api.post("/v1/items", json={"name": "Sync widget", "price": "5.00", "taxes": [{"rate": 22}]}).json()
+
+    def actions(object_id: str) -> list[str]:
+        return [e["action"] for e in api.get("/v1/audit-log", params={"object_id": object_id}).json()["data"]]
+
+    same = {"name": "Sync GmbH", "email": "a@sync.example", "country": "DE", "metadata": {}}
+    assert api.patch(f"/v1/customers/{customer['id']}", json=same).status_code == 200
+    assert api.patch(f"/v1/items/{item['id']}", json={"name": "Sync widget", "price": "5.00"}).status_code == 200
+    assert actions(customer["id"]) == ["customer.created"] and actions(item["id"]) == ["item.created"]
+
+    assert api.patch(f"/v1/customers/{customer['id']}", json={"email": "b@sync.example"}).status_code == 200
+    assert api.patch(f"/v1/items/{item['id']}", json={"price": "5.50"}).status_code == 200
+    assert actions(customer["id"]) == ["customer.updated", "customer.created"]
+    assert actions(item["id"]) == ["item.updated", "item.created"]
