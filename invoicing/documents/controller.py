@@ -198,8 +198,8 @@ class EstimateController(Controller):
         operation_id="listEstimates",
         opt={**READ, **METADATA_FILTERS},
         summary="List estimates, newest first",
-        description="Filter by status (`expired`: issued and past `valid_until`), date range, customer, text "
-        "(number or customer name) and metadata[KEY]=VALUE.",
+        description="Filter by status (one, or several: `status=issued&status=accepted`; `expired`: issued and past "
+        "`valid_until`), date range, customer, text (number or customer name) and metadata[KEY]=VALUE.",
     )
     async def list_estimates(
         self,
@@ -207,7 +207,7 @@ class EstimateController(Controller):
         estimates: EstimateService,
         limit: Limit = 20,
         cursor: str | None = None,
-        status: EstimateStatus | None = None,
+        status: list[EstimateStatus] | None = None,
         date_from: date | None = None,
         date_to: date | None = None,
         search: Search = None,

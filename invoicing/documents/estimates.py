@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -209,7 +209,7 @@ class EstimateService:
         cursor: str | None,
         metadata: dict[str, str],
         *,
-        status: str | None,
+        status: Sequence[str] | None,
         date_from: date | None,
         date_to: date | None,
         search: str | None,
@@ -218,8 +218,8 @@ class EstimateService:
         stmt = list_stmt(
             self.scope, "estimate", date_from=date_from, date_to=date_to, search=search, customer_id=customer_id
         )
-        if status:
-            stmt = stmt.where(status_filter(status))
+        if status:  # any of them
+            stmt = stmt.where(or_(*(status_filter(one) for one in status)))
         stmt = apply_metadata(stmt, Document.metadata_, metadata)
         data, next_cursor = await page(self.session, stmt, Document.id, limit, cursor, estimate_out)
         return EstimateList(data=data, next_cursor=next_cursor)

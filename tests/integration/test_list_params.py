@@ -56,8 +56,9 @@ def test_documents_and_payments_keep_filtering_by_metadata(tenant):
 
 
 def test_invoices_and_advance_invoices_filter_by_several_statuses(tenant):
-    """``status`` repeated: any of them. The invoices with something to pay, largest first, without the draft
-    (whose total is the largest) or the paid one; a status a list does not know is named."""
+    """``status`` repeated: any of them (invoices, advance invoices, estimates). The invoices with something
+    to pay, largest first, without the draft (whose total is the largest) or the paid one; a status a list
+    does not know is named."""
     api = tenant.api
 
     def invoice(price: str, **extra) -> dict:
@@ -84,7 +85,13 @@ def test_invoices_and_advance_invoices_filter_by_several_statuses(tenant):
     # a parameter that takes one value is still refused twice
     twice = api.get("/v1/invoices", params=[("limit", "5"), ("limit", "6")])
     assert _fields(twice) == ["limit"] and "more than once" in twice.json()["detail"]
-    assert _fields(api.get("/v1/estimates", params=[("status", "issued"), ("status", "accepted")])) == ["status"]
+    estimate = {"customer": {"name": "Kupec d.o.o.", "country": "SI"}, "items": [LINE_100]}
+    offered = api.post("/v1/estimates", json=estimate).json()
+    taken = api.post("/v1/estimates", json=estimate).json()
+    assert api.post(f"/v1/estimates/{taken['id']}/accept").status_code == 200
+    api.post("/v1/estimates", json={**estimate, "is_draft": True})
+    found = api.get("/v1/estimates", params=[("status", "issued"), ("status", "accepted")]).json()["data"]
+    assert {(e["id"], e["status"]) for e in found} == {(offered["id"], "issued"), (taken["id"], "accepted")}
 
     body = {"customer": {"name": "Kupec d.o.o.", "country": "SI"}}
     lines = [{"name": "Advance", "quantity": 1, "price": "100.00", "taxes": [{"rate": 22}]}]
@@ -97,6 +104,8 @@ def test_invoices_and_advance_invoices_filter_by_several_statuses(tenant):
         settled["id"]
     ]
 
+
+LINE_100 = {"name": "Work", "quantity": 1, "price": "100.00", "taxes": [{"rate": 22}]}
 
 UNSUPPORTED = [
     ("/v1/customers", {"status": "paid"}, "status"),

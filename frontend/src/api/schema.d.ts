@@ -578,7 +578,7 @@ export interface paths {
         };
         /**
          * List estimates, newest first
-         * @description Filter by status (`expired`: issued and past `valid_until`), date range, customer, text (number or customer name) and metadata[KEY]=VALUE.
+         * @description Filter by status (one, or several: `status=issued&status=accepted`; `expired`: issued and past `valid_until`), date range, customer, text (number or customer name) and metadata[KEY]=VALUE.
          */
         get: operations["listEstimates"];
         put?: never;
@@ -6198,7 +6198,7 @@ export interface operations {
                 limit?: number;
                 /** @description The `next_cursor` of the previous page, passed back unchanged (anything else: 422 naming `cursor`). */
                 cursor?: string | null;
-                status?: "draft" | "issued" | "accepted" | "declined" | "expired" | "converted" | null;
+                status?: ("draft" | "issued" | "accepted" | "declined" | "expired" | "converted")[] | null;
                 date_from?: string | null;
                 date_to?: string | null;
                 /** @description Case-insensitive text search */

@@ -1,6 +1,6 @@
 /** Server state for estimates (TanStack Query over the typed client). */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, type Estimate, type Invoice, type Schemas, unwrap } from "../../api/client";
+import { api, type Estimate, type Invoice, oneOrMany, type Schemas, unwrap } from "../../api/client";
 import type { ESTIMATE_STATUSES } from "../../routes/search";
 import { announce } from "../invoices/api";
 
@@ -20,7 +20,7 @@ export function useEstimates(filters: EstimateFilters) {
     queryFn: ({ signal }) =>
       unwrap(
         api.GET("/v1/estimates", {
-          params: { query: { ...filters, status: filters.status as (typeof ESTIMATE_STATUSES)[number] | undefined } },
+          params: { query: { ...filters, status: oneOrMany(filters.status as (typeof ESTIMATE_STATUSES)[number] | undefined) } },
           signal,
         }),
       ),
