@@ -157,6 +157,10 @@ def test_a_reverse_charge_invoice_for_a_german_business(page: Page, host: Host, 
     frame = open_dashboard(page, host, entity="SIRC", user=sellers["SIRC"], view="invoice/new")
     # left empty, the customer is a domestic one: the field shows the seller's own country
     expect(frame.get_by_label("Customer country")).to_have_attribute("placeholder", "SI")
+    # before the customer is named, the panel says what is missing, in plain words
+    expect(
+        frame.get_by_text("The VAT treatment shows once the draft is complete: customer.name: must not be empty")
+    ).to_be_visible()
     _new_customer(frame, REVERSE_CHARGE["customer"])
     expect(frame.get_by_label("Business customer")).to_be_checked()
     _line(frame, REVERSE_CHARGE["items"][0])

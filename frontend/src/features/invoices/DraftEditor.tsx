@@ -13,6 +13,7 @@ import { knownTaxNames } from "../../lib/taxes";
 import { totalsText } from "../../lib/totals";
 import { navigate } from "../../router";
 import { useItems } from "../items/api";
+import { ApiError } from "../../api/client";
 import { describeError } from "../../api/errors";
 import { useInvoicePreview } from "./api";
 import { CataloguePicker } from "./CataloguePicker";
@@ -62,7 +63,13 @@ export function DraftEditor({ initial, invoiceId, saver }: { initial: DraftState
     [draft.lines, draft.currency, draft.pricesIncludeTax, decided],
   );
   const decisionStatus = decision.isError
-    ? t("tax.previewIncomplete", { detail: describeError(decision.error, i18n) })
+    ? t("tax.previewIncomplete", {
+        // what is still missing, as the server names it ("customer.name: must not be empty"), without the
+        // "Please check the input" a refused save says
+        detail:
+          (decision.error instanceof ApiError && decision.error.status === 422 && decision.error.problem.detail) ||
+          describeError(decision.error, i18n),
+      })
     : decision.isFetching
       ? t("tax.previewPending")
       : undefined;
