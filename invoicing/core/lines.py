@@ -32,7 +32,7 @@ class DocumentLine(Line, frozen=True, kw_only=True):
     kind: str = "services"
     """What the line sells for the tax decision: services, goods or digital (older lines: services)."""
     tax_class: str = "standard"
-    """standard, reduced, super_reduced or zero (older lines: standard)."""
+    """standard, reduced, reduced_2, super_reduced or zero (older lines: standard)."""
     decided_taxes: bool = False
     """The line named no taxes and carries the rate the tax decision gave it (re-decided on a draft
     update); False for a line that named its taxes (kept as they are) and for older lines."""

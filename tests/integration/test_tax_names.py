@@ -144,5 +144,29 @@ def test_a_catalogue_item_carries_its_kind_and_rate_class_to_the_lines_taken_fro
     r = api.post("/v1/items", json={"name": "X", "price": "1.00", "tax_class": "lower"})
     assert r.status_code == 422
     assert r.json()["errors"] == [
-        {"field": "tax_class", "message": "'lower' is not one of: reduced, standard, super_reduced, zero"}
+        {"field": "tax_class", "message": "'lower' is not one of: reduced, reduced_2, standard, super_reduced, zero"}
     ]
+
+
+def test_a_second_reduced_rate_is_a_class_of_its_own(server):
+    """France's 5.5 % (books, most food) is its second reduced rate beside 10 %: a line or an item of class
+    ``reduced_2`` gets it decided, and a line naming 5.5 % in that class is not flagged."""
+    api = _api(server, "FR")
+    customer = {"name": "Client SARL", "country": "FR"}
+    lines = [
+        {"name": "Livre", "price": "20.00", "kind": "goods", "tax_class": "reduced_2"},
+        {"name": "Restaurant", "price": "30.00", "tax_class": "reduced"},
+    ]
+    r = api.post("/v1/invoices", json={"customer": customer, "date": "2026-06-01", "items": lines})
+    assert r.status_code == 201, r.text
+    invoice = r.json()
+    assert [[t["rate"] for t in li["taxes"]] for li in invoice["items"]] == [["5.5"], ["10"]]
+    assert invoice["total_tax"] == "4.10"
+
+    item = api.post(
+        "/v1/items", json={"name": "Baguette", "price": "1.20", "taxes": [{"rate": 5.5}], "tax_class": "reduced_2"}
+    ).json()
+    r = api.post("/v1/invoices", json={"customer": customer, "date": "2026-06-01", "items": [{"item_id": item["id"]}]})
+    assert r.status_code == 201, r.text
+    assert r.json()["items"][0]["tax_class"] == "reduced_2"
+    assert "where the rules call for" not in r.json()["tax_treatment"]["reason"]

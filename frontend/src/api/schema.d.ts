@@ -2770,7 +2770,7 @@ export interface components {
              * @default standard
              * @enum {string}
              */
-            tax_class?: "standard" | "reduced" | "super_reduced" | "zero";
+            tax_class?: "standard" | "reduced" | "reduced_2" | "super_reduced" | "zero";
             taxes?: components["schemas"]["TaxIn"][];
             unit?: string | null;
         };
@@ -2796,7 +2796,7 @@ export interface components {
             object: "item";
             price: string;
             /** @enum {string} */
-            tax_class: "standard" | "reduced" | "super_reduced" | "zero";
+            tax_class: "standard" | "reduced" | "reduced_2" | "super_reduced" | "zero";
             taxes: components["schemas"]["TaxOut"][];
             unit: string | null;
         };
@@ -2811,7 +2811,7 @@ export interface components {
             name?: string;
             /** @description A decimal number, as a JSON number or a string ("99.90"). */
             price?: number | string;
-            tax_class?: "standard" | "reduced" | "super_reduced" | "zero";
+            tax_class?: "standard" | "reduced" | "reduced_2" | "super_reduced" | "zero";
             taxes?: components["schemas"]["TaxIn"][];
             unit?: string | null;
         };
@@ -2837,7 +2837,7 @@ export interface components {
              */
             quantity?: number | string;
             /** @enum {null|string} */
-            tax_class?: "standard" | "reduced" | "super_reduced" | "zero" | null;
+            tax_class?: "standard" | "reduced" | "reduced_2" | "super_reduced" | "zero" | null;
             taxes?: components["schemas"]["TaxIn"][] | null;
             unit?: string | null;
         };

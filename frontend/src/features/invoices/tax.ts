@@ -5,7 +5,7 @@
 import type { Schemas } from "../../api/client";
 
 export const LINE_KINDS = ["services", "goods", "digital"] as const;
-export const TAX_CLASSES = ["standard", "reduced", "super_reduced", "zero"] as const;
+export const TAX_CLASSES = ["standard", "reduced", "reduced_2", "super_reduced", "zero"] as const;
 export type LineKind = (typeof LINE_KINDS)[number];
 export type TaxClass = (typeof TAX_CLASSES)[number];
 
