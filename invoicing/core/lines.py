@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from contract.errors import ValidationFailed
 from invoicing.core.money import ZERO, format_decimal
-from invoicing.core.schemas import TaxIn
+from invoicing.core.schemas import DEFAULT_KIND, DEFAULT_TAX_CLASS, TaxIn
 from invoicing.core.totals import Line, LineTotals, Tax
 from invoicing.core.validate import MAX_AMOUNT, decimal_field
 from invoicing.tax.names import DEFAULT as DEFAULT_TAX_NAME
@@ -29,9 +29,9 @@ class DocumentLine(Line, frozen=True, kw_only=True):
     description: str | None = None
     item_id: str | None = None
     unit: str | None = None
-    kind: str = "services"
+    kind: str = DEFAULT_KIND
     """What the line sells for the tax decision: services, goods or digital (older lines: services)."""
-    tax_class: str = "standard"
+    tax_class: str = DEFAULT_TAX_CLASS
     """standard, reduced, reduced_2, super_reduced or zero (older lines: standard)."""
     decided_taxes: bool = False
     """The line named no taxes and carries the rate the tax decision gave it (re-decided on a draft

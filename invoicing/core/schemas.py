@@ -25,8 +25,12 @@ MetadataKey = Annotated[
 MetadataValue = Annotated[str, Meta(max_length=500)]
 LineKind = Literal["services", "goods", "digital"]
 """What a line sells, for the tax decision."""
+DEFAULT_KIND: LineKind = "services"
+"""A line's kind when neither it nor its catalogue item says."""
 TaxClass = Literal["standard", "reduced", "reduced_2", "super_reduced", "zero"]
 """A VAT rate class of the seller's country (``reduced_2``: the second reduced rate, e.g. France's 5.5 %)."""
+DEFAULT_TAX_CLASS: TaxClass = "standard"
+"""A line's rate class when neither it nor its catalogue item says."""
 Metadata = Annotated[
     dict[MetadataKey, MetadataValue],
     Meta(max_length=50, description="At most 50 keys; keys [A-Za-z0-9_.-] up to 40 characters, values up to 500."),

@@ -28,6 +28,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
 
 from contract.schemas import Role, UserStatus
 from invoicing.core.lines import StoredLine
+from invoicing.core.schemas import DEFAULT_KIND, DEFAULT_TAX_CLASS
 from invoicing.core.totals import AllowanceCharge, Deduction, TaxTotal
 from invoicing.db.folding import customer_name, keep_folded
 from invoicing.db.types import JSONType, Money, StructList, UTCDateTime, utcnow
@@ -162,8 +163,8 @@ class Item(Base):
     price: Mapped[Decimal] = mapped_column(Money)
     unit: Mapped[str | None] = mapped_column(String(40))
     taxes: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
-    kind: Mapped[str] = mapped_column(String(20), default="services", server_default="services")
-    tax_class: Mapped[str] = mapped_column(String(20), default="standard", server_default="standard")
+    kind: Mapped[str] = mapped_column(String(20), default=DEFAULT_KIND, server_default=DEFAULT_KIND)
+    tax_class: Mapped[str] = mapped_column(String(20), default=DEFAULT_TAX_CLASS, server_default=DEFAULT_TAX_CLASS)
     metadata_: Mapped[dict[str, str]] = mapped_column("metadata", JSONType, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

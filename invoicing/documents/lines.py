@@ -15,6 +15,7 @@ from contract.errors import ValidationFailed
 from invoicing.auth.context import Scope
 from invoicing.core.lines import DocumentLine, StoredLine, checked_taxes, clean_price, plain
 from invoicing.core.money import ZERO, format_decimal
+from invoicing.core.schemas import DEFAULT_KIND, DEFAULT_TAX_CLASS
 from invoicing.core.totals import Adjustment, AllowanceCharge, Tax, Totals, compute_totals, describe
 from invoicing.core.validate import decimal_field
 from invoicing.db.models import Document, Item
@@ -75,8 +76,8 @@ def _line(line: LineIn, at: str, item: Item | None, *, taxable: bool, unnamed: s
         quantity=quantity,
         price=Decimal(clean_price(Decimal(price), f"{at}.price", signed=True)),
         discount=discount,
-        kind=line.kind or (item.kind if item is not None else "services"),
-        tax_class=line.tax_class or (item.tax_class if item is not None else "standard"),
+        kind=line.kind or (item.kind if item is not None else DEFAULT_KIND),
+        tax_class=line.tax_class or (item.tax_class if item is not None else DEFAULT_TAX_CLASS),
         decided_taxes=decided,
     )
 

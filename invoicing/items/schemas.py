@@ -5,7 +5,17 @@ from typing import Annotated, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from invoicing.core.schemas import DecimalIn, LineKind, LongText, Metadata, TaxClass, Taxes, TaxOut
+from invoicing.core.schemas import (
+    DEFAULT_KIND,
+    DEFAULT_TAX_CLASS,
+    DecimalIn,
+    LineKind,
+    LongText,
+    Metadata,
+    TaxClass,
+    Taxes,
+    TaxOut,
+)
 
 ItemName = Annotated[str, Meta(min_length=1, max_length=500)]
 Unit = Annotated[str, Meta(max_length=40)]
@@ -17,9 +27,9 @@ class ItemCreate(Struct, forbid_unknown_fields=True):
     description: LongText | None = None
     unit: Unit | None = None
     taxes: Taxes = []
-    kind: LineKind = "services"
+    kind: LineKind = DEFAULT_KIND
     """What the item is, for the tax decision of a line taken from it (``services``, ``goods``, ``digital``)."""
-    tax_class: TaxClass = "standard"
+    tax_class: TaxClass = DEFAULT_TAX_CLASS
     """Its VAT rate class (``reduced`` for food in many countries): a line taken from it gets it."""
     metadata: Metadata | None = None
 

@@ -21,11 +21,14 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
+from typing import get_args
 
 from contract.errors import ValidationFailed
+from invoicing.core.schemas import TaxClass
 from invoicing.core.tax_numbers import VIES_PREFIX
 
-TAX_CLASSES = ("standard", "reduced", "reduced_2", "super_reduced", "zero")
+TAX_CLASSES: tuple[str, ...] = get_args(TaxClass)
+"""The rate classes, in the API's order (its ``TaxClass``): the table's columns and what a line may ask for."""
 DATA = Path(__file__).with_name("rates.json")
 ISO_COUNTRY = {prefix: iso for iso, prefix in VIES_PREFIX.items()}
 
